@@ -1,0 +1,39 @@
+package org.connectorconsole.audit;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.connectorconsole.base.OrganizationId;
+
+/**
+ * An event to be appended to an organisation's audit chain. {@code details} holds flat, non-secret facts
+ * (for a change: {@code before.x} and {@code after.x}); never a token, secret or code.
+ */
+public record AuditRecord(
+        OrganizationId orgId,
+        Actor actor,
+        String action,
+        String targetType,
+        String targetId,
+        String targetLabel,
+        Map<String, String> details) {
+
+    public AuditRecord {
+        Objects.requireNonNull(orgId, "orgId");
+        Objects.requireNonNull(actor, "actor");
+        Objects.requireNonNull(action, "action");
+        details = details == null ? Map.of() : Map.copyOf(new TreeMap<>(details));
+    }
+
+    public static AuditRecord of(OrganizationId orgId, Actor actor, String action) {
+        return new AuditRecord(orgId, actor, action, null, null, null, Map.of());
+    }
+
+    public AuditRecord target(String type, String id, String label) {
+        return new AuditRecord(orgId, actor, action, type, id, label, details);
+    }
+
+    public AuditRecord details(Map<String, String> newDetails) {
+        return new AuditRecord(orgId, actor, action, targetType, targetId, targetLabel, newDetails);
+    }
+}

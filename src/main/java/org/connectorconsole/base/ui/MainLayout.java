@@ -1,0 +1,86 @@
+package org.connectorconsole.base.ui;
+
+import com.vaadin.flow.component.applayout.AppLayout;
+import com.vaadin.flow.component.applayout.DrawerToggle;
+import com.vaadin.flow.component.avatar.Avatar;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.Icon;
+import com.vaadin.flow.component.menubar.MenuBar;
+import com.vaadin.flow.component.menubar.MenuBarVariant;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.sidenav.SideNav;
+import com.vaadin.flow.component.sidenav.SideNavItem;
+import com.vaadin.flow.router.Layout;
+import com.vaadin.flow.server.menu.MenuConfiguration;
+import com.vaadin.flow.server.menu.MenuEntry;
+import com.vaadin.flow.spring.security.AuthenticationContext;
+import jakarta.annotation.security.PermitAll;
+import org.connectorconsole.base.SignedInSummary;
+
+/**
+ * The app shell. The side navigation lists only the views the signed-in person may open: Vaadin builds it from
+ * each view's {@code @Menu} and access annotation, so a view hidden here is also refused when typed in.
+ */
+@Layout
+@PermitAll
+public class MainLayout extends AppLayout {
+
+    MainLayout(SignedInSummary signedIn, AuthenticationContext authentication) {
+        setPrimarySection(Section.DRAWER);
+        SignedInSummary.Summary me = signedIn.current().orElse(null);
+
+        H1 product = new H1("Connector Console");
+        product.addClassName("console-product");
+        Span org = new Span(me == null || me.organizationName() == null ? "" : me.organizationName());
+        org.addClassName("console-org-name");
+        Div brand = new Div(product, org);
+        brand.addClassName("console-brand");
+
+        SideNav nav = new SideNav();
+        nav.addClassName("console-nav");
+        for (MenuEntry entry : MenuConfiguration.getMenuEntries()) {
+            SideNavItem item = new SideNavItem(entry.title(), entry.path());
+            if (entry.icon() != null) {
+                String[] icon = entry.icon().split(":", 2);
+                item.setPrefixComponent(icon.length == 2 ? new Icon(icon[0], icon[1]) : new Icon(entry.icon()));
+            }
+            nav.addItem(item);
+        }
+        addToDrawer(brand, nav);
+
+        HorizontalLayout header = new HorizontalLayout();
+        header.setWidthFull();
+        header.setAlignItems(FlexComponent.Alignment.CENTER);
+        header.addClassName("console-header");
+        DrawerToggle toggle = new DrawerToggle();
+        toggle.setAriaLabel("Menu");
+        header.add(toggle);
+        Span spacer = new Span();
+        header.addAndExpand(spacer);
+        if (me != null && me.plan() != null) {
+            Span plan = new Span(me.plan().label() + " plan · " + me.roleLabel());
+            plan.getElement().getThemeList().add("badge contrast pill");
+            plan.addClassName("console-plan-badge");
+            header.add(plan);
+        }
+        if (me != null) {
+            MenuBar userMenu = new MenuBar();
+            userMenu.addThemeVariants(MenuBarVariant.LUMO_TERTIARY_INLINE);
+            userMenu.getElement().setAttribute("aria-label", "Your account");
+            Avatar avatar = new Avatar(me.displayName());
+            avatar.addThemeVariants(com.vaadin.flow.component.avatar.AvatarVariant.LUMO_XSMALL);
+            HorizontalLayout who = new HorizontalLayout(avatar, new Span(me.displayName()));
+            who.setAlignItems(FlexComponent.Alignment.CENTER);
+            who.setSpacing(true);
+            var root = userMenu.addItem(who);
+            root.getSubMenu().addItem("Account", e -> getUI().ifPresent(ui -> ui.navigate("account")));
+            root.getSubMenu().addItem("Sign out", e -> authentication.logout()).setId("sign-out");
+            header.add(userMenu);
+        }
+        addToNavbar(header);
+    }
+
+}

@@ -1,0 +1,52 @@
+package org.connectorconsole.base.ui;
+
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.server.ErrorEvent;
+import com.vaadin.flow.server.ServiceInitEvent;
+import com.vaadin.flow.server.VaadinServiceInitListener;
+import java.util.UUID;
+import org.connectorconsole.base.ConflictException;
+import org.connectorconsole.base.NotFoundException;
+import org.connectorconsole.base.ValidationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.stereotype.Component;
+
+/**
+ * Errors raised while handling a click or an edit become a message the person can act on; anything unexpected
+ * is logged with a reference the person can quote, and never shown as a stack trace.
+ */
+@Component
+class UiErrorHandling implements VaadinServiceInitListener {
+
+    private static final Logger log = LoggerFactory.getLogger(UiErrorHandling.class);
+
+    @Override
+    public void serviceInit(ServiceInitEvent event) {
+        event.getSource().addSessionInitListener(init -> init.getSession().setErrorHandler(UiErrorHandling::handle));
+    }
+
+    static void handle(ErrorEvent event) {
+        String message = messageFor(event.getThrowable());
+        UI ui = UI.getCurrent();
+        if (ui != null) {
+            ui.access(() -> Notices.error(message));
+        }
+    }
+
+    static String messageFor(Throwable error) {
+        Throwable t = error;
+        while (t != null) {
+            if (t instanceof ValidationException || t instanceof ConflictException || t instanceof NotFoundException
+                    || t instanceof AccessDeniedException) {
+                return t.getMessage();
+            }
+            t = t.getCause();
+        }
+        String reference = UUID.randomUUID().toString().substring(0, 8);
+        log.error("Unexpected error (reference {})", reference, error);
+        return "Something went wrong on our side (reference " + reference + "). "
+                + "Try again; if it persists, give this reference to your administrator.";
+    }
+}

@@ -1,0 +1,9 @@
+package org.connectorconsole.organization;
+
+import java.time.Instant;
+import org.connectorconsole.base.UserId;
+import org.connectorconsole.security.Role;
+
+/** A person in an organisation, as its owners see them. */
+public record MemberSummary(UserId userId, String email, String displayName, Role role, Instant joinedAt) {
+}

@@ -1,0 +1,120 @@
+package org.connectorconsole.organization.internal;
+
+import static org.connectorconsole.db.Tables.APP_USER;
+import static org.connectorconsole.db.Tables.MEMBERSHIP;
+import static org.connectorconsole.db.Tables.ORGANIZATION;
+import static org.connectorconsole.db.Tables.SETUP_CODE;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import org.connectorconsole.base.OrganizationId;
+import org.connectorconsole.base.Plan;
+import org.connectorconsole.base.UserId;
+import org.connectorconsole.organization.MemberSummary;
+import org.connectorconsole.organization.Organization;
+import org.connectorconsole.security.Role;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.jooq.impl.DSL;
+import org.springframework.stereotype.Repository;
+
+/** Organisations, their people and the first-time setup codes. Every query of a member is scoped by org. */
+@Repository
+public class OrganizationRepository {
+
+    private static final long SETUP_LOCK_KEY = 0x636f6e736f6c65L; // "console"
+
+    private final DSLContext db;
+
+    OrganizationRepository(DSLContext db) {
+        this.db = db;
+    }
+
+    public Optional<Organization> organization(OrganizationId id) {
+        return db.selectFrom(ORGANIZATION).where(ORGANIZATION.ID.eq(id.value())).fetchOptional()
+                .map(r -> new Organization(new OrganizationId(r.getId()), r.getName(), Plan.valueOf(r.getPlan()),
+                        r.getCreatedAt().toInstant(), r.getVersion()));
+    }
+
+    public void insertOrganization(OrganizationId id, String name, Plan plan, OffsetDateTime now) {
+        db.insertInto(ORGANIZATION)
+                .set(ORGANIZATION.ID, id.value())
+                .set(ORGANIZATION.NAME, name)
+                .set(ORGANIZATION.PLAN, plan.name())
+                .set(ORGANIZATION.CREATED_AT, now)
+                .execute();
+    }
+
+    public void insertUser(UserId id, String email, String displayName, String passwordHash, OffsetDateTime now) {
+        db.insertInto(APP_USER)
+                .set(APP_USER.ID, id.value())
+                .set(APP_USER.EMAIL, email)
+                .set(APP_USER.DISPLAY_NAME, displayName)
+                .set(APP_USER.PASSWORD_HASH, passwordHash)
+                .set(APP_USER.CREATED_AT, now)
+                .set(APP_USER.PASSWORD_CHANGED_AT, passwordHash == null ? null : now)
+                .execute();
+    }
+
+    public void insertMembership(OrganizationId orgId, UserId userId, Role role, OffsetDateTime now) {
+        db.insertInto(MEMBERSHIP)
+                .set(MEMBERSHIP.ORG_ID, orgId.value())
+                .set(MEMBERSHIP.USER_ID, userId.value())
+                .set(MEMBERSHIP.ROLE, role.name())
+                .set(MEMBERSHIP.CREATED_AT, now)
+                .execute();
+    }
+
+    public boolean emailTaken(String email) {
+        return db.fetchExists(APP_USER, APP_USER.EMAIL.eq(email));
+    }
+
+    public boolean anyOwnerExists() {
+        return db.fetchExists(MEMBERSHIP, MEMBERSHIP.ROLE.eq(Role.OWNER.name()));
+    }
+
+    public List<MemberSummary> members(OrganizationId orgId) {
+        return db.select(APP_USER.ID, APP_USER.EMAIL, APP_USER.DISPLAY_NAME, MEMBERSHIP.ROLE, MEMBERSHIP.CREATED_AT)
+                .from(MEMBERSHIP)
+                .join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
+                .where(MEMBERSHIP.ORG_ID.eq(orgId.value()))
+                .orderBy(DSL.when(MEMBERSHIP.ROLE.eq(Role.OWNER.name()), 0).otherwise(1), APP_USER.DISPLAY_NAME,
+                        APP_USER.EMAIL)
+                .fetch(OrganizationRepository::toSummary);
+    }
+
+    public Optional<MemberSummary> member(OrganizationId orgId, UserId userId) {
+        return db.select(APP_USER.ID, APP_USER.EMAIL, APP_USER.DISPLAY_NAME, MEMBERSHIP.ROLE, MEMBERSHIP.CREATED_AT)
+                .from(MEMBERSHIP)
+                .join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
+                .where(MEMBERSHIP.ORG_ID.eq(orgId.value()).and(MEMBERSHIP.USER_ID.eq(userId.value())))
+                .fetchOptional(OrganizationRepository::toSummary);
+    }
+
+    private static MemberSummary toSummary(Record r) {
+        return new MemberSummary(new UserId(r.get(APP_USER.ID)), r.get(APP_USER.EMAIL), r.get(APP_USER.DISPLAY_NAME),
+                Role.valueOf(r.get(MEMBERSHIP.ROLE)), r.get(MEMBERSHIP.CREATED_AT).toInstant());
+    }
+
+    /** Serialises first-time setup across console instances for the rest of the transaction. */
+    public void lockSetup() {
+        db.select(DSL.field("pg_advisory_xact_lock({0})", Object.class, DSL.val(SETUP_LOCK_KEY))).fetch();
+    }
+
+    public void insertSetupCode(String codeHash, OffsetDateTime now, OffsetDateTime expiresAt) {
+        db.insertInto(SETUP_CODE)
+                .set(SETUP_CODE.CODE_HASH, codeHash)
+                .set(SETUP_CODE.CREATED_AT, now)
+                .set(SETUP_CODE.EXPIRES_AT, expiresAt)
+                .execute();
+    }
+
+    public boolean validSetupCode(String codeHash, OffsetDateTime now) {
+        return db.fetchExists(SETUP_CODE, SETUP_CODE.CODE_HASH.eq(codeHash).and(SETUP_CODE.EXPIRES_AT.gt(now)));
+    }
+
+    public void deleteAllSetupCodes() {
+        db.deleteFrom(SETUP_CODE).execute();
+    }
+}

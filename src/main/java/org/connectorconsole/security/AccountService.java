@@ -1,0 +1,117 @@
+package org.connectorconsole.security;
+
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.connectorconsole.audit.AuditRecord;
+import org.connectorconsole.audit.AuditService;
+import org.connectorconsole.base.ConflictException;
+import org.connectorconsole.base.ValidationException;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** The signed-in person's own account: their name and password. */
+@Service
+public class AccountService {
+
+    public static final int MAX_NAME_LENGTH = 120;
+
+    /** What the account page shows; {@code version} guards against overwriting a concurrent change. */
+    public record AccountDetails(String email, String displayName, int version, List<Member> memberships) {
+    }
+
+    private final CurrentMember currentMember;
+    private final IdentityRepository repository;
+    private final PasswordEncoder passwordEncoder;
+    private final LoginThrottle throttle;
+    private final AuditService audit;
+    private final Clock clock;
+
+    AccountService(CurrentMember currentMember, IdentityRepository repository, PasswordEncoder passwordEncoder,
+            LoginThrottle throttle, AuditService audit, Clock clock) {
+        this.currentMember = currentMember;
+        this.repository = repository;
+        this.passwordEncoder = passwordEncoder;
+        this.throttle = throttle;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    @Transactional(readOnly = true)
+    public AccountDetails me() {
+        ConsoleUser user = signedIn();
+        IdentityRepository.Account account = repository.account(user.userId())
+                .orElseThrow(() -> new AccessDeniedException("Your account no longer exists."));
+        return new AccountDetails(account.email(), account.displayName(), account.version(),
+                repository.memberships(user.userId()));
+    }
+
+    @Transactional
+    public void rename(String newName, int expectedVersion) {
+        ConsoleUser user = signedIn();
+        String name = validName(newName);
+        IdentityRepository.Account before = repository.account(user.userId()).orElseThrow();
+        if (!repository.updateDisplayName(user.userId(), name, expectedVersion)) {
+            throw new ConflictException("Your account was changed elsewhere since this page was opened. "
+                    + "Reload the page and try again.");
+        }
+        for (Member m : repository.memberships(user.userId())) {
+            audit.record(AuditRecord.of(m.orgId(), m.actor(), "account.renamed")
+                    .target("user", user.userId().toString(), user.email())
+                    .details(Map.of("before.displayName", before.displayName(), "after.displayName", name)));
+        }
+    }
+
+    @Transactional
+    public void changePassword(String currentPassword, String newPassword, String confirmation, int expectedVersion) {
+        ConsoleUser user = signedIn();
+        IdentityRepository.Account account = repository.account(user.userId()).orElseThrow();
+        if (throttle.remainingLock(account.email()).isPresent()) {
+            throw ValidationException.forField("currentPassword",
+                    LoginThrottle.describe(throttle.remainingLock(account.email()).get()));
+        }
+        if (account.passwordHash() == null || currentPassword == null
+                || !passwordEncoder.matches(currentPassword, account.passwordHash())) {
+            throttle.recordFailure(account.email());
+            throw ValidationException.forField("currentPassword", "That is not your current password.");
+        }
+        PasswordPolicy.problem(newPassword, account.email()).ifPresent(problem -> {
+            throw ValidationException.forField("newPassword", problem);
+        });
+        if (!newPassword.equals(confirmation)) {
+            throw ValidationException.forField("confirmation", "The two new passwords differ.");
+        }
+        OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+        if (!repository.updatePassword(user.userId(), passwordEncoder.encode(newPassword), now, expectedVersion)) {
+            throw new ConflictException("Your account was changed elsewhere since this page was opened. "
+                    + "Reload the page and try again.");
+        }
+        for (Member m : repository.memberships(user.userId())) {
+            audit.record(AuditRecord.of(m.orgId(), m.actor(), "account.password_changed")
+                    .target("user", user.userId().toString(), user.email()));
+        }
+    }
+
+    static String validName(String raw) {
+        String name = raw == null ? "" : raw.strip();
+        if (name.isEmpty()) {
+            throw ValidationException.forField("displayName", "Enter your name.");
+        }
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw ValidationException.forField("displayName",
+                    "A name has at most " + MAX_NAME_LENGTH + " characters.");
+        }
+        if (name.chars().anyMatch(Character::isISOControl)) {
+            throw ValidationException.forField("displayName", "A name cannot contain control characters.");
+        }
+        return name;
+    }
+
+    private ConsoleUser signedIn() {
+        return currentMember.user().orElseThrow(() -> new AccessDeniedException("Sign in to continue."));
+    }
+}

@@ -1,0 +1,90 @@
+package org.connectorconsole.security;
+
+import java.io.Serial;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import org.connectorconsole.base.OrganizationId;
+import org.connectorconsole.base.UserId;
+import org.springframework.security.core.CredentialsContainer;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.userdetails.UserDetails;
+
+/**
+ * The principal kept in the HTTP session. It holds who signed in and which organisation they act in; roles in
+ * {@link #getAuthorities()} only decide what a view offers, services look the membership up again.
+ */
+public final class ConsoleUser implements UserDetails, CredentialsContainer {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final UUID userId;
+    private final String email;
+    private final String displayName;
+    private final UUID activeOrgId;
+    private final List<GrantedAuthority> authorities;
+    private String passwordHash;
+
+    ConsoleUser(UserId userId, String email, String displayName, OrganizationId activeOrgId, String passwordHash,
+            Collection<? extends GrantedAuthority> authorities) {
+        this.userId = userId.value();
+        this.email = email;
+        this.displayName = displayName;
+        this.activeOrgId = activeOrgId == null ? null : activeOrgId.value();
+        this.passwordHash = passwordHash;
+        this.authorities = List.copyOf(authorities);
+    }
+
+    public UserId userId() {
+        return new UserId(userId);
+    }
+
+    public String email() {
+        return email;
+    }
+
+    public String displayName() {
+        return displayName;
+    }
+
+    /** The organisation this session acts in, or {@code null} for a person without any membership. */
+    public OrganizationId activeOrgId() {
+        return activeOrgId == null ? null : new OrganizationId(activeOrgId);
+    }
+
+    @Override
+    public Collection<? extends GrantedAuthority> getAuthorities() {
+        return authorities;
+    }
+
+    @Override
+    public String getPassword() {
+        return passwordHash;
+    }
+
+    @Override
+    public String getUsername() {
+        return email;
+    }
+
+    @Override
+    public void eraseCredentials() {
+        passwordHash = null;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ConsoleUser other && other.userId.equals(userId);
+    }
+
+    @Override
+    public int hashCode() {
+        return userId.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "ConsoleUser[" + userId + "]";
+    }
+}

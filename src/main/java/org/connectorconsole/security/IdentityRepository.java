@@ -1,0 +1,128 @@
+package org.connectorconsole.security;
+
+import static org.connectorconsole.db.Tables.APP_USER;
+import static org.connectorconsole.db.Tables.LOGIN_THROTTLE;
+import static org.connectorconsole.db.Tables.MEMBERSHIP;
+import static org.connectorconsole.db.Tables.ORGANIZATION;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import org.connectorconsole.base.OrganizationId;
+import org.connectorconsole.base.Plan;
+import org.connectorconsole.base.UserId;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.impl.DSL;
+import org.springframework.stereotype.Repository;
+
+/** Accounts, memberships as seen by sign-in, and the sign-in throttle. */
+@Repository
+class IdentityRepository {
+
+    record Account(UserId id, String email, String displayName, String passwordHash, int version) {
+    }
+
+    private final DSLContext db;
+
+    IdentityRepository(DSLContext db) {
+        this.db = db;
+    }
+
+    Optional<Account> accountByEmail(String email) {
+        return db.selectFrom(APP_USER).where(APP_USER.EMAIL.eq(email)).fetchOptional()
+                .map(r -> new Account(new UserId(r.getId()), r.getEmail(), r.getDisplayName(), r.getPasswordHash(),
+                        r.getVersion()));
+    }
+
+    Optional<Account> account(UserId id) {
+        return db.selectFrom(APP_USER).where(APP_USER.ID.eq(id.value())).fetchOptional()
+                .map(r -> new Account(new UserId(r.getId()), r.getEmail(), r.getDisplayName(), r.getPasswordHash(),
+                        r.getVersion()));
+    }
+
+    /** Every membership of the person, owners' first, then oldest first: the first is the default. */
+    List<Member> memberships(UserId userId) {
+        return db.select(APP_USER.ID, APP_USER.EMAIL, APP_USER.DISPLAY_NAME, ORGANIZATION.ID, ORGANIZATION.NAME,
+                        ORGANIZATION.PLAN, MEMBERSHIP.ROLE)
+                .from(MEMBERSHIP)
+                .join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
+                .join(ORGANIZATION).on(ORGANIZATION.ID.eq(MEMBERSHIP.ORG_ID))
+                .where(MEMBERSHIP.USER_ID.eq(userId.value()))
+                .orderBy(DSL.when(MEMBERSHIP.ROLE.eq(Role.OWNER.name()), 0).otherwise(1), MEMBERSHIP.CREATED_AT)
+                .fetch(IdentityRepository::toMember);
+    }
+
+    Optional<Member> membership(UserId userId, OrganizationId orgId) {
+        return db.select(APP_USER.ID, APP_USER.EMAIL, APP_USER.DISPLAY_NAME, ORGANIZATION.ID, ORGANIZATION.NAME,
+                        ORGANIZATION.PLAN, MEMBERSHIP.ROLE)
+                .from(MEMBERSHIP)
+                .join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
+                .join(ORGANIZATION).on(ORGANIZATION.ID.eq(MEMBERSHIP.ORG_ID))
+                .where(MEMBERSHIP.USER_ID.eq(userId.value()).and(MEMBERSHIP.ORG_ID.eq(orgId.value())))
+                .fetchOptional(IdentityRepository::toMember);
+    }
+
+    private static Member toMember(Record r) {
+        return new Member(new UserId(r.get(APP_USER.ID)), r.get(APP_USER.EMAIL), r.get(APP_USER.DISPLAY_NAME),
+                new OrganizationId(r.get(ORGANIZATION.ID)), r.get(ORGANIZATION.NAME),
+                Plan.valueOf(r.get(ORGANIZATION.PLAN)), Role.valueOf(r.get(MEMBERSHIP.ROLE)));
+    }
+
+    /** Optimistic: returns false when the account changed since {@code expectedVersion} was read. */
+    boolean updateDisplayName(UserId id, String name, int expectedVersion) {
+        return db.update(APP_USER)
+                .set(APP_USER.DISPLAY_NAME, name)
+                .set(APP_USER.VERSION, APP_USER.VERSION.plus(1))
+                .where(APP_USER.ID.eq(id.value()).and(APP_USER.VERSION.eq(expectedVersion)))
+                .execute() == 1;
+    }
+
+    boolean updatePassword(UserId id, String passwordHash, OffsetDateTime now, int expectedVersion) {
+        return db.update(APP_USER)
+                .set(APP_USER.PASSWORD_HASH, passwordHash)
+                .set(APP_USER.PASSWORD_CHANGED_AT, now)
+                .set(APP_USER.VERSION, APP_USER.VERSION.plus(1))
+                .where(APP_USER.ID.eq(id.value()).and(APP_USER.VERSION.eq(expectedVersion)))
+                .execute() == 1;
+    }
+
+    Optional<OffsetDateTime> lockedUntil(String email) {
+        return db.select(LOGIN_THROTTLE.LOCKED_UNTIL).from(LOGIN_THROTTLE)
+                .where(LOGIN_THROTTLE.EMAIL.eq(email))
+                .fetchOptional(LOGIN_THROTTLE.LOCKED_UNTIL);
+    }
+
+    /**
+     * Counts one failed sign-in atomically (several instances may count at once) and returns the lock time if
+     * this failure locked the address.
+     */
+    Optional<OffsetDateTime> recordFailure(String email, OffsetDateTime now, OffsetDateTime windowStart,
+            int maxFailures, OffsetDateTime lockUntil) {
+        Field<Integer> counted = DSL.when(LOGIN_THROTTLE.LAST_FAILURE_AT.lt(windowStart), DSL.inline(1))
+                .otherwise(LOGIN_THROTTLE.FAILURES.plus(1));
+        return db.insertInto(LOGIN_THROTTLE)
+                .set(LOGIN_THROTTLE.EMAIL, email)
+                .set(LOGIN_THROTTLE.FAILURES, 1)
+                .set(LOGIN_THROTTLE.LAST_FAILURE_AT, now)
+                .set(LOGIN_THROTTLE.LOCKED_UNTIL, maxFailures <= 1 ? lockUntil : null)
+                .onConflict(LOGIN_THROTTLE.EMAIL)
+                .doUpdate()
+                .set(LOGIN_THROTTLE.FAILURES, counted)
+                .set(LOGIN_THROTTLE.LAST_FAILURE_AT, now)
+                .set(LOGIN_THROTTLE.LOCKED_UNTIL,
+                        DSL.when(counted.ge(maxFailures), DSL.val(lockUntil)).otherwise(DSL.val((OffsetDateTime) null)))
+                .returning(LOGIN_THROTTLE.LOCKED_UNTIL)
+                .fetchOptional()
+                .map(r -> r.get(LOGIN_THROTTLE.LOCKED_UNTIL));
+    }
+
+    boolean anyOwnerExists() {
+        return db.fetchExists(MEMBERSHIP, MEMBERSHIP.ROLE.eq(Role.OWNER.name()));
+    }
+
+    void clearFailures(String email) {
+        db.deleteFrom(LOGIN_THROTTLE).where(LOGIN_THROTTLE.EMAIL.eq(email)).execute();
+    }
+}
