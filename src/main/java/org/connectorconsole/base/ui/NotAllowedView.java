@@ -9,12 +9,14 @@ import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.ErrorParameter;
 import com.vaadin.flow.router.HasErrorParameter;
 import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.ParentLayout;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
 import jakarta.servlet.http.HttpServletResponse;
 
 /** Shown, with status 403, when a signed-in person opens a page their role or plan does not include. */
 @PageTitle("Not allowed · Connector Console")
 @AnonymousAllowed
+@ParentLayout(MainLayout.class)
 public class NotAllowedView extends VerticalLayout implements HasErrorParameter<AccessDeniedException> {
 
     public NotAllowedView() {

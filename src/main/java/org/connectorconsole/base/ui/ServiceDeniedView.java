@@ -8,6 +8,7 @@ import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.ErrorParameter;
 import com.vaadin.flow.router.HasErrorParameter;
 import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.ParentLayout;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.security.access.AccessDeniedException;
@@ -15,6 +16,7 @@ import org.springframework.security.access.AccessDeniedException;
 /** A service refused an action while a page was opening: say why (the message is written for people). */
 @PageTitle("Not allowed · Connector Console")
 @AnonymousAllowed
+@ParentLayout(MainLayout.class)
 public class ServiceDeniedView extends VerticalLayout implements HasErrorParameter<AccessDeniedException> {
 
     private final Paragraph reason = new Paragraph();

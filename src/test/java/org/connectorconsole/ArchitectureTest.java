@@ -1,0 +1,71 @@
+package org.connectorconsole;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.auth.AnonymousAllowed;
+import jakarta.annotation.security.DenyAll;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/** The layering of ARCHITECTURE.md, checked on every build. */
+@AnalyzeClasses(packages = "org.connectorconsole", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    @ArchTest
+    static final ArchRule features_do_not_depend_on_each_other_in_cycles = slices()
+            .matching("org.connectorconsole.(*)..")
+            .namingSlices("$1")
+            .should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule only_repositories_touch_generated_jooq_classes = classes()
+            .that().resideInAPackage("org.connectorconsole.db..")
+            .should().onlyBeAccessed().byClassesThat(
+                    com.tngtech.archunit.base.DescribedPredicate.or(
+                            com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage(
+                                    "org.connectorconsole.db.."),
+                            com.tngtech.archunit.core.domain.properties.CanBeAnnotated.Predicates.annotatedWith(
+                                    Repository.class)))
+            .because("only a feature's repository maps rows to records");
+
+    @ArchTest
+    static final ArchRule views_stay_thin = noClasses()
+            .that().resideInAPackage("..ui..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.jooq..", "org.connectorconsole.db..",
+                    "javax.crypto..", "java.sql..", "javax.sql..")
+            .orShould().beAnnotatedWith(Transactional.class)
+            .orShould().dependOnClassesThat().areAnnotatedWith(Repository.class);
+
+    @ArchTest
+    static final ArchRule views_do_not_open_transactions = noClasses()
+            .that().resideInAPackage("..ui..")
+            .should().dependOnClassesThat().haveFullyQualifiedName(Transactional.class.getName());
+
+    @ArchTest
+    static final ArchRule internals_stay_inside_their_feature = classes()
+            .that().resideInAPackage("org.connectorconsole.organization.internal..")
+            .should().onlyBeAccessed().byAnyPackage("org.connectorconsole.organization..");
+
+    @ArchTest
+    static final ArchRule every_route_declares_who_may_open_it = classes()
+            .that().areAnnotatedWith(Route.class)
+            .should().beAnnotatedWith(AnonymousAllowed.class)
+            .orShould().beAnnotatedWith(PermitAll.class)
+            .orShould().beAnnotatedWith(RolesAllowed.class)
+            .orShould().beAnnotatedWith(DenyAll.class);
+
+    @ArchTest
+    static final ArchRule services_and_repositories_stay_out_of_views = noClasses()
+            .that().resideOutsideOfPackage("..ui..")
+            .and().areNotAnnotatedWith(org.springframework.context.annotation.Configuration.class)
+            .should().dependOnClassesThat().resideInAPackage("org.connectorconsole..ui..");
+}

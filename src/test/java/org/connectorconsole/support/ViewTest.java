@@ -1,0 +1,54 @@
+package org.connectorconsole.support;
+
+import com.github.mvysny.fakeservlet.FakeRequest;
+import com.github.mvysny.kaributesting.v10.MockVaadin;
+import com.github.mvysny.kaributesting.v10.Routes;
+import com.github.mvysny.kaributesting.v10.spring.MockSpringServlet;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.server.VaadinServletRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+
+/**
+ * Browserless view tests (Karibu): real views, real services and database, Vaadin's own navigation access
+ * control, no browser.
+ */
+@IntegrationTest
+public abstract class ViewTest {
+
+    private static final Routes ROUTES = new Routes().autoDiscoverViews("org.connectorconsole");
+
+    @Autowired
+    protected ApplicationContext context;
+    @Autowired
+    protected TestOrganizations orgs;
+
+    @BeforeEach
+    void startVaadin() {
+        MockVaadin.setup(UI::new, new MockSpringServlet(ROUTES, context, UI::new));
+    }
+
+    @AfterEach
+    void stopVaadin() {
+        MockVaadin.tearDown();
+        TestOrganizations.signOut();
+    }
+
+    /** Signs the person in through the real authentication manager and shows that to Vaadin's access control. */
+    protected void signIn(TestOrganizations.Person person) {
+        Authentication auth = orgs.signIn(person);
+        FakeRequest request = (FakeRequest) VaadinServletRequest.getCurrent().getRequest();
+        request.setUserPrincipalInt(auth);
+        request.setUserInRole((principal, role) -> auth.getAuthorities().stream()
+                .map(GrantedAuthority::getAuthority)
+                .anyMatch(a -> a.equals("ROLE_" + role)));
+    }
+
+    protected static void navigate(String path) {
+        UI.getCurrent().navigate(path);
+    }
+}
