@@ -1,0 +1,206 @@
+package org.connectorconsole.connector;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.connectorconsole.egress.EgressClient;
+import org.connectorconsole.egress.EgressPolicy;
+import org.connectorconsole.egress.EgressRefusedException;
+import org.connectorconsole.mcp.McpProbe;
+import org.connectorconsole.mcp.McpProbeException;
+import org.connectorconsole.mcp.ProbeResult;
+import org.connectorconsole.mcp.ToolInfo;
+import org.connectorconsole.mcp.TransportDetection;
+import org.connectorconsole.oauth.AuthorizationDiscovery;
+import org.connectorconsole.oauth.AuthorizationServerMetadata;
+import org.connectorconsole.oauth.BearerChallenge;
+import org.connectorconsole.oauth.DiscoveryException;
+import org.connectorconsole.oauth.ProtectedResourceMetadata;
+
+/**
+ * The connection doctor: checks a server step by step — URL policy and DNS, transport, then either an MCP
+ * session and its tools, or the authorization set-up members will sign in through — and names the step that
+ * failed and what to do. Each step is reported as it completes. Used by the console and the command line.
+ */
+public final class ConnectionDoctor {
+
+    public static final Duration STEP_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Clock clock;
+    private final boolean consoleHasHttpsAddress;
+
+    public ConnectionDoctor(Clock clock, boolean consoleHasHttpsAddress) {
+        this.clock = clock;
+        this.consoleHasHttpsAddress = consoleHasHttpsAddress;
+    }
+
+    public Diagnosis diagnose(EgressClient egress, String rawUrl, String ownerClientId,
+            Consumer<DoctorStep> listener) {
+        Run run = new Run(listener);
+        EgressPolicy.UrlCheck check = egress.policy().checkUrl(rawUrl);
+        if (!check.ok()) {
+            run.add(DoctorStep.failed("address", "URL and address", rawUrl, check.problem()));
+            return run.finish(rawUrl, Diagnosis.Outcome.FAILED);
+        }
+        URI url = check.uri();
+        String host = check.host();
+        try {
+            List<InetAddress> addresses = egress.resolveChecked(host);
+            run.add(DoctorStep.passed("address", "URL and address", host + " resolves to "
+                    + addresses.stream().map(InetAddress::getHostAddress).distinct().collect(Collectors.joining(", "))
+                    + (egress.policy().allowsLoopbackHttp() ? "" : " (public)")));
+        } catch (EgressRefusedException e) {
+            run.add(DoctorStep.failed("address", "URL and address", host, e.getMessage()));
+            return run.finish(url.toString(), Diagnosis.Outcome.FAILED);
+        } catch (UnknownHostException e) {
+            run.add(DoctorStep.failed("address", "URL and address", host,
+                    e.getMessage() + " Check the host name for typos."));
+            return run.finish(url.toString(), Diagnosis.Outcome.FAILED);
+        }
+
+        TransportDetection transport = McpProbe.detect(egress, url, STEP_TIMEOUT);
+        if (!transport.ok()) {
+            run.add(DoctorStep.failed("transport", "Transport", transport.seen(), transport.failure()));
+            return run.finish(url.toString(), Diagnosis.Outcome.FAILED);
+        }
+        run.transport = transport.kind().label();
+        run.add(DoctorStep.passed("transport", "Transport", transport.kind().label() + ": " + transport.seen()));
+
+        if (!transport.authorizationRequired()) {
+            try {
+                ProbeResult probe = McpProbe.probe(egress, url, transport.kind(), STEP_TIMEOUT);
+                run.serverName = probe.serverName();
+                run.serverVersion = probe.serverVersion();
+                run.protocolVersion = probe.protocolVersion();
+                run.tools = probe.tools();
+                run.toolsTruncated = probe.truncated();
+                run.add(DoctorStep.passed("session", "MCP session", "Server " + nullToDash(probe.serverName()) + " "
+                        + nullToDash(probe.serverVersion()) + ", protocol " + probe.protocolVersion()));
+                String toolsSeen = probe.tools().size() + (probe.tools().size() == 1 ? " tool" : " tools")
+                        + (probe.truncated() ? " (list cut at " + McpProbe.MAX_TOOLS + " tools or "
+                                + McpProbe.MAX_TOOL_PAGES + " pages)" : "");
+                run.add(probe.truncated()
+                        ? DoctorStep.warning("tools", "Tools", toolsSeen, "The server's tool list is longer than the "
+                                + "console reads; members will see only the first tools.")
+                        : DoctorStep.passed("tools", "Tools", toolsSeen));
+                return run.finish(url.toString(), Diagnosis.Outcome.READY);
+            } catch (McpProbeException e) {
+                run.add(DoctorStep.failed("session", "MCP session", "initialize and tools/list",
+                        e.getMessage()));
+                return run.finish(url.toString(), Diagnosis.Outcome.FAILED);
+            }
+        }
+        return authorization(run, egress, url, transport, ownerClientId);
+    }
+
+    private Diagnosis authorization(Run run, EgressClient egress, URI url, TransportDetection transport,
+            String ownerClientId) {
+        BearerChallenge challenge = BearerChallenge.parse(transport.wwwAuthenticate()).orElse(null);
+        if (challenge == null) {
+            run.add(DoctorStep.warning("challenge", "Authorization challenge", "HTTP 401 without a Bearer challenge",
+                    "The server should name its metadata in WWW-Authenticate; the console tries the well-known "
+                            + "locations instead."));
+        } else {
+            run.add(DoctorStep.passed("challenge", "Authorization challenge", "Bearer"
+                    + (challenge.resourceMetadata() == null ? " (no resource_metadata: using well-known locations)"
+                            : " resource_metadata=" + challenge.resourceMetadata())
+                    + (challenge.scope() == null ? "" : ", scope=" + challenge.scope())));
+        }
+        ProtectedResourceMetadata resource;
+        try {
+            resource = AuthorizationDiscovery.protectedResource(egress, url, challenge);
+            run.add(DoctorStep.passed("resource-metadata", "Protected resource metadata", "Found at "
+                    + resource.source() + "; authorization server " + String.join(", ",
+                            resource.authorizationServers())));
+        } catch (DiscoveryException e) {
+            run.add(DoctorStep.failed("resource-metadata", "Protected resource metadata",
+                    String.join("; ", e.attempts()), e.getMessage()
+                            + " Members cannot sign in until the server publishes it (RFC 9728)."));
+            return run.finish(url.toString(), Diagnosis.Outcome.FAILED);
+        }
+        AuthorizationServerMetadata server;
+        String issuer = resource.authorizationServers().getFirst();
+        try {
+            server = AuthorizationDiscovery.authorizationServer(egress, issuer);
+            run.add(DoctorStep.passed("server-metadata", "Authorization server metadata", "Issuer " + issuer
+                    + " at " + server.source()));
+        } catch (DiscoveryException e) {
+            run.add(DoctorStep.failed("server-metadata", "Authorization server metadata",
+                    String.join("; ", e.attempts()), e.getMessage()));
+            return run.finish(url.toString(), Diagnosis.Outcome.FAILED);
+        }
+        if (server.authorizationEndpoint() == null || server.tokenEndpoint() == null) {
+            run.add(DoctorStep.failed("server-metadata-endpoints", "Authorization endpoints", "missing",
+                    "The authorization server's metadata lacks an authorization or token endpoint."));
+            return run.finish(url.toString(), Diagnosis.Outcome.FAILED);
+        }
+        if (!server.supportsS256()) {
+            run.add(DoctorStep.failed("pkce", "PKCE", server.codeChallengeMethodsSupported().isEmpty()
+                    ? "code_challenge_methods_supported is missing"
+                    : "supported: " + String.join(", ", server.codeChallengeMethodsSupported()),
+                    "The server's metadata names no PKCE S256 support; it cannot be used safely. Ask its "
+                            + "operator to enable PKCE with S256."));
+            return run.finish(url.toString(), Diagnosis.Outcome.FAILED);
+        }
+        run.add(DoctorStep.passed("pkce", "PKCE", "S256 supported"));
+
+        if (ownerClientId != null && !ownerClientId.isBlank()) {
+            run.registration = "Client ID from Advanced settings";
+            run.add(DoctorStep.passed("registration", "Client registration",
+                    "Members will sign in with the OAuth Client ID entered in Advanced settings."));
+        } else if (server.clientIdMetadataDocumentSupported() && consoleHasHttpsAddress) {
+            run.registration = "Client ID Metadata Document";
+            run.add(DoctorStep.passed("registration", "Client registration",
+                    "The server accepts the console's Client ID Metadata Document."));
+        } else if (server.registrationEndpoint() != null) {
+            run.registration = "Dynamic Client Registration";
+            run.add(DoctorStep.passed("registration", "Client registration",
+                    "The console will register itself once at " + server.registrationEndpoint()
+                            + " (Dynamic Client Registration) and reuse that registration for every member."));
+        } else {
+            run.add(DoctorStep.failed("registration", "Client registration",
+                    "no registration endpoint" + (server.clientIdMetadataDocumentSupported()
+                            ? "; Client ID Metadata Documents need the console on an https address" : ""),
+                    "This server needs a client ID and secret: register the console with it (redirect URI shown "
+                            + "on this page) and enter them under Advanced settings."));
+            return run.finish(url.toString(), Diagnosis.Outcome.FAILED);
+        }
+        return run.finish(url.toString(), Diagnosis.Outcome.SIGN_IN_REQUIRED);
+    }
+
+    private static String nullToDash(String s) {
+        return s == null ? "—" : s;
+    }
+
+    private final class Run {
+        private final Consumer<DoctorStep> listener;
+        private final List<DoctorStep> steps = new ArrayList<>();
+        String transport;
+        String serverName;
+        String serverVersion;
+        String protocolVersion;
+        String registration;
+        List<ToolInfo> tools = List.of();
+        boolean toolsTruncated;
+
+        Run(Consumer<DoctorStep> listener) {
+            this.listener = listener;
+        }
+
+        void add(DoctorStep step) {
+            steps.add(step);
+            listener.accept(step);
+        }
+
+        Diagnosis finish(String url, Diagnosis.Outcome outcome) {
+            return new Diagnosis(url, clock.instant(), outcome, transport, serverName, serverVersion,
+                    protocolVersion, registration, List.copyOf(steps), tools, toolsTruncated);
+        }
+    }
+}

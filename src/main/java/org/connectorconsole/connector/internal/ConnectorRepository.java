@@ -1,0 +1,126 @@
+package org.connectorconsole.connector.internal;
+
+import static org.connectorconsole.db.Tables.CONNECTOR;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.connectorconsole.base.OrganizationId;
+import org.connectorconsole.base.UserId;
+import org.connectorconsole.connector.Connector;
+import org.connectorconsole.connector.ConnectorId;
+import org.connectorconsole.connector.Diagnosis;
+import org.connectorconsole.db.tables.records.ConnectorRecord;
+import org.jooq.DSLContext;
+import org.jooq.JSONB;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Connectors of an organisation; every query is scoped by {@code org_id}. */
+@Repository
+public class ConnectorRepository {
+
+    private static final JsonMapper JSON = JsonMapper.builder().findAndAddModules().build();
+
+    /** A row with its sealed secret, for the service only (never leaves the feature). */
+    public record Stored(Connector connector, byte[] sealedClientSecret) {
+    }
+
+    private final DSLContext db;
+
+    ConnectorRepository(DSLContext db) {
+        this.db = db;
+    }
+
+    public List<Connector> list(OrganizationId orgId) {
+        return db.selectFrom(CONNECTOR).where(CONNECTOR.ORG_ID.eq(orgId.value()))
+                .orderBy(CONNECTOR.NAME, CONNECTOR.CREATED_AT)
+                .fetch(r -> toConnector(r));
+    }
+
+    public Optional<Stored> find(OrganizationId orgId, ConnectorId id) {
+        return db.selectFrom(CONNECTOR)
+                .where(CONNECTOR.ORG_ID.eq(orgId.value()).and(CONNECTOR.ID.eq(id.value())))
+                .fetchOptional()
+                .map(r -> new Stored(toConnector(r), r.getOauthClientSecret()));
+    }
+
+    public Optional<Connector> findByUrl(OrganizationId orgId, String url) {
+        return db.selectFrom(CONNECTOR)
+                .where(CONNECTOR.ORG_ID.eq(orgId.value()).and(CONNECTOR.URL.eq(url)))
+                .fetchOptional(r -> toConnector(r));
+    }
+
+    public void insert(OrganizationId orgId, ConnectorId id, String name, String url, String clientId,
+            byte[] sealedSecret, UserId by, OffsetDateTime now) {
+        db.insertInto(CONNECTOR)
+                .set(CONNECTOR.ID, id.value())
+                .set(CONNECTOR.ORG_ID, orgId.value())
+                .set(CONNECTOR.NAME, name)
+                .set(CONNECTOR.URL, url)
+                .set(CONNECTOR.ENABLED, true)
+                .set(CONNECTOR.OAUTH_CLIENT_ID, clientId)
+                .set(CONNECTOR.OAUTH_CLIENT_SECRET, sealedSecret)
+                .set(CONNECTOR.CREATED_AT, now)
+                .set(CONNECTOR.CREATED_BY, by.value())
+                .set(CONNECTOR.UPDATED_AT, now)
+                .execute();
+    }
+
+    /** Returns false when the row changed since {@code expectedVersion} (or is gone). */
+    public boolean update(OrganizationId orgId, ConnectorId id, int expectedVersion, String name, String url,
+            String clientId, byte[] sealedSecret, boolean urlChanged, OffsetDateTime now) {
+        var update = db.update(CONNECTOR)
+                .set(CONNECTOR.NAME, name)
+                .set(CONNECTOR.URL, url)
+                .set(CONNECTOR.OAUTH_CLIENT_ID, clientId)
+                .set(CONNECTOR.OAUTH_CLIENT_SECRET, sealedSecret)
+                .set(CONNECTOR.UPDATED_AT, now)
+                .set(CONNECTOR.VERSION, CONNECTOR.VERSION.plus(1));
+        if (urlChanged) {
+            // the old check was of another server
+            update = update.setNull(CONNECTOR.LAST_CHECK).setNull(CONNECTOR.LAST_CHECK_AT)
+                    .setNull(CONNECTOR.LAST_CHECK_OUTCOME);
+        }
+        return update.where(CONNECTOR.ORG_ID.eq(orgId.value()).and(CONNECTOR.ID.eq(id.value()))
+                        .and(CONNECTOR.VERSION.eq(expectedVersion)))
+                .execute() == 1;
+    }
+
+    public boolean setEnabled(OrganizationId orgId, ConnectorId id, int expectedVersion, boolean enabled,
+            OffsetDateTime now) {
+        return db.update(CONNECTOR)
+                .set(CONNECTOR.ENABLED, enabled)
+                .set(CONNECTOR.UPDATED_AT, now)
+                .set(CONNECTOR.VERSION, CONNECTOR.VERSION.plus(1))
+                .where(CONNECTOR.ORG_ID.eq(orgId.value()).and(CONNECTOR.ID.eq(id.value()))
+                        .and(CONNECTOR.VERSION.eq(expectedVersion)))
+                .execute() == 1;
+    }
+
+    public boolean delete(OrganizationId orgId, ConnectorId id, int expectedVersion) {
+        return db.deleteFrom(CONNECTOR)
+                .where(CONNECTOR.ORG_ID.eq(orgId.value()).and(CONNECTOR.ID.eq(id.value()))
+                        .and(CONNECTOR.VERSION.eq(expectedVersion)))
+                .execute() == 1;
+    }
+
+    /** Stores a check's result unless the URL changed meanwhile (then the result is of another server). */
+    public boolean saveCheck(OrganizationId orgId, ConnectorId id, Diagnosis diagnosis) {
+        return db.update(CONNECTOR)
+                .set(CONNECTOR.LAST_CHECK, JSONB.valueOf(JSON.writeValueAsString(diagnosis)))
+                .set(CONNECTOR.LAST_CHECK_AT, diagnosis.checkedAt().atOffset(ZoneOffset.UTC))
+                .set(CONNECTOR.LAST_CHECK_OUTCOME, diagnosis.outcome().name())
+                .where(CONNECTOR.ORG_ID.eq(orgId.value()).and(CONNECTOR.ID.eq(id.value()))
+                        .and(CONNECTOR.URL.eq(diagnosis.url())))
+                .execute() == 1;
+    }
+
+    private static Connector toConnector(ConnectorRecord r) {
+        Diagnosis check = r.getLastCheck() == null ? null : JSON.readValue(r.getLastCheck().data(), Diagnosis.class);
+        return new Connector(new ConnectorId(r.getId()), r.getName(), r.getUrl(), r.getEnabled(),
+                r.getOauthClientId(), r.getOauthClientSecret() != null, r.getCreatedAt().toInstant(),
+                r.getUpdatedAt().toInstant(), r.getVersion(), check);
+    }
+}

@@ -1,0 +1,8 @@
+package org.connectorconsole.mcp;
+
+import java.util.List;
+
+/** What an MCP session showed: who the server is and its tools ({@code truncated} when bounds cut the list). */
+public record ProbeResult(String serverName, String serverVersion, String protocolVersion, List<ToolInfo> tools,
+        boolean truncated) {
+}

@@ -1,0 +1,225 @@
+package org.connectorconsole.oauth;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.connectorconsole.egress.EgressClient;
+import org.connectorconsole.egress.EgressRefusedException;
+import org.connectorconsole.egress.EgressResponse;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * MCP authorization discovery (MCP 2025-11-25 "Authorization"): protected resource metadata with its well-known
+ * fallbacks, then authorization server metadata with the ordered OAuth / OpenID Connect locations and an exact
+ * issuer check. Every URL, including those a server hands back, goes through the egress policy.
+ */
+public final class AuthorizationDiscovery {
+
+    public static final String MCP_PROTOCOL_VERSION = "2025-11-25";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Map<String, String> HEADERS = Map.of("Accept", "application/json",
+            "MCP-Protocol-Version", MCP_PROTOCOL_VERSION);
+
+    private AuthorizationDiscovery() {
+    }
+
+    public static ProtectedResourceMetadata protectedResource(EgressClient egress, URI mcpUrl,
+            BearerChallenge challenge) throws DiscoveryException {
+        List<String> attempts = new ArrayList<>();
+        List<URI> candidates = new ArrayList<>();
+        boolean fromChallenge = challenge != null && challenge.resourceMetadata() != null
+                && !challenge.resourceMetadata().isBlank();
+        if (fromChallenge) {
+            try {
+                candidates.add(URI.create(challenge.resourceMetadata().strip()));
+            } catch (IllegalArgumentException e) {
+                throw new DiscoveryException("The server's challenge names a resource_metadata URL that is not a "
+                        + "valid URL: " + challenge.resourceMetadata(), attempts);
+            }
+        } else {
+            candidates.addAll(wellKnownResourceUrls(mcpUrl));
+        }
+        for (URI url : candidates) {
+            Map<String, Object> doc = fetchJson(egress, url, attempts, fromChallenge);
+            if (doc == null) {
+                continue;
+            }
+            String resource = string(doc, "resource");
+            List<String> servers = strings(doc, "authorization_servers");
+            if (resource == null) {
+                throw new DiscoveryException("The protected resource metadata at " + url + " names no resource.",
+                        attempts);
+            }
+            if (!sameResource(resource, mcpUrl)) {
+                throw new DiscoveryException("The protected resource metadata at " + url + " is for " + resource
+                        + ", not for this connector's URL " + mcpUrl + "; a token issued for it would not be meant "
+                        + "for this server.", attempts);
+            }
+            if (servers.isEmpty()) {
+                throw new DiscoveryException("The protected resource metadata at " + url
+                        + " names no authorization server.", attempts);
+            }
+            return new ProtectedResourceMetadata(url, resource, servers, strings(doc, "scopes_supported"));
+        }
+        throw new DiscoveryException("No protected resource metadata was found (tried "
+                + candidates.size() + (candidates.size() == 1 ? " location" : " locations") + ").", attempts);
+    }
+
+    public static AuthorizationServerMetadata authorizationServer(EgressClient egress, String issuer)
+            throws DiscoveryException {
+        List<String> attempts = new ArrayList<>();
+        URI issuerUri;
+        try {
+            issuerUri = URI.create(issuer);
+        } catch (IllegalArgumentException e) {
+            throw new DiscoveryException("The authorization server " + issuer + " is not a valid URL.", attempts);
+        }
+        for (URI url : wellKnownServerUrls(issuerUri)) {
+            Map<String, Object> doc = fetchJson(egress, url, attempts, false);
+            if (doc == null) {
+                continue;
+            }
+            String declared = string(doc, "issuer");
+            if (!issuer.equals(declared)) {
+                throw new DiscoveryException("The metadata at " + url + " declares the issuer " + declared
+                        + ", not " + issuer + " as expected; it may belong to another server (mix-up).", attempts);
+            }
+            return new AuthorizationServerMetadata(url, declared, uri(doc, "authorization_endpoint"),
+                    uri(doc, "token_endpoint"), uri(doc, "registration_endpoint"), uri(doc, "revocation_endpoint"),
+                    strings(doc, "code_challenge_methods_supported"),
+                    strings(doc, "token_endpoint_auth_methods_supported"), strings(doc, "scopes_supported"),
+                    Boolean.TRUE.equals(doc.get("client_id_metadata_document_supported")),
+                    Boolean.TRUE.equals(doc.get("authorization_response_iss_parameter_supported")));
+        }
+        throw new DiscoveryException("No authorization server metadata was found for " + issuer + ".", attempts);
+    }
+
+    /** RFC 9728 §3.1: path-inserted well-known location first, then the root. */
+    static List<URI> wellKnownResourceUrls(URI mcpUrl) {
+        String origin = origin(mcpUrl);
+        String path = trimTrailingSlash(mcpUrl.getRawPath());
+        List<URI> urls = new ArrayList<>();
+        if (!path.isEmpty()) {
+            urls.add(URI.create(origin + "/.well-known/oauth-protected-resource" + path));
+        }
+        urls.add(URI.create(origin + "/.well-known/oauth-protected-resource"));
+        return urls;
+    }
+
+    /** MCP 2025-11-25: OAuth then OpenID Connect, path-inserted, then OpenID Connect path-appended. */
+    static List<URI> wellKnownServerUrls(URI issuer) {
+        String origin = origin(issuer);
+        String path = trimTrailingSlash(issuer.getRawPath());
+        if (path.isEmpty()) {
+            return List.of(URI.create(origin + "/.well-known/oauth-authorization-server"),
+                    URI.create(origin + "/.well-known/openid-configuration"));
+        }
+        return List.of(URI.create(origin + "/.well-known/oauth-authorization-server" + path),
+                URI.create(origin + "/.well-known/openid-configuration" + path),
+                URI.create(origin + path + "/.well-known/openid-configuration"));
+    }
+
+    /** Resource identifiers compare as URIs: case-insensitive scheme and host, default port, one trailing '/'. */
+    public static boolean sameResource(String declared, URI mcpUrl) {
+        try {
+            URI d = URI.create(declared);
+            return canonical(d).equals(canonical(mcpUrl));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    static String canonical(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
+        int port = uri.getPort();
+        if ((scheme.equals("https") && port == 443) || (scheme.equals("http") && port == 80)) {
+            port = -1;
+        }
+        String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase();
+        return scheme + "://" + host + (port == -1 ? "" : ":" + port) + trimTrailingSlash(
+                uri.getRawPath() == null ? "" : uri.getRawPath());
+    }
+
+    private static Map<String, Object> fetchJson(EgressClient egress, URI url, List<String> attempts,
+            boolean failHard) throws DiscoveryException {
+        EgressResponse response;
+        try {
+            response = egress.get(url, HEADERS);
+        } catch (EgressRefusedException e) {
+            attempts.add(url + " — refused: " + e.getMessage());
+            throw new DiscoveryException("The console will not fetch " + url + ": " + e.getMessage(), attempts);
+        } catch (IOException e) {
+            attempts.add(url + " — " + e.getMessage());
+            if (failHard) {
+                throw new DiscoveryException("Fetching " + url + " failed: " + e.getMessage(), attempts);
+            }
+            return null;
+        }
+        if (response.isRedirect()) {
+            attempts.add(url + " — redirected to " + response.header("location").orElse("?") + " (not followed)");
+            if (failHard) {
+                throw new DiscoveryException(url + " redirects; metadata must be served at the URL itself.",
+                        attempts);
+            }
+            return null;
+        }
+        if (response.status() != 200) {
+            attempts.add(url + " — HTTP " + response.status());
+            if (failHard) {
+                throw new DiscoveryException(url + " answered HTTP " + response.status() + ".", attempts);
+            }
+            return null;
+        }
+        try {
+            Object parsed = JSON.readValue(response.body(), Object.class);
+            if (!(parsed instanceof Map<?, ?> map)) {
+                attempts.add(url + " — not a JSON object");
+                throw new DiscoveryException(url + " did not return a JSON object.", attempts);
+            }
+            attempts.add(url + " — found");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> doc = (Map<String, Object>) map;
+            return doc;
+        } catch (JacksonException e) {
+            attempts.add(url + " — not valid JSON");
+            throw new DiscoveryException(url + " did not return valid JSON.", attempts);
+        }
+    }
+
+    private static String origin(URI uri) {
+        return uri.getScheme() + "://" + uri.getRawAuthority();
+    }
+
+    private static String trimTrailingSlash(String path) {
+        if (path == null) {
+            return "";
+        }
+        return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    private static String string(Map<String, Object> doc, String key) {
+        return doc.get(key) instanceof String s ? s : null;
+    }
+
+    private static URI uri(Map<String, Object> doc, String key) {
+        String value = string(doc, key);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return URI.create(value);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static List<String> strings(Map<String, Object> doc, String key) {
+        if (!(doc.get(key) instanceof List<?> list)) {
+            return List.of();
+        }
+        return list.stream().filter(String.class::isInstance).map(String.class::cast).toList();
+    }
+}

@@ -1,0 +1,169 @@
+package org.connectorconsole.connector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.connectorconsole.egress.EgressClient;
+import org.connectorconsole.egress.EgressSettings;
+import org.connectorconsole.egress.HostResolver;
+import org.connectorconsole.mcp.ToolInfo;
+import org.connectorconsole.support.TestMcpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The doctor against real MCP servers on 127.0.0.1 (development mode lets the console call loopback). */
+class ConnectionDoctorTest {
+
+    static TestMcpServer server;
+    static EgressClient egress;
+    final ConnectionDoctor doctor = new ConnectionDoctor(Clock.systemUTC(), false);
+
+    @BeforeAll
+    static void start() {
+        server = new TestMcpServer()
+                .streamable("/mcp", "plain-server", TestMcpServer.echoTool(), TestMcpServer.addTool())
+                .sse("/sse", "/message", "legacy-server", TestMcpServer.echoTool())
+                .protectedEndpoint("/protected", true, true)
+                .redirect("/moved", "http://169.254.169.254/latest/meta-data/");
+        egress = new EgressClient(EgressSettings.DEFAULTS.withLoopbackHttp(true), Set.of(), HostResolver.SYSTEM);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        egress.close();
+    }
+
+    private Diagnosis diagnose(String url, String clientId, List<DoctorStep> seen) {
+        return doctor.diagnose(egress, url, clientId, seen::add);
+    }
+
+    @Test
+    void streamable_server_without_auth_is_ready_with_its_tools() {
+        List<DoctorStep> seen = new CopyOnWriteArrayList<>();
+        Diagnosis d = diagnose(server.url("/mcp"), null, seen);
+        assertThat(d.outcome()).isEqualTo(Diagnosis.Outcome.READY);
+        assertThat(d.transport()).isEqualTo("Streamable HTTP");
+        assertThat(d.serverName()).isEqualTo("plain-server");
+        assertThat(d.protocolVersion()).isNotBlank();
+        assertThat(d.tools()).extracting(ToolInfo::name).containsExactlyInAnyOrder("echo", "add");
+        assertThat(d.tools()).filteredOn(t -> t.name().equals("echo")).first()
+                .satisfies(t -> assertThat(t.description()).isEqualTo("Repeats the message it is given"));
+        assertThat(seen).extracting(DoctorStep::key).containsExactly("address", "transport", "session", "tools");
+        assertThat(seen).allMatch(s -> s.status() == DoctorStep.Status.PASSED);
+    }
+
+    @Test
+    void sse_only_server_is_found_through_the_legacy_fallback() {
+        Diagnosis d = diagnose(server.url("/sse"), null, new CopyOnWriteArrayList<>());
+        assertThat(d.outcome()).as(String.valueOf(d.steps())).isEqualTo(Diagnosis.Outcome.READY);
+        assertThat(d.transport()).isEqualTo("HTTP+SSE (legacy)");
+        assertThat(d.serverName()).isEqualTo("legacy-server");
+        assertThat(d.tools()).extracting(ToolInfo::name).containsExactly("echo");
+    }
+
+    @Test
+    void protected_server_shows_its_authorization_set_up_step_by_step() {
+        List<DoctorStep> seen = new CopyOnWriteArrayList<>();
+        Diagnosis d = diagnose(server.url("/protected"), null, seen);
+        assertThat(d.outcome()).as(String.valueOf(d.steps())).isEqualTo(Diagnosis.Outcome.SIGN_IN_REQUIRED);
+        assertThat(seen).extracting(DoctorStep::key).containsExactly("address", "transport", "challenge",
+                "resource-metadata", "server-metadata", "pkce", "registration");
+        assertThat(d.registration()).isEqualTo("Dynamic Client Registration");
+        assertThat(seen.get(2).seen()).contains("resource_metadata=").contains("scope=tools.read");
+    }
+
+    @Test
+    void owners_client_id_is_the_registration_path_when_given() {
+        Diagnosis d = diagnose(server.url("/protected"), "my-client", new CopyOnWriteArrayList<>());
+        assertThat(d.registration()).isEqualTo("Client ID from Advanced settings");
+    }
+
+    @Test
+    void server_without_pkce_is_refused_with_the_reason() {
+        try (TestMcpServer noPkce = new TestMcpServer().protectedEndpoint("/mcp", false, true)) {
+            Diagnosis d = diagnose(noPkce.url("/mcp"), null, new CopyOnWriteArrayList<>());
+            assertThat(d.outcome()).isEqualTo(Diagnosis.Outcome.FAILED);
+            assertThat(d.firstFailure().key()).isEqualTo("pkce");
+            assertThat(d.firstFailure().advice()).contains("cannot be used safely");
+        }
+    }
+
+    @Test
+    void server_without_registration_asks_for_a_client_id_and_secret() {
+        try (TestMcpServer noDcr = new TestMcpServer().protectedEndpoint("/mcp", true, false)) {
+            Diagnosis d = diagnose(noDcr.url("/mcp"), null, new CopyOnWriteArrayList<>());
+            assertThat(d.firstFailure().key()).isEqualTo("registration");
+            assertThat(d.firstFailure().advice()).contains("needs a client ID and secret");
+            Diagnosis withId = diagnose(noDcr.url("/mcp"), "registered-by-owner", new CopyOnWriteArrayList<>());
+            assertThat(withId.outcome()).isEqualTo(Diagnosis.Outcome.SIGN_IN_REQUIRED);
+        }
+    }
+
+    @Test
+    void metadata_for_another_resource_is_refused() {
+        try (TestMcpServer other = new TestMcpServer()) {
+            other.status("/mcp", 401, "Bearer resource_metadata=\"" + other.url("/prm") + "\"")
+                    .document("/prm", "{\"resource\":\"https://elsewhere.example/mcp\","
+                            + "\"authorization_servers\":[\"https://as.example\"]}");
+            Diagnosis d = diagnose(other.url("/mcp"), null, new CopyOnWriteArrayList<>());
+            assertThat(d.firstFailure().key()).isEqualTo("resource-metadata");
+            assertThat(d.firstFailure().advice()).contains("is for https://elsewhere.example/mcp");
+        }
+    }
+
+    @Test
+    void metadata_url_pointing_inside_is_not_fetched() {
+        try (TestMcpServer other = new TestMcpServer()) {
+            other.status("/mcp", 401, "Bearer resource_metadata=\"http://169.254.169.254/latest/meta-data/\"");
+            Diagnosis d = diagnose(other.url("/mcp"), null, new CopyOnWriteArrayList<>());
+            assertThat(d.firstFailure().key()).isEqualTo("resource-metadata");
+            assertThat(d.firstFailure().advice()).contains("will not fetch");
+        }
+    }
+
+    @Test
+    void redirect_is_reported_not_followed() {
+        Diagnosis d = diagnose(server.url("/moved"), null, new CopyOnWriteArrayList<>());
+        assertThat(d.firstFailure().key()).isEqualTo("transport");
+        assertThat(d.firstFailure().advice()).contains("does not follow redirects")
+                .contains("169.254.169.254");
+    }
+
+    @Test
+    void path_that_is_not_mcp_says_so() {
+        Diagnosis d = diagnose(server.url("/nothing-here"), null, new CopyOnWriteArrayList<>());
+        assertThat(d.firstFailure().key()).isEqualTo("transport");
+        assertThat(d.firstFailure().advice()).contains("does not speak MCP");
+    }
+
+    @Test
+    void closed_port_is_connection_refused() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Diagnosis d = diagnose("http://127.0.0.1:" + port + "/mcp", null, new CopyOnWriteArrayList<>());
+        assertThat(d.firstFailure().key()).isEqualTo("transport");
+        assertThat(d.firstFailure().advice()).contains("connection refused");
+    }
+
+    @Test
+    void production_policy_refuses_this_machine_before_any_request() {
+        int before = server.requestsToRouter();
+        try (EgressClient production = new EgressClient(EgressSettings.DEFAULTS, Set.of(), HostResolver.SYSTEM)) {
+            Diagnosis d = doctor.diagnose(production, server.url("/nothing-here"), null, s -> { });
+            assertThat(d.firstFailure().key()).isEqualTo("address");
+            assertThat(d.firstFailure().advice()).contains("http://");
+            Diagnosis https = doctor.diagnose(production, "https://127.0.0.1:" + server.port() + "/nothing-here",
+                    null, s -> { });
+            assertThat(https.firstFailure().advice()).contains("loopback");
+        }
+        assertThat(server.requestsToRouter()).isEqualTo(before);
+    }
+}

@@ -1,0 +1,232 @@
+package org.connectorconsole.support;
+
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.HttpServletSseServerTransportProvider;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+
+/**
+ * Real MCP servers for tests, made with the MCP Java SDK's servlet transports in an embedded Tomcat bound to
+ * 127.0.0.1 on a free port. One instance can host several endpoints; static JSON documents stand in for the
+ * metadata a protected server publishes.
+ */
+public final class TestMcpServer implements AutoCloseable {
+
+    /** Keeps Tomcat's start/stop chatter out of test output (strong references: JUL holds loggers weakly). */
+    private static final java.util.logging.Logger[] QUIET = {
+        java.util.logging.Logger.getLogger("org.apache.catalina"),
+        java.util.logging.Logger.getLogger("org.apache.coyote"),
+        java.util.logging.Logger.getLogger("org.apache.tomcat")};
+
+    static {
+        for (java.util.logging.Logger logger : QUIET) {
+            logger.setLevel(java.util.logging.Level.SEVERE);
+        }
+    }
+
+    private final Tomcat tomcat;
+    private final Context context;
+    private final Connector connector;
+    private final List<McpSyncServer> servers = new ArrayList<>();
+    private final Map<String, String> documents = new ConcurrentHashMap<>();
+    private final Map<String, Integer> statuses = new ConcurrentHashMap<>();
+    private final Map<String, String> redirects = new ConcurrentHashMap<>();
+    private final AtomicInteger requests = new AtomicInteger();
+    private int servletCount;
+
+    public TestMcpServer() {
+        try {
+            tomcat = new Tomcat();
+            tomcat.setBaseDir(Files.createTempDirectory("test-mcp-tomcat").toString());
+            connector = new Connector();
+            connector.setPort(0);
+            connector.setProperty("address", "127.0.0.1");
+            tomcat.setConnector(connector);
+            context = tomcat.addContext("", Files.createTempDirectory("test-mcp-docs").toString());
+            HttpServlet router = new HttpServlet() {
+                @Override
+                protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                    requests.incrementAndGet();
+                    String path = req.getRequestURI();
+                    if (redirects.containsKey(path)) {
+                        resp.setStatus(302);
+                        resp.setHeader("Location", redirects.get(path));
+                        return;
+                    }
+                    if (statuses.containsKey(path)) {
+                        resp.setStatus(statuses.get(path));
+                        String doc = documents.get(path);
+                        if (doc != null) {
+                            resp.setHeader("WWW-Authenticate", doc);
+                        }
+                        return;
+                    }
+                    String doc = documents.get(path);
+                    if (doc == null) {
+                        resp.sendError(404);
+                        return;
+                    }
+                    resp.setContentType("application/json");
+                    resp.getOutputStream().write(doc.getBytes(StandardCharsets.UTF_8));
+                }
+            };
+            Tomcat.addServlet(context, "router", router);
+            context.addServletMappingDecoded("/", "router");
+            tomcat.start();
+        } catch (IOException | LifecycleException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + port() + path;
+    }
+
+    public int requestsToRouter() {
+        return requests.get();
+    }
+
+    /** A Streamable HTTP MCP server at {@code path} with the given tools. */
+    public TestMcpServer streamable(String path, String name, SyncToolSpecification... tools) {
+        HttpServletStreamableServerTransportProvider provider = HttpServletStreamableServerTransportProvider.builder()
+                .mcpEndpoint(path)
+                .build();
+        servers.add(McpServer.sync(provider)
+                .serverInfo(name, "1.0.0")
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+                .tools(tools)
+                .build());
+        addServlet(provider, path);
+        return this;
+    }
+
+    /** A legacy HTTP+SSE MCP server: events at {@code ssePath}, messages posted to {@code messagePath}. */
+    public TestMcpServer sse(String ssePath, String messagePath, String name, SyncToolSpecification... tools) {
+        HttpServletSseServerTransportProvider provider = HttpServletSseServerTransportProvider.builder()
+                .sseEndpoint(ssePath)
+                .messageEndpoint(messagePath)
+                .build();
+        servers.add(McpServer.sync(provider)
+                .serverInfo(name, "0.9.0")
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+                .tools(tools)
+                .build());
+        addServlet(provider, ssePath);
+        addServletMapping(messagePath);
+        return this;
+    }
+
+    private void addServlet(HttpServlet servlet, String path) {
+        String name = "mcp" + (servletCount++);
+        var wrapper = Tomcat.addServlet(context, name, servlet);
+        wrapper.setAsyncSupported(true);
+        context.addServletMappingDecoded(path, name);
+        lastServlet = name;
+    }
+
+    private String lastServlet;
+
+    private void addServletMapping(String path) {
+        context.addServletMappingDecoded(path, lastServlet);
+    }
+
+    /** Serves a JSON document at {@code path}. */
+    public TestMcpServer document(String path, String json) {
+        documents.put(path, json);
+        return this;
+    }
+
+    /** Answers {@code status} at {@code path}, with a WWW-Authenticate header when given. */
+    public TestMcpServer status(String path, int status, String wwwAuthenticate) {
+        statuses.put(path, status);
+        if (wwwAuthenticate != null) {
+            documents.put(path, wwwAuthenticate);
+        }
+        return this;
+    }
+
+    public TestMcpServer redirect(String path, String location) {
+        redirects.put(path, location);
+        return this;
+    }
+
+    /**
+     * A protected MCP endpoint as an OAuth-protected server publishes it: 401 with a Bearer challenge naming its
+     * resource metadata, the metadata, and its authorization server's metadata (S256 PKCE, dynamic registration).
+     */
+    public TestMcpServer protectedEndpoint(String path, boolean pkce, boolean registration) {
+        String base = "http://127.0.0.1:" + port();
+        String issuer = base + "/as";
+        status(path, 401, "Bearer resource_metadata=\"" + base + "/.well-known/oauth-protected-resource" + path
+                + "\", scope=\"tools.read\"");
+        document("/.well-known/oauth-protected-resource" + path, "{\"resource\":\"" + base + path
+                + "\",\"authorization_servers\":[\"" + issuer + "\"],\"scopes_supported\":[\"tools.read\"]}");
+        document("/.well-known/oauth-authorization-server/as", "{\"issuer\":\"" + issuer + "\","
+                + "\"authorization_endpoint\":\"" + issuer + "/authorize\",\"token_endpoint\":\"" + issuer + "/token\","
+                + (registration ? "\"registration_endpoint\":\"" + issuer + "/register\"," : "")
+                + "\"code_challenge_methods_supported\":" + (pkce ? "[\"S256\"]" : "[]") + ","
+                + "\"response_types_supported\":[\"code\"]}");
+        return this;
+    }
+
+    public static SyncToolSpecification echoTool() {
+        McpSchema.Tool tool = McpSchema.Tool.builder("echo")
+                .description("Repeats the message it is given")
+                .inputSchema(Map.of("type", "object", "properties",
+                        Map.of("message", Map.of("type", "string", "description", "What to repeat")),
+                        "required", List.of("message")))
+                .build();
+        return new SyncToolSpecification(tool, (exchange, request) -> McpSchema.CallToolResult.builder()
+                .addTextContent(String.valueOf(request.arguments().get("message"))).build());
+    }
+
+    public static SyncToolSpecification addTool() {
+        McpSchema.Tool tool = McpSchema.Tool.builder("add")
+                .description("Adds two numbers")
+                .inputSchema(Map.of("type", "object", "properties",
+                        Map.of("a", Map.of("type", "number"), "b", Map.of("type", "number")),
+                        "required", List.of("a", "b")))
+                .build();
+        return new SyncToolSpecification(tool, (exchange, request) -> McpSchema.CallToolResult.builder()
+                .addTextContent(String.valueOf(((Number) request.arguments().get("a")).doubleValue()
+                        + ((Number) request.arguments().get("b")).doubleValue())).build());
+    }
+
+    @Override
+    public void close() {
+        servers.forEach(s -> {
+            try {
+                s.closeGracefully();
+            } catch (RuntimeException ignored) {
+                // closing a test server
+            }
+        });
+        try {
+            tomcat.stop();
+            tomcat.destroy();
+        } catch (LifecycleException ignored) {
+            // closing a test server
+        }
+    }
+}
