@@ -93,6 +93,9 @@ public final class EgressPolicy {
         if ((scheme.equals("https") && port == 443) || (scheme.equals("http") && port == 80)) {
             port = -1;
         }
+        if (isLoopbackName(host) && !allowLoopbackHttp) {
+            return refuse("The host " + host + " is this machine (loopback): the console never calls itself.");
+        }
         if (scheme.equals("http")) {
             if (!allowLoopbackHttp) {
                 return refuse("Plain http:// is not allowed: use https://.");
@@ -138,9 +141,11 @@ public final class EgressPolicy {
                 }
                 case PRIVATE -> {
                     if (!hostAllowedPrivate) {
-                        throw new EgressRefusedException(describe(name, shown) + " " + verdict.reason()
-                                + ". If this is your organisation's own server, an owner can allow the host name "
-                                + name + " under Private hosts.");
+                        throw new EgressRefusedException(describe(name, shown) + " " + verdict.reason() + (isLiteral(name)
+                                ? ". Private addresses are reached only through a host name that an owner allows "
+                                        + "under Private hosts."
+                                : ". If this is your organisation's own server, an owner can allow the host name "
+                                        + name + " under Private hosts."));
                     }
                     allowed.add(address);
                 }
@@ -151,8 +156,13 @@ public final class EgressPolicy {
         return allowed;
     }
 
+    private static boolean isLiteral(String host) {
+        return host.contains(":") || DOTTED_QUAD.matcher(host).matches();
+    }
+
     private static String describe(String host, String address) {
-        return host.equals(address) || ("[" + address + "]").equals(host) ? "The address " + address
+        return host.equals(address) ? "The address " + address
+                : isLiteral(host) ? "The address " + host + " (that is " + address + ")"
                 : "The name " + host + " resolves to " + address + ", which";
     }
 

@@ -159,7 +159,7 @@ class ConnectionDoctorTest {
         try (EgressClient production = new EgressClient(EgressSettings.DEFAULTS, Set.of(), HostResolver.SYSTEM)) {
             Diagnosis d = doctor.diagnose(production, server.url("/nothing-here"), null, s -> { });
             assertThat(d.firstFailure().key()).isEqualTo("address");
-            assertThat(d.firstFailure().advice()).contains("http://");
+            assertThat(d.firstFailure().advice()).contains("loopback");
             Diagnosis https = doctor.diagnose(production, "https://127.0.0.1:" + server.port() + "/nothing-here",
                     null, s -> { });
             assertThat(https.firstFailure().advice()).contains("loopback");
