@@ -105,6 +105,10 @@ public final class EgressPolicy {
                         + "use https://.");
             }
         }
+        Optional<String> literalProblem = literalAddressProblem(host);
+        if (literalProblem.isPresent()) {
+            return refuse(literalProblem.get());
+        }
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         try {
             URI normalized = new URI(scheme + "://" + (host.contains(":") ? "[" + host + "]" : host)
@@ -154,6 +158,29 @@ public final class EgressPolicy {
             }
         }
         return allowed;
+    }
+
+    /** An IP address written in the URL is judged at once: it can never be allowed by name. */
+    private Optional<String> literalAddressProblem(String host) {
+        if (!isLiteral(host)) {
+            return Optional.empty();
+        }
+        try {
+            InetAddress address = InetAddress.getByName(host); // a literal: parsed, not looked up
+            AddressClassifier.Verdict verdict = AddressClassifier.classify(address);
+            return switch (verdict.kind()) {
+                case PUBLIC -> Optional.empty();
+                case LOOPBACK -> allowLoopbackHttp ? Optional.empty()
+                        : Optional.of("The address " + host + " " + verdict.reason()
+                                + ": the console never calls itself.");
+                case PRIVATE -> Optional.of("The address " + host + " " + verdict.reason() + ". Private addresses "
+                        + "are reached only through a host name that an owner allows under Private hosts.");
+                case FORBIDDEN -> Optional.of("The address " + host + " " + verdict.reason()
+                        + ", which the console never calls.");
+            };
+        } catch (java.net.UnknownHostException e) {
+            return Optional.of("The address " + host + " is not a valid IP address.");
+        }
     }
 
     private static boolean isLiteral(String host) {

@@ -127,7 +127,7 @@ class SsrfCorpusTest {
                 Arguments.of("https://203.0.113.1/", "documentation"), Arguments.of("https://192.0.0.170/", "IETF"),
                 Arguments.of("https://[fe80::1]/", "link-local"), Arguments.of("https://[fc00::1]/", "unique-local"),
                 Arguments.of("https://[fd00:ec2::254]/", "unique-local"), Arguments.of("https://[ff02::1]/", "multicast"),
-                Arguments.of("https://[::ffff:10.0.0.1]/", "(that is 10.0.0.1) is a private"),
+                Arguments.of("https://[::ffff:10.0.0.1]/", "is a private address (10.0.0.0/8"),
                 Arguments.of("https://[::ffff:169.254.169.254]/", "link-local"),
                 Arguments.of("https://[64:ff9b::a9fe:a9fe]/", "NAT64"),
                 Arguments.of("https://[2002:a9fe:a9fe::1]/", "6to4"), Arguments.of("https://[2001::1]/", "Teredo"),

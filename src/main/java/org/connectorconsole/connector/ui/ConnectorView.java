@@ -1,0 +1,271 @@
+package org.connectorconsole.connector.ui;
+
+import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.UIDetachedException;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.Icon;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.progressbar.ProgressBar;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import jakarta.annotation.security.RolesAllowed;
+import java.util.List;
+import org.connectorconsole.base.ConflictException;
+import org.connectorconsole.base.NotFoundException;
+import org.connectorconsole.base.ui.Notices;
+import org.connectorconsole.connector.Connector;
+import org.connectorconsole.connector.ConnectorId;
+import org.connectorconsole.connector.ConnectorService;
+import org.connectorconsole.connector.Diagnosis;
+import org.connectorconsole.connector.DoctorStep;
+import org.connectorconsole.mcp.ToolInfo;
+import org.connectorconsole.security.Authorities;
+
+/**
+ * One connector: the connection doctor's steps (live while a check runs), the tools the server offers, and the
+ * owner's actions. Opening it right after "Add" starts a check.
+ */
+@Route("connectors/:id")
+@PageTitle("Connector · Connector Console")
+@RolesAllowed(Authorities.OWNER)
+public class ConnectorView extends VerticalLayout implements BeforeEnterObserver {
+
+    private final ConnectorService connectors;
+    private Connector connector;
+    private final H2 title = new H2();
+    private final Span urlText = new Span();
+    private final HorizontalLayout badges = new HorizontalLayout();
+    private final Button edit = new Button("Edit", VaadinIcon.EDIT.create());
+    private final Button toggle = new Button();
+    private final Button check = new Button("Check again", VaadinIcon.REFRESH.create());
+    private final Button remove = new Button("Remove", VaadinIcon.TRASH.create());
+    private final VerticalLayout steps = new VerticalLayout();
+    private final Div checking = new Div();
+    private final Paragraph checkedAt = new Paragraph();
+    private final Grid<ToolInfo> tools = new Grid<>(ToolInfo.class, false);
+    private final Paragraph toolsEmpty = new Paragraph();
+    private boolean running;
+    private UI ui;
+
+    public ConnectorView(ConnectorService connectors) {
+        this.connectors = connectors;
+        addClassName("console-page");
+        setMaxWidth("72rem");
+
+        Anchor back = new Anchor("connectors", "← All connectors");
+        back.addClassName("console-trail");
+        badges.setSpacing(true);
+        HorizontalLayout heading = new HorizontalLayout(title, badges);
+        heading.setAlignItems(FlexComponent.Alignment.CENTER);
+        urlText.addClassName("console-url");
+        urlText.setId("connector-url-text");
+
+        edit.setId("edit-connector");
+        edit.addClickListener(e -> new ConnectorFormDialog(connectors, connector, saved -> {
+            Notices.success("Saved.");
+            boolean urlChanged = !saved.url().equals(connector.url());
+            show(saved);
+            if (urlChanged) {
+                startCheck();
+            }
+        }).open());
+        toggle.setId("toggle-connector");
+        toggle.addClickListener(e -> {
+            try {
+                show(connectors.setEnabled(connector.id(), connector.version(), !connector.enabled()));
+                Notices.success(connector.enabled() ? connector.name() + " is enabled."
+                        : connector.name() + " is disabled: members cannot use it until it is enabled again.");
+            } catch (ConflictException ex) {
+                Notices.error(ex.getMessage());
+            }
+        });
+        check.setId("check-connector");
+        check.addClickListener(e -> startCheck());
+        remove.setId("remove-connector");
+        remove.addThemeVariants(ButtonVariant.LUMO_ERROR);
+        remove.addClickListener(e -> confirmRemoval());
+        HorizontalLayout actions = new HorizontalLayout(edit, toggle, check, remove);
+        actions.setSpacing(true);
+
+        ProgressBar progress = new ProgressBar();
+        progress.setIndeterminate(true);
+        progress.setWidth("12rem");
+        checking.add(new Span("Checking the server… "), progress);
+        checking.setId("doctor-running");
+        checking.addClassName("console-checking");
+        checking.setVisible(false);
+        steps.setId("doctor-steps");
+        steps.setPadding(false);
+        steps.setSpacing(false);
+        checkedAt.addClassName("console-muted");
+
+        tools.setId("tools");
+        tools.addColumn(ToolInfo::name).setHeader("Tool").setAutoWidth(true).setFlexGrow(0);
+        tools.addColumn(t -> t.description() == null ? "" : t.description()).setHeader("Description").setFlexGrow(1);
+        tools.addThemeVariants(GridVariant.LUMO_WRAP_CELL_CONTENT, GridVariant.LUMO_ROW_STRIPES);
+        tools.setAllRowsVisible(true);
+        toolsEmpty.setId("tools-empty");
+        toolsEmpty.addClassName("console-muted");
+
+        add(back, heading, urlText, actions, new H3("Connection doctor"), checking, steps, checkedAt,
+                new H3("Tools"), toolsEmpty, tools);
+    }
+
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        ConnectorId id = event.getRouteParameters().get("id").flatMap(ConnectorId::parse)
+                .orElseThrow(() -> new NotFoundException("There is no such connector."));
+        show(connectors.get(id));
+        if (connector.lastCheck() == null && connector.enabled()) {
+            startCheck();
+        }
+    }
+
+    @Override
+    protected void onAttach(AttachEvent attachEvent) {
+        ui = attachEvent.getUI();
+    }
+
+    @Override
+    protected void onDetach(DetachEvent detachEvent) {
+        ui = null;
+    }
+
+    private void show(Connector c) {
+        this.connector = c;
+        title.setText(c.name());
+        urlText.setText(c.url());
+        badges.removeAll();
+        badges.add(Badges.custom(), Badges.state(c));
+        toggle.setText(c.enabled() ? "Disable" : "Enable");
+        toggle.setIcon(c.enabled() ? VaadinIcon.BAN.create() : VaadinIcon.CHECK.create());
+        if (!running) {
+            showDiagnosis(c.lastCheck());
+        }
+    }
+
+    private void showDiagnosis(Diagnosis d) {
+        steps.removeAll();
+        if (d == null) {
+            checkedAt.setText("Not checked yet.");
+            showTools(List.of(), "Run the check to see the tools this server offers.");
+            return;
+        }
+        d.steps().forEach(this::addStep);
+        checkedAt.setText(d.outcome().label() + " · checked " + ConnectorsView.ago(d.checkedAt())
+                + (d.transport() == null ? "" : " · " + d.transport())
+                + (d.protocolVersion() == null ? "" : " · MCP " + d.protocolVersion()));
+        String emptyText = switch (d.outcome()) {
+            case READY -> "The server offers no tools.";
+            case SIGN_IN_REQUIRED -> "This server needs each member's own sign-in; its tools show once a member "
+                    + "connects.";
+            case FAILED -> "No tools: the check did not get that far. Fix the failed step above, then check again.";
+        };
+        showTools(d.tools(), emptyText);
+    }
+
+    private void showTools(List<ToolInfo> list, String emptyText) {
+        tools.setItems(list);
+        tools.setVisible(!list.isEmpty());
+        toolsEmpty.setText(emptyText);
+        toolsEmpty.setVisible(list.isEmpty());
+    }
+
+    private void addStep(DoctorStep step) {
+        Icon icon = switch (step.status()) {
+            case PASSED -> VaadinIcon.CHECK_CIRCLE.create();
+            case WARNING -> VaadinIcon.WARNING.create();
+            case FAILED -> VaadinIcon.CLOSE_CIRCLE.create();
+            case SKIPPED -> VaadinIcon.MINUS_CIRCLE.create();
+        };
+        icon.addClassName("console-step-icon");
+        icon.addClassName("console-step-" + step.status().name().toLowerCase());
+        Span titleText = new Span(step.title());
+        titleText.addClassName("console-step-title");
+        Span seen = new Span(step.seen() == null ? "" : step.seen());
+        seen.addClassName("console-step-seen");
+        Div text = new Div(titleText, seen);
+        if (step.advice() != null) {
+            Span advice = new Span(step.advice());
+            advice.addClassName("console-step-advice");
+            text.add(advice);
+        }
+        text.addClassName("console-step-text");
+        HorizontalLayout row = new HorizontalLayout(icon, text);
+        row.addClassName("console-step");
+        row.getElement().setAttribute("data-step", step.key());
+        row.getElement().setAttribute("data-status", step.status().name());
+        steps.add(row);
+    }
+
+    private void startCheck() {
+        if (running) {
+            return;
+        }
+        running = true;
+        steps.removeAll();
+        checking.setVisible(true);
+        check.setEnabled(false);
+        checkedAt.setText("");
+        showTools(List.of(), "Waiting for the check…");
+        UI current = UI.getCurrent();
+        connectors.startCheck(connector.id(),
+                step -> push(current, () -> addStep(step)),
+                diagnosis -> push(current, () -> {
+                    running = false;
+                    checking.setVisible(false);
+                    check.setEnabled(true);
+                    try {
+                        show(connectors.get(connector.id()));
+                    } catch (NotFoundException e) {
+                        showDiagnosis(diagnosis);
+                    }
+                }));
+    }
+
+    private static void push(UI target, Runnable change) {
+        try {
+            target.access(change::run);
+        } catch (UIDetachedException e) {
+            // the person left the page; the stored result is waiting for them
+        }
+    }
+
+    private void confirmRemoval() {
+        ConfirmDialog dialog = new ConfirmDialog();
+        dialog.setHeader("Remove " + connector.name() + "?");
+        dialog.setText("Every member's connection to it ends, and the assistant can no longer use its tools in any "
+                + "conversation. This cannot be undone; adding it again means every member connects again.");
+        dialog.setCancelable(true);
+        dialog.setConfirmText("Remove connector");
+        dialog.setConfirmButtonTheme("error primary");
+        dialog.addConfirmListener(e -> {
+            try {
+                connectors.remove(connector.id(), connector.version());
+                Notices.success(connector.name() + " is removed.");
+                getUI().ifPresent(u -> u.navigate(ConnectorsView.class));
+            } catch (ConflictException ex) {
+                Notices.error(ex.getMessage());
+            }
+        });
+        dialog.setId("confirm-remove");
+        dialog.open();
+    }
+}

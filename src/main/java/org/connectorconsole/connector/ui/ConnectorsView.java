@@ -1,0 +1,192 @@
+package org.connectorconsole.connector.ui;
+
+import com.vaadin.flow.component.Text;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.details.Details;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.router.Menu;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import jakarta.annotation.security.RolesAllowed;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.connectorconsole.base.NotFoundException;
+import org.connectorconsole.base.ValidationException;
+import org.connectorconsole.base.ui.FieldErrors;
+import org.connectorconsole.base.ui.Notices;
+import org.connectorconsole.connector.Connector;
+import org.connectorconsole.connector.ConnectorService;
+import org.connectorconsole.egress.PrivateHostService;
+import org.connectorconsole.security.Authorities;
+import org.connectorconsole.security.CurrentMember;
+import org.connectorconsole.security.Member;
+
+/**
+ * Organization settings › Connectors (Team/Enterprise owners) or Settings › Connectors (Pro/Max individuals):
+ * the list, "Add custom connector" at the bottom, and the private hosts the organisation allows.
+ */
+@Route("connectors")
+@PageTitle("Connectors · Connector Console")
+@Menu(title = "Connectors", order = 10, icon = "vaadin:connect")
+@RolesAllowed(Authorities.OWNER)
+public class ConnectorsView extends VerticalLayout {
+
+    private final ConnectorService connectors;
+    private final PrivateHostService privateHosts;
+    private final Grid<Connector> grid = new Grid<>(Connector.class, false);
+    private final Div empty = new Div();
+    private final VerticalLayout hostList = new VerticalLayout();
+
+    public ConnectorsView(ConnectorService connectors, PrivateHostService privateHosts, CurrentMember currentMember) {
+        this.connectors = connectors;
+        this.privateHosts = privateHosts;
+        addClassName("console-page");
+        setMaxWidth("72rem");
+        Member me = currentMember.requireOwner();
+
+        Span trail = new Span(me.plan().isOrganization() ? "Organization settings" : "Settings");
+        trail.addClassName("console-trail");
+        add(trail, new H2("Connectors"));
+
+        if (connectors.availability() == ConnectorService.Availability.NEEDS_PAID_PLAN) {
+            Div card = new Div(new H3("Custom connectors need a paid plan"),
+                    new Paragraph("Custom connectors let your assistant use tools on remote MCP servers. They are "
+                            + "part of the Pro, Max, Team and Enterprise plans."));
+            card.setId("paid-plan-needed");
+            card.addClassName("console-empty");
+            add(card);
+            return;
+        }
+
+        Paragraph lead = new Paragraph(me.plan().isOrganization()
+                ? "Connectors you add here are available to every member of " + me.orgName()
+                        + "; each member connects with their own sign-in."
+                : "Connectors you add here are yours; you connect to them with your own sign-in.");
+        lead.addClassName("console-muted");
+        add(lead);
+
+        grid.setId("connectors");
+        grid.addComponentColumn(c -> {
+            HorizontalLayout cell = new HorizontalLayout(new Span(c.name()), Badges.custom());
+            cell.setAlignItems(FlexComponent.Alignment.CENTER);
+            cell.setSpacing(true);
+            return cell;
+        }).setHeader("Name").setFlexGrow(2);
+        grid.addColumn(Connector::url).setHeader("URL").setFlexGrow(3);
+        grid.addComponentColumn(Badges::state).setHeader("State").setAutoWidth(true);
+        grid.addColumn(c -> c.lastCheck() == null ? "never" : ago(c.lastCheck().checkedAt()))
+                .setHeader("Last check").setAutoWidth(true);
+        grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
+        grid.setAllRowsVisible(true);
+        grid.addItemClickListener(e -> getUI().ifPresent(ui -> ui.navigate(ConnectorView.class,
+                new com.vaadin.flow.router.RouteParameters("id", e.getItem().id().toString()))));
+
+        empty.setId("connectors-empty");
+        empty.addClassName("console-empty");
+        empty.add(new H3("No custom connectors yet"), new Paragraph("Add the URL of a remote MCP server to give "
+                + (me.plan().isOrganization() ? "your organisation's" : "your") + " assistant new tools. The console "
+                + "checks the server and shows what it offers before anyone uses it."));
+
+        Button add = new Button("Add custom connector", VaadinIcon.PLUS.create(),
+                e -> new ConnectorFormDialog(connectors, null, saved -> {
+                    Notices.success(saved.name() + " is added. Checking the server…");
+                    getUI().ifPresent(ui -> ui.navigate(ConnectorView.class,
+                            new com.vaadin.flow.router.RouteParameters("id", saved.id().toString())));
+                }).open());
+        add.setId("add-connector");
+        add.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+
+        add(grid, empty, add, privateHostsSection());
+        refresh();
+    }
+
+    private void refresh() {
+        List<Connector> list = connectors.list();
+        grid.setItems(list);
+        grid.setVisible(!list.isEmpty());
+        empty.setVisible(list.isEmpty());
+    }
+
+    private Details privateHostsSection() {
+        TextField host = new TextField();
+        host.setId("private-host");
+        host.setPlaceholder("mcp.intranet.example");
+        host.setManualValidation(true);
+        host.setWidth("20rem");
+        Button allow = new Button("Allow", e -> {
+            FieldErrors.clear(host);
+            try {
+                privateHosts.allow(host.getValue());
+                host.clear();
+                refreshHosts();
+                Notices.success("Connectors may now reach the private addresses of that host.");
+            } catch (ValidationException ex) {
+                FieldErrors.show(ex, Map.of("host", host));
+            }
+        });
+        allow.setId("allow-private-host");
+        Paragraph help = new Paragraph("By default the console calls only public addresses. To use an MCP server "
+                + "inside your network, allow its host name here: it may then resolve to a private address "
+                + "(10/8, 172.16/12, 192.168/16, fc00::/7, 100.64/10). This machine, link-local and cloud metadata "
+                + "addresses stay refused. Every change is recorded in the audit log.");
+        help.addClassName("console-muted");
+        HorizontalLayout form = new HorizontalLayout(host, allow);
+        form.setAlignItems(FlexComponent.Alignment.BASELINE);
+        hostList.setPadding(false);
+        hostList.setSpacing(false);
+        refreshHosts();
+        Details details = new Details("Private hosts", new VerticalLayout(help, hostList, form));
+        details.setId("private-hosts");
+        return details;
+    }
+
+    private void refreshHosts() {
+        hostList.removeAll();
+        List<String> hosts = privateHosts.list();
+        if (hosts.isEmpty()) {
+            hostList.add(new Text("No private hosts are allowed."));
+        }
+        for (String h : hosts) {
+            Button remove = new Button("Remove", e -> {
+                try {
+                    privateHosts.remove(h);
+                } catch (NotFoundException ex) {
+                    Notices.error(ex.getMessage());
+                }
+                refreshHosts();
+            });
+            remove.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_ERROR);
+            HorizontalLayout row = new HorizontalLayout(new Span(h), remove);
+            row.setAlignItems(FlexComponent.Alignment.CENTER);
+            hostList.add(row);
+        }
+    }
+
+    static String ago(Instant when) {
+        Duration d = Duration.between(when, Instant.now());
+        if (d.toMinutes() < 1) {
+            return "just now";
+        }
+        if (d.toHours() < 1) {
+            return d.toMinutes() + " min ago";
+        }
+        if (d.toDays() < 1) {
+            return d.toHours() + " h ago";
+        }
+        return d.toDays() + " days ago";
+    }
+}
