@@ -5,6 +5,9 @@ import com.vaadin.flow.component.page.AppShellConfigurator;
 import com.vaadin.flow.component.page.Push;
 import com.vaadin.flow.server.AppShellSettings;
 import com.vaadin.flow.theme.lumo.Lumo;
+import java.util.List;
+import org.connectorconsole.base.KeysetCommand;
+import org.connectorconsole.connector.DoctorCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -20,6 +23,13 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class Application implements AppShellConfigurator {
 
     public static void main(String[] args) {
+        // Command-line tools run without starting the console (no database, no web server).
+        if (args.length > 0 && args[0].equals("doctor")) {
+            System.exit(DoctorCommand.run(List.of(args).subList(1, args.length), System.out));
+        }
+        if (args.length > 0 && args[0].equals("keyset")) {
+            System.exit(KeysetCommand.run(List.of(args).subList(1, args.length), System.out));
+        }
         System.setProperty("org.jooq.no-logo", "true");
         System.setProperty("org.jooq.no-tips", "true");
         SpringApplication.run(Application.class, args);

@@ -14,6 +14,7 @@ import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.ConflictException;
 import org.connectorconsole.base.NotFoundException;
+import org.connectorconsole.base.OrganizationId;
 import org.connectorconsole.base.SecretSealer;
 import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.connector.internal.ConnectorRepository;
@@ -232,7 +233,27 @@ public class ConnectorService implements DisposableBean {
     }
 
     private static String secretContext(Member owner, ConnectorId id) {
-        return "connector.oauth_client_secret|" + owner.orgId() + "|" + id;
+        return secretContext(owner.orgId(), id);
+    }
+
+    static String secretContext(OrganizationId orgId, ConnectorId id) {
+        return "connector.oauth_client_secret|" + orgId + "|" + id;
+    }
+
+    /** After a key rotation: re-seals every client secret that an older key sealed. Returns how many. */
+    int resealWithPrimaryKey() {
+        int count = 0;
+        for (ConnectorRepository.SealedSecret row : repository.allSealedSecrets()) {
+            if (sealer.sealedWithPrimary(row.sealed())) {
+                continue;
+            }
+            String context = secretContext(row.orgId(), row.id());
+            byte[] resealed = sealer.seal(sealer.open(row.sealed(), context), context);
+            if (Boolean.TRUE.equals(tx.execute(status -> repository.replaceSealedSecret(row, resealed)))) {
+                count++;
+            }
+        }
+        return count;
     }
 
     private Member manager() {

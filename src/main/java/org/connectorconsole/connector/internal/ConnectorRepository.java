@@ -117,6 +117,29 @@ public class ConnectorRepository {
                 .execute() == 1;
     }
 
+    /** A sealed client secret and the row it belongs to. */
+    public record SealedSecret(OrganizationId orgId, ConnectorId id, byte[] sealed) {
+    }
+
+    /**
+     * Every stored client secret, across organisations: only for re-sealing after a key rotation, which the
+     * console does for itself at start-up (no person's request reaches this).
+     */
+    public List<SealedSecret> allSealedSecrets() {
+        return db.select(CONNECTOR.ORG_ID, CONNECTOR.ID, CONNECTOR.OAUTH_CLIENT_SECRET).from(CONNECTOR)
+                .where(CONNECTOR.OAUTH_CLIENT_SECRET.isNotNull())
+                .fetch(r -> new SealedSecret(new OrganizationId(r.value1()), new ConnectorId(r.value2()), r.value3()));
+    }
+
+    /** Replaces a sealed secret only if it is still the one that was read (a concurrent edit wins). */
+    public boolean replaceSealedSecret(SealedSecret old, byte[] resealed) {
+        return db.update(CONNECTOR)
+                .set(CONNECTOR.OAUTH_CLIENT_SECRET, resealed)
+                .where(CONNECTOR.ORG_ID.eq(old.orgId().value()).and(CONNECTOR.ID.eq(old.id().value()))
+                        .and(CONNECTOR.OAUTH_CLIENT_SECRET.eq(old.sealed())))
+                .execute() == 1;
+    }
+
     private static Connector toConnector(ConnectorRecord r) {
         Diagnosis check = r.getLastCheck() == null ? null : JSON.readValue(r.getLastCheck().data(), Diagnosis.class);
         return new Connector(new ConnectorId(r.getId()), r.getName(), r.getUrl(), r.getEnabled(),
