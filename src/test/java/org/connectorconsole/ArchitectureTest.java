@@ -64,6 +64,16 @@ class ArchitectureTest {
             .orShould().beAnnotatedWith(DenyAll.class);
 
     @ArchTest
+    static final ArchRule only_egress_opens_network_connections = noClasses()
+            .that().resideOutsideOfPackage("org.connectorconsole.egress..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.apache.hc..")
+            .orShould().callMethod(java.net.http.HttpClient.class, "newBuilder")
+            .orShould().callMethod(java.net.http.HttpClient.class, "newHttpClient")
+            .orShould().dependOnClassesThat().areAssignableTo(java.net.URLConnection.class)
+            .orShould().dependOnClassesThat().areAssignableTo(java.net.Socket.class)
+            .because("every outbound request goes through the egress policy (MCP-CLIENT.md)");
+
+    @ArchTest
     static final ArchRule services_and_repositories_stay_out_of_views = noClasses()
             .that().resideOutsideOfPackage("..ui..")
             .and().areNotAnnotatedWith(org.springframework.context.annotation.Configuration.class)

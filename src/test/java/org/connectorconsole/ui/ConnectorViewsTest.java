@@ -1,0 +1,148 @@
+package org.connectorconsole.ui;
+
+import static com.github.mvysny.kaributesting.v10.LocatorJ._click;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._find;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.mvysny.kaributesting.v10.MockVaadin;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.details.Details;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.textfield.PasswordField;
+import com.vaadin.flow.component.textfield.TextField;
+import java.time.Duration;
+import java.time.Instant;
+import org.connectorconsole.base.Plan;
+import org.connectorconsole.base.ui.NotAllowedView;
+import org.connectorconsole.connector.Connector;
+import org.connectorconsole.connector.ConnectorForm;
+import org.connectorconsole.connector.ConnectorService;
+import org.connectorconsole.connector.ui.ConnectorView;
+import org.connectorconsole.connector.ui.ConnectorsView;
+import org.connectorconsole.support.TestMcpServer;
+import org.connectorconsole.support.TestOrganizations.Org;
+import org.connectorconsole.support.ViewTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+class ConnectorViewsTest extends ViewTest {
+
+    static TestMcpServer server;
+
+    @Autowired
+    ConnectorService connectors;
+
+    @BeforeAll
+    static void start() {
+        server = new TestMcpServer().streamable("/mcp", "view-server", TestMcpServer.echoTool());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void team_owner_sees_an_empty_state_that_says_what_to_do() {
+        Org org = orgs.create(Plan.TEAM, 0);
+        signIn(org.owner());
+        navigate("connectors");
+        assertThat(UI.getCurrent().getCurrentView()).isInstanceOf(ConnectorsView.class);
+        assertThat(_get(Span.class, spec -> spec.withText("Organization settings"))).isNotNull();
+        assertThat(_get(Div.class, spec -> spec.withId("connectors-empty")).isVisible()).isTrue();
+        assertThat(_find(Grid.class, spec -> spec.withId("connectors"))).as("no empty grid").isEmpty();
+        assertThat(_get(Button.class, spec -> spec.withId("add-connector")).getText()).isEqualTo("Add custom connector");
+    }
+
+    @Test
+    void pro_individual_manages_own_connectors_under_settings() {
+        Org org = orgs.create(Plan.PRO, 0);
+        signIn(org.owner());
+        navigate("connectors");
+        assertThat(_get(Span.class, spec -> spec.withText("Settings"))).isNotNull();
+    }
+
+    @Test
+    void free_individual_is_told_about_paid_plans_and_gets_no_form() {
+        Org org = orgs.create(Plan.FREE, 0);
+        signIn(org.owner());
+        navigate("connectors");
+        assertThat(_get(Div.class, spec -> spec.withId("paid-plan-needed"))).isNotNull();
+        assertThat(_find(Button.class, spec -> spec.withId("add-connector"))).isEmpty();
+    }
+
+    @Test
+    void member_cannot_open_the_connectors_pages() {
+        Org org = orgs.create(Plan.TEAM, 1);
+        signIn(org.owner());
+        Connector c = connectors.add(ConnectorForm.of("Tools", server.url("/mcp")));
+        signIn(org.members().getFirst());
+        navigate("connectors");
+        assertThat(_find(NotAllowedView.class)).hasSize(1);
+        navigate("connectors/" + c.id());
+        assertThat(_find(NotAllowedView.class)).hasSize(1);
+    }
+
+    @Test
+    void add_dialog_explains_a_bad_url_keeps_what_was_typed_and_then_adds() {
+        Org org = orgs.create(Plan.TEAM, 0);
+        signIn(org.owner());
+        navigate("connectors");
+        _click(_get(Button.class, spec -> spec.withId("add-connector")));
+        TextField url = _get(TextField.class, spec -> spec.withId("connector-url"));
+        TextField name = _get(TextField.class, spec -> spec.withId("connector-name"));
+        url.setValue("http://mcp.example.com/mcp");
+        name.setValue("Example");
+        _get(TextField.class, spec -> spec.withId("connector-client-id")).setValue("");
+        _get(PasswordField.class, spec -> spec.withId("connector-client-secret")).setValue("orphan-secret");
+        _click(_get(Button.class, spec -> spec.withId("connector-save")));
+        assertThat(url.isInvalid()).isTrue();
+        assertThat(url.getErrorMessage()).contains("https://");
+        assertThat(_get(TextField.class, spec -> spec.withId("connector-client-id")).getErrorMessage())
+                .contains("needs its client ID");
+        assertThat(_get(Details.class, spec -> spec.withId("connector-advanced")).isOpened()).isTrue();
+        assertThat(name.getValue()).as("nothing typed is lost").isEqualTo("Example");
+        assertThat(connectors.list()).isEmpty();
+
+        url.setValue(server.url("/mcp"));
+        _get(PasswordField.class, spec -> spec.withId("connector-client-secret")).setValue("");
+        _click(_get(Button.class, spec -> spec.withId("connector-save")));
+        assertThat(connectors.list()).extracting(Connector::name).containsExactly("Example");
+        assertThat(UI.getCurrent().getCurrentView()).isInstanceOf(ConnectorView.class);
+    }
+
+    @Test
+    void detail_page_shows_the_doctor_steps_as_they_arrive_and_the_tools() throws Exception {
+        Org org = orgs.create(Plan.TEAM, 0);
+        signIn(org.owner());
+        Connector c = connectors.add(ConnectorForm.of("Tools", server.url("/mcp")));
+        navigate("connectors/" + c.id());
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (!_find(Div.class, spec -> spec.withId("doctor-running")).isEmpty() && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+            MockVaadin.clientRoundtrip(false);
+        }
+        assertThat(_find(Div.class, spec -> spec.withId("doctor-running"))).as("check finished").isEmpty();
+        assertThat(_find(com.vaadin.flow.component.orderedlayout.HorizontalLayout.class,
+                spec -> spec.withClasses("console-step"))).hasSize(4);
+        assertThat(_get(Grid.class, spec -> spec.withId("tools")).isVisible()).isTrue();
+        assertThat(connectors.get(c.id()).lastCheck().tools()).hasSize(1);
+    }
+
+    @Test
+    void owner_of_another_organisation_gets_not_found_for_a_foreign_connector() {
+        Org acme = orgs.create(Plan.TEAM, 0);
+        signIn(acme.owner());
+        Connector c = connectors.add(ConnectorForm.of("Acme", server.url("/mcp")));
+        Org other = orgs.create(Plan.TEAM, 0);
+        signIn(other.owner());
+        navigate("connectors/" + c.id());
+        assertThat(UI.getCurrent().getCurrentView()).isNotInstanceOf(ConnectorView.class);
+    }
+}
