@@ -34,10 +34,16 @@ public final class ConnectionDoctor {
 
     private final Clock clock;
     private final boolean consoleHasHttpsAddress;
+    private final Duration stepTimeout;
 
     public ConnectionDoctor(Clock clock, boolean consoleHasHttpsAddress) {
+        this(clock, consoleHasHttpsAddress, STEP_TIMEOUT);
+    }
+
+    public ConnectionDoctor(Clock clock, boolean consoleHasHttpsAddress, Duration stepTimeout) {
         this.clock = clock;
         this.consoleHasHttpsAddress = consoleHasHttpsAddress;
+        this.stepTimeout = stepTimeout;
     }
 
     public Diagnosis diagnose(EgressClient egress, String rawUrl, String ownerClientId,
@@ -64,7 +70,7 @@ public final class ConnectionDoctor {
             return run.finish(url.toString(), Diagnosis.Outcome.FAILED);
         }
 
-        TransportDetection transport = McpProbe.detect(egress, url, STEP_TIMEOUT);
+        TransportDetection transport = McpProbe.detect(egress, url, stepTimeout);
         if (!transport.ok()) {
             run.add(DoctorStep.failed("transport", "Transport", transport.seen(), transport.failure()));
             return run.finish(url.toString(), Diagnosis.Outcome.FAILED);
@@ -74,7 +80,7 @@ public final class ConnectionDoctor {
 
         if (!transport.authorizationRequired()) {
             try {
-                ProbeResult probe = McpProbe.probe(egress, url, transport.kind(), STEP_TIMEOUT);
+                ProbeResult probe = McpProbe.probe(egress, url, transport.kind(), stepTimeout);
                 run.serverName = probe.serverName();
                 run.serverVersion = probe.serverVersion();
                 run.protocolVersion = probe.protocolVersion();

@@ -166,4 +166,40 @@ class ConnectionDoctorTest {
         }
         assertThat(server.requestsToRouter()).isEqualTo(before);
     }
+
+    @Test
+    void a_server_that_never_answers_fails_within_the_step_timeout() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.List<java.net.Socket> held = new CopyOnWriteArrayList<>();
+            Thread.ofVirtual().start(() -> {
+                while (!silent.isClosed()) {
+                    try {
+                        held.add(silent.accept()); // accept, read nothing, answer nothing
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            ConnectionDoctor quick = new ConnectionDoctor(Clock.systemUTC(), false, java.time.Duration.ofSeconds(2));
+            long start = System.nanoTime();
+            Diagnosis d = quick.diagnose(egress, "http://127.0.0.1:" + silent.getLocalPort() + "/mcp", null, s -> { });
+            long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+            assertThat(d.firstFailure().key()).isEqualTo("transport");
+            assertThat(d.firstFailure().advice()).contains("within 2 s");
+            assertThat(seconds).isLessThan(10);
+            for (java.net.Socket s : held) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void the_sdk_session_also_goes_through_the_egress_policy() {
+        try (EgressClient production = new EgressClient(EgressSettings.DEFAULTS, Set.of(), HostResolver.SYSTEM)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> org.connectorconsole.mcp.McpProbe.probe(
+                    production, java.net.URI.create("https://127.0.0.1:" + server.port() + "/mcp"),
+                    org.connectorconsole.mcp.TransportKind.STREAMABLE_HTTP, java.time.Duration.ofSeconds(5)))
+                    .hasMessageContaining("loopback");
+        }
+    }
 }
