@@ -36,7 +36,7 @@ class ShellAndNavigationViewTest extends ViewTest {
         signIn(org.owner());
         navigate("");
         assertThat(UI.getCurrent().getCurrentView()).isInstanceOf(OverviewView.class);
-        assertThat(menu()).containsExactly("Overview", "Members", "Your account");
+        assertThat(menu()).containsExactly("Overview", "Connectors", "Members", "Your account");
         assertThat(_get(Paragraph.class, spec -> spec.withId("what-you-can-do")).getText())
                 .contains("As an owner you add the organisation's custom connectors");
     }
@@ -53,11 +53,11 @@ class ShellAndNavigationViewTest extends ViewTest {
     }
 
     @Test
-    void pro_individual_has_no_members_page() {
+    void pro_individual_has_connectors_but_no_members_page() {
         Org org = orgs.create(Plan.PRO, 0);
         signIn(org.owner());
         navigate("");
-        assertThat(menu()).containsExactly("Overview", "Your account");
+        assertThat(menu()).containsExactly("Overview", "Connectors", "Your account");
         assertThat(_get(Paragraph.class, spec -> spec.withId("what-you-can-do")).getText())
                 .contains("you add, connect and remove your own custom connectors");
     }
