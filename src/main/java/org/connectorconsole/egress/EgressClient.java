@@ -42,6 +42,9 @@ import org.apache.hc.core5.util.Timeout;
  */
 public final class EgressClient implements AutoCloseable {
 
+    /** Headers the client sets itself; a caller's value would be wrong or smuggle a second framing. */
+    private static final Set<String> HOP_BY_HOP = Set.of("host", "content-length", "connection", "transfer-encoding",
+            "expect", "upgrade", "keep-alive", "te", "trailer", "proxy-authorization", "proxy-connection");
     private static final String USER_AGENT = "ConnectorConsole/0.1 (+MCP client)";
     private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "egress-deadlines");
@@ -146,8 +149,7 @@ public final class EgressClient implements AutoCloseable {
         URI target = checkedUri(uri);
         HttpUriRequestBase request = new HttpUriRequestBase(method, target);
         headers.forEach((name, value) -> {
-            if (!name.equalsIgnoreCase("host") && !name.equalsIgnoreCase("content-length")
-                    && !name.equalsIgnoreCase("connection")) {
+            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
                 request.addHeader(name, value);
             }
         });

@@ -144,5 +144,8 @@ class ConnectorViewsTest extends ViewTest {
         signIn(other.owner());
         navigate("connectors/" + c.id());
         assertThat(UI.getCurrent().getCurrentView()).isNotInstanceOf(ConnectorView.class);
+        assertThat(_find(org.connectorconsole.base.ui.MissingView.class)).hasSize(1);
+        navigate("connectors/not-an-id");
+        assertThat(_find(org.connectorconsole.base.ui.MissingView.class)).hasSize(1);
     }
 }
