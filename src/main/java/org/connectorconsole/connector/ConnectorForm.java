@@ -7,6 +7,14 @@ package org.connectorconsole.connector;
 public record ConnectorForm(String name, String url, String oauthClientId, String clientSecret,
         boolean removeClientSecret) {
 
+    /** Never prints the secret (records print every field by default). */
+    @Override
+    public String toString() {
+        return "ConnectorForm[name=" + name + ", url=" + url + ", oauthClientId=" + oauthClientId
+                + ", clientSecret=" + (clientSecret == null || clientSecret.isEmpty() ? "none" : "(hidden)")
+                + ", removeClientSecret=" + removeClientSecret + "]";
+    }
+
     public static ConnectorForm of(String name, String url) {
         return new ConnectorForm(name, url, null, null, false);
     }

@@ -2,7 +2,6 @@ package org.connectorconsole.connector;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,9 +9,11 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import org.connectorconsole.base.Times;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.ConflictException;
+import org.connectorconsole.base.DisplayNames;
 import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.OrganizationId;
 import org.connectorconsole.base.SecretSealer;
@@ -97,9 +98,9 @@ public class ConnectorService implements DisposableBean {
     public Connector add(ConnectorForm form) {
         Member owner = manager();
         Valid valid = validate(form, true);
-        if (repository.findByUrl(owner.orgId(), valid.url()).isPresent()) {
-            throw duplicate(valid.url(), repository.findByUrl(owner.orgId(), valid.url()).get().name());
-        }
+        repository.findByUrl(owner.orgId(), valid.url()).ifPresent(existing -> {
+            throw duplicate(valid.url(), existing.name());
+        });
         ConnectorId id = ConnectorId.random();
         byte[] sealed = valid.secret() == null ? null : sealer.seal(valid.secret(), secretContext(owner, id));
         try {
@@ -273,17 +274,12 @@ public class ConnectorService implements DisposableBean {
         if (!url.ok()) {
             errors.put("url", url.problem());
         }
-        String name = form.name() == null ? "" : form.name().strip();
+        String name = DisplayNames.clean(form.name());
         if (name.isEmpty() && url.ok()) {
             name = url.host();
         }
-        if (name.isEmpty()) {
-            errors.put("name", "Name the connector, as members will see it.");
-        } else if (name.length() > MAX_NAME) {
-            errors.put("name", "A name has at most " + MAX_NAME + " characters.");
-        } else if (name.chars().anyMatch(Character::isISOControl)) {
-            errors.put("name", "A name cannot contain control characters.");
-        }
+        DisplayNames.problem(name, MAX_NAME, "Name the connector, as members will see it.")
+                .ifPresent(p -> errors.put("name", p));
         String clientId = blankToNull(form.oauthClientId());
         if (clientId != null && (clientId.length() > MAX_CLIENT_ID
                 || clientId.chars().anyMatch(c -> c <= 0x20 || c == 0x7f))) {
@@ -331,7 +327,7 @@ public class ConnectorService implements DisposableBean {
     }
 
     private OffsetDateTime now() {
-        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+        return Times.utcNow(clock);
     }
 
     @Override

@@ -2,9 +2,9 @@ package org.connectorconsole.egress;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
+import org.connectorconsole.base.Times;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.NotFoundException;
@@ -48,7 +48,7 @@ public class PrivateHostService {
         });
         String host = EgressPolicy.normalizeHost(rawHost.strip().toLowerCase(Locale.ROOT));
         if (!repository.insert(owner.orgId(), host, owner.userId(),
-                OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))) {
+                Times.utcNow(clock))) {
             throw ValidationException.forField("host", host + " is already allowed.");
         }
         audit.record(AuditRecord.of(owner.orgId(), owner.actor(), "egress.private_host_allowed")

@@ -150,6 +150,8 @@ public final class McpProbe {
             boolean truncated = false;
             String cursor = null;
             int pages = 0;
+            // A server that pages forever, slowly, must not hold the probe: the whole listing has a deadline too.
+            long deadline = System.nanoTime() + timeout.multipliedBy(3).toNanos();
             if (init.capabilities() != null && init.capabilities().tools() != null) {
                 do {
                     McpSchema.ListToolsResult page = cursor == null ? client.listTools() : client.listTools(cursor);
@@ -163,7 +165,8 @@ public final class McpProbe {
                     }
                     cursor = page.nextCursor();
                     pages++;
-                } while (cursor != null && !cursor.isEmpty() && !truncated && pages < MAX_TOOL_PAGES);
+                } while (cursor != null && !cursor.isEmpty() && !truncated && pages < MAX_TOOL_PAGES
+                        && System.nanoTime() < deadline);
                 truncated |= cursor != null && !cursor.isEmpty();
             }
             return new ProbeResult(init.serverInfo() == null ? null : init.serverInfo().name(),

@@ -2,8 +2,8 @@ package org.connectorconsole.organization;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Map;
+import org.connectorconsole.base.Times;
 import org.connectorconsole.audit.Actor;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
@@ -72,6 +72,6 @@ class OrganizationProvisioning {
     }
 
     private OffsetDateTime now() {
-        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+        return Times.utcNow(clock);
     }
 }

@@ -3,9 +3,10 @@ package org.connectorconsole.organization;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.connectorconsole.base.Times;
+import org.connectorconsole.base.DisplayNames;
 import org.connectorconsole.base.EmailAddress;
 import org.connectorconsole.base.Plan;
 import org.connectorconsole.base.Tokens;
@@ -24,10 +25,16 @@ public class SetupService {
 
     static final Duration CODE_LIFETIME = Duration.ofHours(24);
     public static final int MAX_ORG_NAME = 120;
+    static final int MAX_PERSON_NAME = 120;
 
     /** What the setup form submits. */
     public record SetupRequest(String code, String organizationName, Plan plan, String ownerName, String email,
             String password, String passwordConfirmation) {
+        /** Never prints the code or the passwords (records print every field by default). */
+        @Override
+        public String toString() {
+            return "SetupRequest[organizationName=" + organizationName + ", plan=" + plan + ", email=" + email + "]";
+        }
     }
 
     private final OrganizationRepository repository;
@@ -58,25 +65,18 @@ public class SetupService {
     @Transactional
     public void completeSetup(SetupRequest request) {
         Map<String, String> errors = new LinkedHashMap<>();
-        String orgName = request.organizationName() == null ? "" : request.organizationName().strip();
-        String ownerName = request.ownerName() == null ? "" : request.ownerName().strip();
+        String orgName = DisplayNames.clean(request.organizationName());
+        String ownerName = DisplayNames.clean(request.ownerName());
         String email = EmailAddress.normalize(request.email());
         if (request.code() == null || request.code().isBlank()) {
             errors.put("code", "Enter the setup code printed in the console's log.");
         }
-        if (orgName.isEmpty()) {
-            errors.put("organizationName", "Name your organisation.");
-        } else if (orgName.length() > MAX_ORG_NAME) {
-            errors.put("organizationName", "An organisation name has at most " + MAX_ORG_NAME + " characters.");
-        }
+        DisplayNames.problem(orgName, MAX_ORG_NAME, "Name your organisation.")
+                .ifPresent(p -> errors.put("organizationName", p));
         if (request.plan() == null) {
             errors.put("plan", "Choose a plan.");
         }
-        if (ownerName.isEmpty()) {
-            errors.put("ownerName", "Enter your name.");
-        } else if (ownerName.length() > 120) {
-            errors.put("ownerName", "A name has at most 120 characters.");
-        }
+        DisplayNames.problem(ownerName, MAX_PERSON_NAME, "Enter your name.").ifPresent(p -> errors.put("ownerName", p));
         EmailAddress.problem(email).ifPresent(p -> errors.put("email", p));
         PasswordPolicy.problem(request.password(), email).ifPresent(p -> errors.put("password", p));
         if (!errors.containsKey("password") && !request.password().equals(request.passwordConfirmation())) {
@@ -104,6 +104,6 @@ public class SetupService {
     }
 
     private OffsetDateTime now() {
-        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+        return Times.utcNow(clock);
     }
 }

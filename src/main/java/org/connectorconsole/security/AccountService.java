@@ -2,12 +2,13 @@ package org.connectorconsole.security;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import org.connectorconsole.base.Times;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.ConflictException;
+import org.connectorconsole.base.DisplayNames;
 import org.connectorconsole.base.ValidationException;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -85,7 +86,7 @@ public class AccountService {
         if (!newPassword.equals(confirmation)) {
             throw ValidationException.forField("confirmation", "The two new passwords differ.");
         }
-        OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+        OffsetDateTime now = Times.utcNow(clock);
         if (!repository.updatePassword(user.userId(), passwordEncoder.encode(newPassword), now, expectedVersion)) {
             throw new ConflictException("Your account was changed elsewhere since this page was opened. "
                     + "Reload the page and try again.");
@@ -97,17 +98,10 @@ public class AccountService {
     }
 
     static String validName(String raw) {
-        String name = raw == null ? "" : raw.strip();
-        if (name.isEmpty()) {
-            throw ValidationException.forField("displayName", "Enter your name.");
-        }
-        if (name.length() > MAX_NAME_LENGTH) {
-            throw ValidationException.forField("displayName",
-                    "A name has at most " + MAX_NAME_LENGTH + " characters.");
-        }
-        if (name.chars().anyMatch(Character::isISOControl)) {
-            throw ValidationException.forField("displayName", "A name cannot contain control characters.");
-        }
+        String name = DisplayNames.clean(raw);
+        DisplayNames.problem(name, MAX_NAME_LENGTH, "Enter your name.").ifPresent(problem -> {
+            throw ValidationException.forField("displayName", problem);
+        });
         return name;
     }
 

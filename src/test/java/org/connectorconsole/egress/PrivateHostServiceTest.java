@@ -38,7 +38,10 @@ class PrivateHostServiceTest {
         orgs.signIn(org.owner());
         hosts.allow("  MCP.Intranet.Example ");
         assertThat(hosts.list()).containsExactly("mcp.intranet.example");
-        assertThat(egress.forOrganization(org.id()).policy()).isNotNull();
+        assertThat(egress.forOrganization(org.id()))
+                .as("the organisation's outbound client carries its allowance, and is not the default one")
+                .isSameAs(egress.withPrivateHosts(java.util.Set.of("mcp.intranet.example")))
+                .isNotSameAs(egress.withPrivateHosts(java.util.Set.of()));
         assertThatThrownBy(() -> hosts.allow("mcp.intranet.example")).isInstanceOf(ValidationException.class)
                 .hasMessageContaining("already allowed");
         hosts.remove("mcp.intranet.example");

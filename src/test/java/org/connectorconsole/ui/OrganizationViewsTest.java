@@ -5,6 +5,7 @@ import static com.github.mvysny.kaributesting.v10.GridKt._size;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._click;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.mvysny.kaributesting.v10.NotificationsKt;
 import com.vaadin.flow.component.button.Button;
@@ -19,8 +20,15 @@ import org.connectorconsole.support.TestOrganizations.Org;
 import org.connectorconsole.support.ViewTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.config.annotation.authentication.configuration.AuthenticationConfiguration;
 
 class OrganizationViewsTest extends ViewTest {
+
+    @Autowired
+    AuthenticationConfiguration authenticationConfiguration;
 
     @Autowired
     AccountService accounts;
@@ -77,7 +85,7 @@ class OrganizationViewsTest extends ViewTest {
     }
 
     @Test
-    void account_view_changes_the_password() {
+    void account_view_changes_the_password() throws Exception {
         Org org = orgs.create(Plan.PRO, 0);
         signIn(org.owner());
         navigate("account");
@@ -86,5 +94,11 @@ class OrganizationViewsTest extends ViewTest {
         _get(PasswordField.class, spec -> spec.withId("confirm-password")).setValue("a-new-long-passphrase");
         _click(_get(Button.class, spec -> spec.withId("change-password")));
         NotificationsKt.expectNotifications("Your password is changed. Use the new one next time you sign in.");
+        AuthenticationManager authentication = authenticationConfiguration.getAuthenticationManager();
+        assertThat(authentication.authenticate(UsernamePasswordAuthenticationToken.unauthenticated(
+                org.owner().email(), "a-new-long-passphrase")).isAuthenticated()).isTrue();
+        assertThatThrownBy(() -> authentication.authenticate(
+                UsernamePasswordAuthenticationToken.unauthenticated(org.owner().email(), TestOrganizations.PASSWORD)))
+                .isInstanceOf(BadCredentialsException.class);
     }
 }

@@ -1,11 +1,5 @@
 package org.connectorconsole.base.ui;
 
-import com.vaadin.flow.component.html.Anchor;
-import com.vaadin.flow.component.html.H2;
-import com.vaadin.flow.component.html.Paragraph;
-import com.vaadin.flow.component.orderedlayout.VerticalLayout;
-import com.vaadin.flow.router.BeforeEnterEvent;
-import com.vaadin.flow.router.ErrorParameter;
 import com.vaadin.flow.router.HasErrorParameter;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.ParentLayout;
@@ -17,18 +11,15 @@ import org.connectorconsole.base.NotFoundException;
 @PageTitle("Not found · Connector Console")
 @AnonymousAllowed
 @ParentLayout(MainLayout.class)
-public class MissingView extends VerticalLayout implements HasErrorParameter<NotFoundException> {
-
-    private final Paragraph reason = new Paragraph();
+// The interface is named again here: error-view discovery (Vaadin's and Karibu's) reads it off the class itself.
+public class MissingView extends MessagePage<NotFoundException> implements HasErrorParameter<NotFoundException> {
 
     public MissingView() {
-        addClassName("console-message-page");
-        add(new H2("Not found"), reason, new Anchor("", "Back to the overview"));
+        super("Not found", HttpServletResponse.SC_NOT_FOUND);
     }
 
     @Override
-    public int setErrorParameter(BeforeEnterEvent event, ErrorParameter<NotFoundException> parameter) {
-        reason.setText(parameter.getException().getMessage());
-        return HttpServletResponse.SC_NOT_FOUND;
+    protected String messageFor(NotFoundException exception) {
+        return exception.getMessage();
     }
 }

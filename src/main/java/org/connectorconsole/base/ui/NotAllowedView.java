@@ -1,12 +1,6 @@
 package org.connectorconsole.base.ui;
 
-import com.vaadin.flow.component.html.Anchor;
-import com.vaadin.flow.component.html.H2;
-import com.vaadin.flow.component.html.Paragraph;
-import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.AccessDeniedException;
-import com.vaadin.flow.router.BeforeEnterEvent;
-import com.vaadin.flow.router.ErrorParameter;
 import com.vaadin.flow.router.HasErrorParameter;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.ParentLayout;
@@ -17,18 +11,16 @@ import jakarta.servlet.http.HttpServletResponse;
 @PageTitle("Not allowed · Connector Console")
 @AnonymousAllowed
 @ParentLayout(MainLayout.class)
-public class NotAllowedView extends VerticalLayout implements HasErrorParameter<AccessDeniedException> {
+// The interface is named again here: error-view discovery (Vaadin's and Karibu's) reads it off the class itself.
+public class NotAllowedView extends MessagePage<AccessDeniedException> implements HasErrorParameter<AccessDeniedException> {
 
     public NotAllowedView() {
-        addClassName("console-message-page");
-        add(new H2("You can't open this page"),
-                new Paragraph("Your role or your organisation's plan does not include it. "
-                        + "If you need it, ask an owner of your organisation."),
-                new Anchor("", "Back to the overview"));
+        super("You can't open this page", HttpServletResponse.SC_FORBIDDEN);
     }
 
     @Override
-    public int setErrorParameter(BeforeEnterEvent event, ErrorParameter<AccessDeniedException> parameter) {
-        return HttpServletResponse.SC_FORBIDDEN;
+    protected String messageFor(AccessDeniedException exception) {
+        return "Your role or your organisation's plan does not include it. "
+                + "If you need it, ask an owner of your organisation.";
     }
 }

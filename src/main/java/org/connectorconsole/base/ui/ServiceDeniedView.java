@@ -1,11 +1,5 @@
 package org.connectorconsole.base.ui;
 
-import com.vaadin.flow.component.html.Anchor;
-import com.vaadin.flow.component.html.H2;
-import com.vaadin.flow.component.html.Paragraph;
-import com.vaadin.flow.component.orderedlayout.VerticalLayout;
-import com.vaadin.flow.router.BeforeEnterEvent;
-import com.vaadin.flow.router.ErrorParameter;
 import com.vaadin.flow.router.HasErrorParameter;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.ParentLayout;
@@ -17,18 +11,15 @@ import org.springframework.security.access.AccessDeniedException;
 @PageTitle("Not allowed · Connector Console")
 @AnonymousAllowed
 @ParentLayout(MainLayout.class)
-public class ServiceDeniedView extends VerticalLayout implements HasErrorParameter<AccessDeniedException> {
-
-    private final Paragraph reason = new Paragraph();
+// The interface is named again here: error-view discovery (Vaadin's and Karibu's) reads it off the class itself.
+public class ServiceDeniedView extends MessagePage<AccessDeniedException> implements HasErrorParameter<AccessDeniedException> {
 
     public ServiceDeniedView() {
-        addClassName("console-message-page");
-        add(new H2("You can't do this here"), reason, new Anchor("", "Back to the overview"));
+        super("You can't do this here", HttpServletResponse.SC_FORBIDDEN);
     }
 
     @Override
-    public int setErrorParameter(BeforeEnterEvent event, ErrorParameter<AccessDeniedException> parameter) {
-        reason.setText(parameter.getException().getMessage());
-        return HttpServletResponse.SC_FORBIDDEN;
+    protected String messageFor(AccessDeniedException exception) {
+        return exception.getMessage();
     }
 }

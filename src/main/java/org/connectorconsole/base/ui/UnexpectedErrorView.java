@@ -1,11 +1,5 @@
 package org.connectorconsole.base.ui;
 
-import com.vaadin.flow.component.html.Anchor;
-import com.vaadin.flow.component.html.H2;
-import com.vaadin.flow.component.html.Paragraph;
-import com.vaadin.flow.component.orderedlayout.VerticalLayout;
-import com.vaadin.flow.router.BeforeEnterEvent;
-import com.vaadin.flow.router.ErrorParameter;
 import com.vaadin.flow.router.HasErrorParameter;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
@@ -14,18 +8,15 @@ import jakarta.servlet.http.HttpServletResponse;
 /** Anything unexpected while opening a page: a reference to quote, never a stack trace. */
 @PageTitle("Something went wrong · Connector Console")
 @AnonymousAllowed
-public class UnexpectedErrorView extends VerticalLayout implements HasErrorParameter<Exception> {
-
-    private final Paragraph message = new Paragraph();
+// The interface is named again here: error-view discovery (Vaadin's and Karibu's) reads it off the class itself.
+public class UnexpectedErrorView extends MessagePage<Exception> implements HasErrorParameter<Exception> {
 
     public UnexpectedErrorView() {
-        addClassName("console-message-page");
-        add(new H2("Something went wrong"), message, new Anchor("", "Back to the overview"));
+        super("Something went wrong", HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
     }
 
     @Override
-    public int setErrorParameter(BeforeEnterEvent event, ErrorParameter<Exception> parameter) {
-        message.setText(UiErrorHandling.messageFor(parameter.getException()));
-        return HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
+    protected String messageFor(Exception exception) {
+        return UiErrorHandling.messageFor(exception);
     }
 }
