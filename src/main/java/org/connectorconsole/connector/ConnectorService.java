@@ -28,6 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Service;
@@ -60,11 +61,13 @@ public class ConnectorService implements DisposableBean {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final ConnectionDoctor doctor;
+    private final ApplicationEventPublisher events;
     private final ExecutorService checks = Executors.newVirtualThreadPerTaskExecutor();
 
     ConnectorService(CurrentMember currentMember, ConnectorRepository repository, SecretSealer sealer, Egress egress,
-            AuditService audit, TransactionTemplate tx, Clock clock,
+            AuditService audit, TransactionTemplate tx, Clock clock, ApplicationEventPublisher events,
             @Value("${console.public-url:}") String publicUrl) {
+        this.events = events;
         this.currentMember = currentMember;
         this.repository = repository;
         this.sealer = sealer;
@@ -162,6 +165,11 @@ public class ConnectorService implements DisposableBean {
         details.put("oauthClientSecret", secretChange);
         audit.record(AuditRecord.of(owner.orgId(), owner.actor(), "connector.updated")
                 .target("connector", id.toString(), valid.name()).details(details));
+        if (urlChanged) {
+            // tokens were issued for the old server: they must not be sent to the new one
+            events.publishEvent(new ConnectorRetired(owner.orgId(), id, valid.name(),
+                    ConnectorRetired.Reason.URL_CHANGED, owner.actor()));
+        }
         return repository.find(owner.orgId(), id).orElseThrow().connector();
     }
 
@@ -174,6 +182,10 @@ public class ConnectorService implements DisposableBean {
         }
         audit.record(AuditRecord.of(owner.orgId(), owner.actor(), enabled ? "connector.enabled" : "connector.disabled")
                 .target("connector", id.toString(), before.name()));
+        if (!enabled && before.enabled()) {
+            events.publishEvent(new ConnectorRetired(owner.orgId(), id, before.name(),
+                    ConnectorRetired.Reason.DISABLED, owner.actor()));
+        }
         return repository.find(owner.orgId(), id).orElseThrow().connector();
     }
 
@@ -182,6 +194,12 @@ public class ConnectorService implements DisposableBean {
     public void remove(ConnectorId id, int expectedVersion) {
         Member owner = manager();
         Connector before = repository.find(owner.orgId(), id).orElseThrow(() -> notFound()).connector();
+        if (before.version() != expectedVersion) {
+            throw changedElsewhere();
+        }
+        // first: connections end (their rows go with the connector), tokens are revoked after commit
+        events.publishEvent(new ConnectorRetired(owner.orgId(), id, before.name(), ConnectorRetired.Reason.REMOVED,
+                owner.actor()));
         if (!repository.delete(owner.orgId(), id, expectedVersion)) {
             throw changedElsewhere();
         }

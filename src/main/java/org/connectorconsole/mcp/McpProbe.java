@@ -4,6 +4,7 @@ import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.client.transport.customizer.McpSyncHttpClientRequestCustomizer;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -138,7 +139,16 @@ public final class McpProbe {
     /** Opens a session, reads who the server is and lists its tools. */
     public static ProbeResult probe(EgressClient egress, URI url, TransportKind kind, Duration timeout)
             throws McpProbeException {
-        McpClientTransport transport = transport(egress, url, kind, timeout);
+        return probe(egress, url, kind, timeout, null);
+    }
+
+    /**
+     * As {@link #probe(EgressClient, URI, TransportKind, Duration)}, with {@code Authorization: Bearer} on every
+     * request when a token is given. A 401 or 403 comes back as {@link McpAuthorizationException}.
+     */
+    public static ProbeResult probe(EgressClient egress, URI url, TransportKind kind, Duration timeout,
+            String bearerToken) throws McpProbeException {
+        McpClientTransport transport = transport(egress, url, kind, timeout, bearerToken);
         McpSyncClient client = McpClient.sync(transport)
                 .requestTimeout(timeout)
                 .initializationTimeout(timeout)
@@ -173,6 +183,10 @@ public final class McpProbe {
                     init.serverInfo() == null ? null : init.serverInfo().version(), init.protocolVersion(),
                     List.copyOf(tools), truncated);
         } catch (RuntimeException | IOException e) {
+            McpAuthorizationException refused = McpAuthorizationException.from(e);
+            if (refused != null) {
+                throw refused;
+            }
             throw new McpProbeException(describe(e, timeout), e);
         } finally {
             try {
@@ -183,8 +197,15 @@ public final class McpProbe {
         }
     }
 
-    static McpClientTransport transport(EgressClient egress, URI url, TransportKind kind, Duration timeout) {
+    static McpClientTransport transport(EgressClient egress, URI url, TransportKind kind, Duration timeout,
+            String bearerToken) {
         String origin = url.getScheme() + "://" + url.getRawAuthority();
+        // The member's token for this connector only, in the header (never in a query string).
+        McpSyncHttpClientRequestCustomizer bearer = (builder, method, uri, body, context) -> {
+            if (bearerToken != null) {
+                builder.setHeader("Authorization", "Bearer " + bearerToken);
+            }
+        };
         return switch (kind) {
             // The SDK's default endpoint (/mcp) would replace the URL's path: give it the full URL.
             case STREAMABLE_HTTP -> HttpClientStreamableHttpTransport.builder(origin)
@@ -192,11 +213,13 @@ public final class McpProbe {
                     .clientBuilder(egress.jdkClientBuilder())
                     .connectTimeout(egress.settings().connectTimeout())
                     .openConnectionOnStartup(false)
+                    .httpRequestCustomizer(bearer)
                     .build();
             case SSE -> HttpClientSseClientTransport.builder(origin)
                     .sseEndpoint(url.toString())
                     .clientBuilder(egress.jdkClientBuilder())
                     .connectTimeout(egress.settings().connectTimeout())
+                    .httpRequestCustomizer(bearer)
                     .build();
         };
     }

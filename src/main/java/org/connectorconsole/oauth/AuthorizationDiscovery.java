@@ -132,7 +132,8 @@ public final class AuthorizationDiscovery {
         }
     }
 
-    static String canonical(URI uri) {
+    /** The canonical form of a resource URI (RFC 8707 {@code resource}). */
+    public static String canonical(URI uri) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
         int port = uri.getPort();
         if ((scheme.equals("https") && port == 443) || (scheme.equals("http") && port == 80)) {

@@ -46,7 +46,9 @@ class SecurityConfiguration {
                 .requestMatchers("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness")
                 .permitAll()
                 .requestMatchers("/actuator/**").denyAll()
-                .requestMatchers("/styles.css", "/images/**").permitAll());
+                .requestMatchers("/styles.css", "/images/**").permitAll()
+                // the console's OAuth client metadata document is public by design (servers fetch it)
+                .requestMatchers("/oauth/client-metadata.json").permitAll());
         http.headers(headers -> headers
                 .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
                 .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN))

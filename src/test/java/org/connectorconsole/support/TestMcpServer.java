@@ -190,6 +190,102 @@ public final class TestMcpServer implements AutoCloseable {
         return this;
     }
 
+    /** Scopes the OAuth-protected endpoints demand now (tests add one to provoke a step-up). */
+    private final java.util.Set<String> requiredScopes = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger bearerAccepted = new AtomicInteger();
+
+    /**
+     * A Streamable HTTP MCP server at {@code path} behind a bearer-token filter, as a real protected server is:
+     * no or an inactive token → 401 with a challenge naming its resource metadata and scope; a token lacking a
+     * required scope → 403 {@code insufficient_scope}. Tokens are checked by introspection at the authorization
+     * server (so revocation takes effect at once). Its resource metadata names that server.
+     */
+    public TestMcpServer oauthProtected(String path, String name, String issuer, String scope,
+            SyncToolSpecification... tools) {
+        streamable(path, name, tools);
+        String base = "http://127.0.0.1:" + port();
+        String metadata = base + "/.well-known/oauth-protected-resource" + path;
+        requiredScopes.add(scope);
+        document("/.well-known/oauth-protected-resource" + path, "{\"resource\":\"" + base + path
+                + "\",\"authorization_servers\":[\"" + issuer + "\"],\"scopes_supported\":[\"" + scope
+                + "\",\"mcp:admin\"]}");
+        java.net.http.HttpClient introspection = java.net.http.HttpClient.newHttpClient();
+        String basic = java.util.Base64.getEncoder().encodeToString((testpeers.TestAuthorizationServer.RESOURCE_SERVER_ID
+                + ":" + testpeers.TestAuthorizationServer.RESOURCE_SERVER_SECRET).getBytes(StandardCharsets.UTF_8));
+        org.apache.tomcat.util.descriptor.web.FilterDef def = new org.apache.tomcat.util.descriptor.web.FilterDef();
+        def.setFilterName("bearer" + servletCount);
+        def.setAsyncSupported("true");
+        def.setFilter(new jakarta.servlet.Filter() {
+            @Override
+            public void doFilter(jakarta.servlet.ServletRequest request, jakarta.servlet.ServletResponse response,
+                    jakarta.servlet.FilterChain chain) throws IOException, jakarta.servlet.ServletException {
+                HttpServletRequest req = (HttpServletRequest) request;
+                HttpServletResponse resp = (HttpServletResponse) response;
+                String header = req.getHeader("Authorization");
+                java.util.Set<String> granted = null;
+                if (header != null && header.startsWith("Bearer ")) {
+                    granted = introspect(introspection, issuer, basic, header.substring(7));
+                }
+                if (granted == null) {
+                    resp.setStatus(401);
+                    resp.setHeader("WWW-Authenticate", "Bearer resource_metadata=\"" + metadata + "\", scope=\""
+                            + scope + "\"");
+                    return;
+                }
+                if (!granted.containsAll(requiredScopes)) {
+                    resp.setStatus(403);
+                    resp.setHeader("WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\""
+                            + String.join(" ", new java.util.TreeSet<>(requiredScopes)) + "\", resource_metadata=\""
+                            + metadata + "\"");
+                    return;
+                }
+                bearerAccepted.incrementAndGet();
+                chain.doFilter(request, response);
+            }
+        });
+        context.addFilterDef(def);
+        org.apache.tomcat.util.descriptor.web.FilterMap map = new org.apache.tomcat.util.descriptor.web.FilterMap();
+        map.setFilterName(def.getFilterName());
+        map.addURLPattern(path);
+        context.addFilterMap(map);
+        // the context is running: have it instantiate the filter it was just given
+        ((org.apache.catalina.core.StandardContext) context).filterStart();
+        return this;
+    }
+
+    private static java.util.Set<String> introspect(java.net.http.HttpClient client, String issuer, String basic,
+            String token) throws IOException {
+        try {
+            var response = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(issuer
+                            + "/oauth2/introspect"))
+                    .header("Authorization", "Basic " + basic)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("token="
+                            + java.net.URLEncoder.encode(token, StandardCharsets.UTF_8)))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            var json = tools.jackson.databind.json.JsonMapper.builder().build().readTree(response.body());
+            if (!json.path("active").asBoolean(false)) {
+                return null;
+            }
+            return new java.util.HashSet<>(java.util.Arrays.asList(json.path("scope").asString("").split(" ")));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    public void requireScope(String scope) {
+        requiredScopes.add(scope);
+    }
+
+    public void clearScope(String scope) {
+        requiredScopes.remove(scope);
+    }
+
+    public int bearerAccepted() {
+        return bearerAccepted.get();
+    }
+
     public static SyncToolSpecification echoTool() {
         McpSchema.Tool tool = McpSchema.Tool.builder("echo")
                 .description("Repeats the message it is given")

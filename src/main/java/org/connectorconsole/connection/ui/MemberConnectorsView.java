@@ -1,0 +1,299 @@
+package org.connectorconsole.connection.ui;
+
+import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.ListItem;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.html.UnorderedList;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.progressbar.ProgressBar;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.Menu;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.VaadinSession;
+import jakarta.annotation.security.PermitAll;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.connectorconsole.base.ui.Notices;
+import org.connectorconsole.connection.CallbackOutcome;
+import org.connectorconsole.connection.ConnectStart;
+import org.connectorconsole.connection.ConnectionService;
+import org.connectorconsole.connection.MemberConnector;
+import org.connectorconsole.connection.MemberConnectorsPath;
+import org.connectorconsole.connection.OAuthCallbackController;
+import org.connectorconsole.connector.ConnectorId;
+import org.connectorconsole.mcp.ToolInfo;
+import org.connectorconsole.oauth.OAuthFlowException;
+import org.connectorconsole.security.CurrentMember;
+import org.connectorconsole.security.Member;
+
+/**
+ * Settings › Connectors: every connector of the member's organisation, labelled Custom, with the member's own
+ * state and one action (Connect, Disconnect, Reconnect). Connected ones are checked with their server when the
+ * page opens, in the background.
+ */
+@Route(MemberConnectorsPath.ROUTE)
+@PageTitle("Your connectors · Connector Console")
+@Menu(title = "Your connectors", order = 5, icon = "vaadin:plug")
+@PermitAll
+public class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver {
+
+    private final ConnectionService connections;
+    private final VerticalLayout list = new VerticalLayout();
+    private final Div outcome = new Div();
+    private final Map<ConnectorId, Div> cards = new LinkedHashMap<>();
+    private final Member me;
+    private UI ui;
+
+    public MemberConnectorsView(ConnectionService connections, CurrentMember currentMember) {
+        this.connections = connections;
+        this.me = currentMember.require();
+        addClassName("console-page");
+        setMaxWidth("60rem");
+        Span trail = new Span("Settings");
+        trail.addClassName("console-trail");
+        add(trail, new H2("Connectors"));
+        outcome.setId("connection-outcome");
+        outcome.setVisible(false);
+        add(outcome);
+        if (!me.plan().allowsCustomConnectors()) {
+            Div card = new Div(new H3("Custom connectors need a paid plan"),
+                    new Paragraph("Connectors let your assistant use tools on remote MCP servers with your own "
+                            + "sign-in. They are part of the Pro, Max, Team and Enterprise plans."));
+            card.setId("paid-plan-needed");
+            card.addClassName("console-empty");
+            add(card);
+            return;
+        }
+        Paragraph lead = new Paragraph("Each connection is yours alone: you sign in to the connector's server, and "
+                + "no one else in " + me.orgName() + " can see or use it.");
+        lead.addClassName("console-muted");
+        H3 section = new H3("Connectors");
+        list.setPadding(false);
+        list.setId("member-connectors");
+        add(lead, section, list);
+    }
+
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        CallbackOutcome result = takeOutcome();
+        if (result != null) {
+            outcome.removeAll();
+            outcome.add(new Span(result.message()));
+            outcome.getElement().getThemeList().clear();
+            outcome.setClassName("console-outcome " + (result.connected() ? "console-outcome-success"
+                    : "console-outcome-error"));
+            outcome.setVisible(true);
+        }
+    }
+
+    @Override
+    protected void onAttach(AttachEvent attachEvent) {
+        ui = attachEvent.getUI();
+        if (me.plan().allowsCustomConnectors()) {
+            refresh(true);
+        }
+    }
+
+    @Override
+    protected void onDetach(DetachEvent detachEvent) {
+        ui = null;
+    }
+
+    private void refresh(boolean checkConnected) {
+        list.removeAll();
+        cards.clear();
+        List<MemberConnector> all = connections.list();
+        if (all.isEmpty()) {
+            Div empty = new Div(new H3("No connectors yet"), new Paragraph(me.isOwner()
+                    ? "Add a custom connector under Connectors; it appears here for you and every member to connect."
+                    : "An owner of " + me.orgName() + " adds connectors; once they do, they appear here for you to "
+                            + "connect. Ask an owner if you need one."));
+            empty.setId("no-connectors");
+            empty.addClassName("console-empty");
+            list.add(empty);
+            return;
+        }
+        for (MemberConnector c : all) {
+            boolean check = checkConnected && (c.state() == MemberConnector.State.CONNECTED
+                    || c.state() == MemberConnector.State.FAILING || c.state() == MemberConnector.State.NO_SIGN_IN);
+            MemberConnector shown = check ? c.withState(MemberConnector.State.CHECKING, null, List.of()) : c;
+            Div card = card(shown);
+            cards.put(c.id(), card);
+            list.add(card);
+            if (check) {
+                startCheck(c.id());
+            }
+        }
+    }
+
+    private void startCheck(ConnectorId id) {
+        UI current = ui;
+        connections.check(id, result -> {
+            if (current != null) {
+                current.access(() -> replace(result));
+            }
+        });
+    }
+
+    private void replace(MemberConnector c) {
+        Div old = cards.get(c.id());
+        if (old == null) {
+            return;
+        }
+        Div fresh = card(c);
+        list.replace(old, fresh);
+        cards.put(c.id(), fresh);
+    }
+
+    private Div card(MemberConnector c) {
+        Div card = new Div();
+        card.addClassName("console-connection-card");
+        card.setId("connector-" + c.id());
+        Span name = new Span(c.name());
+        name.addClassName("console-connection-name");
+        Span custom = badge("Custom", "contrast");
+        Span state = badge(c.state().label(), switch (c.state()) {
+            case CONNECTED, NO_SIGN_IN -> "success";
+            case NEEDS_REAUTH, FAILING -> "error";
+            case NOT_CONNECTED, CHECKING -> "contrast";
+        });
+        state.addClassName("console-connection-state");
+        HorizontalLayout head = new HorizontalLayout(name, custom, state);
+        head.setAlignItems(FlexComponent.Alignment.CENTER);
+        head.setSpacing(true);
+        Span url = new Span(c.url());
+        url.addClassName("console-muted");
+        card.add(head, url);
+        if (c.state() == MemberConnector.State.CHECKING) {
+            ProgressBar bar = new ProgressBar();
+            bar.setIndeterminate(true);
+            bar.setWidth("12rem");
+            card.add(bar);
+        }
+        if (c.reason() != null) {
+            Paragraph reason = new Paragraph(c.reason());
+            reason.addClassName("console-connection-reason");
+            card.add(reason);
+        }
+        if (c.state() == MemberConnector.State.CONNECTED || c.state() == MemberConnector.State.NEEDS_REAUTH
+                || c.state() == MemberConnector.State.FAILING) {
+            String details = (c.scopes().isEmpty() ? "No scopes" : "Scopes: " + String.join(" ", c.scopes()))
+                    + (c.expiresAt() == null ? "" : " · access renews " + when(c.expiresAt()))
+                    + (c.connectedAt() == null ? "" : " · connected " + ago(c.connectedAt()));
+            Span meta = new Span(details);
+            meta.addClassName("console-muted");
+            card.add(meta);
+        }
+        if (!c.tools().isEmpty()) {
+            UnorderedList tools = new UnorderedList();
+            tools.addClassName("console-tool-list");
+            for (ToolInfo tool : c.tools()) {
+                ListItem item = new ListItem(new Span(tool.name()));
+                if (tool.description() != null) {
+                    Span d = new Span(" — " + tool.description());
+                    d.addClassName("console-muted");
+                    item.add(d);
+                }
+                tools.add(item);
+            }
+            card.add(new Span(c.tools().size() == 1 ? "1 tool you can use:" : c.tools().size()
+                    + " tools you can use:"), tools);
+        }
+        if (c.state() == MemberConnector.State.FAILING) {
+            Span who = new Span("If this keeps happening, tell an owner of " + me.orgName() + ".");
+            who.addClassName("console-muted");
+            card.add(who);
+        }
+        String action = c.state().action();
+        if (action != null) {
+            Button button = new Button(action);
+            button.setId((action.toLowerCase()) + "-" + c.id());
+            if (c.state() == MemberConnector.State.CONNECTED) {
+                button.addClickListener(e -> disconnect(c, button));
+            } else {
+                button.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+                button.addClickListener(e -> connect(c, button));
+            }
+            card.add(button);
+        }
+        return card;
+    }
+
+    private void connect(MemberConnector c, Button button) {
+        button.setEnabled(false);
+        button.setText("Opening sign-in…");
+        try {
+            ConnectStart start = connections.connect(c.id(), MemberConnectorsPath.PATH);
+            if (start.needsBrowser()) {
+                UI.getCurrent().getPage().setLocation(start.authorizationUrl());
+            } else {
+                Notices.success(c.name() + " needs no sign-in: its tools are available to you.");
+                refresh(true);
+            }
+        } catch (OAuthFlowException e) {
+            button.setEnabled(true);
+            button.setText(c.state().action());
+            Notices.error("Connecting to " + c.name() + " failed: " + e.getMessage());
+        }
+    }
+
+    private void disconnect(MemberConnector c, Button button) {
+        button.setEnabled(false);
+        String message = connections.disconnect(c.id());
+        Notices.success(message);
+        refresh(false);
+    }
+
+    private static Span badge(String text, String theme) {
+        Span badge = new Span(text);
+        badge.getElement().getThemeList().add("badge small pill " + theme);
+        return badge;
+    }
+
+    private static CallbackOutcome takeOutcome() {
+        VaadinSession session = VaadinSession.getCurrent();
+        if (session == null) {
+            return null;
+        }
+        Object value = session.getSession().getAttribute(OAuthCallbackController.OUTCOME_ATTRIBUTE);
+        session.getSession().removeAttribute(OAuthCallbackController.OUTCOME_ATTRIBUTE);
+        return value instanceof CallbackOutcome o ? o : null;
+    }
+
+    static String ago(Instant t) {
+        Duration d = Duration.between(t, Instant.now());
+        if (d.toMinutes() < 1) {
+            return "just now";
+        }
+        if (d.toHours() < 1) {
+            return d.toMinutes() + " min ago";
+        }
+        if (d.toDays() < 1) {
+            return d.toHours() + " h ago";
+        }
+        return d.toDays() + " d ago";
+    }
+
+    static String when(Instant t) {
+        Duration d = Duration.between(Instant.now(), t);
+        if (d.isNegative()) {
+            return "now";
+        }
+        return d.toMinutes() < 60 ? "in " + Math.max(1, d.toMinutes()) + " min" : "in " + d.toHours() + " h";
+    }
+}

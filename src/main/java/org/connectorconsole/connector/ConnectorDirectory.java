@@ -1,0 +1,43 @@
+package org.connectorconsole.connector;
+
+import java.util.List;
+import java.util.Optional;
+import org.connectorconsole.base.OrganizationId;
+import org.connectorconsole.base.SecretSealer;
+import org.connectorconsole.connector.internal.ConnectorRepository;
+import org.springframework.stereotype.Component;
+
+/**
+ * Read access to an organisation's connectors for the members' side (connections). Callers have already
+ * established the member and pass their organisation: every lookup is scoped by it. The client secret is opened
+ * only to be sent to the connector's own token endpoint.
+ */
+@Component
+public class ConnectorDirectory {
+
+    /** A connector with the owner's OAuth credentials, for the token requests of its connections. */
+    public record Target(Connector connector, String clientSecret) {
+        @Override
+        public String toString() {
+            return "Target[" + connector.id() + ", " + connector.url() + "]";
+        }
+    }
+
+    private final ConnectorRepository repository;
+    private final SecretSealer sealer;
+
+    ConnectorDirectory(ConnectorRepository repository, SecretSealer sealer) {
+        this.repository = repository;
+        this.sealer = sealer;
+    }
+
+    public List<Connector> list(OrganizationId orgId) {
+        return repository.list(orgId);
+    }
+
+    public Optional<Target> find(OrganizationId orgId, ConnectorId id) {
+        return repository.find(orgId, id).map(stored -> new Target(stored.connector(),
+                stored.sealedClientSecret() == null ? null
+                        : sealer.open(stored.sealedClientSecret(), ConnectorService.secretContext(orgId, id))));
+    }
+}

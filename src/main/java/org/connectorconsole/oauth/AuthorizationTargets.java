@@ -1,0 +1,54 @@
+package org.connectorconsole.oauth;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import org.connectorconsole.egress.EgressClient;
+import org.connectorconsole.mcp.McpProbe;
+import org.connectorconsole.mcp.TransportDetection;
+
+/** Steps 1–4 of the MCP authorization checklist, for a connector that a member is about to connect. */
+public final class AuthorizationTargets {
+
+    private AuthorizationTargets() {
+    }
+
+    /**
+     * Calls the server without a token. Empty when it answers without asking for authorization; otherwise the
+     * discovered target, with PKCE S256 and both endpoints present.
+     */
+    public static Optional<AuthorizationTarget> discover(EgressClient egress, URI url, Duration timeout)
+            throws OAuthFlowException {
+        TransportDetection detection = McpProbe.detect(egress, url, timeout);
+        if (!detection.ok()) {
+            throw new OAuthFlowException("The server could not be reached: " + detection.failure());
+        }
+        if (!detection.authorizationRequired()) {
+            return Optional.empty();
+        }
+        BearerChallenge challenge = BearerChallenge.parse(detection.wwwAuthenticate()).orElse(null);
+        return Optional.of(discover(egress, url, challenge));
+    }
+
+    /** Discovery from a challenge already in hand (a 401 or a 403 {@code insufficient_scope}). */
+    public static AuthorizationTarget discover(EgressClient egress, URI url, BearerChallenge challenge)
+            throws OAuthFlowException {
+        try {
+            ProtectedResourceMetadata prm = AuthorizationDiscovery.protectedResource(egress, url, challenge);
+            AuthorizationServerMetadata as = AuthorizationDiscovery.authorizationServer(egress,
+                    prm.authorizationServers().getFirst());
+            if (!as.supportsS256()) {
+                throw new OAuthFlowException("The authorization server " + as.issuer() + " does not offer PKCE with "
+                        + "S256, which the console always uses; ask the owner to contact the server's provider.");
+            }
+            if (as.authorizationEndpoint() == null || as.tokenEndpoint() == null) {
+                throw new OAuthFlowException("The authorization server " + as.issuer() + " names no authorization "
+                        + "or token endpoint in its metadata.");
+            }
+            return new AuthorizationTarget(URI.create(AuthorizationDiscovery.canonical(url)), prm, as,
+                    challenge == null ? null : challenge.scope());
+        } catch (DiscoveryException e) {
+            throw new OAuthFlowException(e.getMessage(), null, e);
+        }
+    }
+}

@@ -1,0 +1,341 @@
+package testpeers;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.FilterDef;
+import org.apache.tomcat.util.descriptor.web.FilterMap;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.security.core.context.SecurityContextImpl;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientRegistrationAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientRegistrationAuthenticationValidator;
+import org.springframework.security.oauth2.server.authorization.client.InMemoryRegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
+import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.web.context.support.AnnotationConfigWebApplicationContext;
+
+/**
+ * A real OAuth 2.1 authorization server for tests: Spring Authorization Server (dynamic client registration,
+ * PKCE, refresh tokens, revocation, introspection) in an embedded Tomcat on 127.0.0.1, port 0. The person at its
+ * authorization endpoint is signed in as {@code alice} and consents at once, as the MCP test servers do.
+ *
+ * <p>Deliberately outside {@code org.connectorconsole}: the console's component scan must not find it.
+ */
+public final class TestAuthorizationServer implements AutoCloseable {
+
+    public static final String RESOURCE_SERVER_ID = "mcp-resource-server";
+    public static final String RESOURCE_SERVER_SECRET = "resource-server-secret";
+
+    private final Tomcat tomcat;
+    private final Connector connector;
+    private final AnnotationConfigWebApplicationContext spring = new AnnotationConfigWebApplicationContext();
+    private volatile Filter security;
+    private final AtomicInteger refreshRequests = new AtomicInteger();
+    private final AtomicInteger tokenRequests = new AtomicInteger();
+    private final AtomicInteger registrations = new AtomicInteger();
+    private final AtomicInteger revocations = new AtomicInteger();
+    private final Set<String> refusedRefresh = ConcurrentHashMap.newKeySet();
+
+    public TestAuthorizationServer() {
+        try {
+            tomcat = new Tomcat();
+            tomcat.setBaseDir(Files.createTempDirectory("test-as-tomcat").toString());
+            connector = new Connector();
+            connector.setPort(0);
+            connector.setProperty("address", "127.0.0.1");
+            tomcat.setConnector(connector);
+            Context context = tomcat.addContext("", Files.createTempDirectory("test-as-docs").toString());
+            FilterDef def = new FilterDef();
+            def.setFilterName("security");
+            def.setFilter(new Filter() {
+                @Override
+                public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+                        throws IOException, ServletException {
+                    count((HttpServletRequest) request);
+                    security.doFilter(request, response, chain);
+                }
+            });
+            context.addFilterDef(def);
+            FilterMap map = new FilterMap();
+            map.setFilterName("security");
+            map.addURLPattern("/*");
+            context.addFilterMap(map);
+            Tomcat.addServlet(context, "missing", new HttpServlet() {
+                @Override
+                protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                    resp.sendError(404);
+                }
+            });
+            context.addServletMappingDecoded("/", "missing");
+            tomcat.start();
+            Peer.issuer = "http://127.0.0.1:" + connector.getLocalPort();
+            spring.setServletContext(context.getServletContext());
+            spring.register(Peer.class);
+            spring.refresh();
+            security = spring.getBean("springSecurityFilterChain", Filter.class);
+        } catch (IOException | LifecycleException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void count(HttpServletRequest request) {
+        String path = request.getRequestURI();
+        if (path.equals("/oauth2/token")) {
+            tokenRequests.incrementAndGet();
+            if ("refresh_token".equals(request.getParameter("grant_type"))) {
+                refreshRequests.incrementAndGet();
+            }
+        } else if (path.equals("/oauth2/register")) {
+            registrations.incrementAndGet();
+        } else if (path.equals("/oauth2/revoke")) {
+            revocations.incrementAndGet();
+        }
+    }
+
+    public String issuer() {
+        return "http://127.0.0.1:" + connector.getLocalPort();
+    }
+
+    public int tokenRequests() {
+        return tokenRequests.get();
+    }
+
+    public int refreshRequests() {
+        return refreshRequests.get();
+    }
+
+    public int registrations() {
+        return registrations.get();
+    }
+
+    public int revocations() {
+        return revocations.get();
+    }
+
+    public RegisteredClientRepository clients() {
+        return spring.getBean(RegisteredClientRepository.class);
+    }
+
+    public OAuth2AuthorizationService authorizations() {
+        return spring.getBean(OAuth2AuthorizationService.class);
+    }
+
+    /** Pre-registers a client, as an owner would at the provider (secret null: a public client). */
+    public void register(String clientId, String secret, ClientAuthenticationMethod method, String redirectUri,
+            Duration accessTokenLifetime, String... scopes) {
+        RegisteredClient.Builder builder = RegisteredClient.withId(UUID.randomUUID().toString())
+                .clientId(clientId)
+                .clientAuthenticationMethod(method)
+                .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
+                .redirectUri(redirectUri)
+                .clientSettings(ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(false)
+                        .build())
+                .tokenSettings(TokenSettings.builder().accessTokenTimeToLive(accessTokenLifetime)
+                        .reuseRefreshTokens(false).build());
+        if (secret != null) {
+            builder.clientSecret("{noop}" + secret);
+        }
+        for (String scope : scopes) {
+            builder.scope(scope);
+        }
+        clients().save(builder.build());
+    }
+
+    @Override
+    public void close() {
+        spring.close();
+        try {
+            tomcat.stop();
+            tomcat.destroy();
+        } catch (LifecycleException ignored) {
+            // closing a test server
+        }
+    }
+
+    /** The Spring configuration of the authorization server. */
+    @Configuration
+    @EnableWebSecurity
+    public static class Peer {
+
+        static volatile String issuer;
+
+        @Bean
+        SecurityFilterChain authorizationServer(HttpSecurity http) throws Exception {
+            OAuth2AuthorizationServerConfigurer as = new OAuth2AuthorizationServerConfigurer();
+            // the strategy this chain's filters use (the console in the same JVM later installs its own globally)
+            SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
+            http.securityMatcher(as.getEndpointsMatcher())
+                    .with(as, server -> server
+                            .clientRegistrationEndpoint(registration -> registration.openRegistrationAllowed(true)
+                                    // like MCP-minded servers: a registering client may name its scopes
+                                    .authenticationProviders(providers -> providers.forEach(provider -> {
+                                        if (provider instanceof OAuth2ClientRegistrationAuthenticationProvider r) {
+                                            r.setAuthenticationValidator(OAuth2ClientRegistrationAuthenticationValidator
+                                                    .DEFAULT_REDIRECT_URI_VALIDATOR
+                                                    .andThen(OAuth2ClientRegistrationAuthenticationValidator
+                                                            .DEFAULT_JWK_SET_URI_VALIDATOR)
+                                                    .andThen(OAuth2ClientRegistrationAuthenticationValidator
+                                                            .SIMPLE_SCOPE_VALIDATOR));
+                                        }
+                                    })))
+                            .authorizationEndpoint(authorize -> authorize.authenticationProviders(providers ->
+                                    providers.forEach(provider -> {
+                                        if (provider instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider
+                                                request) {
+                                            request.setAuthorizationConsentRequired(context -> false);
+                                        }
+                                    }))))
+                    .authorizeHttpRequests(requests -> requests
+                            .requestMatchers(PathPatternRequestMatcher.withDefaults()
+                                    .matcher(HttpMethod.POST, "/oauth2/register")).permitAll()
+                            .anyRequest().authenticated())
+                    .csrf(csrf -> csrf.disable())
+                    // the person at the authorization endpoint: always alice, already signed in
+                    .addFilterAfter((request, response, chain) -> {
+                        if (((HttpServletRequest) request).getRequestURI().equals("/oauth2/authorize")) {
+                            SecurityContextImpl alice = new SecurityContextImpl(
+                                    UsernamePasswordAuthenticationToken.authenticated("alice", "n/a",
+                                            AuthorityUtils.createAuthorityList("ROLE_USER")));
+                            // set where this chain's filters look, and where the global holder points now
+                            contexts.setContext(alice);
+                            SecurityContextHolder.setContext(alice);
+                            try {
+                                chain.doFilter(request, response);
+                            } finally {
+                                SecurityContextHolder.clearContext();
+                            }
+                            return;
+                        }
+                        chain.doFilter(request, response);
+                    }, SecurityContextHolderFilter.class);
+            return http.build();
+        }
+
+        /**
+         * The console in the same JVM installs Vaadin's holder strategy globally, after this chain may have been
+         * built: every filter here looks the current global strategy up at each call, so all agree.
+         */
+        @Bean
+        SecurityContextHolderStrategy securityContextHolderStrategy() {
+            return new SecurityContextHolderStrategy() {
+                @Override
+                public void clearContext() {
+                    SecurityContextHolder.getContextHolderStrategy().clearContext();
+                }
+
+                @Override
+                public org.springframework.security.core.context.SecurityContext getContext() {
+                    return SecurityContextHolder.getContextHolderStrategy().getContext();
+                }
+
+                @Override
+                public java.util.function.Supplier<org.springframework.security.core.context.SecurityContext>
+                        getDeferredContext() {
+                    return SecurityContextHolder.getContextHolderStrategy().getDeferredContext();
+                }
+
+                @Override
+                public void setContext(org.springframework.security.core.context.SecurityContext context) {
+                    SecurityContextHolder.getContextHolderStrategy().setContext(context);
+                }
+
+                @Override
+                public void setDeferredContext(
+                        java.util.function.Supplier<org.springframework.security.core.context.SecurityContext> c) {
+                    SecurityContextHolder.getContextHolderStrategy().setDeferredContext(c);
+                }
+
+                @Override
+                public org.springframework.security.core.context.SecurityContext createEmptyContext() {
+                    return SecurityContextHolder.getContextHolderStrategy().createEmptyContext();
+                }
+            };
+        }
+
+        @Bean
+        RegisteredClientRepository registeredClientRepository() {
+            RegisteredClient resourceServer = RegisteredClient.withId(UUID.randomUUID().toString())
+                    .clientId(RESOURCE_SERVER_ID)
+                    .clientSecret("{noop}" + RESOURCE_SERVER_SECRET)
+                    .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                    .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+                    .build();
+            return new InMemoryRegisteredClientRepository(resourceServer);
+        }
+
+        @Bean
+        OAuth2AuthorizationService authorizationService() {
+            return new InMemoryOAuth2AuthorizationService();
+        }
+
+        @Bean
+        JWKSource<SecurityContext> jwkSource() throws NoSuchAlgorithmException {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            KeyPair pair = generator.generateKeyPair();
+            RSAKey key = new RSAKey.Builder((RSAPublicKey) pair.getPublic())
+                    .privateKey((RSAPrivateKey) pair.getPrivate()).keyID(UUID.randomUUID().toString()).build();
+            return new ImmutableJWKSet<>(new JWKSet(List.of(key)));
+        }
+
+        @Bean
+        JwtDecoder jwtDecoder(JWKSource<SecurityContext> jwkSource) {
+            return OAuth2AuthorizationServerConfiguration.jwtDecoder(jwkSource);
+        }
+
+        @Bean
+        AuthorizationServerSettings authorizationServerSettings() {
+            return AuthorizationServerSettings.builder().issuer(issuer).build();
+        }
+    }
+}
