@@ -7,6 +7,7 @@ import com.vaadin.flow.server.AppShellSettings;
 import com.vaadin.flow.theme.lumo.Lumo;
 import java.util.List;
 import org.connectorconsole.base.KeysetCommand;
+import org.connectorconsole.connection.McpAuthClientCommand;
 import org.connectorconsole.connector.DoctorCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -26,6 +27,9 @@ public class Application implements AppShellConfigurator {
         // Command-line tools run without starting the console (no database, no web server).
         if (args.length > 0 && args[0].equals("doctor")) {
             System.exit(DoctorCommand.run(List.of(args).subList(1, args.length), System.out));
+        }
+        if (args.length > 0 && args[0].equals("mcp-auth-client")) {
+            System.exit(McpAuthClientCommand.run(List.of(args).subList(1, args.length), System.getenv(), System.out));
         }
         if (args.length > 0 && args[0].equals("keyset")) {
             System.exit(KeysetCommand.run(List.of(args).subList(1, args.length), System.out));

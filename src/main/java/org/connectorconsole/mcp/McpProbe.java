@@ -148,6 +148,13 @@ public final class McpProbe {
      */
     public static ProbeResult probe(EgressClient egress, URI url, TransportKind kind, Duration timeout,
             String bearerToken) throws McpProbeException {
+        return probe(egress, url, kind, timeout, bearerToken, null);
+    }
+
+    /** As above; {@code then} runs in the open session after the tools are listed (a tool call, say). */
+    public static ProbeResult probe(EgressClient egress, URI url, TransportKind kind, Duration timeout,
+            String bearerToken, java.util.function.BiConsumer<McpSyncClient, List<ToolInfo>> then)
+            throws McpProbeException {
         McpClientTransport transport = transport(egress, url, kind, timeout, bearerToken);
         McpSyncClient client = McpClient.sync(transport)
                 .requestTimeout(timeout)
@@ -178,6 +185,9 @@ public final class McpProbe {
                 } while (cursor != null && !cursor.isEmpty() && !truncated && pages < MAX_TOOL_PAGES
                         && System.nanoTime() < deadline);
                 truncated |= cursor != null && !cursor.isEmpty();
+            }
+            if (then != null) {
+                then.accept(client, List.copyOf(tools));
             }
             return new ProbeResult(init.serverInfo() == null ? null : init.serverInfo().name(),
                     init.serverInfo() == null ? null : init.serverInfo().version(), init.protocolVersion(),

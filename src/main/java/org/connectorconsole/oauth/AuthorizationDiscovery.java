@@ -122,11 +122,20 @@ public final class AuthorizationDiscovery {
                 URI.create(origin + path + "/.well-known/openid-configuration"));
     }
 
-    /** Resource identifiers compare as URIs: case-insensitive scheme and host, default port, one trailing '/'. */
+    /**
+     * Whether metadata declared for {@code declared} covers the MCP URL: the same origin (case-insensitive scheme
+     * and host, default port) and a path equal to the URL's or a parent of it on a segment boundary (a server
+     * may describe itself once for its whole origin). Another origin or a sibling path is never accepted.
+     */
     public static boolean sameResource(String declared, URI mcpUrl) {
         try {
             URI d = URI.create(declared);
-            return canonical(d).equals(canonical(mcpUrl));
+            if (d.getRawQuery() != null || d.getRawFragment() != null) {
+                return false;
+            }
+            String resource = canonical(d);
+            String url = canonical(mcpUrl);
+            return url.equals(resource) || url.startsWith(resource + "/");
         } catch (IllegalArgumentException e) {
             return false;
         }

@@ -179,7 +179,8 @@ public final class TokenEndpoint {
      */
     private static void throwOAuthError(org.springframework.http.HttpRequest request,
             org.springframework.http.client.ClientHttpResponse response) throws IOException {
-        String error = "server_error";
+        // RFC 6749 §5.2: a 401 from the token endpoint is a failed client authentication, body or not
+        String error = response.getStatusCode().value() == 401 ? "invalid_client" : "server_error";
         String description = "HTTP " + response.getStatusCode().value();
         try {
             tools.jackson.databind.JsonNode body = ERRORS.readTree(response.getBody());

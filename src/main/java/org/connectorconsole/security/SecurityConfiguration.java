@@ -48,7 +48,9 @@ class SecurityConfiguration {
                 .requestMatchers("/actuator/**").denyAll()
                 .requestMatchers("/styles.css", "/images/**").permitAll()
                 // the console's OAuth client metadata document is public by design (servers fetch it)
-                .requestMatchers("/oauth/client-metadata.json").permitAll());
+                .requestMatchers("/oauth/client-metadata.json").permitAll()
+                // where authorization servers send members back: a signed-in member only (checked again inside)
+                .requestMatchers("/connectors/oauth/callback").authenticated());
         http.headers(headers -> headers
                 .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
                 .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN))

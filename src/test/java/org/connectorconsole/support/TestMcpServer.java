@@ -49,6 +49,8 @@ public final class TestMcpServer implements AutoCloseable {
     private final Map<String, Integer> statuses = new ConcurrentHashMap<>();
     private final Map<String, String> redirects = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
+    private final Map<String, String> lastBodies = new ConcurrentHashMap<>();
+    private final Map<String, String> lastAuthorization = new ConcurrentHashMap<>();
     private int servletCount;
 
     public TestMcpServer() {
@@ -65,6 +67,9 @@ public final class TestMcpServer implements AutoCloseable {
                 protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
                     requests.incrementAndGet();
                     String path = req.getRequestURI();
+                    lastBodies.put(path, new String(req.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+                    String auth = req.getHeader("Authorization");
+                    lastAuthorization.put(path, auth == null ? "" : auth);
                     if (redirects.containsKey(path)) {
                         resp.setStatus(302);
                         resp.setHeader("Location", redirects.get(path));
@@ -101,6 +106,15 @@ public final class TestMcpServer implements AutoCloseable {
 
     public String url(String path) {
         return "http://127.0.0.1:" + port() + path;
+    }
+
+    /** The body of the last request the document router answered at {@code path}. */
+    public String lastBody(String path) {
+        return lastBodies.get(path);
+    }
+
+    public String lastAuthorization(String path) {
+        return lastAuthorization.get(path);
     }
 
     public int requestsToRouter() {

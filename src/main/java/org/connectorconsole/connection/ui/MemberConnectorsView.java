@@ -185,6 +185,12 @@ public class MemberConnectorsView extends VerticalLayout implements BeforeEnterO
             bar.setWidth("12rem");
             card.add(bar);
         }
+        if (c.state() == MemberConnector.State.NOT_CONNECTED) {
+            Span hint = new Span("Connect takes you to this server's own sign-in page; afterwards your assistant can "
+                    + "use its tools on your behalf.");
+            hint.addClassName("console-muted");
+            card.add(hint);
+        }
         if (c.reason() != null) {
             Paragraph reason = new Paragraph(c.reason());
             reason.addClassName("console-connection-reason");

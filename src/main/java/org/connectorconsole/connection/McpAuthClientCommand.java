@@ -1,0 +1,204 @@
+package org.connectorconsole.connection;
+
+import io.modelcontextprotocol.spec.McpSchema;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.connectorconsole.egress.EgressClient;
+import org.connectorconsole.egress.EgressSettings;
+import org.connectorconsole.egress.HostResolver;
+import org.connectorconsole.mcp.McpAuthorizationException;
+import org.connectorconsole.mcp.McpProbe;
+import org.connectorconsole.mcp.McpProbeException;
+import org.connectorconsole.mcp.ProbeResult;
+import org.connectorconsole.mcp.TransportKind;
+import org.connectorconsole.oauth.AuthorizationRequests;
+import org.connectorconsole.oauth.AuthorizationTarget;
+import org.connectorconsole.oauth.AuthorizationTargets;
+import org.connectorconsole.oauth.BearerChallenge;
+import org.connectorconsole.oauth.ClientRegistrar;
+import org.connectorconsole.oauth.OAuthClient;
+import org.connectorconsole.oauth.OAuthFlowException;
+import org.connectorconsole.oauth.TokenEndpoint;
+import org.connectorconsole.oauth.TokenSet;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code java -jar connector-console.jar mcp-auth-client [--client-metadata-url URL] <mcp-url>}: a headless MCP
+ * client that drives the console's own discovery, registration, PKCE, state, iss and token code, following the
+ * authorization redirect itself (for servers that approve at once, such as the official conformance suite's).
+ * It opens a session, lists the tools and calls the first one; a 401 or 403 leads to (re-)authorization with the
+ * challenged scopes, at most {@value #MAX_AUTHORIZATIONS} times. Pre-registered credentials come from
+ * {@code MCP_CONFORMANCE_CONTEXT} ({@code client_id}, {@code client_secret}) when set.
+ * Exit status 0 when the session worked, 1 when it did not, 2 for wrong arguments.
+ */
+public final class McpAuthClientCommand {
+
+    static final int MAX_AUTHORIZATIONS = 3;
+    private static final String REDIRECT_URI = "http://localhost:8080" + ConsoleAddress.CALLBACK_PATH;
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private McpAuthClientCommand() {
+    }
+
+    public static int run(List<String> args, Map<String, String> env, PrintStream out) {
+        String url = null;
+        String metadataUrl = null;
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (arg.equals("--client-metadata-url") && i + 1 < args.size()) {
+                metadataUrl = args.get(++i);
+            } else if (arg.startsWith("--")) {
+                out.println("Unknown argument: " + arg);
+                out.println("Usage: mcp-auth-client [--client-metadata-url URL] <mcp-url>");
+                return 2;
+            } else {
+                url = arg;
+            }
+        }
+        if (url == null) {
+            out.println("Usage: mcp-auth-client [--client-metadata-url URL] <mcp-url>");
+            return 2;
+        }
+        OAuthClient preRegistered = preRegistered(env.get("MCP_CONFORMANCE_CONTEXT"));
+        try (EgressClient egress = new EgressClient(EgressSettings.DEFAULTS.withLoopbackHttp(true), Set.of(),
+                HostResolver.SYSTEM)) {
+            return new Session(egress, URI.create(url), metadataUrl, preRegistered, out).run();
+        } catch (IllegalArgumentException e) {
+            out.println("Not a URL: " + url);
+            return 2;
+        }
+    }
+
+    private static OAuthClient preRegistered(String context) {
+        if (context == null || context.isBlank()) {
+            return null;
+        }
+        JsonNode json = JsonMapper.builder().build().readTree(context);
+        if (!json.path("client_id").isString()) {
+            return null;
+        }
+        String secret = json.path("client_secret").isString() ? json.path("client_secret").asString() : null;
+        return new OAuthClient(json.path("client_id").asString(), secret, secret == null ? OAuthClient.NONE
+                : OAuthClient.BASIC, OAuthClient.Source.OWNER);
+    }
+
+    private static final class Session {
+        private final EgressClient egress;
+        private final URI url;
+        private final String metadataUrl;
+        private final OAuthClient preRegistered;
+        private final PrintStream out;
+        private final Set<String> granted = new LinkedHashSet<>();
+        private OAuthClient client;
+        private String token;
+
+        Session(EgressClient egress, URI url, String metadataUrl, OAuthClient preRegistered, PrintStream out) {
+            this.egress = egress;
+            this.url = url;
+            this.metadataUrl = metadataUrl;
+            this.preRegistered = preRegistered;
+            this.out = out;
+        }
+
+        int run() {
+            int authorizations = 0;
+            while (true) {
+                try {
+                    ProbeResult result = McpProbe.probe(egress, url, TransportKind.STREAMABLE_HTTP, TIMEOUT, token,
+                            (mcp, tools) -> {
+                                if (!tools.isEmpty()) {
+                                    McpSchema.CallToolResult called = mcp.callTool(new McpSchema.CallToolRequest(
+                                            tools.getFirst().name(), Map.of()));
+                                    out.println("Called " + tools.getFirst().name() + ": "
+                                            + (Boolean.TRUE.equals(called.isError()) ? "tool error" : "ok"));
+                                }
+                            });
+                    out.println("Session with " + result.serverName() + " (MCP " + result.protocolVersion() + "), "
+                            + result.tools().size() + " tools.");
+                    return 0;
+                } catch (McpAuthorizationException e) {
+                    if (authorizations >= MAX_AUTHORIZATIONS) {
+                        out.println("Giving up: the server still refuses after " + authorizations
+                                + " authorizations (HTTP " + e.status() + ").");
+                        return 1;
+                    }
+                    try {
+                        authorize(BearerChallenge.parse(e.wwwAuthenticate()).orElse(null), e.status());
+                        authorizations++;
+                    } catch (OAuthFlowException | IOException failure) {
+                        out.println("Authorization failed: " + failure.getMessage());
+                        return 1;
+                    }
+                } catch (McpProbeException e) {
+                    out.println("MCP session failed: " + e.getMessage());
+                    return 1;
+                }
+            }
+        }
+
+        private void authorize(BearerChallenge challenge, int status) throws OAuthFlowException, IOException {
+            AuthorizationTarget target = AuthorizationTargets.discover(egress, url, challenge);
+            if (client == null) {
+                if (preRegistered != null) {
+                    client = preRegistered.clientSecret() == null ? preRegistered
+                            : ClientRegistrar.owners(preRegistered.clientId(), preRegistered.clientSecret(),
+                                    target.server());
+                } else if (metadataUrl != null && target.server().clientIdMetadataDocumentSupported()) {
+                    client = ClientRegistrar.metadataDocument(metadataUrl);
+                } else {
+                    client = ClientRegistrar.register(egress, target.server(), REDIRECT_URI,
+                            target.registrationScopes(), TIMEOUT);
+                }
+            }
+            Set<String> scopes = target.scopes(status == 403 ? granted : Set.of());
+            AuthorizationRequests.Started started = AuthorizationRequests.start(target, client, REDIRECT_URI, scopes);
+            out.println("Authorizing at " + target.server().issuer() + " (scope: "
+                    + (scopes.isEmpty() ? "none" : String.join(" ", scopes)) + ")");
+            Map<String, String> back = followAuthorization(started.authorizationUrl());
+            if (!started.state().equals(back.get("state"))) {
+                throw new OAuthFlowException("The authorization response carries another state: refused.");
+            }
+            if (back.get("error") != null) {
+                throw new OAuthFlowException("The authorization server answered " + back.get("error"));
+            }
+            String iss = back.get("iss");
+            if (iss != null ? !iss.equals(target.server().issuer())
+                    : target.server().authorizationResponseIssParameterSupported()) {
+                throw new OAuthFlowException("The authorization response names issuer " + iss + ", expected "
+                        + target.server().issuer() + ": refused (mix-up).");
+            }
+            TokenSet tokens = TokenEndpoint.exchange(egress, target.server(), client, REDIRECT_URI,
+                    back.get("code"), started.codeVerifier(), started.state(), target.resource().toString(), TIMEOUT);
+            token = tokens.accessToken();
+            granted.addAll(scopes);
+            granted.addAll(tokens.scopes());
+        }
+
+        /** Plays the browser: the server approves at once and redirects back with the code. */
+        private Map<String, String> followAuthorization(String authorizationUrl) throws IOException,
+                OAuthFlowException {
+            URI target = egress.checkedUri(URI.create(authorizationUrl));
+            var response = egress.send("GET", target, Map.of("Accept", "text/html"), null, TIMEOUT);
+            String location = response.header("location").orElseThrow(() -> new OAuthFlowException(
+                    "The authorization endpoint did not redirect back (HTTP " + response.status() + ")."));
+            URI back = URI.create(location);
+            Map<String, String> params = new java.util.LinkedHashMap<>();
+            if (back.getRawQuery() != null) {
+                for (String pair : back.getRawQuery().split("&")) {
+                    int eq = pair.indexOf('=');
+                    params.put(java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq),
+                            java.nio.charset.StandardCharsets.UTF_8), eq < 0 ? "" : java.net.URLDecoder.decode(
+                                    pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+            return params;
+        }
+    }
+}
