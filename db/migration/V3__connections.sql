@@ -2,7 +2,8 @@
 -- authorizations in progress (so a callback completes on any instance, after a restart too), and tokens.
 -- Every secret or token column is sealed (AEAD, key outside the database, bound to its row as associated data).
 
--- One client per connector and authorization server: dynamically registered once and reused by every member.
+-- One client per connector, authorization server and redirect URI: dynamically registered once and reused by
+-- every member (a second address of the console registers its own, never replacing the first).
 create table connector_oauth_client (
     connector_id  uuid          not null references connector (id) on delete cascade,
     issuer        varchar(2048) not null,
@@ -12,7 +13,7 @@ create table connector_oauth_client (
     auth_method   varchar(32)   not null,
     redirect_uri  varchar(2048) not null,
     registered_at timestamptz   not null,
-    primary key (connector_id, issuer)
+    primary key (connector_id, issuer, redirect_uri)
 );
 
 -- An authorization the member started; consumed (deleted) by exactly one callback.
@@ -23,6 +24,8 @@ create table pending_authorization (
     user_id       uuid          not null references app_user (id) on delete cascade,
     code_verifier bytea         not null,
     issuer        varchar(2048) not null,
+    -- the connector URL the authorization was for: a callback after the URL changed is refused
+    resource      varchar(2048) not null,
     iss_required  boolean       not null,
     client_id     varchar(2048) not null,
     redirect_uri  varchar(2048) not null,
@@ -51,6 +54,8 @@ create table connection (
     required_scope varchar(2048),
     step_ups       integer       not null default 0,
     expires_at     timestamptz,
+    -- a refresh in progress (on any instance) until then: others wait for its result instead of refreshing
+    refreshing_until timestamptz,
     connected_at   timestamptz   not null,
     refreshed_at   timestamptz,
     checked_at     timestamptz,

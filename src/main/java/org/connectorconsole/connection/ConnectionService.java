@@ -3,8 +3,10 @@ package org.connectorconsole.connection;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,13 +25,14 @@ import org.connectorconsole.base.SecretSealer;
 import org.connectorconsole.base.Times;
 import org.connectorconsole.base.Tokens;
 import org.connectorconsole.connection.internal.ConnectionRepository;
+import org.connectorconsole.connection.internal.ConnectionRepository.PendingAuthorization;
+import org.connectorconsole.connection.internal.ConnectionRepository.StoredClient;
+import org.connectorconsole.connection.internal.ConnectionRepository.StoredConnection;
 import org.connectorconsole.connector.Connector;
 import org.connectorconsole.connector.ConnectorDirectory;
 import org.connectorconsole.connector.ConnectorId;
 import org.connectorconsole.connector.ConnectorRetired;
 import org.connectorconsole.connector.Diagnosis;
-import org.connectorconsole.db.tables.records.ConnectionRecord;
-import org.connectorconsole.db.tables.records.PendingAuthorizationRecord;
 import org.connectorconsole.egress.Egress;
 import org.connectorconsole.egress.EgressClient;
 import org.connectorconsole.mcp.McpAuthorizationException;
@@ -64,9 +67,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Members' connections to their organisation's connectors: the MCP authorization flow (discovery, client
- * registration, PKCE, state, resource, iss), tokens sealed in PostgreSQL, refresh with one refresher at a time,
- * a truthful status, disconnect with revocation. Every method acts for the signed-in member, within their
- * organisation, on their own connection only.
+ * registration, PKCE, state, resource, iss), tokens sealed in PostgreSQL, refresh by one caller at a time (a
+ * claim in the row, across instances, with no transaction held over HTTP), a truthful status, and disconnect
+ * with revocation. Every method acts for the signed-in member, within their organisation, on their own
+ * connection only; no network call runs inside a database transaction.
  */
 @Service
 public class ConnectionService implements DisposableBean {
@@ -110,21 +114,21 @@ public class ConnectionService implements DisposableBean {
     public List<MemberConnector> list() {
         Member member = member();
         return tx.execute(status -> {
-            Map<UUID, ConnectionRecord> mine = new LinkedHashMap<>();
-            for (ConnectionRecord row : repository.listForUser(member.orgId(), member.userId())) {
-                mine.put(row.getConnectorId(), row);
+            Map<ConnectorId, StoredConnection> mine = new LinkedHashMap<>();
+            for (StoredConnection row : repository.listForUser(member.orgId(), member.userId())) {
+                mine.put(row.connectorId(), row);
             }
             List<MemberConnector> out = new ArrayList<>();
             for (Connector c : connectors.list(member.orgId())) {
                 if (c.enabled()) {
-                    out.add(view(c, mine.get(c.id().value())));
+                    out.add(view(c, mine.get(c.id())));
                 }
             }
             return out;
         });
     }
 
-    private static MemberConnector view(Connector c, ConnectionRecord row) {
+    private static MemberConnector view(Connector c, StoredConnection row) {
         if (row == null) {
             boolean open = c.lastCheck() != null && c.lastCheck().outcome() == Diagnosis.Outcome.READY;
             return new MemberConnector(c.id(), c.name(), c.url(),
@@ -132,29 +136,37 @@ public class ConnectionService implements DisposableBean {
                     open ? "This server needs no sign-in." : null, Set.of(), null, null,
                     open ? c.lastCheck().tools() : List.of());
         }
-        MemberConnector.State state = switch (ConnectionStatus.valueOf(row.getStatus())) {
+        MemberConnector.State state = switch (row.status()) {
             case CONNECTED -> MemberConnector.State.CONNECTED;
             case NEEDS_REAUTH -> MemberConnector.State.NEEDS_REAUTH;
             case FAILING -> MemberConnector.State.FAILING;
         };
-        return new MemberConnector(c.id(), c.name(), c.url(), state, row.getStatusReason(),
-                AuthorizationTarget.split(row.getScope()),
-                row.getExpiresAt() == null ? null : row.getExpiresAt().toInstant(),
-                row.getConnectedAt().toInstant(), List.of());
+        return new MemberConnector(c.id(), c.name(), c.url(), state, row.statusReason(),
+                AuthorizationTarget.split(row.scope()), row.expiresAt(), row.connectedAt(), List.of());
     }
 
     /**
      * Asks the server whether the member's connection works (bounded, in the background), updates the stored
      * status and reports the connector with its tools. For a connector without a connection, asks whether it
-     * answers without sign-in.
+     * answers without sign-in. {@code onResult} always runs, on a background thread.
      */
     public void check(ConnectorId connectorId, Consumer<MemberConnector> onResult) {
         Member member = member();
         ConnectorDirectory.Target target = tx.execute(s -> usableConnector(member, connectorId));
-        background.execute(() -> onResult.accept(checkNow(member, target)));
+        background.execute(() -> {
+            MemberConnector result;
+            try {
+                result = checkNow(member, target);
+            } catch (RuntimeException e) {
+                log.error("Checking connector {} failed unexpectedly", connectorId, e);
+                result = view(target.connector(), null).withState(MemberConnector.State.FAILING,
+                        "The check itself failed. Reload the page; if it keeps failing, tell an owner.", List.of());
+            }
+            onResult.accept(result);
+        });
     }
 
-    /** The same check, on the calling thread (tests and the command line). */
+    /** The same check, on the calling thread (tests). */
     public MemberConnector checkNow(ConnectorId connectorId) {
         Member member = member();
         ConnectorDirectory.Target target = tx.execute(s -> usableConnector(member, connectorId));
@@ -163,7 +175,7 @@ public class ConnectionService implements DisposableBean {
 
     private MemberConnector checkNow(Member member, ConnectorDirectory.Target target) {
         Connector c = target.connector();
-        ConnectionRecord row = tx.execute(s -> repository.find(member.orgId(), c.id(), member.userId())
+        StoredConnection row = tx.execute(s -> repository.find(member.orgId(), c.id(), member.userId())
                 .orElse(null));
         EgressClient client = egress.forOrganization(member.orgId());
         if (row == null) {
@@ -175,75 +187,79 @@ public class ConnectionService implements DisposableBean {
                 return view(c, null).withState(MemberConnector.State.NOT_CONNECTED, null, List.of());
             } catch (McpProbeException e) {
                 return view(c, null).withState(MemberConnector.State.FAILING, "The server cannot be used right "
-                        + "now: " + e.getMessage() + " If this persists, tell an owner of your organisation.",
-                        List.of());
+                        + "now: " + e.getMessage(), List.of());
             }
         }
-        if (ConnectionStatus.valueOf(row.getStatus()) == ConnectionStatus.NEEDS_REAUTH) {
+        if (row.status() == ConnectionStatus.NEEDS_REAUTH) {
             return view(c, row);
         }
         try {
-            String token = accessToken(member, target, row.getId(), false);
-            ProbeResult result = probeWithRefresh(member, target, row.getId(), token, client);
-            tx.executeWithoutResult(s -> repository.markUsed(row.getId(), now()));
-            ConnectionRecord fresh = tx.execute(s -> repository.lock(row.getId()).orElse(row));
-            return view(c, fresh).withState(MemberConnector.State.CONNECTED, null, result.tools());
+            Token token = token(member, target, row.id(), null);
+            ProbeResult result;
+            try {
+                result = McpProbe.probe(client, URI.create(c.url()), transportOf(c), timeout, token.value());
+            } catch (McpAuthorizationException e) {
+                if (e.status() != 401) {
+                    throw needsReauth(row.id(), e);
+                }
+                // the server refuses the token before its expiry: renew once, then ask again
+                token = token(member, target, row.id(), token.sealed());
+                try {
+                    result = McpProbe.probe(client, URI.create(c.url()), transportOf(c), timeout, token.value());
+                } catch (McpAuthorizationException again) {
+                    throw needsReauth(row.id(), again);
+                }
+            }
+            byte[] used = token.sealed();
+            tx.executeWithoutResult(s -> repository.markWorking(row.id(), used, now()));
+            return view(c, current(row)).withState(MemberConnector.State.CONNECTED, null, result.tools());
         } catch (ReauthenticationNeeded e) {
-            return view(c, tx.execute(s -> repository.find(member.orgId(), c.id(), member.userId()).orElse(row)));
+            return view(c, current(row));
         } catch (McpProbeException | OAuthFlowException e) {
             String reason = "The server could not be used: " + e.getMessage()
                     + " Try again later; if it keeps failing, tell an owner of your organisation.";
-            tx.executeWithoutResult(s -> repository.setStatus(row.getId(), ConnectionStatus.FAILING, trim(reason),
-                    row.getRequiredScope(), row.getStepUps(), now()));
-            return view(c, tx.execute(s -> repository.find(member.orgId(), c.id(), member.userId()).orElse(row)));
-        }
-    }
-
-    /** Probes with the token; a 401 gets one forced refresh and one retry; a 403 insufficient_scope asks for a step-up. */
-    private ProbeResult probeWithRefresh(Member member, ConnectorDirectory.Target target, UUID connectionId,
-            String token, EgressClient client) throws McpProbeException, OAuthFlowException, ReauthenticationNeeded {
-        Connector c = target.connector();
-        try {
-            return McpProbe.probe(client, URI.create(c.url()), transportOf(c), timeout, token);
-        } catch (McpAuthorizationException e) {
-            if (e.status() == 401) {
-                String refreshed = accessToken(member, target, connectionId, true);
-                try {
-                    return McpProbe.probe(client, URI.create(c.url()), transportOf(c), timeout, refreshed);
-                } catch (McpAuthorizationException again) {
-                    throw needsReauth(member, c, connectionId, again);
+            tx.executeWithoutResult(s -> repository.find(row.id()).ifPresent(fresh -> {
+                if (fresh.status() != ConnectionStatus.NEEDS_REAUTH) {
+                    repository.setStatus(row.id(), ConnectionStatus.FAILING, trim(reason), fresh.requiredScope(),
+                            fresh.stepUps(), now());
                 }
-            }
-            throw needsReauth(member, c, connectionId, e);
+            }));
+            return view(c, current(row));
         }
     }
 
-    private ReauthenticationNeeded needsReauth(Member member, Connector c, UUID connectionId,
-            McpAuthorizationException e) {
+    /** The stored row now, or the given one if it is gone. */
+    private StoredConnection current(StoredConnection row) {
+        return tx.execute(s -> repository.find(row.id()).orElse(row));
+    }
+
+    /** A 401 that survived a refresh, or a 403: the member must sign in again (with more scope for a step-up). */
+    private ReauthenticationNeeded needsReauth(UUID connectionId, McpAuthorizationException e) {
         BearerChallenge challenge = BearerChallenge.parse(e.wwwAuthenticate()).orElse(null);
-        ConnectionRecord row = tx.execute(s -> repository.lock(connectionId).orElseThrow());
-        if (e.status() == 403 && challenge != null && "insufficient_scope".equals(challenge.error())) {
-            int stepUps = row.getStepUps() + 1;
-            String scope = challenge.scope();
-            if (stepUps > MAX_STEP_UPS) {
-                String reason = "The server keeps asking for more permissions than a sign-in grants (after "
-                        + MAX_STEP_UPS + " attempts). Tell an owner of your organisation.";
-                tx.executeWithoutResult(s -> repository.setStatus(connectionId, ConnectionStatus.FAILING, reason,
-                        null, stepUps, now()));
+        tx.executeWithoutResult(s -> repository.find(connectionId).ifPresent(row -> {
+            if (e.status() == 403 && challenge != null && "insufficient_scope".equals(challenge.error())) {
+                int stepUps = row.stepUps() + 1;
+                String scope = challenge.scope();
+                if (stepUps > MAX_STEP_UPS) {
+                    repository.setStatus(connectionId, ConnectionStatus.FAILING, "The server keeps asking for more "
+                            + "permissions than a sign-in grants (after " + MAX_STEP_UPS + " attempts). Tell an "
+                            + "owner of your organisation.", null, stepUps, now());
+                } else {
+                    Set<String> wanted = AuthorizationTarget.split(row.scope());
+                    wanted.addAll(AuthorizationTarget.split(scope));
+                    repository.setStatus(connectionId, ConnectionStatus.NEEDS_REAUTH, "The server needs more "
+                            + "permission" + (scope == null ? "" : " (" + scope + ")") + " than you granted. "
+                            + "Reconnect to grant it.", String.join(" ", wanted), stepUps, now());
+                }
             } else {
-                String reason = "The server needs more permission" + (scope == null ? "" : " (" + scope + ")")
-                        + " than you granted. Reconnect to grant it.";
-                tx.executeWithoutResult(s -> repository.setStatus(connectionId, ConnectionStatus.NEEDS_REAUTH,
-                        reason, scope, stepUps, now()));
+                String reason = e.status() == 401
+                        ? "The server no longer accepts your sign-in (it may have been revoked). Reconnect."
+                        : "The server refuses your sign-in (HTTP " + e.status() + "). Reconnect; if that does not "
+                                + "help, ask an owner of your organisation.";
+                repository.setStatus(connectionId, ConnectionStatus.NEEDS_REAUTH, reason, row.requiredScope(),
+                        row.stepUps(), now());
             }
-        } else {
-            String reason = e.status() == 401
-                    ? "The server no longer accepts your sign-in (it may have been revoked). Reconnect."
-                    : "The server refuses your sign-in (HTTP " + e.status() + "). Reconnect; if that does not "
-                            + "help, ask an owner of your organisation.";
-            tx.executeWithoutResult(s -> repository.setStatus(connectionId, ConnectionStatus.NEEDS_REAUTH, reason,
-                    row.getRequiredScope(), row.getStepUps(), now()));
-        }
+        }));
         return new ReauthenticationNeeded();
     }
 
@@ -256,117 +272,135 @@ public class ConnectionService implements DisposableBean {
 
     // ------------------------------------------------------------------ tokens
 
+    /** An access token in clear, with its sealed form as stored (to recognise it later). */
+    private record Token(String value, byte[] sealed) {
+        @Override
+        public String toString() {
+            return "Token[(hidden)]";
+        }
+    }
+
     /**
-     * The member's access token for the connector, refreshed first when it expires within a minute. For the
+     * The member's access token for the connector, renewed first when it expires within a minute. For the
      * console's own calls to that connector only (tool calls, checks): never shown, never logged.
      */
     public String accessToken(ConnectorId connectorId) throws OAuthFlowException {
         Member member = member();
         ConnectorDirectory.Target target = tx.execute(s -> usableConnector(member, connectorId));
-        ConnectionRecord row = tx.execute(s -> repository.find(member.orgId(), connectorId, member.userId())
+        StoredConnection row = tx.execute(s -> repository.find(member.orgId(), connectorId, member.userId())
                 .orElseThrow(() -> new NotFoundException("You are not connected to " + target.connector().name()
                         + ".")));
         try {
-            return accessToken(member, target, row.getId(), false);
+            return token(member, target, row.id(), null).value();
         } catch (ReauthenticationNeeded e) {
-            ConnectionRecord now = tx.execute(s -> repository.lock(row.getId()).orElse(row));
-            throw new OAuthFlowException(now.getStatusReason() == null ? "Reconnect " + target.connector().name()
-                    + "." : now.getStatusReason());
+            StoredConnection now = current(row);
+            throw new OAuthFlowException(now.statusReason() == null ? "Reconnect " + target.connector().name()
+                    + "." : now.statusReason());
         }
     }
 
-    private String accessToken(Member member, ConnectorDirectory.Target target, UUID connectionId, boolean force)
+    /**
+     * The current access token; renewed when it expires soon, or when {@code refused} (the sealed token a server
+     * just refused) is still the stored one. Of all callers, on all instances, one claims the renewal in the row
+     * and asks the token endpoint; the others wait for the new token. No transaction spans the HTTP call.
+     */
+    private Token token(Member member, ConnectorDirectory.Target target, UUID connectionId, byte[] refused)
             throws OAuthFlowException, ReauthenticationNeeded {
-        ConnectionRecord row = tx.execute(s -> repository.lock(connectionId).orElseThrow());
-        if (!force && !expiresSoon(row)) {
-            return openToken(row, "access");
-        }
-        // One refresher at a time, across instances: the row stays locked while the token endpoint is asked.
-        // Whoever waited finds the new token and asks nothing.
-        Object outcome = tx.execute(s -> {
-            ConnectionRecord locked = repository.lock(connectionId).orElseThrow();
-            boolean stillStale = force ? sameAccessToken(locked, row) : expiresSoon(locked);
-            if (!stillStale) {
-                return openToken(locked, "access");
+        Instant deadline = clock.instant().plus(timeout.multipliedBy(3));
+        while (true) {
+            StoredConnection row = tx.execute(s -> repository.find(connectionId).orElse(null));
+            if (row == null || row.status() == ConnectionStatus.NEEDS_REAUTH) {
+                throw new ReauthenticationNeeded();
             }
-            if (ConnectionStatus.valueOf(locked.getStatus()) == ConnectionStatus.NEEDS_REAUTH) {
-                return new ReauthenticationNeeded();
+            boolean stale = refused != null ? Arrays.equals(row.accessToken(), refused) : expiresSoon(row);
+            if (!stale) {
+                return new Token(open(row, "access"), row.accessToken());
             }
-            if (locked.getRefreshToken() == null) {
-                if (force || isExpired(locked)) {
-                    String reason = "Your sign-in to " + target.connector().name() + " expired and the server "
-                            + "gave no way to renew it. Reconnect.";
-                    repository.setStatus(connectionId, ConnectionStatus.NEEDS_REAUTH, reason,
-                            locked.getRequiredScope(), locked.getStepUps(), now());
-                    return new ReauthenticationNeeded();
+            if (row.refreshToken() == null) {
+                if (refused != null || isExpired(row)) {
+                    String reason = "Your sign-in to " + target.connector().name() + " expired and the server gave "
+                            + "no way to renew it. Reconnect.";
+                    tx.executeWithoutResult(s -> repository.setStatus(connectionId, ConnectionStatus.NEEDS_REAUTH,
+                            reason, row.requiredScope(), row.stepUps(), now()));
+                    throw new ReauthenticationNeeded();
                 }
-                return openToken(locked, "access");
+                return new Token(open(row, "access"), row.accessToken());
+            }
+            OffsetDateTime claimUntil = now().plus(timeout.multipliedBy(2));
+            if (Boolean.TRUE.equals(tx.execute(s -> repository.claimRefresh(connectionId, row.accessToken(), now(),
+                    claimUntil)))) {
+                return refresh(member, target, row);
+            }
+            if (clock.instant().isAfter(deadline)) {
+                throw new OAuthFlowException("Renewing your sign-in takes too long; try again in a moment.");
             }
             try {
-                EgressClient client = egress.forOrganization(member.orgId());
-                AuthorizationServerMetadata as = AuthorizationDiscovery.authorizationServer(client,
-                        locked.getIssuer());
-                OAuthClient oauthClient = storedClient(member.orgId(), target, as, locked.getClientId(),
-                        locked.getAuthMethod()).orElseThrow(() -> new OAuthFlowException("The connector's OAuth "
-                                + "client changed since you connected. Reconnect."));
-                TokenSet tokens = TokenEndpoint.refresh(client, as, oauthClient, address.redirectUri(),
-                        openToken(locked, "refresh"), AuthorizationTarget.split(locked.getScope()),
-                        AuthorizationDiscovery.canonical(URI.create(target.connector().url())), timeout);
-                store(locked, tokens);
-                return tokens.accessToken();
-            } catch (OAuthFlowException | DiscoveryException | IllegalStateException e) {
-                boolean definitive = e instanceof OAuthFlowException f && (f.isInvalidGrant() || f.isInvalidClient())
-                        || e instanceof OAuthFlowException && e.getMessage().contains("Reconnect");
-                String reason = definitive
-                        ? "Renewing your sign-in failed: " + e.getMessage() + " Reconnect."
-                        : "Renewing your sign-in failed for now: " + e.getMessage();
-                repository.setStatus(connectionId, definitive ? ConnectionStatus.NEEDS_REAUTH
-                        : ConnectionStatus.FAILING, trim(reason), locked.getRequiredScope(), locked.getStepUps(),
-                        now());
-                Map<String, String> details = new LinkedHashMap<>();
-                details.put("reason", trim(e.getMessage()));
-                details.put("outcome", definitive ? "needs re-authentication" : "will retry");
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new OAuthFlowException("Interrupted while waiting for the sign-in to be renewed.");
+            }
+        }
+    }
+
+    private Token refresh(Member member, ConnectorDirectory.Target target, StoredConnection row)
+            throws OAuthFlowException, ReauthenticationNeeded {
+        EgressClient client = egress.forOrganization(member.orgId());
+        TokenSet tokens;
+        try {
+            AuthorizationServerMetadata as = AuthorizationDiscovery.authorizationServer(client, row.issuer());
+            OAuthClient oauthClient = storedClient(target, as, row.clientId(), row.authMethod())
+                    .orElseThrow(() -> new OAuthFlowException("The connector's OAuth client changed since you "
+                            + "connected.", "invalid_client", null));
+            tokens = TokenEndpoint.refresh(client, as, oauthClient, address.redirectUri(), open(row, "refresh"),
+                    AuthorizationTarget.split(row.scope()), resourceOf(target.connector()), timeout);
+        } catch (OAuthFlowException | DiscoveryException e) {
+            boolean definitive = e instanceof OAuthFlowException f && (f.isInvalidGrant() || f.isInvalidClient());
+            String reason = definitive ? "Renewing your sign-in failed: " + e.getMessage() + " Reconnect."
+                    : "Renewing your sign-in failed for now: " + e.getMessage();
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("reason", trim(e.getMessage()));
+            details.put("outcome", definitive ? "needs re-authentication" : "will retry");
+            tx.executeWithoutResult(s -> {
+                repository.setStatus(row.id(), definitive ? ConnectionStatus.NEEDS_REAUTH : ConnectionStatus.FAILING,
+                        trim(reason), row.requiredScope(), row.stepUps(), now());
                 audit.record(AuditRecord.of(member.orgId(), member.actor(), "connection.refresh_failed")
                         .target("connector", target.connector().id().toString(), target.connector().name())
                         .details(details));
-                return definitive ? new ReauthenticationNeeded() : new OAuthFlowException(reason);
+            });
+            if (definitive) {
+                throw new ReauthenticationNeeded();
             }
-        });
-        if (outcome instanceof String token) {
-            return token;
+            throw new OAuthFlowException(reason);
+        } catch (RuntimeException e) {
+            tx.executeWithoutResult(s -> repository.releaseRefresh(row.id()));
+            throw e;
         }
-        if (outcome instanceof OAuthFlowException failure) {
-            throw failure;
+        byte[] access = sealer.seal(tokens.accessToken(), tokenContext("access", row.orgId(), row.id()));
+        byte[] refreshToken = tokens.refreshToken() == null ? null
+                : sealer.seal(tokens.refreshToken(), tokenContext("refresh", row.orgId(), row.id()));
+        boolean saved = Boolean.TRUE.equals(tx.execute(s -> repository.saveRefreshed(row.id(), row.accessToken(),
+                access, refreshToken, String.join(" ", tokens.scopes()), tokens.expiresAt(), now())));
+        if (!saved) {
+            // The connection ended (disconnect, connector removed) while renewing: the new tokens must not live on.
+            revokeQuietly(member.orgId(), row.issuer(), clientOf(target, row), tokens.refreshToken(),
+                    tokens.accessToken());
+            throw new ReauthenticationNeeded();
         }
-        throw (ReauthenticationNeeded) outcome;
+        return new Token(tokens.accessToken(), access);
     }
 
-    private boolean expiresSoon(ConnectionRecord row) {
-        return row.getExpiresAt() != null && row.getExpiresAt().toInstant().isBefore(clock.instant()
-                .plus(REFRESH_AHEAD));
+    private boolean expiresSoon(StoredConnection row) {
+        return row.expiresAt() != null && row.expiresAt().isBefore(clock.instant().plus(REFRESH_AHEAD));
     }
 
-    private boolean isExpired(ConnectionRecord row) {
-        return row.getExpiresAt() != null && !row.getExpiresAt().toInstant().isAfter(clock.instant());
+    private boolean isExpired(StoredConnection row) {
+        return row.expiresAt() != null && !row.expiresAt().isAfter(clock.instant());
     }
 
-    private static boolean sameAccessToken(ConnectionRecord a, ConnectionRecord b) {
-        return java.util.Arrays.equals(a.getAccessToken(), b.getAccessToken());
-    }
-
-    private void store(ConnectionRecord row, TokenSet tokens) {
-        OrganizationId orgId = new OrganizationId(row.getOrgId());
-        repository.updateTokens(row.getId(),
-                sealer.seal(tokens.accessToken(), tokenContext("access", orgId, row.getId())),
-                tokens.refreshToken() == null ? null
-                        : sealer.seal(tokens.refreshToken(), tokenContext("refresh", orgId, row.getId())),
-                String.join(" ", tokens.scopes()), utc(tokens), now());
-    }
-
-    private String openToken(ConnectionRecord row, String kind) {
-        byte[] sealed = "access".equals(kind) ? row.getAccessToken() : row.getRefreshToken();
-        return sealed == null ? null : sealer.open(sealed, tokenContext(kind, new OrganizationId(row.getOrgId()),
-                row.getId()));
+    private String open(StoredConnection row, String kind) {
+        byte[] sealed = "access".equals(kind) ? row.accessToken() : row.refreshToken();
+        return sealed == null ? null : sealer.open(sealed, tokenContext(kind, row.orgId(), row.id()));
     }
 
     static String tokenContext(String kind, OrganizationId orgId, UUID connectionId) {
@@ -383,7 +417,36 @@ public class ConnectionService implements DisposableBean {
     public ConnectStart connect(ConnectorId connectorId, String returnTo) throws OAuthFlowException {
         Member member = member();
         ConnectorDirectory.Target target = tx.execute(s -> usableConnector(member, connectorId));
+        return connect(member, target, safeReturn(returnTo), address.redirectUri());
+    }
+
+    /**
+     * As {@link #connect(ConnectorId, String)}, with the network steps (discovery, registration) on a background
+     * thread: who is asking, and the console's address, are settled on the calling (request) thread first.
+     * {@code onStart} or {@code onFailure} (a message for the member) runs on the background thread.
+     */
+    public void connectInBackground(ConnectorId connectorId, String returnTo, Consumer<ConnectStart> onStart,
+            Consumer<String> onFailure) {
+        Member member = member();
+        ConnectorDirectory.Target target = tx.execute(s -> usableConnector(member, connectorId));
+        String redirectUri = address.redirectUri();
         String back = safeReturn(returnTo);
+        background.execute(() -> {
+            try {
+                onStart.accept(connect(member, target, back, redirectUri));
+            } catch (OAuthFlowException e) {
+                onFailure.accept("Connecting to " + target.connector().name() + " failed: " + e.getMessage());
+            } catch (RuntimeException e) {
+                log.error("Connecting to connector {} failed unexpectedly", connectorId, e);
+                onFailure.accept("Connecting to " + target.connector().name() + " failed unexpectedly. Try again; "
+                        + "if it keeps failing, tell an owner of your organisation.");
+            }
+        });
+    }
+
+    private ConnectStart connect(Member member, ConnectorDirectory.Target target, String back, String redirectUri)
+            throws OAuthFlowException {
+        ConnectorId connectorId = target.connector().id();
         EgressClient client = egress.forOrganization(member.orgId());
         URI url = URI.create(target.connector().url());
         Optional<AuthorizationTarget> discovered = AuthorizationTargets.discover(client, url, timeout);
@@ -391,35 +454,23 @@ public class ConnectionService implements DisposableBean {
             return ConnectStart.noSignInNeeded();
         }
         AuthorizationTarget at = discovered.get();
-        String redirectUri = address.redirectUri();
         OAuthClient oauthClient = client(member, target, at, redirectUri);
-        ConnectionRecord existing = tx.execute(s -> repository.find(member.orgId(), connectorId, member.userId())
+        StoredConnection existing = tx.execute(s -> repository.find(member.orgId(), connectorId, member.userId())
                 .orElse(null));
-        Set<String> extra = existing == null ? Set.of() : AuthorizationTarget.split(existing.getRequiredScope());
-        Set<String> scopes = at.scopes(extra);
-        if (existing != null && existing.getRequiredScope() != null) {
-            scopes.addAll(AuthorizationTarget.split(existing.getScope()));
-        }
+        Set<String> scopes = at.scopes(existing == null ? Set.of()
+                : AuthorizationTarget.split(existing.requiredScope()));
         AuthorizationRequests.Started started = AuthorizationRequests.start(at, oauthClient, redirectUri, scopes);
         String stateHash = Tokens.sha256Hex(started.state());
-        PendingAuthorizationRecord pending = new PendingAuthorizationRecord();
-        pending.setStateHash(stateHash);
-        pending.setOrgId(member.orgId().value());
-        pending.setConnectorId(connectorId.value());
-        pending.setUserId(member.userId().value());
-        pending.setCodeVerifier(sealer.seal(started.codeVerifier(), "pending.code_verifier|" + stateHash));
-        pending.setIssuer(at.server().issuer());
-        pending.setIssRequired(at.server().authorizationResponseIssParameterSupported());
-        pending.setClientId(oauthClient.clientId());
-        pending.setRedirectUri(redirectUri);
-        pending.setScope(String.join(" ", scopes));
-        pending.setStepUps(existing == null ? 0 : existing.getStepUps());
-        pending.setReturnTo(back);
-        pending.setCreatedAt(now());
-        pending.setExpiresAt(now().plus(PENDING_LIFETIME));
+        OffsetDateTime now = now();
+        PendingAuthorization pending = new PendingAuthorization(stateHash, member.orgId(), connectorId,
+                member.userId(), sealer.seal(started.codeVerifier(), "pending.code_verifier|" + stateHash),
+                at.server().issuer(), resourceOf(target.connector()),
+                at.server().authorizationResponseIssParameterSupported(), oauthClient.clientId(), redirectUri,
+                String.join(" ", scopes), existing == null ? 0 : existing.stepUps(), back,
+                now.plus(PENDING_LIFETIME).toInstant());
         tx.executeWithoutResult(s -> {
-            repository.deleteExpiredPending(now());
-            repository.insertPending(pending);
+            repository.deleteExpiredPending(now);
+            repository.insertPending(pending, now);
         });
         return new ConnectStart(started.authorizationUrl());
     }
@@ -435,12 +486,17 @@ public class ConnectionService implements DisposableBean {
             return ClientRegistrar.metadataDocument(document.get());
         }
         String issuer = at.server().issuer();
+        Optional<StoredClient> known = tx.execute(s -> repository.findClientFor(c.id(), issuer, redirectUri));
+        if (known.isPresent()) {
+            return open(member.orgId(), c.id(), issuer, known.get());
+        }
         EgressClient client = egress.forOrganization(member.orgId());
-        // Registered once per connector and issuer, even when several members (or instances) connect at once.
+        // Registered once per connector, issuer and redirect URI, even when several members (or instances) connect
+        // at once: the advisory lock makes the others wait and then find it. (Registration is one bounded request.)
         Object result = tx.execute(s -> {
             repository.lockRegistration(c.id());
-            Optional<ConnectionRepository.StoredClient> stored = repository.findClient(c.id(), issuer);
-            if (stored.isPresent() && stored.get().redirectUri().equals(redirectUri)) {
+            Optional<StoredClient> stored = repository.findClientFor(c.id(), issuer, redirectUri);
+            if (stored.isPresent()) {
                 return open(member.orgId(), c.id(), issuer, stored.get());
             }
             try {
@@ -465,11 +521,13 @@ public class ConnectionService implements DisposableBean {
         return (OAuthClient) result;
     }
 
-    /** The client a connection was made with, if the connector still has it. */
-    private Optional<OAuthClient> storedClient(OrganizationId orgId, ConnectorDirectory.Target target,
-            AuthorizationServerMetadata as, String clientId, String knownMethod) {
+    /**
+     * The client a connection was made with, if the connector still has it. With {@code as} null (no network
+     * wanted), an owner's confidential client needs its stored method.
+     */
+    private Optional<OAuthClient> storedClient(ConnectorDirectory.Target target, AuthorizationServerMetadata as,
+            String clientId, String knownMethod) {
         Connector c = target.connector();
-        String issuer = as.issuer();
         if (c.oauthClientId() != null) {
             if (!c.oauthClientId().equals(clientId)) {
                 return Optional.empty();
@@ -482,7 +540,8 @@ public class ConnectionService implements DisposableBean {
                         OAuthClient.Source.OWNER));
             }
             try {
-                return Optional.of(ClientRegistrar.owners(clientId, target.clientSecret(), as));
+                return as == null ? Optional.empty()
+                        : Optional.of(ClientRegistrar.owners(clientId, target.clientSecret(), as));
             } catch (OAuthFlowException e) {
                 return Optional.empty();
             }
@@ -490,12 +549,27 @@ public class ConnectionService implements DisposableBean {
         if (address.clientMetadataDocument().filter(clientId::equals).isPresent()) {
             return Optional.of(ClientRegistrar.metadataDocument(clientId));
         }
-        return repository.findClient(c.id(), issuer).filter(s -> s.clientId().equals(clientId))
-                .map(s -> open(orgId, c.id(), issuer, s));
+        return connectorClient(target, as == null ? null : as.issuer(), clientId);
     }
 
-    private OAuthClient open(OrganizationId orgId, ConnectorId connectorId, String issuer,
-            ConnectionRepository.StoredClient stored) {
+    private Optional<OAuthClient> connectorClient(ConnectorDirectory.Target target, String issuerOrNull,
+            String clientId) {
+        return tx.execute(s -> {
+            if (issuerOrNull == null) {
+                return Optional.<OAuthClient>empty();
+            }
+            return repository.findClientById(target.connector().id(), issuerOrNull, clientId)
+                    .map(stored -> open(target.orgId(), target.connector().id(), issuerOrNull, stored));
+        });
+    }
+
+    /** The client of a stored connection, from the database only (no network): for revocation. */
+    private Optional<OAuthClient> clientOf(ConnectorDirectory.Target target, StoredConnection row) {
+        return storedClient(target, null, row.clientId(), row.authMethod())
+                .or(() -> connectorClient(target, row.issuer(), row.clientId()));
+    }
+
+    private OAuthClient open(OrganizationId orgId, ConnectorId connectorId, String issuer, StoredClient stored) {
         String secret = stored.sealedSecret() == null ? null
                 : sealer.open(stored.sealedSecret(), clientContext(orgId, connectorId, issuer));
         return new OAuthClient(stored.clientId(), secret, stored.authMethod(), OAuthClient.Source.DYNAMIC);
@@ -508,7 +582,8 @@ public class ConnectionService implements DisposableBean {
     /**
      * The authorization server sent the browser back. The pending authorization is taken out of the database
      * (so a replayed callback finds nothing), checked against the signed-in member, the issuer ({@code iss},
-     * RFC 9207) and its lifetime; then the code is exchanged with the PKCE verifier and {@code resource}.
+     * RFC 9207), the connector (still enabled, same URL) and its lifetime; then the code is exchanged with the
+     * PKCE verifier and {@code resource}.
      */
     public CallbackOutcome complete(String state, String code, String iss, String error, String errorDescription) {
         Member member = member();
@@ -516,29 +591,32 @@ public class ConnectionService implements DisposableBean {
             return failed(null, "The sign-in answer carries no valid state. Start again from Connectors.", null);
         }
         String stateHash = Tokens.sha256Hex(state);
-        PendingAuthorizationRecord pending = tx.execute(s -> repository.consumePending(stateHash).orElse(null));
+        PendingAuthorization pending = tx.execute(s -> repository.consumePending(stateHash).orElse(null));
         if (pending == null) {
             return failed(null, "This sign-in answer was already used or has expired. Start again from "
                     + "Connectors.", null);
         }
-        String returnTo = pending.getReturnTo();
-        if (!pending.getUserId().equals(member.userId().value()) || !pending.getOrgId().equals(member.orgId()
-                .value())) {
-            audit(member, new ConnectorId(pending.getConnectorId()), null, "connection.callback_refused",
+        String returnTo = pending.returnTo();
+        ConnectorId connectorId = pending.connectorId();
+        if (!pending.userId().equals(member.userId()) || !pending.orgId().equals(member.orgId())) {
+            audit(member, connectorId, null, "connection.callback_refused",
                     Map.of("reason", "started by another account"));
             return failed(null, "This sign-in was started by another account. Start again from Connectors while "
                     + "signed in as yourself.", null);
         }
         ConnectorDirectory.Target target;
         try {
-            target = tx.execute(s -> usableConnector(member, new ConnectorId(pending.getConnectorId())));
+            target = tx.execute(s -> usableConnector(member, connectorId));
         } catch (NotFoundException | AccessDeniedException e) {
             return failed(null, e.getMessage(), returnTo);
         }
         String name = target.connector().name();
-        if (pending.getExpiresAt().isBefore(now())) {
-            return failed(name, "The sign-in took longer than " + PENDING_LIFETIME.toMinutes()
-                    + " minutes and expired. Connect again.", returnTo);
+        if (iss != null ? !iss.equals(pending.issuer()) : pending.issRequired()) {
+            audit(member, connectorId, name, "connection.callback_refused",
+                    Map.of("reason", "issuer mismatch", "expectedIssuer", pending.issuer()));
+            return failed(name, "The sign-in answer did not come from " + pending.issuer()
+                    + " as expected (issuer " + (iss == null ? "missing" : clean(iss))
+                    + "). Nothing was connected; start again.", returnTo);
         }
         if (error != null && !error.isBlank()) {
             String what = "access_denied".equals(error) ? "You did not allow the console access to " + name + "."
@@ -546,30 +624,30 @@ public class ConnectionService implements DisposableBean {
                             + (errorDescription == null ? "." : ": " + clean(errorDescription));
             return failed(name, what + " Nothing was connected.", returnTo);
         }
-        if (iss != null ? !iss.equals(pending.getIssuer()) : pending.getIssRequired()) {
-            audit(member, target.connector().id(), name, "connection.callback_refused",
-                    Map.of("reason", "issuer mismatch", "expectedIssuer", pending.getIssuer()));
-            return failed(name, "The sign-in answer did not come from " + pending.getIssuer()
-                    + " as expected (issuer " + (iss == null ? "missing" : clean(iss))
-                    + "). Nothing was connected; start again.", returnTo);
+        if (!resourceOf(target.connector()).equals(pending.resource())) {
+            return failed(name, "The connector's address changed while you were signing in. Nothing was "
+                    + "connected; connect again.", returnTo);
+        }
+        if (pending.expiresAt().isBefore(clock.instant())) {
+            return failed(name, "The sign-in took longer than " + PENDING_LIFETIME.toMinutes()
+                    + " minutes and expired. Connect again.", returnTo);
         }
         if (code == null || code.isBlank() || code.length() > 4096) {
             return failed(name, "The sign-in answer carries no authorization code. Connect again.", returnTo);
         }
         EgressClient client = egress.forOrganization(member.orgId());
         try {
-            AuthorizationServerMetadata as = AuthorizationDiscovery.authorizationServer(client, pending.getIssuer());
-            OAuthClient chosen = storedClient(member.orgId(), target, as, pending.getClientId(), null)
+            AuthorizationServerMetadata as = AuthorizationDiscovery.authorizationServer(client, pending.issuer());
+            OAuthClient chosen = storedClient(target, as, pending.clientId(), null)
                     .orElseThrow(() -> new OAuthFlowException("The connector's OAuth client changed while you were "
                             + "signing in. Connect again."));
-            String verifier = sealer.open(pending.getCodeVerifier(), "pending.code_verifier|" + stateHash);
-            String resource = AuthorizationDiscovery.canonical(URI.create(target.connector().url()));
+            String verifier = sealer.open(pending.codeVerifier(), "pending.code_verifier|" + stateHash);
             TokenSet tokens;
-            OAuthClient oauthClient = chosen;
+            OAuthClient used = chosen;
             try {
                 try {
-                    tokens = TokenEndpoint.exchange(client, as, chosen, pending.getRedirectUri(), code, verifier,
-                            state, resource, timeout);
+                    tokens = TokenEndpoint.exchange(client, as, chosen, pending.redirectUri(), code, verifier, state,
+                            pending.resource(), timeout);
                 } catch (OAuthFlowException e) {
                     // An owner's client may be registered for client_secret_post where the server offers both:
                     // client authentication fails before the code is looked at, so the code is still good.
@@ -579,65 +657,69 @@ public class ConnectionService implements DisposableBean {
                                     || as.tokenEndpointAuthMethodsSupported().contains(OAuthClient.POST))) {
                         throw e;
                     }
-                    oauthClient = new OAuthClient(chosen.clientId(), chosen.clientSecret(), OAuthClient.POST,
+                    used = new OAuthClient(chosen.clientId(), chosen.clientSecret(), OAuthClient.POST,
                             OAuthClient.Source.OWNER);
-                    tokens = TokenEndpoint.exchange(client, as, oauthClient, pending.getRedirectUri(), code,
-                            verifier, state, resource, timeout);
+                    tokens = TokenEndpoint.exchange(client, as, used, pending.redirectUri(), code, verifier, state,
+                            pending.resource(), timeout);
                 }
             } catch (OAuthFlowException e) {
                 if (e.isInvalidClient() && chosen.source() == OAuthClient.Source.DYNAMIC) {
-                    // The server forgot the registration: drop it so the next Connect registers afresh.
-                    tx.executeWithoutResult(s -> repository.deleteClient(target.connector().id(),
-                            pending.getIssuer(), chosen.clientId()));
+                    // The server no longer knows this registration: drop it so the next Connect registers afresh.
+                    tx.executeWithoutResult(s -> repository.deleteClient(connectorId, pending.issuer(),
+                            chosen.clientId()));
                     throw new OAuthFlowException("The authorization server no longer knows the console's "
                             + "registration. It has been renewed: click Connect again.", e.error(), e);
                 }
                 throw e;
             }
             TokenSet granted = tokens;
-            OAuthClient used = oauthClient;
-            boolean reconnect = tx.execute(s -> {
-                Optional<ConnectionRecord> before = repository.find(member.orgId(), target.connector().id(),
-                        member.userId());
-                ConnectionRecord row = new ConnectionRecord();
-                UUID id = before.map(ConnectionRecord::getId).orElseGet(UUID::randomUUID);
-                OffsetDateTime now = now();
-                row.setId(id);
-                row.setOrgId(member.orgId().value());
-                row.setConnectorId(target.connector().id().value());
-                row.setUserId(member.userId().value());
-                row.setStatus(ConnectionStatus.CONNECTED.name());
-                row.setIssuer(pending.getIssuer());
-                row.setClientId(used.clientId());
-                row.setAuthMethod(used.authMethod());
-                row.setAccessToken(sealer.seal(granted.accessToken(), tokenContext("access", member.orgId(), id)));
-                row.setRefreshToken(granted.refreshToken() == null ? null
-                        : sealer.seal(granted.refreshToken(), tokenContext("refresh", member.orgId(), id)));
-                Set<String> scopes = granted.scopes().isEmpty() ? AuthorizationTarget.split(pending.getScope())
-                        : granted.scopes();
-                row.setScope(String.join(" ", scopes));
-                row.setStepUps(pending.getStepUps());
-                row.setExpiresAt(utc(granted));
-                row.setConnectedAt(now);
-                row.setUpdatedAt(now);
-                repository.upsert(row);
-                Map<String, String> details = new LinkedHashMap<>();
-                details.put("issuer", pending.getIssuer());
-                details.put("scope", row.getScope());
-                details.put("client", used.source().name().toLowerCase());
-                details.put("authMethod", used.authMethod());
-                details.put("refreshToken", granted.refreshToken() == null ? "none" : "issued");
-                audit.record(AuditRecord.of(member.orgId(), member.actor(),
-                                before.isPresent() ? "connection.reauthorized" : "connection.connected")
-                        .target("connector", target.connector().id().toString(), name).details(details));
-                return before.isPresent();
-            });
+            OAuthClient client2 = used;
+            Boolean reconnect = tx.execute(s -> store(member, pending, granted, client2));
+            if (reconnect == null) {
+                // the owner disabled the connector or changed its address meanwhile: these tokens must not live on
+                revokeQuietly(member.orgId(), pending.issuer(), Optional.of(used), granted.refreshToken(),
+                        granted.accessToken());
+                return failed(name, "The connector changed while you were signing in. Nothing was connected.",
+                        returnTo);
+            }
             return new CallbackOutcome(true, name, (reconnect ? "Reconnected to " : "Connected to ") + name + ".",
                     returnTo);
         } catch (OAuthFlowException | DiscoveryException e) {
-            audit(member, target.connector().id(), name, "connection.failed", Map.of("reason", trim(e.getMessage())));
+            audit(member, connectorId, name, "connection.failed", Map.of("reason", trim(e.getMessage())));
             return failed(name, "Connecting to " + name + " failed: " + e.getMessage(), returnTo);
         }
+    }
+
+    /**
+     * Stores the grant, with the connector share-locked (an owner's concurrent disable or address change either
+     * waits and then ends this connection, or went first and is seen here). Null when the connector changed.
+     */
+    private Boolean store(Member member, PendingAuthorization pending, TokenSet tokens, OAuthClient client) {
+        Optional<Connector> connector = connectors.lockShared(member.orgId(), pending.connectorId());
+        if (connector.isEmpty() || !connector.get().enabled()
+                || !resourceOf(connector.get()).equals(pending.resource())) {
+            return null;
+        }
+        boolean existed = repository.find(member.orgId(), pending.connectorId(), member.userId()).isPresent();
+        OffsetDateTime now = now();
+        UUID id = repository.lockOrCreate(member.orgId(), pending.connectorId(), member.userId(), pending.issuer(),
+                client.clientId(), client.authMethod(), now);
+        Set<String> scopes = tokens.scopes().isEmpty() ? AuthorizationTarget.split(pending.scope()) : tokens.scopes();
+        repository.saveGrant(id, pending.issuer(), client.clientId(), client.authMethod(),
+                sealer.seal(tokens.accessToken(), tokenContext("access", member.orgId(), id)),
+                tokens.refreshToken() == null ? null
+                        : sealer.seal(tokens.refreshToken(), tokenContext("refresh", member.orgId(), id)),
+                String.join(" ", scopes), pending.stepUps(), tokens.expiresAt(), now);
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("issuer", pending.issuer());
+        details.put("scope", String.join(" ", scopes));
+        details.put("client", client.source().name().toLowerCase());
+        details.put("authMethod", client.authMethod());
+        details.put("refreshToken", tokens.refreshToken() == null ? "none" : "issued");
+        audit.record(AuditRecord.of(member.orgId(), member.actor(),
+                        existed ? "connection.reauthorized" : "connection.connected")
+                .target("connector", pending.connectorId().toString(), connector.get().name()).details(details));
+        return existed;
     }
 
     private static CallbackOutcome failed(String name, String message, String returnTo) {
@@ -646,70 +728,114 @@ public class ConnectionService implements DisposableBean {
 
     // ------------------------------------------------------------------ disconnect and retirement
 
-    /** Ends the member's connection: tokens revoked where the server offers it, then deleted. Says what happened. */
+    /**
+     * Ends the member's connection: the row is deleted first (so exactly the tokens it held are revoked, and a
+     * concurrent renewal finds it gone), then the tokens are revoked where the server offers it. Says what
+     * happened.
+     */
     public String disconnect(ConnectorId connectorId) {
-        Member member = member();
+        return disconnect(member(), connectorId);
+    }
+
+    private String disconnect(Member member, ConnectorId connectorId) {
         ConnectorDirectory.Target target = tx.execute(s -> connectors.find(member.orgId(), connectorId)
                 .orElseThrow(ConnectionService::notFound));
-        ConnectionRecord row = tx.execute(s -> repository.find(member.orgId(), connectorId, member.userId())
-                .orElseThrow(() -> new NotFoundException("You are not connected to " + target.connector().name()
-                        + ".")));
-        TokenEndpoint.Revocation revocation = revoke(member.orgId(), target, row);
-        tx.executeWithoutResult(s -> {
-            repository.delete(row.getId());
-            audit.record(AuditRecord.of(member.orgId(), member.actor(), "connection.disconnected")
-                    .target("connector", connectorId.toString(), target.connector().name())
-                    .details(Map.of("revocation", revocation.name().toLowerCase())));
-        });
+        StoredConnection row = tx.execute(s -> repository.deleteReturning(member.orgId(), connectorId,
+                member.userId()).orElseThrow(() -> new NotFoundException("You are not connected to "
+                        + target.connector().name() + ".")));
+        TokenEndpoint.Revocation revocation = revoke(member.orgId(), row, clientOf(target, row));
+        tx.executeWithoutResult(s -> audit.record(AuditRecord.of(member.orgId(), member.actor(),
+                        "connection.disconnected")
+                .target("connector", connectorId.toString(), target.connector().name())
+                .details(Map.of("revocation", revocation.name().toLowerCase()))));
+        String name = target.connector().name();
         return switch (revocation) {
-            case REVOKED -> "Disconnected from " + target.connector().name() + ". The server revoked your tokens.";
-            case NOT_OFFERED -> "Disconnected from " + target.connector().name() + ". The server offers no way to "
-                    + "revoke tokens; the console deleted its copy.";
-            case FAILED -> "Disconnected from " + target.connector().name() + ". The server did not confirm the "
-                    + "revocation; the console deleted its copy of your tokens.";
+            case REVOKED -> "Disconnected from " + name + ". The server revoked your tokens.";
+            case NOT_OFFERED -> "Disconnected from " + name + ". The server offers no way to revoke tokens; the "
+                    + "console deleted its copy.";
+            case FAILED -> "Disconnected from " + name + ". The server did not confirm the revocation; the console "
+                    + "deleted its copy of your tokens.";
         };
     }
 
-    private TokenEndpoint.Revocation revoke(OrganizationId orgId, ConnectorDirectory.Target target,
-            ConnectionRecord row) {
+    /** {@link #disconnect} on a background thread; {@code onDone} gets the message for the member. */
+    public void disconnectInBackground(ConnectorId connectorId, Consumer<String> onDone) {
+        Member member = member();
+        background.execute(() -> {
+            try {
+                onDone.accept(disconnect(member, connectorId));
+            } catch (NotFoundException e) {
+                onDone.accept(e.getMessage());
+            } catch (RuntimeException e) {
+                log.error("Disconnecting {} from connector {} failed unexpectedly", member.userId(), connectorId, e);
+                onDone.accept("Disconnecting failed unexpectedly. Reload the page and try again.");
+            }
+        });
+    }
+
+    private TokenEndpoint.Revocation revoke(OrganizationId orgId, StoredConnection row, Optional<OAuthClient> client) {
         try {
-            EgressClient client = egress.forOrganization(orgId);
-            AuthorizationServerMetadata as = AuthorizationDiscovery.authorizationServer(client, row.getIssuer());
-            Optional<OAuthClient> oauthClient = storedClient(orgId, target, as, row.getClientId(),
-                    row.getAuthMethod());
+            AuthorizationServerMetadata as = AuthorizationDiscovery.authorizationServer(egress.forOrganization(orgId),
+                    row.issuer());
             if (as.revocationEndpoint() == null) {
                 return TokenEndpoint.Revocation.NOT_OFFERED;
             }
-            if (oauthClient.isEmpty()) {
+            if (client.isEmpty()) {
                 return TokenEndpoint.Revocation.FAILED;
             }
-            TokenEndpoint.Revocation outcome = TokenEndpoint.Revocation.REVOKED;
-            if (row.getRefreshToken() != null) {
-                outcome = TokenEndpoint.revoke(client, as, oauthClient.get(), openToken(row, "refresh"),
-                        "refresh_token", timeout);
-            }
-            TokenEndpoint.Revocation access = TokenEndpoint.revoke(client, as, oauthClient.get(),
-                    openToken(row, "access"), "access_token", timeout);
-            return outcome == TokenEndpoint.Revocation.REVOKED ? access : outcome;
+            return revoke(orgId, as, client.get(), open(row, "refresh"), open(row, "access"));
         } catch (DiscoveryException | RuntimeException e) {
-            log.info("Revocation for connection {} failed: {}", row.getId(), e.getMessage());
+            log.info("Revocation for connection {} failed: {}", row.id(), e.getMessage());
             return TokenEndpoint.Revocation.FAILED;
         }
     }
 
+    private TokenEndpoint.Revocation revoke(OrganizationId orgId, AuthorizationServerMetadata as, OAuthClient client,
+            String refreshToken, String accessToken) {
+        EgressClient egressClient = egress.forOrganization(orgId);
+        TokenEndpoint.Revocation outcome = TokenEndpoint.Revocation.REVOKED;
+        if (refreshToken != null) {
+            outcome = TokenEndpoint.revoke(egressClient, as, client, refreshToken, "refresh_token", timeout);
+        }
+        TokenEndpoint.Revocation access = TokenEndpoint.revoke(egressClient, as, client, accessToken, "access_token",
+                timeout);
+        return outcome == TokenEndpoint.Revocation.REVOKED ? access : outcome;
+    }
+
+    private void revokeQuietly(OrganizationId orgId, String issuer, Optional<OAuthClient> client,
+            String refreshToken, String accessToken) {
+        if (client.isEmpty()) {
+            return;
+        }
+        try {
+            AuthorizationServerMetadata as = AuthorizationDiscovery.authorizationServer(egress.forOrganization(orgId),
+                    issuer);
+            revoke(orgId, as, client.get(), refreshToken, accessToken);
+        } catch (DiscoveryException | RuntimeException e) {
+            log.info("Revoking tokens of an ended connection failed: {}", e.getMessage());
+        }
+    }
+
+    /** What is needed to revoke an ended connection's tokens after its rows are gone. */
+    private record Revocable(StoredConnection row, Optional<OAuthClient> client) {
+    }
+
     /**
-     * A connector was removed, disabled or moved to another URL: its connections end in the owner's
-     * transaction; tokens are revoked after it commits (in the background), and each outcome is audited.
+     * A connector was removed, disabled or moved to another URL: its connections and pending authorizations end
+     * in the owner's transaction (each row's client resolved now, before a removal cascades it away); tokens
+     * are revoked after the transaction commits, in the background, and the outcome is audited.
      */
     @EventListener
     void onConnectorRetired(ConnectorRetired event) {
-        List<ConnectionRecord> rows = repository.listForConnector(event.orgId(), event.connectorId());
+        repository.deletePendingFor(event.orgId(), event.connectorId());
+        List<StoredConnection> rows = repository.deleteAllReturning(event.orgId(), event.connectorId());
         if (rows.isEmpty()) {
             return;
         }
         ConnectorDirectory.Target target = connectors.find(event.orgId(), event.connectorId()).orElseThrow();
-        for (ConnectionRecord row : rows) {
-            repository.delete(row.getId());
+        List<Revocable> revocables = new ArrayList<>();
+        for (StoredConnection row : rows) {
+            revocables.add(new Revocable(row, clientOf(target, row)));
         }
         audit.record(AuditRecord.of(event.orgId(), event.actor(), "connection.ended")
                 .target("connector", event.connectorId().toString(), event.connectorName())
@@ -719,8 +845,8 @@ public class ConnectionService implements DisposableBean {
             int revoked = 0;
             int failed = 0;
             int notOffered = 0;
-            for (ConnectionRecord row : rows) {
-                switch (revoke(event.orgId(), target, row)) {
+            for (Revocable r : revocables) {
+                switch (revoke(event.orgId(), r.row(), r.client())) {
                     case REVOKED -> revoked++;
                     case FAILED -> failed++;
                     case NOT_OFFERED -> notOffered++;
@@ -774,6 +900,11 @@ public class ConnectionService implements DisposableBean {
                 .target("connector", connectorId.toString(), name).details(details)));
     }
 
+    /** The RFC 8707 resource for the connector: its URL in canonical form. */
+    private static String resourceOf(Connector c) {
+        return AuthorizationDiscovery.canonical(URI.create(c.url()));
+    }
+
     private static TransportKind transportOf(Connector c) {
         return c.lastCheck() != null && TransportKind.SSE.label().equals(c.lastCheck().transport())
                 ? TransportKind.SSE : TransportKind.STREAMABLE_HTTP;
@@ -786,10 +917,6 @@ public class ConnectionService implements DisposableBean {
             return MemberConnectorsPath.PATH;
         }
         return returnTo;
-    }
-
-    private OffsetDateTime utc(TokenSet tokens) {
-        return tokens.expiresAt() == null ? null : tokens.expiresAt().atOffset(java.time.ZoneOffset.UTC);
     }
 
     private OffsetDateTime now() {

@@ -20,6 +20,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class OAuthCallbackController {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(OAuthCallbackController.class);
     public static final String OUTCOME_ATTRIBUTE = "connector-console.connection-outcome";
 
     private final ConnectionService connections;
@@ -41,6 +42,10 @@ public class OAuthCallbackController {
             outcome = connections.complete(state, code, iss, error, errorDescription);
         } catch (AccessDeniedException e) {
             outcome = new CallbackOutcome(false, null, e.getMessage(), MemberConnectorsPath.PATH);
+        } catch (RuntimeException e) {
+            log.error("The OAuth callback failed unexpectedly", e);
+            outcome = new CallbackOutcome(false, null, "Connecting failed unexpectedly; nothing was connected. Try "
+                    + "again, and tell an owner of your organisation if it keeps failing.", MemberConnectorsPath.PATH);
         }
         session.setAttribute(OUTCOME_ATTRIBUTE, outcome);
         // A path inside the console only (checked when the authorization started).

@@ -16,7 +16,8 @@ public record Connector(
         Instant createdAt,
         Instant updatedAt,
         int version,
-        Diagnosis lastCheck) {
+        Diagnosis lastCheck,
+        int connectedMembers) {
 
     public String stateLabel() {
         if (!enabled) {

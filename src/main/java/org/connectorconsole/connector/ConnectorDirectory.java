@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
 public class ConnectorDirectory {
 
     /** A connector with the owner's OAuth credentials, for the token requests of its connections. */
-    public record Target(Connector connector, String clientSecret) {
+    public record Target(OrganizationId orgId, Connector connector, String clientSecret) {
         @Override
         public String toString() {
             return "Target[" + connector.id() + ", " + connector.url() + "]";
@@ -35,8 +35,13 @@ public class ConnectorDirectory {
         return repository.list(orgId);
     }
 
+    /** The connector, share-locked until the caller's transaction ends (see the repository). */
+    public Optional<Connector> lockShared(OrganizationId orgId, ConnectorId id) {
+        return repository.findShared(orgId, id);
+    }
+
     public Optional<Target> find(OrganizationId orgId, ConnectorId id) {
-        return repository.find(orgId, id).map(stored -> new Target(stored.connector(),
+        return repository.find(orgId, id).map(stored -> new Target(orgId, stored.connector(),
                 stored.sealedClientSecret() == null ? null
                         : sealer.open(stored.sealedClientSecret(), ConnectorService.secretContext(orgId, id))));
     }

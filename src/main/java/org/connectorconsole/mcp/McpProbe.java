@@ -212,7 +212,9 @@ public final class McpProbe {
         String origin = url.getScheme() + "://" + url.getRawAuthority();
         // The member's token for this connector only, in the header (never in a query string).
         McpSyncHttpClientRequestCustomizer bearer = (builder, method, uri, body, context) -> {
-            if (bearerToken != null) {
+            // only to the connector's own origin: an SSE endpoint event naming another host gets no token
+            if (bearerToken != null && uri != null && origin.equalsIgnoreCase(uri.getScheme() + "://"
+                    + uri.getRawAuthority())) {
                 builder.setHeader("Authorization", "Bearer " + bearerToken);
             }
         };

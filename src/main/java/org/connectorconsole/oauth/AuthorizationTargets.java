@@ -45,6 +45,14 @@ public final class AuthorizationTargets {
                 throw new OAuthFlowException("The authorization server " + as.issuer() + " names no authorization "
                         + "or token endpoint in its metadata.");
             }
+            // The member's browser goes there: the same URL policy as every request the console makes
+            // (https; plain http only to this machine in development).
+            try {
+                egress.checkedUri(as.authorizationEndpoint());
+            } catch (java.io.IOException e) {
+                throw new OAuthFlowException("The authorization endpoint " + as.authorizationEndpoint()
+                        + " is refused: " + e.getMessage());
+            }
             return new AuthorizationTarget(URI.create(AuthorizationDiscovery.canonical(url)), prm, as,
                     challenge == null ? null : challenge.scope());
         } catch (DiscoveryException e) {

@@ -32,6 +32,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -68,6 +71,7 @@ class ConnectionServiceTest {
         mcp = new TestMcpServer();
         mcp.oauthProtected("/mcp", "protected-server", as.issuer(), "mcp", TestMcpServer.echoTool(),
                 TestMcpServer.addTool());
+        mcp.oauthProtected("/mcp2", "moved-server", as.issuer(), "mcp", TestMcpServer.echoTool());
         mcp.streamable("/open", "open-server", TestMcpServer.echoTool());
     }
 
@@ -134,6 +138,11 @@ class ConnectionServiceTest {
         assertThat(as.registrations() - registrationsBefore).as("one dynamic registration per connector, reused")
                 .isEqualTo(1);
         assertThat(auditActions(org)).contains("connector.client_registered", "connection.connected");
+        orgs.signIn(org.owner());
+        assertThat(connectors.get(c.id()).connectedMembers()).as("the owner's list counts members connected")
+                .isEqualTo(2);
+        assertThat(connectors.list()).filteredOn(x -> x.id().equals(c.id())).extracting(Connector::connectedMembers)
+                .containsExactly(2);
     }
 
     @Test
@@ -352,6 +361,49 @@ class ConnectionServiceTest {
     }
 
     @Test
+    void removing_a_connector_revokes_every_members_tokens_and_a_sign_in_across_a_url_change_connects_nothing()
+            throws Exception {
+        Org org = orgs.create(Plan.TEAM, 2);
+        Connector c = addConnector(org, "/mcp", null, null);
+        orgs.signIn(org.members().get(0));
+        assertThat(connect(c).connected()).isTrue();
+        String token = connections.accessToken(c.id());
+
+        orgs.signIn(org.members().get(1));
+        Map<String, String> back = AuthorizationBrowser.approve(
+                connections.connect(c.id(), "/settings/connectors").authorizationUrl());
+        orgs.signIn(org.owner());
+        Connector current = connectors.get(c.id());
+        connectors.update(c.id(), current.version(), new ConnectorForm(current.name(), mcp.url("/mcp2"), null, null,
+                false));
+        orgs.signIn(org.members().get(1));
+        assertThat(connections.complete(back.get("state"), back.get("code"), back.get("iss"), null, null)
+                .connected()).as("tokens for the old address are never stored").isFalse();
+        assertThat(db.fetchCount(CONNECTION, CONNECTION.CONNECTOR_ID.eq(c.id().value()))).isZero();
+        assertThat(revokedSoon(token)).as("the address change ended member 0's connection and revoked it").isTrue();
+
+        orgs.signIn(org.members().get(0));
+        assertThat(connect(c).connected()).isTrue();
+        String second = connections.accessToken(c.id());
+        orgs.signIn(org.owner());
+        connectors.remove(c.id(), connectors.get(c.id()).version());
+        assertThat(revokedSoon(second)).as("removal revokes the dynamically registered client's tokens").isTrue();
+    }
+
+    /** Revocation after an owner's change runs in the background: waits up to 10 s for it to reach the server. */
+    private static boolean revokedSoon(String accessToken) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (as.authorizations().findByToken(accessToken, OAuth2TokenType.ACCESS_TOKEN).getAccessToken()
+                    .isInvalidated()) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    @Test
     void a_server_without_sign_in_needs_no_connection_and_members_of_free_plans_are_refused() throws Exception {
         Org org = orgs.create(Plan.TEAM, 1);
         orgs.signIn(org.owner());
@@ -381,6 +433,28 @@ class ConnectionServiceTest {
         assertThat(new String(row.getAccessToken(), java.nio.charset.StandardCharsets.ISO_8859_1))
                 .doesNotContain(token.substring(0, 24));
         assertThat(row.getRefreshToken()).isNotNull();
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void tokens_codes_and_state_never_reach_the_logs(CapturedOutput output) throws Exception {
+        Org org = orgs.create(Plan.TEAM, 1);
+        Connector c = addConnector(org, "/mcp", null, null);
+        orgs.signIn(org.members().get(0));
+        ConnectStart start = connections.connect(c.id(), "/settings/connectors");
+        Map<String, String> back = AuthorizationBrowser.approve(start.authorizationUrl());
+        assertThat(connections.complete(back.get("state"), back.get("code"), back.get("iss"), null, null)
+                .connected()).isTrue();
+        String access = connections.accessToken(c.id());
+        String refresh = as.authorizations().findByToken(access, OAuth2TokenType.ACCESS_TOKEN).getRefreshToken()
+                .getToken().getTokenValue();
+        expireNow(c);
+        String renewed = connections.accessToken(c.id());
+        connections.checkNow(c.id());
+        connections.disconnect(c.id());
+        assertThat(output.getAll()).isNotEmpty()
+                .doesNotContain(access).doesNotContain(renewed).doesNotContain(refresh)
+                .doesNotContain(back.get("code")).doesNotContain(back.get("state"));
     }
 
     private void expireNow(Connector c) {

@@ -4,7 +4,9 @@ import static org.connectorconsole.db.Tables.CONNECTION;
 import static org.connectorconsole.db.Tables.CONNECTOR_OAUTH_CLIENT;
 import static org.connectorconsole.db.Tables.PENDING_AUTHORIZATION;
 
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -15,12 +17,28 @@ import org.connectorconsole.connector.ConnectorId;
 import org.connectorconsole.db.tables.records.ConnectionRecord;
 import org.connectorconsole.db.tables.records.PendingAuthorizationRecord;
 import org.jooq.DSLContext;
-
 import org.springframework.stereotype.Repository;
 
 /** Connections, pending authorizations and registered clients. Tokens and secrets arrive and leave sealed. */
 @Repository
 public class ConnectionRepository {
+
+    /** A member's connection as stored; tokens sealed. */
+    public record StoredConnection(UUID id, OrganizationId orgId, ConnectorId connectorId, UserId userId,
+            ConnectionStatus status, String statusReason, String issuer, String clientId, String authMethod,
+            byte[] accessToken, byte[] refreshToken, String scope, String requiredScope, int stepUps,
+            Instant expiresAt, Instant connectedAt, Instant refreshingUntil) {
+    }
+
+    /** An authorization a member started; the code verifier sealed. */
+    public record PendingAuthorization(String stateHash, OrganizationId orgId, ConnectorId connectorId, UserId userId,
+            byte[] codeVerifier, String issuer, String resource, boolean issRequired, String clientId,
+            String redirectUri, String scope, int stepUps, String returnTo, Instant expiresAt) {
+    }
+
+    /** The client the console is at one authorization server for one connector; the secret sealed. */
+    public record StoredClient(String clientId, byte[] sealedSecret, String authMethod, String redirectUri) {
+    }
 
     private final DSLContext db;
 
@@ -28,15 +46,23 @@ public class ConnectionRepository {
         this.db = db;
     }
 
-    // ---- registered clients (one per connector and issuer) ----
+    // ---- registered clients ----
 
-    public record StoredClient(String clientId, byte[] sealedSecret, String authMethod, String redirectUri) {
-    }
-
-    public Optional<StoredClient> findClient(ConnectorId connectorId, String issuer) {
+    public Optional<StoredClient> findClientFor(ConnectorId connectorId, String issuer, String redirectUri) {
         return db.selectFrom(CONNECTOR_OAUTH_CLIENT)
                 .where(CONNECTOR_OAUTH_CLIENT.CONNECTOR_ID.eq(connectorId.value())
-                        .and(CONNECTOR_OAUTH_CLIENT.ISSUER.eq(issuer)))
+                        .and(CONNECTOR_OAUTH_CLIENT.ISSUER.eq(issuer))
+                        .and(CONNECTOR_OAUTH_CLIENT.REDIRECT_URI.eq(redirectUri)))
+                .fetchOptional(r -> new StoredClient(r.getClientId(), r.getClientSecret(), r.getAuthMethod(),
+                        r.getRedirectUri()));
+    }
+
+    public Optional<StoredClient> findClientById(ConnectorId connectorId, String issuer, String clientId) {
+        return db.selectFrom(CONNECTOR_OAUTH_CLIENT)
+                .where(CONNECTOR_OAUTH_CLIENT.CONNECTOR_ID.eq(connectorId.value())
+                        .and(CONNECTOR_OAUTH_CLIENT.ISSUER.eq(issuer))
+                        .and(CONNECTOR_OAUTH_CLIENT.CLIENT_ID.eq(clientId)))
+                .limit(1)
                 .fetchOptional(r -> new StoredClient(r.getClientId(), r.getClientSecret(), r.getAuthMethod(),
                         r.getRedirectUri()));
     }
@@ -57,11 +83,11 @@ public class ConnectionRepository {
                 .set(CONNECTOR_OAUTH_CLIENT.AUTH_METHOD, authMethod)
                 .set(CONNECTOR_OAUTH_CLIENT.REDIRECT_URI, redirectUri)
                 .set(CONNECTOR_OAUTH_CLIENT.REGISTERED_AT, now)
-                .onConflict(CONNECTOR_OAUTH_CLIENT.CONNECTOR_ID, CONNECTOR_OAUTH_CLIENT.ISSUER).doUpdate()
+                .onConflict(CONNECTOR_OAUTH_CLIENT.CONNECTOR_ID, CONNECTOR_OAUTH_CLIENT.ISSUER,
+                        CONNECTOR_OAUTH_CLIENT.REDIRECT_URI).doUpdate()
                 .set(CONNECTOR_OAUTH_CLIENT.CLIENT_ID, clientId)
                 .set(CONNECTOR_OAUTH_CLIENT.CLIENT_SECRET, sealedSecret)
                 .set(CONNECTOR_OAUTH_CLIENT.AUTH_METHOD, authMethod)
-                .set(CONNECTOR_OAUTH_CLIENT.REDIRECT_URI, redirectUri)
                 .set(CONNECTOR_OAUTH_CLIENT.REGISTERED_AT, now)
                 .execute();
     }
@@ -77,85 +103,158 @@ public class ConnectionRepository {
 
     // ---- pending authorizations ----
 
-    public void insertPending(PendingAuthorizationRecord pending) {
-        db.executeInsert(pending);
+    public void insertPending(PendingAuthorization p, OffsetDateTime now) {
+        PendingAuthorizationRecord r = db.newRecord(PENDING_AUTHORIZATION);
+        r.setStateHash(p.stateHash());
+        r.setOrgId(p.orgId().value());
+        r.setConnectorId(p.connectorId().value());
+        r.setUserId(p.userId().value());
+        r.setCodeVerifier(p.codeVerifier());
+        r.setIssuer(p.issuer());
+        r.setResource(p.resource());
+        r.setIssRequired(p.issRequired());
+        r.setClientId(p.clientId());
+        r.setRedirectUri(p.redirectUri());
+        r.setScope(p.scope());
+        r.setStepUps(p.stepUps());
+        r.setReturnTo(p.returnTo());
+        r.setCreatedAt(now);
+        r.setExpiresAt(utc(p.expiresAt()));
+        r.insert();
     }
 
     /** Takes the pending authorization out: of any number of concurrent callbacks, exactly one gets it. */
-    public Optional<PendingAuthorizationRecord> consumePending(String stateHash) {
+    public Optional<PendingAuthorization> consumePending(String stateHash) {
         return db.deleteFrom(PENDING_AUTHORIZATION)
                 .where(PENDING_AUTHORIZATION.STATE_HASH.eq(stateHash))
                 .returning()
-                .fetchOptional();
+                .fetchOptional()
+                .map(r -> new PendingAuthorization(r.getStateHash(), new OrganizationId(r.getOrgId()),
+                        new ConnectorId(r.getConnectorId()), new UserId(r.getUserId()), r.getCodeVerifier(),
+                        r.getIssuer(), r.getResource(), r.getIssRequired(), r.getClientId(), r.getRedirectUri(),
+                        r.getScope(), r.getStepUps(), r.getReturnTo(), r.getExpiresAt().toInstant()));
     }
 
     public int deleteExpiredPending(OffsetDateTime now) {
         return db.deleteFrom(PENDING_AUTHORIZATION).where(PENDING_AUTHORIZATION.EXPIRES_AT.lt(now)).execute();
     }
 
+    public int deletePendingFor(OrganizationId orgId, ConnectorId connectorId) {
+        return db.deleteFrom(PENDING_AUTHORIZATION).where(PENDING_AUTHORIZATION.ORG_ID.eq(orgId.value())
+                .and(PENDING_AUTHORIZATION.CONNECTOR_ID.eq(connectorId.value()))).execute();
+    }
+
     // ---- connections ----
 
-    public Optional<ConnectionRecord> find(OrganizationId orgId, ConnectorId connectorId, UserId userId) {
+    public Optional<StoredConnection> find(OrganizationId orgId, ConnectorId connectorId, UserId userId) {
         return db.selectFrom(CONNECTION)
                 .where(CONNECTION.ORG_ID.eq(orgId.value()).and(CONNECTION.CONNECTOR_ID.eq(connectorId.value()))
                         .and(CONNECTION.USER_ID.eq(userId.value())))
-                .fetchOptional();
+                .fetchOptional(ConnectionRepository::toStored);
     }
 
-    /** The row, locked until the transaction ends: one refresh at a time, across console instances. */
-    public Optional<ConnectionRecord> lock(UUID connectionId) {
-        return db.selectFrom(CONNECTION).where(CONNECTION.ID.eq(connectionId)).forUpdate().fetchOptional();
+    public Optional<StoredConnection> find(UUID connectionId) {
+        return db.selectFrom(CONNECTION).where(CONNECTION.ID.eq(connectionId)).fetchOptional(
+                ConnectionRepository::toStored);
     }
 
-    public List<ConnectionRecord> listForUser(OrganizationId orgId, UserId userId) {
+    public List<StoredConnection> listForUser(OrganizationId orgId, UserId userId) {
         return db.selectFrom(CONNECTION)
                 .where(CONNECTION.ORG_ID.eq(orgId.value()).and(CONNECTION.USER_ID.eq(userId.value())))
-                .fetch();
+                .fetch(ConnectionRepository::toStored);
     }
 
-    public List<ConnectionRecord> listForConnector(OrganizationId orgId, ConnectorId connectorId) {
-        return db.selectFrom(CONNECTION)
+    /** Deletes the member's connection and returns what it held (so exactly those tokens get revoked). */
+    public Optional<StoredConnection> deleteReturning(OrganizationId orgId, ConnectorId connectorId, UserId userId) {
+        return db.deleteFrom(CONNECTION)
+                .where(CONNECTION.ORG_ID.eq(orgId.value()).and(CONNECTION.CONNECTOR_ID.eq(connectorId.value()))
+                        .and(CONNECTION.USER_ID.eq(userId.value())))
+                .returning().fetchOptional().map(ConnectionRepository::toStored);
+    }
+
+    public List<StoredConnection> deleteAllReturning(OrganizationId orgId, ConnectorId connectorId) {
+        return db.deleteFrom(CONNECTION)
                 .where(CONNECTION.ORG_ID.eq(orgId.value()).and(CONNECTION.CONNECTOR_ID.eq(connectorId.value())))
-                .fetch();
+                .returning().fetch().map(ConnectionRepository::toStored);
     }
 
-    public int countConnected(OrganizationId orgId, ConnectorId connectorId) {
-        return db.fetchCount(CONNECTION, CONNECTION.ORG_ID.eq(orgId.value())
-                .and(CONNECTION.CONNECTOR_ID.eq(connectorId.value()))
-                .and(CONNECTION.STATUS.eq(ConnectionStatus.CONNECTED.name())));
-    }
-
-    /** Inserts or replaces the member's connection to the connector (a reconnect replaces tokens and status). */
-    public void upsert(ConnectionRecord row) {
-        db.insertInto(CONNECTION).set(row)
-                .onConflict(CONNECTION.CONNECTOR_ID, CONNECTION.USER_ID).doUpdate()
-                .set(CONNECTION.STATUS, row.getStatus())
-                .set(CONNECTION.STATUS_REASON, row.getStatusReason())
-                .set(CONNECTION.ISSUER, row.getIssuer())
-                .set(CONNECTION.CLIENT_ID, row.getClientId())
-                .set(CONNECTION.AUTH_METHOD, row.getAuthMethod())
-                .set(CONNECTION.ACCESS_TOKEN, row.getAccessToken())
-                .set(CONNECTION.REFRESH_TOKEN, row.getRefreshToken())
-                .set(CONNECTION.SCOPE, row.getScope())
-                .set(CONNECTION.REQUIRED_SCOPE, (String) null)
-                .set(CONNECTION.STEP_UPS, row.getStepUps())
-                .set(CONNECTION.EXPIRES_AT, row.getExpiresAt())
-                .set(CONNECTION.CONNECTED_AT, row.getConnectedAt())
-                .set(CONNECTION.UPDATED_AT, row.getUpdatedAt())
+    /**
+     * The member's connection row, created empty if missing, and locked until the transaction ends: its id is
+     * known before tokens are sealed with it, and two callbacks for one member take turns.
+     */
+    public UUID lockOrCreate(OrganizationId orgId, ConnectorId connectorId, UserId userId, String issuer,
+            String clientId, String authMethod, OffsetDateTime now) {
+        db.insertInto(CONNECTION)
+                .set(CONNECTION.ID, UUID.randomUUID())
+                .set(CONNECTION.ORG_ID, orgId.value())
+                .set(CONNECTION.CONNECTOR_ID, connectorId.value())
+                .set(CONNECTION.USER_ID, userId.value())
+                .set(CONNECTION.STATUS, ConnectionStatus.NEEDS_REAUTH.name())
+                .set(CONNECTION.STATUS_REASON, "Connecting…")
+                .set(CONNECTION.ISSUER, issuer)
+                .set(CONNECTION.CLIENT_ID, clientId)
+                .set(CONNECTION.AUTH_METHOD, authMethod)
+                .set(CONNECTION.SCOPE, "")
+                .set(CONNECTION.CONNECTED_AT, now)
+                .set(CONNECTION.UPDATED_AT, now)
+                .onConflict(CONNECTION.CONNECTOR_ID, CONNECTION.USER_ID).doNothing()
                 .execute();
+        return db.select(CONNECTION.ID).from(CONNECTION)
+                .where(CONNECTION.CONNECTOR_ID.eq(connectorId.value()).and(CONNECTION.USER_ID.eq(userId.value())))
+                .forUpdate().fetchSingle(CONNECTION.ID);
     }
 
-    public void updateTokens(UUID id, byte[] access, byte[] refresh, String scope, OffsetDateTime expiresAt,
-            OffsetDateTime now) {
+    /** Stores a fresh grant (callback): tokens, scopes, client, status connected. */
+    public void saveGrant(UUID id, String issuer, String clientId, String authMethod, byte[] access, byte[] refresh,
+            String scope, int stepUps, Instant expiresAt, OffsetDateTime now) {
         db.update(CONNECTION)
+                .set(CONNECTION.STATUS, ConnectionStatus.CONNECTED.name())
+                .setNull(CONNECTION.STATUS_REASON)
+                .set(CONNECTION.ISSUER, issuer)
+                .set(CONNECTION.CLIENT_ID, clientId)
+                .set(CONNECTION.AUTH_METHOD, authMethod)
                 .set(CONNECTION.ACCESS_TOKEN, access)
                 .set(CONNECTION.REFRESH_TOKEN, refresh)
                 .set(CONNECTION.SCOPE, scope)
-                .set(CONNECTION.EXPIRES_AT, expiresAt)
-                .set(CONNECTION.REFRESHED_AT, now)
+                .setNull(CONNECTION.REQUIRED_SCOPE)
+                .set(CONNECTION.STEP_UPS, stepUps)
+                .set(CONNECTION.EXPIRES_AT, utc(expiresAt))
+                .setNull(CONNECTION.REFRESHING_UNTIL)
+                .set(CONNECTION.CONNECTED_AT, now)
                 .set(CONNECTION.UPDATED_AT, now)
                 .where(CONNECTION.ID.eq(id))
                 .execute();
+    }
+
+    /**
+     * Claims the right to refresh: succeeds for one caller (on any instance) while the stored access token is
+     * still {@code currentAccess} and nobody else holds an unexpired claim.
+     */
+    public boolean claimRefresh(UUID id, byte[] currentAccess, OffsetDateTime now, OffsetDateTime until) {
+        return db.update(CONNECTION)
+                .set(CONNECTION.REFRESHING_UNTIL, until)
+                .where(CONNECTION.ID.eq(id).and(CONNECTION.ACCESS_TOKEN.eq(currentAccess))
+                        .and(CONNECTION.REFRESHING_UNTIL.isNull().or(CONNECTION.REFRESHING_UNTIL.lt(now))))
+                .execute() == 1;
+    }
+
+    /** Stores refreshed tokens if the connection still exists and still held {@code oldAccess}. */
+    public boolean saveRefreshed(UUID id, byte[] oldAccess, byte[] access, byte[] refresh, String scope,
+            Instant expiresAt, OffsetDateTime now) {
+        return db.update(CONNECTION)
+                .set(CONNECTION.ACCESS_TOKEN, access)
+                .set(CONNECTION.REFRESH_TOKEN, refresh)
+                .set(CONNECTION.SCOPE, scope)
+                .set(CONNECTION.EXPIRES_AT, utc(expiresAt))
+                .setNull(CONNECTION.REFRESHING_UNTIL)
+                .set(CONNECTION.REFRESHED_AT, now)
+                .set(CONNECTION.UPDATED_AT, now)
+                .where(CONNECTION.ID.eq(id).and(CONNECTION.ACCESS_TOKEN.eq(oldAccess)))
+                .execute() == 1;
+    }
+
+    public void releaseRefresh(UUID id) {
+        db.update(CONNECTION).setNull(CONNECTION.REFRESHING_UNTIL).where(CONNECTION.ID.eq(id)).execute();
     }
 
     public void setStatus(UUID id, ConnectionStatus status, String reason, String requiredScope, int stepUps,
@@ -165,24 +264,42 @@ public class ConnectionRepository {
                 .set(CONNECTION.STATUS_REASON, reason)
                 .set(CONNECTION.REQUIRED_SCOPE, requiredScope)
                 .set(CONNECTION.STEP_UPS, stepUps)
+                .setNull(CONNECTION.REFRESHING_UNTIL)
                 .set(CONNECTION.CHECKED_AT, now)
                 .set(CONNECTION.UPDATED_AT, now)
                 .where(CONNECTION.ID.eq(id))
                 .execute();
     }
 
-    public void markUsed(UUID id, OffsetDateTime now) {
+    /**
+     * The server accepted the token: connected, step-up count cleared; unless the connection meanwhile needs
+     * a new sign-in or holds another token (a concurrent refresh or reconnect wins).
+     */
+    public void markWorking(UUID id, byte[] accessUsed, OffsetDateTime now) {
         db.update(CONNECTION)
                 .set(CONNECTION.STATUS, ConnectionStatus.CONNECTED.name())
                 .setNull(CONNECTION.STATUS_REASON)
+                .set(CONNECTION.STEP_UPS, 0)
                 .set(CONNECTION.CHECKED_AT, now)
                 .set(CONNECTION.LAST_USED_AT, now)
-                .where(CONNECTION.ID.eq(id))
+                .where(CONNECTION.ID.eq(id).and(CONNECTION.STATUS.ne(ConnectionStatus.NEEDS_REAUTH.name()))
+                        .and(CONNECTION.ACCESS_TOKEN.eq(accessUsed)))
                 .execute();
     }
 
-    public boolean delete(UUID id) {
-        return db.deleteFrom(CONNECTION).where(CONNECTION.ID.eq(id)).execute() == 1;
+    private static StoredConnection toStored(ConnectionRecord r) {
+        return new StoredConnection(r.getId(), new OrganizationId(r.getOrgId()), new ConnectorId(r.getConnectorId()),
+                new UserId(r.getUserId()), ConnectionStatus.valueOf(r.getStatus()), r.getStatusReason(),
+                r.getIssuer(), r.getClientId(), r.getAuthMethod(), r.getAccessToken(), r.getRefreshToken(),
+                r.getScope(), r.getRequiredScope(), r.getStepUps(), instant(r.getExpiresAt()),
+                instant(r.getConnectedAt()), instant(r.getRefreshingUntil()));
     }
 
+    private static Instant instant(OffsetDateTime t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    private static OffsetDateTime utc(Instant t) {
+        return t == null ? null : t.atOffset(ZoneOffset.UTC);
+    }
 }

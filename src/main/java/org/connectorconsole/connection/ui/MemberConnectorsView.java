@@ -30,14 +30,12 @@ import java.util.List;
 import java.util.Map;
 import org.connectorconsole.base.ui.Notices;
 import org.connectorconsole.connection.CallbackOutcome;
-import org.connectorconsole.connection.ConnectStart;
 import org.connectorconsole.connection.ConnectionService;
 import org.connectorconsole.connection.MemberConnector;
 import org.connectorconsole.connection.MemberConnectorsPath;
 import org.connectorconsole.connection.OAuthCallbackController;
 import org.connectorconsole.connector.ConnectorId;
 import org.connectorconsole.mcp.ToolInfo;
-import org.connectorconsole.oauth.OAuthFlowException;
 import org.connectorconsole.security.CurrentMember;
 import org.connectorconsole.security.Member;
 
@@ -226,6 +224,7 @@ public class MemberConnectorsView extends VerticalLayout implements BeforeEnterO
             card.add(who);
         }
         String action = c.state().action();
+        HorizontalLayout actions = new HorizontalLayout();
         if (action != null) {
             Button button = new Button(action);
             button.setId((action.toLowerCase()) + "-" + c.id());
@@ -235,7 +234,18 @@ public class MemberConnectorsView extends VerticalLayout implements BeforeEnterO
                 button.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
                 button.addClickListener(e -> connect(c, button));
             }
-            card.add(button);
+            actions.add(button);
+        }
+        if (c.state() == MemberConnector.State.NEEDS_REAUTH || c.state() == MemberConnector.State.FAILING) {
+            // a broken connection still holds tokens: the member can end it (and have them revoked)
+            Button disconnect = new Button("Disconnect");
+            disconnect.setId("disconnect-" + c.id());
+            disconnect.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+            disconnect.addClickListener(e -> disconnect(c, disconnect));
+            actions.add(disconnect);
+        }
+        if (actions.getComponentCount() > 0) {
+            card.add(actions);
         }
         return card;
     }
@@ -243,26 +253,35 @@ public class MemberConnectorsView extends VerticalLayout implements BeforeEnterO
     private void connect(MemberConnector c, Button button) {
         button.setEnabled(false);
         button.setText("Opening sign-in…");
+        UI current = UI.getCurrent();
         try {
-            ConnectStart start = connections.connect(c.id(), MemberConnectorsPath.PATH);
-            if (start.needsBrowser()) {
-                UI.getCurrent().getPage().setLocation(start.authorizationUrl());
-            } else {
-                Notices.success(c.name() + " needs no sign-in: its tools are available to you.");
-                refresh(true);
-            }
-        } catch (OAuthFlowException e) {
-            button.setEnabled(true);
-            button.setText(c.state().action());
-            Notices.error("Connecting to " + c.name() + " failed: " + e.getMessage());
+            connections.connectInBackground(c.id(), MemberConnectorsPath.PATH, start -> current.access(() -> {
+                if (start.needsBrowser()) {
+                    current.getPage().setLocation(start.authorizationUrl());
+                } else {
+                    Notices.success(c.name() + " needs no sign-in: its tools are available to you.");
+                    refresh(true);
+                }
+            }), failure -> current.access(() -> {
+                button.setEnabled(true);
+                button.setText(c.state().action());
+                Notices.error(failure);
+            }));
+        } catch (RuntimeException e) {
+            // turned off or removed since the page opened, or the plan changed: say so and show the list as it is
+            Notices.error(e.getMessage());
+            refresh(false);
         }
     }
 
     private void disconnect(MemberConnector c, Button button) {
         button.setEnabled(false);
-        String message = connections.disconnect(c.id());
-        Notices.success(message);
-        refresh(false);
+        button.setText("Disconnecting…");
+        UI current = UI.getCurrent();
+        connections.disconnectInBackground(c.id(), message -> current.access(() -> {
+            Notices.success(message);
+            refresh(false);
+        }));
     }
 
     private static Span badge(String text, String theme) {

@@ -1,5 +1,6 @@
 package org.connectorconsole.connector.internal;
 
+import static org.connectorconsole.db.Tables.CONNECTION;
 import static org.connectorconsole.db.Tables.CONNECTOR;
 
 import java.time.OffsetDateTime;
@@ -13,6 +14,8 @@ import org.connectorconsole.connector.ConnectorId;
 import org.connectorconsole.connector.Diagnosis;
 import org.connectorconsole.db.tables.records.ConnectorRecord;
 import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.impl.DSL;
 import org.jooq.JSONB;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,23 +36,42 @@ public class ConnectorRepository {
         this.db = db;
     }
 
+    /** How many members hold a working connection to the connector (counted in the same query). */
+    private static final Field<Integer> CONNECTED = DSL.field(DSL.selectCount().from(CONNECTION)
+            .where(CONNECTION.CONNECTOR_ID.eq(CONNECTOR.ID)
+                    .and(CONNECTION.STATUS.eq("CONNECTED")))).as("connected_members");
+
     public List<Connector> list(OrganizationId orgId) {
-        return db.selectFrom(CONNECTOR).where(CONNECTOR.ORG_ID.eq(orgId.value()))
+        return db.select(CONNECTOR.asterisk(), CONNECTED).from(CONNECTOR).where(CONNECTOR.ORG_ID.eq(orgId.value()))
                 .orderBy(CONNECTOR.NAME, CONNECTOR.CREATED_AT)
-                .fetch(r -> toConnector(r));
+                .fetch(r -> toConnector(r.into(CONNECTOR), r.get(CONNECTED)));
     }
 
     public Optional<Stored> find(OrganizationId orgId, ConnectorId id) {
-        return db.selectFrom(CONNECTOR)
+        return db.select(CONNECTOR.asterisk(), CONNECTED).from(CONNECTOR)
                 .where(CONNECTOR.ORG_ID.eq(orgId.value()).and(CONNECTOR.ID.eq(id.value())))
                 .fetchOptional()
-                .map(r -> new Stored(toConnector(r), r.getOauthClientSecret()));
+                .map(r -> {
+                    ConnectorRecord row = r.into(CONNECTOR);
+                    return new Stored(toConnector(row, r.get(CONNECTED)), row.getOauthClientSecret());
+                });
+    }
+
+    /**
+     * The connector, read with a share lock held until the transaction ends: an owner's edit, disable or removal
+     * waits for it (and its connections are ended after), or went first and is seen.
+     */
+    public Optional<Connector> findShared(OrganizationId orgId, ConnectorId id) {
+        return db.selectFrom(CONNECTOR)
+                .where(CONNECTOR.ORG_ID.eq(orgId.value()).and(CONNECTOR.ID.eq(id.value())))
+                .forShare()
+                .fetchOptional(r -> toConnector(r, 0));
     }
 
     public Optional<Connector> findByUrl(OrganizationId orgId, String url) {
         return db.selectFrom(CONNECTOR)
                 .where(CONNECTOR.ORG_ID.eq(orgId.value()).and(CONNECTOR.URL.eq(url)))
-                .fetchOptional(r -> toConnector(r));
+                .fetchOptional(r -> toConnector(r, 0));
     }
 
     public void insert(OrganizationId orgId, ConnectorId id, String name, String url, String clientId,
@@ -140,10 +162,11 @@ public class ConnectorRepository {
                 .execute() == 1;
     }
 
-    private static Connector toConnector(ConnectorRecord r) {
+    private static Connector toConnector(ConnectorRecord r, Integer connectedMembers) {
         Diagnosis check = r.getLastCheck() == null ? null : JSON.readValue(r.getLastCheck().data(), Diagnosis.class);
         return new Connector(new ConnectorId(r.getId()), r.getName(), r.getUrl(), r.getEnabled(),
                 r.getOauthClientId(), r.getOauthClientSecret() != null, r.getCreatedAt().toInstant(),
-                r.getUpdatedAt().toInstant(), r.getVersion(), check);
+                r.getUpdatedAt().toInstant(), r.getVersion(), check,
+                connectedMembers == null ? 0 : connectedMembers);
     }
 }

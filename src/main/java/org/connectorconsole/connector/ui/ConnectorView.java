@@ -91,7 +91,8 @@ public class ConnectorView extends VerticalLayout implements BeforeEnterObserver
             try {
                 show(connectors.setEnabled(connector.id(), connector.version(), !connector.enabled()));
                 Notices.success(connector.enabled() ? connector.name() + " is enabled."
-                        : connector.name() + " is disabled: members cannot use it until it is enabled again.");
+                        : connector.name() + " is disabled: members cannot use it until it is enabled again, and "
+                                + "their connections have ended.");
             } catch (ConflictException ex) {
                 Notices.error(ex.getMessage());
             }
@@ -251,7 +252,11 @@ public class ConnectorView extends VerticalLayout implements BeforeEnterObserver
     private void confirmRemoval() {
         ConfirmDialog dialog = new ConfirmDialog();
         dialog.setHeader("Remove " + connector.name() + "?");
-        dialog.setText("Every member's connection to it ends, and the assistant can no longer use its tools in any "
+        int connected = connector.connectedMembers();
+        dialog.setText((connected == 0 ? "Every member's connection to it ends"
+                : "Every member's connection to it ends (" + connected + (connected == 1 ? " member is" : " members are")
+                        + " connected; their tokens are revoked)")
+                + ", and the assistant can no longer use its tools in any "
                 + "conversation. This cannot be undone; adding it again means every member connects again.");
         dialog.setCancelable(true);
         dialog.setConfirmText("Remove connector");

@@ -88,6 +88,8 @@ public class ConnectorsView extends VerticalLayout {
         }).setHeader("Name").setFlexGrow(2);
         grid.addColumn(Connector::url).setHeader("URL").setFlexGrow(3);
         grid.addComponentColumn(Badges::state).setHeader("State").setAutoWidth(true);
+        grid.addColumn(c -> c.connectedMembers() == 1 ? "1 member" : c.connectedMembers() + " members")
+                .setHeader("Connected").setAutoWidth(true);
         grid.addColumn(c -> c.lastCheck() == null ? "never" : ago(c.lastCheck().checkedAt()))
                 .setHeader("Last check").setAutoWidth(true);
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
