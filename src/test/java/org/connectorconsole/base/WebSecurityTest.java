@@ -42,12 +42,18 @@ class WebSecurityTest {
 
     @Test
     void pages_need_a_session_and_lead_to_sign_in() throws Exception {
-        for (String path : new String[] {"/", "/account", "/organization/members"}) {
+        for (String path : new String[] {"/", "/account", "/organization/members", "/settings/connectors",
+                "/connectors/oauth/callback?code=x&state=y"}) {
             HttpResponse<String> response = get(path);
             assertThat(response.statusCode()).as(path).isEqualTo(302);
             assertThat(response.headers().firstValue("Location")).as(path).hasValueSatisfying(
                     location -> assertThat(location).endsWith("/login"));
         }
+    }
+
+    @Test
+    void the_client_metadata_document_is_not_offered_without_an_https_address() throws Exception {
+        assertThat(get("/oauth/client-metadata.json").statusCode()).isEqualTo(404);
     }
 
     @Test
