@@ -1,0 +1,139 @@
+package org.connectorconsole.audit;
+
+import static org.connectorconsole.db.Tables.AUDIT_EVENT;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.function.Consumer;
+import org.connectorconsole.base.OrganizationId;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+import org.springframework.stereotype.Repository;
+
+/** Reads an organisation's audit events (filtered, keyset-paged, streamed) and its API tokens. */
+@Repository
+class AuditReadRepository {
+
+    /** Rows fetched per round trip when streaming (bounds the exporter's memory). */
+    static final int STREAM_FETCH_SIZE = 2000;
+
+    private final DSLContext db;
+
+    AuditReadRepository(DSLContext db) {
+        this.db = db;
+    }
+
+    static Condition where(OrganizationId orgId, AuditQuery q) {
+        Condition c = AUDIT_EVENT.ORG_ID.eq(orgId.value());
+        if (q.from() != null) {
+            c = c.and(AUDIT_EVENT.OCCURRED_AT.ge(q.from().atOffset(ZoneOffset.UTC)));
+        }
+        if (q.to() != null) {
+            c = c.and(AUDIT_EVENT.OCCURRED_AT.lt(q.to().atOffset(ZoneOffset.UTC)));
+        }
+        if (q.action() != null) {
+            c = c.and(AUDIT_EVENT.ACTION.eq(q.action()));
+        }
+        if (q.actor() != null) {
+            c = c.and(AUDIT_EVENT.ACTOR_LABEL.containsIgnoreCase(q.actor()));
+        }
+        if (q.targetId() != null) {
+            c = c.and(AUDIT_EVENT.TARGET_ID.eq(q.targetId()));
+        }
+        if (q.member() != null) {
+            c = c.and(AUDIT_EVENT.ACTOR_ID.eq(q.member()).or(AUDIT_EVENT.TARGET_ID.eq(q.member().toString())));
+        }
+        if (q.text() != null) {
+            Field<String> details = DSL.field("{0}::text", String.class, AUDIT_EVENT.DETAILS);
+            c = c.and(AUDIT_EVENT.ACTION.containsIgnoreCase(q.text())
+                    .or(AUDIT_EVENT.ACTOR_LABEL.containsIgnoreCase(q.text()))
+                    .or(AUDIT_EVENT.TARGET_LABEL.containsIgnoreCase(q.text()))
+                    .or(details.containsIgnoreCase(q.text())));
+        }
+        return c;
+    }
+
+    /** Newest first, strictly older than {@code beforeSeq} when given: a keyset page, as fast at any depth. */
+    List<AuditEvent> page(OrganizationId orgId, AuditQuery q, Long beforeSeq, int size) {
+        Condition c = where(orgId, q);
+        if (beforeSeq != null) {
+            c = c.and(AUDIT_EVENT.SEQ.lt(beforeSeq));
+        }
+        return db.selectFrom(AUDIT_EVENT).where(c).orderBy(AUDIT_EVENT.SEQ.desc()).limit(size)
+                .fetch(AuditRepository::toEvent);
+    }
+
+    long count(OrganizationId orgId, AuditQuery q) {
+        return db.fetchCount(AUDIT_EVENT, where(orgId, q));
+    }
+
+    List<String> actions(OrganizationId orgId) {
+        return db.selectDistinct(AUDIT_EVENT.ACTION).from(AUDIT_EVENT).where(AUDIT_EVENT.ORG_ID.eq(orgId.value()))
+                .orderBy(AUDIT_EVENT.ACTION).fetch(AUDIT_EVENT.ACTION);
+    }
+
+    /** Targets of one type that appear in the log (for the connector filter), newest label per id. */
+    List<AuditTarget> targets(OrganizationId orgId, String type) {
+        return db.select(AUDIT_EVENT.TARGET_ID, DSL.max(AUDIT_EVENT.TARGET_LABEL)).from(AUDIT_EVENT)
+                .where(AUDIT_EVENT.ORG_ID.eq(orgId.value()).and(AUDIT_EVENT.TARGET_TYPE.eq(type)))
+                .groupBy(AUDIT_EVENT.TARGET_ID).orderBy(DSL.max(AUDIT_EVENT.TARGET_LABEL))
+                .limit(1000)
+                .fetch(r -> new AuditTarget(r.value1(), r.value2()));
+    }
+
+    /** People who acted in the log (for the member filter). */
+    List<AuditTarget> actors(OrganizationId orgId) {
+        return db.select(AUDIT_EVENT.ACTOR_ID, DSL.max(AUDIT_EVENT.ACTOR_LABEL)).from(AUDIT_EVENT)
+                .where(AUDIT_EVENT.ORG_ID.eq(orgId.value()).and(AUDIT_EVENT.ACTOR_ID.isNotNull()))
+                .groupBy(AUDIT_EVENT.ACTOR_ID).orderBy(DSL.max(AUDIT_EVENT.ACTOR_LABEL))
+                .limit(1000)
+                .fetch(r -> new AuditTarget(r.value1().toString(), r.value2()));
+    }
+
+    /**
+     * Streams the filtered events oldest first, as export values ({@link AuditExportWriter#COLUMNS} order),
+     * {@value #STREAM_FETCH_SIZE} rows per round trip: memory stays flat however many there are. Call inside a
+     * transaction (PostgreSQL streams only with auto-commit off).
+     */
+    void stream(OrganizationId orgId, AuditQuery q, Consumer<String[]> row) {
+        var select = db.select(AUDIT_EVENT.ID.cast(String.class), AUDIT_EVENT.SEQ.cast(String.class),
+                        AUDIT_EVENT.OCCURRED_AT, AUDIT_EVENT.ORG_ID.cast(String.class),
+                        AUDIT_EVENT.ACTOR_ID.cast(String.class), AUDIT_EVENT.ACTOR_LABEL, AUDIT_EVENT.ACTION,
+                        AUDIT_EVENT.TARGET_TYPE, AUDIT_EVENT.TARGET_ID, AUDIT_EVENT.TARGET_LABEL,
+                        DSL.field("{0}::text", String.class, AUDIT_EVENT.DETAILS), AUDIT_EVENT.CLIENT_ADDRESS,
+                        AUDIT_EVENT.USER_AGENT, AUDIT_EVENT.PREV_HASH, AUDIT_EVENT.HASH)
+                .from(AUDIT_EVENT).where(where(orgId, q)).orderBy(AUDIT_EVENT.SEQ);
+        String sql = DSL.using(SQLDialect.POSTGRES).renderInlined(select);
+        db.connection(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                statement.setFetchSize(STREAM_FETCH_SIZE);
+                try (ResultSet rs = statement.executeQuery()) {
+                    String[] values = new String[15];
+                    while (rs.next()) {
+                        for (int i = 0; i < 15; i++) {
+                            values[i] = i == 2 ? rs.getObject(3, OffsetDateTime.class).toInstant().toString()
+                                    : rs.getString(i + 1);
+                        }
+                        row.accept(values);
+                    }
+                }
+            }
+        });
+    }
+
+    /** The whole chain, oldest first, streamed (for verification). */
+    void chain(OrganizationId orgId, Consumer<AuditEvent> each) {
+        try (var cursor = db.selectFrom(AUDIT_EVENT).where(AUDIT_EVENT.ORG_ID.eq(orgId.value()))
+                .orderBy(AUDIT_EVENT.SEQ).fetchSize(STREAM_FETCH_SIZE).fetchLazy()) {
+            for (var r : cursor) {
+                each.accept(AuditRepository.toEvent(r));
+            }
+        }
+    }
+}

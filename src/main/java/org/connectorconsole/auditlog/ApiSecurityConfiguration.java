@@ -1,0 +1,77 @@
+package org.connectorconsole.auditlog;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Optional;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * {@code /api/**}: machine clients with API tokens only. No session, no cookie, no CSRF token (nothing here
+ * changes state, and no browser credential is accepted); a request without a live token of the right scope is
+ * answered 401 (or 403 for a token of another scope) before any controller runs.
+ */
+@Configuration
+class ApiSecurityConfiguration {
+
+    static final String CALLER = "connector-console.api-caller";
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain apiSecurityFilterChain(HttpSecurity http, ApiTokenService tokens) throws Exception {
+        http.securityMatcher("/api/**")
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(csrf -> csrf.disable())
+                .requestCache(cache -> cache.disable())
+                .addFilterAfter(new ApiTokenFilter(tokens), SecurityContextHolderFilter.class)
+                // the token filter above lets nothing through without a live token of the right scope
+                .authorizeHttpRequests(auth -> auth.anyRequest().permitAll());
+        return http.build();
+    }
+
+    static final class ApiTokenFilter extends OncePerRequestFilter {
+        private final ApiTokenService tokens;
+
+        ApiTokenFilter(ApiTokenService tokens) {
+            this.tokens = tokens;
+        }
+
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws ServletException, IOException {
+            String header = request.getHeader("Authorization");
+            Optional<ApiTokenService.ApiCaller> caller = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+                    ? tokens.authenticate(header.substring(7).strip()) : Optional.empty();
+            if (caller.isEmpty()) {
+                refuse(response, 401, "invalid_token", "An API token is required: Authorization: Bearer ccat_… "
+                        + "(an owner creates one under Audit log › API tokens; revoked tokens stop working).");
+                return;
+            }
+            if (request.getRequestURI().startsWith(request.getContextPath() + "/api/audit/")
+                    && !ApiTokenService.SCOPE_AUDIT_EXPORT.equals(caller.get().scope())) {
+                refuse(response, 403, "insufficient_scope", "This token may not export the audit log.");
+                return;
+            }
+            request.setAttribute(CALLER, caller.get());
+            chain.doFilter(request, response);
+        }
+
+        private static void refuse(HttpServletResponse response, int status, String error, String message)
+                throws IOException {
+            response.setStatus(status);
+            response.setHeader("WWW-Authenticate", "Bearer error=\"" + error + "\"");
+            response.setHeader("Cache-Control", "no-store");
+            response.setContentType("application/json");
+            response.getWriter().write("{\"error\":\"" + error + "\",\"message\":\"" + message + "\"}");
+        }
+    }
+}

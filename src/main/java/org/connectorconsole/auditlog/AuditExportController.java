@@ -1,0 +1,74 @@
+package org.connectorconsole.auditlog;
+
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import org.connectorconsole.audit.AuditExportFormat;
+import org.connectorconsole.audit.AuditQuery;
+import org.connectorconsole.base.ValidationException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+
+/**
+ * {@code GET /api/audit/export?format=csv|jsonl&from=&to=} for compliance tools, with an owner-issued API token
+ * ({@code Authorization: Bearer ccat_…}, scope {@code audit:export}). The token decides the organisation; the
+ * answer streams (memory stays flat however long the log). Bad parameters get a 400 with the reason.
+ */
+@RestController
+class AuditExportController {
+
+    private final AuditLogService auditLog;
+
+    AuditExportController(AuditLogService auditLog) {
+        this.auditLog = auditLog;
+    }
+
+    @GetMapping("/api/audit/export")
+    ResponseEntity<StreamingResponseBody> export(@RequestAttribute(ApiSecurityConfiguration.CALLER) ApiTokenService.ApiCaller caller,
+            @RequestParam(required = false) String format, @RequestParam(required = false) String from,
+            @RequestParam(required = false) String to) {
+        Optional<AuditExportFormat> chosen = AuditExportFormat.parse(format == null ? "csv" : format);
+        if (chosen.isEmpty()) {
+            return problem("format must be csv or jsonl.");
+        }
+        AuditQuery query;
+        try {
+            query = new AuditQuery(instant(from), instant(to), null, null, null, null, null).validated();
+        } catch (DateTimeParseException e) {
+            return problem("from and to are ISO-8601 instants, e.g. 2026-11-01T00:00:00Z.");
+        } catch (ValidationException e) {
+            return problem(String.join(" ", e.fieldErrors().values()));
+        }
+        AuditExportFormat f = chosen.get();
+        AuditQuery q = query;
+        StreamingResponseBody body = out -> {
+            BufferedWriter writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+            auditLog.exportFor(caller.orgId(), caller.actor(), q, f, writer, rows -> { });
+            writer.flush();
+        };
+        return ResponseEntity.ok()
+                .header(HttpHeaders.CONTENT_TYPE, f.contentType())
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"audit-log." + f.extension() + "\"")
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .body(body);
+    }
+
+    private static Instant instant(String text) {
+        return text == null || text.isBlank() ? null : Instant.parse(text.strip());
+    }
+
+    private static ResponseEntity<StreamingResponseBody> problem(String message) {
+        byte[] body = ("{\"error\":\"invalid_request\",\"message\":\"" + message.replace("\"", "'") + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_JSON).body(out -> out.write(body));
+    }
+}
