@@ -109,9 +109,10 @@ public class AuditLogView extends VerticalLayout {
         grid.addColumn(AuditEvent::actorLabel).setHeader("Actor").setAutoWidth(true);
         grid.addColumn(AuditEvent::action).setHeader("Action").setAutoWidth(true);
         grid.addColumn(e -> e.targetType() == null ? "" : e.targetType() + ": "
-                + (e.targetLabel() == null ? e.targetId() : e.targetLabel())).setHeader("Target").setFlexGrow(1);
-        grid.addColumn(e -> e.details().entrySet().stream().map(d -> d.getKey() + "=" + d.getValue())
-                .collect(Collectors.joining(", "))).setHeader("Details").setFlexGrow(2);
+                + (e.targetLabel() == null ? e.targetId() : e.targetLabel())).setHeader("Target").setFlexGrow(1)
+                .setTooltipGenerator(e -> e.targetId() == null ? "" : e.targetType() + " " + e.targetId());
+        grid.addColumn(AuditLogView::details).setHeader("Details").setFlexGrow(2)
+                .setTooltipGenerator(AuditLogView::details);
         grid.addColumn(e -> e.clientAddress() == null ? "" : e.clientAddress()).setHeader("Address")
                 .setAutoWidth(true).setFlexGrow(0);
         grid.addColumn(AuditEvent::seq).setHeader("#").setAutoWidth(true).setFlexGrow(0);
@@ -261,8 +262,8 @@ public class AuditLogView extends VerticalLayout {
         empty.setVisible(page.events().isEmpty());
         older.setEnabled(nextCursor != null);
         newer.setEnabled(!previousCursors.isEmpty());
-        pageInfo.setText(page.events().isEmpty() ? "" : "Events " + page.events().getFirst().seq() + "–"
-                + page.events().getLast().seq());
+        pageInfo.setText(page.events().isEmpty() ? "" : "Events #" + page.events().getFirst().seq() + " to #"
+                + page.events().getLast().seq() + ", newest first");
     }
 
     private HorizontalLayout pager() {
@@ -363,6 +364,11 @@ public class AuditLogView extends VerticalLayout {
     @Override
     protected void onDetach(DetachEvent detachEvent) {
         ui = null;
+    }
+
+    private static String details(AuditEvent e) {
+        return e.details().entrySet().stream().map(d -> d.getKey() + "=" + d.getValue())
+                .collect(Collectors.joining(", "));
     }
 
     static LocalDateTime utc(Instant t) {
