@@ -6,6 +6,7 @@ import com.vaadin.flow.component.page.Push;
 import com.vaadin.flow.server.AppShellSettings;
 import com.vaadin.flow.theme.lumo.Lumo;
 import java.util.List;
+import org.connectorconsole.audit.AuditVerifyCommand;
 import org.connectorconsole.base.KeysetCommand;
 import org.connectorconsole.connection.McpAuthClientCommand;
 import org.connectorconsole.connector.DoctorCommand;
@@ -30,6 +31,9 @@ public class Application implements AppShellConfigurator {
         }
         if (args.length > 0 && args[0].equals("mcp-auth-client")) {
             System.exit(McpAuthClientCommand.run(List.of(args).subList(1, args.length), System.getenv(), System.out));
+        }
+        if (args.length > 0 && args[0].equals("audit-verify")) {
+            System.exit(AuditVerifyCommand.run(List.of(args).subList(1, args.length), System.out));
         }
         if (args.length > 0 && args[0].equals("keyset")) {
             System.exit(KeysetCommand.run(List.of(args).subList(1, args.length), System.out));

@@ -5,10 +5,8 @@ import java.io.Writer;
 import java.util.Map;
 
 /**
- * Writes events as CSV (RFC 4180: CRLF, fields quoted when they hold a comma, quote or line break, quotes
- * doubled) or JSON Lines. CSV cells that a spreadsheet would run as a formula (starting with {@code =}, {@code +},
- * {@code -}, {@code @}, tab or carriage return) are neutralised with a leading apostrophe. JSON Lines carry every
- * field the hash covers, so an exported file can be verified on its own.
+ * Writes events as JSON Lines, carrying every field the hash covers in the form it covers them, so an exported
+ * file can be verified on its own. (CSV goes through PostgreSQL's COPY; see {@link AuditReader#export}.)
  */
 public final class AuditExportWriter {
 
@@ -17,26 +15,10 @@ public final class AuditExportWriter {
         "prev_hash", "hash"};
 
     private final Writer out;
-    private final AuditExportFormat format;
     private final StringBuilder line = new StringBuilder(512);
 
-    public AuditExportWriter(Writer out, AuditExportFormat format) {
+    public AuditExportWriter(Writer out) {
         this.out = out;
-        this.format = format;
-    }
-
-    public void header() throws IOException {
-        if (format == AuditExportFormat.CSV) {
-            line.setLength(0);
-            for (int i = 0; i < COLUMNS.length; i++) {
-                if (i > 0) {
-                    line.append(',');
-                }
-                line.append(COLUMNS[i]);
-            }
-            line.append("\r\n");
-            out.write(line.toString());
-        }
     }
 
     /**
@@ -45,62 +27,23 @@ public final class AuditExportWriter {
      */
     public void row(String[] values) throws IOException {
         line.setLength(0);
-        if (format == AuditExportFormat.CSV) {
-            for (int i = 0; i < values.length; i++) {
-                if (i > 0) {
-                    line.append(',');
-                }
-                csvCell(line, values[i]);
+        line.append('{');
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) {
+                line.append(',');
             }
-            line.append("\r\n");
-        } else {
-            line.append('{');
-            for (int i = 0; i < values.length; i++) {
-                if (i > 0) {
-                    line.append(',');
-                }
-                line.append('"').append(COLUMNS[i]).append("\":");
-                String v = values[i];
-                if (v == null) {
-                    line.append("null");
-                } else if (i == 1 || i == 10) {
-                    line.append(v); // seq is a number, details already a JSON object
-                } else {
-                    jsonString(line, v);
-                }
+            line.append('"').append(COLUMNS[i]).append("\":");
+            String v = values[i];
+            if (v == null) {
+                line.append("null");
+            } else if (i == 1 || i == 10) {
+                line.append(v); // seq is a number, details already a JSON object
+            } else {
+                jsonString(line, v);
             }
-            line.append("}\n");
         }
-        out.write(line.toString());
-    }
-
-    static void csvCell(StringBuilder sb, String value) {
-        if (value == null || value.isEmpty()) {
-            return;
-        }
-        String v = value;
-        char first = v.charAt(0);
-        if (first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r') {
-            v = "'" + v;
-        }
-        boolean quote = false;
-        for (int i = 0; i < v.length() && !quote; i++) {
-            char c = v.charAt(i);
-            quote = c == ',' || c == '"' || c == '\n' || c == '\r';
-        }
-        if (!quote) {
-            sb.append(v);
-            return;
-        }
-        sb.append('"');
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            if (c == '"') {
-                sb.append('"');
-            }
-            sb.append(c);
-        }
-        sb.append('"');
+        line.append("}\n");
+        out.append(line);
     }
 
     static void jsonString(StringBuilder sb, String v) {

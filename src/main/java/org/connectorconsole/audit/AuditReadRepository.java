@@ -127,6 +127,35 @@ class AuditReadRepository {
         });
     }
 
+    /**
+     * Streams the filtered events oldest first as CSV through PostgreSQL's COPY (the path {@code psql \copy}
+     * takes): the server writes RFC 4180 fields, formula-like text cells are neutralised in the query, and
+     * {@link CsvLineEnds} turns record ends into CRLF and counts rows. Call inside a transaction.
+     */
+    long copyCsv(OrganizationId orgId, AuditQuery q, java.io.OutputStream out,
+            java.util.function.LongConsumer progress) {
+        String where = DSL.using(SQLDialect.POSTGRES).renderInlined(where(orgId, q));
+        String sql = "copy (select id, seq, to_char(occurred_at at time zone 'UTC', "
+                + "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), org_id, actor_id, " + safe("actor_label") + ", "
+                + safe("action") + ", " + safe("target_type") + ", " + safe("target_id") + ", "
+                + safe("target_label") + ", details::text, " + safe("client_address") + ", " + safe("user_agent")
+                + ", prev_hash, hash from audit_event where " + where + " order by seq) to stdout with (format csv)";
+        long[] rows = {0};
+        db.connection(connection -> {
+            CsvLineEnds target = new CsvLineEnds(out, progress);
+            connection.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyOut(sql, target);
+            target.flush();
+            rows[0] = target.rows();
+        });
+        return rows[0];
+    }
+
+    /** A text cell a spreadsheet would run as a formula gets a leading apostrophe (in SQL, for COPY). */
+    private static String safe(String column) {
+        return "case when left(" + column + ", 1) in ('=', '+', '-', '@', E'\\t', E'\\r') then '''' || " + column
+                + " else " + column + " end";
+    }
+
     /** The whole chain, oldest first, streamed (for verification). */
     void chain(OrganizationId orgId, Consumer<AuditEvent> each) {
         try (var cursor = db.selectFrom(AUDIT_EVENT).where(AUDIT_EVENT.ORG_ID.eq(orgId.value()))

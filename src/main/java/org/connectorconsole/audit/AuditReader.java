@@ -2,7 +2,11 @@ package org.connectorconsole.audit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.BufferedWriter;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.LongConsumer;
 import org.connectorconsole.base.OrganizationId;
@@ -47,13 +51,30 @@ public class AuditReader {
     }
 
     /**
-     * Writes the filtered events, oldest first, to {@code out}, streaming from the database; {@code progress}
-     * gets the number of rows written so far every 1,000 rows. Returns how many were written.
+     * Writes the filtered events, oldest first, to {@code out} (UTF-8), streaming from the database; {@code
+     * progress} gets the number of rows written so far every 1,000 rows. CSV goes through PostgreSQL's COPY;
+     * JSON Lines are written here, in the exact form the hash covers. Returns how many rows were written.
      */
-    public long export(OrganizationId orgId, AuditQuery query, AuditExportFormat format, Writer out,
+    public long export(OrganizationId orgId, AuditQuery query, AuditExportFormat format, OutputStream out,
             LongConsumer progress) throws IOException {
-        AuditExportWriter writer = new AuditExportWriter(out, format);
-        writer.header();
+        if (format == AuditExportFormat.CSV) {
+            byte[] header = (String.join(",", AuditExportWriter.COLUMNS) + "\r\n").getBytes(StandardCharsets.UTF_8);
+            out.write(header);
+            try {
+                long rows = readOnly.execute(s -> repository.copyCsv(orgId, query, out, progress));
+                progress.accept(rows);
+                return rows;
+            } catch (org.springframework.dao.DataAccessException e) {
+                for (Throwable t = e; t != null; t = t.getCause()) {
+                    if (t instanceof IOException io) {
+                        throw io;
+                    }
+                }
+                throw e;
+            }
+        }
+        Writer text = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+        AuditExportWriter writer = new AuditExportWriter(text);
         long[] rows = {0};
         try {
             readOnly.executeWithoutResult(s -> repository.stream(orgId, query, values -> {

@@ -1,7 +1,6 @@
 package org.connectorconsole.auditlog;
 
-import java.io.BufferedWriter;
-import java.io.OutputStreamWriter;
+import java.io.BufferedOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -51,9 +50,9 @@ class AuditExportController {
         AuditExportFormat f = chosen.get();
         AuditQuery q = query;
         StreamingResponseBody body = out -> {
-            BufferedWriter writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
-            auditLog.exportFor(caller.orgId(), caller.actor(), q, f, writer, rows -> { });
-            writer.flush();
+            BufferedOutputStream buffered = new BufferedOutputStream(out, 1 << 16);
+            auditLog.exportFor(caller.orgId(), caller.actor(), q, f, buffered, rows -> { });
+            buffered.flush();
         };
         return ResponseEntity.ok()
                 .header(HttpHeaders.CONTENT_TYPE, f.contentType())

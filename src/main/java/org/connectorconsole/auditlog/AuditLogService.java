@@ -1,7 +1,7 @@
 package org.connectorconsole.auditlog;
 
 import java.io.IOException;
-import java.io.Writer;
+import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,14 +71,14 @@ public class AuditLogService {
     }
 
     /** The signed-in owner's export (the view's download). The caller's thread streams it. */
-    public long export(AuditQuery query, AuditExportFormat format, Writer out, LongConsumer progress)
+    public long export(AuditQuery query, AuditExportFormat format, OutputStream out, LongConsumer progress)
             throws IOException {
         Member owner = owner();
         return exportFor(owner.orgId(), owner.actor(), query.validated(), format, out, progress);
     }
 
     /** An export for an already authenticated caller (an API token): the organisation is the token's. */
-    public long exportFor(OrganizationId orgId, Actor actor, AuditQuery query, AuditExportFormat format, Writer out,
+    public long exportFor(OrganizationId orgId, Actor actor, AuditQuery query, AuditExportFormat format, OutputStream out,
             LongConsumer progress) throws IOException {
         long rows = reader.export(orgId, query, format, out, progress);
         Map<String, String> details = new LinkedHashMap<>();

@@ -7,13 +7,14 @@ import static org.connectorconsole.db.Tables.ORGANIZATION;
 
 import java.io.BufferedReader;
 import java.io.StringReader;
-import java.io.StringWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.connectorconsole.audit.Actor;
 import org.connectorconsole.audit.AuditEvent;
+import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditExportFormat;
 import org.connectorconsole.audit.AuditQuery;
 import org.connectorconsole.audit.AuditVerifier;
@@ -40,6 +41,10 @@ class AuditLogServiceTest {
     AuditLogService auditLog;
     @Autowired
     DSLContext db;
+    @Autowired
+    org.connectorconsole.audit.AuditService audit;
+    @Autowired
+    org.springframework.transaction.support.TransactionTemplate tx;
 
     @AfterEach
     void signOut() {
@@ -123,28 +128,29 @@ class AuditLogServiceTest {
     void exports_stream_rfc4180_csv_and_verifiable_json_lines_and_are_audited() throws Exception {
         Org org = orgWithEvents(2_500);
         orgs.signIn(org.owner());
-        StringWriter csv = new StringWriter();
+        java.io.ByteArrayOutputStream csv = new java.io.ByteArrayOutputStream();
         List<Long> progress = new ArrayList<>();
         long rows = auditLog.export(AuditQuery.ALL, AuditExportFormat.CSV, csv, progress::add);
         assertThat(rows).as("2,500 and the owner's sign-in").isEqualTo(2_501);
         assertThat(progress).contains(1000L, 2000L, 2501L);
-        String[] lines = csv.toString().split("\r\n");
+        String[] lines = csv.toString(java.nio.charset.StandardCharsets.UTF_8).split("\r\n");
         assertThat(lines[0]).isEqualTo("id,seq,occurred_at,org_id,actor_id,actor_label,action,target_type,target_id,"
                 + "target_label,details,client_address,user_agent,prev_hash,hash");
         assertThat(lines).hasSize(2_502);
-        assertThat(lines[1]).contains(",1,2026-01-01T00:00:01Z,").contains("\"{\"\"n\"\": \"\"1\"\"");
+        assertThat(lines[1]).contains(",1,2026-01-01T00:00:01.000000Z,").contains("\"{\"\"n\"\": \"\"1\"\"");
 
-        StringWriter jsonl = new StringWriter();
-        auditLog.export(AuditQuery.ALL, AuditExportFormat.JSONL, jsonl, n -> { });
+        java.io.ByteArrayOutputStream jsonlBytes = new java.io.ByteArrayOutputStream();
+        auditLog.export(AuditQuery.ALL, AuditExportFormat.JSONL, jsonlBytes, n -> { });
+        String jsonl = jsonlBytes.toString(java.nio.charset.StandardCharsets.UTF_8);
         AuditVerifier.Result ok = AuditVerifier.verifyJsonLines(new BufferedReader(new StringReader(
-                jsonl.toString())));
+                jsonl)));
         assertThat(ok.intact()).as(ok.describe()).isTrue();
         assertThat(ok.checked()).isEqualTo(2_502);
-        String tampered = jsonl.toString().replaceFirst("\"seq\":1200,(.*?)\"action\":\"[a-z._]+\"",
+        String tampered = jsonl.replaceFirst("\"seq\":1200,(.*?)\"action\":\"[a-z._]+\"",
                 "\"seq\":1200,$1\"action\":\"account.renamed\"");
         AuditVerifier.Result bad = AuditVerifier.verifyJsonLines(new BufferedReader(new StringReader(tampered)));
         assertThat(bad.brokenAtSeq()).isEqualTo(1200L);
-        String gap = jsonl.toString().replaceFirst("\\{\"id\":\"[^\\n]*\"seq\":900,[^\\n]*\\n", "");
+        String gap = jsonl.replaceFirst("\\{\"id\":\"[^\\n]*\"seq\":900,[^\\n]*\\n", "");
         AuditVerifier.Result missing = AuditVerifier.verifyJsonLines(new BufferedReader(new StringReader(gap)));
         assertThat(missing.brokenAtSeq()).isEqualTo(900L);
         assertThat(missing.describe()).contains("missing");
@@ -155,12 +161,35 @@ class AuditLogServiceTest {
     }
 
     @Test
+    void csv_cells_a_spreadsheet_would_run_are_neutralised_and_quoting_follows_rfc_4180() throws Exception {
+        Org org = orgs.create(Plan.TEAM, 0);
+        String[] labels = {"=HYPERLINK(\"http://evil.example\")", "+1+1", "-2", "@SUM(A1)", "\tcmd", "\rcmd",
+            "a,b", "two\nlines", "plain=fine"};
+        tx.executeWithoutResult(s -> {
+            for (String label : labels) {
+                audit.record(AuditRecord.of(org.id(), Actor.SYSTEM, "test.label").target("thing", "x", label));
+            }
+        });
+        orgs.signIn(org.owner());
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        auditLog.export(new AuditQuery(null, null, null, "test.label", null, null, null), AuditExportFormat.CSV,
+                out, n -> { });
+        String csv = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(csv).contains(",\"'=HYPERLINK(\"\"http://evil.example\"\")\",")
+                .contains(",'+1+1,").contains(",'-2,").contains(",'@SUM(A1),").contains(",'\tcmd,")
+                .contains(",\"'\rcmd\",").contains(",\"a,b\",").contains(",\"two\nlines\",")
+                .contains(",plain=fine,");
+        assertThat(csv.split("\r\n")).as("header, 9 records; the line break inside a field stays LF").hasSize(10);
+    }
+
+    @Test
     void members_are_refused_and_owners_see_only_their_own_organisation() {
         Org org = orgWithEvents(10);
         Org other = orgs.create(Plan.TEAM, 0);
         orgs.signIn(org.members().getFirst());
         assertThatThrownBy(() -> auditLog.page(AuditQuery.ALL, null)).isInstanceOf(AccessDeniedException.class);
-        assertThatThrownBy(() -> auditLog.export(AuditQuery.ALL, AuditExportFormat.CSV, new StringWriter(), n -> { }))
+        assertThatThrownBy(() -> auditLog.export(AuditQuery.ALL, AuditExportFormat.CSV,
+                new java.io.ByteArrayOutputStream(), n -> { }))
                 .isInstanceOf(AccessDeniedException.class);
         assertThatThrownBy(() -> auditLog.verify()).isInstanceOf(AccessDeniedException.class);
 

@@ -27,9 +27,6 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.streams.DownloadHandler;
 import jakarta.annotation.security.RolesAllowed;
-import java.io.BufferedWriter;
-import java.io.OutputStreamWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -195,8 +192,7 @@ public class AuditLogView extends VerticalLayout {
                     + "." + format.extension());
             event.setContentType(format.contentType());
             long[] last = {0};
-            BufferedWriter out = new BufferedWriter(new OutputStreamWriter(event.getOutputStream(),
-                    StandardCharsets.UTF_8), 1 << 16);
+            java.io.BufferedOutputStream out = new java.io.BufferedOutputStream(event.getOutputStream(), 1 << 16);
             long rows = auditLog.export(current, format, out, written -> {
                 if (written - last[0] >= 10_000 || written == 0) {
                     last[0] = written;

@@ -1,0 +1,56 @@
+package org.connectorconsole.ui;
+
+import static com.github.mvysny.kaributesting.v10.LocatorJ._click;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._find;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.mvysny.kaributesting.v10.GridKt;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.textfield.TextField;
+import org.connectorconsole.audit.AuditEvent;
+import org.connectorconsole.auditlog.ui.AuditLogView;
+import org.connectorconsole.base.Plan;
+import org.connectorconsole.base.ui.NotAllowedView;
+import org.connectorconsole.support.TestOrganizations.Org;
+import org.connectorconsole.support.ViewTest;
+import org.junit.jupiter.api.Test;
+
+class AuditLogViewTest extends ViewTest {
+
+    @Test
+    void owner_sees_events_filters_to_nothing_with_an_empty_state_and_gets_a_token_once() {
+        Org org = orgs.create(Plan.TEAM, 1);
+        signIn(org.owner());
+        navigate("organization/audit");
+        assertThat(UI.getCurrent().getCurrentView()).isInstanceOf(AuditLogView.class);
+        @SuppressWarnings("unchecked")
+        Grid<AuditEvent> grid = _get(Grid.class, spec -> spec.withId("audit-events"));
+        assertThat(GridKt._size(grid)).isPositive();
+        assertThat(GridKt._get(grid, 0).action()).isEqualTo("session.signed_in");
+
+        _get(TextField.class, spec -> spec.withId("filter-search")).setValue("no-such-thing-anywhere");
+        _click(_get(Button.class, spec -> spec.withId("filter-apply")));
+        assertThat(_get(Div.class, spec -> spec.withId("audit-empty")).getElement().getTextRecursively())
+                .contains("No events match this filter");
+
+        _click(_get(Button.class, spec -> spec.withId("new-token")));
+        _get(TextField.class, spec -> spec.withId("token-name")).setValue("SIEM");
+        _click(_get(Button.class, spec -> spec.withId("token-create")));
+        String secret = _get(TextField.class, spec -> spec.withId("token-secret")).getValue();
+        assertThat(secret).startsWith("ccat_");
+        assertThat(_find(Grid.class, spec -> spec.withId("api-tokens"))).hasSize(1);
+    }
+
+    @Test
+    void a_member_cannot_open_the_audit_log() {
+        Org org = orgs.create(Plan.TEAM, 1);
+        signIn(org.members().getFirst());
+        navigate("organization/audit");
+        assertThat(UI.getCurrent().getCurrentView()).isNotInstanceOf(AuditLogView.class);
+        assertThat(_find(NotAllowedView.class)).hasSize(1);
+    }
+}
