@@ -15,6 +15,8 @@ public record AuditQuery(Instant from, Instant to, String actor, String action, 
         String text) {
 
     public static final int MAX_TEXT = 200;
+    private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
     public static final AuditQuery ALL = new AuditQuery(null, null, null, null, null, null, null);
 
     public AuditQuery {
@@ -30,16 +32,30 @@ public record AuditQuery(Instant from, Instant to, String actor, String action, 
         if (from != null && to != null && !from.isBefore(to)) {
             errors.put("to", "The end of the range must be after its start.");
         }
+        for (var bound : Map.of("from", from == null ? EARLIEST : from, "to", to == null ? EARLIEST : to)
+                .entrySet()) {
+            if (bound.getValue().isBefore(EARLIEST) || bound.getValue().isAfter(LATEST)) {
+                errors.put(bound.getKey(), "Choose a time between the years 1970 and 9999.");
+            }
+        }
         for (var e : Map.of("actor", actor == null ? "" : actor, "text", text == null ? "" : text,
                 "action", action == null ? "" : action, "targetId", targetId == null ? "" : targetId).entrySet()) {
             if (e.getValue().length() > MAX_TEXT) {
                 errors.put(e.getKey(), "At most " + MAX_TEXT + " characters.");
+            } else if (e.getValue().chars().anyMatch(Character::isISOControl)) {
+                errors.put(e.getKey(), "Control characters cannot be searched for.");
             }
         }
         if (!errors.isEmpty()) {
             throw new ValidationException("The filter was not applied: some fields need attention.", errors);
         }
         return this;
+    }
+
+    /** Whether the query selects less than the whole chain (then an export of it has gaps by design). */
+    public boolean filtered() {
+        return from != null || to != null || actor != null || action != null || targetId != null || member != null
+                || text != null;
     }
 
     public AuditQuery withRange(Instant newFrom, Instant newTo) {

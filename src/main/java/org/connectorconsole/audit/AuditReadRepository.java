@@ -111,6 +111,9 @@ class AuditReadRepository {
                 .from(AUDIT_EVENT).where(where(orgId, q)).orderBy(AUDIT_EVENT.SEQ);
         String sql = DSL.using(SQLDialect.POSTGRES).renderInlined(select);
         db.connection(connection -> {
+            try (var setting = connection.createStatement()) {
+                setting.execute("set local standard_conforming_strings = on");
+            }
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 statement.setFetchSize(STREAM_FETCH_SIZE);
                 try (ResultSet rs = statement.executeQuery()) {
@@ -142,6 +145,10 @@ class AuditReadRepository {
                 + ", prev_hash, hash from audit_event where " + where + " order by seq) to stdout with (format csv)";
         long[] rows = {0};
         db.connection(connection -> {
+            try (var statement = connection.createStatement()) {
+                // the inlined literals rely on it (PostgreSQL's default; an old server setting must not undo it)
+                statement.execute("set local standard_conforming_strings = on");
+            }
             CsvLineEnds target = new CsvLineEnds(out, progress);
             connection.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyOut(sql, target);
             target.flush();
@@ -154,6 +161,21 @@ class AuditReadRepository {
     private static String safe(String column) {
         return "case when left(" + column + ", 1) in ('=', '+', '-', '@', E'\\t', E'\\r') then '''' || " + column
                 + " else " + column + " end";
+    }
+
+    /** The organisation's chain head: the last event's seq and hash as the writers recorded them. */
+    java.util.Optional<long[]> headSeq(OrganizationId orgId) {
+        return db.select(org.connectorconsole.db.Tables.AUDIT_CHAIN_HEAD.LAST_SEQ)
+                .from(org.connectorconsole.db.Tables.AUDIT_CHAIN_HEAD)
+                .where(org.connectorconsole.db.Tables.AUDIT_CHAIN_HEAD.ORG_ID.eq(orgId.value()))
+                .fetchOptional(r -> new long[] {r.value1()});
+    }
+
+    String headHash(OrganizationId orgId) {
+        return db.select(org.connectorconsole.db.Tables.AUDIT_CHAIN_HEAD.LAST_HASH)
+                .from(org.connectorconsole.db.Tables.AUDIT_CHAIN_HEAD)
+                .where(org.connectorconsole.db.Tables.AUDIT_CHAIN_HEAD.ORG_ID.eq(orgId.value()))
+                .fetchOne(org.connectorconsole.db.Tables.AUDIT_CHAIN_HEAD.LAST_HASH);
     }
 
     /** The whole chain, oldest first, streamed (for verification). */

@@ -22,11 +22,16 @@ public class AuditReader {
 
     private final AuditReadRepository repository;
     private final TransactionTemplate readOnly;
+    private final TransactionTemplate snapshot;
+    private final java.util.concurrent.Semaphore running = new java.util.concurrent.Semaphore(4);
 
     AuditReader(AuditReadRepository repository, TransactionTemplate tx) {
         this.repository = repository;
         this.readOnly = new TransactionTemplate(tx.getTransactionManager());
         this.readOnly.setReadOnly(true);
+        this.snapshot = new TransactionTemplate(tx.getTransactionManager());
+        this.snapshot.setReadOnly(true);
+        this.snapshot.setIsolationLevel(org.springframework.transaction.TransactionDefinition.ISOLATION_REPEATABLE_READ);
     }
 
     /** A page of events newest first; {@code beforeSeq} is the last seq of the previous page (null: newest). */
@@ -57,25 +62,44 @@ public class AuditReader {
      */
     public long export(OrganizationId orgId, AuditQuery query, AuditExportFormat format, OutputStream out,
             LongConsumer progress) throws IOException {
+        // each export holds a database connection while the client reads: a few at a time, so the console stays up
+        if (!running.tryAcquire()) {
+            throw new ExportBusyException();
+        }
+        try {
+            return exportNow(orgId, query, format, out, progress);
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof IOException io) {
+                    throw io; // the client went away mid-stream
+                }
+            }
+            throw e;
+        } finally {
+            running.release();
+        }
+    }
+
+    /** Too many exports are streaming at once; the message says what to do. */
+    public static final class ExportBusyException extends IllegalStateException {
+        ExportBusyException() {
+            super("Too many audit exports are running right now. Try again in a minute.");
+        }
+    }
+
+    private long exportNow(OrganizationId orgId, AuditQuery query, AuditExportFormat format, OutputStream out,
+            LongConsumer progress) throws IOException {
         if (format == AuditExportFormat.CSV) {
             byte[] header = (String.join(",", AuditExportWriter.COLUMNS) + "\r\n").getBytes(StandardCharsets.UTF_8);
             out.write(header);
-            try {
-                long rows = readOnly.execute(s -> repository.copyCsv(orgId, query, out, progress));
-                progress.accept(rows);
-                return rows;
-            } catch (org.springframework.dao.DataAccessException e) {
-                for (Throwable t = e; t != null; t = t.getCause()) {
-                    if (t instanceof IOException io) {
-                        throw io;
-                    }
-                }
-                throw e;
-            }
+            long rows = readOnly.execute(s -> repository.copyCsv(orgId, query, out, progress));
+            progress.accept(rows);
+            return rows;
         }
         Writer text = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
         AuditExportWriter writer = new AuditExportWriter(text);
         long[] rows = {0};
+        String[] last = {null, null};
         try {
             readOnly.executeWithoutResult(s -> repository.stream(orgId, query, values -> {
                 try {
@@ -83,6 +107,8 @@ public class AuditReader {
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
+                last[0] = values[1];
+                last[1] = values[14];
                 if (++rows[0] % 1000 == 0) {
                     progress.accept(rows[0]);
                 }
@@ -90,15 +116,25 @@ public class AuditReader {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+        // the trailer: a file without it was cut off; it says whether gaps are expected (a filtered export)
+        text.write("{\"export\":{\"rows\":" + rows[0] + ",\"filtered\":" + query.filtered() + ",\"last_seq\":"
+                + (last[0] == null ? "null" : last[0]) + ",\"last_hash\":" + (last[1] == null ? "null"
+                        : "\"" + last[1] + "\"") + "}}\n");
         writer.flush();
         progress.accept(rows[0]);
         return rows[0];
     }
 
-    /** Walks the organisation's whole chain and reports the first broken link. */
+    /**
+     * Walks the organisation's whole chain in one snapshot and reports the first broken link, including events
+     * missing at the end (the chain must end at its recorded head).
+     */
     public AuditVerifier.Result verify(OrganizationId orgId) {
-        AuditVerifier verifier = new AuditVerifier(true);
-        readOnly.executeWithoutResult(s -> repository.chain(orgId, verifier::accept));
+        AuditVerifier verifier = new AuditVerifier(false);
+        snapshot.executeWithoutResult(s -> {
+            repository.chain(orgId, verifier::accept);
+            repository.headSeq(orgId).ifPresent(head -> verifier.expectEnd(head[0], repository.headHash(orgId)));
+        });
         return verifier.result();
     }
 }

@@ -46,7 +46,7 @@ public class ApiTokenService {
     /** What a presented token stands for. */
     public record ApiCaller(UUID tokenId, OrganizationId orgId, String name, String scope) {
         public Actor actor() {
-            return new Actor(null, "API token \u201c" + name + "\u201d");
+            return new Actor(null, "API token \u201c" + name + "\u201d (" + tokenId + ")");
         }
     }
 
@@ -103,7 +103,7 @@ public class ApiTokenService {
         if (secret == null || !secret.startsWith(PREFIX) || secret.length() > 200) {
             return Optional.empty();
         }
-        return repository.findByHash(Tokens.sha256Hex(secret)).filter(StoredToken::active).map(t -> {
+        return repository.findLiveByHash(Tokens.sha256Hex(secret)).map(t -> {
             repository.touch(t.id(), Times.utcNow(clock));
             return new ApiCaller(t.id(), t.orgId(), t.name(), t.scope());
         });

@@ -48,10 +48,11 @@ class AuditExportController {
             return problem(String.join(" ", e.fieldErrors().values()));
         }
         AuditExportFormat f = chosen.get();
-        AuditQuery q = query;
+        // recorded here, on the request's thread (with its address), before anything is sent
+        AuditLogService.Export export = auditLog.begin(caller.orgId(), caller.actor(), query, f);
         StreamingResponseBody body = out -> {
             BufferedOutputStream buffered = new BufferedOutputStream(out, 1 << 16);
-            auditLog.exportFor(caller.orgId(), caller.actor(), q, f, buffered, rows -> { });
+            auditLog.stream(export, buffered, rows -> { });
             buffered.flush();
         };
         return ResponseEntity.ok()

@@ -70,30 +70,60 @@ public class AuditLogService {
         return reader.actors(owner().orgId());
     }
 
-    /** The signed-in owner's export (the view's download). The caller's thread streams it. */
+    /** An export that has been recorded as started and is about to stream. */
+    public record Export(OrganizationId orgId, Actor actor, AuditQuery query, AuditExportFormat format) {
+    }
+
+    /** The signed-in owner's export (the view's download), recorded and streamed on the calling thread. */
     public long export(AuditQuery query, AuditExportFormat format, OutputStream out, LongConsumer progress)
             throws IOException {
         Member owner = owner();
-        return exportFor(owner.orgId(), owner.actor(), query.validated(), format, out, progress);
+        return stream(begin(owner.orgId(), owner.actor(), query.validated(), format), out, progress);
     }
 
-    /** An export for an already authenticated caller (an API token): the organisation is the token's. */
-    public long exportFor(OrganizationId orgId, Actor actor, AuditQuery query, AuditExportFormat format, OutputStream out,
-            LongConsumer progress) throws IOException {
-        long rows = reader.export(orgId, query, format, out, progress);
+    /**
+     * Records who exports what before a byte is sent (so even an export broken off midway is in the log, with
+     * the caller's address); the caller then streams it with {@link #stream}.
+     */
+    public Export begin(OrganizationId orgId, Actor actor, AuditQuery query, AuditExportFormat format) {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("format", format.extension());
-        details.put("rows", Long.toString(rows));
         details.put("from", query.from() == null ? "" : query.from().toString());
         details.put("to", query.to() == null ? "" : query.to().toString());
-        if (query.action() != null) {
-            details.put("action", query.action());
-        }
-        if (query.text() != null) {
-            details.put("text", query.text());
+        for (var part : new String[][] {{"action", query.action()}, {"actor", query.actor()},
+            {"targetId", query.targetId()}, {"member", query.member() == null ? null : query.member().toString()},
+            {"text", query.text()}}) {
+            if (part[1] != null) {
+                details.put(part[0], part[1]);
+            }
         }
         tx.executeWithoutResult(s -> audit.record(AuditRecord.of(orgId, actor, "audit.exported").details(details)));
-        return rows;
+        return new Export(orgId, actor, query, format);
+    }
+
+    /** Streams a begun export; its outcome (rows sent, or where it stopped) is recorded too. */
+    public long stream(Export export, OutputStream out, LongConsumer progress) throws IOException {
+        long[] sent = {0};
+        String outcome = "interrupted";
+        try {
+            long rows = reader.export(export.orgId(), export.query(), export.format(), out, n -> {
+                sent[0] = n;
+                progress.accept(n);
+            });
+            sent[0] = rows;
+            outcome = "completed";
+            return rows;
+        } finally {
+            Map<String, String> details = Map.of("format", export.format().extension(), "rows",
+                    Long.toString(sent[0]), "outcome", outcome);
+            try {
+                tx.executeWithoutResult(s -> audit.record(AuditRecord.of(export.orgId(), export.actor(),
+                        "audit.export_finished").details(details)));
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(AuditLogService.class).warn("Could not record the end of an "
+                        + "audit export", e);
+            }
+        }
     }
 
     public AuditVerifier.Result verify() {

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.connectorconsole.base.Plan;
 import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.support.TestOrganizations;
@@ -73,7 +74,9 @@ class AuditExportApiTest {
         HttpResponse<String> jsonl = get("?format=jsonl&from=2020-01-01T00:00:00Z&to=2999-01-01T00:00:00Z",
                 created.secret());
         assertThat(jsonl.statusCode()).isEqualTo(200);
-        assertThat(jsonl.body().lines()).allMatch(l -> l.startsWith("{\"id\":"));
+        List<String> lines = jsonl.body().lines().toList();
+        assertThat(lines.subList(0, lines.size() - 1)).allMatch(l -> l.startsWith("{\"id\":"));
+        assertThat(lines.getLast()).startsWith("{\"export\":{\"rows\":" + (lines.size() - 1) + ",\"filtered\":true");
         assertThat(jsonl.body()).contains("\"action\":\"audit.exported\"");
 
         assertThat(get("?format=xml", created.secret()).body()).contains("format must be csv or jsonl");

@@ -122,6 +122,20 @@ class AuditLogServiceTest {
         assertThat(broken.intact()).isFalse();
         assertThat(broken.brokenAtSeq()).isEqualTo(73_456L);
         assertThat(broken.describe()).contains("changed after it was written");
+
+        Org tail = orgWithEvents(1_000);
+        db.execute("alter table audit_event disable trigger audit_event_no_update_or_delete");
+        try {
+            db.deleteFrom(AUDIT_EVENT).where(AUDIT_EVENT.ORG_ID.eq(tail.id().value()).and(AUDIT_EVENT.SEQ.gt(990L)))
+                    .execute();
+        } finally {
+            db.execute("alter table audit_event enable trigger audit_event_no_update_or_delete");
+        }
+        orgs.signIn(tail.owner());
+        // the sign-in appended #1,001 after the head: the removed #991–#1,000 leave a gap before it
+        AuditVerifier.Result cut = auditLog.verify();
+        assertThat(cut.brokenAtSeq()).isEqualTo(991L);
+        assertThat(cut.describe()).contains("missing");
     }
 
     @Test
@@ -131,12 +145,12 @@ class AuditLogServiceTest {
         java.io.ByteArrayOutputStream csv = new java.io.ByteArrayOutputStream();
         List<Long> progress = new ArrayList<>();
         long rows = auditLog.export(AuditQuery.ALL, AuditExportFormat.CSV, csv, progress::add);
-        assertThat(rows).as("2,500 and the owner's sign-in").isEqualTo(2_501);
-        assertThat(progress).contains(1000L, 2000L, 2501L);
+        assertThat(rows).as("2,500, the owner's sign-in and this export's own start").isEqualTo(2_502);
+        assertThat(progress).contains(1000L, 2000L, 2502L);
         String[] lines = csv.toString(java.nio.charset.StandardCharsets.UTF_8).split("\r\n");
         assertThat(lines[0]).isEqualTo("id,seq,occurred_at,org_id,actor_id,actor_label,action,target_type,target_id,"
                 + "target_label,details,client_address,user_agent,prev_hash,hash");
-        assertThat(lines).hasSize(2_502);
+        assertThat(lines).hasSize(2_503);
         assertThat(lines[1]).contains(",1,2026-01-01T00:00:01.000000Z,").contains("\"{\"\"n\"\": \"\"1\"\"");
 
         java.io.ByteArrayOutputStream jsonlBytes = new java.io.ByteArrayOutputStream();
@@ -145,19 +159,31 @@ class AuditLogServiceTest {
         AuditVerifier.Result ok = AuditVerifier.verifyJsonLines(new BufferedReader(new StringReader(
                 jsonl)));
         assertThat(ok.intact()).as(ok.describe()).isTrue();
-        assertThat(ok.checked()).isEqualTo(2_502);
+        assertThat(ok.checked()).as("and the CSV export's end, and this export's start").isEqualTo(2_504);
         String tampered = jsonl.replaceFirst("\"seq\":1200,(.*?)\"action\":\"[a-z._]+\"",
                 "\"seq\":1200,$1\"action\":\"account.renamed\"");
         AuditVerifier.Result bad = AuditVerifier.verifyJsonLines(new BufferedReader(new StringReader(tampered)));
         assertThat(bad.brokenAtSeq()).isEqualTo(1200L);
         String gap = jsonl.replaceFirst("\\{\"id\":\"[^\\n]*\"seq\":900,[^\\n]*\\n", "");
+        assertThat(jsonl.strip()).endsWith("\"filtered\":false,\"last_seq\":2504,\"last_hash\":\""
+                + auditLog.page(AuditQuery.ALL, null).events().get(1).hash() + "\"}}");
         AuditVerifier.Result missing = AuditVerifier.verifyJsonLines(new BufferedReader(new StringReader(gap)));
         assertThat(missing.brokenAtSeq()).isEqualTo(900L);
         assertThat(missing.describe()).contains("missing");
 
-        AuditEvent newest = auditLog.page(AuditQuery.ALL, null).events().getFirst();
-        assertThat(newest.action()).isEqualTo("audit.exported");
-        assertThat(newest.details()).containsEntry("rows", "2502").containsEntry("format", "jsonl");
+        List<AuditEvent> newest = auditLog.page(AuditQuery.ALL, null).events();
+        assertThat(newest.get(0).action()).isEqualTo("audit.export_finished");
+        assertThat(newest.get(0).details()).containsEntry("rows", "2504").containsEntry("format", "jsonl")
+                .containsEntry("outcome", "completed");
+        assertThat(newest.get(1).action()).as("recorded before the first byte").isEqualTo("audit.exported");
+
+        java.io.ByteArrayOutputStream part = new java.io.ByteArrayOutputStream();
+        auditLog.export(new AuditQuery(null, null, null, "connection.connected", null, null, null),
+                AuditExportFormat.JSONL, part, n -> { });
+        AuditVerifier.Result partial = AuditVerifier.verifyJsonLines(new BufferedReader(new StringReader(
+                part.toString(java.nio.charset.StandardCharsets.UTF_8))));
+        assertThat(partial.intact()).as("a filtered export has gaps by design: " + partial.describe()).isTrue();
+        assertThat(partial.checked()).isEqualTo(500);
     }
 
     @Test

@@ -51,14 +51,25 @@ class AuditVerifyCommandTest {
         String first = line(org, 1, AuditChain.GENESIS, "member.added", t, a);
         String firstHash = first.substring(first.lastIndexOf(":\"") + 2, first.length() - 2);
         String second = line(org, 2, firstHash, "connector.added", t.plusSeconds(1), b);
-        Path good = Files.writeString(dir.resolve("good.jsonl"), first + "\n" + second + "\n");
+        String secondHash = second.substring(second.lastIndexOf(":\"") + 2, second.length() - 2);
+        String trailer = "{\"export\":{\"rows\":2,\"filtered\":false,\"last_seq\":2,\"last_hash\":\""
+                + secondHash + "\"}}";
+        Path good = Files.writeString(dir.resolve("good.jsonl"), first + "\n" + second + "\n" + trailer + "\n");
         assertThat(run(good.toString())).isZero();
         assertThat(lastOutput).contains("intact: 2 events checked");
 
         Path bad = Files.writeString(dir.resolve("bad.jsonl"), first + "\n"
-                + second.replace("connector.added", "connector.removed") + "\n");
+                + second.replace("connector.added", "connector.removed") + "\n" + trailer + "\n");
         assertThat(run(bad.toString())).isEqualTo(1);
         assertThat(lastOutput).contains("broken at event 2").contains("changed after it was written");
+
+        Path cut = Files.writeString(dir.resolve("cut.jsonl"), first + "\n" + second + "\n");
+        assertThat(run(cut.toString())).isEqualTo(1);
+        assertThat(lastOutput).contains("no export trailer");
+        Path headless = Files.writeString(dir.resolve("headless.jsonl"), second + "\n" + trailer.replace(
+                "\"rows\":2", "\"rows\":1") + "\n");
+        assertThat(run(headless.toString())).as("the first event removed from a full export").isEqualTo(1);
+        assertThat(lastOutput).contains("events 1 are missing");
 
         Path garbage = Files.writeString(dir.resolve("garbage.jsonl"), "not json\n");
         assertThat(run(garbage.toString())).isEqualTo(1);

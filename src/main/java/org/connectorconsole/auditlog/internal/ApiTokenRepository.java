@@ -1,6 +1,7 @@
 package org.connectorconsole.auditlog.internal;
 
 import static org.connectorconsole.db.Tables.API_TOKEN;
+import static org.connectorconsole.db.Tables.MEMBERSHIP;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -11,6 +12,7 @@ import org.connectorconsole.base.OrganizationId;
 import org.connectorconsole.base.UserId;
 import org.connectorconsole.db.tables.records.ApiTokenRecord;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
 
 /** API tokens: only the SHA-256 of each secret is stored. */
@@ -49,8 +51,18 @@ public class ApiTokenRepository {
                 .fetchOptional(ApiTokenRepository::toToken);
     }
 
-    public Optional<StoredToken> findByHash(String hash) {
-        return db.selectFrom(API_TOKEN).where(API_TOKEN.TOKEN_HASH.eq(hash)).fetchOptional(ApiTokenRepository::toToken);
+    /**
+     * The token with this hash, if it is live: not revoked, and the owner who issued it is still an owner of its
+     * organisation (a token does not outlive its issuer's ownership).
+     */
+    public Optional<StoredToken> findLiveByHash(String hash) {
+        return db.selectFrom(API_TOKEN)
+                .where(API_TOKEN.TOKEN_HASH.eq(hash).and(API_TOKEN.REVOKED_AT.isNull())
+                        .and(DSL.exists(DSL.selectOne().from(MEMBERSHIP)
+                                .where(MEMBERSHIP.ORG_ID.eq(API_TOKEN.ORG_ID)
+                                        .and(MEMBERSHIP.USER_ID.eq(API_TOKEN.CREATED_BY))
+                                        .and(MEMBERSHIP.ROLE.eq("OWNER"))))))
+                .fetchOptional(ApiTokenRepository::toToken);
     }
 
     public boolean revoke(OrganizationId orgId, UUID id, OffsetDateTime now) {

@@ -193,16 +193,30 @@ public class AuditLogView extends VerticalLayout {
             event.setContentType(format.contentType());
             long[] last = {0};
             java.io.BufferedOutputStream out = new java.io.BufferedOutputStream(event.getOutputStream(), 1 << 16);
-            long rows = auditLog.export(current, format, out, written -> {
-                if (written - last[0] >= 10_000 || written == 0) {
-                    last[0] = written;
-                    target.access(() -> status.setText("Exporting… " + String.format("%,d", written) + " events"));
-                }
-            });
-            out.flush();
-            target.access(() -> status.setText("Exported " + String.format("%,d", rows) + " events as "
-                    + format.extension().toUpperCase() + "."));
+            try {
+                long rows = auditLog.export(current, format, out, written -> {
+                    if (written - last[0] >= 10_000 || written == 0) {
+                        last[0] = written;
+                        show(target, "Exporting… " + String.format("%,d", written) + " events");
+                    }
+                });
+                out.flush();
+                show(target, "Exported " + String.format("%,d", rows) + (rows == 1 ? " event as " : " events as ")
+                        + format.extension().toUpperCase() + ".");
+            } catch (RuntimeException e) {
+                show(target, "The export stopped: " + e.getMessage());
+                throw e;
+            }
         };
+    }
+
+    /** Progress from the download's thread; a closed tab must not break the download. */
+    private void show(UI target, String text) {
+        try {
+            target.access(() -> status.setText(text));
+        } catch (com.vaadin.flow.component.UIDetachedException e) {
+            // the person left the page; the file still arrives
+        }
     }
 
     private void verify() {
@@ -221,6 +235,7 @@ public class AuditLogView extends VerticalLayout {
                     } else {
                         Notices.error(result.describe());
                     }
+                    previousCursors.clear();
                     load(null);
                 });
             } catch (RuntimeException e) {
