@@ -22,6 +22,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @StyleSheet(Lumo.STYLESHEET)
 @StyleSheet("styles.css")
 @Push
+@org.springframework.scheduling.annotation.EnableScheduling
 public class Application implements AppShellConfigurator {
 
     public static void main(String[] args) {

@@ -23,7 +23,20 @@ public class Egress implements DisposableBean {
     private final EgressSettings settings;
     private final HostResolver resolver;
     private final PrivateHostRepository privateHosts;
-    private final Map<Set<String>, EgressClient> clients = new ConcurrentHashMap<>();
+    /** How long an allowance's client (and its pooled connections) lives unused before it is closed. */
+    static final java.time.Duration IDLE = java.time.Duration.ofMinutes(30);
+
+    private final Map<Set<String>, Entry> clients = new ConcurrentHashMap<>();
+
+    /** A client and when it was last handed out. */
+    private static final class Entry {
+        final EgressClient client;
+        volatile long lastUsed = System.nanoTime();
+
+        Entry(EgressClient client) {
+            this.client = client;
+        }
+    }
 
     Egress(EgressProperties properties, ObjectProvider<HostResolver> resolver, PrivateHostRepository privateHosts) {
         this.settings = properties.settings();
@@ -40,8 +53,39 @@ public class Egress implements DisposableBean {
     }
 
     public EgressClient withPrivateHosts(Set<String> hosts) {
-        return clients.computeIfAbsent(Set.copyOf(new TreeSet<>(hosts)),
-                key -> new EgressClient(settings, key, resolver));
+        Entry entry = clients.computeIfAbsent(Set.copyOf(new TreeSet<>(hosts)),
+                key -> new Entry(new EgressClient(settings, key, resolver)));
+        entry.lastUsed = System.nanoTime();
+        return entry.client;
+    }
+
+    /**
+     * Closes the clients of allowances nobody used for {@code idle} (an organisation changed its private hosts,
+     * or left): their connection pools would otherwise stay open for good. Every request is bounded far below
+     * {@code IDLE}, so nothing in flight uses a client this old. Returns how many were closed.
+     */
+    int closeIdle(java.time.Duration idle) {
+        long cutoff = System.nanoTime() - idle.toNanos();
+        int closed = 0;
+        for (var e : clients.entrySet()) {
+            if (e.getValue().lastUsed < cutoff && clients.remove(e.getKey(), e.getValue())) {
+                e.getValue().client.close();
+                closed++;
+            }
+        }
+        return closed;
+    }
+
+    @org.springframework.scheduling.annotation.Scheduled(fixedDelay = 5, timeUnit = java.util.concurrent.TimeUnit.MINUTES)
+    void closeIdleClients() {
+        int closed = closeIdle(IDLE);
+        if (closed > 0) {
+            log.info("Closed {} outbound client(s) unused for {} minutes", closed, IDLE.toMinutes());
+        }
+    }
+
+    int clientCount() {
+        return clients.size();
     }
 
     public EgressPolicy policy() {
@@ -54,6 +98,6 @@ public class Egress implements DisposableBean {
 
     @Override
     public void destroy() {
-        clients.values().forEach(EgressClient::close);
+        clients.values().forEach(e -> e.client.close());
     }
 }

@@ -76,4 +76,29 @@ class PrivateHostServiceTest {
         orgs.signIn(acme.owner());
         assertThat(hosts.list()).containsExactly("acme.intranet.example");
     }
+
+    @Autowired
+    EgressProperties properties;
+    @Autowired
+    PrivateHostRepository privateHostRepository;
+    @Autowired
+    org.springframework.context.ApplicationContext context;
+
+    @Test
+    void clients_of_allowances_nobody_uses_any_more_are_closed() {
+        Egress own = new Egress(properties, context.getBeanProvider(HostResolver.class), privateHostRepository);
+        try {
+            EgressClient old = own.withPrivateHosts(java.util.Set.of("old.intranet.example"));
+            EgressClient current = own.withPrivateHosts(java.util.Set.of());
+            assertThat(own.clientCount()).isEqualTo(2);
+            assertThat(own.closeIdle(java.time.Duration.ofHours(1))).as("recently used: kept").isZero();
+            assertThat(own.closeIdle(java.time.Duration.ZERO)).isEqualTo(2);
+            assertThat(own.clientCount()).isZero();
+            assertThat(own.withPrivateHosts(java.util.Set.of())).as("a fresh client after closing")
+                    .isNotSameAs(current);
+            assertThat(old).isNotNull();
+        } finally {
+            own.destroy();
+        }
+    }
 }
