@@ -38,8 +38,37 @@ final class CsvLineEnds extends FilterOutputStream {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-        for (int i = off; i < off + len; i++) {
-            write(b[i]);
+        int end = off + len;
+        int run = off;
+        for (int i = off; i < end; i++) {
+            byte c = b[i];
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == '\n' && !quoted) {
+                append(b, run, i - run);
+                put('\r');
+                put('\n');
+                run = i + 1;
+                rows++;
+                if (rows % 1000 == 0) {
+                    progress.accept(rows);
+                }
+            }
+        }
+        append(b, run, end - run);
+    }
+
+    private void append(byte[] b, int off, int len) throws IOException {
+        while (len > 0) {
+            if (length == buffer.length) {
+                out.write(buffer, 0, length);
+                length = 0;
+            }
+            int n = Math.min(len, buffer.length - length);
+            System.arraycopy(b, off, buffer, length, n);
+            length += n;
+            off += n;
+            len -= n;
         }
     }
 

@@ -1,0 +1,19 @@
+package org.connectorconsole.audit;
+
+import java.io.OutputStream;
+import java.util.function.LongConsumer;
+
+/** Test access to the package-private CSV line-end filter. */
+public final class CsvLineEndsAccess {
+
+    private CsvLineEndsAccess() {
+    }
+
+    public static OutputStream create(OutputStream out, LongConsumer progress) {
+        return new CsvLineEnds(out, progress);
+    }
+
+    public static long rows(OutputStream ends) {
+        return ((CsvLineEnds) ends).rows();
+    }
+}

@@ -1,0 +1,31 @@
+package org.connectorconsole.auditlog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Record ends become CRLF, line breaks inside quoted fields stay, rows are counted, however the bytes arrive. */
+class CsvLineEndsTest {
+
+    @Test
+    void crlf_outside_quotes_only_in_any_chunking() throws Exception {
+        String csv = "a,\"x\ny\",\"q\"\"\"\nb,plain\n\"multi\n\nline\",z\n";
+        String expected = "a,\"x\ny\",\"q\"\"\"\r\nb,plain\r\n\"multi\n\nline\",z\r\n";
+        byte[] bytes = csv.getBytes(StandardCharsets.UTF_8);
+        for (int chunk = 1; chunk <= bytes.length; chunk++) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            List<Long> progress = new ArrayList<>();
+            var ends = org.connectorconsole.audit.CsvLineEndsAccess.create(out, progress::add);
+            for (int i = 0; i < bytes.length; i += chunk) {
+                ends.write(bytes, i, Math.min(chunk, bytes.length - i));
+            }
+            ends.flush();
+            assertThat(out.toString(StandardCharsets.UTF_8)).as("chunks of " + chunk).isEqualTo(expected);
+            assertThat(org.connectorconsole.audit.CsvLineEndsAccess.rows(ends)).isEqualTo(3);
+        }
+    }
+}
