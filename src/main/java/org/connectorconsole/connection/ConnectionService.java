@@ -42,6 +42,7 @@ import org.connectorconsole.mcp.ProbeResult;
 import org.connectorconsole.mcp.TransportKind;
 import org.connectorconsole.oauth.AuthorizationDiscovery;
 import org.connectorconsole.oauth.AuthorizationRequests;
+import org.connectorconsole.oauth.AuthorizationResponses;
 import org.connectorconsole.oauth.AuthorizationServerMetadata;
 import org.connectorconsole.oauth.AuthorizationTarget;
 import org.connectorconsole.oauth.AuthorizationTargets;
@@ -611,7 +612,7 @@ public class ConnectionService implements DisposableBean {
             return failed(null, e.getMessage(), returnTo);
         }
         String name = target.connector().name();
-        if (iss != null ? !iss.equals(pending.issuer()) : pending.issRequired()) {
+        if (!AuthorizationResponses.issuerAccepted(iss, pending.issuer(), pending.issRequired())) {
             audit(member, connectorId, name, "connection.callback_refused",
                     Map.of("reason", "issuer mismatch", "expectedIssuer", pending.issuer()));
             return failed(name, "The sign-in answer did not come from " + pending.issuer()
@@ -774,9 +775,17 @@ public class ConnectionService implements DisposableBean {
     }
 
     private TokenEndpoint.Revocation revoke(OrganizationId orgId, StoredConnection row, Optional<OAuthClient> client) {
+        return revoke(orgId, row, client, new java.util.HashMap<>());
+    }
+
+    private TokenEndpoint.Revocation revoke(OrganizationId orgId, StoredConnection row, Optional<OAuthClient> client,
+            Map<String, AuthorizationServerMetadata> known) {
         try {
-            AuthorizationServerMetadata as = AuthorizationDiscovery.authorizationServer(egress.forOrganization(orgId),
-                    row.issuer());
+            AuthorizationServerMetadata as = known.get(row.issuer());
+            if (as == null) {
+                as = AuthorizationDiscovery.authorizationServer(egress.forOrganization(orgId), row.issuer());
+                known.put(row.issuer(), as);
+            }
             if (as.revocationEndpoint() == null) {
                 return TokenEndpoint.Revocation.NOT_OFFERED;
             }
@@ -845,8 +854,10 @@ public class ConnectionService implements DisposableBean {
             int revoked = 0;
             int failed = 0;
             int notOffered = 0;
+            // one metadata look-up per authorization server, not one per connection
+            Map<String, AuthorizationServerMetadata> servers = new java.util.HashMap<>();
             for (Revocable r : revocables) {
-                switch (revoke(event.orgId(), r.row(), r.client())) {
+                switch (revoke(event.orgId(), r.row(), r.client(), servers)) {
                     case REVOKED -> revoked++;
                     case FAILED -> failed++;
                     case NOT_OFFERED -> notOffered++;

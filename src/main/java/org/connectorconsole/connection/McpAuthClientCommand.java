@@ -18,6 +18,7 @@ import org.connectorconsole.mcp.McpProbeException;
 import org.connectorconsole.mcp.ProbeResult;
 import org.connectorconsole.mcp.TransportKind;
 import org.connectorconsole.oauth.AuthorizationRequests;
+import org.connectorconsole.oauth.AuthorizationResponses;
 import org.connectorconsole.oauth.AuthorizationTarget;
 import org.connectorconsole.oauth.AuthorizationTargets;
 import org.connectorconsole.oauth.BearerChallenge;
@@ -169,8 +170,8 @@ public final class McpAuthClientCommand {
                 throw new OAuthFlowException("The authorization server answered " + back.get("error"));
             }
             String iss = back.get("iss");
-            if (iss != null ? !iss.equals(target.server().issuer())
-                    : target.server().authorizationResponseIssParameterSupported()) {
+            if (!AuthorizationResponses.issuerAccepted(iss, target.server().issuer(),
+                    target.server().authorizationResponseIssParameterSupported())) {
                 throw new OAuthFlowException("The authorization response names issuer " + iss + ", expected "
                         + target.server().issuer() + ": refused (mix-up).");
             }

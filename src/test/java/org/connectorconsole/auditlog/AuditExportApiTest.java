@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import org.connectorconsole.base.Plan;
 import org.connectorconsole.base.ValidationException;
+import org.connectorconsole.support.DatabaseDump;
 import org.connectorconsole.support.TestOrganizations;
 import org.connectorconsole.support.TestOrganizations.Org;
 import org.jooq.DSLContext;
@@ -35,6 +36,8 @@ class AuditExportApiTest {
     ApiTokenService tokens;
     @Autowired
     DSLContext db;
+    @Autowired
+    javax.sql.DataSource dataSource;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -62,6 +65,8 @@ class AuditExportApiTest {
         assertThat(created.secret()).startsWith("ccat_").hasSizeGreaterThan(40);
         assertThat(db.fetchCount(API_TOKEN, API_TOKEN.TOKEN_HASH.eq(created.secret()))).as("only a hash is stored")
                 .isZero();
+        DatabaseDump.assertHoldsNone(
+                DatabaseDump.all(dataSource), created.secret());
 
         HttpResponse<String> csv = get("?format=csv", created.secret());
         assertThat(csv.statusCode()).isEqualTo(200);

@@ -23,6 +23,7 @@ import org.connectorconsole.connector.ConnectorForm;
 import org.connectorconsole.connector.ConnectorService;
 import org.connectorconsole.oauth.OAuthFlowException;
 import org.connectorconsole.support.AuthorizationBrowser;
+import org.connectorconsole.support.DatabaseDump;
 import org.connectorconsole.support.IntegrationTest;
 import org.connectorconsole.support.TestMcpServer;
 import org.connectorconsole.support.TestOrganizations;
@@ -64,6 +65,8 @@ class ConnectionServiceTest {
     ConsoleAddress address;
     @Autowired
     DSLContext db;
+    @Autowired
+    javax.sql.DataSource dataSource;
 
     @BeforeAll
     static void start() {
@@ -430,9 +433,13 @@ class ConnectionServiceTest {
         assertThat(connect(c).connected()).isTrue();
         String token = connections.accessToken(c.id());
         var row = db.selectFrom(CONNECTION).where(CONNECTION.CONNECTOR_ID.eq(c.id().value())).fetchOne();
-        assertThat(new String(row.getAccessToken(), java.nio.charset.StandardCharsets.ISO_8859_1))
-                .doesNotContain(token.substring(0, 24));
         assertThat(row.getRefreshToken()).isNotNull();
+        String refresh = as.authorizations().findByToken(token, OAuth2TokenType.ACCESS_TOKEN).getRefreshToken()
+                .getToken().getTokenValue();
+        String dump = DatabaseDump.all(dataSource);
+        assertThat(dump).contains(c.url()).as("the dump really has this connector's rows");
+        DatabaseDump.assertHoldsNone(dump, token, refresh, token.substring(0, 24),
+                refresh.substring(0, 16));
     }
 
     @Test

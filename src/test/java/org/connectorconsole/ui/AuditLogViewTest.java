@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.mvysny.kaributesting.v10.GridKt;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.textfield.TextField;
@@ -31,6 +32,16 @@ class AuditLogViewTest extends ViewTest {
         Grid<AuditEvent> grid = _get(Grid.class, spec -> spec.withId("audit-events"));
         assertThat(GridKt._size(grid)).isPositive();
         assertThat(GridKt._get(grid, 0).action()).isEqualTo("session.signed_in");
+
+        @SuppressWarnings("unchecked")
+        ComboBox<String> action = _get(ComboBox.class, spec -> spec.withId("filter-action"));
+        action.setValue("session.signed_in");
+        _click(_get(Button.class, spec -> spec.withId("filter-apply")));
+        assertThat(GridKt._size(grid)).isPositive();
+        for (int i = 0; i < GridKt._size(grid); i++) {
+            assertThat(GridKt._get(grid, i).action()).isEqualTo("session.signed_in");
+        }
+        action.clear();
 
         _get(TextField.class, spec -> spec.withId("filter-search")).setValue("no-such-thing-anywhere");
         _click(_get(Button.class, spec -> spec.withId("filter-apply")));

@@ -1,7 +1,5 @@
 package org.connectorconsole.auditlog.ui;
 
-import com.vaadin.flow.component.AttachEvent;
-import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -28,7 +26,6 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.streams.DownloadHandler;
 import jakarta.annotation.security.RolesAllowed;
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
@@ -85,7 +82,6 @@ public class AuditLogView extends VerticalLayout {
     private AuditQuery query = AuditQuery.ALL;
     private Long cursor;
     private Long nextCursor;
-    private UI ui;
 
     public AuditLogView(AuditLogService auditLog, ApiTokenService tokens, CurrentMember currentMember) {
         this.auditLog = auditLog;
@@ -120,13 +116,30 @@ public class AuditLogView extends VerticalLayout {
         empty.addClassName("console-empty");
         empty.add(new H3("No events match this filter"), new Paragraph("Widen the time range or clear the filter."));
 
-        action.setItems(auditLog.actions());
-        connector.setItems(auditLog.connectors());
+        // each list scans the organisation's log: filled when first opened, not on every visit
+        loadOnFirstOpen(action, auditLog::actions, a -> a);
         connector.setItemLabelGenerator(AuditTarget::label);
-        member.setItems(auditLog.members());
+        loadOnFirstOpen(connector, auditLog::connectors, AuditTarget::label);
         member.setItemLabelGenerator(AuditTarget::label);
+        loadOnFirstOpen(member, auditLog::members, AuditTarget::label);
         load(null);
         refreshTokens();
+    }
+
+    /** Lazy items: the combo box asks for them only when opened (or typed in), and they are read once. */
+    private static <T> void loadOnFirstOpen(ComboBox<T> box, java.util.function.Supplier<java.util.List<T>> items,
+            java.util.function.Function<T, String> label) {
+        @SuppressWarnings("unchecked")
+        java.util.List<T>[] cache = new java.util.List[1];
+        box.setItems(query -> {
+            if (cache[0] == null) {
+                cache[0] = items.get();
+            }
+            String filter = query.getFilter().orElse("").toLowerCase(java.util.Locale.ROOT);
+            return cache[0].stream()
+                    .filter(item -> label.apply(item).toLowerCase(java.util.Locale.ROOT).contains(filter))
+                    .skip(query.getOffset()).limit(query.getLimit());
+        });
     }
 
     private FlexLayout filters() {
@@ -369,22 +382,8 @@ public class AuditLogView extends VerticalLayout {
         dialog.open();
     }
 
-    @Override
-    protected void onAttach(AttachEvent attachEvent) {
-        ui = attachEvent.getUI();
-    }
-
-    @Override
-    protected void onDetach(DetachEvent detachEvent) {
-        ui = null;
-    }
-
     private static String details(AuditEvent e) {
         return e.details().entrySet().stream().map(d -> d.getKey() + "=" + d.getValue())
                 .collect(Collectors.joining(", "));
-    }
-
-    static LocalDateTime utc(Instant t) {
-        return LocalDateTime.ofInstant(t, ZoneOffset.UTC);
     }
 }

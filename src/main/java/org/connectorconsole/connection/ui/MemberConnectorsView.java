@@ -23,12 +23,11 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.VaadinSession;
 import jakarta.annotation.security.PermitAll;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.connectorconsole.base.ui.Notices;
+import org.connectorconsole.base.ui.TimeTexts;
 import org.connectorconsole.connection.CallbackOutcome;
 import org.connectorconsole.connection.ConnectionService;
 import org.connectorconsole.connection.MemberConnector;
@@ -197,8 +196,8 @@ public class MemberConnectorsView extends VerticalLayout implements BeforeEnterO
         if (c.state() == MemberConnector.State.CONNECTED || c.state() == MemberConnector.State.NEEDS_REAUTH
                 || c.state() == MemberConnector.State.FAILING) {
             String details = (c.scopes().isEmpty() ? "No scopes" : "Scopes: " + String.join(" ", c.scopes()))
-                    + (c.expiresAt() == null ? "" : " · access renews " + when(c.expiresAt()))
-                    + (c.connectedAt() == null ? "" : " · connected " + ago(c.connectedAt()));
+                    + (c.expiresAt() == null ? "" : " · access renews " + TimeTexts.in(c.expiresAt()))
+                    + (c.connectedAt() == null ? "" : " · connected " + TimeTexts.ago(c.connectedAt()));
             Span meta = new Span(details);
             meta.addClassName("console-muted");
             card.add(meta);
@@ -298,27 +297,5 @@ public class MemberConnectorsView extends VerticalLayout implements BeforeEnterO
         Object value = session.getSession().getAttribute(OAuthCallbackController.OUTCOME_ATTRIBUTE);
         session.getSession().removeAttribute(OAuthCallbackController.OUTCOME_ATTRIBUTE);
         return value instanceof CallbackOutcome o ? o : null;
-    }
-
-    static String ago(Instant t) {
-        Duration d = Duration.between(t, Instant.now());
-        if (d.toMinutes() < 1) {
-            return "just now";
-        }
-        if (d.toHours() < 1) {
-            return d.toMinutes() + " min ago";
-        }
-        if (d.toDays() < 1) {
-            return d.toHours() + " h ago";
-        }
-        return d.toDays() + " d ago";
-    }
-
-    static String when(Instant t) {
-        Duration d = Duration.between(Instant.now(), t);
-        if (d.isNegative()) {
-            return "now";
-        }
-        return d.toMinutes() < 60 ? "in " + Math.max(1, d.toMinutes()) + " min" : "in " + d.toHours() + " h";
     }
 }

@@ -170,7 +170,7 @@ public class ConnectorView extends VerticalLayout implements BeforeEnterObserver
             return;
         }
         d.steps().forEach(this::addStep);
-        checkedAt.setText(d.outcome().label() + " · checked " + ConnectorsView.ago(d.checkedAt())
+        checkedAt.setText(d.outcome().label() + " · checked " + org.connectorconsole.base.ui.TimeTexts.ago(d.checkedAt())
                 + (d.transport() == null ? "" : " · " + d.transport())
                 + (d.protocolVersion() == null ? "" : " · MCP " + d.protocolVersion()));
         String emptyText = switch (d.outcome()) {

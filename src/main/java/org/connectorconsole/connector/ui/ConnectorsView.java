@@ -20,14 +20,13 @@ import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import jakarta.annotation.security.RolesAllowed;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.base.ui.FieldErrors;
 import org.connectorconsole.base.ui.Notices;
+import org.connectorconsole.base.ui.TimeTexts;
 import org.connectorconsole.connector.Connector;
 import org.connectorconsole.connector.ConnectorService;
 import org.connectorconsole.egress.PrivateHostService;
@@ -90,7 +89,7 @@ public class ConnectorsView extends VerticalLayout {
         grid.addComponentColumn(Badges::state).setHeader("State").setAutoWidth(true);
         grid.addColumn(c -> c.connectedMembers() == 1 ? "1 member" : c.connectedMembers() + " members")
                 .setHeader("Connected").setAutoWidth(true);
-        grid.addColumn(c -> c.lastCheck() == null ? "never" : ago(c.lastCheck().checkedAt()))
+        grid.addColumn(c -> c.lastCheck() == null ? "never" : TimeTexts.ago(c.lastCheck().checkedAt()))
                 .setHeader("Last check").setAutoWidth(true);
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
         grid.setAllRowsVisible(true);
@@ -176,19 +175,5 @@ public class ConnectorsView extends VerticalLayout {
             row.setAlignItems(FlexComponent.Alignment.CENTER);
             hostList.add(row);
         }
-    }
-
-    static String ago(Instant when) {
-        Duration d = Duration.between(when, Instant.now());
-        if (d.toMinutes() < 1) {
-            return "just now";
-        }
-        if (d.toHours() < 1) {
-            return d.toMinutes() + " min ago";
-        }
-        if (d.toDays() < 1) {
-            return d.toHours() + " h ago";
-        }
-        return d.toDays() + " days ago";
     }
 }
