@@ -32,12 +32,14 @@ import org.connectorconsole.connector.Connector;
 import org.connectorconsole.connector.ConnectorDirectory;
 import org.connectorconsole.connector.ConnectorId;
 import org.connectorconsole.connector.ConnectorRetired;
+import org.connectorconsole.connector.ToolCatalog;
 import org.connectorconsole.connector.Diagnosis;
 import org.connectorconsole.egress.Egress;
 import org.connectorconsole.egress.EgressClient;
 import org.connectorconsole.mcp.McpAuthorizationException;
 import org.connectorconsole.mcp.McpProbe;
 import org.connectorconsole.mcp.McpProbeException;
+import org.connectorconsole.mcp.McpToolSession;
 import org.connectorconsole.mcp.ProbeResult;
 import org.connectorconsole.mcp.TransportKind;
 import org.connectorconsole.oauth.AuthorizationDiscovery;
@@ -91,12 +93,15 @@ public class ConnectionService implements DisposableBean {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final ConsoleAddress address;
+    private final ToolCatalog toolCatalog;
     private final Duration timeout;
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
 
     ConnectionService(CurrentMember currentMember, ConnectorDirectory connectors, ConnectionRepository repository,
             SecretSealer sealer, Egress egress, AuditService audit, TransactionTemplate tx, Clock clock,
-            ConsoleAddress address, @Value("${console.connections.timeout:10s}") Duration timeout) {
+            ConsoleAddress address, ToolCatalog toolCatalog,
+            @Value("${console.connections.timeout:10s}") Duration timeout) {
+        this.toolCatalog = toolCatalog;
         this.currentMember = currentMember;
         this.connectors = connectors;
         this.repository = repository;
@@ -182,6 +187,7 @@ public class ConnectionService implements DisposableBean {
         if (row == null) {
             try {
                 ProbeResult result = McpProbe.probe(client, URI.create(c.url()), transportOf(c), timeout, null);
+                toolCatalog.reconcile(member.orgId(), c.id(), result.tools(), member.actor());
                 return view(c, null).withState(MemberConnector.State.NO_SIGN_IN, "This server needs no sign-in.",
                         result.tools());
             } catch (McpAuthorizationException e) {
@@ -213,6 +219,7 @@ public class ConnectionService implements DisposableBean {
             }
             byte[] used = token.sealed();
             tx.executeWithoutResult(s -> repository.markWorking(row.id(), used, now()));
+            toolCatalog.reconcile(member.orgId(), c.id(), result.tools(), member.actor());
             return view(c, current(row)).withState(MemberConnector.State.CONNECTED, null, result.tools());
         } catch (ReauthenticationNeeded e) {
             return view(c, current(row));
@@ -227,6 +234,80 @@ public class ConnectionService implements DisposableBean {
             }));
             return view(c, current(row));
         }
+    }
+
+    /**
+     * Opens an MCP session with the connector for {@code member} (resolved by the caller's service through
+     * {@link CurrentMember}, on the request thread): with the member's own token, renewed once when the server
+     * refuses it; without a token for a server that needs no sign-in. Never with the member's console sign-in.
+     * The caller closes the session.
+     */
+    public McpToolSession openSession(Member member, ConnectorId connectorId, Duration callTimeout)
+            throws ConnectorUnavailableException {
+        requirePaidPlan(member);
+        ConnectorDirectory.Target target = tx.execute(s -> usableConnector(member, connectorId));
+        Connector c = target.connector();
+        StoredConnection row = tx.execute(s -> repository.find(member.orgId(), c.id(), member.userId())
+                .orElse(null));
+        EgressClient client = egress.forOrganization(member.orgId());
+        URI url = URI.create(c.url());
+        if (row == null) {
+            try {
+                return McpToolSession.open(client, url, transportOf(c), timeout, callTimeout, null);
+            } catch (McpAuthorizationException e) {
+                throw new ConnectorUnavailableException(c.name() + " needs you to connect first.", true);
+            } catch (McpProbeException e) {
+                throw new ConnectorUnavailableException(c.name() + " cannot be reached: " + e.getMessage(), false);
+            }
+        }
+        if (row.status() == ConnectionStatus.NEEDS_REAUTH) {
+            throw new ConnectorUnavailableException(reconnectReason(c, row), true);
+        }
+        try {
+            Token token = token(member, target, row.id(), null);
+            McpToolSession session;
+            try {
+                session = McpToolSession.open(client, url, transportOf(c), timeout, callTimeout, token.value());
+            } catch (McpAuthorizationException e) {
+                if (e.status() != 401) {
+                    throw needsReauth(row.id(), e);
+                }
+                token = token(member, target, row.id(), token.sealed());
+                try {
+                    session = McpToolSession.open(client, url, transportOf(c), timeout, callTimeout, token.value());
+                } catch (McpAuthorizationException again) {
+                    throw needsReauth(row.id(), again);
+                }
+            }
+            byte[] used = token.sealed();
+            tx.executeWithoutResult(s -> repository.markWorking(row.id(), used, now()));
+            return session;
+        } catch (ReauthenticationNeeded e) {
+            throw new ConnectorUnavailableException(reconnectReason(c, current(row)), true);
+        } catch (McpProbeException | OAuthFlowException e) {
+            throw new ConnectorUnavailableException(c.name() + " could not be used: " + e.getMessage(), false);
+        }
+    }
+
+    /**
+     * A server refused the member's token during use (a tool call): records that the member must sign in again
+     * (with more scope for a step-up) and returns the reason to show.
+     */
+    public String refusedDuringUse(Member member, ConnectorId connectorId, McpAuthorizationException refusal) {
+        StoredConnection row = tx.execute(s -> repository.find(member.orgId(), connectorId, member.userId())
+                .orElse(null));
+        if (row == null) {
+            return "The server asks for a sign-in: connect to it first.";
+        }
+        needsReauth(row.id(), refusal);
+        return reconnectReason(null, current(row));
+    }
+
+    private static String reconnectReason(Connector c, StoredConnection row) {
+        if (row.statusReason() != null) {
+            return row.statusReason();
+        }
+        return "Reconnect" + (c == null ? "" : " " + c.name()) + ": your sign-in is no longer accepted.";
     }
 
     /** The stored row now, or the given one if it is gone. */
@@ -889,10 +970,14 @@ public class ConnectionService implements DisposableBean {
 
     private Member member() {
         Member member = tx.execute(s -> currentMember.require());
+        requirePaidPlan(member);
+        return member;
+    }
+
+    private static void requirePaidPlan(Member member) {
         if (!member.plan().allowsCustomConnectors()) {
             throw new AccessDeniedException("Custom connectors need a paid plan (Pro, Max, Team or Enterprise).");
         }
-        return member;
     }
 
     private ConnectorDirectory.Target usableConnector(Member member, ConnectorId connectorId) {

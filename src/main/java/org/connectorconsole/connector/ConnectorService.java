@@ -62,12 +62,14 @@ public class ConnectorService implements DisposableBean {
     private final Clock clock;
     private final ConnectionDoctor doctor;
     private final ApplicationEventPublisher events;
+    private final ToolCatalog toolCatalog;
     private final ExecutorService checks = Executors.newVirtualThreadPerTaskExecutor();
 
     ConnectorService(CurrentMember currentMember, ConnectorRepository repository, SecretSealer sealer, Egress egress,
             AuditService audit, TransactionTemplate tx, Clock clock, ApplicationEventPublisher events,
-            @Value("${console.public-url:}") String publicUrl) {
+            ToolCatalog toolCatalog, @Value("${console.public-url:}") String publicUrl) {
         this.events = events;
+        this.toolCatalog = toolCatalog;
         this.currentMember = currentMember;
         this.repository = repository;
         this.sealer = sealer;
@@ -244,6 +246,9 @@ public class ConnectorService implements DisposableBean {
                                 .target("connector", id.toString(), connector.name()).details(details));
                     }
                 });
+                if (!result.tools().isEmpty()) {
+                    toolCatalog.reconcile(owner.orgId(), id, result.tools(), owner.actor());
+                }
             } catch (RuntimeException e) {
                 log.warn("Could not store the check of connector {} (removed meanwhile?)", id, e);
             }

@@ -87,7 +87,7 @@ public class MemberConnectorsView extends VerticalLayout implements BeforeEnterO
 
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
-        CallbackOutcome result = takeOutcome();
+        CallbackOutcome result = ConnectOutcomes.take();
         if (result != null) {
             outcome.removeAll();
             outcome.add(new Span(result.message()));
@@ -289,13 +289,4 @@ public class MemberConnectorsView extends VerticalLayout implements BeforeEnterO
         return badge;
     }
 
-    private static CallbackOutcome takeOutcome() {
-        VaadinSession session = VaadinSession.getCurrent();
-        if (session == null) {
-            return null;
-        }
-        Object value = session.getSession().getAttribute(OAuthCallbackController.OUTCOME_ATTRIBUTE);
-        session.getSession().removeAttribute(OAuthCallbackController.OUTCOME_ATTRIBUTE);
-        return value instanceof CallbackOutcome o ? o : null;
-    }
 }

@@ -35,6 +35,7 @@ import org.connectorconsole.connector.ConnectorId;
 import org.connectorconsole.connector.ConnectorService;
 import org.connectorconsole.connector.Diagnosis;
 import org.connectorconsole.connector.DoctorStep;
+import org.connectorconsole.connector.ToolPolicyService;
 import org.connectorconsole.mcp.ToolInfo;
 import org.connectorconsole.security.Authorities;
 
@@ -64,8 +65,12 @@ public class ConnectorView extends VerticalLayout implements BeforeEnterObserver
     private boolean running;
     private UI ui;
 
-    public ConnectorView(ConnectorService connectors) {
+    private final ToolPolicyService toolPolicies;
+    private ToolPolicyPanel policyPanel;
+
+    public ConnectorView(ConnectorService connectors, ToolPolicyService toolPolicies) {
         this.connectors = connectors;
+        this.toolPolicies = toolPolicies;
         addClassName("console-page");
         setMaxWidth("72rem");
 
@@ -134,6 +139,10 @@ public class ConnectorView extends VerticalLayout implements BeforeEnterObserver
         ConnectorId id = event.getRouteParameters().get("id").flatMap(ConnectorId::parse)
                 .orElseThrow(() -> new NotFoundException("There is no such connector."));
         show(connectors.get(id));
+        if (policyPanel == null) {
+            policyPanel = new ToolPolicyPanel(toolPolicies, id);
+            add(policyPanel);
+        }
         if (connector.lastCheck() == null && connector.enabled()) {
             startCheck();
         }
@@ -235,6 +244,9 @@ public class ConnectorView extends VerticalLayout implements BeforeEnterObserver
                     check.setEnabled(true);
                     try {
                         show(connectors.get(connector.id()));
+                        if (policyPanel != null) {
+                            policyPanel.refresh();
+                        }
                     } catch (NotFoundException e) {
                         showDiagnosis(diagnosis);
                     }

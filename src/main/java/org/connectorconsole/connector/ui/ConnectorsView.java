@@ -29,6 +29,10 @@ import org.connectorconsole.base.ui.Notices;
 import org.connectorconsole.base.ui.TimeTexts;
 import org.connectorconsole.connector.Connector;
 import org.connectorconsole.connector.ConnectorService;
+import org.connectorconsole.connector.ToolPolicyService;
+import org.connectorconsole.connector.ToolSettings;
+import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
+import com.vaadin.flow.component.checkbox.Checkbox;
 import org.connectorconsole.egress.PrivateHostService;
 import org.connectorconsole.security.Authorities;
 import org.connectorconsole.security.CurrentMember;
@@ -50,8 +54,13 @@ public class ConnectorsView extends VerticalLayout {
     private final Div empty = new Div();
     private final VerticalLayout hostList = new VerticalLayout();
 
-    public ConnectorsView(ConnectorService connectors, PrivateHostService privateHosts, CurrentMember currentMember) {
+    private final ToolPolicyService toolPolicies;
+    private java.util.Map<org.connectorconsole.connector.ConnectorId, Integer> reviews = java.util.Map.of();
+
+    public ConnectorsView(ConnectorService connectors, PrivateHostService privateHosts, ToolPolicyService toolPolicies,
+            CurrentMember currentMember) {
         this.connectors = connectors;
+        this.toolPolicies = toolPolicies;
         this.privateHosts = privateHosts;
         addClassName("console-page");
         setMaxWidth("72rem");
@@ -91,6 +100,14 @@ public class ConnectorsView extends VerticalLayout {
                 .setHeader("Connected").setAutoWidth(true);
         grid.addColumn(c -> c.lastCheck() == null ? "never" : TimeTexts.ago(c.lastCheck().checkedAt()))
                 .setHeader("Last check").setAutoWidth(true);
+        grid.addComponentColumn(c -> {
+            int held = reviews.getOrDefault(c.id(), 0);
+            Span badge = new Span(held == 0 ? "" : held + " to review");
+            if (held > 0) {
+                badge.getElement().getThemeList().add("badge small pill error");
+            }
+            return badge;
+        }).setHeader("Tools").setAutoWidth(true);
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
         grid.setAllRowsVisible(true);
         grid.addItemClickListener(e -> getUI().ifPresent(ui -> ui.navigate(ConnectorView.class,
@@ -111,15 +128,46 @@ public class ConnectorsView extends VerticalLayout {
         add.setId("add-connector");
         add.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
 
-        add(grid, empty, add, privateHostsSection());
+        add(grid, empty, add, toolRulesSection(), privateHostsSection());
         refresh();
     }
 
     private void refresh() {
+        reviews = toolPolicies.pendingReviews();
         List<Connector> list = connectors.list();
         grid.setItems(list);
         grid.setVisible(!list.isEmpty());
         empty.setVisible(list.isEmpty());
+    }
+
+    private Details toolRulesSection() {
+        ToolSettings current = toolPolicies.settings();
+        RadioButtonGroup<ToolSettings.NewTools> newTools = new RadioButtonGroup<>("When a server offers a new tool");
+        newTools.setId("new-tools");
+        newTools.setItems(ToolSettings.NewTools.values());
+        newTools.setItemLabelGenerator(ToolSettings.NewTools::label);
+        newTools.setValue(current.newTools());
+        Checkbox record = new Checkbox("Record full arguments and results of tool calls in the audit log");
+        record.setId("record-payloads");
+        record.setValue(current.recordPayloads());
+        Paragraph help = new Paragraph("Changed tools are always held for your review. Without full recording, "
+                + "the audit log keeps each call's arguments and result as a size and a SHA-256 only: enough to "
+                + "prove what was sent, without copying members' data into the log.");
+        help.addClassName("console-muted");
+        int[] version = {current.version()};
+        Button save = new Button("Save tool rules", e -> {
+            try {
+                ToolSettings saved = toolPolicies.updateSettings(newTools.getValue(), record.getValue(), version[0]);
+                version[0] = saved.version();
+                Notices.success("Tool rules saved.");
+            } catch (ValidationException | org.connectorconsole.base.ConflictException ex) {
+                Notices.error(ex.getMessage());
+            }
+        });
+        save.setId("save-tool-rules");
+        Details details = new Details("Tool rules", new VerticalLayout(newTools, record, help, save));
+        details.setId("tool-rules");
+        return details;
     }
 
     private Details privateHostsSection() {

@@ -1,0 +1,193 @@
+package org.connectorconsole.conversation.internal;
+
+import static org.connectorconsole.db.Tables.CONVERSATION;
+import static org.connectorconsole.db.Tables.CONVERSATION_CONNECTOR;
+import static org.connectorconsole.db.Tables.TOOL_CALL;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.connectorconsole.base.OrganizationId;
+import org.connectorconsole.base.UserId;
+import org.connectorconsole.connector.ConnectorId;
+import org.connectorconsole.conversation.Conversation;
+import org.connectorconsole.conversation.ConversationId;
+import org.connectorconsole.conversation.ToolCallEntry;
+import org.connectorconsole.conversation.ToolCallStatus;
+import org.connectorconsole.db.tables.records.ConversationRecord;
+import org.connectorconsole.db.tables.records.ToolCallRecord;
+import org.connectorconsole.mcp.ToolOutcome;
+import org.jooq.DSLContext;
+import org.jooq.JSONB;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Conversations, their switched-on connectors and tool calls; every query is scoped by org and member. */
+@Repository
+public class ConversationRepository {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final DSLContext db;
+
+    ConversationRepository(DSLContext db) {
+        this.db = db;
+    }
+
+    public List<Conversation> recent(OrganizationId orgId, UserId userId, int limit) {
+        return db.selectFrom(CONVERSATION)
+                .where(CONVERSATION.ORG_ID.eq(orgId.value()).and(CONVERSATION.USER_ID.eq(userId.value())))
+                .orderBy(CONVERSATION.UPDATED_AT.desc(), CONVERSATION.ID)
+                .limit(limit)
+                .fetch(ConversationRepository::toConversation);
+    }
+
+    public Optional<Conversation> find(OrganizationId orgId, UserId userId, ConversationId id) {
+        return db.selectFrom(CONVERSATION)
+                .where(mine(orgId, userId, id))
+                .fetchOptional(ConversationRepository::toConversation);
+    }
+
+    /** The conversation, row-locked until the transaction ends. */
+    public Optional<Conversation> lock(OrganizationId orgId, UserId userId, ConversationId id) {
+        return db.selectFrom(CONVERSATION).where(mine(orgId, userId, id)).forUpdate()
+                .fetchOptional(ConversationRepository::toConversation);
+    }
+
+    public void insert(OrganizationId orgId, UserId userId, ConversationId id, String title, OffsetDateTime now) {
+        db.insertInto(CONVERSATION)
+                .set(CONVERSATION.ID, id.value())
+                .set(CONVERSATION.ORG_ID, orgId.value())
+                .set(CONVERSATION.USER_ID, userId.value())
+                .set(CONVERSATION.TITLE, title)
+                .set(CONVERSATION.CREATED_AT, now)
+                .set(CONVERSATION.UPDATED_AT, now)
+                .execute();
+    }
+
+    public boolean rename(OrganizationId orgId, UserId userId, ConversationId id, String title, int version,
+            OffsetDateTime now) {
+        return db.update(CONVERSATION)
+                .set(CONVERSATION.TITLE, title)
+                .set(CONVERSATION.UPDATED_AT, now)
+                .set(CONVERSATION.VERSION, CONVERSATION.VERSION.plus(1))
+                .where(mine(orgId, userId, id).and(CONVERSATION.VERSION.eq(version)))
+                .execute() == 1;
+    }
+
+    public void touch(ConversationId id, OffsetDateTime now) {
+        db.update(CONVERSATION).set(CONVERSATION.UPDATED_AT, now).where(CONVERSATION.ID.eq(id.value())).execute();
+    }
+
+    public boolean delete(OrganizationId orgId, UserId userId, ConversationId id) {
+        return db.deleteFrom(CONVERSATION).where(mine(orgId, userId, id)).execute() == 1;
+    }
+
+    public Set<ConnectorId> enabledConnectors(ConversationId id) {
+        return db.select(CONVERSATION_CONNECTOR.CONNECTOR_ID).from(CONVERSATION_CONNECTOR)
+                .where(CONVERSATION_CONNECTOR.CONVERSATION_ID.eq(id.value()))
+                .fetchSet(r -> new ConnectorId(r.value1()));
+    }
+
+    /** Switches a connector on or off; true when that changed something. */
+    public boolean setEnabled(OrganizationId orgId, ConversationId id, ConnectorId connectorId, boolean enabled,
+            OffsetDateTime now) {
+        if (enabled) {
+            return db.insertInto(CONVERSATION_CONNECTOR)
+                    .set(CONVERSATION_CONNECTOR.CONVERSATION_ID, id.value())
+                    .set(CONVERSATION_CONNECTOR.CONNECTOR_ID, connectorId.value())
+                    .set(CONVERSATION_CONNECTOR.ORG_ID, orgId.value())
+                    .set(CONVERSATION_CONNECTOR.ENABLED_AT, now)
+                    .onConflictDoNothing()
+                    .execute() == 1;
+        }
+        return db.deleteFrom(CONVERSATION_CONNECTOR)
+                .where(CONVERSATION_CONNECTOR.CONVERSATION_ID.eq(id.value())
+                        .and(CONVERSATION_CONNECTOR.CONNECTOR_ID.eq(connectorId.value())))
+                .execute() == 1;
+    }
+
+    // ---- tool calls ----
+
+    public void insertCall(OrganizationId orgId, UserId userId, ConversationId conversationId, UUID callId,
+            ConnectorId connectorId, String connectorName, String toolName, String argumentsJson,
+            ToolCallStatus status, String message, OffsetDateTime now) {
+        db.insertInto(TOOL_CALL)
+                .set(TOOL_CALL.ID, callId)
+                .set(TOOL_CALL.ORG_ID, orgId.value())
+                .set(TOOL_CALL.CONVERSATION_ID, conversationId.value())
+                .set(TOOL_CALL.USER_ID, userId.value())
+                .set(TOOL_CALL.CONNECTOR_ID, connectorId.value())
+                .set(TOOL_CALL.CONNECTOR_NAME, connectorName)
+                .set(TOOL_CALL.TOOL_NAME, toolName)
+                .set(TOOL_CALL.ARGUMENTS, JSONB.valueOf(argumentsJson))
+                .set(TOOL_CALL.STATUS, status.name())
+                .set(TOOL_CALL.MESSAGE, message)
+                .set(TOOL_CALL.STARTED_AT, now)
+                .set(TOOL_CALL.FINISHED_AT, status == ToolCallStatus.RUNNING ? null : now)
+                .set(TOOL_CALL.DURATION_MS, status == ToolCallStatus.RUNNING ? null : 0L)
+                .execute();
+    }
+
+    /** Records how a running call ended (only once: a call already final stays as it is). */
+    public boolean finishCall(UUID callId, ToolCallStatus status, ToolOutcome result, String message,
+            long durationMs, OffsetDateTime now) {
+        return db.update(TOOL_CALL)
+                .set(TOOL_CALL.STATUS, status.name())
+                .set(TOOL_CALL.RESULT, result == null ? null : JSONB.valueOf(JSON.writeValueAsString(result)))
+                .set(TOOL_CALL.MESSAGE, message)
+                .set(TOOL_CALL.FINISHED_AT, now)
+                .set(TOOL_CALL.DURATION_MS, durationMs)
+                .where(TOOL_CALL.ID.eq(callId).and(TOOL_CALL.STATUS.eq(ToolCallStatus.RUNNING.name())))
+                .execute() == 1;
+    }
+
+    /** Calls still marked running that started before {@code before} (their console instance stopped). */
+    public int abandonRunning(OffsetDateTime before, OffsetDateTime now) {
+        return db.update(TOOL_CALL)
+                .set(TOOL_CALL.STATUS, ToolCallStatus.FAILED.name())
+                .set(TOOL_CALL.MESSAGE, "The console stopped while this call ran; its result is unknown.")
+                .set(TOOL_CALL.FINISHED_AT, now)
+                .where(TOOL_CALL.STATUS.eq(ToolCallStatus.RUNNING.name()).and(TOOL_CALL.STARTED_AT.lt(before)))
+                .execute();
+    }
+
+    /** The last {@code limit} calls of the conversation, oldest first. */
+    public List<ToolCallEntry> history(OrganizationId orgId, UserId userId, ConversationId id, int limit) {
+        List<ToolCallEntry> newestFirst = db.selectFrom(TOOL_CALL)
+                .where(TOOL_CALL.ORG_ID.eq(orgId.value()).and(TOOL_CALL.USER_ID.eq(userId.value()))
+                        .and(TOOL_CALL.CONVERSATION_ID.eq(id.value())))
+                .orderBy(TOOL_CALL.STARTED_AT.desc(), TOOL_CALL.ID.desc())
+                .limit(limit)
+                .fetch(ConversationRepository::toEntry);
+        return newestFirst.reversed();
+    }
+
+    public Optional<ToolCallEntry> findCall(UUID callId) {
+        return db.selectFrom(TOOL_CALL).where(TOOL_CALL.ID.eq(callId)).fetchOptional(ConversationRepository::toEntry);
+    }
+
+    private static org.jooq.Condition mine(OrganizationId orgId, UserId userId, ConversationId id) {
+        return CONVERSATION.ORG_ID.eq(orgId.value()).and(CONVERSATION.USER_ID.eq(userId.value()))
+                .and(CONVERSATION.ID.eq(id.value()));
+    }
+
+    private static Conversation toConversation(ConversationRecord r) {
+        return new Conversation(new ConversationId(r.getId()), r.getTitle(), r.getCreatedAt().toInstant(),
+                r.getUpdatedAt().toInstant(), r.getVersion());
+    }
+
+    private static ToolCallEntry toEntry(ToolCallRecord r) {
+        return new ToolCallEntry(r.getId(), r.getConnectorId() == null ? null : new ConnectorId(r.getConnectorId()),
+                r.getConnectorName(), r.getToolName(), r.getArguments().data(), ToolCallStatus.valueOf(r.getStatus()),
+                r.getResult() == null ? null : JSON.readValue(r.getResult().data(), ToolOutcome.class),
+                r.getMessage(), r.getStartedAt().toInstant(), r.getDurationMs());
+    }
+
+    static Set<UUID> ids(Set<ConnectorId> ids) {
+        return ids.stream().map(ConnectorId::value).collect(Collectors.toSet());
+    }
+}
