@@ -259,6 +259,9 @@ public final class McpProbe {
             if (t instanceof java.net.UnknownHostException) {
                 return t.getMessage() == null ? "The host name does not resolve." : t.getMessage();
             }
+            if (t instanceof java.io.EOFException || t.getClass().getSimpleName().equals("NoHttpResponseException")) {
+                return "The server closed the connection without answering.";
+            }
             if (t instanceof io.modelcontextprotocol.spec.McpError mcpError) {
                 return "The server returned an MCP error: " + mcpError.getMessage();
             }

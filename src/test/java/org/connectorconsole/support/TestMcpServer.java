@@ -100,6 +100,11 @@ public final class TestMcpServer implements AutoCloseable {
         }
     }
 
+    /** The MCP server added last (to change its tools while a test runs). */
+    public McpSyncServer lastServer() {
+        return servers.getLast();
+    }
+
     public int port() {
         return connector.getLocalPort();
     }
