@@ -184,8 +184,8 @@ public class ConnectorView extends VerticalLayout implements BeforeEnterObserver
                 + (d.protocolVersion() == null ? "" : " · MCP " + d.protocolVersion()));
         String emptyText = switch (d.outcome()) {
             case READY -> "The server offers no tools.";
-            case SIGN_IN_REQUIRED -> "This server needs each member's own sign-in; its tools show once a member "
-                    + "connects.";
+            case SIGN_IN_REQUIRED -> "This server needs each member's own sign-in, so the check cannot list its "
+                    + "tools. Once a member connects, the tools their connection lists appear under Tool policies.";
             case FAILED -> "No tools: the check did not get that far. Fix the failed step above, then check again.";
         };
         showTools(d.tools(), emptyText);

@@ -75,7 +75,8 @@ class ToolRunDialog extends Dialog {
     }
 
     private Component input(ToolForm.Field field) {
-        String label = field.label() + (field.required() ? " *" : "");
+        // required fields carry Vaadin's own indicator; a checkbox has none, so its label says it
+        String label = field.label() + (field.required() && field.kind() == ToolForm.Kind.BOOLEAN ? " (required)" : "");
         Component input = switch (field.kind()) {
             case TEXT -> {
                 TextField text = new TextField(label);
