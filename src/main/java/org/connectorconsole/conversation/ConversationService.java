@@ -369,19 +369,20 @@ public class ConversationService implements DisposableBean {
                     ? connector.name() + " is not switched on in this conversation. Switch it on with + › Connectors."
                     : connector.name() + " is turned off by an owner of " + member.orgName() + ".");
         }
+        // A tool the console has seen is checked here already; one it has not (nobody listed this server's tools
+        // yet) is checked in the background, after listing, by the same rules.
         ConnectorTool known = catalog.known(member.orgId(), connector.id()).get(toolName);
-        if (known == null || known.approved() == null && known.pending() == null) {
-            throw refuse(member, conversation, connector, toolName, argumentsJson, connector.name()
-                    + " has not offered a tool named \"" + DisplayNames.clean(toolName) + "\".");
-        }
-        String refusal = known.refusal(known.approved() != null ? known.approved() : known.pending());
-        if (refusal != null) {
-            throw refuse(member, conversation, connector, toolName, argumentsJson, refusal);
-        }
-        validate(known.approved(), arguments);
         String hash = argumentsHash(argumentsJson);
-        if (known.policy() == ToolPolicy.NEEDS_APPROVAL && !hash.equals(request.confirmedArguments())) {
-            throw new ApprovalRequiredException("An owner asks members to confirm each call of " + toolName + ".", hash);
+        if (known != null) {
+            String refusal = known.refusal(known.approved() != null ? known.approved() : known.pending());
+            if (refusal != null) {
+                throw refuse(member, conversation, connector, toolName, argumentsJson, refusal);
+            }
+            validate(known.approved(), arguments);
+            if (known.policy() == ToolPolicy.NEEDS_APPROVAL && !hash.equals(request.confirmedArguments())) {
+                throw new ApprovalRequiredException("An owner asks members to confirm each call of " + toolName
+                        + ".", hash);
+            }
         }
         UUID callId = UUID.randomUUID();
         tx.executeWithoutResult(s -> {
@@ -390,7 +391,7 @@ public class ConversationService implements DisposableBean {
             repository.touch(conversation.id(), now());
         });
         ToolCallEntry entry = tx.execute(s -> repository.findCall(callId).orElseThrow());
-        boolean approved = known.policy() == ToolPolicy.NEEDS_APPROVAL;
+        boolean approved = hash.equals(request.confirmedArguments());
         java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
         background.execute(() -> {
             ToolCallEntry done;
@@ -432,7 +433,8 @@ public class ConversationService implements DisposableBean {
                     .orElse(null);
             if (current == null) {
                 return finish(member, conversation, connector, toolName, argumentsJson, callId,
-                        ToolCallStatus.REFUSED, null, connector.name() + " no longer offers " + toolName + ".",
+                        ToolCallStatus.REFUSED, null, connector.name() + " does not offer a tool named \""
+                                + DisplayNames.clean(toolName) + "\".",
                         millis(started), approved);
             }
             ConnectorTool standing = catalog.reconcile(member.orgId(), connector.id(), listing.tools(),
@@ -442,6 +444,13 @@ public class ConversationService implements DisposableBean {
             if (refusal == null && standing.policy() == ToolPolicy.NEEDS_APPROVAL && !approved) {
                 refusal = "An owner now asks members to confirm each call of " + toolName + ". Run it again to "
                         + "confirm.";
+            }
+            if (refusal == null) {
+                try {
+                    validate(ToolDefinition.of(current), arguments);
+                } catch (ValidationException e) {
+                    refusal = e.getMessage();
+                }
             }
             if (refusal != null) {
                 return finish(member, conversation, connector, toolName, argumentsJson, callId,

@@ -296,8 +296,9 @@ class ConversationServiceTest {
         assertThat(lastToolCallDetails(s.org())).containsEntry("outcome", "REFUSED").containsEntry("tool", "ping");
 
         // a tool the server never offered, and a connector switched off in this conversation
-        assertThatThrownBy(() -> run(new ToolCallRequest(conv.id(), s.connector().id(), "rm -rf", "{}", null)))
-                .isInstanceOf(ToolRefusedException.class);
+        Finished unknown = run(new ToolCallRequest(conv.id(), s.connector().id(), "rm -rf", "{}", null));
+        assertThat(unknown.entry().status()).isEqualTo(ToolCallStatus.REFUSED);
+        assertThat(unknown.entry().message()).isEqualTo("Tools does not offer a tool named \"rm -rf\".");
         conversations.setEnabled(conv.id(), s.connector().id(), false);
         assertThatThrownBy(() -> run(new ToolCallRequest(conv.id(), s.connector().id(), "echo",
                 "{\"message\":\"x\"}", null))).isInstanceOf(ToolRefusedException.class)

@@ -1,0 +1,135 @@
+package org.connectorconsole.conversation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.connectorconsole.base.Plan;
+import org.connectorconsole.connection.ConnectStart;
+import org.connectorconsole.connection.ConnectionService;
+import org.connectorconsole.connection.MemberConnector;
+import org.connectorconsole.connector.Connector;
+import org.connectorconsole.connector.ConnectorForm;
+import org.connectorconsole.connector.ConnectorService;
+import org.connectorconsole.connector.ToolPolicyService;
+import org.connectorconsole.connector.ToolSettings;
+import org.connectorconsole.mcp.McpToolSession;
+import org.connectorconsole.support.AuthorizationBrowser;
+import org.connectorconsole.support.IntegrationTest;
+import org.connectorconsole.support.TestMcpServer;
+import org.connectorconsole.support.TestOrganizations;
+import org.connectorconsole.support.TestOrganizations.Org;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import testpeers.TestAuthorizationServer;
+
+/**
+ * Tool calls to an OAuth-protected MCP server (its tokens checked by introspection at a real authorization server
+ * in this JVM) go through the calling member's own connection only: a member who has not connected cannot use
+ * the connector, and a token revoked at the provider turns into "reconnect", not a silent failure.
+ */
+@IntegrationTest
+class ConversationOAuthTest {
+
+    static TestAuthorizationServer as;
+    static TestMcpServer mcp;
+
+    @Autowired
+    TestOrganizations orgs;
+    @Autowired
+    ConnectorService connectors;
+    @Autowired
+    ConnectionService connections;
+    @Autowired
+    ToolPolicyService policies;
+    @Autowired
+    ConversationService conversations;
+
+    @BeforeAll
+    static void start() {
+        as = new TestAuthorizationServer();
+        mcp = new TestMcpServer().oauthProtected("/mcp", "acme-files", as.issuer(), "mcp", TestMcpServer.echoTool());
+    }
+
+    @AfterAll
+    static void stop() {
+        mcp.close();
+        as.close();
+    }
+
+    @AfterEach
+    void signOut() {
+        TestOrganizations.signOut();
+    }
+
+    private void connect(Connector c) throws Exception {
+        ConnectStart start = connections.connect(c.id(), "/conversations");
+        Map<String, String> back = AuthorizationBrowser.approve(start.authorizationUrl());
+        assertThat(connections.complete(back.get("state"), back.get("code"), back.get("iss"), back.get("error"),
+                back.get("error_description")).connected()).isTrue();
+    }
+
+    private ToolCallEntry run(ConversationId conversation, Connector c, String message) throws Exception {
+        CompletableFuture<ToolCallEntry> done = new CompletableFuture<>();
+        conversations.start(new ToolCallRequest(conversation, c.id(), "echo", "{\"message\":\"" + message + "\"}",
+                null), new ConversationService.CallListener() {
+                    @Override
+                    public void progress(McpToolSession.Progress p) {
+                    }
+
+                    @Override
+                    public void finished(ToolCallEntry entry) {
+                        done.complete(entry);
+                    }
+                });
+        return done.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void calls_use_the_members_own_connection_and_a_revoked_token_asks_for_a_reconnect() throws Exception {
+        Org org = orgs.create(Plan.TEAM, 2);
+        orgs.signIn(org.owner());
+        policies.updateSettings(ToolSettings.NewTools.ALLOW, false, policies.settings().version());
+        Connector c = connectors.add(new ConnectorForm("Acme files", mcp.url("/mcp"), null, null, false));
+
+        orgs.signIn(org.members().get(0));
+        Conversation conv = conversations.create("With my sign-in");
+        assertThat(conversations.connectors(conv.id())).singleElement()
+                .satisfies(x -> assertThat(x.state()).isEqualTo(MemberConnector.State.NOT_CONNECTED));
+        assertThatThrownBy(() -> conversations.setEnabled(conv.id(), c.id(), true))
+                .isInstanceOf(AccessDeniedException.class).hasMessageContaining("Connect to Acme files first");
+        connect(c);
+        conversations.setEnabled(conv.id(), c.id(), true);
+        int accepted = mcp.bearerAccepted();
+        ToolCallEntry ok = run(conv.id(), c, "through my connection");
+        assertThat(ok.status()).isEqualTo(ToolCallStatus.SUCCEEDED);
+        assertThat(ok.result().content().getFirst().text()).isEqualTo("through my connection");
+        assertThat(mcp.bearerAccepted()).as("the server saw the member's bearer token").isGreaterThan(accepted);
+
+        // the second member has no connection: the connector is of no use to them in their conversation
+        orgs.signIn(org.members().get(1));
+        Conversation theirs = conversations.create("No sign-in");
+        assertThatThrownBy(() -> conversations.setEnabled(theirs.id(), c.id(), true))
+                .isInstanceOf(AccessDeniedException.class);
+        assertThatThrownBy(() -> run(theirs.id(), c, "borrowed")).isInstanceOf(ToolRefusedException.class);
+
+        // the provider revokes the first member's grant: the next call says to reconnect, and the state shows it
+        orgs.signIn(org.members().get(0));
+        String token = connections.accessToken(c.id());
+        as.authorizations().remove(as.authorizations().findByToken(token, OAuth2TokenType.ACCESS_TOKEN));
+        ToolCallEntry refused = run(conv.id(), c, "after revocation");
+        assertThat(refused.status()).isEqualTo(ToolCallStatus.FAILED);
+        assertThat(refused.message()).contains("Reconnect");
+        assertThat(conversations.connectors(conv.id())).singleElement()
+                .satisfies(x -> assertThat(x.state()).isEqualTo(MemberConnector.State.NEEDS_REAUTH));
+        assertThat(conversations.toolsNow(conv.id()).problems()).singleElement()
+                .satisfies(p -> assertThat(p.reconnect()).isTrue());
+    }
+}

@@ -1,0 +1,156 @@
+package org.connectorconsole.ui;
+
+import static com.github.mvysny.kaributesting.v10.LocatorJ._click;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._find;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.mvysny.kaributesting.v10.MockVaadin;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.textfield.TextField;
+import java.time.Duration;
+import java.time.Instant;
+import org.connectorconsole.base.Plan;
+import org.connectorconsole.base.ui.MissingView;
+import org.connectorconsole.connector.Connector;
+import org.connectorconsole.connector.ConnectorForm;
+import org.connectorconsole.connector.ConnectorTool;
+import org.connectorconsole.connector.ConnectorService;
+import org.connectorconsole.connector.ToolPolicyService;
+import org.connectorconsole.conversation.Conversation;
+import org.connectorconsole.conversation.ConversationService;
+import org.connectorconsole.conversation.ui.ConversationView;
+import org.connectorconsole.conversation.ui.ConversationsView;
+import org.connectorconsole.support.TestMcpServer;
+import org.connectorconsole.support.TestOrganizations.Org;
+import org.connectorconsole.support.ViewTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+class ConversationViewsTest extends ViewTest {
+
+    static TestMcpServer server;
+
+    @Autowired
+    ConversationService conversations;
+    @Autowired
+    ConnectorService connectors;
+    @Autowired
+    ToolPolicyService policies;
+
+    @BeforeAll
+    static void start() {
+        server = new TestMcpServer().streamable("/mcp", "tools", TestMcpServer.echoTool(), TestMcpServer.addTool());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void a_member_without_conversations_is_told_how_to_start_and_starting_one_opens_it() {
+        Org org = orgs.create(Plan.TEAM, 1);
+        signIn(org.members().getFirst());
+        navigate("conversations");
+        assertThat(UI.getCurrent().getCurrentView()).isInstanceOf(ConversationsView.class);
+        assertThat(_get(Div.class, spec -> spec.withId("no-conversations")).getElement().getTextRecursively())
+                .contains("the + button at the bottom left opens Connectors");
+
+        _get(TextField.class, spec -> spec.withId("new-conversation-title")).setValue("Launch plan");
+        _click(_get(Button.class, spec -> spec.withId("new-conversation")));
+        assertThat(UI.getCurrent().getCurrentView()).isInstanceOf(ConversationView.class);
+        assertThat(_get(H2.class, spec -> spec.withId("conversation-title")).getText()).isEqualTo("Launch plan");
+        assertThat(_get(Paragraph.class, spec -> spec.withId("no-history")).getText()).contains("No tool calls yet");
+        assertThat(_get(Button.class, spec -> spec.withId("conversation-plus")).getAriaLabel())
+                .contains("Add to this conversation");
+
+        navigate("conversations");
+        assertThat(_find(Div.class, spec -> spec.withClasses("console-connection-card"))).hasSize(1);
+    }
+
+    @Test
+    void another_members_conversation_and_a_malformed_address_are_not_found() {
+        Org org = orgs.create(Plan.TEAM, 2);
+        signIn(org.members().get(0));
+        Conversation mine = conversations.create("Private");
+        signIn(org.members().get(1));
+        navigate("conversations/" + mine.id());
+        assertThat(UI.getCurrent().getCurrentView()).isNotInstanceOf(ConversationView.class);
+        assertThat(_find(MissingView.class)).hasSize(1);
+        navigate("conversations/not-an-id");
+        assertThat(_find(MissingView.class)).hasSize(1);
+    }
+
+    @Test
+    void the_owner_sees_new_tools_held_for_review_and_approves_them_on_the_connector_page() throws Exception {
+        Org org = orgs.create(Plan.TEAM, 0);
+        signIn(org.owner());
+        Connector c = connectors.add(ConnectorForm.of("Tools", server.url("/mcp")));
+        navigate("connectors/" + c.id());
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (policies.tools(c.id()).isEmpty() && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+            MockVaadin.clientRoundtrip(false);
+        }
+        MockVaadin.clientRoundtrip(false);
+        navigate("connectors/" + c.id());
+        Grid<?> grid = _get(Grid.class, spec -> spec.withId("tool-policy-grid"));
+        assertThat(grid.isVisible()).isTrue();
+        assertThat(_get(Paragraph.class, spec -> spec.withId("tool-review-summary")).getText())
+                .isEqualTo("2 new waiting for your review.");
+        _click(_get(Button.class, spec -> spec.withId("approve-all-new")));
+        assertThat(_get(Paragraph.class, spec -> spec.withId("tool-review-summary")).getText())
+                .isEqualTo("All 2 tools reviewed.");
+        assertThat(policies.tools(c.id())).allSatisfy(t -> assertThat(t.review())
+                .isEqualTo(ConnectorTool.Review.APPROVED));
+    }
+
+    @Test
+    void a_result_full_of_markup_is_shown_as_text_never_as_html() throws Exception {
+        Org acme = orgs.create(Plan.TEAM, 1);
+        signIn(acme.owner());
+        policies.updateSettings(org.connectorconsole.connector.ToolSettings.NewTools.ALLOW, false,
+                policies.settings().version());
+        Connector c = connectors.add(ConnectorForm.of("Tools", server.url("/mcp")));
+        java.util.concurrent.CompletableFuture<org.connectorconsole.connector.Diagnosis> checked =
+                new java.util.concurrent.CompletableFuture<>();
+        connectors.startCheck(c.id(), step -> { }, checked::complete);
+        checked.get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+        signIn(acme.members().getFirst());
+        Conversation conv = conversations.create("Markup");
+        conversations.setEnabled(conv.id(), c.id(), true);
+        String hostile = "<img src=x onerror=alert(1)><script>alert(2)</script>";
+        java.util.concurrent.CompletableFuture<org.connectorconsole.conversation.ToolCallEntry> done =
+                new java.util.concurrent.CompletableFuture<>();
+        conversations.start(new org.connectorconsole.conversation.ToolCallRequest(conv.id(), c.id(), "echo",
+                "{\"message\":\"" + hostile.replace("\"", "\\\"") + "\"}", null),
+                new ConversationService.CallListener() {
+                    @Override
+                    public void progress(org.connectorconsole.mcp.McpToolSession.Progress p) {
+                    }
+
+                    @Override
+                    public void finished(org.connectorconsole.conversation.ToolCallEntry entry) {
+                        done.complete(entry);
+                    }
+                });
+        done.get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+        navigate("conversations/" + conv.id());
+        com.vaadin.flow.component.html.Pre shown = _get(com.vaadin.flow.component.html.Pre.class,
+                spec -> spec.withClasses("console-call-text"));
+        assertThat(shown.getText()).isEqualTo(hostile);
+        assertThat(shown.getElement().getChildren()).as("one text node, no elements made from the result")
+                .singleElement().satisfies(node -> assertThat(node.isTextNode()).isTrue());
+        assertThat(_find(com.vaadin.flow.component.Html.class)).isEmpty();
+    }
+}
