@@ -24,6 +24,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class ToolCatalog {
 
+    public static final int MAX_NAME = 256;
+
     private final ToolRepository repository;
     private final ConnectorDirectory connectors;
     private final AuditService audit;
@@ -43,8 +45,9 @@ public class ToolCatalog {
      * Records what the server offers now and returns each listed tool's standing (by name). Writes only when
      * something is new or changed; serialised per connector across instances.
      */
-    public Map<String, ConnectorTool> reconcile(OrganizationId orgId, ConnectorId connectorId, List<ToolInfo> listed,
-            Actor seenBy) {
+    public Map<String, ConnectorTool> reconcile(OrganizationId orgId, ConnectorId connectorId,
+            List<ToolInfo> offered, Actor seenBy) {
+        List<ToolInfo> listed = usable(offered);
         Map<String, ConnectorTool> known = byName(repository.list(orgId, connectorId));
         if (!needsWrite(known, listed)) {
             return standing(known, listed);
@@ -102,6 +105,20 @@ public class ToolCatalog {
 
     public ToolSettings settings(OrganizationId orgId) {
         return repository.settings(orgId);
+    }
+
+    /**
+     * What a server offers, minus what cannot be a tool: a nameless one, a name over 256 characters, and every
+     * repeat of a name (the first wins; a server listing one name twice cannot smuggle a second definition).
+     */
+    public static List<ToolInfo> usable(List<ToolInfo> offered) {
+        Map<String, ToolInfo> byName = new LinkedHashMap<>();
+        for (ToolInfo tool : offered) {
+            if (tool.name() != null && !tool.name().isBlank() && tool.name().length() <= MAX_NAME) {
+                byName.putIfAbsent(tool.name(), tool);
+            }
+        }
+        return List.copyOf(byName.values());
     }
 
     private static boolean needsWrite(Map<String, ConnectorTool> known, List<ToolInfo> listed) {

@@ -293,7 +293,7 @@ public class ConversationService implements DisposableBean {
                 McpToolSession.ToolListing listing = session.listTools();
                 Map<String, ConnectorTool> standing = catalog.reconcile(member.orgId(), connectorId,
                         listing.tools(), member.actor());
-                for (ToolInfo tool : listing.tools()) {
+                for (ToolInfo tool : ToolCatalog.usable(listing.tools())) {
                     ConnectorTool row = standing.get(tool.name());
                     String refusal = row == null ? "This tool is not available." : row.refusal(ToolDefinition.of(tool));
                     tools.add(new ConversationTool(connectorId, connector.name(), tool.name(), tool.title(),

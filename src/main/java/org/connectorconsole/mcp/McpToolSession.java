@@ -83,7 +83,8 @@ public final class McpToolSession implements AutoCloseable {
             int pages = 0;
             long deadline = System.nanoTime() + listTimeout.multipliedBy(3).toNanos();
             do {
-                McpSchema.ListToolsResult page = cursor == null ? client.listTools() : client.listTools(cursor);
+                // One page per call: the SDK's listTools() without a cursor follows nextCursor itself, unbounded.
+                McpSchema.ListToolsResult page = client.listTools(cursor);
                 for (McpSchema.Tool tool : page.tools()) {
                     if (tools.size() >= McpProbe.MAX_TOOLS) {
                         truncated = true;
