@@ -280,7 +280,12 @@ public class ConnectionService implements DisposableBean {
                 }
             }
             byte[] used = token.sealed();
-            tx.executeWithoutResult(s -> repository.markWorking(row.id(), used, now()));
+            try {
+                tx.executeWithoutResult(s -> repository.markWorking(row.id(), used, now()));
+            } catch (RuntimeException e) {
+                session.close();
+                throw e;
+            }
             return session;
         } catch (ReauthenticationNeeded e) {
             throw new ConnectorUnavailableException(reconnectReason(c, current(row)), true);

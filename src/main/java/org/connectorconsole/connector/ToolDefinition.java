@@ -62,19 +62,38 @@ public record ToolDefinition(String name, String title, String description, Stri
         }
     }
 
-    /** The definition as lines for a readable diff. */
+    /**
+     * The definition as lines for a readable diff. Characters a reader cannot see (zero-width, direction marks,
+     * other format and control characters) are written as {@code \\u{…}}, so a change in them shows.
+     */
     public java.util.List<String> reviewLines() {
         java.util.List<String> lines = new java.util.ArrayList<>();
-        lines.add("name: " + name);
-        lines.add("title: " + (title == null ? "" : title));
+        lines.add("name: " + visible(name));
+        lines.add("title: " + (title == null ? "" : visible(title)));
         lines.add("description:");
         for (String line : (description == null ? "" : description).split("\\R", -1)) {
-            lines.add("  " + line);
+            lines.add("  " + visible(line));
         }
         lines.add("input schema:");
         for (String line : readableSchema().split("\\R")) {
-            lines.add("  " + line);
+            lines.add("  " + visible(line));
         }
         return lines;
+    }
+
+    static String visible(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(cp -> {
+            int type = Character.getType(cp);
+            boolean hidden = type == Character.FORMAT || type == Character.CONTROL && cp != '\t'
+                    || type == Character.UNASSIGNED || type == Character.PRIVATE_USE
+                    || Character.isWhitespace(cp) && cp != ' ' && cp != '\t';
+            if (hidden) {
+                out.append(String.format(java.util.Locale.ROOT, "\\u{%04X}", cp));
+            } else {
+                out.appendCodePoint(cp);
+            }
+        });
+        return out.toString();
     }
 }

@@ -1,7 +1,5 @@
 package org.connectorconsole.conversation;
 
-import io.modelcontextprotocol.json.McpJsonDefaults;
-import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -71,10 +69,12 @@ public class ConversationService implements DisposableBean {
 
     public static final int MAX_TITLE = 200;
     public static final int RECENT = 50;
-    public static final int HISTORY = 100;
+    public static final int HISTORY = 50;
+    /** Calls one member may have running at once (so nobody takes every slot of an instance). */
+    public static final int MAX_RUNNING_PER_MEMBER = 4;
     public static final int MAX_ARGUMENTS_BYTES = 256 * 1024;
     /** A result larger than this is kept shortened in the history (the member is told). */
-    public static final int MAX_RESULT_BYTES = 2 * 1024 * 1024;
+    public static final int MAX_RESULT_BYTES = 512 * 1024;
     /** Full payloads in the audit log (when an owner enables it) are cut at this size. */
     public static final int MAX_AUDIT_PAYLOAD = 16 * 1024;
     private static final Logger log = LoggerFactory.getLogger(ConversationService.class);
@@ -109,6 +109,11 @@ public class ConversationService implements DisposableBean {
     /** Bounds the calls and listings in flight on this instance, so a flood cannot exhaust the machine. */
     private final Semaphore slots;
     private final Map<UUID, McpToolSession> running = new ConcurrentHashMap<>();
+    /** Who else listens to a running call (a reloaded page, another tab), by call. */
+    private final Map<UUID, List<CallListener>> watchers = new ConcurrentHashMap<>();
+    private final Map<UUID, Runnable> cancellers = new ConcurrentHashMap<>();
+    private final Map<org.connectorconsole.base.UserId, java.util.concurrent.atomic.AtomicInteger> perMember =
+            new ConcurrentHashMap<>();
 
     ConversationService(CurrentMember currentMember, ConversationRepository repository,
             ConnectionService connections, ConnectorDirectory connectors, ToolCatalog catalog, AuditService audit,
@@ -361,7 +366,14 @@ public class ConversationService implements DisposableBean {
                 .orElseThrow(() -> new NotFoundException("This connector does not exist (it may have been removed)."));
         Map<String, Object> arguments = arguments(request.argumentsJson());
         String argumentsJson = JSON.writeValueAsString(arguments);
+        if (argumentsJson.contains("\\u0000")) {
+            throw new ValidationException("The arguments contain a NUL character (U+0000), which cannot be sent.");
+        }
         String toolName = request.toolName() == null ? "" : request.toolName();
+        if (toolName.isBlank() || toolName.length() > ToolCatalog.MAX_NAME
+                || toolName.chars().anyMatch(Character::isISOControl)) {
+            throw new ValidationException("That is not a tool name.");
+        }
         boolean switchedOn = tx.execute(s -> repository.enabledConnectors(conversation.id()))
                 .contains(connector.id());
         if (!connector.enabled() || !switchedOn) {
@@ -384,35 +396,93 @@ public class ConversationService implements DisposableBean {
                         + ".", hash);
             }
         }
+        java.util.concurrent.atomic.AtomicInteger mine = perMember.computeIfAbsent(member.userId(),
+                k -> new java.util.concurrent.atomic.AtomicInteger());
+        if (mine.incrementAndGet() > MAX_RUNNING_PER_MEMBER) {
+            mine.decrementAndGet();
+            throw new ValidationException("You already have " + MAX_RUNNING_PER_MEMBER + " tool calls running. Wait "
+                    + "for one to finish, or cancel one.");
+        }
         UUID callId = UUID.randomUUID();
-        tx.executeWithoutResult(s -> {
-            repository.insertCall(member.orgId(), member.userId(), conversation.id(), callId, connector.id(),
-                    connector.name(), toolName, argumentsJson, ToolCallStatus.RUNNING, null, now());
-            repository.touch(conversation.id(), now());
-        });
-        ToolCallEntry entry = tx.execute(s -> repository.findCall(callId).orElseThrow());
+        try {
+            tx.executeWithoutResult(s -> {
+                repository.insertCall(member.orgId(), member.userId(), conversation.id(), callId, connector.id(),
+                        connector.name(), toolName, argumentsJson, ToolCallStatus.RUNNING, null, now());
+                repository.touch(conversation.id(), now());
+            });
+        } catch (RuntimeException e) {
+            mine.decrementAndGet();
+            throw e;
+        }
+        ToolCallEntry entry = tx.execute(s -> repository.findCall(callId)).orElseThrow(ConversationService::notFound);
         boolean approved = hash.equals(request.confirmedArguments());
         java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
-        background.execute(() -> {
-            ToolCallEntry done;
-            try {
-                done = run(member, conversation, connector, toolName, arguments, argumentsJson, callId, approved,
-                        cancelled, listener);
-            } catch (RuntimeException e) {
-                log.error("Tool call {} failed unexpectedly", callId, e);
-                done = finish(member, conversation, connector, toolName, argumentsJson, callId,
-                        ToolCallStatus.FAILED, null, "The call failed inside the console. Try again; if it keeps "
-                                + "failing, tell an owner.", 0, approved);
-            }
-            listener.finished(done);
-        });
-        return new RunningCall(entry, () -> {
+        Runnable canceller = () -> {
             cancelled.set(true);
             McpToolSession session = running.get(callId);
             if (session != null) {
                 session.cancel();
             }
+        };
+        cancellers.put(callId, canceller);
+        List<CallListener> audience = new java.util.concurrent.CopyOnWriteArrayList<>(List.of(listener));
+        watchers.put(callId, audience);
+        CallListener everyone = new ThrottledProgress(audience);
+        long started = System.nanoTime();
+        background.execute(() -> {
+            ToolCallEntry done;
+            try {
+                done = run(member, conversation, connector, toolName, arguments, argumentsJson, callId, approved,
+                        cancelled, everyone);
+            } catch (RuntimeException e) {
+                log.error("Tool call {} failed unexpectedly", callId, e);
+                done = finish(member, conversation, connector, toolName, argumentsJson, callId,
+                        ToolCallStatus.FAILED, null, "The call failed inside the console. Try again; if it keeps "
+                                + "failing, tell an owner.", millis(started), approved);
+            } finally {
+                mine.decrementAndGet();
+                cancellers.remove(callId);
+                watchers.remove(callId);
+            }
+            for (CallListener l : audience) {
+                try {
+                    l.finished(done);
+                } catch (RuntimeException e) {
+                    log.debug("A listener of call {} failed", callId, e);
+                }
+            }
         });
+        return new RunningCall(entry, canceller);
+    }
+
+    /**
+     * Follows a call of the member's that is still running (a reloaded page, another tab): progress and the end.
+     * Returns false when the call is not running on this console instance (any more).
+     */
+    public boolean watch(UUID callId, CallListener listener) {
+        Member member = tx.execute(s -> currentMember.require());
+        ToolCallEntry entry = ownCall(member, callId);
+        List<CallListener> audience = watchers.get(entry.id());
+        if (audience == null) {
+            return false;
+        }
+        audience.add(listener);
+        return true;
+    }
+
+    /** Cancels a running call of the member's (from any page that shows it). */
+    public void cancel(UUID callId) {
+        Member member = tx.execute(s -> currentMember.require());
+        ownCall(member, callId);
+        Runnable canceller = cancellers.get(callId);
+        if (canceller != null) {
+            canceller.run();
+        }
+    }
+
+    private ToolCallEntry ownCall(Member member, UUID callId) {
+        return tx.execute(s -> repository.findOwnCall(member.orgId(), member.userId(), callId))
+                .orElseThrow(() -> new NotFoundException("This tool call does not exist."));
     }
 
     private ToolCallEntry run(Member member, Conversation conversation, Connector connector, String toolName,
@@ -429,8 +499,8 @@ public class ConversationService implements DisposableBean {
             // The definition the server offers now must be the pinned one: a tool changed since an owner approved
             // it is held for review and not called.
             McpToolSession.ToolListing listing = session.listTools();
-            ToolInfo current = listing.tools().stream().filter(t -> t.name().equals(toolName)).findFirst()
-                    .orElse(null);
+            ToolInfo current = ToolCatalog.usable(listing.tools()).stream().filter(t -> t.name().equals(toolName))
+                    .findFirst().orElse(null);
             if (current == null) {
                 return finish(member, conversation, connector, toolName, argumentsJson, callId,
                         ToolCallStatus.REFUSED, null, connector.name() + " does not offer a tool named \""
@@ -451,6 +521,9 @@ public class ConversationService implements DisposableBean {
                 } catch (ValidationException e) {
                     refusal = e.getMessage();
                 }
+            }
+            if (refusal == null) {
+                refusal = stillSwitchedOn(member, conversation, connector);
             }
             if (refusal != null) {
                 return finish(member, conversation, connector, toolName, argumentsJson, callId,
@@ -507,8 +580,12 @@ public class ConversationService implements DisposableBean {
             String argumentsJson, UUID callId, ToolCallStatus status, ToolOutcome kept, String message,
             long durationMs, boolean approved, ToolOutcome full) {
         boolean recordPayloads = catalog.settings(member.orgId()).recordPayloads();
+        ToolOutcome storable = kept == null ? null : ToolResults.storable(kept);
+        ToolCallEntry inMemory = new ToolCallEntry(callId, connector.id(), connector.name(), toolName, argumentsJson,
+                status, storable, trim(message), java.time.Instant.now(clock), durationMs);
         return tx.execute(s -> {
-            repository.finishCall(callId, status, kept, trim(message), durationMs, now());
+            // the conversation may have been deleted meanwhile: the history row is gone, the audit event is not
+            repository.finishCall(callId, status, storable, trim(message), durationMs, now());
             Map<String, String> details = callDetails(conversation, toolName, argumentsJson, recordPayloads);
             details.put("outcome", status.name());
             details.put("durationMs", String.valueOf(durationMs));
@@ -520,7 +597,7 @@ public class ConversationService implements DisposableBean {
                 details.put("resultBytes", String.valueOf(resultJson.getBytes(StandardCharsets.UTF_8).length));
                 details.put("resultSha256", sha256(resultJson));
                 if (recordPayloads) {
-                    details.put("result", cut(resultJson));
+                    details.put("result", ToolResults.printable(cut(resultJson)));
                 }
             }
             if (message != null && status != ToolCallStatus.SUCCEEDED) {
@@ -528,17 +605,21 @@ public class ConversationService implements DisposableBean {
             }
             audit.record(AuditRecord.of(member.orgId(), member.actor(), "tool.called")
                     .target("connector", connector.id().toString(), connector.name()).details(details));
-            return repository.findCall(callId).orElseThrow();
+            return repository.findCall(callId).orElse(inMemory);
         });
     }
 
     private ToolRefusedException refuse(Member member, Conversation conversation, Connector connector,
             String toolName, String argumentsJson, String reason) {
         boolean recordPayloads = catalog.settings(member.orgId()).recordPayloads();
+        try {
+            tx.executeWithoutResult(s -> repository.insertCall(member.orgId(), member.userId(), conversation.id(),
+                    UUID.randomUUID(), connector.id(), connector.name(), cutName(toolName), argumentsJson,
+                    ToolCallStatus.REFUSED, trim(reason), now()));
+        } catch (org.springframework.dao.DataAccessException e) {
+            log.debug("The refused call could not be kept in the history (conversation deleted?)", e);
+        }
         tx.executeWithoutResult(s -> {
-            repository.insertCall(member.orgId(), member.userId(), conversation.id(), UUID.randomUUID(),
-                    connector.id(), connector.name(), cutName(toolName), argumentsJson, ToolCallStatus.REFUSED,
-                    trim(reason), now());
             Map<String, String> details = callDetails(conversation, toolName, argumentsJson, recordPayloads);
             details.put("outcome", ToolCallStatus.REFUSED.name());
             details.put("reason", trim(reason));
@@ -546,6 +627,24 @@ public class ConversationService implements DisposableBean {
                     .target("connector", connector.id().toString(), connector.name()).details(details));
         });
         return new ToolRefusedException(reason);
+    }
+
+    /** Just before the call: the switch, the connector and the membership as the database says now. */
+    private String stillSwitchedOn(Member member, Conversation conversation, Connector connector) {
+        return tx.execute(s -> {
+            if (!repository.enabledConnectors(conversation.id()).contains(connector.id())) {
+                return connector.name() + " was switched off in this conversation before the call was sent.";
+            }
+            boolean enabled = connectors.find(member.orgId(), connector.id()).map(t -> t.connector().enabled())
+                    .orElse(false);
+            if (!enabled) {
+                return connector.name() + " was turned off by an owner before the call was sent.";
+            }
+            if (repository.find(member.orgId(), member.userId(), conversation.id()).isEmpty()) {
+                return "This conversation no longer exists.";
+            }
+            return null;
+        });
     }
 
     private static Map<String, String> callDetails(Conversation conversation, String toolName, String argumentsJson,
@@ -556,7 +655,7 @@ public class ConversationService implements DisposableBean {
         details.put("argumentsBytes", String.valueOf(argumentsJson.getBytes(StandardCharsets.UTF_8).length));
         details.put("argumentsSha256", sha256(argumentsJson));
         if (recordPayloads) {
-            details.put("arguments", cut(argumentsJson));
+            details.put("arguments", ToolResults.printable(cut(argumentsJson)));
         }
         return details;
     }
@@ -605,23 +704,16 @@ public class ConversationService implements DisposableBean {
         } catch (JacksonException e) {
             return;
         }
-        JsonSchemaValidator.ValidationResponse response;
-        try {
-            response = McpJsonDefaults.getSchemaValidator().validate(schema, arguments);
-        } catch (RuntimeException e) {
-            // A schema the validator cannot read is the server's problem; the server checks its own input.
-            return;
-        }
-        if (!response.valid()) {
+        ArgumentSchemas.problem(schema, arguments).ifPresent(problem -> {
             throw new ValidationException("The arguments do not match what " + definition.name() + " expects: "
-                    + trim(response.errorMessage()));
-        }
+                    + trim(problem));
+        });
     }
 
     /** A result within {@link #MAX_RESULT_BYTES}: long texts shortened, large images left out (with a note). */
     static ToolOutcome capped(ToolOutcome outcome) {
         String json = JSON.writeValueAsString(outcome);
-        if (json.length() <= MAX_RESULT_BYTES) {
+        if (json.getBytes(StandardCharsets.UTF_8).length <= MAX_RESULT_BYTES) {
             return outcome;
         }
         int budget = MAX_RESULT_BYTES / Math.max(1, outcome.content().size() + 1);
@@ -651,7 +743,9 @@ public class ConversationService implements DisposableBean {
     @EventListener(ContextRefreshedEvent.class)
     void abandonOrphanedCalls() {
         OffsetDateTime now = now();
-        Integer count = tx.execute(s -> repository.abandonRunning(now.minus(callTimeout.multipliedBy(2)), now));
+        // longer than any live call can take: opening, renewing, listing (bounded) and the call itself
+        Duration longest = callTimeout.multipliedBy(4).plusMinutes(5);
+        Integer count = tx.execute(s -> repository.abandonRunning(now.minus(longest), now));
         if (count != null && count > 0) {
             log.info("Marked {} tool calls left running by a stopped console as failed", count);
         }
@@ -704,7 +798,8 @@ public class ConversationService implements DisposableBean {
         if (s == null) {
             return null;
         }
-        return s.length() > 2000 ? s.substring(0, 1999) + "…" : s;
+        String printable = ToolResults.printable(s);
+        return printable.length() > 2000 ? printable.substring(0, 1999) + "…" : printable;
     }
 
     private static long millis(long startedNanos) {

@@ -1,7 +1,5 @@
 package org.connectorconsole.conversation;
 
-import io.modelcontextprotocol.json.McpJsonDefaults;
-import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,9 +62,16 @@ public record ToolForm(List<Field> fields, boolean wholeArgumentsAsJson) {
             String title = property.get("title") instanceof String t && !t.isBlank() ? t : name;
             String description = property.get("description") instanceof String d ? d : null;
             Object defaultValue = property.get("default");
+            // a property's schema may refer to the root's definitions: carry them along for the editor's check
+            Map<String, Object> own = new LinkedHashMap<>(property);
+            for (String definitions : List.of("$defs", "definitions")) {
+                if (schema.get(definitions) instanceof Map<?, ?> defs && !own.containsKey(definitions)) {
+                    own.put(definitions, defs);
+                }
+            }
             fields.add(new Field(name, title, description, kindOf(property), required.contains(name),
                     choices(property), defaultValue == null ? null : JSON.writeValueAsString(defaultValue),
-                    JSON.writeValueAsString(property)));
+                    JSON.writeValueAsString(own)));
         }
         return new ToolForm(fields, false);
     }
@@ -126,19 +131,14 @@ public record ToolForm(List<Field> fields, boolean wholeArgumentsAsJson) {
         if (ALL.equals(field.name()) && !(value instanceof Map)) {
             return Optional.of("The arguments must be a JSON object ({ … }).");
         }
+        Object schema;
         try {
-            Object schema = field.schemaJson() == null ? null : JSON.readValue(field.schemaJson(), Object.class);
-            if (schema instanceof Map<?, ?> map) {
-                JsonSchemaValidator.ValidationResponse response = McpJsonDefaults.getSchemaValidator()
-                        .validate((Map<String, Object>) map, value);
-                if (!response.valid()) {
-                    return Optional.of(response.errorMessage());
-                }
-            }
-        } catch (RuntimeException e) {
-            // a schema the validator cannot read: the server checks its own input
+            schema = field.schemaJson() == null ? null : JSON.readValue(field.schemaJson(), Object.class);
+        } catch (JacksonException e) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        return schema instanceof Map<?, ?> map ? ArgumentSchemas.problem((Map<String, Object>) map, value)
+                : Optional.empty();
     }
 
     /**

@@ -141,8 +141,6 @@ public final class McpToolSession implements AutoCloseable {
                         + error.getMessage(), e);
             }
             throw new ToolCallException(ToolCallException.Kind.FAILED, McpProbe.describe(e, listTimeout), e);
-        } finally {
-            progressListener = p -> { };
         }
     }
 

@@ -485,4 +485,48 @@ class ConversationServiceTest {
         orgs.signIn(other.owner());
         assertThatThrownBy(() -> policies.tools(s.connector().id())).isInstanceOf(NotFoundException.class);
     }
+
+    @Test
+    void bad_input_is_refused_with_a_reason_and_limits_hold() throws Exception {
+        Setup s = setup(ToolSettings.NewTools.ALLOW);
+        orgs.signIn(s.org().members().get(0));
+        Conversation conv = conversations.create("Limits");
+        conversations.setEnabled(conv.id(), s.connector().id(), true);
+        assertThatThrownBy(() -> run(new ToolCallRequest(conv.id(), s.connector().id(), "echo",
+                "{\"message\":\"a\\u0000b\"}", null))).isInstanceOf(ValidationException.class)
+                .hasMessageContaining("NUL");
+        assertThatThrownBy(() -> run(new ToolCallRequest(conv.id(), s.connector().id(), "x".repeat(300), "{}",
+                null))).isInstanceOf(ValidationException.class).hasMessage("That is not a tool name.");
+        assertThatThrownBy(() -> conversations.create("t".repeat(201))).isInstanceOf(ValidationException.class);
+        assertThat(conversations.history(conv.id())).as("nothing stored for bad input").isEmpty();
+
+        // another organisation's connector, named in a crafted request
+        Setup other = setup(ToolSettings.NewTools.ALLOW);
+        orgs.signIn(s.org().members().get(0));
+        assertThatThrownBy(() -> run(new ToolCallRequest(conv.id(), other.connector().id(), "echo",
+                "{\"message\":\"x\"}", null))).isInstanceOf(NotFoundException.class);
+
+        // one member cannot hold more than a few calls at once
+        List<ConversationService.RunningCall> slow = new java.util.ArrayList<>();
+        List<CompletableFuture<ToolCallEntry>> ends = new java.util.ArrayList<>();
+        for (int i = 0; i < ConversationService.MAX_RUNNING_PER_MEMBER; i++) {
+            CompletableFuture<ToolCallEntry> end = new CompletableFuture<>();
+            ends.add(end);
+            slow.add(conversations.start(new ToolCallRequest(conv.id(), s.connector().id(), "slow",
+                    "{\"seconds\":30}", null), listener(new CopyOnWriteArrayList<>(), end)));
+        }
+        assertThatThrownBy(() -> run(new ToolCallRequest(conv.id(), s.connector().id(), "echo",
+                "{\"message\":\"one more\"}", null))).isInstanceOf(ValidationException.class)
+                .hasMessageContaining("already have 4 tool calls running");
+
+        // deleting the conversation while calls run: they end, and each still has its audit event
+        int calledBefore = (int) actions(s.org()).stream().filter("tool.called"::equals).count();
+        conversations.delete(conv.id());
+        slow.forEach(ConversationService.RunningCall::cancel);
+        for (CompletableFuture<ToolCallEntry> end : ends) {
+            assertThat(end.get(15, TimeUnit.SECONDS).status()).isEqualTo(ToolCallStatus.CANCELLED);
+        }
+        assertThat(actions(s.org()).stream().filter("tool.called"::equals).count())
+                .isEqualTo(calledBefore + ConversationService.MAX_RUNNING_PER_MEMBER);
+    }
 }

@@ -154,7 +154,10 @@ class ServerEverythingToolsTest {
         List<McpToolSession.Progress> progress = new CopyOnWriteArrayList<>();
         ToolCallEntry done = run("trigger-long-running-operation", "{\"duration\":2,\"steps\":4}", progress);
         assertThat(done.status()).isEqualTo(ToolCallStatus.SUCCEEDED);
-        assertThat(progress).extracting(McpToolSession.Progress::progress).containsExactly(1.0, 2.0, 3.0, 4.0);
+        // notifications and the result travel on one stream, but the SDK hands them over on different threads:
+        // the last step may arrive just after the result
+        assertThat(progress).extracting(McpToolSession.Progress::progress).startsWith(1.0, 2.0, 3.0)
+                .isSorted().allSatisfy(p -> assertThat(p).isLessThanOrEqualTo(4.0));
         assertThat(progress).allSatisfy(p -> assertThat(p.total()).isEqualTo(4.0));
         assertThat(done.durationMs()).isGreaterThanOrEqualTo(1900);
 

@@ -31,7 +31,10 @@ import testpeers.TestAuthorizationServer;
  * from its schema and sees the result; the choice is still there after a reload. Then the owner reviews a tool
  * the server changed.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        // A console context of its own, started after this class's authorization server (as in ConnectJourneyTest):
+        // that server's Spring Security, in the same JVM, must not start after the console it serves.
+        properties = "console.tools.max-concurrent=63")
 @ActiveProfiles("test")
 class ConversationJourneyTest {
 

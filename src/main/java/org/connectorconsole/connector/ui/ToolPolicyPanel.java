@@ -49,8 +49,12 @@ class ToolPolicyPanel extends VerticalLayout {
         summary.setId("tool-review-summary");
         approveAllNew.setId("approve-all-new");
         approveAllNew.addClickListener(e -> {
-            int count = policies.approveAllNew(connectorId);
-            Notices.success(count == 1 ? "1 new tool approved." : count + " new tools approved.");
+            try {
+                int count = policies.approveAllNew(connectorId);
+                Notices.success(count == 1 ? "1 new tool approved." : count + " new tools approved.");
+            } catch (ConflictException | NotFoundException ex) {
+                Notices.error(ex.getMessage() + " The list shows what is approved now.");
+            }
             refresh();
         });
         HorizontalLayout bar = new HorizontalLayout(summary, approveAllNew);

@@ -166,6 +166,13 @@ public class ConversationRepository {
         return newestFirst.reversed();
     }
 
+    public Optional<ToolCallEntry> findOwnCall(OrganizationId orgId, UserId userId, UUID callId) {
+        return db.selectFrom(TOOL_CALL)
+                .where(TOOL_CALL.ID.eq(callId).and(TOOL_CALL.ORG_ID.eq(orgId.value()))
+                        .and(TOOL_CALL.USER_ID.eq(userId.value())))
+                .fetchOptional(ConversationRepository::toEntry);
+    }
+
     public Optional<ToolCallEntry> findCall(UUID callId) {
         return db.selectFrom(TOOL_CALL).where(TOOL_CALL.ID.eq(callId)).fetchOptional(ConversationRepository::toEntry);
     }

@@ -88,6 +88,7 @@ public class ConversationView extends VerticalLayout implements BeforeEnterObser
     private final Popover menu = new Popover();
     private final VerticalLayout menuContent = new VerticalLayout();
     private final Map<UUID, Div> runningCards = new LinkedHashMap<>();
+    private final Set<String> toolIds = new java.util.HashSet<>();
     private UI ui;
 
     public ConversationView(ConversationService conversations, ConnectionService connections) {
@@ -308,6 +309,7 @@ public class ConversationView extends VerticalLayout implements BeforeEnterObser
             }
             return;
         }
+        toolIds.clear();
         Div grid = new Div();
         grid.addClassName("console-tool-grid");
         for (ConversationTool tool : board.tools()) {
@@ -326,7 +328,9 @@ public class ConversationView extends VerticalLayout implements BeforeEnterObser
         head.setSpacing(true);
         Div card = new Div(head);
         card.addClassName("console-tool-card");
-        card.setId("tool-" + tool.name());
+        String id = "tool-" + tool.name();
+        // two connectors may offer tools of the same name: the second card gets its connector in its id
+        card.setId(toolIds.add(id) ? id : id + "-" + tool.connectorId());
         card.getElement().setAttribute("data-connector", tool.connectorId().toString());
         if (!tool.runnable()) {
             Span badge = new Span(tool.policy() == ToolPolicy.BLOCKED ? "Blocked" : "Waiting for review");
@@ -380,7 +384,7 @@ public class ConversationView extends VerticalLayout implements BeforeEnterObser
                     tool.connectorId(), tool.name(), arguments, confirmed), listener);
             callId[0] = call.entry().id();
             dialog.close();
-            Div card = runningCard(call);
+            Div card = runningCard(call.entry(), call::cancel);
             if (!runningCards.containsKey(call.entry().id())) {
                 runningCards.put(call.entry().id(), card);
                 removeEmptyHistory();
@@ -427,8 +431,32 @@ public class ConversationView extends VerticalLayout implements BeforeEnterObser
             return;
         }
         for (ToolCallEntry entry : entries) {
-            history.add(entryCard(entry));
+            history.add(entry.status() == ToolCallStatus.RUNNING ? follow(entry) : entryCard(entry));
         }
+    }
+
+    /** A call still running (started before a reload, or in another tab): its progress, its end, Cancel. */
+    private Div follow(ToolCallEntry entry) {
+        Div card = runningCard(entry, () -> conversations.cancel(entry.id()));
+        runningCards.put(entry.id(), card);
+        UI current = ui == null ? UI.getCurrent() : ui;
+        boolean here = conversations.watch(entry.id(), new ConversationService.CallListener() {
+            @Override
+            public void progress(McpToolSession.Progress progress) {
+                push(current, () -> showProgress(entry.id(), progress));
+            }
+
+            @Override
+            public void finished(ToolCallEntry done) {
+                push(current, () -> showFinished(done));
+            }
+        });
+        if (!here) {
+            card.getChildren().filter(HorizontalLayout.class::isInstance).findFirst().ifPresent(card::remove);
+            card.add(muted("Running on another console instance, or left behind by a restart (then it is marked "
+                    + "failed when that instance starts). Reload to see its outcome."));
+        }
+        return card;
     }
 
     private void removeEmptyHistory() {
@@ -436,8 +464,7 @@ public class ConversationView extends VerticalLayout implements BeforeEnterObser
                 .forEach(history::remove);
     }
 
-    private Div runningCard(ConversationService.RunningCall call) {
-        ToolCallEntry entry = call.entry();
+    private Div runningCard(ToolCallEntry entry, Runnable cancelCall) {
         Div card = entryHead(entry);
         ProgressBar bar = new ProgressBar();
         bar.setIndeterminate(true);
@@ -448,7 +475,7 @@ public class ConversationView extends VerticalLayout implements BeforeEnterObser
         progressText.addClassName("console-call-progress-text");
         Button cancel = new Button("Cancel", e -> {
             e.getSource().setEnabled(false);
-            call.cancel();
+            cancelCall.run();
         });
         cancel.setId("cancel-call");
         cancel.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_ERROR);

@@ -83,7 +83,7 @@ class ToolRunDialog extends Dialog {
                 text.setWidthFull();
                 text.setRequiredIndicatorVisible(field.required());
                 if (field.defaultValue() != null) {
-                    text.setPlaceholder(field.defaultValue());
+                    text.setPlaceholder(literal(field.defaultValue()));
                 }
                 yield text;
             }
