@@ -17,7 +17,6 @@ import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.Plan;
 import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.connector.Connector;
-import org.connectorconsole.connector.ConnectorForm;
 import org.connectorconsole.connector.ConnectorService;
 import org.connectorconsole.connector.ConnectorTool;
 import org.connectorconsole.connector.Diagnosis;
@@ -26,6 +25,7 @@ import org.connectorconsole.connector.ToolPolicyService;
 import org.connectorconsole.connector.ToolSettings;
 import org.connectorconsole.mcp.McpToolSession;
 import org.connectorconsole.support.IntegrationTest;
+import org.connectorconsole.support.TestConnectors;
 import org.connectorconsole.support.TestMcpServer;
 import org.connectorconsole.support.TestOrganizations;
 import org.connectorconsole.support.TestOrganizations.Org;
@@ -59,6 +59,8 @@ class ConversationServiceTest {
     ConversationService conversations;
     @Autowired
     DSLContext db;
+    @Autowired
+    TestConnectors testConnectors;
 
     @BeforeAll
     static void start() {
@@ -112,16 +114,9 @@ class ConversationServiceTest {
     /** A Team org with a connector to the tool server, checked by the owner (so members see it as usable). */
     private Setup setup(ToolSettings.NewTools newTools) throws Exception {
         Org org = orgs.create(Plan.TEAM, 2);
-        orgs.signIn(org.owner());
-        if (newTools == ToolSettings.NewTools.ALLOW) {
-            policies.updateSettings(ToolSettings.NewTools.ALLOW, false, policies.settings().version());
-        }
-        Connector c = connectors.add(new ConnectorForm("Tools", mcp.url("/tools"), null, null, false));
-        CompletableFuture<Diagnosis> done = new CompletableFuture<>();
-        connectors.startCheck(c.id(), step -> { }, done::complete);
-        assertThat(done.get(30, TimeUnit.SECONDS).outcome()).isEqualTo(Diagnosis.Outcome.READY);
-        TestOrganizations.signOut();
-        return new Setup(org, c);
+        TestConnectors.Checked checked = testConnectors.addChecked(org, "Tools", mcp.url("/tools"), newTools);
+        assertThat(checked.diagnosis().outcome()).isEqualTo(Diagnosis.Outcome.READY);
+        return new Setup(org, checked.connector());
     }
 
     private record Setup(Org org, Connector connector) {
@@ -353,12 +348,8 @@ class ConversationServiceTest {
         try {
             changing.streamable("/mcp", "changing-server", TestMcpServer.echoTool());
             Org org = orgs.create(Plan.TEAM, 1);
-            orgs.signIn(org.owner());
-            policies.updateSettings(ToolSettings.NewTools.ALLOW, false, policies.settings().version());
-            Connector c = connectors.add(new ConnectorForm("Changing", changing.url("/mcp"), null, null, false));
-            CompletableFuture<Diagnosis> checked = new CompletableFuture<>();
-            connectors.startCheck(c.id(), step -> { }, checked::complete);
-            checked.get(30, TimeUnit.SECONDS);
+            Connector c = testConnectors.addChecked(org, "Changing", changing.url("/mcp"), ToolSettings.NewTools.ALLOW)
+                    .connector();
 
             orgs.signIn(org.members().get(0));
             Conversation conv = conversations.create("Pinned");

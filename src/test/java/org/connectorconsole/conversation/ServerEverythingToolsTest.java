@@ -13,13 +13,14 @@ import java.util.concurrent.TimeUnit;
 import org.connectorconsole.base.Plan;
 import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.connector.Connector;
-import org.connectorconsole.connector.ConnectorForm;
 import org.connectorconsole.connector.ConnectorService;
 import org.connectorconsole.connector.Diagnosis;
 import org.connectorconsole.connector.ToolPolicyService;
 import org.connectorconsole.mcp.McpToolSession;
 import org.connectorconsole.mcp.ToolOutcome;
 import org.connectorconsole.support.IntegrationTest;
+import org.connectorconsole.support.TestConnectors;
+import org.connectorconsole.connector.ToolSettings;
 import org.connectorconsole.support.NpmPeer;
 import org.connectorconsole.support.TestOrganizations;
 import org.connectorconsole.support.TestOrganizations.Org;
@@ -49,6 +50,8 @@ class ServerEverythingToolsTest {
     ToolPolicyService policies;
     @Autowired
     ConversationService conversations;
+    @Autowired
+    TestConnectors testConnectors;
 
     Org org;
     Connector connector;
@@ -71,14 +74,12 @@ class ServerEverythingToolsTest {
     @BeforeEach
     void connectorInAConversation() throws Exception {
         org = orgs.create(Plan.TEAM, 1);
-        orgs.signIn(org.owner());
-        connector = connectors.add(new ConnectorForm("Everything", "http://127.0.0.1:" + port + "/mcp", null, null,
-                false));
-        CompletableFuture<Diagnosis> checked = new CompletableFuture<>();
-        connectors.startCheck(connector.id(), step -> { }, checked::complete);
-        assertThat(checked.get(60, TimeUnit.SECONDS).outcome()).as(everything.output())
-                .isEqualTo(Diagnosis.Outcome.READY);
+        TestConnectors.Checked checked = testConnectors.addChecked(org, "Everything",
+                "http://127.0.0.1:" + port + "/mcp", ToolSettings.NewTools.HOLD);
+        assertThat(checked.diagnosis().outcome()).as(everything.output()).isEqualTo(Diagnosis.Outcome.READY);
+        connector = checked.connector();
         // the owner's check listed the tools and held them as new (the default); the owner approves them
+        orgs.signIn(org.owner());
         assertThat(policies.approveAllNew(connector.id())).isGreaterThanOrEqualTo(10);
         orgs.signIn(org.members().getFirst());
         conversation = conversations.create("Everything");
