@@ -7,7 +7,6 @@ import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.UserId;
 import org.connectorconsole.base.ValidationException;
-import org.connectorconsole.organization.internal.InvitationRepository;
 import org.connectorconsole.organization.internal.OrganizationRepository;
 import org.connectorconsole.security.CurrentMember;
 import org.connectorconsole.security.Member;
@@ -24,17 +23,15 @@ public class OrganizationService {
 
     private final CurrentMember currentMember;
     private final OrganizationRepository repository;
-    private final InvitationRepository identities;
     private final AuditService audit;
     private final ApplicationEventPublisher events;
     private final SignInOptions signInOptions;
 
     OrganizationService(CurrentMember currentMember, OrganizationRepository repository,
-            InvitationRepository identities, AuditService audit, ApplicationEventPublisher events,
+            AuditService audit, ApplicationEventPublisher events,
             SignInOptions signInOptions) {
         this.currentMember = currentMember;
         this.repository = repository;
-        this.identities = identities;
         this.audit = audit;
         this.events = events;
         this.signInOptions = signInOptions;
@@ -116,8 +113,8 @@ public class OrganizationService {
 
     /**
      * Requires (or stops requiring) single sign-on for the organisation's members: their password sign-in is then
-     * refused. Only with a provider configured, and only by an owner who has signed in through it before (so they
-     * cannot lock themselves out).
+     * refused, and their first single sign-on with the same (provider-verified) e-mail address links to their
+     * account. Only with a provider configured.
      */
     @Transactional
     public void setSsoRequired(boolean required) {
@@ -129,10 +126,6 @@ public class OrganizationService {
         if (required && signInOptions.ssoProviders().isEmpty()) {
             throw new ValidationException("No single sign-on provider is configured on this console. An "
                     + "administrator adds one first (see the README, \"Single sign-on\").");
-        }
-        if (required && !identities.hasIdentity(owner.userId())) {
-            throw new ValidationException("Sign in once through single sign-on yourself before requiring it, so "
-                    + "you can still sign in afterwards.");
         }
         repository.setSsoRequired(owner.orgId(), required);
         audit.record(AuditRecord.of(owner.orgId(), owner.actor(), "organization.sso_required_changed")

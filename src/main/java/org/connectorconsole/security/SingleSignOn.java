@@ -77,7 +77,6 @@ class SingleSignOn implements OAuth2UserService<OidcUserRequest, OidcUser> {
             events.signedIn(repository.memberships(userId), "sso");
             return new Mapped(provided, user);
         } catch (SsoRefusedException e) {
-            log.info("Single sign-on through {} refused: {}", provider, e.getMessage());
             throw new OAuth2AuthenticationException(new OAuth2Error(REFUSED, e.getMessage(), null), e.getMessage());
         }
     }
@@ -99,7 +98,10 @@ class SingleSignOn implements OAuth2UserService<OidcUserRequest, OidcUser> {
     }
 
     AuthenticationFailureHandler failureHandler() {
-        return back;
+        return (request, response, exception) -> {
+            log.info("Single sign-on did not complete: {}", exception.getMessage());
+            back.onAuthenticationFailure(request, response, exception);
+        };
     }
 
     /** Keeps no authorized client: the provider's tokens end with the sign-in request. */

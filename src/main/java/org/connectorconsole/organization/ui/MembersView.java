@@ -257,7 +257,11 @@ public class MembersView extends VerticalLayout {
                 required.setValue(e.getOldValue());
             }
         });
-        section.add(required);
+        Paragraph note = new Paragraph("With this on, everyone in this organisation — you too — signs in through "
+                + "the identity provider; their first sign-in there links to their account when the provider "
+                + "confirms the same e-mail address.");
+        note.addClassName("console-muted");
+        section.add(required, note);
         return section;
     }
 
