@@ -107,7 +107,7 @@ public class ConnectionsOverviewView extends VerticalLayout {
                 .setFlexGrow(1);
         grid.addColumn(r -> r.lastUsedAt() == null ? "never" : TimeTexts.ago(r.lastUsedAt()))
                 .setHeader("Last successful use").setFlexGrow(1);
-        grid.addComponentColumn(this::action).setHeader("").setAutoWidth(true).setFlexGrow(0);
+        grid.addComponentColumn(this::action).setKey("action").setHeader("").setAutoWidth(true).setFlexGrow(0);
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_WRAP_CELL_CONTENT);
         grid.setAllRowsVisible(true);
 

@@ -74,9 +74,9 @@ public class MembersView extends VerticalLayout {
         grid.setId("members");
         grid.addColumn(MemberSummary::displayName).setHeader("Name").setFlexGrow(2);
         grid.addColumn(MemberSummary::email).setHeader("E-mail address").setFlexGrow(3);
-        grid.addComponentColumn(this::roleSelect).setHeader("Role").setFlexGrow(1);
+        grid.addComponentColumn(this::roleSelect).setKey("role").setHeader("Role").setFlexGrow(1);
         grid.addColumn(m -> DATE.format(m.joinedAt())).setHeader("Joined").setFlexGrow(1);
-        grid.addComponentColumn(this::removeButton).setHeader("").setFlexGrow(0).setAutoWidth(true);
+        grid.addComponentColumn(this::removeButton).setKey("remove").setHeader("").setFlexGrow(0).setAutoWidth(true);
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
         grid.setAllRowsVisible(true);
 
@@ -85,7 +85,7 @@ public class MembersView extends VerticalLayout {
         pendingGrid.addColumn(i -> i.role().label()).setHeader("Role").setFlexGrow(1);
         pendingGrid.addColumn(i -> i.invitedBy() == null ? "" : i.invitedBy()).setHeader("Invited by").setFlexGrow(2);
         pendingGrid.addColumn(i -> DATE.format(i.expiresAt())).setHeader("Expires").setFlexGrow(1);
-        pendingGrid.addComponentColumn(this::revokeButton).setHeader("").setFlexGrow(0).setAutoWidth(true);
+        pendingGrid.addComponentColumn(this::revokeButton).setKey("revoke").setHeader("").setFlexGrow(0).setAutoWidth(true);
         pendingGrid.setAllRowsVisible(true);
         noPending.setId("no-pending-invitations");
         noPending.addClassName("console-muted");
