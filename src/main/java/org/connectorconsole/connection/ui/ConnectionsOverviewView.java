@@ -98,11 +98,11 @@ public class ConnectionsOverviewView extends VerticalLayout {
             who.setPadding(false);
             who.setSpacing(false);
             return who;
-        }).setHeader("Member").setFlexGrow(3);
+        }).setHeader("Member").setFlexGrow(5);
         grid.addColumn(ConnectionOverview.Row::connectorName).setHeader("Connector").setFlexGrow(2);
         grid.addComponentColumn(ConnectionsOverviewView::stateBadge).setHeader("State").setFlexGrow(2);
         grid.addColumn(r -> r.scopes().isEmpty() ? "—" : String.join(" ", r.scopes())).setHeader("Scopes")
-                .setFlexGrow(2);
+                .setFlexGrow(1);
         grid.addColumn(r -> r.expiresAt() == null ? "—" : TimeTexts.in(r.expiresAt())).setHeader("Token expires")
                 .setFlexGrow(1);
         grid.addColumn(r -> r.lastUsedAt() == null ? "never" : TimeTexts.ago(r.lastUsedAt()))

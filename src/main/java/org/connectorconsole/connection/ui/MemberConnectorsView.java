@@ -196,9 +196,11 @@ public class MemberConnectorsView extends VerticalLayout implements BeforeEnterO
         }
         java.time.Instant asked = reconnectRequests.get(c.id());
         if (asked != null) {
+            boolean never = c.state() == MemberConnector.State.NOT_CONNECTED;
             Paragraph request = new Paragraph("An owner of " + me.orgName() + " asked you " + TimeTexts.ago(asked)
-                    + " to reconnect: use " + (c.state().action() == null ? "Connect" : c.state().action())
-                    + (c.state() == MemberConnector.State.CONNECTED ? ", then Connect" : "") + " below.");
+                    + (never ? " to connect: use Connect below." : " to reconnect: use "
+                            + (c.state() == MemberConnector.State.CONNECTED ? "Disconnect, then Connect"
+                                    : c.state().action() == null ? "Connect" : c.state().action()) + " below."));
             request.addClassName("console-caution");
             request.setId("reconnect-request-" + c.id());
             card.add(request);
