@@ -302,6 +302,15 @@ public class ConnectionService implements DisposableBean {
     }
 
     /**
+     * The connector's server just accepted the member's token (e.g. a tool call succeeded): records the time as the
+     * connection's last successful use, shown in the owners' connections overview.
+     */
+    public void tokenAccepted(ConnectorId connectorId) {
+        Member member = member();
+        tx.executeWithoutResult(s -> repository.touchLastUsed(member.orgId(), connectorId, member.userId(), now()));
+    }
+
+    /**
      * The current access token; renewed when it expires soon, or when {@code refused} (the sealed token a server
      * just refused) is still the stored one. Of all callers, on all instances, one claims the renewal in the row
      * and asks the token endpoint; the others wait for the new token. No transaction spans the HTTP call.

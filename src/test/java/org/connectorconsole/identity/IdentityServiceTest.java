@@ -401,6 +401,8 @@ class IdentityServiceTest extends SsoConsole {
         Connector two = addConnector(org, 1);
         Person connected = org.members().getFirst();
         connect(connected, one);
+        orgs.signIn(connected);
+        assertThat(connections.checkNow(one.id()).state()).isEqualTo(MemberConnector.State.CONNECTED);
 
         orgs.signIn(org.owner());
         ConnectionOverview.Counts counts = overview.counts();
@@ -427,6 +429,9 @@ class IdentityServiceTest extends SsoConsole {
         assertThat(row.state()).isEqualTo(OverviewState.CONNECTED);
         assertThat(row.scopes()).contains("mcp");
         assertThat(row.expiresAt()).isNotNull();
+        assertThat(row.lastUsedAt()).as("the check used the token successfully").isNotNull();
+        assertThat(all).filteredOn(r -> r.state() == OverviewState.NEVER_CONNECTED)
+                .allSatisfy(r -> assertThat(r.lastUsedAt()).isNull());
 
         assertThat(overview.page(new ConnectionOverview.Filter(null, null, OverviewState.CONNECTED), null, 50)
                 .rows()).extracting(ConnectionOverview.Row::userId).containsExactly(connected.id());

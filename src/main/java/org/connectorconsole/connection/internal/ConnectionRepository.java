@@ -303,6 +303,13 @@ public class ConnectionRepository {
                 .execute();
     }
 
+    public void touchLastUsed(OrganizationId orgId, ConnectorId connectorId, UserId userId, OffsetDateTime now) {
+        db.update(CONNECTION).set(CONNECTION.LAST_USED_AT, now)
+                .where(CONNECTION.ORG_ID.eq(orgId.value()).and(CONNECTION.CONNECTOR_ID.eq(connectorId.value()))
+                        .and(CONNECTION.USER_ID.eq(userId.value())))
+                .execute();
+    }
+
     private static StoredConnection toStored(ConnectionRecord r) {
         return new StoredConnection(r.getId(), new OrganizationId(r.getOrgId()), new ConnectorId(r.getConnectorId()),
                 new UserId(r.getUserId()), ConnectionStatus.valueOf(r.getStatus()), r.getStatusReason(),

@@ -52,7 +52,12 @@ public class OverviewRepository {
             where = where.and(APP_USER.EMAIL.like(like, '\\').or(DSL.lower(APP_USER.DISPLAY_NAME).like(like, '\\')));
         }
         if (filter.state() != null) {
-            where = where.and(filter.state() == OverviewState.NEVER_CONNECTED ? CONNECTION.ID.isNull()
+            // "never connected" as an anti-join the planner can walk in page order (an IS NULL after the outer
+            // join made it join every connection first: 780 ms instead of milliseconds at 200,000 pairs)
+            where = where.and(filter.state() == OverviewState.NEVER_CONNECTED
+                    ? DSL.notExists(DSL.selectOne().from(CONNECTION.as("c2"))
+                            .where(CONNECTION.as("c2").CONNECTOR_ID.eq(CONNECTOR.ID)
+                                    .and(CONNECTION.as("c2").USER_ID.eq(APP_USER.ID))))
                     : CONNECTION.STATUS.eq(filter.state().name()));
         }
         if (after != null) {
