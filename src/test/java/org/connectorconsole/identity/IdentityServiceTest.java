@@ -433,6 +433,19 @@ class IdentityServiceTest extends SsoConsole {
         assertThat(all).filteredOn(r -> r.state() == OverviewState.NEVER_CONNECTED)
                 .allSatisfy(r -> assertThat(r.lastUsedAt()).isNull());
 
+        List<ConnectionOverview.Row> never = new ArrayList<>();
+        ConnectionOverview.Filter neverConnected = new ConnectionOverview.Filter(null, null,
+                OverviewState.NEVER_CONNECTED);
+        cursor = null;
+        do {
+            ConnectionOverview.Page page = overview.page(neverConnected, cursor, 4);
+            never.addAll(page.rows());
+            cursor = page.next();
+        } while (cursor != null);
+        assertThat(never).as("keyset pages of a filter walked in member chunks").hasSize(13)
+                .doesNotHaveDuplicates().allSatisfy(r -> assertThat(r.state()).isEqualTo(OverviewState.NEVER_CONNECTED));
+        assertThat(never).isSortedAccordingTo(java.util.Comparator.comparing(ConnectionOverview.Row::memberEmail)
+                .thenComparing(ConnectionOverview.Row::connectorName));
         assertThat(overview.page(new ConnectionOverview.Filter(null, null, OverviewState.CONNECTED), null, 50)
                 .rows()).extracting(ConnectionOverview.Row::userId).containsExactly(connected.id());
         assertThat(overview.page(new ConnectionOverview.Filter(connected.email().toUpperCase(), two.id(), null),

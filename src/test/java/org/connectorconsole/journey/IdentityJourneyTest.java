@@ -7,6 +7,8 @@ import java.util.UUID;
 import org.connectorconsole.base.Plan;
 import org.connectorconsole.connector.ConnectorForm;
 import org.connectorconsole.connector.ConnectorService;
+import org.connectorconsole.organization.InvitationService;
+import org.connectorconsole.security.Role;
 import org.connectorconsole.support.Browser;
 import org.connectorconsole.support.SsoConsole;
 import org.connectorconsole.support.TestMcpServer;
@@ -36,6 +38,8 @@ class IdentityJourneyTest extends SsoConsole {
     ConnectorService connectors;
     @Autowired
     DSLContext db;
+    @Autowired
+    InvitationService invitations;
 
     @BeforeAll
     static void start() {
@@ -51,6 +55,15 @@ class IdentityJourneyTest extends SsoConsole {
             member.close();
         }
         mcp.close();
+    }
+
+    private static String activeOrganization(Browser b) {
+        try {
+            var found = b.driver().findElements(By.cssSelector(".console-org-name"));
+            return found.isEmpty() ? null : found.getFirst().getText();
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            return null; // the page is being replaced
+        }
     }
 
     private String memberId(String email) {
@@ -124,5 +137,24 @@ class IdentityJourneyTest extends SsoConsole {
         m.awaitText("Team wiki");
         m.awaitText("asked you");
         m.screenshot("78-member-sees-the-request");
+
+        // a second organisation invites the same person: signed in with that address, they join it, and switch
+        Org second = orgs.create(Plan.TEAM, 0);
+        orgs.signIn(second.owner());
+        String token = invitations.invite(email, Role.MEMBER).token();
+        TestOrganizations.signOut();
+        m.open("invitation/" + token);
+        m.awaitText("Join " + second.name());
+        m.find(By.id("invitation-join")).click();
+        m.await(d -> d.getCurrentUrl().equals("http://localhost:" + port + "/"));
+        m.waitForVaadin();
+        m.await(d -> second.name().equals(activeOrganization(m)));
+        m.screenshot("79-member-joined-a-second-organisation");
+        m.find(By.id("organization-switcher")).click();
+        m.find(By.xpath("//vaadin-select-item[contains(., '" + org.name() + "')]")).click();
+        m.await(d -> org.name().equals(activeOrganization(m)));
+        m.open("");
+        assertThat(activeOrganization(m)).as("kept in the session across requests").isEqualTo(org.name());
+        m.screenshot("80-member-switched-back");
     }
 }

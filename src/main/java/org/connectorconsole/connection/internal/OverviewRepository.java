@@ -64,7 +64,20 @@ public class OverviewRepository {
             where = where.and(DSL.row(APP_USER.EMAIL, CONNECTOR.NAME, CONNECTOR.ID)
                     .gt(after.memberEmail(), after.connectorName(), after.connectorId()));
         }
-        List<Row> rows = new ArrayList<>(db.select(APP_USER.ID, APP_USER.DISPLAY_NAME, APP_USER.EMAIL, CONNECTOR.ID,
+        List<Row> rows = filter.state() == OverviewState.NEVER_CONNECTED
+                ? inMemberChunks(orgId, where, after, limit + 1)
+                : select(where, limit + 1);
+        Cursor next = null;
+        if (rows.size() > limit) {
+            rows.removeLast();
+            Row last = rows.getLast();
+            next = new Cursor(last.memberEmail(), last.connectorName(), last.connectorId().value());
+        }
+        return new Page(List.copyOf(rows), next);
+    }
+
+    private List<Row> select(Condition where, int limit) {
+        return new ArrayList<>(db.select(APP_USER.ID, APP_USER.DISPLAY_NAME, APP_USER.EMAIL, CONNECTOR.ID,
                         CONNECTOR.NAME, CONNECTION.ID, CONNECTION.STATUS, CONNECTION.STATUS_REASON, CONNECTION.SCOPE,
                         CONNECTION.EXPIRES_AT, CONNECTION.LAST_USED_AT, RECONNECT_REQUEST.REQUESTED_AT)
                 .from(MEMBERSHIP)
@@ -76,15 +89,41 @@ public class OverviewRepository {
                         .and(RECONNECT_REQUEST.USER_ID.eq(APP_USER.ID)))
                 .where(where)
                 .orderBy(APP_USER.EMAIL, CONNECTOR.NAME, CONNECTOR.ID)
-                .limit(limit + 1)
+                .limit(limit)
                 .fetch(OverviewRepository::toRow));
-        Cursor next = null;
-        if (rows.size() > limit) {
-            rows.removeLast();
-            Row last = rows.getLast();
-            next = new Cursor(last.memberEmail(), last.connectorName(), last.connectorId().value());
+    }
+
+    static final int MEMBER_CHUNK = 500;
+
+    /**
+     * For filters most pairs pass (never connected), PostgreSQL would join every pair before ordering; instead
+     * walk the members in address order, {@value #MEMBER_CHUNK} at a time, until the page is full.
+     */
+    private List<Row> inMemberChunks(OrganizationId orgId, Condition where, Cursor after, int limit) {
+        List<Row> out = new ArrayList<>();
+        String from = after == null ? null : after.memberEmail();
+        boolean inclusive = true; // the cursor's member may have pairs left after the cursor's connector
+        while (out.size() < limit) {
+            Condition members = MEMBERSHIP.ORG_ID.eq(orgId.value());
+            if (from != null) {
+                members = members.and(inclusive ? APP_USER.EMAIL.ge(from) : APP_USER.EMAIL.gt(from));
+            }
+            List<String> chunk = db.select(APP_USER.EMAIL).from(MEMBERSHIP)
+                    .join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
+                    .where(members).orderBy(APP_USER.EMAIL).limit(MEMBER_CHUNK)
+                    .fetch(APP_USER.EMAIL);
+            if (chunk.isEmpty()) {
+                break;
+            }
+            out.addAll(select(where.and(APP_USER.EMAIL.between(chunk.getFirst(), chunk.getLast())),
+                    limit - out.size()));
+            if (chunk.size() < MEMBER_CHUNK) {
+                break;
+            }
+            from = chunk.getLast();
+            inclusive = false;
         }
-        return new Page(List.copyOf(rows), next);
+        return out;
     }
 
     public Counts counts(OrganizationId orgId) {
