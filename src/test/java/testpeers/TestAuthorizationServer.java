@@ -117,6 +117,7 @@ public final class TestAuthorizationServer implements AutoCloseable {
             });
             context.addServletMappingDecoded("/", "missing");
             tomcat.start();
+            Peer.signedIn = "alice";
             Peer.issuer = "http://127.0.0.1:" + connector.getLocalPort();
             spring.setServletContext(context.getServletContext());
             spring.register(Peer.class);
@@ -191,6 +192,32 @@ public final class TestAuthorizationServer implements AutoCloseable {
         clients().save(builder.build());
     }
 
+    /** A person of this identity provider. */
+    public record Person(String subject, String email, String name, boolean emailVerified) {
+    }
+
+    /** Makes {@code person} known and the one signed in at the authorization endpoint from now on. */
+    public void signInAs(Person person) {
+        Peer.people.put(person.subject(), person);
+        Peer.signedIn = person.subject();
+    }
+
+    /** A console registered as a sign-in (OpenID Connect) client: confidential, code flow, openid email profile. */
+    public void registerSignInClient(String clientId, String secret, String... redirectUris) {
+        RegisteredClient.Builder builder = RegisteredClient.withId(UUID.randomUUID().toString())
+                .clientId(clientId)
+                .clientSecret("{noop}" + secret)
+                .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                .clientSettings(ClientSettings.builder().requireProofKey(false).requireAuthorizationConsent(false)
+                        .build())
+                .scope("openid").scope("email").scope("profile");
+        for (String uri : redirectUris) {
+            builder.redirectUri(uri);
+        }
+        clients().save(builder.build());
+    }
+
     @Override
     public void close() {
         spring.close();
@@ -208,6 +235,26 @@ public final class TestAuthorizationServer implements AutoCloseable {
     public static class Peer {
 
         static volatile String issuer;
+        /** The person signed in at the authorization endpoint (its subject); alice unless a test says otherwise. */
+        static volatile String signedIn = "alice";
+        /** Who each subject is, for ID tokens and user info. */
+        static final java.util.Map<String, Person> people = new ConcurrentHashMap<>();
+
+        /** Puts e-mail address, its verification and name into ID tokens, as identity providers do. */
+        @Bean
+        org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer<
+                org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext> idTokenClaims() {
+            return context -> {
+                if ("id_token".equals(context.getTokenType().getValue())) {
+                    Person person = people.get(context.getPrincipal().getName());
+                    if (person != null) {
+                        context.getClaims().claim("email", person.email())
+                                .claim("email_verified", person.emailVerified())
+                                .claim("name", person.name());
+                    }
+                }
+            };
+        }
 
         @Bean
         SecurityFilterChain authorizationServer(HttpSecurity http) throws Exception {
@@ -216,6 +263,8 @@ public final class TestAuthorizationServer implements AutoCloseable {
             SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
             http.securityMatcher(as.getEndpointsMatcher())
                     .with(as, server -> server
+                            // OpenID Connect 1.0 too (discovery, ID tokens, user info): a sign-in provider
+                            .oidc(org.springframework.security.config.Customizer.withDefaults())
                             .clientRegistrationEndpoint(registration -> registration.openRegistrationAllowed(true)
                                     // like MCP-minded servers: a registering client may name its scopes
                                     .authenticationProviders(providers -> providers.forEach(provider -> {
@@ -240,12 +289,18 @@ public final class TestAuthorizationServer implements AutoCloseable {
                                     .matcher(HttpMethod.POST, "/oauth2/register")).permitAll()
                             .anyRequest().authenticated())
                     .csrf(csrf -> csrf.disable())
+                    // user info is asked for with the access token
+                    .oauth2ResourceServer(rs -> rs.jwt(org.springframework.security.config.Customizer.withDefaults()))
                     // the person at the authorization endpoint: always alice, already signed in
                     .addFilterAfter((request, response, chain) -> {
                         if (((HttpServletRequest) request).getRequestURI().equals("/oauth2/authorize")) {
                             SecurityContextImpl alice = new SecurityContextImpl(
-                                    UsernamePasswordAuthenticationToken.authenticated("alice", "n/a",
-                                            AuthorityUtils.createAuthorityList("ROLE_USER")));
+                                    UsernamePasswordAuthenticationToken.authenticated(signedIn, "n/a", List.of(
+                                            AuthorityUtils.createAuthorityList("ROLE_USER").getFirst(),
+                                            // when they signed in (an ID token's auth_time)
+                                            org.springframework.security.core.authority.FactorGrantedAuthority
+                                                    .fromAuthority(org.springframework.security.core.authority
+                                                            .FactorGrantedAuthority.PASSWORD_AUTHORITY))));
                             // set where this chain's filters look, and where the global holder points now
                             contexts.setContext(alice);
                             SecurityContextHolder.setContext(alice);

@@ -55,6 +55,7 @@ import org.connectorconsole.oauth.OAuthClient;
 import org.connectorconsole.oauth.OAuthFlowException;
 import org.connectorconsole.oauth.TokenEndpoint;
 import org.connectorconsole.oauth.TokenSet;
+import org.connectorconsole.organization.MemberRemoved;
 import org.connectorconsole.security.CurrentMember;
 import org.connectorconsole.security.Member;
 import org.slf4j.Logger;
@@ -384,6 +385,15 @@ public class ConnectionService implements DisposableBean {
             throw new OAuthFlowException(now.statusReason() == null ? "Reconnect " + target.connector().name()
                     + "." : now.statusReason());
         }
+    }
+
+    /**
+     * The connector's server just accepted the member's token (e.g. a tool call succeeded): records the time as the
+     * connection's last successful use, shown in the owners' connections overview.
+     */
+    public void tokenAccepted(ConnectorId connectorId) {
+        Member member = member();
+        tx.executeWithoutResult(s -> repository.touchLastUsed(member.orgId(), connectorId, member.userId(), now()));
     }
 
     /**
@@ -957,6 +967,58 @@ public class ConnectionService implements DisposableBean {
                                         event.connectorName()).details(details)));
             } catch (RuntimeException e) {
                 log.warn("Could not record the revocation outcome for connector {}", event.connectorId(), e);
+            }
+        });
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    revokeAll.run();
+                }
+            });
+        } else {
+            revokeAll.run();
+        }
+    }
+
+    /**
+     * A person left the organisation: their connections and pending authorizations end in the owner's transaction;
+     * their tokens are revoked after it commits, in the background, and the outcome is audited.
+     */
+    @EventListener
+    void onMemberRemoved(MemberRemoved event) {
+        List<StoredConnection> rows = repository.deleteAllOfUserReturning(event.orgId(), event.userId());
+        if (rows.isEmpty()) {
+            return;
+        }
+        List<Revocable> revocables = new ArrayList<>();
+        for (StoredConnection row : rows) {
+            connectors.find(event.orgId(), row.connectorId())
+                    .ifPresent(target -> revocables.add(new Revocable(row, clientOf(target, row))));
+        }
+        audit.record(AuditRecord.of(event.orgId(), event.actor(), "connection.ended")
+                .target("user", event.userId().toString(), event.email())
+                .details(Map.of("connections", Integer.toString(rows.size()), "reason", "member_removed")));
+        Runnable revokeAll = () -> background.execute(() -> {
+            Map<String, Integer> counts = new java.util.HashMap<>(Map.of("revoked", 0, "failed", 0,
+                    "notOffered", 0));
+            Map<String, AuthorizationServerMetadata> servers = new java.util.HashMap<>();
+            for (Revocable r : revocables) {
+                String key = switch (revoke(event.orgId(), r.row(), r.client(), servers)) {
+                    case REVOKED -> "revoked";
+                    case FAILED -> "failed";
+                    case NOT_OFFERED -> "notOffered";
+                };
+                counts.merge(key, 1, Integer::sum);
+            }
+            Map<String, String> details = new LinkedHashMap<>();
+            counts.forEach((k, v) -> details.put(k, Integer.toString(v)));
+            try {
+                tx.executeWithoutResult(s -> audit.record(AuditRecord.of(event.orgId(), Actor.SYSTEM,
+                        "connection.revocation").target("user", event.userId().toString(), event.email())
+                        .details(details)));
+            } catch (RuntimeException e) {
+                log.warn("Could not record the revocation outcome for a removed member", e);
             }
         });
         if (TransactionSynchronizationManager.isSynchronizationActive()) {

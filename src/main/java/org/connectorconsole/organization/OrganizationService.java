@@ -1,24 +1,40 @@
 package org.connectorconsole.organization;
 
 import java.util.List;
+import java.util.Map;
+import org.connectorconsole.audit.AuditRecord;
+import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.UserId;
+import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.organization.internal.OrganizationRepository;
 import org.connectorconsole.security.CurrentMember;
 import org.connectorconsole.security.Member;
+import org.connectorconsole.security.Role;
+import org.connectorconsole.security.SignInOptions;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** The signed-in person's organisation and, for its owners, its people. */
+/** The signed-in person's organisation and, for its owners, its people and sign-in rules. */
 @Service
 public class OrganizationService {
 
     private final CurrentMember currentMember;
     private final OrganizationRepository repository;
+    private final AuditService audit;
+    private final ApplicationEventPublisher events;
+    private final SignInOptions signInOptions;
 
-    OrganizationService(CurrentMember currentMember, OrganizationRepository repository) {
+    OrganizationService(CurrentMember currentMember, OrganizationRepository repository,
+            AuditService audit, ApplicationEventPublisher events,
+            SignInOptions signInOptions) {
         this.currentMember = currentMember;
         this.repository = repository;
+        this.audit = audit;
+        this.events = events;
+        this.signInOptions = signInOptions;
     }
 
     /** The organisation the signed-in person acts in (any member). */
@@ -42,5 +58,91 @@ public class OrganizationService {
         Member owner = currentMember.requireOwner();
         return repository.member(owner.orgId(), userId)
                 .orElseThrow(() -> new NotFoundException("No such member in " + owner.orgName() + "."));
+    }
+
+    /**
+     * Makes a member an owner or an owner a member. The last owner cannot be demoted (the database refuses it
+     * too, at commit); the organisation's row is locked so two owners demoting each other take turns.
+     */
+    @Transactional
+    public void changeRole(UserId userId, Role role) {
+        Member owner = requireOrganizationOwner();
+        if (role == null) {
+            throw ValidationException.forField("role", "Choose a role.");
+        }
+        repository.lockOrganization(owner.orgId());
+        MemberSummary target = repository.member(owner.orgId(), userId)
+                .orElseThrow(() -> new NotFoundException("No such member in " + owner.orgName() + "."));
+        if (target.role() == role) {
+            return;
+        }
+        if (target.role() == Role.OWNER && repository.ownerCount(owner.orgId()) <= 1) {
+            throw new ValidationException(lastOwner(target, owner, "stay an owner"));
+        }
+        repository.updateRole(owner.orgId(), userId, role);
+        audit.record(AuditRecord.of(owner.orgId(), owner.actor(), "member.role_changed")
+                .target("user", userId.toString(), target.email())
+                .details(Map.of("before.role", target.role().name(), "after.role", role.name())));
+    }
+
+    /**
+     * Removes a person from the organisation: their connections to its connectors end and their tokens are
+     * revoked (by the connection feature, on {@link MemberRemoved}, after this commits). Never the last owner.
+     */
+    @Transactional
+    public void removeMember(UserId userId) {
+        Member owner = requireOrganizationOwner();
+        repository.lockOrganization(owner.orgId());
+        MemberSummary target = repository.member(owner.orgId(), userId)
+                .orElseThrow(() -> new NotFoundException("No such member in " + owner.orgName() + "."));
+        if (target.role() == Role.OWNER && repository.ownerCount(owner.orgId()) <= 1) {
+            throw new ValidationException(lastOwner(target, owner, "stay"));
+        }
+        repository.deleteMembership(owner.orgId(), userId);
+        audit.record(AuditRecord.of(owner.orgId(), owner.actor(), "member.removed")
+                .target("user", userId.toString(), target.email())
+                .details(Map.of("role", target.role().name())));
+        events.publishEvent(new MemberRemoved(owner.orgId(), userId, target.email(), owner.actor()));
+    }
+
+    /** Whether the active organisation requires single sign-on (any member may ask). */
+    @Transactional(readOnly = true)
+    public boolean ssoRequired() {
+        return repository.ssoRequired(currentMember.require().orgId());
+    }
+
+    /**
+     * Requires (or stops requiring) single sign-on for the organisation's members: their password sign-in is then
+     * refused, and their first single sign-on with the same (provider-verified) e-mail address links to their
+     * account. Only with a provider configured.
+     */
+    @Transactional
+    public void setSsoRequired(boolean required) {
+        Member owner = requireOrganizationOwner();
+        boolean before = repository.ssoRequired(owner.orgId());
+        if (before == required) {
+            return;
+        }
+        if (required && signInOptions.ssoProviders().isEmpty()) {
+            throw new ValidationException("No single sign-on provider is configured on this console. An "
+                    + "administrator adds one first (see the README, \"Single sign-on\").");
+        }
+        repository.setSsoRequired(owner.orgId(), required);
+        audit.record(AuditRecord.of(owner.orgId(), owner.actor(), "organization.sso_required_changed")
+                .target("organization", owner.orgId().toString(), owner.orgName())
+                .details(Map.of("before", Boolean.toString(before), "after", Boolean.toString(required))));
+    }
+
+    private static String lastOwner(MemberSummary target, Member owner, String what) {
+        return target.displayName() + " is the only owner of " + owner.orgName() + " and must " + what
+                + ". Make someone else an owner first.";
+    }
+
+    private Member requireOrganizationOwner() {
+        Member owner = currentMember.requireOwner();
+        if (!owner.plan().isOrganization()) {
+            throw new AccessDeniedException("Only Team and Enterprise organisations have members to manage.");
+        }
+        return owner;
     }
 }

@@ -60,12 +60,23 @@ class ConsoleAuthenticationProvider implements AuthenticationProvider {
         }
         IdentityRepository.Account a = account.orElseThrow();
         throttle.recordSuccess(email);
+        Optional<String> ssoOnly = repository.ssoRequiredOrganization(a.id());
+        if (ssoOnly.isPresent()) {
+            events.passwordRefused(a.id(), a.email());
+            throw new SsoRequiredException(ssoOnly.get() + " requires single sign-on: use the sign-in button of "
+                    + "your identity provider below instead of a password.");
+        }
+        ConsoleUser user = signedInUser(repository, a);
+        events.signedIn(repository.memberships(a.id()), "password");
+        return UsernamePasswordAuthenticationToken.authenticated(user, null, user.getAuthorities());
+    }
+
+    /** The session's principal for an account, acting in its default organisation (owners' first, then oldest). */
+    static ConsoleUser signedInUser(IdentityRepository repository, IdentityRepository.Account a) {
         List<Member> memberships = repository.memberships(a.id());
         Member active = memberships.isEmpty() ? null : memberships.getFirst();
-        ConsoleUser user = new ConsoleUser(a.id(), a.email(), a.displayName(),
-                active == null ? null : active.orgId(), null, authoritiesFor(active));
-        events.signedIn(memberships);
-        return UsernamePasswordAuthenticationToken.authenticated(user, null, user.getAuthorities());
+        return new ConsoleUser(a.id(), a.email(), a.displayName(), active == null ? null : active.orgId(), null,
+                authoritiesFor(active));
     }
 
     static List<GrantedAuthority> authoritiesFor(Member active) {

@@ -53,6 +53,11 @@ public final class ConsoleUser implements UserDetails, CredentialsContainer {
         return activeOrgId == null ? null : new OrganizationId(activeOrgId);
     }
 
+    /** The same person acting in another organisation (the caller has checked the membership). */
+    ConsoleUser inOrganization(OrganizationId orgId, Collection<? extends GrantedAuthority> newAuthorities) {
+        return new ConsoleUser(userId(), email, displayName, orgId, null, newAuthorities);
+    }
+
     @Override
     public Collection<? extends GrantedAuthority> getAuthorities() {
         return authorities;

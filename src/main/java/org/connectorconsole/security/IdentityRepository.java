@@ -118,6 +118,15 @@ class IdentityRepository {
                 .map(r -> r.get(LOGIN_THROTTLE.LOCKED_UNTIL));
     }
 
+    /** The name of one organisation of the person that requires single sign-on, if any. */
+    Optional<String> ssoRequiredOrganization(UserId userId) {
+        return db.select(ORGANIZATION.NAME).from(MEMBERSHIP)
+                .join(ORGANIZATION).on(ORGANIZATION.ID.eq(MEMBERSHIP.ORG_ID))
+                .where(MEMBERSHIP.USER_ID.eq(userId.value()).and(ORGANIZATION.SSO_REQUIRED.isTrue()))
+                .orderBy(ORGANIZATION.NAME).limit(1)
+                .fetchOptional(ORGANIZATION.NAME);
+    }
+
     boolean anyOwnerExists() {
         return db.fetchExists(MEMBERSHIP, MEMBERSHIP.ROLE.eq(Role.OWNER.name()));
     }

@@ -23,10 +23,21 @@ class SignInEvents {
     }
 
     @Transactional(propagation = Propagation.REQUIRES_NEW)
-    public void signedIn(List<Member> memberships) {
+    public void signedIn(List<Member> memberships, String via) {
         for (Member m : memberships) {
             audit.record(AuditRecord.of(m.orgId(), m.actor(), "session.signed_in")
-                    .target("user", m.userId().toString(), m.email()));
+                    .target("user", m.userId().toString(), m.email())
+                    .details(Map.of("via", via)));
+        }
+    }
+
+    /** The right password, refused because an organisation of the person requires single sign-on. */
+    @Transactional(propagation = Propagation.REQUIRES_NEW)
+    public void passwordRefused(UserId userId, String email) {
+        for (Member m : repository.memberships(userId)) {
+            audit.record(AuditRecord.of(m.orgId(), Actor.SYSTEM, "session.password_refused")
+                    .target("user", userId.toString(), email)
+                    .details(Map.of("reason", "sso_required")));
         }
     }
 

@@ -36,7 +36,8 @@ class ShellAndNavigationViewTest extends ViewTest {
         signIn(org.owner());
         navigate("");
         assertThat(UI.getCurrent().getCurrentView()).isInstanceOf(OverviewView.class);
-        assertThat(menu()).containsExactly("Overview", "Conversations", "Your connectors", "Connectors", "Members", "Audit log", "Your account");
+        assertThat(menu()).containsExactly("Overview", "Conversations", "Your connectors", "Connectors", "Connections",
+                "Members", "Audit log", "Your account");
         assertThat(_get(Paragraph.class, spec -> spec.withId("what-you-can-do")).getText())
                 .contains("As an owner you add the organisation's custom connectors");
     }

@@ -18,6 +18,9 @@ import com.vaadin.flow.server.menu.MenuConfiguration;
 import com.vaadin.flow.server.menu.MenuEntry;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import jakarta.annotation.security.PermitAll;
+import com.vaadin.flow.component.select.Select;
+import java.util.List;
+import org.connectorconsole.base.OrganizationChoices;
 import org.connectorconsole.base.SignedInSummary;
 
 /**
@@ -28,7 +31,7 @@ import org.connectorconsole.base.SignedInSummary;
 @PermitAll
 public class MainLayout extends AppLayout {
 
-    MainLayout(SignedInSummary signedIn, AuthenticationContext authentication) {
+    MainLayout(SignedInSummary signedIn, OrganizationChoices organizations, AuthenticationContext authentication) {
         setPrimarySection(Section.DRAWER);
         SignedInSummary.Summary me = signedIn.current().orElse(null);
 
@@ -49,7 +52,9 @@ public class MainLayout extends AppLayout {
             }
             nav.addItem(item);
         }
-        addToDrawer(brand, nav);
+        addToDrawer(brand);
+        organizationSwitcher(organizations);
+        addToDrawer(nav);
 
         HorizontalLayout header = new HorizontalLayout();
         header.setWidthFull();
@@ -83,4 +88,26 @@ public class MainLayout extends AppLayout {
         addToNavbar(header);
     }
 
+    /** Only for people in more than one organisation: which one this session acts in (kept server-side). */
+    private void organizationSwitcher(OrganizationChoices organizations) {
+        List<OrganizationChoices.Choice> choices = organizations.choices();
+        if (choices.size() < 2) {
+            return;
+        }
+        Select<OrganizationChoices.Choice> select = new Select<>();
+        select.setId("organization-switcher");
+        select.setLabel("Organisation");
+        select.setItems(choices);
+        select.setItemLabelGenerator(c -> c.name() + " · " + c.roleLabel());
+        choices.stream().filter(OrganizationChoices.Choice::active).findFirst().ifPresent(select::setValue);
+        select.addClassName("console-org-switcher");
+        select.addValueChangeListener(e -> {
+            if (e.isFromClient() && e.getValue() != null) {
+                organizations.switchTo(e.getValue().id());
+                // a fresh page: navigation, badges and every view are built for the new organisation
+                getUI().ifPresent(ui -> ui.getPage().setLocation("/"));
+            }
+        });
+        addToDrawer(select);
+    }
 }

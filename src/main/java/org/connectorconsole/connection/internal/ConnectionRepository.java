@@ -3,6 +3,7 @@ package org.connectorconsole.connection.internal;
 import static org.connectorconsole.db.Tables.CONNECTION;
 import static org.connectorconsole.db.Tables.CONNECTOR_OAUTH_CLIENT;
 import static org.connectorconsole.db.Tables.PENDING_AUTHORIZATION;
+import static org.connectorconsole.db.Tables.RECONNECT_REQUEST;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -178,6 +179,17 @@ public class ConnectionRepository {
                 .returning().fetch().map(ConnectionRepository::toStored);
     }
 
+    /** Ends every connection of one person in one organisation (they left it); returns what they held. */
+    public List<StoredConnection> deleteAllOfUserReturning(OrganizationId orgId, UserId userId) {
+        db.deleteFrom(PENDING_AUTHORIZATION).where(PENDING_AUTHORIZATION.ORG_ID.eq(orgId.value())
+                .and(PENDING_AUTHORIZATION.USER_ID.eq(userId.value()))).execute();
+        db.deleteFrom(RECONNECT_REQUEST).where(RECONNECT_REQUEST.ORG_ID.eq(orgId.value())
+                .and(RECONNECT_REQUEST.USER_ID.eq(userId.value()))).execute();
+        return db.deleteFrom(CONNECTION)
+                .where(CONNECTION.ORG_ID.eq(orgId.value()).and(CONNECTION.USER_ID.eq(userId.value())))
+                .returning().fetch().map(ConnectionRepository::toStored);
+    }
+
     /**
      * The member's connection row, created empty if missing, and locked until the transaction ends: its id is
      * known before tokens are sealed with it, and two callbacks for one member take turns.
@@ -224,6 +236,10 @@ public class ConnectionRepository {
                 .set(CONNECTION.UPDATED_AT, now)
                 .where(CONNECTION.ID.eq(id))
                 .execute();
+        // the member reconnected: an owner's request to do so is answered
+        db.deleteFrom(RECONNECT_REQUEST).where(org.jooq.impl.DSL.row(RECONNECT_REQUEST.CONNECTOR_ID,
+                RECONNECT_REQUEST.USER_ID).in(db.select(CONNECTION.CONNECTOR_ID, CONNECTION.USER_ID).from(CONNECTION)
+                        .where(CONNECTION.ID.eq(id)))).execute();
     }
 
     /**
@@ -284,6 +300,13 @@ public class ConnectionRepository {
                 .set(CONNECTION.LAST_USED_AT, now)
                 .where(CONNECTION.ID.eq(id).and(CONNECTION.STATUS.ne(ConnectionStatus.NEEDS_REAUTH.name()))
                         .and(CONNECTION.ACCESS_TOKEN.eq(accessUsed)))
+                .execute();
+    }
+
+    public void touchLastUsed(OrganizationId orgId, ConnectorId connectorId, UserId userId, OffsetDateTime now) {
+        db.update(CONNECTION).set(CONNECTION.LAST_USED_AT, now)
+                .where(CONNECTION.ORG_ID.eq(orgId.value()).and(CONNECTION.CONNECTOR_ID.eq(connectorId.value()))
+                        .and(CONNECTION.USER_ID.eq(userId.value())))
                 .execute();
     }
 

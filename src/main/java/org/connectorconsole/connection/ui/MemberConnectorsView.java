@@ -29,6 +29,7 @@ import java.util.Map;
 import org.connectorconsole.base.ui.Notices;
 import org.connectorconsole.base.ui.TimeTexts;
 import org.connectorconsole.connection.CallbackOutcome;
+import org.connectorconsole.connection.ConnectionOverviewService;
 import org.connectorconsole.connection.ConnectionService;
 import org.connectorconsole.connection.MemberConnector;
 import org.connectorconsole.connection.MemberConnectorsPath;
@@ -50,14 +51,18 @@ import org.connectorconsole.security.Member;
 public class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver {
 
     private final ConnectionService connections;
+    private final ConnectionOverviewService overview;
+    private Map<ConnectorId, java.time.Instant> reconnectRequests = Map.of();
     private final VerticalLayout list = new VerticalLayout();
     private final Div outcome = new Div();
     private final Map<ConnectorId, Div> cards = new LinkedHashMap<>();
     private final Member me;
     private UI ui;
 
-    public MemberConnectorsView(ConnectionService connections, CurrentMember currentMember) {
+    public MemberConnectorsView(ConnectionService connections, ConnectionOverviewService overview,
+            CurrentMember currentMember) {
         this.connections = connections;
+        this.overview = overview;
         this.me = currentMember.require();
         addClassName("console-page");
         setMaxWidth("60rem");
@@ -115,6 +120,7 @@ public class MemberConnectorsView extends VerticalLayout implements BeforeEnterO
         list.removeAll();
         cards.clear();
         List<MemberConnector> all = connections.list();
+        reconnectRequests = overview.myReconnectRequests();
         if (all.isEmpty()) {
             Div empty = new Div(new H3("No connectors yet"), new Paragraph(me.isOwner()
                     ? "Add a custom connector under Connectors; it appears here for you and every member to connect."
@@ -187,6 +193,17 @@ public class MemberConnectorsView extends VerticalLayout implements BeforeEnterO
                     + "use its tools on your behalf.");
             hint.addClassName("console-muted");
             card.add(hint);
+        }
+        java.time.Instant asked = reconnectRequests.get(c.id());
+        if (asked != null) {
+            boolean never = c.state() == MemberConnector.State.NOT_CONNECTED;
+            Paragraph request = new Paragraph("An owner of " + me.orgName() + " asked you " + TimeTexts.ago(asked)
+                    + (never ? " to connect: use Connect below." : " to reconnect: use "
+                            + (c.state() == MemberConnector.State.CONNECTED ? "Disconnect, then Connect"
+                                    : c.state().action() == null ? "Connect" : c.state().action()) + " below."));
+            request.addClassName("console-caution");
+            request.setId("reconnect-request-" + c.id());
+            card.add(request);
         }
         if (c.reason() != null) {
             Paragraph reason = new Paragraph(c.reason());

@@ -97,6 +97,70 @@ public class OrganizationRepository {
                 Role.valueOf(r.get(MEMBERSHIP.ROLE)), r.get(MEMBERSHIP.CREATED_AT).toInstant());
     }
 
+    /** Locks the organisation's row until the transaction ends: membership changes of one organisation take turns. */
+    public void lockOrganization(OrganizationId orgId) {
+        db.select(ORGANIZATION.ID).from(ORGANIZATION).where(ORGANIZATION.ID.eq(orgId.value())).forUpdate().fetch();
+    }
+
+    public int ownerCount(OrganizationId orgId) {
+        return db.fetchCount(MEMBERSHIP, MEMBERSHIP.ORG_ID.eq(orgId.value())
+                .and(MEMBERSHIP.ROLE.eq(Role.OWNER.name())));
+    }
+
+    public boolean isMember(OrganizationId orgId, UserId userId) {
+        return db.fetchExists(MEMBERSHIP, MEMBERSHIP.ORG_ID.eq(orgId.value())
+                .and(MEMBERSHIP.USER_ID.eq(userId.value())));
+    }
+
+    public boolean isMember(OrganizationId orgId, String email) {
+        return db.fetchExists(db.selectOne().from(MEMBERSHIP).join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
+                .where(MEMBERSHIP.ORG_ID.eq(orgId.value()).and(APP_USER.EMAIL.eq(email))));
+    }
+
+    public void updateRole(OrganizationId orgId, UserId userId, Role role) {
+        db.update(MEMBERSHIP)
+                .set(MEMBERSHIP.ROLE, role.name())
+                .set(MEMBERSHIP.VERSION, MEMBERSHIP.VERSION.plus(1))
+                .where(MEMBERSHIP.ORG_ID.eq(orgId.value()).and(MEMBERSHIP.USER_ID.eq(userId.value())))
+                .execute();
+    }
+
+    public boolean deleteMembership(OrganizationId orgId, UserId userId) {
+        return db.deleteFrom(MEMBERSHIP)
+                .where(MEMBERSHIP.ORG_ID.eq(orgId.value()).and(MEMBERSHIP.USER_ID.eq(userId.value())))
+                .execute() == 1;
+    }
+
+    public Optional<UserId> userByEmail(String email) {
+        return db.select(APP_USER.ID).from(APP_USER).where(APP_USER.EMAIL.eq(email))
+                .fetchOptional(r -> new UserId(r.value1()));
+    }
+
+    public List<OrganizationId> organizationsOf(UserId userId) {
+        return db.select(MEMBERSHIP.ORG_ID).from(MEMBERSHIP).where(MEMBERSHIP.USER_ID.eq(userId.value()))
+                .fetch(r -> new OrganizationId(r.value1()));
+    }
+
+    public boolean ssoRequired(OrganizationId orgId) {
+        return db.select(ORGANIZATION.SSO_REQUIRED).from(ORGANIZATION).where(ORGANIZATION.ID.eq(orgId.value()))
+                .fetchOptional(ORGANIZATION.SSO_REQUIRED).orElse(false);
+    }
+
+    public void setSsoRequired(OrganizationId orgId, boolean required) {
+        db.update(ORGANIZATION)
+                .set(ORGANIZATION.SSO_REQUIRED, required)
+                .set(ORGANIZATION.VERSION, ORGANIZATION.VERSION.plus(1))
+                .where(ORGANIZATION.ID.eq(orgId.value()))
+                .execute();
+    }
+
+    /** Whether any organisation the person belongs to requires single sign-on. */
+    public boolean inSsoRequiredOrganization(UserId userId) {
+        return db.fetchExists(db.selectOne().from(MEMBERSHIP).join(ORGANIZATION)
+                .on(ORGANIZATION.ID.eq(MEMBERSHIP.ORG_ID))
+                .where(MEMBERSHIP.USER_ID.eq(userId.value()).and(ORGANIZATION.SSO_REQUIRED.isTrue())));
+    }
+
     /** Serialises first-time setup across console instances for the rest of the transaction. */
     public void lockSetup() {
         db.select(DSL.field("pg_advisory_xact_lock({0})", Object.class, DSL.val(SETUP_LOCK_KEY))).fetch();

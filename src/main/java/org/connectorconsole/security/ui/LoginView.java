@@ -13,7 +13,10 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
 import com.vaadin.flow.spring.security.AuthenticationContext;
+import com.vaadin.flow.component.html.Anchor;
 import org.connectorconsole.security.SignInOptions;
+import org.connectorconsole.security.SsoRequiredException;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.authentication.LockedException;
 import org.springframework.security.web.WebAttributes;
 
@@ -44,6 +47,22 @@ public class LoginView extends Main implements BeforeEnterObserver {
         Paragraph lead = new Paragraph("Manage the custom connectors your AI assistant may use.");
         lead.addClassName("console-auth-lead");
         card.add(title, lead, form);
+        var providers = options.ssoProviders();
+        if (!providers.isEmpty()) {
+            Div sso = new Div();
+            sso.addClassName("console-sso");
+            Paragraph or = new Paragraph("Or sign in with your organisation's identity provider:");
+            or.addClassName("console-muted");
+            sso.add(or);
+            for (SignInOptions.SsoProvider p : providers) {
+                Anchor link = new Anchor(p.path(), "Sign in with " + p.name());
+                link.setRouterIgnore(true);
+                link.setId("sso-" + p.registrationId());
+                link.addClassName("console-sso-button");
+                sso.add(link);
+            }
+            card.add(sso);
+        }
         add(card);
     }
 
@@ -68,8 +87,15 @@ public class LoginView extends Main implements BeforeEnterObserver {
         VaadinSession session = VaadinSession.getCurrent();
         Object failure = session == null ? null
                 : session.getSession().getAttribute(WebAttributes.AUTHENTICATION_EXCEPTION);
-        if (failure instanceof LockedException locked) {
-            return locked.getMessage();
+        if (failure instanceof LockedException || failure instanceof SsoRequiredException) {
+            return ((Exception) failure).getMessage();
+        }
+        if (failure instanceof OAuth2AuthenticationException sso) {
+            String code = sso.getError().getErrorCode();
+            String description = sso.getError().getDescription();
+            return "console_refused".equals(code) && description != null ? description
+                    : "Single sign-on did not complete (" + (description == null ? code : description)
+                            + "). Try again; if it keeps failing, tell an owner of your organisation.";
         }
         return WRONG_CREDENTIALS;
     }

@@ -1,0 +1,112 @@
+package org.connectorconsole.organization;
+
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import java.util.Optional;
+import org.connectorconsole.audit.Actor;
+import org.connectorconsole.audit.AuditRecord;
+import org.connectorconsole.audit.AuditService;
+import org.connectorconsole.base.DisplayNames;
+import org.connectorconsole.base.Times;
+import org.connectorconsole.base.UserId;
+import org.connectorconsole.organization.internal.InvitationRepository;
+import org.connectorconsole.organization.internal.OrganizationRepository;
+import org.connectorconsole.security.SsoEnrollment;
+import org.connectorconsole.security.SsoIdentity;
+import org.connectorconsole.security.SsoRefusedException;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Which account a single sign-on belongs to. In order:
+ * <ol>
+ * <li>an identity (provider issuer + subject) seen before: its account (and any open invitations for its verified
+ * address are joined);</li>
+ * <li>otherwise the provider must confirm the e-mail address ({@code email_verified}), or the sign-in is
+ * refused;</li>
+ * <li>an existing account with that address is linked only when an open invitation for it exists or one of its
+ * organisations requires single sign-on (its owners chose the provider for their members); otherwise refused,
+ * so a provider nobody chose cannot take over a password account;</li>
+ * <li>no account: one is created (without a password) only to accept open invitations for that address; without
+ * an invitation the sign-in is refused. An organisation is never created here.</li>
+ * </ol>
+ */
+@Component
+class SsoAccounts implements SsoEnrollment {
+
+    private final InvitationRepository identities;
+    private final OrganizationRepository organizations;
+    private final InvitationService invitations;
+    private final AuditService audit;
+    private final Clock clock;
+
+    SsoAccounts(InvitationRepository identities, OrganizationRepository organizations,
+            InvitationService invitations, AuditService audit, Clock clock) {
+        this.identities = identities;
+        this.organizations = organizations;
+        this.invitations = invitations;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    @Override
+    @Transactional
+    public UserId resolve(SsoIdentity id) {
+        if (id.subject() == null || id.subject().isBlank() || id.issuer() == null) {
+            throw new SsoRefusedException("The identity provider did not say who you are. Try again.");
+        }
+        OffsetDateTime now = Times.utcNow(clock);
+        Optional<UserId> known = identities.userForIdentity(id.issuer(), id.subject());
+        if (known.isPresent()) {
+            identities.seen(id.issuer(), id.subject(), now);
+            if (id.emailVerified() && id.email() != null) {
+                organizations.userByEmail(id.email()).filter(known.get()::equals)
+                        .ifPresent(u -> invitations.acceptAllFor(u, id.email(), "sso"));
+            }
+            return known.get();
+        }
+        if (id.email() == null || !id.emailVerified()) {
+            throw new SsoRefusedException(id.provider() + " did not confirm your e-mail address, so the console "
+                    + "cannot tell which invitation or account is yours. Ask your administrator to confirm it there.");
+        }
+        Optional<UserId> account = organizations.userByEmail(id.email());
+        boolean invited = invitations.anyOpenFor(id.email());
+        if (account.isPresent()) {
+            if (!invited && !organizations.inSsoRequiredOrganization(account.get())) {
+                throw new SsoRefusedException("An account for " + id.email() + " already exists and signs in with "
+                        + "a password. Sign in with your password: single sign-on is linked to an existing account "
+                        + "only when you are invited or your organisation requires single sign-on.");
+            }
+            link(id, account.get(), now);
+            invitations.acceptAllFor(account.get(), id.email(), "sso");
+            return account.get();
+        }
+        if (!invited) {
+            throw new SsoRefusedException("No organisation on this console has invited " + id.email() + ". Ask an "
+                    + "owner of your organisation to invite this address, then sign in again.");
+        }
+        UserId userId = UserId.random();
+        String name = DisplayNames.clean(id.name());
+        if (DisplayNames.problem(name, SetupService.MAX_PERSON_NAME, "no name").isPresent()) {
+            name = id.email().substring(0, id.email().indexOf('@'));
+        }
+        organizations.insertUser(userId, id.email(), name, null, now);
+        link(id, userId, now);
+        invitations.acceptAllFor(userId, id.email(), "sso");
+        return userId;
+    }
+
+    private void link(SsoIdentity id, UserId userId, OffsetDateTime now) {
+        identities.link(id.issuer(), id.subject(), userId, id.email(), now);
+        // recorded where the person is, or is about to be, a member
+        java.util.Set<org.connectorconsole.base.OrganizationId> orgs = new java.util.LinkedHashSet<>(
+                organizations.organizationsOf(userId));
+        identities.pendingFor(id.email(), now).forEach(inv -> orgs.add(inv.orgId()));
+        for (var orgId : orgs) {
+            audit.record(AuditRecord.of(orgId, Actor.person(userId, id.email()), "sso.identity_linked")
+                    .target("user", userId.toString(), id.email())
+                    .details(Map.of("provider", id.provider(), "issuer", id.issuer())));
+        }
+    }
+}
