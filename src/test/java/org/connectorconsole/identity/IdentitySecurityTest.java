@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.connectorconsole.db.Tables.APP_USER;
 import static org.connectorconsole.db.Tables.AUDIT_EVENT;
+import static org.connectorconsole.db.Tables.CONNECTION;
+import static org.connectorconsole.db.Tables.CONNECTOR;
 import static org.connectorconsole.db.Tables.INVITATION;
 import static org.connectorconsole.db.Tables.MEMBERSHIP;
 import static org.connectorconsole.db.Tables.ORGANIZATION;
@@ -12,6 +14,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -21,8 +24,14 @@ import java.util.concurrent.TimeUnit;
 import org.connectorconsole.base.ConflictException;
 import org.connectorconsole.base.Plan;
 import org.connectorconsole.base.ValidationException;
+import org.connectorconsole.connection.CallbackOutcome;
+import org.connectorconsole.connection.ConnectStart;
 import org.connectorconsole.connection.ConnectionOverview;
 import org.connectorconsole.connection.ConnectionOverviewService;
+import org.connectorconsole.connection.ConnectionService;
+import org.connectorconsole.connector.Connector;
+import org.connectorconsole.connector.ConnectorForm;
+import org.connectorconsole.connector.ConnectorService;
 import org.connectorconsole.organization.InvitationPreview;
 import org.connectorconsole.organization.InvitationService;
 import org.connectorconsole.organization.IssuedInvitation;
@@ -30,12 +39,16 @@ import org.connectorconsole.organization.OrganizationService;
 import org.connectorconsole.security.ActiveOrganization;
 import org.connectorconsole.security.CurrentMember;
 import org.connectorconsole.security.Role;
+import org.connectorconsole.support.AuthorizationBrowser;
 import org.connectorconsole.support.SsoConsole;
+import org.connectorconsole.support.TestMcpServer;
 import org.connectorconsole.support.TestOrganizations;
 import org.connectorconsole.support.TestOrganizations.Org;
 import org.connectorconsole.support.TestOrganizations.Person;
 import org.jooq.DSLContext;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.security.access.AccessDeniedException;
@@ -64,9 +77,26 @@ class IdentitySecurityTest extends SsoConsole {
     @Autowired
     ConnectionOverviewService overview;
     @Autowired
+    ConnectorService connectors;
+    @Autowired
+    ConnectionService connections;
+    @Autowired
     TransactionTemplate tx;
     @Autowired
     DSLContext db;
+
+    static TestMcpServer mcp;
+
+    @BeforeAll
+    static void startMcp() {
+        mcp = new TestMcpServer();
+        mcp.oauthProtected("/mcp", "security-files", IDP.issuer(), "mcp", TestMcpServer.echoTool());
+    }
+
+    @AfterAll
+    static void stopMcp() {
+        mcp.close();
+    }
 
     @AfterEach
     void signOut() {
@@ -261,6 +291,55 @@ class IdentitySecurityTest extends SsoConsole {
             threads.shutdownNow();
         }
         assertThat(isMember(org, bystander)).isTrue();
+    }
+
+    // ------------------------------------------------------------------ 7: no connection for a removed member
+
+    @Test
+    void a_member_removed_while_their_code_is_exchanged_gets_no_connection() throws Exception {
+        Org org = orgs.create(Plan.TEAM, 1);
+        Person mia = org.members().getFirst();
+        orgs.signIn(org.owner());
+        Connector c = connectors.add(new ConnectorForm("Files " + UUID.randomUUID().toString().substring(0, 4),
+                mcp.url("/mcp"), null, null, false));
+        Authentication session = orgs.signIn(mia);
+        ConnectStart start = connections.connect(c.id(), "/settings/connectors");
+        Map<String, String> back = AuthorizationBrowser.approve(start.authorizationUrl());
+        TestOrganizations.signOut();
+
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        CallbackOutcome outcome;
+        try {
+            CountDownLatch locked = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Future<?> holder = threads.submit(() -> tx.executeWithoutResult(s -> {
+                // an owner's edit of the connector holds it: the member's store waits after the code exchange
+                db.select(CONNECTOR.ID).from(CONNECTOR).where(CONNECTOR.ID.eq(c.id().value())).forUpdate().fetch();
+                locked.countDown();
+                await(release);
+            }));
+            await(locked);
+            Future<CallbackOutcome> completing = threads.submit(() -> {
+                resume(session);
+                try {
+                    return connections.complete(back.get("state"), back.get("code"), back.get("iss"),
+                            back.get("error"), back.get("error_description"));
+                } finally {
+                    TestOrganizations.signOut();
+                }
+            });
+            awaitLockWaiters(1);
+            orgs.signIn(org.owner());
+            organizations.removeMember(mia.id()); // commits while the member's tokens wait to be stored
+            TestOrganizations.signOut();
+            release.countDown();
+            holder.get(10, TimeUnit.SECONDS);
+            outcome = completing.get(30, TimeUnit.SECONDS);
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(outcome.connected()).as(outcome.message()).isFalse();
+        assertThat(db.fetchCount(CONNECTION, CONNECTION.USER_ID.eq(mia.id().value()))).isZero();
     }
 
     // ------------------------------------------------------------------ 9: races and changed plans
