@@ -9,6 +9,7 @@ import static org.connectorconsole.db.Tables.CONNECTOR;
 import static org.connectorconsole.db.Tables.INVITATION;
 import static org.connectorconsole.db.Tables.MEMBERSHIP;
 import static org.connectorconsole.db.Tables.ORGANIZATION;
+import static org.connectorconsole.db.Tables.SSO_IDENTITY;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -398,6 +399,90 @@ class IdentitySecurityTest extends SsoConsole {
     }
 
     @Test
+    void two_owners_inviting_one_address_at_once_get_one_link_and_a_field_message() throws Exception {
+        Org org = orgs.create(Plan.TEAM, 0);
+        String email = newEmail("twice");
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            CountDownLatch locked = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Future<?> firstOwner = threads.submit(() -> tx.executeWithoutResult(s -> {
+                // the other owner's invitation, not yet committed
+                insertOpenInvitation(org, email);
+                locked.countDown();
+                await(release);
+            }));
+            await(locked);
+            Future<IssuedInvitation> secondOwner = threads.submit(() -> {
+                orgs.signIn(org.owner());
+                try {
+                    return invitations.invite(email, Role.MEMBER);
+                } finally {
+                    TestOrganizations.signOut();
+                }
+            });
+            awaitLockWaiters(1);
+            release.countDown();
+            firstOwner.get(10, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> secondOwner.get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(ValidationException.class)
+                    .satisfies(e -> assertThat(((ValidationException) e.getCause()).fieldErrors().get("email"))
+                            .contains("already has an open invitation"));
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(db.fetchCount(INVITATION, INVITATION.ORG_ID.eq(org.id().value()))).isEqualTo(1);
+    }
+
+    @Test
+    void two_first_sso_sign_ins_for_one_address_at_once_both_sign_in() throws Exception {
+        Org org = orgs.create(Plan.TEAM, 0);
+        String email = newEmail("two-tabs");
+        invite(org, email, Role.MEMBER);
+        String subject = "sub-" + UUID.randomUUID();
+        IDP.signInAs(new TestAuthorizationServer.Person(subject, email, "Tia", true));
+        registerAtProvider();
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            CountDownLatch locked = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Future<?> firstTab = threads.submit(() -> tx.executeWithoutResult(s -> {
+                // what the other tab's first sign-in has written, not yet committed
+                UUID userId = UUID.randomUUID();
+                OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+                db.insertInto(APP_USER).set(APP_USER.ID, userId).set(APP_USER.EMAIL, email)
+                        .set(APP_USER.DISPLAY_NAME, "Tia").set(APP_USER.CREATED_AT, now).execute();
+                db.insertInto(SSO_IDENTITY).set(SSO_IDENTITY.ISSUER, IDP.issuer()).set(SSO_IDENTITY.SUBJECT, subject)
+                        .set(SSO_IDENTITY.USER_ID, userId).set(SSO_IDENTITY.EMAIL, email)
+                        .set(SSO_IDENTITY.LINKED_AT, now).set(SSO_IDENTITY.LAST_SEEN_AT, now).execute();
+                db.insertInto(MEMBERSHIP).set(MEMBERSHIP.ORG_ID, org.id().value()).set(MEMBERSHIP.USER_ID, userId)
+                        .set(MEMBERSHIP.ROLE, "MEMBER").set(MEMBERSHIP.CREATED_AT, now).execute();
+                locked.countDown();
+                await(release);
+            }));
+            await(locked);
+            Future<SignInResult> secondTab = threads.submit(this::signInThroughProvider);
+            awaitLockWaiters(1);
+            release.countDown();
+            firstTab.get(10, TimeUnit.SECONDS);
+            SignInResult result = secondTab.get(30, TimeUnit.SECONDS);
+            assertThat(result.signedIn()).as(result.finalLocation()).isTrue();
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(db.fetchCount(APP_USER, APP_USER.EMAIL.eq(email))).isEqualTo(1);
+    }
+
+    private void insertOpenInvitation(Org org, String email) {
+        db.insertInto(INVITATION)
+                .set(INVITATION.ID, UUID.randomUUID()).set(INVITATION.ORG_ID, org.id().value())
+                .set(INVITATION.EMAIL, email).set(INVITATION.ROLE, "MEMBER")
+                .set(INVITATION.TOKEN_HASH, UUID.randomUUID().toString())
+                .set(INVITATION.CREATED_AT, OffsetDateTime.now(ZoneOffset.UTC))
+                .set(INVITATION.EXPIRES_AT, OffsetDateTime.now(ZoneOffset.UTC).plusDays(1)).execute();
+    }
+
+    @Test
     void an_expired_invitation_does_not_block_a_new_one_and_two_open_links_cannot_exist() {
         Org org = orgs.create(Plan.TEAM, 0);
         String email = newEmail("again");
@@ -408,12 +493,7 @@ class IdentitySecurityTest extends SsoConsole {
         assertThat(invitations.preview(first.token()).state()).isEqualTo(InvitationPreview.State.EXPIRED);
         assertThat(invitations.preview(second.token()).state()).isEqualTo(InvitationPreview.State.OPEN);
 
-        assertThatThrownBy(() -> db.insertInto(INVITATION)
-                .set(INVITATION.ID, UUID.randomUUID()).set(INVITATION.ORG_ID, org.id().value())
-                .set(INVITATION.EMAIL, email).set(INVITATION.ROLE, "MEMBER")
-                .set(INVITATION.TOKEN_HASH, UUID.randomUUID().toString())
-                .set(INVITATION.CREATED_AT, OffsetDateTime.now(ZoneOffset.UTC))
-                .set(INVITATION.EXPIRES_AT, OffsetDateTime.now(ZoneOffset.UTC).plusDays(1)).execute())
+        assertThatThrownBy(() -> insertOpenInvitation(org, email))
                 .as("the database keeps one open invitation per organisation and address")
                 .isInstanceOf(org.springframework.dao.DataIntegrityViolationException.class);
     }
