@@ -5,9 +5,11 @@ import java.time.Instant;
 import java.util.Map;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
+import org.connectorconsole.base.EmailAddress;
 import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.Times;
 import org.connectorconsole.base.UserId;
+import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.connection.internal.OverviewRepository;
 import org.connectorconsole.connector.ConnectorDirectory;
 import org.connectorconsole.connector.ConnectorId;
@@ -41,11 +43,18 @@ public class ConnectionOverviewService {
         this.clock = clock;
     }
 
+    /** The longest member search: an e-mail address's length. */
+    public static final int MAX_MEMBER_FILTER = EmailAddress.MAX_LENGTH;
+
     /** One page of pairs after {@code after} (null: the first page), at most {@code limit} (≤ {@value #MAX_PAGE}). */
     @Transactional(readOnly = true)
     public ConnectionOverview.Page page(ConnectionOverview.Filter filter, ConnectionOverview.Cursor after,
             int limit) {
         Member owner = requireOrganizationOwner();
+        if (filter != null && filter.member() != null && filter.member().strip().length() > MAX_MEMBER_FILTER) {
+            throw ValidationException.forField("member", "Search with at most " + MAX_MEMBER_FILTER
+                    + " characters (a name or a part of an e-mail address).");
+        }
         return repository.page(owner.orgId(), filter == null ? ConnectionOverview.Filter.NONE : filter, after,
                 Math.clamp(limit, 1, MAX_PAGE));
     }

@@ -388,15 +388,6 @@ public class ConnectionService implements DisposableBean {
     }
 
     /**
-     * The connector's server just accepted the member's token (e.g. a tool call succeeded): records the time as the
-     * connection's last successful use, shown in the owners' connections overview.
-     */
-    public void tokenAccepted(ConnectorId connectorId) {
-        Member member = member();
-        tx.executeWithoutResult(s -> repository.touchLastUsed(member.orgId(), connectorId, member.userId(), now()));
-    }
-
-    /**
      * The current access token; renewed when it expires soon, or when {@code refused} (the sealed token a server
      * just refused) is still the stored one. Of all callers, on all instances, one claims the renewal in the row
      * and asks the token endpoint; the others wait for the new token. No transaction spans the HTTP call.
@@ -773,11 +764,12 @@ public class ConnectionService implements DisposableBean {
             OAuthClient client2 = used;
             Boolean reconnect = tx.execute(s -> store(member, pending, granted, client2));
             if (reconnect == null) {
-                // the owner disabled the connector or changed its address meanwhile: these tokens must not live on
+                // the owner disabled the connector, changed its address or removed the member meanwhile: these
+                // tokens must not live on
                 revokeQuietly(member.orgId(), pending.issuer(), Optional.of(used), granted.refreshToken(),
                         granted.accessToken());
-                return failed(name, "The connector changed while you were signing in. Nothing was connected.",
-                        returnTo);
+                return failed(name, "The connector or your membership changed while you were signing in. Nothing "
+                        + "was connected.", returnTo);
             }
             return new CallbackOutcome(true, name, (reconnect ? "Reconnected to " : "Connected to ") + name + ".",
                     returnTo);
@@ -789,12 +781,17 @@ public class ConnectionService implements DisposableBean {
 
     /**
      * Stores the grant, with the connector share-locked (an owner's concurrent disable or address change either
-     * waits and then ends this connection, or went first and is seen here). Null when the connector changed.
+     * waits and then ends this connection, or went first and is seen here), and likewise the membership (the
+     * member was checked before the code exchange; an owner may have removed them since). Null when the connector
+     * changed or the person is no longer a member.
      */
     private Boolean store(Member member, PendingAuthorization pending, TokenSet tokens, OAuthClient client) {
         Optional<Connector> connector = connectors.lockShared(member.orgId(), pending.connectorId());
         if (connector.isEmpty() || !connector.get().enabled()
                 || !resourceOf(connector.get()).equals(pending.resource())) {
+            return null;
+        }
+        if (!repository.lockMembershipShared(member.orgId(), member.userId())) {
             return null;
         }
         boolean existed = repository.find(member.orgId(), pending.connectorId(), member.userId()).isPresent();

@@ -29,6 +29,7 @@ import org.connectorconsole.security.CurrentMember;
 import org.connectorconsole.security.Member;
 import org.connectorconsole.security.PasswordPolicy;
 import org.connectorconsole.security.Role;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -91,7 +92,15 @@ public class InvitationService {
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         UUID id = UUID.randomUUID();
         OffsetDateTime expires = now.plus(LIFETIME);
-        invitations.insert(id, owner.orgId(), email, role, Tokens.sha256Hex(token), owner.userId(), now, expires);
+        invitations.closeExpired(owner.orgId(), email, now);
+        try {
+            invitations.insert(id, owner.orgId(), email, role, Tokens.sha256Hex(token), owner.userId(), now,
+                    expires);
+        } catch (DataIntegrityViolationException e) {
+            // another owner invited the same address at the same moment (the unique index of open invitations)
+            throw ValidationException.forField("email", email + " already has an open invitation. Revoke it below "
+                    + "to issue a new link.");
+        }
         audit.record(AuditRecord.of(owner.orgId(), owner.actor(), "invitation.created")
                 .target("invitation", id.toString(), email)
                 .details(Map.of("role", role.name(), "expiresAt", expires.toInstant().toString())));
@@ -175,8 +184,14 @@ public class InvitationService {
         if (!errors.isEmpty()) {
             throw new ValidationException("Some fields need attention.", errors);
         }
-        UserId userId = provisioning.addPerson(inv.orgId(), Actor.SYSTEM, cleanName, inv.email(), password,
-                inv.role());
+        UserId userId;
+        try {
+            userId = provisioning.addPerson(inv.orgId(), Actor.SYSTEM, cleanName, inv.email(), password,
+                    inv.role());
+        } catch (DataIntegrityViolationException e) {
+            // a second tab or a double click created the account a moment ago
+            throw new ValidationException(messageFor(InvitationPreview.State.USED));
+        }
         consume(inv, userId, "new_account");
     }
 
@@ -189,23 +204,27 @@ public class InvitationService {
             throw new AccessDeniedException("This invitation is for " + inv.email() + ", but you are signed in as "
                     + user.email() + ". Sign out, then open the link again and sign in as " + inv.email() + ".");
         }
+        if (inv.orgSsoRequired() && !user.signedInWithSso()) {
+            throw new AccessDeniedException(currentMember.ssoRequiredMessage(inv.orgName()));
+        }
         if (organizations.isMember(inv.orgId(), user.userId())) {
             throw new ValidationException("You are already a member of " + inv.orgName() + ".");
         }
         OffsetDateTime now = now();
+        // taken first: a second tab or a double click waits here and is told the link was used
+        consume(inv, user.userId(), "signed_in");
         organizations.insertMembership(inv.orgId(), user.userId(), inv.role(), now);
         audit.record(AuditRecord.of(inv.orgId(), Actor.person(user.userId(), user.email()), "member.added")
                 .target("user", user.userId().toString(), user.email())
                 .details(Map.of("role", inv.role().name())));
-        consume(inv, user.userId(), "signed_in");
         return inv.orgId();
     }
 
-    /** Joins every open invitation for the person's verified address (first single sign-on, or a later one). */
+    /** Joins every open invitation for the person's verified address (only the sign-in that creates the account). */
     int acceptAllFor(UserId userId, String email, String via) {
         int joined = 0;
         for (StoredInvitation inv : invitations.pendingFor(email, now())) {
-            if (organizations.isMember(inv.orgId(), userId)) {
+            if (organizations.isMember(inv.orgId(), userId) || !inv.orgPlan().isOrganization()) {
                 continue;
             }
             organizations.insertMembership(inv.orgId(), userId, inv.role(), now());
@@ -225,7 +244,7 @@ public class InvitationService {
     private void consume(StoredInvitation inv, UserId userId, String via) {
         if (!invitations.consume(inv.id(), userId, now())) {
             // another tab or instance took it in the meantime: undo everything of this transaction
-            throw new ValidationException("This invitation was used a moment ago. Open the link again.");
+            throw new ValidationException(messageFor(InvitationPreview.State.USED));
         }
         audit.record(AuditRecord.of(inv.orgId(), Actor.person(userId, inv.email()), "invitation.accepted")
                 .target("invitation", inv.id().toString(), inv.email())
@@ -238,6 +257,10 @@ public class InvitationService {
         InvitationPreview.State state = stateOf(inv);
         if (state != InvitationPreview.State.OPEN) {
             throw new ValidationException(messageFor(state));
+        }
+        if (!inv.orgPlan().isOrganization()) {
+            throw new ValidationException(inv.orgName() + " is now on the " + inv.orgPlan().label() + " plan, "
+                    + "which has no other members, so this invitation cannot be accepted. Ask its owner.");
         }
         return inv;
     }
@@ -267,11 +290,12 @@ public class InvitationService {
         if (inv.acceptedAt() != null) {
             return InvitationPreview.State.USED;
         }
-        if (inv.revokedAt() != null) {
-            return InvitationPreview.State.REVOKED;
-        }
+        // before "revoked": an expired link closed when the address was invited again still says it expired
         if (!inv.expiresAt().isAfter(clock.instant())) {
             return InvitationPreview.State.EXPIRED;
+        }
+        if (inv.revokedAt() != null) {
+            return InvitationPreview.State.REVOKED;
         }
         return InvitationPreview.State.OPEN;
     }

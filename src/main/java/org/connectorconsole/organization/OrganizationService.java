@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
+import org.connectorconsole.base.ConflictException;
 import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.UserId;
 import org.connectorconsole.base.ValidationException;
@@ -62,15 +63,16 @@ public class OrganizationService {
 
     /**
      * Makes a member an owner or an owner a member. The last owner cannot be demoted (the database refuses it
-     * too, at commit); the organisation's row is locked so two owners demoting each other take turns.
+     * too, at commit); the organisation's row is locked before the caller's ownership is checked, so two owners
+     * demoting each other take turns and a just-demoted owner changes nothing. {@code expectedVersion} is the
+     * {@link MemberSummary#version()} the owner saw: a membership changed meanwhile is not overwritten.
      */
     @Transactional
-    public void changeRole(UserId userId, Role role) {
-        Member owner = requireOrganizationOwner();
+    public void changeRole(UserId userId, Role role, int expectedVersion) {
         if (role == null) {
             throw ValidationException.forField("role", "Choose a role.");
         }
-        repository.lockOrganization(owner.orgId());
+        Member owner = lockedOrganizationOwner();
         MemberSummary target = repository.member(owner.orgId(), userId)
                 .orElseThrow(() -> new NotFoundException("No such member in " + owner.orgName() + "."));
         if (target.role() == role) {
@@ -79,7 +81,11 @@ public class OrganizationService {
         if (target.role() == Role.OWNER && repository.ownerCount(owner.orgId()) <= 1) {
             throw new ValidationException(lastOwner(target, owner, "stay an owner"));
         }
-        repository.updateRole(owner.orgId(), userId, role);
+        if (target.version() != expectedVersion
+                || !repository.updateRole(owner.orgId(), userId, role, expectedVersion)) {
+            throw new ConflictException(target.displayName() + "'s membership changed meanwhile. Nothing was "
+                    + "saved: reload the page and try again.");
+        }
         audit.record(AuditRecord.of(owner.orgId(), owner.actor(), "member.role_changed")
                 .target("user", userId.toString(), target.email())
                 .details(Map.of("before.role", target.role().name(), "after.role", role.name())));
@@ -91,8 +97,7 @@ public class OrganizationService {
      */
     @Transactional
     public void removeMember(UserId userId) {
-        Member owner = requireOrganizationOwner();
-        repository.lockOrganization(owner.orgId());
+        Member owner = lockedOrganizationOwner();
         MemberSummary target = repository.member(owner.orgId(), userId)
                 .orElseThrow(() -> new NotFoundException("No such member in " + owner.orgName() + "."));
         if (target.role() == Role.OWNER && repository.ownerCount(owner.orgId()) <= 1) {
@@ -136,6 +141,15 @@ public class OrganizationService {
     private static String lastOwner(MemberSummary target, Member owner, String what) {
         return target.displayName() + " is the only owner of " + owner.orgName() + " and must " + what
                 + ". Make someone else an owner first.";
+    }
+
+    /**
+     * Locks the active organisation's row, then checks (after the lock) that the caller is still its owner: an
+     * owner demoted or removed by a transaction that held the lock is refused.
+     */
+    private Member lockedOrganizationOwner() {
+        repository.lockOrganization(currentMember.require().orgId());
+        return requireOrganizationOwner();
     }
 
     private Member requireOrganizationOwner() {

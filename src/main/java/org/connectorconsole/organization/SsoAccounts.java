@@ -21,15 +21,18 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Which account a single sign-on belongs to. In order:
  * <ol>
- * <li>an identity (provider issuer + subject) seen before: its account (and any open invitations for its verified
- * address are joined);</li>
+ * <li>an identity (provider issuer + subject) seen before: its account, nothing else changes (open invitations
+ * are joined only through their link's Join button, so an organisation cannot pull an existing person in);</li>
  * <li>otherwise the provider must confirm the e-mail address ({@code email_verified}), or the sign-in is
  * refused;</li>
  * <li>an existing account with that address is linked only when an open invitation for it exists or one of its
  * organisations requires single sign-on (its owners chose the provider for their members); otherwise refused,
- * so a provider nobody chose cannot take over a password account;</li>
- * <li>no account: one is created (without a password) only to accept open invitations for that address; without
- * an invitation the sign-in is refused. An organisation is never created here.</li>
+ * so a provider nobody chose cannot take over a password account. Linking removes the account's password: from
+ * then on only single sign-on signs in, so whoever set that password (perhaps someone who intercepted an
+ * invitation link) loses access. Invitations are not joined here (the Join button does that);</li>
+ * <li>no account: one is created (without a password) only to accept open invitations for that address, which
+ * are all joined (the first sign-in); without an invitation the sign-in is refused. An organisation is never
+ * created here.</li>
  * </ol>
  */
 @Component
@@ -60,10 +63,6 @@ class SsoAccounts implements SsoEnrollment {
         Optional<UserId> known = identities.userForIdentity(id.issuer(), id.subject());
         if (known.isPresent()) {
             identities.seen(id.issuer(), id.subject(), now);
-            if (id.emailVerified() && id.email() != null) {
-                organizations.userByEmail(id.email()).filter(known.get()::equals)
-                        .ifPresent(u -> invitations.acceptAllFor(u, id.email(), "sso"));
-            }
             return known.get();
         }
         if (id.email() == null || !id.emailVerified()) {
@@ -78,8 +77,8 @@ class SsoAccounts implements SsoEnrollment {
                         + "a password. Sign in with your password: single sign-on is linked to an existing account "
                         + "only when you are invited or your organisation requires single sign-on.");
             }
-            link(id, account.get(), now);
-            invitations.acceptAllFor(account.get(), id.email(), "sso");
+            boolean passwordRemoved = organizations.removePassword(account.get());
+            link(id, account.get(), now, passwordRemoved);
             return account.get();
         }
         if (!invited) {
@@ -92,12 +91,12 @@ class SsoAccounts implements SsoEnrollment {
             name = id.email().substring(0, id.email().indexOf('@'));
         }
         organizations.insertUser(userId, id.email(), name, null, now);
-        link(id, userId, now);
+        link(id, userId, now, false);
         invitations.acceptAllFor(userId, id.email(), "sso");
         return userId;
     }
 
-    private void link(SsoIdentity id, UserId userId, OffsetDateTime now) {
+    private void link(SsoIdentity id, UserId userId, OffsetDateTime now, boolean passwordRemoved) {
         identities.link(id.issuer(), id.subject(), userId, id.email(), now);
         // recorded where the person is, or is about to be, a member
         java.util.Set<org.connectorconsole.base.OrganizationId> orgs = new java.util.LinkedHashSet<>(
@@ -106,7 +105,8 @@ class SsoAccounts implements SsoEnrollment {
         for (var orgId : orgs) {
             audit.record(AuditRecord.of(orgId, Actor.person(userId, id.email()), "sso.identity_linked")
                     .target("user", userId.toString(), id.email())
-                    .details(Map.of("provider", id.provider(), "issuer", id.issuer())));
+                    .details(Map.of("provider", id.provider(), "issuer", id.issuer(),
+                            "passwordRemoved", Boolean.toString(passwordRemoved))));
         }
     }
 }

@@ -14,6 +14,8 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 
@@ -49,13 +51,25 @@ public class ActiveOrganization implements OrganizationChoices {
     @Transactional
     public void switchTo(OrganizationId orgId) {
         ConsoleUser user = currentMember.user().orElseThrow(() -> new AccessDeniedException("Sign in to continue."));
-        Member member = repository.membership(user.userId(), orgId)
+        IdentityRepository.Membership m = repository.membershipWithRules(user.userId(), orgId)
                 .orElseThrow(() -> new NotFoundException("You are not a member of that organisation."));
+        currentMember.refuseUnlessSignedInAsRequired(user, m);
+        Member member = m.member();
         ConsoleUser next = user.inOrganization(orgId, ConsoleAuthenticationProvider.authoritiesFor(member));
-        install(next);
         audit.record(AuditRecord.of(orgId, member.actor(), "session.organization_switched")
                 .target("organization", orgId.toString(), member.orgName())
-                .details(Map.of("role", member.role().name())));
+                .details(Map.of("role", member.role().name(), "signedInWith", user.signInMethod())));
+        // the session changes only once the audit event is committed: a failed commit leaves it as it was
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    install(next);
+                }
+            });
+        } else {
+            install(next);
+        }
     }
 
     /**

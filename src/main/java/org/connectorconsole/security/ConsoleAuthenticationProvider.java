@@ -66,17 +66,21 @@ class ConsoleAuthenticationProvider implements AuthenticationProvider {
             throw new SsoRequiredException(ssoOnly.get() + " requires single sign-on: use the sign-in button of "
                     + "your identity provider below instead of a password.");
         }
-        ConsoleUser user = signedInUser(repository, a);
+        ConsoleUser user = signedInUser(repository, a, null);
         events.signedIn(repository.memberships(a.id()), "password");
         return UsernamePasswordAuthenticationToken.authenticated(user, null, user.getAuthorities());
     }
 
-    /** The session's principal for an account, acting in its default organisation (owners' first, then oldest). */
-    static ConsoleUser signedInUser(IdentityRepository repository, IdentityRepository.Account a) {
-        List<Member> memberships = repository.memberships(a.id());
-        Member active = memberships.isEmpty() ? null : memberships.getFirst();
-        return new ConsoleUser(a.id(), a.email(), a.displayName(), active == null ? null : active.orgId(), null,
-                authoritiesFor(active));
+    /**
+     * The session's principal for an account, acting in its oldest membership: never in an organisation just
+     * joined (an organisation that invites someone as owner must not pull their next session into it), and the
+     * same one at every sign-in. {@code ssoRegistrationId} is null for a password sign-in.
+     */
+    static ConsoleUser signedInUser(IdentityRepository repository, IdentityRepository.Account a,
+            String ssoRegistrationId) {
+        Optional<Member> active = repository.oldestMembership(a.id());
+        return new ConsoleUser(a.id(), a.email(), a.displayName(), active.map(Member::orgId).orElse(null), null,
+                authoritiesFor(active.orElse(null)), ssoRegistrationId);
     }
 
     static List<GrantedAuthority> authoritiesFor(Member active) {

@@ -24,11 +24,14 @@ public final class ConsoleUser implements UserDetails, CredentialsContainer {
     private final String displayName;
     private final UUID activeOrgId;
     private final List<GrantedAuthority> authorities;
+    /** {@code null} for a password sign-in, else the registration id of the single sign-on provider used. */
+    private final String ssoRegistrationId;
     private String passwordHash;
 
     ConsoleUser(UserId userId, String email, String displayName, OrganizationId activeOrgId, String passwordHash,
-            Collection<? extends GrantedAuthority> authorities) {
+            Collection<? extends GrantedAuthority> authorities, String ssoRegistrationId) {
         this.userId = userId.value();
+        this.ssoRegistrationId = ssoRegistrationId;
         this.email = email;
         this.displayName = displayName;
         this.activeOrgId = activeOrgId == null ? null : activeOrgId.value();
@@ -53,9 +56,24 @@ public final class ConsoleUser implements UserDetails, CredentialsContainer {
         return activeOrgId == null ? null : new OrganizationId(activeOrgId);
     }
 
+    /** Whether this session signed in through single sign-on (rather than with a password). */
+    public boolean signedInWithSso() {
+        return ssoRegistrationId != null;
+    }
+
+    /** How this session signed in: {@code password} or {@code sso}. */
+    public String signInMethod() {
+        return signedInWithSso() ? "sso" : "password";
+    }
+
+    /** The single sign-on provider's registration id this session signed in through, or {@code null}. */
+    public String ssoRegistrationId() {
+        return ssoRegistrationId;
+    }
+
     /** The same person acting in another organisation (the caller has checked the membership). */
     ConsoleUser inOrganization(OrganizationId orgId, Collection<? extends GrantedAuthority> newAuthorities) {
-        return new ConsoleUser(userId(), email, displayName, orgId, null, newAuthorities);
+        return new ConsoleUser(userId(), email, displayName, orgId, null, newAuthorities, ssoRegistrationId);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.connectorconsole.security;
 
+import java.util.List;
 import java.util.Optional;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.Authentication;
@@ -14,9 +15,11 @@ import org.springframework.stereotype.Component;
 public class CurrentMember {
 
     private final IdentityRepository repository;
+    private final SignInOptions signInOptions;
 
-    CurrentMember(IdentityRepository repository) {
+    CurrentMember(IdentityRepository repository, SignInOptions signInOptions) {
         this.repository = repository;
+        this.signInOptions = signInOptions;
     }
 
     public Optional<ConsoleUser> user() {
@@ -27,15 +30,35 @@ public class CurrentMember {
         return Optional.empty();
     }
 
-    /** The signed-in person's membership in their active organisation; denied without one. */
+    /**
+     * The signed-in person's membership in their active organisation; denied without one, and denied to a session
+     * that signed in with a password when the organisation requires single sign-on (also when an owner turned
+     * that on after this session began).
+     */
     public Member require() {
         ConsoleUser user = user().orElseThrow(() -> new AccessDeniedException("Sign in to continue."));
         if (user.activeOrgId() == null) {
             throw new AccessDeniedException("Your account does not belong to any organisation.");
         }
-        return repository.membership(user.userId(), user.activeOrgId())
+        IdentityRepository.Membership m = repository.membershipWithRules(user.userId(), user.activeOrgId())
                 .orElseThrow(() -> new AccessDeniedException(
                         "You are no longer a member of this organisation. Sign in again."));
+        refuseUnlessSignedInAsRequired(user, m);
+        return m.member();
+    }
+
+    /** Refuses a password session in an organisation that requires single sign-on. */
+    void refuseUnlessSignedInAsRequired(ConsoleUser user, IdentityRepository.Membership m) {
+        if (m.ssoRequired() && !user.signedInWithSso()) {
+            throw new AccessDeniedException(ssoRequiredMessage(m.member().orgName()));
+        }
+    }
+
+    /** "&lt;org&gt; requires single sign-on: sign out and use &lt;provider&gt;." */
+    public String ssoRequiredMessage(String orgName) {
+        List<String> names = signInOptions.ssoProviders().stream().map(SignInOptions.SsoProvider::name).toList();
+        return orgName + " requires single sign-on: sign out and use " + (names.isEmpty()
+                ? "your identity provider" : String.join(" or ", names)) + " to sign in.";
     }
 
     /** As {@link #require()}, and the person must be an owner of that organisation. */

@@ -54,6 +54,33 @@ class IdentityRepository {
                 .fetch(IdentityRepository::toMember);
     }
 
+    /** The person's oldest membership (ties broken by organisation id): the organisation a sign-in starts in. */
+    Optional<Member> oldestMembership(UserId userId) {
+        return db.select(APP_USER.ID, APP_USER.EMAIL, APP_USER.DISPLAY_NAME, ORGANIZATION.ID, ORGANIZATION.NAME,
+                        ORGANIZATION.PLAN, MEMBERSHIP.ROLE)
+                .from(MEMBERSHIP)
+                .join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
+                .join(ORGANIZATION).on(ORGANIZATION.ID.eq(MEMBERSHIP.ORG_ID))
+                .where(MEMBERSHIP.USER_ID.eq(userId.value()))
+                .orderBy(MEMBERSHIP.CREATED_AT, MEMBERSHIP.ORG_ID)
+                .limit(1)
+                .fetchOptional(IdentityRepository::toMember);
+    }
+
+    /** A membership and whether its organisation requires single sign-on. */
+    record Membership(Member member, boolean ssoRequired) {
+    }
+
+    Optional<Membership> membershipWithRules(UserId userId, OrganizationId orgId) {
+        return db.select(APP_USER.ID, APP_USER.EMAIL, APP_USER.DISPLAY_NAME, ORGANIZATION.ID, ORGANIZATION.NAME,
+                        ORGANIZATION.PLAN, MEMBERSHIP.ROLE, ORGANIZATION.SSO_REQUIRED)
+                .from(MEMBERSHIP)
+                .join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
+                .join(ORGANIZATION).on(ORGANIZATION.ID.eq(MEMBERSHIP.ORG_ID))
+                .where(MEMBERSHIP.USER_ID.eq(userId.value()).and(MEMBERSHIP.ORG_ID.eq(orgId.value())))
+                .fetchOptional(r -> new Membership(toMember(r), r.get(ORGANIZATION.SSO_REQUIRED)));
+    }
+
     Optional<Member> membership(UserId userId, OrganizationId orgId) {
         return db.select(APP_USER.ID, APP_USER.EMAIL, APP_USER.DISPLAY_NAME, ORGANIZATION.ID, ORGANIZATION.NAME,
                         ORGANIZATION.PLAN, MEMBERSHIP.ROLE)

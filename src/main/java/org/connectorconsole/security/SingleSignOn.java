@@ -8,6 +8,7 @@ import org.connectorconsole.base.EmailAddress;
 import org.connectorconsole.base.UserId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContext;
@@ -59,26 +60,60 @@ class SingleSignOn implements OAuth2UserService<OidcUserRequest, OidcUser> {
         onwards.setDefaultTargetUrl("/");
     }
 
-    /** The provider's ID token and user info, checked by Spring; then the console decides who this is. */
+    /**
+     * The provider's ID token and user info, checked by Spring; then the console decides who this is. Identities
+     * are keyed by the ID token's issuer and subject, so the issuer must be the configured one: Spring checks
+     * {@code iss} only when the registration names an {@code issuer-uri}, hence a registration without one is
+     * refused, and the issuer is compared here explicitly as well.
+     */
     @Override
     public OidcUser loadUser(OidcUserRequest request) {
-        OidcUser provided = oidc.loadUser(request);
+        String registrationId = request.getClientRegistration().getRegistrationId();
         String provider = request.getClientRegistration().getClientName();
-        String issuer = provided.getIssuer() == null ? request.getClientRegistration().getProviderDetails()
-                .getIssuerUri() : provided.getIssuer().toString();
+        String configuredIssuer = request.getClientRegistration().getProviderDetails().getIssuerUri();
+        if (configuredIssuer == null || configuredIssuer.isBlank()) {
+            log.warn("Single sign-on through registration '{}' refused: its provider has no issuer-uri. Set "
+                    + "spring.security.oauth2.client.provider.<provider>.issuer-uri so the console can check who "
+                    + "issued the ID token.", registrationId);
+            throw refused(provider + " is not fully configured on this console (its issuer is missing), so it "
+                    + "cannot be used to sign in. Ask your administrator to set its issuer-uri.");
+        }
+        Object tokenIssuer = request.getIdToken().getClaims().get("iss");
+        if (tokenIssuer == null || !configuredIssuer.equals(tokenIssuer.toString())) {
+            log.warn("Single sign-on through registration '{}' refused: the ID token's issuer {} is not the "
+                    + "configured issuer-uri {}.", registrationId, tokenIssuer, configuredIssuer);
+            throw refused(provider + " answered with an ID token from another issuer. Nothing was signed in; ask "
+                    + "your administrator to check the provider's issuer-uri.");
+        }
+        OidcUser provided = oidc.loadUser(request);
+        String issuer = configuredIssuer;
         String email = provided.getEmail() == null ? null : EmailAddress.normalize(provided.getEmail());
+        if (email != null && EmailAddress.problem(email).isPresent()) {
+            throw refused(provider + " gave an e-mail address the console cannot use: " + EmailAddress
+                    .problem(email).get() + " Ask your administrator to give you a plain ASCII address there.");
+        }
         SsoIdentity identity = new SsoIdentity(provider, issuer, provided.getSubject(), email,
                 Boolean.TRUE.equals(provided.getEmailVerified()), provided.getFullName());
         try {
-            UserId userId = enrollment.resolve(identity);
+            UserId userId;
+            try {
+                userId = enrollment.resolve(identity);
+            } catch (DataIntegrityViolationException concurrent) {
+                // two first sign-ins for one address at once: the other one created the account; look again
+                userId = enrollment.resolve(identity);
+            }
             IdentityRepository.Account account = repository.account(userId).orElseThrow(
                     () -> new SsoRefusedException("Your account could not be found. Try again."));
-            ConsoleUser user = ConsoleAuthenticationProvider.signedInUser(repository, account);
+            ConsoleUser user = ConsoleAuthenticationProvider.signedInUser(repository, account, registrationId);
             events.signedIn(repository.memberships(userId), "sso");
             return new Mapped(provided, user);
         } catch (SsoRefusedException e) {
-            throw new OAuth2AuthenticationException(new OAuth2Error(REFUSED, e.getMessage(), null), e.getMessage());
+            throw refused(e.getMessage());
         }
+    }
+
+    private static OAuth2AuthenticationException refused(String message) {
+        return new OAuth2AuthenticationException(new OAuth2Error(REFUSED, message, null), message);
     }
 
     /** Replaces the provider's authentication (and its tokens) with the console's own principal. */

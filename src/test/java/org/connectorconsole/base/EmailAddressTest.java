@@ -30,4 +30,17 @@ class EmailAddressTest {
         assertThat(EmailAddress.problem("a".repeat(315) + "@b.com")).hasValueSatisfying(
                 m -> assertThat(m).contains("320"));
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\u212Aate@example.com", "\u0130van@example.com", "j\u00f6rg@example.com",
+            "a@b\u00fccher.example", "a@ex\u0430mple.com"})
+    void addresses_with_non_ascii_characters_are_refused_and_never_folded_onto_ascii(String raw) {
+        assertThat(EmailAddress.problem(raw)).hasValueSatisfying(m -> assertThat(m).contains("ASCII"));
+        assertThat(EmailAddress.normalize(raw)).as("no Unicode case folding").isEqualTo(raw);
+    }
+
+    @org.junit.jupiter.api.Test
+    void international_domains_in_punycode_are_accepted() {
+        assertThat(EmailAddress.problem("a@xn--bcher-kva.example")).isEmpty();
+    }
 }

@@ -281,18 +281,18 @@ class IdentityServiceTest extends SsoConsole {
         Person mia = org.members().get(0);
 
         orgs.signIn(mia);
-        assertThatThrownBy(() -> organizations.changeRole(org.members().get(1).id(), Role.OWNER))
+        assertThatThrownBy(() -> organizations.changeRole(org.members().get(1).id(), Role.OWNER, organizations.member(org.members().get(1).id()).version()))
                 .isInstanceOf(AccessDeniedException.class);
         orgs.signIn(other.owner());
-        assertThatThrownBy(() -> organizations.changeRole(mia.id(), Role.OWNER))
+        assertThatThrownBy(() -> organizations.changeRole(mia.id(), Role.OWNER, organizations.member(mia.id()).version()))
                 .isInstanceOf(NotFoundException.class);
 
         orgs.signIn(org.owner());
-        organizations.changeRole(mia.id(), Role.OWNER);
+        organizations.changeRole(mia.id(), Role.OWNER, organizations.member(mia.id()).version());
         assertThat(organizations.member(mia.id()).role()).isEqualTo(Role.OWNER);
         orgs.signIn(mia);
         assertThat(currentMember.require().isOwner()).as("takes effect at once, without signing in again").isTrue();
-        organizations.changeRole(mia.id(), Role.MEMBER);
+        organizations.changeRole(mia.id(), Role.MEMBER, organizations.member(mia.id()).version());
         assertThatThrownBy(() -> currentMember.requireOwner()).isInstanceOf(AccessDeniedException.class);
         assertThat(actions(org)).containsSubsequence("member.role_changed", "member.role_changed");
     }
@@ -301,15 +301,15 @@ class IdentityServiceTest extends SsoConsole {
     void the_last_owner_can_be_neither_demoted_nor_removed() {
         Org org = orgs.create(Plan.TEAM, 1);
         orgs.signIn(org.owner());
-        assertThatThrownBy(() -> organizations.changeRole(org.owner().id(), Role.MEMBER))
+        assertThatThrownBy(() -> organizations.changeRole(org.owner().id(), Role.MEMBER, organizations.member(org.owner().id()).version()))
                 .isInstanceOf(ValidationException.class)
                 .hasMessageContaining("is the only owner of " + org.name());
         assertThatThrownBy(() -> organizations.removeMember(org.owner().id()))
                 .isInstanceOf(ValidationException.class).hasMessageContaining("Make someone else an owner first");
         assertThat(organizations.member(org.owner().id()).role()).isEqualTo(Role.OWNER);
 
-        organizations.changeRole(org.members().getFirst().id(), Role.OWNER);
-        organizations.changeRole(org.owner().id(), Role.MEMBER);
+        organizations.changeRole(org.members().getFirst().id(), Role.OWNER, organizations.member(org.members().getFirst().id()).version());
+        organizations.changeRole(org.owner().id(), Role.MEMBER, organizations.member(org.owner().id()).version());
         orgs.signIn(org.members().getFirst());
         assertThat(organizations.members()).filteredOn(m -> m.role() == Role.OWNER).extracting(MemberSummary::email)
                 .containsExactly(org.members().getFirst().email());
@@ -553,7 +553,8 @@ class IdentityServiceTest extends SsoConsole {
         assertThatThrownBy(() -> organizations.setSsoRequired(true)).isInstanceOf(AccessDeniedException.class);
         orgs.signIn(org.owner());
         organizations.setSsoRequired(true);
-        assertThat(organizations.ssoRequired()).isTrue();
+        assertThatThrownBy(() -> organizations.ssoRequired()).as("the owner's own password session ends too")
+                .isInstanceOf(AccessDeniedException.class).hasMessageContaining("requires single sign-on");
         TestOrganizations.signOut();
 
         assertThatThrownBy(() -> orgs.signIn(mia)).isInstanceOf(SsoRequiredException.class)

@@ -2,6 +2,7 @@ package org.connectorconsole.connection.internal;
 
 import static org.connectorconsole.db.Tables.CONNECTION;
 import static org.connectorconsole.db.Tables.CONNECTOR_OAUTH_CLIENT;
+import static org.connectorconsole.db.Tables.MEMBERSHIP;
 import static org.connectorconsole.db.Tables.PENDING_AUTHORIZATION;
 import static org.connectorconsole.db.Tables.RECONNECT_REQUEST;
 
@@ -303,11 +304,14 @@ public class ConnectionRepository {
                 .execute();
     }
 
-    public void touchLastUsed(OrganizationId orgId, ConnectorId connectorId, UserId userId, OffsetDateTime now) {
-        db.update(CONNECTION).set(CONNECTION.LAST_USED_AT, now)
-                .where(CONNECTION.ORG_ID.eq(orgId.value()).and(CONNECTION.CONNECTOR_ID.eq(connectorId.value()))
-                        .and(CONNECTION.USER_ID.eq(userId.value())))
-                .execute();
+    /**
+     * Whether the person is still a member, with the membership share-locked until the transaction ends: a
+     * concurrent removal either waits (and then ends what this transaction stores) or went first and is seen.
+     */
+    public boolean lockMembershipShared(OrganizationId orgId, UserId userId) {
+        return !db.select(MEMBERSHIP.USER_ID).from(MEMBERSHIP)
+                .where(MEMBERSHIP.ORG_ID.eq(orgId.value()).and(MEMBERSHIP.USER_ID.eq(userId.value())))
+                .forShare().fetch().isEmpty();
     }
 
     private static StoredConnection toStored(ConnectionRecord r) {

@@ -11,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.connectorconsole.base.OrganizationId;
 import org.connectorconsole.base.UserId;
@@ -47,7 +48,7 @@ public class OverviewRepository {
             where = where.and(CONNECTOR.ID.eq(filter.connector().value()));
         }
         if (filter.member() != null && !filter.member().isBlank()) {
-            String like = "%" + filter.member().strip().toLowerCase().replace("\\", "\\\\").replace("%", "\\%")
+            String like = "%" + filter.member().strip().toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
                     .replace("_", "\\_") + "%";
             where = where.and(APP_USER.EMAIL.like(like, '\\').or(DSL.lower(APP_USER.DISPLAY_NAME).like(like, '\\')));
         }

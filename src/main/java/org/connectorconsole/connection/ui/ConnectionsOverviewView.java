@@ -68,6 +68,7 @@ public class ConnectionsOverviewView extends VerticalLayout {
         member.setPlaceholder("Name or e-mail address");
         member.setLabel("Member");
         member.setClearButtonVisible(true);
+        member.setMaxLength(ConnectionOverviewService.MAX_MEMBER_FILTER);
         member.setValueChangeMode(ValueChangeMode.LAZY);
         member.setId("overview-member");
         member.addValueChangeListener(e -> reload());

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.connectorconsole.base.OrganizationId;
+import org.connectorconsole.base.Plan;
 import org.connectorconsole.base.UserId;
 import org.connectorconsole.security.Role;
 import org.jooq.DSLContext;
@@ -23,7 +24,7 @@ public class InvitationRepository {
 
     /** An invitation as stored, with its organisation's name and whether that organisation requires SSO. */
     public record StoredInvitation(UUID id, OrganizationId orgId, String orgName, boolean orgSsoRequired,
-            String email, Role role, String invitedBy, Instant createdAt, Instant expiresAt, Instant acceptedAt,
+            Plan orgPlan, String email, Role role, String invitedBy, Instant createdAt, Instant expiresAt, Instant acceptedAt,
             Instant revokedAt) {
     }
 
@@ -48,7 +49,8 @@ public class InvitationRepository {
     }
 
     private org.jooq.SelectOnConditionStep<Record> base() {
-        return db.select(INVITATION.fields()).select(ORGANIZATION.NAME, ORGANIZATION.SSO_REQUIRED, APP_USER.EMAIL)
+        return db.select(INVITATION.fields()).select(ORGANIZATION.NAME, ORGANIZATION.SSO_REQUIRED, ORGANIZATION.PLAN,
+                        APP_USER.EMAIL)
                 .from(INVITATION)
                 .join(ORGANIZATION).on(ORGANIZATION.ID.eq(INVITATION.ORG_ID))
                 .leftJoin(APP_USER).on(APP_USER.ID.eq(INVITATION.INVITED_BY));
@@ -83,6 +85,19 @@ public class InvitationRepository {
         return db.fetchExists(INVITATION, INVITATION.ORG_ID.eq(orgId.value()).and(INVITATION.EMAIL.eq(email))
                 .and(INVITATION.ACCEPTED_AT.isNull()).and(INVITATION.REVOKED_AT.isNull())
                 .and(INVITATION.EXPIRES_AT.gt(now)));
+    }
+
+    /**
+     * Closes the organisation's expired, never used invitations for the address (as revoked at {@code now}), so
+     * a new one can be issued: at most one open invitation per organisation and address (a unique index).
+     */
+    public void closeExpired(OrganizationId orgId, String email, OffsetDateTime now) {
+        db.update(INVITATION)
+                .set(INVITATION.REVOKED_AT, now)
+                .where(INVITATION.ORG_ID.eq(orgId.value()).and(INVITATION.EMAIL.eq(email))
+                        .and(INVITATION.ACCEPTED_AT.isNull()).and(INVITATION.REVOKED_AT.isNull())
+                        .and(INVITATION.EXPIRES_AT.le(now)))
+                .execute();
     }
 
     /** Takes the invitation if it is still open: exactly one caller succeeds. */
@@ -133,7 +148,8 @@ public class InvitationRepository {
 
     private static StoredInvitation toStored(Record r) {
         return new StoredInvitation(r.get(INVITATION.ID), new OrganizationId(r.get(INVITATION.ORG_ID)),
-                r.get(ORGANIZATION.NAME), r.get(ORGANIZATION.SSO_REQUIRED), r.get(INVITATION.EMAIL),
+                r.get(ORGANIZATION.NAME), r.get(ORGANIZATION.SSO_REQUIRED), Plan.valueOf(r.get(ORGANIZATION.PLAN)),
+                r.get(INVITATION.EMAIL),
                 Role.valueOf(r.get(INVITATION.ROLE)), r.get(APP_USER.EMAIL), instant(r.get(INVITATION.CREATED_AT)),
                 instant(r.get(INVITATION.EXPIRES_AT)), instant(r.get(INVITATION.ACCEPTED_AT)),
                 instant(r.get(INVITATION.REVOKED_AT)));

@@ -75,7 +75,8 @@ public class OrganizationRepository {
     }
 
     public List<MemberSummary> members(OrganizationId orgId) {
-        return db.select(APP_USER.ID, APP_USER.EMAIL, APP_USER.DISPLAY_NAME, MEMBERSHIP.ROLE, MEMBERSHIP.CREATED_AT)
+        return db.select(APP_USER.ID, APP_USER.EMAIL, APP_USER.DISPLAY_NAME, MEMBERSHIP.ROLE, MEMBERSHIP.CREATED_AT,
+                        MEMBERSHIP.VERSION)
                 .from(MEMBERSHIP)
                 .join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
                 .where(MEMBERSHIP.ORG_ID.eq(orgId.value()))
@@ -85,7 +86,8 @@ public class OrganizationRepository {
     }
 
     public Optional<MemberSummary> member(OrganizationId orgId, UserId userId) {
-        return db.select(APP_USER.ID, APP_USER.EMAIL, APP_USER.DISPLAY_NAME, MEMBERSHIP.ROLE, MEMBERSHIP.CREATED_AT)
+        return db.select(APP_USER.ID, APP_USER.EMAIL, APP_USER.DISPLAY_NAME, MEMBERSHIP.ROLE, MEMBERSHIP.CREATED_AT,
+                        MEMBERSHIP.VERSION)
                 .from(MEMBERSHIP)
                 .join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
                 .where(MEMBERSHIP.ORG_ID.eq(orgId.value()).and(MEMBERSHIP.USER_ID.eq(userId.value())))
@@ -94,7 +96,8 @@ public class OrganizationRepository {
 
     private static MemberSummary toSummary(Record r) {
         return new MemberSummary(new UserId(r.get(APP_USER.ID)), r.get(APP_USER.EMAIL), r.get(APP_USER.DISPLAY_NAME),
-                Role.valueOf(r.get(MEMBERSHIP.ROLE)), r.get(MEMBERSHIP.CREATED_AT).toInstant());
+                Role.valueOf(r.get(MEMBERSHIP.ROLE)), r.get(MEMBERSHIP.CREATED_AT).toInstant(),
+                r.get(MEMBERSHIP.VERSION));
     }
 
     /** Locks the organisation's row until the transaction ends: membership changes of one organisation take turns. */
@@ -117,17 +120,29 @@ public class OrganizationRepository {
                 .where(MEMBERSHIP.ORG_ID.eq(orgId.value()).and(APP_USER.EMAIL.eq(email))));
     }
 
-    public void updateRole(OrganizationId orgId, UserId userId, Role role) {
-        db.update(MEMBERSHIP)
+    /** Optimistic: false when the membership changed since {@code expectedVersion} was read. */
+    public boolean updateRole(OrganizationId orgId, UserId userId, Role role, int expectedVersion) {
+        return db.update(MEMBERSHIP)
                 .set(MEMBERSHIP.ROLE, role.name())
                 .set(MEMBERSHIP.VERSION, MEMBERSHIP.VERSION.plus(1))
-                .where(MEMBERSHIP.ORG_ID.eq(orgId.value()).and(MEMBERSHIP.USER_ID.eq(userId.value())))
-                .execute();
+                .where(MEMBERSHIP.ORG_ID.eq(orgId.value()).and(MEMBERSHIP.USER_ID.eq(userId.value()))
+                        .and(MEMBERSHIP.VERSION.eq(expectedVersion)))
+                .execute() == 1;
     }
 
     public boolean deleteMembership(OrganizationId orgId, UserId userId) {
         return db.deleteFrom(MEMBERSHIP)
                 .where(MEMBERSHIP.ORG_ID.eq(orgId.value()).and(MEMBERSHIP.USER_ID.eq(userId.value())))
+                .execute() == 1;
+    }
+
+    /** Removes the account's password (single sign-on only from now on); true when it had one. */
+    public boolean removePassword(UserId userId) {
+        return db.update(APP_USER)
+                .set(APP_USER.PASSWORD_HASH, (String) null)
+                .set(APP_USER.PASSWORD_CHANGED_AT, (OffsetDateTime) null)
+                .set(APP_USER.VERSION, APP_USER.VERSION.plus(1))
+                .where(APP_USER.ID.eq(userId.value()).and(APP_USER.PASSWORD_HASH.isNotNull()))
                 .execute() == 1;
     }
 

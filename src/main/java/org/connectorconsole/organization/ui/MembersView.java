@@ -21,12 +21,13 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.server.VaadinServletRequest;
 import jakarta.annotation.security.RolesAllowed;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.List;
+import org.connectorconsole.base.ConflictException;
+import org.connectorconsole.base.PublicAddress;
 import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.base.ui.FieldErrors;
 import org.connectorconsole.base.ui.Notices;
@@ -62,8 +63,11 @@ public class MembersView extends VerticalLayout {
     private final Paragraph summary = new Paragraph();
     private final Div noPending = new Div();
 
+    private final PublicAddress publicAddress;
+
     public MembersView(OrganizationService organizations, InvitationService invitations,
-            SignInOptions signInOptions, CurrentMember currentMember) {
+            SignInOptions signInOptions, CurrentMember currentMember, PublicAddress publicAddress) {
+        this.publicAddress = publicAddress;
         this.organizations = organizations;
         this.invitations = invitations;
         this.signInOptions = signInOptions;
@@ -121,10 +125,10 @@ public class MembersView extends VerticalLayout {
                 return;
             }
             try {
-                organizations.changeRole(m.userId(), e.getValue());
+                organizations.changeRole(m.userId(), e.getValue(), m.version());
                 Notices.success(m.displayName() + " is now " + (e.getValue() == Role.OWNER ? "an owner" : "a member")
                         + ".");
-            } catch (ValidationException ex) {
+            } catch (ValidationException | ConflictException ex) {
                 Notices.error(ex.getMessage());
             }
             refresh();
@@ -214,7 +218,7 @@ public class MembersView extends VerticalLayout {
         dialog.setHeaderTitle("Invitation for " + issued.invitation().email());
         TextField link = new TextField("Invitation link");
         link.setId("invitation-link");
-        link.setValue(origin() + issued.path());
+        link.setValue(publicAddress.base() + issued.path());
         link.setReadOnly(true);
         link.addClassName("console-invite-link");
         link.setWidthFull();
@@ -249,9 +253,13 @@ public class MembersView extends VerticalLayout {
                 return;
             }
             try {
+                String orgName = currentMember.require().orgName();
                 organizations.setSsoRequired(e.getValue());
-                Notices.success(e.getValue() ? "Members of " + currentMember.require().orgName()
-                        + " now sign in only through single sign-on." : "Members may sign in with a password again.");
+                boolean passwordSession = currentMember.user().map(u -> !u.signedInWithSso()).orElse(true);
+                Notices.success(e.getValue() ? "Members of " + orgName + " now sign in only through single "
+                        + "sign-on." + (passwordSession ? " You signed in with a password: sign out and sign in "
+                        + "through the identity provider to continue." : "")
+                        : "Members may sign in with a password again.");
             } catch (ValidationException ex) {
                 Notices.error(ex.getMessage());
                 required.setValue(e.getOldValue());
@@ -263,16 +271,5 @@ public class MembersView extends VerticalLayout {
         note.addClassName("console-muted");
         section.add(required, note);
         return section;
-    }
-
-    private static String origin() {
-        VaadinServletRequest request = VaadinServletRequest.getCurrent() instanceof VaadinServletRequest r ? r : null;
-        if (request == null) {
-            return "";
-        }
-        var http = request.getHttpServletRequest();
-        boolean defaultPort = ("http".equals(http.getScheme()) && http.getServerPort() == 80)
-                || ("https".equals(http.getScheme()) && http.getServerPort() == 443);
-        return http.getScheme() + "://" + http.getServerName() + (defaultPort ? "" : ":" + http.getServerPort());
     }
 }
