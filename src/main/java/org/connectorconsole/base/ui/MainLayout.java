@@ -1,5 +1,6 @@
 package org.connectorconsole.base.ui;
 
+import org.springframework.security.access.AccessDeniedException;
 import com.vaadin.flow.component.applayout.AppLayout;
 import com.vaadin.flow.component.applayout.DrawerToggle;
 import com.vaadin.flow.component.avatar.Avatar;
@@ -20,6 +21,7 @@ import com.vaadin.flow.spring.security.AuthenticationContext;
 import jakarta.annotation.security.PermitAll;
 import com.vaadin.flow.component.select.Select;
 import java.util.List;
+import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.OrganizationChoices;
 import org.connectorconsole.base.SignedInSummary;
 
@@ -103,7 +105,14 @@ public class MainLayout extends AppLayout {
         select.addClassName("console-org-switcher");
         select.addValueChangeListener(e -> {
             if (e.isFromClient() && e.getValue() != null) {
-                organizations.switchTo(e.getValue().id());
+                try {
+                    organizations.switchTo(e.getValue().id());
+                } catch (AccessDeniedException | NotFoundException refused) {
+                    // e.g. the organisation requires single sign-on and this session signed in with a password
+                    select.setValue(e.getOldValue());
+                    Notices.error(refused.getMessage());
+                    return;
+                }
                 // a fresh page: navigation, badges and every view are built for the new organisation
                 getUI().ifPresent(ui -> ui.getPage().setLocation("/"));
             }
