@@ -89,24 +89,32 @@ class DatabaseRestartTest {
             assertThat(outcome).as("the interrupted add failed")
                     .isInstanceOfAny(DataAccessException.class, TransactionException.class);
 
-            // While it is down: a clear error within the pool's bound, not a hang
-            long start = System.nanoTime();
-            Throwable down = null;
-            try {
-                connectors.list();
-            } catch (RuntimeException e) {
-                down = e;
+            // While it is down: a clear error within the pool's bound, not a hang. The first request may get a
+            // pooled connection that died with the server (the statement or its rollback fails); the next ones
+            // find no connection. Each fails within the bound, and the page says the database is unreachable.
+            for (int attempt = 0; attempt < 3; attempt++) {
+                long start = System.nanoTime();
+                Throwable down = null;
+                try {
+                    connectors.list();
+                } catch (RuntimeException e) {
+                    down = e;
+                }
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                assertThat(down).as("request " + attempt + " while the database is down")
+                        .isInstanceOfAny(DataAccessException.class, TransactionException.class);
+                assertThat(took).isLessThan(POOL_TIMEOUT.plusSeconds(10));
+                assertThat(UiErrorHandlingAccess.messageFor(down)).startsWith("The console cannot reach its "
+                        + "database right now. Try again in a minute; if it persists, tell your administrator "
+                        + "(reference ");
+                System.out.printf("database down: %s after %d ms: %s%n", down.getClass().getSimpleName(),
+                        took.toMillis(), rootMessage(down));
+                if (attempt == 2) {
+                    assertThat(down).isInstanceOf(CannotCreateTransactionException.class);
+                    assertThat(rootMessage(down)).startsWith("Could not open JDBC Connection for transaction")
+                            .containsAnyOf("Connection refused", "Connection is not available");
+                }
             }
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-            assertThat(down).isInstanceOf(CannotCreateTransactionException.class);
-            assertThat(rootMessage(down)).startsWith("Could not open JDBC Connection for transaction")
-                    .containsAnyOf("Connection refused", "Connection is not available");
-            // what the page shows the person (the views' error handling)
-            assertThat(UiErrorHandlingAccess.messageFor(down)).startsWith("The console cannot reach its database "
-                    + "right now. Try again in a minute; if it persists, tell your administrator (reference ");
-            assertThat(took).isLessThan(POOL_TIMEOUT.plusSeconds(10));
-            System.out.printf("database down: %s after %d ms: %s%n", down.getClass().getSimpleName(),
-                    took.toMillis(), rootMessage(down));
 
             // Back on the same port and data: the same console serves again, no restart
             long t1 = System.nanoTime();

@@ -45,6 +45,7 @@ class UiErrorHandling implements VaadinServiceInitListener {
                 return t.getMessage();
             }
             if (t instanceof org.springframework.transaction.CannotCreateTransactionException
+                    || t instanceof org.springframework.transaction.TransactionSystemException
                     || t instanceof org.springframework.dao.DataAccessResourceFailureException) {
                 // the database is down or restarting: the pool reconnects by itself once it is back
                 String reference = UUID.randomUUID().toString().substring(0, 8);
