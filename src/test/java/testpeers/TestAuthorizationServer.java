@@ -47,6 +47,7 @@ import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientRegistrationAuthenticationProvider;
@@ -184,6 +185,7 @@ public final class TestAuthorizationServer implements AutoCloseable {
                 .tokenSettings(TokenSettings.builder().accessTokenTimeToLive(accessTokenLifetime)
                         .reuseRefreshTokens(false).build());
         if (secret != null) {
+            org.connectorconsole.support.SuiteSecrets.register(secret);
             builder.clientSecret("{noop}" + secret);
         }
         for (String scope : scopes) {
@@ -370,7 +372,38 @@ public final class TestAuthorizationServer implements AutoCloseable {
 
         @Bean
         OAuth2AuthorizationService authorizationService() {
-            return new InMemoryOAuth2AuthorizationService();
+            OAuth2AuthorizationService store = new InMemoryOAuth2AuthorizationService();
+            return new OAuth2AuthorizationService() {
+                @Override
+                public void save(org.springframework.security.oauth2.server.authorization.OAuth2Authorization a) {
+                    // every code and token issued must never be readable in the console's database
+                    var code = a.getToken(org.springframework.security.oauth2.server.authorization
+                            .OAuth2AuthorizationCode.class);
+                    for (var token : java.util.Arrays.asList(code, a.getAccessToken(), a.getRefreshToken())) {
+                        if (token != null) {
+                            org.connectorconsole.support.SuiteSecrets.register(token.getToken().getTokenValue());
+                        }
+                    }
+                    store.save(a);
+                }
+
+                @Override
+                public void remove(org.springframework.security.oauth2.server.authorization.OAuth2Authorization a) {
+                    store.remove(a);
+                }
+
+                @Override
+                public org.springframework.security.oauth2.server.authorization.OAuth2Authorization findById(
+                        String id) {
+                    return store.findById(id);
+                }
+
+                @Override
+                public org.springframework.security.oauth2.server.authorization.OAuth2Authorization findByToken(
+                        String token, OAuth2TokenType tokenType) {
+                    return store.findByToken(token, tokenType);
+                }
+            };
         }
 
         @Bean

@@ -266,7 +266,11 @@ final class EgressJdkHttpClient extends HttpClient {
             } catch (IOException e) {
                 if (!cancelled) {
                     subscriber.onError(open.timedOut().getAsBoolean()
-                            ? new EgressTimeoutException("The server stopped answering before the end.") : e);
+                            ? new EgressTimeoutException("The server stopped answering before the end.")
+                            : e instanceof org.apache.hc.core5.http.ConnectionClosedException
+                                    ? new java.io.EOFException("The server closed the connection before its answer "
+                                            + "was complete.")
+                                    : e);
                 }
             } catch (RuntimeException e) {
                 if (!cancelled) {

