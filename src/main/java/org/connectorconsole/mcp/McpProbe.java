@@ -166,30 +166,12 @@ public final class McpProbe {
                 .build();
         try {
             McpSchema.InitializeResult init = client.initialize();
-            List<ToolInfo> tools = new ArrayList<>();
+            List<ToolInfo> tools = List.of();
             boolean truncated = false;
-            String cursor = null;
-            int pages = 0;
-            // A server that pages forever, slowly, must not hold the probe: the whole listing has a deadline too.
-            long deadline = System.nanoTime() + timeout.multipliedBy(3).toNanos();
             if (init.capabilities() != null && init.capabilities().tools() != null) {
-                do {
-                    // One page per call: the SDK's listTools() without a cursor follows nextCursor itself, without
-                    // any bound, so a server that pages forever would hold the probe forever.
-                    McpSchema.ListToolsResult page = client.listTools(cursor);
-                    for (McpSchema.Tool tool : page.tools()) {
-                        if (tools.size() >= MAX_TOOLS) {
-                            truncated = true;
-                            break;
-                        }
-                        tools.add(new ToolInfo(tool.name(), tool.title(), tool.description(),
-                                McpJsonDefaults.getMapper().writeValueAsString(tool.inputSchema())));
-                    }
-                    cursor = page.nextCursor();
-                    pages++;
-                } while (cursor != null && !cursor.isEmpty() && !truncated && pages < MAX_TOOL_PAGES
-                        && System.nanoTime() < deadline);
-                truncated |= cursor != null && !cursor.isEmpty();
+                McpToolSession.ToolListing listing = listTools(client, timeout);
+                tools = listing.tools();
+                truncated = listing.truncated();
             }
             if (then != null) {
                 then.accept(client, List.copyOf(tools));
@@ -210,6 +192,35 @@ public final class McpProbe {
                 client.close();
             }
         }
+    }
+
+    /**
+     * Every tool, one page per request (the SDK's {@code listTools()} without a cursor follows {@code nextCursor}
+     * itself, without any bound), at most {@link #MAX_TOOL_PAGES} pages and {@link #MAX_TOOLS} tools, and within
+     * three times {@code timeout} overall: a server that pages forever, slowly, must not hold the caller.
+     */
+    static McpToolSession.ToolListing listTools(McpSyncClient client, Duration timeout) throws IOException {
+        List<ToolInfo> tools = new ArrayList<>();
+        boolean truncated = false;
+        String cursor = null;
+        int pages = 0;
+        long deadline = System.nanoTime() + timeout.multipliedBy(3).toNanos();
+        do {
+            McpSchema.ListToolsResult page = client.listTools(cursor);
+            for (McpSchema.Tool tool : page.tools()) {
+                if (tools.size() >= MAX_TOOLS) {
+                    truncated = true;
+                    break;
+                }
+                tools.add(new ToolInfo(tool.name(), tool.title(), tool.description(),
+                        McpJsonDefaults.getMapper().writeValueAsString(tool.inputSchema())));
+            }
+            cursor = page.nextCursor();
+            pages++;
+        } while (cursor != null && !cursor.isEmpty() && !truncated && pages < MAX_TOOL_PAGES
+                && System.nanoTime() < deadline);
+        truncated |= cursor != null && !cursor.isEmpty();
+        return new McpToolSession.ToolListing(List.copyOf(tools), truncated);
     }
 
     static McpClientTransport transport(EgressClient egress, URI url, TransportKind kind, Duration timeout,

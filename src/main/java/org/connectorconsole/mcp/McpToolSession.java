@@ -2,13 +2,11 @@ package org.connectorconsole.mcp;
 
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -77,28 +75,7 @@ public final class McpToolSession implements AutoCloseable {
             if (client.getServerCapabilities() == null || client.getServerCapabilities().tools() == null) {
                 return new ToolListing(List.of(), false);
             }
-            List<ToolInfo> tools = new ArrayList<>();
-            boolean truncated = false;
-            String cursor = null;
-            int pages = 0;
-            long deadline = System.nanoTime() + listTimeout.multipliedBy(3).toNanos();
-            do {
-                // One page per call: the SDK's listTools() without a cursor follows nextCursor itself, unbounded.
-                McpSchema.ListToolsResult page = client.listTools(cursor);
-                for (McpSchema.Tool tool : page.tools()) {
-                    if (tools.size() >= McpProbe.MAX_TOOLS) {
-                        truncated = true;
-                        break;
-                    }
-                    tools.add(new ToolInfo(tool.name(), tool.title(), tool.description(),
-                            McpJsonDefaults.getMapper().writeValueAsString(tool.inputSchema())));
-                }
-                cursor = page.nextCursor();
-                pages++;
-            } while (cursor != null && !cursor.isEmpty() && !truncated && pages < McpProbe.MAX_TOOL_PAGES
-                    && System.nanoTime() < deadline);
-            truncated |= cursor != null && !cursor.isEmpty();
-            return new ToolListing(List.copyOf(tools), truncated);
+            return McpProbe.listTools(client, listTimeout);
         } catch (RuntimeException | java.io.IOException e) {
             throw failure(e, listTimeout);
         }
