@@ -500,11 +500,27 @@ class ConversationServiceTest {
         // one member cannot hold more than a few calls at once
         List<ConversationService.RunningCall> slow = new java.util.ArrayList<>();
         List<CompletableFuture<ToolCallEntry>> ends = new java.util.ArrayList<>();
+        List<CompletableFuture<Void>> started = new java.util.ArrayList<>();
         for (int i = 0; i < ConversationService.MAX_RUNNING_PER_MEMBER; i++) {
             CompletableFuture<ToolCallEntry> end = new CompletableFuture<>();
+            CompletableFuture<Void> running = new CompletableFuture<>();
             ends.add(end);
+            started.add(running);
             slow.add(conversations.start(new ToolCallRequest(conv.id(), s.connector().id(), "slow",
-                    "{\"seconds\":30}", null), listener(new CopyOnWriteArrayList<>(), end)));
+                    "{\"seconds\":30}", null), new ConversationService.CallListener() {
+                        @Override
+                        public void progress(McpToolSession.Progress p) {
+                            running.complete(null); // the server is working on it
+                        }
+
+                        @Override
+                        public void finished(ToolCallEntry entry) {
+                            end.complete(entry);
+                        }
+                    }));
+        }
+        for (CompletableFuture<Void> running : started) {
+            running.get(15, TimeUnit.SECONDS);
         }
         assertThatThrownBy(() -> run(new ToolCallRequest(conv.id(), s.connector().id(), "echo",
                 "{\"message\":\"one more\"}", null))).isInstanceOf(ValidationException.class)
