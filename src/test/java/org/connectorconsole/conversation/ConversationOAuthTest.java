@@ -3,11 +3,9 @@ package org.connectorconsole.conversation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.connectorconsole.base.Plan;
-import org.connectorconsole.connection.ConnectStart;
 import org.connectorconsole.connection.ConnectionService;
 import org.connectorconsole.connection.MemberConnector;
 import org.connectorconsole.connector.Connector;
@@ -70,10 +68,7 @@ class ConversationOAuthTest {
     }
 
     private void connect(Connector c) throws Exception {
-        ConnectStart start = connections.connect(c.id(), "/conversations");
-        Map<String, String> back = AuthorizationBrowser.approve(start.authorizationUrl());
-        assertThat(connections.complete(back.get("state"), back.get("code"), back.get("iss"), back.get("error"),
-                back.get("error_description")).connected()).isTrue();
+        assertThat(AuthorizationBrowser.connect(connections, c.id(), "/conversations").connected()).isTrue();
     }
 
     private ToolCallEntry run(ConversationId conversation, Connector c, String message) throws Exception {

@@ -21,6 +21,18 @@ public final class AuthorizationBrowser {
     private AuthorizationBrowser() {
     }
 
+    /**
+     * Connects the signed-in member the whole way: starts the flow, lets the server approve, and hands its answer
+     * to the callback as the console's controller would.
+     */
+    public static org.connectorconsole.connection.CallbackOutcome connect(
+            org.connectorconsole.connection.ConnectionService connections,
+            org.connectorconsole.connector.ConnectorId connectorId, String returnTo) throws Exception {
+        Map<String, String> back = approve(connections.connect(connectorId, returnTo).authorizationUrl());
+        return connections.complete(back.get("state"), back.get("code"), back.get("iss"), back.get("error"),
+                back.get("error_description"));
+    }
+
     /** The query parameters of the redirect back to the console. */
     public static Map<String, String> approve(String authorizationUrl) {
         try {
