@@ -551,7 +551,13 @@ class AccessControlMatrixTest extends ViewTest {
                 .collect(Collectors.joining(" "));
     }
 
+    /**
+     * A fresh UI with nobody signed in: the fake request carries no principal, so the security context must be
+     * empty too (otherwise the sign-in page, seeing someone signed in, and the access check, seeing nobody, send
+     * the first navigation back and forth for ever).
+     */
     private void startOver() {
+        TestOrganizations.signOut();
         com.github.mvysny.kaributesting.v10.MockVaadin.tearDown();
         startVaadin();
     }
