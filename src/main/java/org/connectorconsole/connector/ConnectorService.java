@@ -14,6 +14,7 @@ import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.ConflictException;
 import org.connectorconsole.base.DisplayNames;
+import org.connectorconsole.base.ListPage;
 import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.OrganizationId;
 import org.connectorconsole.base.SecretSealer;
@@ -90,6 +91,25 @@ public class ConnectorService implements DisposableBean {
     @Transactional(readOnly = true)
     public List<Connector> list() {
         return repository.list(manager().orgId());
+    }
+
+    /**
+     * A page of the connectors list, by name: the {@code limit} connectors after {@code after} (the last one of the
+     * page before, or null for the first page), optionally only those whose name or URL contains {@code search}.
+     * A search longer than {@value ListPage#MAX_SEARCH} characters or a limit outside 1–{@value ListPage#MAX_LIMIT}
+     * is refused with a message.
+     */
+    @Transactional(readOnly = true)
+    public ListPage<Connector> page(String search, Connector after, int limit) {
+        Member owner = manager();
+        String text = ListPage.searchText(search);
+        return ListPage.of(repository.page(owner.orgId(), text, after, ListPage.checkLimit(limit)), limit);
+    }
+
+    /** How many connectors the organisation has. */
+    @Transactional(readOnly = true)
+    public int count() {
+        return repository.count(manager().orgId());
     }
 
     @Transactional(readOnly = true)

@@ -1,10 +1,10 @@
 package org.connectorconsole.organization;
 
-import java.util.List;
 import java.util.Map;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.ConflictException;
+import org.connectorconsole.base.ListPage;
 import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.UserId;
 import org.connectorconsole.base.ValidationException;
@@ -46,11 +46,24 @@ public class OrganizationService {
                 .orElseThrow(() -> new NotFoundException("Your organisation no longer exists."));
     }
 
-    /** Everyone in the owner's organisation, owners first. */
+    /**
+     * A page of the owner's organisation, owners first, then by name: the {@code limit} people after {@code after}
+     * (the last one of the page before, or null for the first page), optionally only those whose name or e-mail
+     * address contains {@code search}. A search longer than {@value ListPage#MAX_SEARCH} characters or a limit
+     * outside 1–{@value ListPage#MAX_LIMIT} is refused with a message.
+     */
     @Transactional(readOnly = true)
-    public List<MemberSummary> members() {
+    public ListPage<MemberSummary> memberPage(String search, MemberSummary after, int limit) {
         Member owner = currentMember.requireOwner();
-        return repository.members(owner.orgId());
+        String text = ListPage.searchText(search);
+        return ListPage.of(repository.memberPage(owner.orgId(), text, after, ListPage.checkLimit(limit)), limit);
+    }
+
+    /** How many people the owner's organisation has, and how many owners. */
+    @Transactional(readOnly = true)
+    public MemberCounts memberCounts() {
+        Member owner = currentMember.requireOwner();
+        return repository.memberCounts(owner.orgId());
     }
 
     /** One person of the owner's organisation; people of other organisations are not found. */

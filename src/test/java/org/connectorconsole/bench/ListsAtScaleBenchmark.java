@@ -59,14 +59,39 @@ class ListsAtScaleBenchmark {
         report(String.format("%d organisations of %,d connectors and %,d members generated in %.1f s", others + 1,
                 CONNECTORS, MEMBERS, (System.nanoTime() - t0) / 1e9));
         orgs.signIn(org.owner());
-        int connectorCount = connectors.list().size();
-        int memberCount = organizations.members().size();
-        report("owner sees " + connectorCount + " connectors and " + memberCount + " members");
-        time("Connectors page: ConnectorService.list()", () -> connectors.list().size());
-        time("Members page: OrganizationService.members()", () -> organizations.members().size());
-        // TODO(issue 7): the connections overview (all members' connections to all connectors) lands with issue 7;
-        // time its page query here: time("Connections overview page: ...", () -> overview.page(...).size());
-        report("Connections overview: not measured (comes with issue 7)");
+        int connectorCount = connectors.count();
+        var memberCounts = organizations.memberCounts();
+        report("owner sees " + connectorCount + " connectors and " + memberCounts.people() + " members");
+        // the pages as the views ask for them: 50 rows, the first page and one deep in the list, and a search
+        var connectorsAll = new ArrayList<org.connectorconsole.connector.Connector>();
+        for (var p = connectors.page(null, null, 200); ; p = connectors.page(null, connectorsAll.getLast(), 200)) {
+            connectorsAll.addAll(p.items());
+            if (!p.hasMore()) {
+                break;
+            }
+        }
+        var deepConnector = connectorsAll.get(900);
+        var membersAll = new ArrayList<org.connectorconsole.organization.MemberSummary>();
+        for (var p = organizations.memberPage(null, null, 200); ;
+                p = organizations.memberPage(null, membersAll.getLast(), 200)) {
+            membersAll.addAll(p.items());
+            if (!p.hasMore()) {
+                break;
+            }
+        }
+        var deepMember = membersAll.get(9_000);
+        report("walked " + connectorsAll.size() + " connectors and " + membersAll.size() + " members page by page");
+        time("Connectors page, first 50: ConnectorService.page()", () -> connectors.page(null, null, 50).items().size());
+        time("Connectors page, 50 after #900", () -> connectors.page(null, deepConnector, 50).items().size());
+        time("Connectors page, search \"tor 99\"", () -> connectors.page("tor 99", null, 50).items().size());
+        time("Connectors count", connectors::count);
+        time("Members page, first 50: OrganizationService.memberPage()",
+                () -> organizations.memberPage(null, null, 50).items().size());
+        time("Members page, 50 after #9,000", () -> organizations.memberPage(null, deepMember, 50).items().size());
+        time("Members page, search \"m99\"", () -> organizations.memberPage("m99", null, 50).items().size());
+        time("Members counts (people, owners)", () -> organizations.memberCounts().people());
+        time("Whole connectors list (1,000, for comparison): ConnectorService.list()",
+                () -> connectors.list().size());
         TestOrganizations.signOut();
         Path out = Path.of("target/bench/lists-at-scale.txt");
         Files.createDirectories(out.getParent());

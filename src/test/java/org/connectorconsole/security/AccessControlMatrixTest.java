@@ -120,10 +120,13 @@ class AccessControlMatrixTest extends ViewTest {
         rule("SetupService.isSetupPending", Rule.PUBLIC);
         rule("SetupService.completeSetup", Rule.PUBLIC);
         rule("OrganizationService.current", Rule.SIGNED_IN);
-        rule("OrganizationService.members", Rule.OWNER);
+        rule("OrganizationService.memberPage", Rule.OWNER);
+        rule("OrganizationService.memberCounts", Rule.OWNER);
         rule("OrganizationService.member", Rule.OWNER);
         rule("ConnectorService.availability", Rule.OWNER);
         rule("ConnectorService.list", Rule.PAID_OWNER);
+        rule("ConnectorService.page", Rule.PAID_OWNER);
+        rule("ConnectorService.count", Rule.PAID_OWNER);
         rule("ConnectorService.get", Rule.PAID_OWNER);
         rule("ConnectorService.add", Rule.PAID_OWNER);
         rule("ConnectorService.update", Rule.PAID_OWNER);

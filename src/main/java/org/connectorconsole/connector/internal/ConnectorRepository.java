@@ -13,6 +13,7 @@ import org.connectorconsole.connector.Connector;
 import org.connectorconsole.connector.ConnectorId;
 import org.connectorconsole.connector.Diagnosis;
 import org.connectorconsole.db.tables.records.ConnectorRecord;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
@@ -43,8 +44,33 @@ public class ConnectorRepository {
 
     public List<Connector> list(OrganizationId orgId) {
         return db.select(CONNECTOR.asterisk(), CONNECTED).from(CONNECTOR).where(CONNECTOR.ORG_ID.eq(orgId.value()))
-                .orderBy(CONNECTOR.NAME, CONNECTOR.CREATED_AT)
+                .orderBy(CONNECTOR.NAME, CONNECTOR.CREATED_AT, CONNECTOR.ID)
                 .fetch(r -> toConnector(r.into(CONNECTOR), r.get(CONNECTED)));
+    }
+
+    /**
+     * A page of the organisation's connectors in the list's order (name, then when added, then id) after
+     * {@code after} (the last row of the previous page, or null), optionally only those whose name or URL contains
+     * {@code search} (case-insensitive, wildcards taken literally). Reads {@code limit + 1} rows.
+     */
+    public List<Connector> page(OrganizationId orgId, String search, Connector after, int limit) {
+        Condition where = CONNECTOR.ORG_ID.eq(orgId.value());
+        if (search != null) {
+            where = where.and(CONNECTOR.NAME.containsIgnoreCase(search).or(CONNECTOR.URL.containsIgnoreCase(search)));
+        }
+        if (after != null) {
+            where = where.and(DSL.row(CONNECTOR.NAME, CONNECTOR.CREATED_AT, CONNECTOR.ID).gt(DSL.row(
+                    DSL.val(after.name()), DSL.val(after.createdAt().atOffset(ZoneOffset.UTC)),
+                    DSL.val(after.id().value()))));
+        }
+        return db.select(CONNECTOR.asterisk(), CONNECTED).from(CONNECTOR).where(where)
+                .orderBy(CONNECTOR.NAME, CONNECTOR.CREATED_AT, CONNECTOR.ID)
+                .limit(limit + 1)
+                .fetch(r -> toConnector(r.into(CONNECTOR), r.get(CONNECTED)));
+    }
+
+    public int count(OrganizationId orgId) {
+        return db.fetchCount(CONNECTOR, CONNECTOR.ORG_ID.eq(orgId.value()));
     }
 
     public Optional<Stored> find(OrganizationId orgId, ConnectorId id) {

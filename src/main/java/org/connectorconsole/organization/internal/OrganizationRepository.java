@@ -11,10 +11,13 @@ import java.util.Optional;
 import org.connectorconsole.base.OrganizationId;
 import org.connectorconsole.base.Plan;
 import org.connectorconsole.base.UserId;
+import org.connectorconsole.organization.MemberCounts;
 import org.connectorconsole.organization.MemberSummary;
 import org.connectorconsole.organization.Organization;
 import org.connectorconsole.security.Role;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
@@ -74,15 +77,43 @@ public class OrganizationRepository {
         return db.fetchExists(MEMBERSHIP, MEMBERSHIP.ROLE.eq(Role.OWNER.name()));
     }
 
-    public List<MemberSummary> members(OrganizationId orgId) {
+    /**
+     * A page of the organisation's people in the Members page's order (owners first, then by name, e-mail and id),
+     * after {@code after} (the last row of the previous page, or null), optionally only those whose name or e-mail
+     * contains {@code search} (case-insensitive, wildcards taken literally). Reads {@code limit + 1} rows.
+     */
+    public List<MemberSummary> memberPage(OrganizationId orgId, String search, MemberSummary after, int limit) {
+        Field<Integer> rank = ownerRank(MEMBERSHIP.ROLE);
+        Condition where = MEMBERSHIP.ORG_ID.eq(orgId.value());
+        if (search != null) {
+            where = where.and(APP_USER.DISPLAY_NAME.containsIgnoreCase(search)
+                    .or(APP_USER.EMAIL.containsIgnoreCase(search)));
+        }
+        if (after != null) {
+            where = where.and(DSL.row(rank, APP_USER.DISPLAY_NAME, APP_USER.EMAIL, APP_USER.ID)
+                    .gt(DSL.row(DSL.inline(after.role() == Role.OWNER ? 0 : 1), DSL.val(after.displayName()),
+                            DSL.val(after.email()), DSL.val(after.userId().value()))));
+        }
         return db.select(APP_USER.ID, APP_USER.EMAIL, APP_USER.DISPLAY_NAME, MEMBERSHIP.ROLE, MEMBERSHIP.CREATED_AT,
                         MEMBERSHIP.VERSION)
                 .from(MEMBERSHIP)
                 .join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
-                .where(MEMBERSHIP.ORG_ID.eq(orgId.value()))
-                .orderBy(DSL.when(MEMBERSHIP.ROLE.eq(Role.OWNER.name()), 0).otherwise(1), APP_USER.DISPLAY_NAME,
-                        APP_USER.EMAIL)
+                .where(where)
+                .orderBy(rank, APP_USER.DISPLAY_NAME, APP_USER.EMAIL, APP_USER.ID)
+                .limit(limit + 1)
                 .fetch(OrganizationRepository::toSummary);
+    }
+
+    /** How many people the organisation has, and how many of them are owners. */
+    public MemberCounts memberCounts(OrganizationId orgId) {
+        return db.select(DSL.count(), DSL.count().filterWhere(MEMBERSHIP.ROLE.eq(Role.OWNER.name())))
+                .from(MEMBERSHIP)
+                .where(MEMBERSHIP.ORG_ID.eq(orgId.value()))
+                .fetchSingle(r -> new MemberCounts(r.value1(), r.value2()));
+    }
+
+    private static Field<Integer> ownerRank(Field<String> role) {
+        return DSL.when(role.eq(Role.OWNER.name()), DSL.inline(0)).otherwise(DSL.inline(1));
     }
 
     public Optional<MemberSummary> member(OrganizationId orgId, UserId userId) {

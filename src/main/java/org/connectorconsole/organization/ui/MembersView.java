@@ -12,12 +12,14 @@ import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.textfield.EmailField;
 import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
@@ -25,8 +27,10 @@ import jakarta.annotation.security.RolesAllowed;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
+import java.util.ArrayList;
 import java.util.List;
 import org.connectorconsole.base.ConflictException;
+import org.connectorconsole.base.ListPage;
 import org.connectorconsole.base.PublicAddress;
 import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.base.ui.FieldErrors;
@@ -34,6 +38,7 @@ import org.connectorconsole.base.ui.Notices;
 import org.connectorconsole.organization.Invitation;
 import org.connectorconsole.organization.InvitationService;
 import org.connectorconsole.organization.IssuedInvitation;
+import org.connectorconsole.organization.MemberCounts;
 import org.connectorconsole.organization.MemberSummary;
 import org.connectorconsole.organization.OrganizationService;
 import org.connectorconsole.security.Authorities;
@@ -51,6 +56,9 @@ import org.connectorconsole.security.SignInOptions;
 @RolesAllowed(Authorities.ORG_OWNER)
 public class MembersView extends VerticalLayout {
 
+    /** People shown at first and added by each "Show more". */
+    static final int PAGE = 50;
+
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM)
             .withZone(ZoneId.systemDefault());
 
@@ -62,6 +70,11 @@ public class MembersView extends VerticalLayout {
     private final Grid<Invitation> pendingGrid = new Grid<>(Invitation.class, false);
     private final Paragraph summary = new Paragraph();
     private final Div noPending = new Div();
+    private final TextField search = new TextField();
+    private final Div noMatch = new Div();
+    private final Button more = new Button("Show more");
+    private final List<MemberSummary> shown = new ArrayList<>();
+    private boolean hasMore;
 
     private final PublicAddress publicAddress;
 
@@ -84,6 +97,20 @@ public class MembersView extends VerticalLayout {
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
         grid.setAllRowsVisible(true);
 
+        search.setId("member-search");
+        search.setPlaceholder("Search by name or e-mail address");
+        search.setPrefixComponent(VaadinIcon.SEARCH.create());
+        search.setClearButtonVisible(true);
+        search.setWidth("22rem");
+        search.setMaxLength(ListPage.MAX_SEARCH);
+        search.setAriaLabel("Search members");
+        search.setValueChangeMode(ValueChangeMode.LAZY);
+        search.addValueChangeListener(e -> showFirstPage(PAGE));
+        noMatch.setId("no-member-match");
+        noMatch.addClassName("console-muted");
+        more.setId("members-more");
+        more.addClickListener(e -> showMore());
+
         pendingGrid.setId("pending-invitations");
         pendingGrid.addColumn(Invitation::email).setHeader("E-mail address").setFlexGrow(3);
         pendingGrid.addColumn(i -> i.role().label()).setHeader("Role").setFlexGrow(1);
@@ -95,22 +122,52 @@ public class MembersView extends VerticalLayout {
         noPending.addClassName("console-muted");
         noPending.setText("No open invitations. Invite someone above; their link appears once for you to copy.");
 
-        add(new H2("Members"), summary, grid, inviteForm(), new H3("Open invitations"), pendingGrid, noPending,
+        add(new H2("Members"), summary, search, grid, noMatch, more, inviteForm(), new H3("Open invitations"), pendingGrid, noPending,
                 ssoSection());
         refresh();
     }
 
+    /** After a change: the counts and open invitations again, and as many people as were shown, from the top. */
     private void refresh() {
-        List<MemberSummary> members = organizations.members();
-        long owners = members.stream().filter(m -> m.role() == Role.OWNER).count();
-        summary.setText(members.size() + (members.size() == 1 ? " person" : " people") + ", " + owners
-                + (owners == 1 ? " owner" : " owners") + ". Each member connects to the organisation's "
+        MemberCounts counts = organizations.memberCounts();
+        summary.setText(counts.people() + (counts.people() == 1 ? " person" : " people") + ", " + counts.owners()
+                + (counts.owners() == 1 ? " owner" : " owners") + ". Each member connects to the organisation's "
                 + "connectors with their own sign-in.");
-        grid.setItems(members);
+        showFirstPage(Math.min(Math.max(PAGE, shown.size()), ListPage.MAX_LIMIT));
         List<Invitation> pending = invitations.pending();
         pendingGrid.setItems(pending);
         pendingGrid.setVisible(!pending.isEmpty());
         noPending.setVisible(pending.isEmpty());
+    }
+
+    private void showFirstPage(int limit) {
+        shown.clear();
+        hasMore = false;
+        load(null, limit);
+    }
+
+    private void showMore() {
+        load(shown.isEmpty() ? null : shown.getLast(), PAGE);
+    }
+
+    private void load(MemberSummary after, int limit) {
+        search.setInvalid(false);
+        try {
+            ListPage<MemberSummary> page = organizations.memberPage(search.getValue(), after, limit);
+            shown.addAll(page.items());
+            hasMore = page.hasMore();
+        } catch (ValidationException ex) {
+            search.setErrorMessage(ex.getMessage());
+            search.setInvalid(true);
+        }
+        grid.setItems(shown);
+        grid.setVisible(!shown.isEmpty());
+        more.setVisible(hasMore);
+        more.setText("Show " + PAGE + " more");
+        boolean searching = !search.getValue().isBlank();
+        noMatch.setVisible(shown.isEmpty() && searching && !search.isInvalid());
+        noMatch.setText("Nobody's name or e-mail address contains \u201c" + search.getValue().strip()
+                + "\u201d. Check the spelling, or invite them below.");
     }
 
     private Select<Role> roleSelect(MemberSummary m) {
