@@ -22,6 +22,7 @@ import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.ConflictException;
 import org.connectorconsole.base.DisplayNames;
+import org.connectorconsole.base.ListPage;
 import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.Times;
 import org.connectorconsole.base.ValidationException;
@@ -340,10 +341,21 @@ public class ConversationService implements DisposableBean {
 
     /** The conversation's last {@value #HISTORY} calls, oldest first. */
     public List<ToolCallEntry> history(ConversationId id) {
+        return history(id, null, HISTORY).items();
+    }
+
+    /**
+     * Up to {@code limit} calls of the conversation started before {@code before} (the oldest one shown, or null
+     * for the latest), oldest first, and whether earlier ones exist. A limit outside 1–{@value ListPage#MAX_LIMIT}
+     * is refused with a message.
+     */
+    public ListPage<ToolCallEntry> history(ConversationId id, ToolCallEntry before, int limit) {
         return tx.execute(s -> {
             Member member = currentMember.require();
             requireConversation(member, id);
-            return repository.history(member.orgId(), member.userId(), id, HISTORY);
+            ListPage<ToolCallEntry> newestFirst = ListPage.of(repository.history(member.orgId(), member.userId(),
+                    id, before, ListPage.checkLimit(limit)), limit);
+            return new ListPage<>(newestFirst.items().reversed(), newestFirst.hasMore());
         });
     }
 

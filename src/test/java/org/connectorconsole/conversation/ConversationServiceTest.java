@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.Plan;
+import java.util.ArrayList;
+import org.connectorconsole.base.ListPage;
 import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.connector.Connector;
 import org.connectorconsole.connector.ConnectorService;
@@ -308,6 +310,44 @@ class ConversationServiceTest {
                 "{\"message\":\"x\"}", null))).isInstanceOf(ToolRefusedException.class)
                 .hasMessageContaining("turned off");
         assertThat(pings.get()).isEqualTo(before);
+    }
+
+    @Test
+    void the_history_pages_back_through_every_call_oldest_first_and_only_for_its_member() throws Exception {
+        Setup s = setup(ToolSettings.NewTools.ALLOW);
+        orgs.signIn(s.org().owner());
+        ConnectorTool ping = policies.tools(s.connector().id()).stream().filter(t -> t.name().equals("ping"))
+                .findFirst().orElseThrow();
+        policies.setPolicy(s.connector().id(), "ping", ToolPolicy.BLOCKED, ping.version());
+        orgs.signIn(s.org().members().get(0));
+        Conversation conv = conversations.create("Long history");
+        conversations.setEnabled(conv.id(), s.connector().id(), true);
+        int calls = ConversationService.HISTORY + 7;
+        for (int i = 0; i < calls; i++) {
+            int n = i;
+            assertThatThrownBy(() -> run(new ToolCallRequest(conv.id(), s.connector().id(), "ping",
+                    "{\"n\":" + n + "}", null))).isInstanceOf(ToolRefusedException.class);
+        }
+
+        ListPage<ToolCallEntry> latest = conversations.history(conv.id(), null, ConversationService.HISTORY);
+        assertThat(latest.items()).hasSize(ConversationService.HISTORY);
+        assertThat(latest.hasMore()).isTrue();
+        assertThat(conversations.history(conv.id())).isEqualTo(latest.items());
+        ListPage<ToolCallEntry> earlier = conversations.history(conv.id(), latest.items().getFirst(),
+                ConversationService.HISTORY);
+        assertThat(earlier.items()).hasSize(7);
+        assertThat(earlier.hasMore()).isFalse();
+        List<ToolCallEntry> all = new ArrayList<>(earlier.items());
+        all.addAll(latest.items());
+        for (int i = 0; i < calls; i++) {
+            assertThat(all.get(i).argumentsJson()).as("call %d, oldest first", i).containsPattern(":\\s*" + i + "\\}");
+        }
+        assertThat(all.stream().map(ToolCallEntry::id).distinct()).hasSize(calls);
+        assertThatThrownBy(() -> conversations.history(conv.id(), null, 0)).isInstanceOf(ValidationException.class);
+
+        orgs.signIn(s.org().members().get(1));
+        assertThatThrownBy(() -> conversations.history(conv.id(), latest.items().getFirst(), 10))
+                .isInstanceOf(NotFoundException.class);
     }
 
     @Test

@@ -103,6 +103,35 @@ class ListPagingTest {
     }
 
     @Test
+    void the_order_follows_a_rename_an_address_change_and_a_role_change_at_once() {
+        Org org = orgs.create(Plan.TEAM, 3);
+        orgs.signIn(org.owner());
+        TestOrganizations.Person last = org.members().get(2);
+        // renamed (as the account page does, by updating the person): first among the members
+        db.execute("update app_user set display_name = 'Aaron First' where id = ?", last.id().value());
+        List<MemberSummary> page = organizations.memberPage(null, null, 5).items();
+        assertThat(page.get(1).displayName()).isEqualTo("Aaron First");
+        assertThat(organizations.memberPage("aaron", null, 5).items()).extracting(MemberSummary::userId)
+                .containsExactly(last.id());
+        // a new address is found by search, the old one no more
+        db.execute("update app_user set email = 'renamed-" + org.id() + "@test.example' where id = ?",
+                last.id().value());
+        assertThat(organizations.memberPage("renamed-" + org.id(), null, 5).items()).hasSize(1);
+        assertThat(organizations.memberPage(last.email(), null, 5).items()).isEmpty();
+        // made an owner: among the owners, before every member
+        MemberSummary m = organizations.member(org.members().get(1).id());
+        organizations.changeRole(m.userId(), Role.OWNER, m.version());
+        assertThat(organizations.memberPage(null, null, 3).items()).extracting(MemberSummary::role)
+                .containsExactly(Role.OWNER, Role.OWNER, Role.MEMBER);
+        // the copy cannot be set to anything but the truth
+        db.execute("update membership set list_name = 'Zed', list_rank = 1 where user_id = ?", m.userId().value());
+        assertThat(organizations.memberPage(null, null, 3).items()).extracting(MemberSummary::userId)
+                .contains(m.userId());
+        assertThat(db.fetchValue("select list_name from membership where user_id = ?", m.userId().value()))
+                .isEqualTo(org.members().get(1).name());
+    }
+
+    @Test
     void search_matches_name_or_address_case_insensitively_and_takes_wildcards_literally() {
         Org org = orgs.create(Plan.TEAM, 1);
         addMembers(org, 30);

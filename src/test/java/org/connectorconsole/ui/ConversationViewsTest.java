@@ -114,6 +114,53 @@ class ConversationViewsTest extends ViewTest {
     }
 
     @Test
+    void a_long_history_shows_the_latest_calls_and_earlier_ones_on_request() throws Exception {
+        Org acme = orgs.create(Plan.TEAM, 1);
+        signIn(acme.owner());
+        policies.updateSettings(org.connectorconsole.connector.ToolSettings.NewTools.ALLOW, false,
+                policies.settings().version());
+        Connector c = connectors.add(ConnectorForm.of("Tools", server.url("/mcp")));
+        java.util.concurrent.CompletableFuture<org.connectorconsole.connector.Diagnosis> checked =
+                new java.util.concurrent.CompletableFuture<>();
+        connectors.startCheck(c.id(), step -> { }, checked::complete);
+        checked.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        ConnectorTool echo = policies.tools(c.id()).stream().filter(t -> t.name().equals("echo")).findFirst()
+                .orElseThrow();
+        policies.setPolicy(c.id(), "echo", org.connectorconsole.connector.ToolPolicy.BLOCKED, echo.version());
+
+        signIn(acme.members().getFirst());
+        Conversation conv = conversations.create("Busy");
+        conversations.setEnabled(conv.id(), c.id(), true);
+        for (int i = 0; i < ConversationService.HISTORY + 3; i++) {
+            try {
+                conversations.start(new org.connectorconsole.conversation.ToolCallRequest(conv.id(), c.id(), "echo",
+                        "{\"message\":\"call " + i + "\"}", null), new ConversationService.CallListener() {
+                            @Override
+                            public void progress(org.connectorconsole.mcp.McpToolSession.Progress p) {
+                            }
+
+                            @Override
+                            public void finished(org.connectorconsole.conversation.ToolCallEntry entry) {
+                            }
+                        });
+            } catch (org.connectorconsole.conversation.ToolRefusedException expected) {
+                // blocked: kept in the history as refused
+            }
+        }
+        navigate("conversations/" + conv.id());
+        assertThat(_find(com.vaadin.flow.component.html.Span.class, spec -> spec.withClasses("console-call-status")))
+                .hasSize(ConversationService.HISTORY);
+        _click(_get(Button.class, spec -> spec.withId("earlier-calls")));
+        assertThat(_find(com.vaadin.flow.component.html.Span.class, spec -> spec.withClasses("console-call-status")))
+                .hasSize(ConversationService.HISTORY + 3);
+        assertThat(_find(Button.class, spec -> spec.withId("earlier-calls"))).isEmpty();
+        String history = _get(com.vaadin.flow.component.orderedlayout.VerticalLayout.class,
+                spec -> spec.withId("conversation-history")).getElement().getTextRecursively();
+        assertThat(history.indexOf("call 0")).as("the earliest call comes first").isLessThan(history.indexOf("call 52"))
+                .isNotNegative();
+    }
+
+    @Test
     void a_result_full_of_markup_is_shown_as_text_never_as_html() throws Exception {
         Org acme = orgs.create(Plan.TEAM, 1);
         signIn(acme.owner());

@@ -21,6 +21,7 @@ import org.connectorconsole.db.tables.records.ConversationRecord;
 import org.connectorconsole.db.tables.records.ToolCallRecord;
 import org.connectorconsole.mcp.ToolOutcome;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.jooq.JSONB;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
@@ -155,15 +156,23 @@ public class ConversationRepository {
                 .execute();
     }
 
-    /** The last {@code limit} calls of the conversation, oldest first. */
-    public List<ToolCallEntry> history(OrganizationId orgId, UserId userId, ConversationId id, int limit) {
-        List<ToolCallEntry> newestFirst = db.selectFrom(TOOL_CALL)
-                .where(TOOL_CALL.ORG_ID.eq(orgId.value()).and(TOOL_CALL.USER_ID.eq(userId.value()))
-                        .and(TOOL_CALL.CONVERSATION_ID.eq(id.value())))
+    /**
+     * Up to {@code limit + 1} calls of the conversation started before {@code before} (or the latest ones when it
+     * is null), newest first.
+     */
+    public List<ToolCallEntry> history(OrganizationId orgId, UserId userId, ConversationId id, ToolCallEntry before,
+            int limit) {
+        org.jooq.Condition where = TOOL_CALL.ORG_ID.eq(orgId.value()).and(TOOL_CALL.USER_ID.eq(userId.value()))
+                .and(TOOL_CALL.CONVERSATION_ID.eq(id.value()));
+        if (before != null) {
+            where = where.and(DSL.row(TOOL_CALL.STARTED_AT, TOOL_CALL.ID).lt(DSL.row(
+                    DSL.val(before.startedAt().atOffset(java.time.ZoneOffset.UTC)), DSL.val(before.id()))));
+        }
+        return db.selectFrom(TOOL_CALL)
+                .where(where)
                 .orderBy(TOOL_CALL.STARTED_AT.desc(), TOOL_CALL.ID.desc())
-                .limit(limit)
+                .limit(limit + 1)
                 .fetch(ConversationRepository::toEntry);
-        return newestFirst.reversed();
     }
 
     public Optional<ToolCallEntry> findOwnCall(OrganizationId orgId, UserId userId, UUID callId) {

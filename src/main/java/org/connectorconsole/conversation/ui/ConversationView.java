@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.connectorconsole.base.ConflictException;
+import org.connectorconsole.base.ListPage;
 import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.base.ui.Notices;
@@ -423,15 +424,34 @@ public class ConversationView extends VerticalLayout implements BeforeEnterObser
     private void showHistory() {
         history.removeAll();
         runningCards.clear();
-        List<ToolCallEntry> entries = conversations.history(conversation.id());
-        if (entries.isEmpty()) {
+        ListPage<ToolCallEntry> latest = conversations.history(conversation.id(), null, ConversationService.HISTORY);
+        if (latest.items().isEmpty()) {
             Paragraph empty = muted("No tool calls yet. Choose a tool above to run it; its result stays here.");
             empty.setId("no-history");
             history.add(empty);
             return;
         }
-        for (ToolCallEntry entry : entries) {
-            history.add(entry.status() == ToolCallStatus.RUNNING ? follow(entry) : entryCard(entry));
+        showEarlier(latest);
+    }
+
+    /** Puts a page of calls above those shown, with "Show earlier calls" above them while there are more. */
+    private void showEarlier(ListPage<ToolCallEntry> page) {
+        history.getChildren().filter(c -> c.getId().map("earlier-calls"::equals).orElse(false)).toList()
+                .forEach(history::remove);
+        List<com.vaadin.flow.component.Component> cards = new java.util.ArrayList<>();
+        if (page.hasMore()) {
+            ToolCallEntry oldest = page.items().getFirst();
+            Button earlier = new Button("Show earlier calls", e -> showEarlier(
+                    conversations.history(conversation.id(), oldest, ConversationService.HISTORY)));
+            earlier.setId("earlier-calls");
+            earlier.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+            cards.add(earlier);
+        }
+        for (ToolCallEntry entry : page.items()) {
+            cards.add(entry.status() == ToolCallStatus.RUNNING ? follow(entry) : entryCard(entry));
+        }
+        for (int i = cards.size() - 1; i >= 0; i--) {
+            history.addComponentAsFirst(cards.get(i));
         }
     }
 

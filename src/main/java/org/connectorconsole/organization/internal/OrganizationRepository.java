@@ -17,7 +17,6 @@ import org.connectorconsole.organization.Organization;
 import org.connectorconsole.security.Role;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
-import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
@@ -80,26 +79,27 @@ public class OrganizationRepository {
     /**
      * A page of the organisation's people in the Members page's order (owners first, then by name, e-mail and id),
      * after {@code after} (the last row of the previous page, or null), optionally only those whose name or e-mail
-     * contains {@code search} (case-insensitive, wildcards taken literally). Reads {@code limit + 1} rows.
+     * contains {@code search} (case-insensitive, wildcards taken literally). Reads {@code limit + 1} rows. The order
+     * comes from the membership's copy of its sort keys (kept by the database, V10) and its index: a page is an
+     * index range, however deep in the list.
      */
     public List<MemberSummary> memberPage(OrganizationId orgId, String search, MemberSummary after, int limit) {
-        Field<Integer> rank = ownerRank(MEMBERSHIP.ROLE);
         Condition where = MEMBERSHIP.ORG_ID.eq(orgId.value());
         if (search != null) {
-            where = where.and(APP_USER.DISPLAY_NAME.containsIgnoreCase(search)
-                    .or(APP_USER.EMAIL.containsIgnoreCase(search)));
+            where = where.and(MEMBERSHIP.LIST_NAME.containsIgnoreCase(search)
+                    .or(MEMBERSHIP.LIST_EMAIL.containsIgnoreCase(search)));
         }
         if (after != null) {
-            where = where.and(DSL.row(rank, APP_USER.DISPLAY_NAME, APP_USER.EMAIL, APP_USER.ID)
-                    .gt(DSL.row(DSL.inline(after.role() == Role.OWNER ? 0 : 1), DSL.val(after.displayName()),
-                            DSL.val(after.email()), DSL.val(after.userId().value()))));
+            where = where.and(DSL.row(MEMBERSHIP.LIST_RANK, MEMBERSHIP.LIST_NAME, MEMBERSHIP.LIST_EMAIL,
+                    MEMBERSHIP.USER_ID).gt(DSL.row(DSL.val((short) (after.role() == Role.OWNER ? 0 : 1)),
+                    DSL.val(after.displayName()), DSL.val(after.email()), DSL.val(after.userId().value()))));
         }
         return db.select(APP_USER.ID, APP_USER.EMAIL, APP_USER.DISPLAY_NAME, MEMBERSHIP.ROLE, MEMBERSHIP.CREATED_AT,
                         MEMBERSHIP.VERSION)
                 .from(MEMBERSHIP)
                 .join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
                 .where(where)
-                .orderBy(rank, APP_USER.DISPLAY_NAME, APP_USER.EMAIL, APP_USER.ID)
+                .orderBy(MEMBERSHIP.LIST_RANK, MEMBERSHIP.LIST_NAME, MEMBERSHIP.LIST_EMAIL, MEMBERSHIP.USER_ID)
                 .limit(limit + 1)
                 .fetch(OrganizationRepository::toSummary);
     }
@@ -110,10 +110,6 @@ public class OrganizationRepository {
                 .from(MEMBERSHIP)
                 .where(MEMBERSHIP.ORG_ID.eq(orgId.value()))
                 .fetchSingle(r -> new MemberCounts(r.value1(), r.value2()));
-    }
-
-    private static Field<Integer> ownerRank(Field<String> role) {
-        return DSL.when(role.eq(Role.OWNER.name()), DSL.inline(0)).otherwise(DSL.inline(1));
     }
 
     public Optional<MemberSummary> member(OrganizationId orgId, UserId userId) {
