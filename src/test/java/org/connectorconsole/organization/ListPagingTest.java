@@ -74,8 +74,13 @@ class ListPagingTest {
         assertThat(new HashSet<>(all.stream().map(MemberSummary::userId).toList())).hasSize(133);
         assertThat(all.getFirst().userId()).isEqualTo(org.owner().id());
         assertThat(all.subList(1, all.size())).allMatch(m -> m.role() == Role.MEMBER);
-        // the same order as one read of everything (the database's collation decides name order)
-        assertThat(all).isEqualTo(organizations.memberPage(null, null, 200).items());
+        // the order of the people themselves (not of the membership's copy), read independently: owners first,
+        // then name, address and id in the database's collation; and the same walked 7 at a time
+        List<String> truth = db.fetch("select u.id from membership m join app_user u on u.id = m.user_id "
+                + "where m.org_id = ? order by m.role <> 'OWNER', u.display_name, u.email, u.id", org.id().value())
+                .getValues(0, String.class);
+        assertThat(all).extracting(m -> m.userId().value().toString()).isEqualTo(truth);
+        assertThat(ListPagingTest.<MemberSummary>walk(after -> organizations.memberPage(null, after, 7))).isEqualTo(all);
         assertThat(all).extracting(MemberSummary::email)
                 .noneMatch(e -> other.members().stream().anyMatch(p -> p.email().equals(e)));
         assertThat(organizations.memberCounts()).isEqualTo(new MemberCounts(133, 1));
@@ -186,7 +191,12 @@ class ListPagingTest {
         connectors.add(ConnectorForm.of("Fifty_Fifty 50%", "https://percent.example/mcp"));
 
         List<Connector> all = walk(after -> connectors.page(null, after, 50));
-        assertThat(all).hasSize(111).isEqualTo(connectors.list());
+        assertThat(all).hasSize(111);
+        // read independently; and walked 4 at a time, so page ends fall inside the 27 of the same name
+        List<String> truth = db.fetch("select id from connector where org_id = ? order by name, created_at, id",
+                org.id().value()).getValues(0, String.class);
+        assertThat(all).extracting(c -> c.id().value().toString()).isEqualTo(truth);
+        assertThat(ListPagingTest.<Connector>walk(after -> connectors.page(null, after, 4))).isEqualTo(all);
         assertThat(new HashSet<>(all.stream().map(Connector::id).toList())).hasSize(111);
         assertThat(all).extracting(Connector::url).noneMatch(u -> u.contains("other-org"));
         assertThat(connectors.count()).isEqualTo(111);

@@ -80,6 +80,37 @@ class ListPagingViewsTest extends ViewTest {
     }
 
     @Test
+    void members_page_keeps_what_was_shown_after_a_removal_and_shows_more_inside_a_search() {
+        Org org = orgs.create(Plan.TEAM, 0);
+        BulkRows.members(db, org, 60);
+        signIn(org.owner());
+        navigate("organization/members");
+        _click(_get(Button.class, spec -> spec.withId("members-more")));
+        @SuppressWarnings("unchecked")
+        Grid<org.connectorconsole.organization.MemberSummary> members =
+                (Grid<org.connectorconsole.organization.MemberSummary>) grid("members");
+        assertThat(_size(members)).isEqualTo(61);
+        var last = com.github.mvysny.kaributesting.v10.GridKt._get(members, 60);
+        _click((Button) com.github.mvysny.kaributesting.v10.GridKt._getCellComponent(members, 60, "remove"));
+        com.github.mvysny.kaributesting.v10.pro.ConfirmDialogKt._fireConfirm(
+                _get(com.vaadin.flow.component.confirmdialog.ConfirmDialog.class));
+        assertThat(_size(members)).as("the rows shown stay, less the one removed").isEqualTo(60);
+        assertThat(_get(Paragraph.class, spec -> spec.withText("60 people, 1 owner. Each member connects to the "
+                + "organisation's connectors with their own sign-in."))).isNotNull();
+        assertThat(com.github.mvysny.kaributesting.v10.GridKt._getFormattedRow(members, 59))
+                .doesNotContain(last.email());
+
+        TextField search = _get(TextField.class, spec -> spec.withId("member-search"));
+        type(search, "person");
+        assertThat(_size(members)).isEqualTo(50);
+        _click(_get(Button.class, spec -> spec.withId("members-more")));
+        assertThat(_size(members)).as("the 58 people named Person…").isEqualTo(58);
+        for (int i = 0; i < 58; i++) {
+            assertThat(com.github.mvysny.kaributesting.v10.GridKt._get(members, i).displayName()).startsWith("Person");
+        }
+    }
+
+    @Test
     void connectors_page_shows_fifty_then_more_and_searches() {
         Org org = orgs.create(Plan.TEAM, 0);
         BulkRows.connectors(db, org, 70);

@@ -182,7 +182,10 @@ public class ConnectorsView extends VerticalLayout {
         boolean hasMore = false;
         try {
             ListPage<Connector> page = connectors.page(search.getValue(), after, PAGE);
-            shown.addAll(page.items());
+            // a connector shown already may have moved further down meanwhile (renamed): shown once
+            java.util.Set<org.connectorconsole.connector.ConnectorId> ids = new java.util.HashSet<>();
+            shown.forEach(c -> ids.add(c.id()));
+            page.items().stream().filter(c -> ids.add(c.id())).forEach(shown::add);
             hasMore = page.hasMore();
         } catch (ValidationException ex) {
             search.setErrorMessage(ex.getMessage());

@@ -94,14 +94,15 @@ public class OrganizationRepository {
                     MEMBERSHIP.USER_ID).gt(DSL.row(DSL.val((short) (after.role() == Role.OWNER ? 0 : 1)),
                     DSL.val(after.displayName()), DSL.val(after.email()), DSL.val(after.userId().value()))));
         }
-        return db.select(APP_USER.ID, APP_USER.EMAIL, APP_USER.DISPLAY_NAME, MEMBERSHIP.ROLE, MEMBERSHIP.CREATED_AT,
-                        MEMBERSHIP.VERSION)
+        // name and address read from the copy itself, so the next page's cursor holds exactly the keys sorted on
+        return db.select(MEMBERSHIP.USER_ID, MEMBERSHIP.LIST_EMAIL, MEMBERSHIP.LIST_NAME, MEMBERSHIP.ROLE,
+                        MEMBERSHIP.CREATED_AT, MEMBERSHIP.VERSION)
                 .from(MEMBERSHIP)
-                .join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
                 .where(where)
                 .orderBy(MEMBERSHIP.LIST_RANK, MEMBERSHIP.LIST_NAME, MEMBERSHIP.LIST_EMAIL, MEMBERSHIP.USER_ID)
                 .limit(limit + 1)
-                .fetch(OrganizationRepository::toSummary);
+                .fetch(r -> new MemberSummary(new UserId(r.value1()), r.value2(), r.value3(),
+                        Role.valueOf(r.value4()), r.value5().toInstant(), r.value6()));
     }
 
     /** How many people the organisation has, and how many of them are owners. */

@@ -133,7 +133,13 @@ public class MembersView extends VerticalLayout {
         summary.setText(counts.people() + (counts.people() == 1 ? " person" : " people") + ", " + counts.owners()
                 + (counts.owners() == 1 ? " owner" : " owners") + ". Each member connects to the organisation's "
                 + "connectors with their own sign-in.");
-        showFirstPage(Math.min(Math.max(PAGE, shown.size()), ListPage.MAX_LIMIT));
+        int wanted = Math.max(PAGE, shown.size());
+        showFirstPage(Math.min(wanted, ListPage.MAX_LIMIT));
+        int before = -1;
+        while (hasMore && shown.size() < wanted && shown.size() > before) { // as many as were shown: same place
+            before = shown.size();
+            load(shown.getLast(), Math.min(wanted - shown.size(), ListPage.MAX_LIMIT));
+        }
         List<Invitation> pending = invitations.pending();
         pendingGrid.setItems(pending);
         pendingGrid.setVisible(!pending.isEmpty());
@@ -154,7 +160,10 @@ public class MembersView extends VerticalLayout {
         search.setInvalid(false);
         try {
             ListPage<MemberSummary> page = organizations.memberPage(search.getValue(), after, limit);
-            shown.addAll(page.items());
+            // someone shown already may have moved further down meanwhile (renamed, demoted): shown once
+            java.util.Set<org.connectorconsole.base.UserId> ids = new java.util.HashSet<>();
+            shown.forEach(m -> ids.add(m.userId()));
+            page.items().stream().filter(m -> ids.add(m.userId())).forEach(shown::add);
             hasMore = page.hasMore();
         } catch (ValidationException ex) {
             search.setErrorMessage(ex.getMessage());
