@@ -13,13 +13,18 @@ import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import io.modelcontextprotocol.json.TypeRef;
+import reactor.core.publisher.Mono;
 import org.connectorconsole.egress.EgressClient;
 
 /**
  * An open MCP session with one server, through the egress client, for listing and calling tools. Opening it
- * initializes the session; {@link #close()} ends it. {@link #cancel()} may be called from another thread: it
- * closes the transport, which ends a call in progress (the SDK 2.1.0 offers no way to send
- * {@code notifications/cancelled} for a request it is waiting on; closing the session is what remains).
+ * initializes the session; {@link #close()} ends it. {@link #cancel()} may be called from another thread: it tells
+ * the server with {@code notifications/cancelled} naming the call in progress (as the MCP specification asks of a
+ * client that gives up on a request), then closes the session. A call the console stops waiting for (timeout) is
+ * cancelled at the server the same way. The MCP SDK 2.1.0 has no call for that notification, so the session sends
+ * it on the transport itself, with the id the SDK gave the {@code tools/call} request (seen as it was sent).
  */
 public final class McpToolSession implements AutoCloseable {
 
@@ -27,15 +32,20 @@ public final class McpToolSession implements AutoCloseable {
     public record Progress(double progress, Double total, String message) {
     }
 
+    /** How long telling the server about a cancellation may take before the session is closed anyway. */
+    private static final Duration CANCEL_NOTICE_TIMEOUT = Duration.ofSeconds(2);
+
     private final McpSyncClient client;
+    private final CallTracking transport;
     private final Duration listTimeout;
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private volatile Consumer<Progress> progressListener = p -> { };
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile Runnable onEnd = () -> { };
 
-    private McpToolSession(McpSyncClient client, Duration listTimeout) {
+    private McpToolSession(McpSyncClient client, CallTracking transport, Duration listTimeout) {
         this.client = client;
+        this.transport = transport;
         this.listTimeout = listTimeout;
     }
 
@@ -45,7 +55,7 @@ public final class McpToolSession implements AutoCloseable {
      */
     public static McpToolSession open(EgressClient egress, URI url, TransportKind kind, Duration timeout,
             Duration callTimeout, String bearerToken) throws McpProbeException {
-        McpClientTransport transport = McpProbe.transport(egress, url, kind, timeout, bearerToken);
+        CallTracking transport = new CallTracking(McpProbe.transport(egress, url, kind, timeout, bearerToken));
         McpToolSession[] self = new McpToolSession[1];
         McpSyncClient client = McpClient.sync(transport)
                 .requestTimeout(callTimeout.compareTo(timeout) > 0 ? callTimeout : timeout)
@@ -58,7 +68,7 @@ public final class McpToolSession implements AutoCloseable {
                     }
                 })
                 .build();
-        McpToolSession session = new McpToolSession(client, timeout);
+        McpToolSession session = new McpToolSession(client, transport, timeout);
         self[0] = session;
         try {
             client.initialize();
@@ -109,6 +119,7 @@ public final class McpToolSession implements AutoCloseable {
                 throw refused;
             }
             if (causedBy(e, TimeoutException.class)) {
+                tellServerCancelled("The client stopped waiting for the result (timeout).");
                 throw new ToolCallException(ToolCallException.Kind.TIMED_OUT, "The tool did not answer within the "
                         + "time allowed; the console stopped waiting. The server may still finish the work.", e);
             }
@@ -118,6 +129,8 @@ public final class McpToolSession implements AutoCloseable {
                         + error.getMessage(), e);
             }
             throw new ToolCallException(ToolCallException.Kind.FAILED, McpProbe.describe(e, listTimeout), e);
+        } finally {
+            transport.callId = null;
         }
     }
 
@@ -127,10 +140,13 @@ public final class McpToolSession implements AutoCloseable {
         return this;
     }
 
-    /** Ends the call in progress, if any, by closing the session (any thread). */
+    /**
+     * Ends the call in progress, if any (any thread): tells the server it is cancelled, then closes the session.
+     */
     public void cancel() {
         if (cancelled.compareAndSet(false, true)) {
             try {
+                tellServerCancelled("Cancelled by the person who started it.");
                 client.close();
             } finally {
                 ended();
@@ -149,6 +165,74 @@ public final class McpToolSession implements AutoCloseable {
             client.close();
         } finally {
             ended();
+        }
+    }
+
+    /**
+     * Sends {@code notifications/cancelled} for the call in progress, if any, so the server can stop its work.
+     * Best effort and bounded: the session is closed afterwards whatever happens.
+     */
+    private void tellServerCancelled(String reason) {
+        Object id = transport.callId;
+        if (id == null) {
+            return;
+        }
+        try {
+            transport.sendMessage(new McpSchema.JSONRPCNotification(McpSchema.JSONRPC_VERSION,
+                    "notifications/cancelled", Map.of("requestId", id, "reason", reason)))
+                    .block(CANCEL_NOTICE_TIMEOUT);
+        } catch (RuntimeException e) {
+            // the server is gone or slow; closing the session below is what remains
+        }
+    }
+
+    /** The session's transport, remembering the id the SDK gives the {@code tools/call} request in flight. */
+    private static final class CallTracking implements McpClientTransport {
+
+        private final McpClientTransport delegate;
+        volatile Object callId;
+
+        CallTracking(McpClientTransport delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Mono<Void> connect(Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
+            return delegate.connect(handler);
+        }
+
+        @Override
+        public void setExceptionHandler(Consumer<Throwable> handler) {
+            delegate.setExceptionHandler(handler);
+        }
+
+        @Override
+        public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
+            if (message instanceof McpSchema.JSONRPCRequest request
+                    && McpSchema.METHOD_TOOLS_CALL.equals(request.method())) {
+                callId = request.id();
+            }
+            return delegate.sendMessage(message);
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+
+        @Override
+        public Mono<Void> closeGracefully() {
+            return delegate.closeGracefully();
+        }
+
+        @Override
+        public <T> T unmarshalFrom(Object data, TypeRef<T> typeRef) {
+            return delegate.unmarshalFrom(data, typeRef);
+        }
+
+        @Override
+        public List<String> protocolVersions() {
+            return delegate.protocolVersions();
         }
     }
 

@@ -68,6 +68,19 @@ class ConversationServiceTest {
     static void start() {
         mcp = new TestMcpServer();
         mcp.streamable("/tools", "tool-server", TestMcpServer.echoTool(), pingTool(), slowTool(), explodingTool());
+        mcp.recordMessages("/tools");
+    }
+
+    /** The {@code notifications/cancelled} messages the tool server received so far. */
+    private static List<String> cancelNotices() {
+        return mcp.received().stream().filter(m -> m.contains("\"notifications/cancelled\"")).toList();
+    }
+
+    private static void awaitCancelNotices(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (cancelNotices().size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
     }
 
     @AfterAll
@@ -441,10 +454,15 @@ class ConversationServiceTest {
         conversations.setEnabled(conv.id(), s.connector().id(), true);
 
         long started = System.nanoTime();
+        int noticesBefore = cancelNotices().size();
         Finished timedOut = run(new ToolCallRequest(conv.id(), s.connector().id(), "slow", "{\"seconds\":30}", null));
         assertThat(timedOut.entry().status()).isEqualTo(ToolCallStatus.TIMED_OUT);
         assertThat(timedOut.entry().message()).contains("did not answer within 5 s");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+        // the server is told that nobody waits for this call any more (MCP: the client SHOULD cancel)
+        awaitCancelNotices(noticesBefore + 1);
+        assertThat(cancelNotices()).hasSize(noticesBefore + 1).last().asString().contains("\"requestId\"")
+                .contains("timeout");
 
         CompletableFuture<ToolCallEntry> done = new CompletableFuture<>();
         List<McpToolSession.Progress> progress = new CopyOnWriteArrayList<>();
@@ -469,6 +487,10 @@ class ConversationServiceTest {
         ToolCallEntry cancelled = done.get(10, TimeUnit.SECONDS);
         assertThat(cancelled.status()).isEqualTo(ToolCallStatus.CANCELLED);
         assertThat(cancelled.message()).startsWith("You cancelled the call after");
+        awaitCancelNotices(noticesBefore + 2);
+        assertThat(cancelNotices()).as("Cancel tells the server before closing the session")
+                .hasSize(noticesBefore + 2).last().asString().contains("\"requestId\"")
+                .contains("Cancelled by the person who started it.");
 
         Finished failed = run(new ToolCallRequest(conv.id(), s.connector().id(), "explode", "{}", null));
         assertThat(failed.entry().status()).isEqualTo(ToolCallStatus.TOOL_ERROR);

@@ -140,6 +140,47 @@ public final class TestMcpServer implements AutoCloseable {
         return this;
     }
 
+    private final List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Keeps the body of every message posted to {@code path} (an MCP endpoint added before), once its server has
+     * read it: {@link #received()} shows what a client sent, notifications included.
+     */
+    public TestMcpServer recordMessages(String path) {
+        org.apache.tomcat.util.descriptor.web.FilterDef def = new org.apache.tomcat.util.descriptor.web.FilterDef();
+        def.setFilterName("record" + (++servletCount));
+        def.setAsyncSupported("true");
+        def.setFilter(new jakarta.servlet.Filter() {
+            @Override
+            public void doFilter(jakarta.servlet.ServletRequest request, jakarta.servlet.ServletResponse response,
+                    jakarta.servlet.FilterChain chain) throws IOException, jakarta.servlet.ServletException {
+                if (!"POST".equals(((HttpServletRequest) request).getMethod())) {
+                    chain.doFilter(request, response);
+                    return;
+                }
+                var cached = new org.springframework.web.util.ContentCachingRequestWrapper(
+                        (HttpServletRequest) request, 1 << 20);
+                try {
+                    chain.doFilter(cached, response);
+                } finally {
+                    received.add(new String(cached.getContentAsByteArray(), StandardCharsets.UTF_8));
+                }
+            }
+        });
+        context.addFilterDef(def);
+        org.apache.tomcat.util.descriptor.web.FilterMap map = new org.apache.tomcat.util.descriptor.web.FilterMap();
+        map.setFilterName(def.getFilterName());
+        map.addURLPattern(path);
+        context.addFilterMap(map);
+        ((org.apache.catalina.core.StandardContext) context).filterStart();
+        return this;
+    }
+
+    /** The messages posted to paths given to {@link #recordMessages}, in the order their handling ended. */
+    public List<String> received() {
+        return List.copyOf(received);
+    }
+
     /** A legacy HTTP+SSE MCP server: events at {@code ssePath}, messages posted to {@code messagePath}. */
     public TestMcpServer sse(String ssePath, String messagePath, String name, SyncToolSpecification... tools) {
         HttpServletSseServerTransportProvider provider = HttpServletSseServerTransportProvider.builder()
