@@ -41,11 +41,18 @@ end $$;
 
 create function connection_state_count_on_connection() returns trigger language plpgsql as $$
 begin
-    if tg_op in ('DELETE', 'UPDATE') then
-        perform connection_state_count_add(old.org_id, old.connector_id, old.user_id, old.status, -1);
-    end if;
-    if tg_op in ('INSERT', 'UPDATE') then
+    if tg_op = 'INSERT' then
         perform connection_state_count_add(new.org_id, new.connector_id, new.user_id, new.status, 1);
+    elsif tg_op = 'DELETE' then
+        perform connection_state_count_add(old.org_id, old.connector_id, old.user_id, old.status, -1);
+    -- two counts change: always in (connector, state) order, as every trigger here locks them, so two members
+    -- moving the opposite way at once wait for each other instead of deadlocking
+    elsif (old.connector_id, old.status) < (new.connector_id, new.status) then
+        perform connection_state_count_add(old.org_id, old.connector_id, old.user_id, old.status, -1);
+        perform connection_state_count_add(new.org_id, new.connector_id, new.user_id, new.status, 1);
+    else
+        perform connection_state_count_add(new.org_id, new.connector_id, new.user_id, new.status, 1);
+        perform connection_state_count_add(old.org_id, old.connector_id, old.user_id, old.status, -1);
     end if;
     return null;
 end $$;
@@ -62,6 +69,10 @@ create trigger connection_state_count_update after update of org_id, connector_i
 create function connection_state_count_on_membership() returns trigger language plpgsql as $$
 begin
     if tg_op in ('DELETE', 'UPDATE') and exists (select 1 from app_user where id = old.user_id) then
+        perform 1 from connection_state_count s
+         where (s.connector_id, s.status) in (select connector_id, status from connection
+                                               where org_id = old.org_id and user_id = old.user_id)
+         order by s.connector_id, s.status for update;
         update connection_state_count s set n = s.n - gone.n
           from (select connector_id, status, count(*) as n from connection
                  where org_id = old.org_id and user_id = old.user_id group by connector_id, status) gone
@@ -71,6 +82,7 @@ begin
         insert into connection_state_count (connector_id, status, org_id, n)
         select connector_id, status, new.org_id, count(*) from connection
          where org_id = new.org_id and user_id = new.user_id group by connector_id, status
+         order by connector_id, status
         on conflict (connector_id, status) do update set n = connection_state_count.n + excluded.n;
     end if;
     return null;
@@ -87,6 +99,11 @@ create trigger connection_state_count_membership_update after update of org_id, 
 -- counted off here, before, and the triggers above skip rows of an account that no longer exists.
 create function connection_state_count_on_user_delete() returns trigger language plpgsql as $$
 begin
+    perform 1 from connection_state_count s
+     where (s.connector_id, s.status) in (select cn.connector_id, cn.status from connection cn
+                                           join membership m on m.org_id = cn.org_id and m.user_id = cn.user_id
+                                          where cn.user_id = old.id)
+     order by s.connector_id, s.status for update;
     update connection_state_count s set n = s.n - gone.n
       from (select cn.connector_id, cn.status, count(*) as n from connection cn
               join membership m on m.org_id = cn.org_id and m.user_id = cn.user_id

@@ -77,6 +77,7 @@ class ConnectionsOverviewBenchmark {
                 db.fetchCount(db.selectFrom("connection").where("org_id = ?", org.id().value())),
                 (System.nanoTime() - t0) / 1e9));
 
+        report("load average before: " + loadAverage());
         orgs.signIn(org.owner());
         ConnectorId someConnector = new ConnectorId(java.util.UUID.fromString(String.valueOf(db.fetchValue(
                 "select id from connector where org_id = ? order by name offset 5 limit 1", org.id().value()))));
@@ -94,11 +95,16 @@ class ConnectionsOverviewBenchmark {
                 new ConnectionOverview.Filter(null, null, OverviewState.NEEDS_REAUTH), null, 50));
         measure("first page, state = never connected", () -> overview.page(
                 new ConnectionOverview.Filter(null, null, OverviewState.NEVER_CONNECTED), null, 50));
+        measure("page after member #" + (members * 9 / 10) + ", state = failing", () -> overview.page(
+                new ConnectionOverview.Filter(null, null, OverviewState.FAILING), deep, 50));
+        measure("first page, state = failing, one connector", () -> overview.page(
+                new ConnectionOverview.Filter(null, someConnector, OverviewState.FAILING), null, 50));
         measure("first page, one connector", () -> overview.page(
                 new ConnectionOverview.Filter(null, someConnector, null), null, 50));
         measure("member search 'bench-0077'", () -> overview.page(
                 new ConnectionOverview.Filter("bench-0077", null, null), null, 50));
         measure("counts by state", () -> overview.counts());
+        report("load average after: " + loadAverage());
         TestOrganizations.signOut();
 
         Path out = Path.of("target", "bench", "connections-overview.txt");
@@ -121,6 +127,14 @@ class ConnectionsOverviewBenchmark {
         Collections.sort(ms);
         report(String.format("%-45s median %6.1f ms, p95 %6.1f ms (%d rows)", what, ms.get(ms.size() / 2),
                 ms.get((int) Math.ceil(ms.size() * 0.95) - 1), rows));
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
     }
 
     private void report(String line) {

@@ -223,6 +223,58 @@ class OverviewTotalsTest {
     }
 
     @Test
+    void members_moving_between_states_in_opposite_directions_at_once_neither_deadlock_nor_drift() throws Exception {
+        Org org = orgs.create(Plan.TEAM, 2);
+        UUID orgId = org.id().value();
+        UUID connector = insertConnector(orgId, "Busy");
+        List<UUID> members = org.members().stream().map(p -> p.id().value()).toList();
+        String[] cycle = {"CONNECTED", "FAILING", "NEEDS_REAUTH"};
+        for (int m = 0; m < 2; m++) {
+            db.execute("""
+                    insert into connection (id, org_id, connector_id, user_id, status, issuer, client_id, auth_method,
+                                            scope, connected_at, updated_at)
+                    values (?, ?, ?, ?, ?, 'https://as.example.com', 'client', 'none', 'mcp', now(), now())""",
+                    UUID.randomUUID(), orgId, connector, members.get(m), cycle[m]);
+        }
+        // widen the window between a change's two counts: each count row stays locked 10 ms before it changes
+        db.execute("""
+                create function test_slow_count() returns trigger language plpgsql as $$
+                begin perform pg_sleep(0.01); return new; end $$""");
+        db.execute("create trigger test_slow_count before update on connection_state_count for each row "
+                + "execute function test_slow_count()");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<?>> runs = new ArrayList<>();
+            for (int m = 0; m < 2; m++) {
+                UUID member = members.get(m);
+                int direction = m == 0 ? 1 : 2; // one forwards through the cycle, the other backwards
+                runs.add(pool.submit(() -> {
+                    for (int i = 0; i < 60; i++) {
+                        db.transaction(tx -> {
+                            String now = tx.dsl().fetchOne("select status from connection where connector_id = ? "
+                                    + "and user_id = ? for update", connector, member).get(0, String.class);
+                            int at = java.util.Arrays.asList(cycle).indexOf(now);
+                            tx.dsl().execute("update connection set status = ? where connector_id = ? and user_id = ?",
+                                    cycle[(at + direction) % 3], connector, member);
+                        });
+                    }
+                    return null;
+                }));
+            }
+            for (var run : runs) {
+                run.get(60, java.util.concurrent.TimeUnit.SECONDS); // a deadlock would surface here
+            }
+        } finally {
+            pool.shutdownNow();
+            db.execute("drop trigger test_slow_count on connection_state_count");
+            db.execute("drop function test_slow_count()");
+        }
+        assertThat(keptVersusScratch()).isEmpty();
+        assertThat(db.fetchOne("select sum(n) from connection_state_count where connector_id = ?", connector)
+                .get(0, Long.class)).isEqualTo(2L);
+    }
+
+    @Test
     void every_filter_pages_through_exactly_the_pairs_of_a_full_listing_in_order() {
         Org org = orgs.create(Plan.TEAM, 0);
         UUID orgId = org.id().value();
