@@ -16,7 +16,7 @@ create table connection_state_count (
 create index connection_state_count_org on connection_state_count (org_id);
 
 -- A rare state ("failing" with a few dozen pairs) is read from the connection side.
-create index connection_org_status on connection (org_id, status, user_id);
+create index connection_org_status on connection (org_id, status, connector_id);
 
 /* [jooq ignore start] */
 create function connection_state_count_add(p_org uuid, p_connector uuid, p_user uuid, p_status varchar, p_delta bigint)

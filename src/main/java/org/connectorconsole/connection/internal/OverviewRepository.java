@@ -89,27 +89,12 @@ public class OverviewRepository {
         String from = after == null ? null : after.memberEmail();
         boolean inclusive = true; // the cursor's member may have pairs left after the cursor's connector
         while (out.size() < need) {
-            Condition members = MEMBERSHIP.ORG_ID.eq(orgId.value()).and(memberFilter(filter));
-            if (from != null) {
-                members = members.and(inclusive ? APP_USER.EMAIL.ge(from) : APP_USER.EMAIL.gt(from));
-            }
-            List<String> emails = new ArrayList<>();
-            List<UUID> ids = new ArrayList<>();
-            db.select(APP_USER.ID, APP_USER.EMAIL).from(MEMBERSHIP)
-                    .join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
-                    .where(members).orderBy(APP_USER.EMAIL).limit(chunk)
-                    .forEach(r -> {
-                        ids.add(r.value1());
-                        emails.add(r.value2());
-                    });
-            if (ids.isEmpty()) {
+            Chunk next = chunk(orgId, filter, after, from, inclusive, chunk, need - out.size());
+            out.addAll(next.rows());
+            if (next.members() < chunk) {
                 break;
             }
-            out.addAll(pairsOf(orgId, ids, filter, after, need - out.size()));
-            if (ids.size() < chunk) {
-                break;
-            }
-            from = emails.getLast();
+            from = next.lastEmail();
             inclusive = false;
             chunk = Math.min(MAX_MEMBER_CHUNK, chunk * 4);
         }
@@ -163,23 +148,42 @@ public class OverviewRepository {
         return APP_USER.EMAIL.like(like, '\\').or(DSL.lower(APP_USER.DISPLAY_NAME).like(like, '\\'));
     }
 
-    /** Still a member (the chunk was read by an earlier statement): one index probe per member. */
-    private static final String MEMBER_STILL =
-            " and exists (select 1 from membership m where m.org_id = ? and m.user_id = u.id)";
-
     private static final String PAIR_COLUMNS = """
             u.id as user_id, u.display_name, u.email, p.connector_id, p.connector_name, p.connection_id, p.status,
             p.status_reason, p.scope, p.expires_at, p.last_used_at, rr.requested_at""";
 
+    private record Chunk(List<Row> rows, int members, String lastEmail) {
+    }
+
     /**
-     * The pairs of these members (one chunk, in address order), at most {@code need}: one small lateral query per
-     * member (its connections by the (org, user) index, or the connectors by name), so the work grows with the
-     * chunk, never with the organisation.
+     * One chunk of members in address order (from {@code from}, at most {@code size}) and their pairs, at most
+     * {@code need}, in one statement: one small lateral query per member (its connections by the (org, user)
+     * index, or the connectors by name), so the work grows with the chunk, never with the organisation. Also
+     * returns how many members the chunk had and the last one's address (where the next chunk starts).
      */
-    private List<Row> pairsOf(OrganizationId orgId, List<UUID> members, Filter filter, Cursor after, int need) {
-        OverviewState state = filter.state();
+    private Chunk chunk(OrganizationId orgId, Filter filter, Cursor after, String from, boolean inclusive, int size,
+            int need) {
         List<Object> binds = new ArrayList<>();
-        binds.add(members.toArray(UUID[]::new));
+        StringBuilder members = new StringBuilder("""
+                with mem as (
+                  select u.id, u.email, u.display_name from membership m join app_user u on u.id = m.user_id
+                   where m.org_id = ?""");
+        binds.add(orgId.value());
+        if (filter.member() != null && !filter.member().isBlank()) {
+            String like = "%" + filter.member().strip().toLowerCase(Locale.ROOT).replace("!", "!!")
+                    .replace("%", "!%").replace("_", "!_") + "%";
+            members.append(" and (u.email like ? escape '!' or lower(u.display_name) like ? escape '!')");
+            binds.add(like);
+            binds.add(like);
+        }
+        if (from != null) {
+            members.append(inclusive ? " and u.email >= ?" : " and u.email > ?");
+            binds.add(from);
+        }
+        members.append(" order by u.email limit ?)");
+        binds.add(size);
+
+        OverviewState state = filter.state();
         String perMember;
         if (state != null && state != OverviewState.NEVER_CONNECTED) {
             perMember = """
@@ -189,8 +193,6 @@ public class OverviewRepository {
                      where cn.org_id = ? and cn.user_id = u.id and cn.status = ? and c.enabled""";
             binds.add(orgId.value());
             binds.add(state.name());
-            perMember += MEMBER_STILL;
-            binds.add(orgId.value());
         } else {
             perMember = """
                     select c.id as connector_id, c.name as connector_name, cn.id as connection_id, cn.status,
@@ -198,8 +200,6 @@ public class OverviewRepository {
                       from connector c
                       left join connection cn on cn.connector_id = c.id and cn.user_id = u.id
                      where c.org_id = ? and c.enabled""" + (state == null ? "" : " and cn.id is null");
-            binds.add(orgId.value());
-            perMember += MEMBER_STILL;
             binds.add(orgId.value());
         }
         if (filter.connector() != null) {
@@ -215,18 +215,34 @@ public class OverviewRepository {
         perMember += " order by c.name, c.id limit ?";
         binds.add(need);
         binds.add(need);
-        String sql = "select " + PAIR_COLUMNS + """
+        String sql = members + """
 
-                  from unnest(?::uuid[]) as mem(id)
-                  join app_user u on u.id = mem.id
-                 cross join lateral (
+                select s.chunk_size, s.chunk_last, x.*
+                  from (select count(*) as chunk_size, max(mem.email) as chunk_last from mem) s
+                  left join lateral (
+                    select\s""" + PAIR_COLUMNS + """
+
+                      from mem u
+                     cross join lateral (
                 """ + perMember + """
 
-                 ) p
-                  left join reconnect_request rr on rr.connector_id = p.connector_id and rr.user_id = u.id
-                 order by u.email, p.connector_name, p.connector_id
-                 limit ?""";
-        return new ArrayList<>(db.resultQuery(sql, binds.toArray()).fetch(OverviewRepository::toRow));
+                     ) p
+                      left join reconnect_request rr on rr.connector_id = p.connector_id and rr.user_id = u.id
+                     order by u.email, p.connector_name, p.connector_id
+                     limit ?
+                  ) x on true
+                 order by x.email, x.connector_name, x.connector_id""";
+        List<Row> rows = new ArrayList<>();
+        int count = 0;
+        String last = null;
+        for (Record r : db.resultQuery(sql, binds.toArray()).fetch()) {
+            count = r.get("chunk_size", Integer.class);
+            last = r.get("chunk_last", String.class);
+            if (r.get("user_id") != null) {
+                rows.add(toRow(r));
+            }
+        }
+        return new Chunk(rows, count, last);
     }
 
     /** A rare state: every connection in it (by the (org, status) index), sorted, from the cursor on. */
