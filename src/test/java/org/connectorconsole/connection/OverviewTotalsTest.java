@@ -284,7 +284,8 @@ class OverviewTotalsTest {
         for (int i = 0; i < 60; i++) {
             UUID id = UUID.randomUUID();
             // addresses not in creation order; a few names match the member search instead of the address
-            String email = "pager-" + String.format("%03d", random.nextInt(1000)) + "-" + i + "-" + tag + "@test.example";
+            String email = "pager-" + String.format("%03d", random.nextInt(1000)) + "-" + i + "-" + tag
+                    + "@test.example";
             db.execute("insert into app_user (id, email, display_name, created_at) values (?, ?, ?, now())", id,
                     email, i % 9 == 0 ? "Finder " + i : "Pager " + i);
             db.execute("insert into membership (org_id, user_id, role, created_at) values (?, ?, 'MEMBER', now())",
@@ -441,7 +442,8 @@ class OverviewTotalsTest {
             connections += r.get(1, Long.class);
         }
         long pairs = db.fetchOne("select (select count(*) from membership where org_id = ?) * (select count(*) "
-                + "from connector where org_id = ? and enabled)", org.id().value(), org.id().value()).get(0, Long.class);
+                + "from connector where org_id = ? and enabled)", org.id().value(), org.id().value())
+                .get(0, Long.class);
         out.put(OverviewState.NEVER_CONNECTED, pairs - connections);
         return out;
     }

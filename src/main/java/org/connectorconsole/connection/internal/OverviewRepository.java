@@ -79,7 +79,8 @@ public class OverviewRepository {
             if (matching <= 0) {
                 return new ArrayList<>();
             }
-            if (state != OverviewState.NEVER_CONNECTED && matching * matching <= RARE_FACTOR * need * totals.members()) {
+            boolean rare = matching * matching <= RARE_FACTOR * need * totals.members();
+            if (state != OverviewState.NEVER_CONNECTED && rare) {
                 return fromConnections(orgId, filter, after, need);
             }
             // members to walk for a page at this density, with a margin (the first chunk is usually the last)
@@ -331,7 +332,8 @@ public class OverviewRepository {
                 r.get("connector_name", String.class), state, r.get("status_reason", String.class),
                 scope == null || scope.isBlank() ? java.util.Set.of()
                         : new java.util.TreeSet<>(java.util.Arrays.asList(scope.trim().split("\\s+"))),
-                instant(r.get("expires_at", OffsetDateTime.class)), instant(r.get("last_used_at", OffsetDateTime.class)),
+                instant(r.get("expires_at", OffsetDateTime.class)),
+                instant(r.get("last_used_at", OffsetDateTime.class)),
                 instant(r.get("requested_at", OffsetDateTime.class)));
     }
 
