@@ -3,6 +3,7 @@ package org.connectorconsole.connection.internal;
 import static org.connectorconsole.db.Tables.APP_USER;
 import static org.connectorconsole.db.Tables.CONNECTION;
 import static org.connectorconsole.db.Tables.CONNECTOR;
+import static org.connectorconsole.db.Tables.CONNECTION_STATE_COUNT;
 import static org.connectorconsole.db.Tables.MEMBERSHIP;
 import static org.connectorconsole.db.Tables.RECONNECT_REQUEST;
 
@@ -13,6 +14,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import org.connectorconsole.base.OrganizationId;
 import org.connectorconsole.base.UserId;
 import org.connectorconsole.connection.ConnectionOverview.Counts;
@@ -42,32 +44,7 @@ public class OverviewRepository {
     }
 
     public Page page(OrganizationId orgId, Filter filter, Cursor after, int limit) {
-        Condition where = MEMBERSHIP.ORG_ID.eq(orgId.value()).and(CONNECTOR.ORG_ID.eq(orgId.value()))
-                .and(CONNECTOR.ENABLED.isTrue());
-        if (filter.connector() != null) {
-            where = where.and(CONNECTOR.ID.eq(filter.connector().value()));
-        }
-        if (filter.member() != null && !filter.member().isBlank()) {
-            String like = "%" + filter.member().strip().toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
-                    .replace("_", "\\_") + "%";
-            where = where.and(APP_USER.EMAIL.like(like, '\\').or(DSL.lower(APP_USER.DISPLAY_NAME).like(like, '\\')));
-        }
-        if (filter.state() != null) {
-            // "never connected" as an anti-join the planner can walk in page order (an IS NULL after the outer
-            // join made it join every connection first: 780 ms instead of milliseconds at 200,000 pairs)
-            where = where.and(filter.state() == OverviewState.NEVER_CONNECTED
-                    ? DSL.notExists(DSL.selectOne().from(CONNECTION.as("c2"))
-                            .where(CONNECTION.as("c2").CONNECTOR_ID.eq(CONNECTOR.ID)
-                                    .and(CONNECTION.as("c2").USER_ID.eq(APP_USER.ID))))
-                    : CONNECTION.STATUS.eq(filter.state().name()));
-        }
-        if (after != null) {
-            where = where.and(DSL.row(APP_USER.EMAIL, CONNECTOR.NAME, CONNECTOR.ID)
-                    .gt(after.memberEmail(), after.connectorName(), after.connectorId()));
-        }
-        List<Row> rows = filter.state() == OverviewState.NEVER_CONNECTED
-                ? inMemberChunks(orgId, where, after, limit + 1)
-                : select(where, limit + 1);
+        List<Row> rows = rows(orgId, filter, after, limit + 1);
         Cursor next = null;
         if (rows.size() > limit) {
             rows.removeLast();
@@ -77,65 +54,239 @@ public class OverviewRepository {
         return new Page(List.copyOf(rows), next);
     }
 
-    private List<Row> select(Condition where, int limit) {
-        return new ArrayList<>(db.select(APP_USER.ID, APP_USER.DISPLAY_NAME, APP_USER.EMAIL, CONNECTOR.ID,
-                        CONNECTOR.NAME, CONNECTION.ID, CONNECTION.STATUS, CONNECTION.STATUS_REASON, CONNECTION.SCOPE,
-                        CONNECTION.EXPIRES_AT, CONNECTION.LAST_USED_AT, RECONNECT_REQUEST.REQUESTED_AT)
-                .from(MEMBERSHIP)
-                .join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
-                .crossJoin(CONNECTOR)
-                .leftJoin(CONNECTION).on(CONNECTION.CONNECTOR_ID.eq(CONNECTOR.ID)
-                        .and(CONNECTION.USER_ID.eq(APP_USER.ID)))
-                .leftJoin(RECONNECT_REQUEST).on(RECONNECT_REQUEST.CONNECTOR_ID.eq(CONNECTOR.ID)
-                        .and(RECONNECT_REQUEST.USER_ID.eq(APP_USER.ID)))
-                .where(where)
-                .orderBy(APP_USER.EMAIL, CONNECTOR.NAME, CONNECTOR.ID)
-                .limit(limit)
-                .fetch(OverviewRepository::toRow));
-    }
-
-    static final int MEMBER_CHUNK = 500;
+    /** Members are walked in address order a chunk at a time; the first chunk's size is guessed from the totals. */
+    static final int MAX_MEMBER_CHUNK = 8192;
 
     /**
-     * For filters most pairs pass (never connected), PostgreSQL would join every pair before ordering; instead
-     * walk the members in address order, {@value #MEMBER_CHUNK} at a time, until the page is full.
+     * A state this rare (pairs² below {@value #RARE_FACTOR} × page × members) is read from the connection side
+     * (every such connection, sorted) instead of walking members until the page is full.
      */
-    private List<Row> inMemberChunks(OrganizationId orgId, Condition where, Cursor after, int limit) {
+    static final long RARE_FACTOR = 4;
+
+    private List<Row> rows(OrganizationId orgId, Filter filter, Cursor after, int need) {
+        OverviewState state = filter.state();
+        Totals totals = totals(orgId, filter);
+        int chunk;
+        if (state == null) {
+            if (totals.connectors() == 0) {
+                return new ArrayList<>();
+            }
+            // every member has a pair with each connector: a chunk this size fills the page
+            chunk = (int) Math.min(MAX_MEMBER_CHUNK, Math.ceilDiv(need, totals.connectors()) + 1);
+        } else {
+            long matching = state == OverviewState.NEVER_CONNECTED
+                    ? totals.members() * totals.connectors() - totals.connections() : totals.connections();
+            if (matching <= 0) {
+                return new ArrayList<>();
+            }
+            boolean rare = matching * matching <= RARE_FACTOR * need * totals.members();
+            if (state != OverviewState.NEVER_CONNECTED && rare) {
+                return fromConnections(orgId, filter, after, need);
+            }
+            // members to walk for a page at this density, with a margin (the first chunk is usually the last)
+            chunk = (int) Math.min(MAX_MEMBER_CHUNK, (long) Math.ceil(1.5 * need * totals.members() / matching) + 1);
+        }
         List<Row> out = new ArrayList<>();
         String from = after == null ? null : after.memberEmail();
         boolean inclusive = true; // the cursor's member may have pairs left after the cursor's connector
-        while (out.size() < limit) {
-            Condition members = MEMBERSHIP.ORG_ID.eq(orgId.value());
-            if (from != null) {
-                members = members.and(inclusive ? APP_USER.EMAIL.ge(from) : APP_USER.EMAIL.gt(from));
-            }
-            List<String> chunk = db.select(APP_USER.EMAIL).from(MEMBERSHIP)
-                    .join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
-                    .where(members).orderBy(APP_USER.EMAIL).limit(MEMBER_CHUNK)
-                    .fetch(APP_USER.EMAIL);
-            if (chunk.isEmpty()) {
+        while (out.size() < need) {
+            Chunk next = chunk(orgId, filter, after, from, inclusive, chunk, need - out.size());
+            out.addAll(next.rows());
+            if (next.members() < chunk) {
                 break;
             }
-            out.addAll(select(where.and(APP_USER.EMAIL.between(chunk.getFirst(), chunk.getLast())),
-                    limit - out.size()));
-            if (chunk.size() < MEMBER_CHUNK) {
-                break;
-            }
-            from = chunk.getLast();
+            from = next.lastEmail();
             inclusive = false;
+            chunk = Math.min(MAX_MEMBER_CHUNK, chunk * 4);
         }
         return out;
     }
 
+    private record Totals(long members, long connectors, long connections) {
+    }
+
+    /**
+     * In one round trip, from the kept counts: members (only for a state filter), enabled connectors and the
+     * connections among them (of the filter's state and connector). Sizes the member chunks; zero ends early.
+     */
+    private Totals totals(OrganizationId orgId, Filter filter) {
+        List<Object> binds = new ArrayList<>();
+        String connectors = "c.org_id = ? and c.enabled";
+        binds.add(orgId.value());
+        if (filter.connector() != null) {
+            connectors += " and c.id = ?";
+            binds.add(filter.connector().value());
+        }
+        String sql = "select (select count(*) from connector c where " + connectors + ")";
+        if (filter.state() == null) {
+            sql += ", 0, 0";
+        } else {
+            sql += ", (select count(*) from membership where org_id = ?)";
+            binds.add(orgId.value());
+            sql += ", (select coalesce(sum(s.n), 0) from connection_state_count s join connector c"
+                    + " on c.id = s.connector_id where s.org_id = ? and " + connectors;
+            binds.add(orgId.value());
+            binds.add(orgId.value());
+            if (filter.connector() != null) {
+                binds.add(filter.connector().value());
+            }
+            if (filter.state() != OverviewState.NEVER_CONNECTED) {
+                sql += " and s.status = ?";
+                binds.add(filter.state().name());
+            }
+            sql += ")";
+        }
+        Record r = db.fetchOne(sql, binds.toArray());
+        return new Totals(r.get(1, Long.class), r.get(0, Long.class), r.get(2, Long.class));
+    }
+
+    private static Condition memberFilter(Filter filter) {
+        if (filter.member() == null || filter.member().isBlank()) {
+            return DSL.noCondition();
+        }
+        String like = "%" + filter.member().strip().toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
+                .replace("_", "\\_") + "%";
+        return APP_USER.EMAIL.like(like, '\\').or(DSL.lower(APP_USER.DISPLAY_NAME).like(like, '\\'));
+    }
+
+    private static final String PAIR_COLUMNS = """
+            u.id as user_id, u.display_name, u.email, p.connector_id, p.connector_name, p.connection_id, p.status,
+            p.status_reason, p.scope, p.expires_at, p.last_used_at, rr.requested_at""";
+
+    private record Chunk(List<Row> rows, int members, String lastEmail) {
+    }
+
+    /**
+     * One chunk of members in address order (from {@code from}, at most {@code size}) and their pairs, at most
+     * {@code need}, in one statement: one small lateral query per member (its connections by the (org, user)
+     * index, or the connectors by name), so the work grows with the chunk, never with the organisation. Also
+     * returns how many members the chunk had and the last one's address (where the next chunk starts).
+     */
+    private Chunk chunk(OrganizationId orgId, Filter filter, Cursor after, String from, boolean inclusive, int size,
+            int need) {
+        List<Object> binds = new ArrayList<>();
+        StringBuilder members = new StringBuilder("""
+                with mem as (
+                  select u.id, u.email, u.display_name from membership m join app_user u on u.id = m.user_id
+                   where m.org_id = ?""");
+        binds.add(orgId.value());
+        if (filter.member() != null && !filter.member().isBlank()) {
+            String like = "%" + filter.member().strip().toLowerCase(Locale.ROOT).replace("!", "!!")
+                    .replace("%", "!%").replace("_", "!_") + "%";
+            members.append(" and (u.email like ? escape '!' or lower(u.display_name) like ? escape '!')");
+            binds.add(like);
+            binds.add(like);
+        }
+        if (from != null) {
+            members.append(inclusive ? " and u.email >= ?" : " and u.email > ?");
+            binds.add(from);
+        }
+        members.append(" order by u.email limit ?)");
+        binds.add(size);
+
+        OverviewState state = filter.state();
+        String perMember;
+        if (state != null && state != OverviewState.NEVER_CONNECTED) {
+            perMember = """
+                    select c.id as connector_id, c.name as connector_name, cn.id as connection_id, cn.status,
+                           cn.status_reason, cn.scope, cn.expires_at, cn.last_used_at
+                      from connection cn join connector c on c.id = cn.connector_id
+                     where cn.org_id = ? and cn.user_id = u.id and cn.status = ? and c.enabled""";
+            binds.add(orgId.value());
+            binds.add(state.name());
+        } else {
+            perMember = """
+                    select c.id as connector_id, c.name as connector_name, cn.id as connection_id, cn.status,
+                           cn.status_reason, cn.scope, cn.expires_at, cn.last_used_at
+                      from connector c
+                      left join connection cn on cn.connector_id = c.id and cn.user_id = u.id
+                     where c.org_id = ? and c.enabled""" + (state == null ? "" : " and cn.id is null");
+            binds.add(orgId.value());
+        }
+        if (filter.connector() != null) {
+            perMember += " and c.id = ?";
+            binds.add(filter.connector().value());
+        }
+        if (after != null) {
+            perMember += " and (u.email <> ? or (c.name, c.id) > (?, ?))";
+            binds.add(after.memberEmail());
+            binds.add(after.connectorName());
+            binds.add(after.connectorId());
+        }
+        perMember += " order by c.name, c.id limit ?";
+        binds.add(need);
+        binds.add(need);
+        String sql = members + """
+
+                select s.chunk_size, s.chunk_last, x.*
+                  from (select count(*) as chunk_size, max(mem.email) as chunk_last from mem) s
+                  left join lateral (
+                    select\s""" + PAIR_COLUMNS + """
+
+                      from mem u
+                     cross join lateral (
+                """ + perMember + """
+
+                     ) p
+                      left join reconnect_request rr on rr.connector_id = p.connector_id and rr.user_id = u.id
+                     order by u.email, p.connector_name, p.connector_id
+                     limit ?
+                  ) x on true
+                 order by x.email, x.connector_name, x.connector_id""";
+        List<Row> rows = new ArrayList<>();
+        int count = 0;
+        String last = null;
+        for (Record r : db.resultQuery(sql, binds.toArray()).fetch()) {
+            count = r.get("chunk_size", Integer.class);
+            last = r.get("chunk_last", String.class);
+            if (r.get("user_id") != null) {
+                rows.add(toRow(r));
+            }
+        }
+        return new Chunk(rows, count, last);
+    }
+
+    /** A rare state: every connection in it (by the (org, status) index), sorted, from the cursor on. */
+    private List<Row> fromConnections(OrganizationId orgId, Filter filter, Cursor after, int need) {
+        Condition where = CONNECTION.ORG_ID.eq(orgId.value()).and(CONNECTION.STATUS.eq(filter.state().name()))
+                .and(CONNECTOR.ENABLED.isTrue()).and(memberFilter(filter));
+        if (filter.connector() != null) {
+            where = where.and(CONNECTOR.ID.eq(filter.connector().value()));
+        }
+        if (after != null) {
+            where = where.and(APP_USER.EMAIL.ge(after.memberEmail())).and(DSL.row(APP_USER.EMAIL, CONNECTOR.NAME,
+                    CONNECTOR.ID).gt(after.memberEmail(), after.connectorName(), after.connectorId()));
+        }
+        return new ArrayList<>(db.select(APP_USER.ID.as("user_id"), APP_USER.DISPLAY_NAME, APP_USER.EMAIL,
+                        CONNECTOR.ID.as("connector_id"), CONNECTOR.NAME.as("connector_name"),
+                        CONNECTION.ID.as("connection_id"), CONNECTION.STATUS, CONNECTION.STATUS_REASON,
+                        CONNECTION.SCOPE, CONNECTION.EXPIRES_AT, CONNECTION.LAST_USED_AT,
+                        RECONNECT_REQUEST.REQUESTED_AT)
+                .from(CONNECTION)
+                .join(MEMBERSHIP).on(MEMBERSHIP.ORG_ID.eq(CONNECTION.ORG_ID).and(MEMBERSHIP.USER_ID.eq(CONNECTION.USER_ID)))
+                .join(APP_USER).on(APP_USER.ID.eq(CONNECTION.USER_ID))
+                .join(CONNECTOR).on(CONNECTOR.ID.eq(CONNECTION.CONNECTOR_ID))
+                .leftJoin(RECONNECT_REQUEST).on(RECONNECT_REQUEST.CONNECTOR_ID.eq(CONNECTOR.ID)
+                        .and(RECONNECT_REQUEST.USER_ID.eq(APP_USER.ID)))
+                .where(where)
+                .orderBy(APP_USER.EMAIL, CONNECTOR.NAME, CONNECTOR.ID)
+                .limit(need)
+                .fetch(OverviewRepository::toRow));
+    }
+
+    /**
+     * Totals per state from the counts the database keeps per connector and state (V9's triggers, in the
+     * transaction of every change), so the cost grows with the connectors, not with the pairs.
+     */
     public Counts counts(OrganizationId orgId) {
         Map<OverviewState, Long> byState = new EnumMap<>(OverviewState.class);
         long connections = 0;
-        for (var r : db.select(CONNECTION.STATUS, DSL.count()).from(CONNECTION)
-                .join(CONNECTOR).on(CONNECTOR.ID.eq(CONNECTION.CONNECTOR_ID))
-                .join(MEMBERSHIP).on(MEMBERSHIP.ORG_ID.eq(CONNECTION.ORG_ID).and(MEMBERSHIP.USER_ID.eq(CONNECTION.USER_ID)))
-                .where(CONNECTION.ORG_ID.eq(orgId.value()).and(CONNECTOR.ENABLED.isTrue()))
-                .groupBy(CONNECTION.STATUS).fetch()) {
-            byState.put(OverviewState.valueOf(r.value1()), r.value2().longValue());
+        for (var r : db.select(CONNECTION_STATE_COUNT.STATUS, DSL.sum(CONNECTION_STATE_COUNT.N).cast(Long.class))
+                .from(CONNECTION_STATE_COUNT)
+                .join(CONNECTOR).on(CONNECTOR.ID.eq(CONNECTION_STATE_COUNT.CONNECTOR_ID))
+                .where(CONNECTION_STATE_COUNT.ORG_ID.eq(orgId.value()).and(CONNECTOR.ENABLED.isTrue()))
+                .groupBy(CONNECTION_STATE_COUNT.STATUS).fetch()) {
+            byState.put(OverviewState.valueOf(r.value1()), r.value2());
             connections += r.value2();
         }
         long members = db.fetchCount(MEMBERSHIP, MEMBERSHIP.ORG_ID.eq(orgId.value()));
@@ -172,16 +323,18 @@ public class OverviewRepository {
     }
 
     private static Row toRow(Record r) {
-        String status = r.get(CONNECTION.STATUS);
-        OverviewState state = r.get(CONNECTION.ID) == null ? OverviewState.NEVER_CONNECTED
+        String status = r.get("status", String.class);
+        OverviewState state = r.get("connection_id") == null ? OverviewState.NEVER_CONNECTED
                 : OverviewState.valueOf(status);
-        String scope = r.get(CONNECTION.SCOPE);
-        return new Row(new UserId(r.get(APP_USER.ID)), r.get(APP_USER.DISPLAY_NAME), r.get(APP_USER.EMAIL),
-                new ConnectorId(r.get(CONNECTOR.ID)), r.get(CONNECTOR.NAME), state, r.get(CONNECTION.STATUS_REASON),
+        String scope = r.get("scope", String.class);
+        return new Row(new UserId(r.get("user_id", UUID.class)), r.get("display_name", String.class),
+                r.get("email", String.class), new ConnectorId(r.get("connector_id", UUID.class)),
+                r.get("connector_name", String.class), state, r.get("status_reason", String.class),
                 scope == null || scope.isBlank() ? java.util.Set.of()
                         : new java.util.TreeSet<>(java.util.Arrays.asList(scope.trim().split("\\s+"))),
-                instant(r.get(CONNECTION.EXPIRES_AT)), instant(r.get(CONNECTION.LAST_USED_AT)),
-                instant(r.get(RECONNECT_REQUEST.REQUESTED_AT)));
+                instant(r.get("expires_at", OffsetDateTime.class)),
+                instant(r.get("last_used_at", OffsetDateTime.class)),
+                instant(r.get("requested_at", OffsetDateTime.class)));
     }
 
     private static Instant instant(OffsetDateTime t) {
