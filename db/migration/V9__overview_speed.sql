@@ -69,6 +69,9 @@ create trigger connection_state_count_update after update of org_id, connector_i
 create function connection_state_count_on_membership() returns trigger language plpgsql as $$
 begin
     if tg_op in ('DELETE', 'UPDATE') and exists (select 1 from app_user where id = old.user_id) then
+        -- the person's connections first, then their counts: the order a change of a connection takes (it holds
+        -- its row when its trigger locks the counts), so a removal and a status change wait, never deadlock
+        perform 1 from connection where org_id = old.org_id and user_id = old.user_id order by id for no key update;
         perform 1 from connection_state_count s
          where (s.connector_id, s.status) in (select connector_id, status from connection
                                                where org_id = old.org_id and user_id = old.user_id)
@@ -99,6 +102,8 @@ create trigger connection_state_count_membership_update after update of org_id, 
 -- counted off here, before, and the triggers above skip rows of an account that no longer exists.
 create function connection_state_count_on_user_delete() returns trigger language plpgsql as $$
 begin
+    -- connections first, then counts (as above)
+    perform 1 from connection where user_id = old.id order by id for no key update;
     perform 1 from connection_state_count s
      where (s.connector_id, s.status) in (select cn.connector_id, cn.status from connection cn
                                            join membership m on m.org_id = cn.org_id and m.user_id = cn.user_id

@@ -59,7 +59,8 @@ public class ConnectionOverviewService {
                 Math.clamp(limit, 1, MAX_PAGE));
     }
 
-    @Transactional(readOnly = true)
+    /** Read in one snapshot (its totals, members and connectors come from three statements). */
+    @Transactional(readOnly = true, isolation = org.springframework.transaction.annotation.Isolation.REPEATABLE_READ)
     public ConnectionOverview.Counts counts() {
         return repository.counts(requireOrganizationOwner().orgId());
     }

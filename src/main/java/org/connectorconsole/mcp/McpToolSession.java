@@ -141,16 +141,24 @@ public final class McpToolSession implements AutoCloseable {
     }
 
     /**
-     * Ends the call in progress, if any (any thread): tells the server it is cancelled, then closes the session.
+     * Ends the call in progress, if any (any thread, without waiting): tells the server it is cancelled, then closes
+     * the session (at once after the notice, or after {@link #CANCEL_NOTICE_TIMEOUT} at most).
      */
     public void cancel() {
         if (cancelled.compareAndSet(false, true)) {
-            try {
-                tellServerCancelled("Cancelled by the person who started it.");
-                client.close();
-            } finally {
-                ended();
-            }
+            // without waiting: the caller may be a page's UI thread, or the shutdown cancelling every call
+            cancelNotice("Cancelled by the person who started it.")
+                    .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic())
+                    .timeout(CANCEL_NOTICE_TIMEOUT)
+                    .onErrorComplete()
+                    .doFinally(signal -> {
+                        try {
+                            client.close();
+                        } finally {
+                            ended();
+                        }
+                    })
+                    .subscribe();
         }
     }
 
@@ -173,17 +181,21 @@ public final class McpToolSession implements AutoCloseable {
      * Best effort and bounded: the session is closed afterwards whatever happens.
      */
     private void tellServerCancelled(String reason) {
+        try {
+            cancelNotice(reason).block(CANCEL_NOTICE_TIMEOUT);
+        } catch (RuntimeException e) {
+            // the server is gone or slow; closing the session is what remains
+        }
+    }
+
+    /** Sending {@code notifications/cancelled} for the call in progress, when subscribed; nothing without one. */
+    private Mono<Void> cancelNotice(String reason) {
         Object id = transport.callId;
         if (id == null) {
-            return;
+            return Mono.empty();
         }
-        try {
-            transport.sendMessage(new McpSchema.JSONRPCNotification(McpSchema.JSONRPC_VERSION,
-                    "notifications/cancelled", Map.of("requestId", id, "reason", reason)))
-                    .block(CANCEL_NOTICE_TIMEOUT);
-        } catch (RuntimeException e) {
-            // the server is gone or slow; closing the session below is what remains
-        }
+        return Mono.defer(() -> transport.sendMessage(new McpSchema.JSONRPCNotification(McpSchema.JSONRPC_VERSION,
+                "notifications/cancelled", Map.of("requestId", id, "reason", reason))));
     }
 
     /** The session's transport, remembering the id the SDK gives the {@code tools/call} request in flight. */

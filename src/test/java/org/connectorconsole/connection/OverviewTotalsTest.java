@@ -56,6 +56,8 @@ class OverviewTotalsTest {
     InvitationService invitations;
     @Autowired
     DSLContext db;
+    @Autowired
+    javax.sql.DataSource dataSource;
 
     @BeforeAll
     static void start() {
@@ -272,6 +274,60 @@ class OverviewTotalsTest {
         assertThat(keptVersusScratch()).isEmpty();
         assertThat(db.fetchOne("select sum(n) from connection_state_count where connector_id = ?", connector)
                 .get(0, Long.class)).isEqualTo(2L);
+    }
+
+    @Test
+    void a_member_removed_while_their_connection_changes_state_neither_deadlocks_nor_drifts() throws Exception {
+        Org org = orgs.create(Plan.TEAM, 1);
+        UUID orgId = org.id().value();
+        UUID connector = insertConnector(orgId, "Busy");
+        UUID member = org.members().getFirst().id().value();
+        UUID connection = UUID.randomUUID();
+        db.execute("""
+                insert into connection (id, org_id, connector_id, user_id, status, issuer, client_id, auth_method,
+                                        scope, connected_at, updated_at)
+                values (?, ?, ?, ?, 'CONNECTED', 'https://as.example.com', 'client', 'none', 'mcp', now(), now())""",
+                connection, orgId, connector, member);
+        // as the removal does: the membership goes, then (same transaction) the person's connections; meanwhile
+        // a refresh or a failed call changes that connection's state
+        try (java.sql.Connection removal = dataSource.getConnection();
+                java.sql.Connection change = dataSource.getConnection()) {
+            removal.setAutoCommit(false);
+            change.setAutoCommit(false);
+            try (var st = removal.prepareStatement("delete from membership where org_id = ? and user_id = ?")) {
+                st.setObject(1, orgId);
+                st.setObject(2, member);
+                st.executeUpdate();
+            }
+            java.util.concurrent.CompletableFuture<Integer> changed = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> {
+                        try (var st = change.prepareStatement("update connection set status = 'FAILING' where id = ?")) {
+                            st.setObject(1, connection);
+                            int n = st.executeUpdate();
+                            change.commit();
+                            return n;
+                        } catch (java.sql.SQLException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+            while (db.fetchOne("select count(*) from pg_stat_activity where wait_event_type = 'Lock' "
+                    + "and query like 'update connection set status%'").get(0, Integer.class) == 0) {
+                assertThat(System.nanoTime()).as("the state change waits for the removal").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            try (var st = removal.prepareStatement("delete from connection where org_id = ? and user_id = ?")) {
+                st.setObject(1, orgId);
+                st.setObject(2, member);
+                assertThat(st.executeUpdate()).isEqualTo(1); // a deadlock would fail one of the two here
+            }
+            removal.commit();
+            assertThat(changed.get(10, java.util.concurrent.TimeUnit.SECONDS)).as("the connection was gone")
+                    .isZero();
+        }
+        assertThat(keptVersusScratch()).isEmpty();
+        assertThat(db.fetchOne("select coalesce(sum(n), 0) from connection_state_count where connector_id = ?",
+                connector).get(0, Long.class)).isZero();
     }
 
     @Test

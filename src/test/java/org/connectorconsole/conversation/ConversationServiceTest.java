@@ -512,6 +512,43 @@ class ConversationServiceTest {
     }
 
     @Test
+    void cancel_returns_at_once_and_the_call_ends_even_when_the_server_does_not_take_the_notice() throws Exception {
+        try (TestMcpServer stalling = new TestMcpServer()) {
+            stalling.streamable("/tools", "stalling-server", slowTool());
+            stalling.stallCancelNotices("/tools", Duration.ofSeconds(6));
+            Org org = orgs.create(Plan.TEAM, 1);
+            TestConnectors.Checked checked = testConnectors.addChecked(org, "Stalling", stalling.url("/tools"),
+                    ToolSettings.NewTools.ALLOW);
+            orgs.signIn(org.members().getFirst());
+            Conversation conv = conversations.create("Stuck server");
+            conversations.setEnabled(conv.id(), checked.connector().id(), true);
+            CompletableFuture<ToolCallEntry> done = new CompletableFuture<>();
+            CompletableFuture<Void> firstProgress = new CompletableFuture<>();
+            ConversationService.RunningCall running = conversations.start(new ToolCallRequest(conv.id(),
+                    checked.connector().id(), "slow", "{\"seconds\":30}", null), new ConversationService.CallListener() {
+                        @Override
+                        public void progress(McpToolSession.Progress p) {
+                            firstProgress.complete(null);
+                        }
+
+                        @Override
+                        public void finished(ToolCallEntry entry) {
+                            done.complete(entry);
+                        }
+                    });
+            firstProgress.get(10, TimeUnit.SECONDS);
+            long t0 = System.nanoTime();
+            running.cancel(); // as the page's Cancel button does, on the UI thread
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("Cancel does not wait for the server")
+                    .isLessThan(Duration.ofSeconds(1));
+            ToolCallEntry cancelled = done.get(10, TimeUnit.SECONDS);
+            assertThat(cancelled.status()).isEqualTo(ToolCallStatus.CANCELLED);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("ended after the 2 s the notice may take")
+                    .isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
     void free_plan_members_have_conversations_but_no_connectors() {
         Org free = orgs.create(Plan.FREE, 0);
         orgs.signIn(free.owner());

@@ -176,6 +176,80 @@ public final class TestMcpServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Makes the server at {@code path} take {@code stall} to accept a {@code notifications/cancelled} (a server
+     * that is stuck, or slow to answer).
+     */
+    public TestMcpServer stallCancelNotices(String path, java.time.Duration stall) {
+        org.apache.tomcat.util.descriptor.web.FilterDef def = new org.apache.tomcat.util.descriptor.web.FilterDef();
+        def.setFilterName("stall" + (++servletCount));
+        def.setAsyncSupported("true");
+        def.setFilter(new jakarta.servlet.Filter() {
+            @Override
+            public void doFilter(jakarta.servlet.ServletRequest request, jakarta.servlet.ServletResponse response,
+                    jakarta.servlet.FilterChain chain) throws IOException, jakarta.servlet.ServletException {
+                HttpServletRequest req = (HttpServletRequest) request;
+                if (!"POST".equals(req.getMethod())) {
+                    chain.doFilter(request, response);
+                    return;
+                }
+                byte[] body = req.getInputStream().readAllBytes();
+                if (new String(body, StandardCharsets.UTF_8).contains("\"notifications/cancelled\"")) {
+                    try {
+                        Thread.sleep(stall);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                chain.doFilter(new jakarta.servlet.http.HttpServletRequestWrapper(req) {
+                    @Override
+                    public jakarta.servlet.ServletInputStream getInputStream() {
+                        java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(body);
+                        return new jakarta.servlet.ServletInputStream() {
+                            @Override
+                            public int read() {
+                                return in.read();
+                            }
+
+                            @Override
+                            public int read(byte[] b, int off, int len) {
+                                return in.read(b, off, len);
+                            }
+
+                            @Override
+                            public boolean isFinished() {
+                                return in.available() == 0;
+                            }
+
+                            @Override
+                            public boolean isReady() {
+                                return true;
+                            }
+
+                            @Override
+                            public void setReadListener(jakarta.servlet.ReadListener listener) {
+                                throw new UnsupportedOperationException();
+                            }
+                        };
+                    }
+
+                    @Override
+                    public java.io.BufferedReader getReader() {
+                        return new java.io.BufferedReader(new java.io.InputStreamReader(
+                                new java.io.ByteArrayInputStream(body), StandardCharsets.UTF_8));
+                    }
+                }, response);
+            }
+        });
+        context.addFilterDef(def);
+        org.apache.tomcat.util.descriptor.web.FilterMap map = new org.apache.tomcat.util.descriptor.web.FilterMap();
+        map.setFilterName(def.getFilterName());
+        map.addURLPattern(path);
+        context.addFilterMap(map);
+        ((org.apache.catalina.core.StandardContext) context).filterStart();
+        return this;
+    }
+
     /** The messages posted to paths given to {@link #recordMessages}, in the order their handling ended. */
     public List<String> received() {
         return List.copyOf(received);
