@@ -147,10 +147,7 @@ public final class TestMcpServer implements AutoCloseable {
      * read it: {@link #received()} shows what a client sent, notifications included.
      */
     public TestMcpServer recordMessages(String path) {
-        org.apache.tomcat.util.descriptor.web.FilterDef def = new org.apache.tomcat.util.descriptor.web.FilterDef();
-        def.setFilterName("record" + (++servletCount));
-        def.setAsyncSupported("true");
-        def.setFilter(new jakarta.servlet.Filter() {
+        addFilter("record" + (++servletCount), path, new jakarta.servlet.Filter() {
             @Override
             public void doFilter(jakarta.servlet.ServletRequest request, jakarta.servlet.ServletResponse response,
                     jakarta.servlet.FilterChain chain) throws IOException, jakarta.servlet.ServletException {
@@ -167,12 +164,6 @@ public final class TestMcpServer implements AutoCloseable {
                 }
             }
         });
-        context.addFilterDef(def);
-        org.apache.tomcat.util.descriptor.web.FilterMap map = new org.apache.tomcat.util.descriptor.web.FilterMap();
-        map.setFilterName(def.getFilterName());
-        map.addURLPattern(path);
-        context.addFilterMap(map);
-        ((org.apache.catalina.core.StandardContext) context).filterStart();
         return this;
     }
 
@@ -181,10 +172,7 @@ public final class TestMcpServer implements AutoCloseable {
      * that is stuck, or slow to answer).
      */
     public TestMcpServer stallCancelNotices(String path, java.time.Duration stall) {
-        org.apache.tomcat.util.descriptor.web.FilterDef def = new org.apache.tomcat.util.descriptor.web.FilterDef();
-        def.setFilterName("stall" + (++servletCount));
-        def.setAsyncSupported("true");
-        def.setFilter(new jakarta.servlet.Filter() {
+        addFilter("stall" + (++servletCount), path, new jakarta.servlet.Filter() {
             @Override
             public void doFilter(jakarta.servlet.ServletRequest request, jakarta.servlet.ServletResponse response,
                     jakarta.servlet.FilterChain chain) throws IOException, jakarta.servlet.ServletException {
@@ -241,13 +229,22 @@ public final class TestMcpServer implements AutoCloseable {
                 }, response);
             }
         });
+        return this;
+    }
+
+    /** Puts {@code filter} in front of {@code path} on the running server. */
+    private void addFilter(String name, String path, jakarta.servlet.Filter filter) {
+        org.apache.tomcat.util.descriptor.web.FilterDef def = new org.apache.tomcat.util.descriptor.web.FilterDef();
+        def.setFilterName(name);
+        def.setAsyncSupported("true");
+        def.setFilter(filter);
         context.addFilterDef(def);
         org.apache.tomcat.util.descriptor.web.FilterMap map = new org.apache.tomcat.util.descriptor.web.FilterMap();
-        map.setFilterName(def.getFilterName());
+        map.setFilterName(name);
         map.addURLPattern(path);
         context.addFilterMap(map);
+        // the context is running: have it instantiate the filters it was given
         ((org.apache.catalina.core.StandardContext) context).filterStart();
-        return this;
     }
 
     /** The messages posted to paths given to {@link #recordMessages}, in the order their handling ended. */
@@ -346,10 +343,7 @@ public final class TestMcpServer implements AutoCloseable {
         java.net.http.HttpClient introspection = java.net.http.HttpClient.newHttpClient();
         String basic = java.util.Base64.getEncoder().encodeToString((testpeers.TestAuthorizationServer.RESOURCE_SERVER_ID
                 + ":" + testpeers.TestAuthorizationServer.RESOURCE_SERVER_SECRET).getBytes(StandardCharsets.UTF_8));
-        org.apache.tomcat.util.descriptor.web.FilterDef def = new org.apache.tomcat.util.descriptor.web.FilterDef();
-        def.setFilterName("bearer" + servletCount);
-        def.setAsyncSupported("true");
-        def.setFilter(new jakarta.servlet.Filter() {
+        addFilter("bearer" + servletCount, path, new jakarta.servlet.Filter() {
             @Override
             public void doFilter(jakarta.servlet.ServletRequest request, jakarta.servlet.ServletResponse response,
                     jakarta.servlet.FilterChain chain) throws IOException, jakarta.servlet.ServletException {
@@ -377,13 +371,6 @@ public final class TestMcpServer implements AutoCloseable {
                 chain.doFilter(request, response);
             }
         });
-        context.addFilterDef(def);
-        org.apache.tomcat.util.descriptor.web.FilterMap map = new org.apache.tomcat.util.descriptor.web.FilterMap();
-        map.setFilterName(def.getFilterName());
-        map.addURLPattern(path);
-        context.addFilterMap(map);
-        // the context is running: have it instantiate the filter it was just given
-        ((org.apache.catalina.core.StandardContext) context).filterStart();
         return this;
     }
 

@@ -16,18 +16,16 @@ import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
-import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import jakarta.annotation.security.RolesAllowed;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.connectorconsole.base.ListPage;
 import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.base.ui.FieldErrors;
+import org.connectorconsole.base.ui.PagedList;
 import org.connectorconsole.base.ui.Notices;
 import org.connectorconsole.base.ui.TimeTexts;
 import org.connectorconsole.connector.Connector;
@@ -58,11 +56,8 @@ public class ConnectorsView extends VerticalLayout {
     private final PrivateHostService privateHosts;
     private final Grid<Connector> grid = new Grid<>(Connector.class, false);
     private final Div empty = new Div();
-    private final TextField search = new TextField();
     private final Paragraph count = new Paragraph();
-    private final Div noMatch = new Div();
-    private final Button more = new Button();
-    private final List<Connector> shown = new ArrayList<>();
+    private PagedList<Connector> list;
     private final VerticalLayout hostList = new VerticalLayout();
 
     private final ToolPolicyService toolPolicies;
@@ -139,26 +134,14 @@ public class ConnectorsView extends VerticalLayout {
         add.setId("add-connector");
         add.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
 
-        search.setId("connector-search");
-        search.setPlaceholder("Search by name or URL");
-        search.setPrefixComponent(VaadinIcon.SEARCH.create());
-        search.setClearButtonVisible(true);
-        search.setWidth("22rem");
-        search.setMaxLength(ListPage.MAX_SEARCH);
-        search.setAriaLabel("Search connectors");
-        search.setValueChangeMode(ValueChangeMode.LAZY);
-        search.addValueChangeListener(e -> showFirstPage());
+        list = new PagedList<>(grid, "connector", "connectors", "Search by name or URL", PAGE, connectors::page,
+                Connector::id, text -> "No connector's name or URL contains \u201c" + text + "\u201d.");
         count.setId("connector-count");
         count.addClassName("console-muted");
-        HorizontalLayout tools = new HorizontalLayout(search, count);
+        HorizontalLayout tools = new HorizontalLayout(list.searchField(), count);
         tools.setAlignItems(FlexComponent.Alignment.BASELINE);
-        noMatch.setId("no-connector-match");
-        noMatch.addClassName("console-muted");
-        more.setId("connectors-more");
-        more.setText("Show " + PAGE + " more");
-        more.addClickListener(e -> load(shown.isEmpty() ? null : shown.getLast()));
 
-        add(tools, grid, noMatch, more, empty, add, toolRulesSection(), privateHostsSection());
+        add(tools, grid, list.noMatch(), list.moreButton(), empty, add, toolRulesSection(), privateHostsSection());
         refresh();
     }
 
@@ -166,36 +149,10 @@ public class ConnectorsView extends VerticalLayout {
         reviews = toolPolicies.pendingReviews();
         int total = connectors.count();
         count.setText(total == 1 ? "1 connector" : total + " connectors");
-        search.setVisible(total > 0);
+        list.searchField().setVisible(total > 0);
         count.setVisible(total > 0);
         empty.setVisible(total == 0);
-        showFirstPage();
-    }
-
-    private void showFirstPage() {
-        shown.clear();
-        load(null);
-    }
-
-    private void load(Connector after) {
-        search.setInvalid(false);
-        boolean hasMore = false;
-        try {
-            ListPage<Connector> page = connectors.page(search.getValue(), after, PAGE);
-            // a connector shown already may have moved further down meanwhile (renamed): shown once
-            java.util.Set<org.connectorconsole.connector.ConnectorId> ids = new java.util.HashSet<>();
-            shown.forEach(c -> ids.add(c.id()));
-            page.items().stream().filter(c -> ids.add(c.id())).forEach(shown::add);
-            hasMore = page.hasMore();
-        } catch (ValidationException ex) {
-            search.setErrorMessage(ex.getMessage());
-            search.setInvalid(true);
-        }
-        grid.setItems(shown);
-        grid.setVisible(!shown.isEmpty());
-        more.setVisible(hasMore);
-        noMatch.setVisible(shown.isEmpty() && !search.getValue().isBlank() && !search.isInvalid());
-        noMatch.setText("No connector's name or URL contains \u201c" + search.getValue().strip() + "\u201d.");
+        list.reload();
     }
 
     private Details toolRulesSection() {

@@ -12,14 +12,12 @@ import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
-import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.textfield.EmailField;
 import com.vaadin.flow.component.textfield.TextField;
-import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
@@ -27,13 +25,12 @@ import jakarta.annotation.security.RolesAllowed;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
-import java.util.ArrayList;
 import java.util.List;
 import org.connectorconsole.base.ConflictException;
-import org.connectorconsole.base.ListPage;
 import org.connectorconsole.base.PublicAddress;
 import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.base.ui.FieldErrors;
+import org.connectorconsole.base.ui.PagedList;
 import org.connectorconsole.base.ui.Notices;
 import org.connectorconsole.organization.Invitation;
 import org.connectorconsole.organization.InvitationService;
@@ -70,11 +67,7 @@ public class MembersView extends VerticalLayout {
     private final Grid<Invitation> pendingGrid = new Grid<>(Invitation.class, false);
     private final Paragraph summary = new Paragraph();
     private final Div noPending = new Div();
-    private final TextField search = new TextField();
-    private final Div noMatch = new Div();
-    private final Button more = new Button("Show more");
-    private final List<MemberSummary> shown = new ArrayList<>();
-    private boolean hasMore;
+    private final PagedList<MemberSummary> list;
 
     private final PublicAddress publicAddress;
 
@@ -97,19 +90,9 @@ public class MembersView extends VerticalLayout {
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
         grid.setAllRowsVisible(true);
 
-        search.setId("member-search");
-        search.setPlaceholder("Search by name or e-mail address");
-        search.setPrefixComponent(VaadinIcon.SEARCH.create());
-        search.setClearButtonVisible(true);
-        search.setWidth("22rem");
-        search.setMaxLength(ListPage.MAX_SEARCH);
-        search.setAriaLabel("Search members");
-        search.setValueChangeMode(ValueChangeMode.LAZY);
-        search.addValueChangeListener(e -> showFirstPage(PAGE));
-        noMatch.setId("no-member-match");
-        noMatch.addClassName("console-muted");
-        more.setId("members-more");
-        more.addClickListener(e -> showMore());
+        list = new PagedList<>(grid, "member", "members", "Search by name or e-mail address", PAGE,
+                organizations::memberPage, MemberSummary::userId, text -> "Nobody's name or e-mail address contains "
+                        + "\u201c" + text + "\u201d. Check the spelling, or invite them below.");
 
         pendingGrid.setId("pending-invitations");
         pendingGrid.addColumn(Invitation::email).setHeader("E-mail address").setFlexGrow(3);
@@ -122,7 +105,8 @@ public class MembersView extends VerticalLayout {
         noPending.addClassName("console-muted");
         noPending.setText("No open invitations. Invite someone above; their link appears once for you to copy.");
 
-        add(new H2("Members"), summary, search, grid, noMatch, more, inviteForm(), new H3("Open invitations"), pendingGrid, noPending,
+        add(new H2("Members"), summary, list.searchField(), grid, list.noMatch(),
+                list.moreButton(), inviteForm(), new H3("Open invitations"), pendingGrid, noPending,
                 ssoSection());
         refresh();
     }
@@ -133,50 +117,11 @@ public class MembersView extends VerticalLayout {
         summary.setText(counts.people() + (counts.people() == 1 ? " person" : " people") + ", " + counts.owners()
                 + (counts.owners() == 1 ? " owner" : " owners") + ". Each member connects to the organisation's "
                 + "connectors with their own sign-in.");
-        int wanted = Math.max(PAGE, shown.size());
-        showFirstPage(Math.min(wanted, ListPage.MAX_LIMIT));
-        int before = -1;
-        while (hasMore && shown.size() < wanted && shown.size() > before) { // as many as were shown: same place
-            before = shown.size();
-            load(shown.getLast(), Math.min(wanted - shown.size(), ListPage.MAX_LIMIT));
-        }
+        list.reload();
         List<Invitation> pending = invitations.pending();
         pendingGrid.setItems(pending);
         pendingGrid.setVisible(!pending.isEmpty());
         noPending.setVisible(pending.isEmpty());
-    }
-
-    private void showFirstPage(int limit) {
-        shown.clear();
-        hasMore = false;
-        load(null, limit);
-    }
-
-    private void showMore() {
-        load(shown.isEmpty() ? null : shown.getLast(), PAGE);
-    }
-
-    private void load(MemberSummary after, int limit) {
-        search.setInvalid(false);
-        try {
-            ListPage<MemberSummary> page = organizations.memberPage(search.getValue(), after, limit);
-            // someone shown already may have moved further down meanwhile (renamed, demoted): shown once
-            java.util.Set<org.connectorconsole.base.UserId> ids = new java.util.HashSet<>();
-            shown.forEach(m -> ids.add(m.userId()));
-            page.items().stream().filter(m -> ids.add(m.userId())).forEach(shown::add);
-            hasMore = page.hasMore();
-        } catch (ValidationException ex) {
-            search.setErrorMessage(ex.getMessage());
-            search.setInvalid(true);
-        }
-        grid.setItems(shown);
-        grid.setVisible(!shown.isEmpty());
-        more.setVisible(hasMore);
-        more.setText("Show " + PAGE + " more");
-        boolean searching = !search.getValue().isBlank();
-        noMatch.setVisible(shown.isEmpty() && searching && !search.isInvalid());
-        noMatch.setText("Nobody's name or e-mail address contains \u201c" + search.getValue().strip()
-                + "\u201d. Check the spelling, or invite them below.");
     }
 
     private Select<Role> roleSelect(MemberSummary m) {
