@@ -3,7 +3,6 @@ package org.connectorconsole.base;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -45,13 +44,7 @@ class SealingConfiguration {
         Path dataDir = Path.of(env.getProperty("console.embedded-db.data-dir", ".data/postgres")).toAbsolutePath();
         Path generated = dataDir.getParent().resolve("sealing-keyset.json");
         if (!Files.exists(generated)) {
-            Files.createDirectories(generated.getParent());
-            Files.writeString(generated, SecretSealer.newKeysetJson());
-            try {
-                Files.setPosixFilePermissions(generated, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system: permissions are the operator's to set
-            }
+            OwnerOnlyFiles.create(generated, SecretSealer.newKeysetJson());
             log.warn("Generated a sealing key for the embedded database at {}. Secrets stored by this console "
                     + "open only with it: keep it with the data folder.", generated);
         }
