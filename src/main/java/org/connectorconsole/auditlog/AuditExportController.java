@@ -1,5 +1,6 @@
 package org.connectorconsole.auditlog;
 
+import org.connectorconsole.base.ConsoleMetrics;
 import java.io.BufferedOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -51,9 +52,13 @@ class AuditExportController {
         // recorded here, on the request's thread (with its address), before anything is sent
         AuditLogService.Export export = auditLog.begin(caller.orgId(), caller.actor(), query, f);
         StreamingResponseBody body = out -> {
-            BufferedOutputStream buffered = new BufferedOutputStream(out, 1 << 16);
-            auditLog.stream(export, buffered, rows -> { });
+            long started = System.nanoTime();
+            CountingOutputStream counted = new CountingOutputStream(out);
+            BufferedOutputStream buffered = new BufferedOutputStream(counted, 1 << 16);
+            long rows = auditLog.stream(export, buffered, progress -> { });
             buffered.flush();
+            ConsoleMetrics.exported(f.extension(), rows, counted.count(),
+                    java.time.Duration.ofNanos(System.nanoTime() - started));
         };
         return ResponseEntity.ok()
                 .header(HttpHeaders.CONTENT_TYPE, f.contentType())
@@ -70,5 +75,30 @@ class AuditExportController {
         byte[] body = ("{\"error\":\"invalid_request\",\"message\":\"" + message.replace("\"", "'") + "\"}")
                 .getBytes(StandardCharsets.UTF_8);
         return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_JSON).body(out -> out.write(body));
+    }
+
+    /** Counts what the export sent, for the bytes-exported meter. */
+    private static final class CountingOutputStream extends java.io.FilterOutputStream {
+        private long count;
+
+        CountingOutputStream(java.io.OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws java.io.IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws java.io.IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+
+        long count() {
+            return count;
+        }
     }
 }

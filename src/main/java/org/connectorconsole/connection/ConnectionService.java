@@ -1,5 +1,6 @@
 package org.connectorconsole.connection;
 
+import org.connectorconsole.base.ConsoleMetrics;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -443,6 +444,7 @@ public class ConnectionService implements DisposableBean {
             tokens = TokenEndpoint.refresh(client, as, oauthClient, address.redirectUri(), open(row, "refresh"),
                     AuthorizationTarget.split(row.scope()), resourceOf(target.connector()), timeout);
         } catch (OAuthFlowException | DiscoveryException e) {
+            ConsoleMetrics.tokenRefresh(false);
             boolean definitive = e instanceof OAuthFlowException f && (f.isInvalidGrant() || f.isInvalidClient());
             String reason = definitive ? "Renewing your sign-in failed: " + e.getMessage() + " Reconnect."
                     : "Renewing your sign-in failed for now: " + e.getMessage();
@@ -464,6 +466,7 @@ public class ConnectionService implements DisposableBean {
             tx.executeWithoutResult(s -> repository.releaseRefresh(row.id()));
             throw e;
         }
+        ConsoleMetrics.tokenRefresh(true);
         byte[] access = sealer.seal(tokens.accessToken(), tokenContext("access", row.orgId(), row.id()));
         byte[] refreshToken = tokens.refreshToken() == null ? null
                 : sealer.seal(tokens.refreshToken(), tokenContext("refresh", row.orgId(), row.id()));

@@ -1,5 +1,6 @@
 package org.connectorconsole.conversation;
 
+import org.connectorconsole.base.ConsoleMetrics;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -591,6 +592,7 @@ public class ConversationService implements DisposableBean {
     private ToolCallEntry finish(Member member, Conversation conversation, Connector connector, String toolName,
             String argumentsJson, UUID callId, ToolCallStatus status, ToolOutcome kept, String message,
             long durationMs, boolean approved, ToolOutcome full) {
+        ConsoleMetrics.toolCall(status.name(), java.time.Duration.ofMillis(durationMs));
         boolean recordPayloads = catalog.settings(member.orgId()).recordPayloads();
         ToolOutcome storable = kept == null ? null : ToolResults.storable(kept);
         ToolCallEntry inMemory = new ToolCallEntry(callId, connector.id(), connector.name(), toolName, argumentsJson,

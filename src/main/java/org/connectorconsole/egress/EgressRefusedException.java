@@ -1,6 +1,7 @@
 package org.connectorconsole.egress;
 
 import java.net.UnknownHostException;
+import org.connectorconsole.base.ConsoleMetrics;
 
 /**
  * The SSRF policy refused an outbound request before any connection was made. The message is written for the
@@ -11,5 +12,7 @@ public class EgressRefusedException extends UnknownHostException {
 
     public EgressRefusedException(String message) {
         super(message);
+        // every refusal is one of these, made where the policy decides: counting here misses none
+        ConsoleMetrics.egressRefused();
     }
 }

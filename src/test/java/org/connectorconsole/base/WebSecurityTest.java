@@ -35,7 +35,8 @@ class WebSecurityTest {
 
     @Test
     void no_other_actuator_endpoint_is_reachable() throws Exception {
-        for (String path : new String[] {"/actuator", "/actuator/env", "/actuator/beans", "/actuator/heapdump"}) {
+        for (String path : new String[] {"/actuator", "/actuator/env", "/actuator/beans", "/actuator/heapdump",
+                "/actuator/prometheus"}) {
             assertThat(get(path).statusCode()).as(path).isNotEqualTo(200);
         }
     }

@@ -155,6 +155,14 @@ public class ConnectionRepository {
                 .fetchOptional(ConnectionRepository::toStored);
     }
 
+    /** How many connections there are in each stored state, across every organisation (for the metrics). */
+    public java.util.Map<String, Long> countByStatus() {
+        return db.select(CONNECTION.STATUS, org.jooq.impl.DSL.count())
+                .from(CONNECTION)
+                .groupBy(CONNECTION.STATUS)
+                .fetchMap(r -> r.value1(), r -> r.value2().longValue());
+    }
+
     public Optional<StoredConnection> find(UUID connectionId) {
         return db.selectFrom(CONNECTION).where(CONNECTION.ID.eq(connectionId)).fetchOptional(
                 ConnectionRepository::toStored);
