@@ -56,6 +56,9 @@ public final class ClientRegistrar {
     /** Registers the console as a client (RFC 7591). Asks for a confidential client when the server allows. */
     public static OAuthClient register(EgressClient egress, AuthorizationServerMetadata as, String redirectUri,
             Set<String> scopes, Duration timeout) throws OAuthFlowException {
+        if (as.refusal("registration_endpoint").isPresent()) {
+            throw new OAuthFlowException(as.refusal("registration_endpoint").get().sentence());
+        }
         if (as.registrationEndpoint() == null) {
             throw new OAuthFlowException("This server needs a client ID and secret: its authorization server "
                     + as.issuer() + " offers no dynamic registration. Ask the owner to add them in the connector's "

@@ -106,6 +106,9 @@ public final class TokenEndpoint {
 
     public static Revocation revoke(EgressClient egress, AuthorizationServerMetadata as, OAuthClient client,
             String token, String hint, Duration timeout) {
+        if (as.refusal("revocation_endpoint").isPresent()) {
+            return Revocation.FAILED; // offered, at an address the console will not call
+        }
         if (as.revocationEndpoint() == null || token == null) {
             return Revocation.NOT_OFFERED;
         }
@@ -136,7 +139,14 @@ public final class TokenEndpoint {
         }
     }
 
-    static ClientRegistration registration(AuthorizationServerMetadata as, OAuthClient client, String redirectUri) {
+    static ClientRegistration registration(AuthorizationServerMetadata as, OAuthClient client, String redirectUri)
+            throws OAuthFlowException {
+        if (as.tokenEndpoint() == null || as.authorizationEndpoint() == null) {
+            // Metadata read again for a refresh or a callback may name an address the policy refuses now.
+            throw new OAuthFlowException(as.refusal("token_endpoint").or(() -> as.refusal("authorization_endpoint"))
+                    .map(AddressRefusal::sentence).orElse("The authorization server " + as.issuer()
+                            + " names no authorization or token endpoint in its metadata."));
+        }
         return ClientRegistration.withRegistrationId("connector")
                 .clientId(client.clientId())
                 .clientSecret(client.clientSecret())
