@@ -5,7 +5,9 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.connectorconsole.base.Incidents;
 import org.connectorconsole.egress.EgressClient;
+import org.connectorconsole.egress.EgressFailures;
 import org.connectorconsole.egress.EgressPolicy;
 import org.connectorconsole.egress.EgressRefusedException;
 import org.connectorconsole.egress.EgressResponse;
@@ -23,6 +25,8 @@ public final class AuthorizationDiscovery {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Map<String, String> HEADERS = Map.of("Accept", "application/json",
             "MCP-Protocol-Version", MCP_PROTOCOL_VERSION);
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AuthorizationDiscovery.class);
 
     private AuthorizationDiscovery() {
     }
@@ -168,9 +172,11 @@ public final class AuthorizationDiscovery {
             attempts.add(url + " — refused: " + e.getMessage());
             throw new DiscoveryException("The console will not fetch " + url + ": " + e.getMessage(), attempts);
         } catch (IOException e) {
-            attempts.add(url + " — " + e.getMessage());
+            String why = EgressFailures.describe(e).orElseGet(() -> Incidents.talkingToTheServer(LOG,
+                    "Fetching metadata from " + url + " failed", e));
+            attempts.add(url + " — " + why);
             if (failHard) {
-                throw new DiscoveryException("Fetching " + url + " failed: " + e.getMessage(), attempts);
+                throw new DiscoveryException("Fetching " + url + " failed: " + why, attempts);
             }
             return null;
         }
