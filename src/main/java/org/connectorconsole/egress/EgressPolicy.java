@@ -58,6 +58,13 @@ public final class EgressPolicy {
         if (text.chars().anyMatch(c -> c <= 0x20 || c == 0x7f)) {
             return refuse("The URL contains spaces or control characters.");
         }
+        java.util.OptionalInt hidden = org.connectorconsole.base.VisibleText.firstHidden(text);
+        if (hidden.isPresent()) {
+            // java.net.URI accepts them in a path or query, where they make one address read as another
+            return refuse("The URL contains an invisible or text-direction character ("
+                    + org.connectorconsole.base.VisibleText.codePoint(hidden.getAsInt()) + "); type the address "
+                    + "again rather than pasting it.");
+        }
         URI uri;
         try {
             uri = new URI(text);
