@@ -2,7 +2,10 @@ package org.connectorconsole.base;
 
 import java.util.Optional;
 
-/** Names people type for themselves, organisations and connectors: trimmed, bounded, no control characters. */
+/**
+ * Names people type for themselves, organisations, connectors and tokens: trimmed, bounded, no control, invisible
+ * or text-direction characters ({@link VisibleText}).
+ */
 public final class DisplayNames {
 
     private DisplayNames() {
@@ -22,6 +25,11 @@ public final class DisplayNames {
         }
         if (cleaned.chars().anyMatch(Character::isISOControl)) {
             return Optional.of("A name cannot contain control characters.");
+        }
+        java.util.OptionalInt hidden = VisibleText.firstHidden(cleaned);
+        if (hidden.isPresent()) {
+            return Optional.of("A name cannot contain invisible or text-direction characters (it has "
+                    + VisibleText.codePoint(hidden.getAsInt()) + "): they let one name pass for another.");
         }
         return Optional.empty();
     }

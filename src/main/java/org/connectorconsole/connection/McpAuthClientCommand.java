@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.connectorconsole.egress.EgressClient;
+import org.connectorconsole.egress.EgressPolicy;
 import org.connectorconsole.egress.EgressSettings;
 import org.connectorconsole.egress.HostResolver;
 import org.connectorconsole.mcp.McpAuthorizationException;
@@ -70,10 +71,13 @@ public final class McpAuthClientCommand {
         OAuthClient preRegistered = preRegistered(env.get("MCP_CONFORMANCE_CONTEXT"));
         try (EgressClient egress = new EgressClient(EgressSettings.DEFAULTS.withLoopbackHttp(true), Set.of(),
                 HostResolver.SYSTEM)) {
-            return new Session(egress, URI.create(url), metadataUrl, preRegistered, out).run();
-        } catch (IllegalArgumentException e) {
-            out.println("Not a URL: " + url);
-            return 2;
+            // Parsed once, by the policy, before anything is called: its sentence says why a URL is refused.
+            EgressPolicy.UrlCheck check = egress.policy().checkUrl(url);
+            if (!check.ok()) {
+                out.println("Refused: " + check.problem());
+                return 2;
+            }
+            return new Session(egress, check.uri(), metadataUrl, preRegistered, out).run();
         }
     }
 
@@ -189,7 +193,13 @@ public final class McpAuthClientCommand {
             var response = egress.send("GET", target, Map.of("Accept", "text/html"), null, TIMEOUT);
             String location = response.header("location").orElseThrow(() -> new OAuthFlowException(
                     "The authorization endpoint did not redirect back (HTTP " + response.status() + ")."));
-            URI back = URI.create(location);
+            URI back;
+            try {
+                back = new URI(location);
+            } catch (java.net.URISyntaxException e) {
+                throw new OAuthFlowException("The authorization endpoint redirected to " + location
+                        + ", which is not a URL.");
+            }
             Map<String, String> params = new java.util.LinkedHashMap<>();
             if (back.getRawQuery() != null) {
                 for (String pair : back.getRawQuery().split("&")) {

@@ -17,11 +17,13 @@ import org.connectorconsole.mcp.McpProbeException;
 import org.connectorconsole.mcp.ProbeResult;
 import org.connectorconsole.mcp.ToolInfo;
 import org.connectorconsole.mcp.TransportDetection;
+import org.connectorconsole.oauth.AddressRefusal;
 import org.connectorconsole.oauth.AuthorizationDiscovery;
 import org.connectorconsole.oauth.AuthorizationServerMetadata;
 import org.connectorconsole.oauth.BearerChallenge;
 import org.connectorconsole.oauth.DiscoveryException;
 import org.connectorconsole.oauth.ProtectedResourceMetadata;
+import org.connectorconsole.oauth.ServerAddresses;
 
 /**
  * The connection doctor: checks a server step by step — URL policy and DNS, transport, then either an MCP
@@ -141,6 +143,16 @@ public final class ConnectionDoctor {
                     String.join("; ", e.attempts()), e.getMessage()));
             return run.finish(url.toString(), Diagnosis.Outcome.FAILED);
         }
+        List<AddressRefusal> refused = ServerAddresses.refusals(egress, server);
+        if (!refused.isEmpty()) {
+            run.add(DoctorStep.failed("server-addresses", "Server addresses", refused.size() == 1
+                    ? "1 address refused" : refused.size() + " addresses refused", ServerAddresses.sentences(refused)
+                            + " Connecting would stop there; ask the server's operator to publish public https "
+                            + "addresses."));
+            return run.finish(url.toString(), Diagnosis.Outcome.FAILED);
+        }
+        run.add(DoctorStep.passed("server-addresses", "Server addresses", "Every address in the metadata "
+                + "(authorization, token, registration, revocation, JWKS) passes the egress policy"));
         if (server.authorizationEndpoint() == null || server.tokenEndpoint() == null) {
             run.add(DoctorStep.failed("server-metadata-endpoints", "Authorization endpoints", "missing",
                     "The authorization server's metadata lacks an authorization or token endpoint."));

@@ -1,5 +1,6 @@
 package org.connectorconsole.connector;
 
+import org.connectorconsole.base.VisibleText;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.HashSet;
@@ -57,16 +58,17 @@ public final class DoctorCommand {
                 HostResolver.SYSTEM)) {
             out.println("Connection doctor: " + url);
             Diagnosis d = new ConnectionDoctor(Clock.systemUTC(), false).diagnose(egress, url, clientId, step -> {
-                out.println(symbol(step.status()) + " " + step.title() + ": " + nullToEmpty(step.seen()));
+                out.println(symbol(step.status()) + " " + step.title() + ": " + nullToEmpty(VisibleText.escape(step.seen())));
                 if (step.advice() != null) {
-                    out.println("    → " + step.advice());
+                    out.println("    → " + VisibleText.escape(step.advice()));
                 }
             });
             if (!d.tools().isEmpty()) {
                 out.println();
                 out.println("Tools:");
                 for (ToolInfo tool : d.tools()) {
-                    out.println("  " + tool.name() + (tool.description() == null ? "" : " — " + firstLine(tool.description())));
+                    out.println("  " + VisibleText.escape(tool.name()) + (tool.description() == null ? ""
+                            : " — " + VisibleText.escape(firstLine(tool.description()))));
                 }
             }
             out.println();

@@ -81,19 +81,8 @@ public record ToolDefinition(String name, String title, String description, Stri
         return lines;
     }
 
+    /** Kept with the diff's lines: a line break inside a value is already a line of its own. */
     static String visible(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        text.codePoints().forEach(cp -> {
-            int type = Character.getType(cp);
-            boolean hidden = type == Character.FORMAT || type == Character.CONTROL && cp != '\t'
-                    || type == Character.UNASSIGNED || type == Character.PRIVATE_USE
-                    || Character.isWhitespace(cp) && cp != ' ' && cp != '\t';
-            if (hidden) {
-                out.append(String.format(java.util.Locale.ROOT, "\\u{%04X}", cp));
-            } else {
-                out.appendCodePoint(cp);
-            }
-        });
-        return out.toString();
+        return org.connectorconsole.base.VisibleText.escape(text);
     }
 }

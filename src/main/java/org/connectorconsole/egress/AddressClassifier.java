@@ -75,6 +75,15 @@ public final class AddressClassifier {
         return classify(ip.withoutPrefixLength());
     }
 
+    /**
+     * An address as written in a URL, judged as written: the JDK turns {@code ::ffff:127.0.0.1} into the IPv4
+     * address it carries, which would hide that it was dressed as IPv6. Empty when the text is no IP address.
+     */
+    public static java.util.Optional<Verdict> classifyLiteral(String literal) {
+        IPAddress ip = new IPAddressString(literal).getAddress();
+        return ip == null ? java.util.Optional.empty() : java.util.Optional.of(classify(ip.withoutPrefixLength()));
+    }
+
     static Verdict classify(IPAddress ip) {
         if (ip.isIPv4()) {
             return classifyV4(ip.toIPv4());

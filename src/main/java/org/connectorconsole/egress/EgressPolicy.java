@@ -58,6 +58,13 @@ public final class EgressPolicy {
         if (text.chars().anyMatch(c -> c <= 0x20 || c == 0x7f)) {
             return refuse("The URL contains spaces or control characters.");
         }
+        java.util.OptionalInt hidden = org.connectorconsole.base.VisibleText.firstHidden(text);
+        if (hidden.isPresent()) {
+            // java.net.URI accepts them in a path or query, where they make one address read as another
+            return refuse("The URL contains an invisible or text-direction character ("
+                    + org.connectorconsole.base.VisibleText.codePoint(hidden.getAsInt()) + "); type the address "
+                    + "again rather than pasting it.");
+        }
         URI uri;
         try {
             uri = new URI(text);
@@ -96,6 +103,12 @@ public final class EgressPolicy {
         if (isLoopbackName(host) && !allowLoopbackHttp) {
             return refuse("The host " + host + " is this machine (loopback): the console never calls itself.");
         }
+        // An address in the URL is judged before the scheme rules, so that a loopback or private address dressed
+        // as IPv6 is refused for what it is, not for its scheme.
+        Optional<String> literalProblem = literalAddressProblem(host);
+        if (literalProblem.isPresent()) {
+            return refuse(literalProblem.get());
+        }
         if (scheme.equals("http")) {
             if (!allowLoopbackHttp) {
                 return refuse("Plain http:// is not allowed: use https://.");
@@ -105,9 +118,9 @@ public final class EgressPolicy {
                         + "use https://.");
             }
         }
-        Optional<String> literalProblem = literalAddressProblem(host);
-        if (literalProblem.isPresent()) {
-            return refuse(literalProblem.get());
+        if (host.contains(":")) {
+            // One spelling of an IPv6 address (RFC 5952), so that every later parser reads what was judged.
+            host = new inet.ipaddr.IPAddressString(host).getAddress().withoutPrefixLength().toCanonicalString();
         }
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         try {
@@ -160,27 +173,26 @@ public final class EgressPolicy {
         return allowed;
     }
 
-    /** An IP address written in the URL is judged at once: it can never be allowed by name. */
+    /** An IP address written in the URL is judged at once, as written: it can never be allowed by name. */
     private Optional<String> literalAddressProblem(String host) {
         if (!isLiteral(host)) {
             return Optional.empty();
         }
-        try {
-            InetAddress address = InetAddress.getByName(host); // a literal: parsed, not looked up
-            AddressClassifier.Verdict verdict = AddressClassifier.classify(address);
-            return switch (verdict.kind()) {
-                case PUBLIC -> Optional.empty();
-                case LOOPBACK -> allowLoopbackHttp ? Optional.empty()
-                        : Optional.of("The address " + host + " " + verdict.reason()
-                                + ": the console never calls itself.");
-                case PRIVATE -> Optional.of("The address " + host + " " + verdict.reason() + ". Private addresses "
-                        + "are reached only through a host name that an owner allows under Private hosts.");
-                case FORBIDDEN -> Optional.of("The address " + host + " " + verdict.reason()
-                        + ", which the console never calls.");
-            };
-        } catch (java.net.UnknownHostException e) {
+        Optional<AddressClassifier.Verdict> judged = AddressClassifier.classifyLiteral(host);
+        if (judged.isEmpty()) {
             return Optional.of("The address " + host + " is not a valid IP address.");
         }
+        AddressClassifier.Verdict verdict = judged.get();
+        return switch (verdict.kind()) {
+            case PUBLIC -> Optional.empty();
+            case LOOPBACK -> allowLoopbackHttp ? Optional.empty()
+                    : Optional.of("The address " + host + " " + verdict.reason()
+                            + ": the console never calls itself.");
+            case PRIVATE -> Optional.of("The address " + host + " " + verdict.reason() + ". Private addresses "
+                    + "are reached only through a host name that an owner allows under Private hosts.");
+            case FORBIDDEN -> Optional.of("The address " + host + " " + verdict.reason()
+                    + ", which the console never calls.");
+        };
     }
 
     private static boolean isLiteral(String host) {

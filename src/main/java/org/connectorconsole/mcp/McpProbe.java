@@ -19,9 +19,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.Optional;
+import org.connectorconsole.base.Incidents;
 import org.connectorconsole.egress.EgressClient;
+import org.connectorconsole.egress.EgressFailures;
 import org.connectorconsole.egress.EgressRefusedException;
-import org.connectorconsole.egress.EgressTimeoutException;
 
 /**
  * Talks MCP to a server through the egress client: finds its transport, then opens a session (initialize) and
@@ -39,6 +41,8 @@ public final class McpProbe {
 
     private static final java.util.regex.Pattern UNEXPECTED_STATUS =
             java.util.regex.Pattern.compile("status code:? (\\d{3})");
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(McpProbe.class);
 
     private McpProbe() {
     }
@@ -252,34 +256,18 @@ public final class McpProbe {
         };
     }
 
-    /** The cause a person can act on, from the SDK's layers of wrapping. */
+    /**
+     * The cause a person can act on, from the SDK's layers of wrapping; a failure the console has no sentence for
+     * (the SDK's parser or mapping broken by a server) is logged with a reference, and only the reference is shown.
+     */
     static String describe(Throwable error, Duration timeout) {
-        Throwable t = error;
-        while (t != null) {
-            if (t instanceof EgressRefusedException || t instanceof EgressTimeoutException
-                    || t instanceof org.connectorconsole.egress.EgressTooLargeException) {
-                return t.getMessage();
-            }
+        for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof TimeoutException) {
                 return "The server did not answer within " + timeout.toSeconds() + " s.";
             }
-            if (t instanceof java.net.ConnectException) {
-                return "Nothing accepts connections at that address and port (connection refused).";
-            }
-            if (t instanceof java.net.SocketTimeoutException) {
-                return "The server did not answer in time (" + t.getMessage() + ").";
-            }
-            if (t instanceof javax.net.ssl.SSLException) {
-                return "The TLS handshake failed: " + t.getMessage();
-            }
-            if (t instanceof java.net.UnknownHostException) {
-                return t.getMessage() == null ? "The host name does not resolve." : t.getMessage();
-            }
-            if (t.getClass().getSimpleName().equals("NoHttpResponseException")) {
-                return "The server closed the connection without answering.";
-            }
-            if (t instanceof java.io.EOFException) {
-                return "The server closed the connection before its answer was complete.";
+            Optional<String> known = EgressFailures.describeOnly(t);
+            if (known.isPresent()) {
+                return known.get();
             }
             if (t instanceof io.modelcontextprotocol.spec.McpTransportException && t.getMessage() != null) {
                 java.util.regex.Matcher status = UNEXPECTED_STATUS.matcher(t.getMessage());
@@ -289,12 +277,12 @@ public final class McpProbe {
                 }
             }
             if (t instanceof io.modelcontextprotocol.spec.McpError mcpError) {
+                // the server's own words (a JSON-RPC error message), not an exception of ours
                 return "The server returned an MCP error: " + mcpError.getMessage();
             }
-            t = t.getCause();
         }
-        String message = error.getMessage();
-        return message == null ? error.getClass().getSimpleName() : message;
+        return Incidents.talkingToTheServer(LOG, "Talking to an MCP server failed in a way the console has no "
+                + "sentence for", error);
     }
 
     private static String first(List<String> values) {

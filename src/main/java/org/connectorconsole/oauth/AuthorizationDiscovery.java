@@ -5,7 +5,10 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.connectorconsole.base.Incidents;
 import org.connectorconsole.egress.EgressClient;
+import org.connectorconsole.egress.EgressFailures;
+import org.connectorconsole.egress.EgressPolicy;
 import org.connectorconsole.egress.EgressRefusedException;
 import org.connectorconsole.egress.EgressResponse;
 import tools.jackson.core.JacksonException;
@@ -23,6 +26,8 @@ public final class AuthorizationDiscovery {
     private static final Map<String, String> HEADERS = Map.of("Accept", "application/json",
             "MCP-Protocol-Version", MCP_PROTOCOL_VERSION);
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AuthorizationDiscovery.class);
+
     private AuthorizationDiscovery() {
     }
 
@@ -33,12 +38,14 @@ public final class AuthorizationDiscovery {
         boolean fromChallenge = challenge != null && challenge.resourceMetadata() != null
                 && !challenge.resourceMetadata().isBlank();
         if (fromChallenge) {
-            try {
-                candidates.add(URI.create(challenge.resourceMetadata().strip()));
-            } catch (IllegalArgumentException e) {
-                throw new DiscoveryException("The server's challenge names a resource_metadata URL that is not a "
-                        + "valid URL: " + challenge.resourceMetadata(), attempts);
+            String named = challenge.resourceMetadata().strip();
+            EgressPolicy.UrlCheck check = egress.policy().checkUrl(named);
+            if (!check.ok()) {
+                attempts.add(named + " — refused: " + check.problem());
+                throw new DiscoveryException("The console will not fetch the resource_metadata " + named + " that "
+                        + "the server's challenge names: " + check.problem(), attempts);
             }
+            candidates.add(check.uri());
         } else {
             candidates.addAll(wellKnownResourceUrls(mcpUrl));
         }
@@ -71,12 +78,12 @@ public final class AuthorizationDiscovery {
     public static AuthorizationServerMetadata authorizationServer(EgressClient egress, String issuer)
             throws DiscoveryException {
         List<String> attempts = new ArrayList<>();
-        URI issuerUri;
-        try {
-            issuerUri = URI.create(issuer);
-        } catch (IllegalArgumentException e) {
-            throw new DiscoveryException("The authorization server " + issuer + " is not a valid URL.", attempts);
+        EgressPolicy.UrlCheck issuerCheck = egress.policy().checkUrl(issuer);
+        if (!issuerCheck.ok()) {
+            throw new DiscoveryException("The console will not fetch the metadata of the authorization server "
+                    + issuer + ": " + issuerCheck.problem(), attempts);
         }
+        URI issuerUri = issuerCheck.uri();
         for (URI url : wellKnownServerUrls(issuerUri)) {
             Map<String, Object> doc = fetchJson(egress, url, attempts, false);
             if (doc == null) {
@@ -87,12 +94,15 @@ public final class AuthorizationDiscovery {
                 throw new DiscoveryException("The metadata at " + url + " declares the issuer " + declared
                         + ", not " + issuer + " as expected; it may belong to another server (mix-up).", attempts);
             }
-            return new AuthorizationServerMetadata(url, declared, uri(doc, "authorization_endpoint"),
-                    uri(doc, "token_endpoint"), uri(doc, "registration_endpoint"), uri(doc, "revocation_endpoint"),
+            Addresses addresses = new Addresses(egress.policy(), doc);
+            return new AuthorizationServerMetadata(url, declared, addresses.get("authorization_endpoint"),
+                    addresses.get("token_endpoint"), addresses.get("registration_endpoint"),
+                    addresses.get("revocation_endpoint"), addresses.get("jwks_uri"),
                     strings(doc, "code_challenge_methods_supported"),
                     strings(doc, "token_endpoint_auth_methods_supported"), strings(doc, "scopes_supported"),
                     Boolean.TRUE.equals(doc.get("client_id_metadata_document_supported")),
-                    Boolean.TRUE.equals(doc.get("authorization_response_iss_parameter_supported")));
+                    Boolean.TRUE.equals(doc.get("authorization_response_iss_parameter_supported")),
+                    addresses.refused);
         }
         throw new DiscoveryException("No authorization server metadata was found for " + issuer + ".", attempts);
     }
@@ -162,9 +172,11 @@ public final class AuthorizationDiscovery {
             attempts.add(url + " — refused: " + e.getMessage());
             throw new DiscoveryException("The console will not fetch " + url + ": " + e.getMessage(), attempts);
         } catch (IOException e) {
-            attempts.add(url + " — " + e.getMessage());
+            String why = EgressFailures.describe(e).orElseGet(() -> Incidents.talkingToTheServer(LOG,
+                    "Fetching metadata from " + url + " failed", e));
+            attempts.add(url + " — " + why);
             if (failHard) {
-                throw new DiscoveryException("Fetching " + url + " failed: " + e.getMessage(), attempts);
+                throw new DiscoveryException("Fetching " + url + " failed: " + why, attempts);
             }
             return null;
         }
@@ -214,15 +226,36 @@ public final class AuthorizationDiscovery {
         return doc.get(key) instanceof String s ? s : null;
     }
 
-    private static URI uri(Map<String, Object> doc, String key) {
-        String value = string(doc, key);
-        if (value == null) {
-            return null;
+    /**
+     * The addresses in a metadata document, each parsed once, by the egress policy, so that what the console later
+     * calls is exactly what was judged; a refused one is kept with the policy's reason (a value that is not text
+     * at all is refused too, rather than read as absent).
+     */
+    private static final class Addresses {
+        private final EgressPolicy policy;
+        private final Map<String, Object> doc;
+        final List<AddressRefusal> refused = new ArrayList<>();
+
+        Addresses(EgressPolicy policy, Map<String, Object> doc) {
+            this.policy = policy;
+            this.doc = doc;
         }
-        try {
-            return URI.create(value);
-        } catch (IllegalArgumentException e) {
-            return null;
+
+        URI get(String field) {
+            Object value = doc.get(field);
+            if (value == null) {
+                return null;
+            }
+            if (!(value instanceof String text)) {
+                refused.add(new AddressRefusal(field, String.valueOf(value), "it is not a URL."));
+                return null;
+            }
+            EgressPolicy.UrlCheck check = policy.checkUrl(text);
+            if (!check.ok()) {
+                refused.add(new AddressRefusal(field, text, check.problem()));
+                return null;
+            }
+            return check.uri();
         }
     }
 

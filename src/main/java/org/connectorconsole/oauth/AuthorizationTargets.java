@@ -37,6 +37,9 @@ public final class AuthorizationTargets {
             ProtectedResourceMetadata prm = AuthorizationDiscovery.protectedResource(egress, url, challenge);
             AuthorizationServerMetadata as = AuthorizationDiscovery.authorizationServer(egress,
                     prm.authorizationServers().getFirst());
+            // Before the member's browser is sent anywhere or anything is registered: every address the server
+            // handed back passes the policy, or connecting stops here naming the one refused.
+            ServerAddresses.requireAllowed(egress, as);
             if (!as.supportsS256()) {
                 throw new OAuthFlowException("The authorization server " + as.issuer() + " does not offer PKCE with "
                         + "S256, which the console always uses; ask the owner to contact the server's provider.");
@@ -44,14 +47,6 @@ public final class AuthorizationTargets {
             if (as.authorizationEndpoint() == null || as.tokenEndpoint() == null) {
                 throw new OAuthFlowException("The authorization server " + as.issuer() + " names no authorization "
                         + "or token endpoint in its metadata.");
-            }
-            // The member's browser goes there: the same URL policy as every request the console makes
-            // (https; plain http only to this machine in development).
-            try {
-                egress.checkedUri(as.authorizationEndpoint());
-            } catch (java.io.IOException e) {
-                throw new OAuthFlowException("The authorization endpoint " + as.authorizationEndpoint()
-                        + " is refused: " + e.getMessage());
             }
             return new AuthorizationTarget(URI.create(AuthorizationDiscovery.canonical(url)), prm, as,
                     challenge == null ? null : challenge.scope());

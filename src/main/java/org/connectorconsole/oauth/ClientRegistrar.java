@@ -7,7 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.connectorconsole.base.Incidents;
 import org.connectorconsole.egress.EgressClient;
+import org.connectorconsole.egress.EgressFailures;
 import org.connectorconsole.egress.EgressResponse;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -21,6 +23,8 @@ public final class ClientRegistrar {
 
     public static final String CLIENT_NAME = "Connector Console";
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClientRegistrar.class);
 
     private ClientRegistrar() {
     }
@@ -56,6 +60,9 @@ public final class ClientRegistrar {
     /** Registers the console as a client (RFC 7591). Asks for a confidential client when the server allows. */
     public static OAuthClient register(EgressClient egress, AuthorizationServerMetadata as, String redirectUri,
             Set<String> scopes, Duration timeout) throws OAuthFlowException {
+        if (as.refusal("registration_endpoint").isPresent()) {
+            throw new OAuthFlowException(as.refusal("registration_endpoint").get().sentence());
+        }
         if (as.registrationEndpoint() == null) {
             throw new OAuthFlowException("This server needs a client ID and secret: its authorization server "
                     + as.issuer() + " offers no dynamic registration. Ask the owner to add them in the connector's "
@@ -96,7 +103,8 @@ public final class ClientRegistrar {
                     JSON.writeValueAsString(request).getBytes(StandardCharsets.UTF_8), timeout);
         } catch (IOException e) {
             throw new OAuthFlowException("Registering the console at " + as.registrationEndpoint() + " failed: "
-                    + e.getMessage(), null, e);
+                    + EgressFailures.describe(e).orElseGet(() -> Incidents.talkingToTheServer(LOG,
+                            "Registering at " + as.registrationEndpoint() + " failed", e)), null, e);
         }
         Map<String, Object> body = parse(response);
         if (response.status() != 200 && response.status() != 201) {

@@ -11,7 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
+import org.connectorconsole.base.Incidents;
 import org.connectorconsole.egress.EgressClient;
+import org.connectorconsole.egress.EgressFailures;
 import org.connectorconsole.egress.EgressRefusedException;
 import org.connectorconsole.egress.EgressRequestFactory;
 import org.connectorconsole.egress.EgressResponse;
@@ -45,6 +47,8 @@ public final class TokenEndpoint {
 
     /** Marks a response that carried {@code expires_in} (Spring would otherwise invent a 1-second lifetime). */
     private static final String EXPIRES_IN_SENT = "console.expires_in_sent";
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TokenEndpoint.class);
 
     private TokenEndpoint() {
     }
@@ -106,6 +110,9 @@ public final class TokenEndpoint {
 
     public static Revocation revoke(EgressClient egress, AuthorizationServerMetadata as, OAuthClient client,
             String token, String hint, Duration timeout) {
+        if (as.refusal("revocation_endpoint").isPresent()) {
+            return Revocation.FAILED; // offered, at an address the console will not call
+        }
         if (as.revocationEndpoint() == null || token == null) {
             return Revocation.NOT_OFFERED;
         }
@@ -136,7 +143,14 @@ public final class TokenEndpoint {
         }
     }
 
-    static ClientRegistration registration(AuthorizationServerMetadata as, OAuthClient client, String redirectUri) {
+    static ClientRegistration registration(AuthorizationServerMetadata as, OAuthClient client, String redirectUri)
+            throws OAuthFlowException {
+        if (as.tokenEndpoint() == null || as.authorizationEndpoint() == null) {
+            // Metadata read again for a refresh or a callback may name an address the policy refuses now.
+            throw new OAuthFlowException(as.refusal("token_endpoint").or(() -> as.refusal("authorization_endpoint"))
+                    .map(AddressRefusal::sentence).orElse("The authorization server " + as.issuer()
+                            + " names no authorization or token endpoint in its metadata."));
+        }
         return ClientRegistration.withRegistrationId("connector")
                 .clientId(client.clientId())
                 .clientSecret(client.clientSecret())
@@ -219,6 +233,12 @@ public final class TokenEndpoint {
             }
             cause = cause.getCause();
         }
+        if ("invalid_token_response".equals(code)) {
+            // Spring's own code for an answer it could not read; its description quotes the parser's exception
+            return new OAuthFlowException("The authorization server's answer to " + step + " could not be read: "
+                    + Incidents.talkingToTheServer(LOG, "Reading the token response failed while " + step, e),
+                    code, e);
+        }
         String readable = switch (code == null ? "" : code) {
             case "invalid_grant" -> "The authorization server no longer accepts this grant (it expired or was "
                     + "revoked): sign in to the connector again.";
@@ -232,12 +252,9 @@ public final class TokenEndpoint {
     }
 
     private static OAuthFlowException transportFailure(String step, RestClientException e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && !(cause instanceof IOException)) {
-            cause = cause.getCause();
-        }
         return new OAuthFlowException("The token endpoint could not be reached while " + step + ": "
-                + cause.getMessage(), null, e);
+                + EgressFailures.describe(e).orElseGet(() -> Incidents.talkingToTheServer(LOG,
+                        "The token endpoint failed while " + step, e)), null, e);
     }
 
     private static String truncate(String s) {

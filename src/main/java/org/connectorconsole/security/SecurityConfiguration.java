@@ -29,6 +29,13 @@ class SecurityConfiguration {
     /**
      * Vaadin Flow runs inline bootstrap scripts and evaluates server-sent JavaScript, hence the script-src
      * allowances; everything else stays on this origin and the console can never be framed.
+     *
+     * <p>'unsafe-eval' cannot go (checked in Vaadin 25.2, flow-client-25.2.4.jar, META-INF/frontend/FlowClient.js):
+     * every server-sent {@code executeJs} is run as {@code new ($wnd.Function.bind.apply($wnd.Function, ...))}
+     * (the compiled ExecuteJavaScriptProcessor, near "Exception is thrown during JavaScript execution"), and every
+     * {@code @v-fn} value in the protocol's JSON is built the same way. Flow itself sends such scripts on ordinary
+     * pages (UIInternals sets {@code document.title = $0} through executeJs; Grid and Notification use it too),
+     * so without 'unsafe-eval' the browser refuses them and pages break in production mode as well.
      */
     static final String CONTENT_SECURITY_POLICY = String.join("; ",
             "default-src 'self'",

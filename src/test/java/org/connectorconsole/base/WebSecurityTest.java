@@ -52,6 +52,31 @@ class WebSecurityTest {
         }
     }
 
+    /**
+     * The session id travels in the cookie only: a URL with {@code ;jsessionid=} ends up in logs, Referer headers
+     * and bookmarks. Each path is asked by a client without a cookie (when the container would rewrite URLs), and
+     * every redirect is followed by hand; no Location and no page may carry the id.
+     */
+    @Test
+    void no_response_carries_the_session_id_in_a_url() throws Exception {
+        for (String start : new String[] {"/", "/login", "/account", "/VAADIN", "/VAADIN/", "/VAADIN/build",
+                "/VAADIN/static", "/VAADIN/themes", "/VAADIN/dynamic/resource/0/x/y", "/connectors/oauth/callback",
+                "/settings/connectors", "/organization/members", "/oauth/client-metadata.json", "/nothing-here",
+                "/actuator/health", "/styles.css"}) {
+            String path = start;
+            for (int hop = 0; hop < 5 && path != null; hop++) {
+                HttpResponse<String> response = get(path);
+                String location = response.headers().firstValue("Location").orElse(null);
+                assertThat(location).as(start + " → " + path).satisfiesAnyOf(
+                        l -> assertThat(l).isNull(), l -> assertThat(l).doesNotContainIgnoringCase("jsessionid"));
+                assertThat(response.body()).as(start + " → " + path + " body")
+                        .doesNotContainIgnoringCase(";jsessionid=");
+                path = location == null ? null : URI.create("http://localhost:" + port + "/").resolve(location)
+                        .getRawPath();
+            }
+        }
+    }
+
     @Test
     void the_client_metadata_document_is_not_offered_without_an_https_address() throws Exception {
         assertThat(get("/oauth/client-metadata.json").statusCode()).isEqualTo(404);

@@ -15,6 +15,8 @@ import org.connectorconsole.support.TestMcpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The doctor against real MCP servers on 127.0.0.1 (development mode lets the console call loopback). */
 class ConnectionDoctorTest {
@@ -73,7 +75,7 @@ class ConnectionDoctorTest {
         Diagnosis d = diagnose(server.url("/protected"), null, seen);
         assertThat(d.outcome()).as(String.valueOf(d.steps())).isEqualTo(Diagnosis.Outcome.SIGN_IN_REQUIRED);
         assertThat(seen).extracting(DoctorStep::key).containsExactly("address", "transport", "challenge",
-                "resource-metadata", "server-metadata", "pkce", "registration");
+                "resource-metadata", "server-metadata", "server-addresses", "pkce", "registration");
         assertThat(d.registration()).isEqualTo("Dynamic Client Registration");
         assertThat(seen.get(2).seen()).contains("resource_metadata=").contains("scope=tools.read");
     }
@@ -124,6 +126,44 @@ class ConnectionDoctorTest {
             Diagnosis d = diagnose(other.url("/mcp"), null, new CopyOnWriteArrayList<>());
             assertThat(d.firstFailure().key()).isEqualTo("resource-metadata");
             assertThat(d.firstFailure().advice()).contains("will not fetch");
+        }
+    }
+
+    /**
+     * Every address an authorization server hands back is judged by the policy the connect flow applies; the
+     * failed step names the field and the address. The authorization endpoint is opened by the member's browser,
+     * not called by the console, but a member must not be sent to a script or a metadata service either.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "authorization_endpoint | javascript:alert(document.cookie)",
+        "authorization_endpoint | https://169.254.169.254/authorize",
+        "token_endpoint         | https://[::ffff:127.0.0.1]:9/token",
+        "token_endpoint         | https://internal.example/token",
+        "registration_endpoint  | https://169.254.169.254/register",
+        "revocation_endpoint    | https://10.0.0.1/revoke",
+        "jwks_uri               | https://[fd00::1]/jwks",
+        "jwks_uri               | ftp://keys.example/jwks"})
+    void an_address_the_policy_refuses_fails_the_check_naming_field_and_address(String field, String address) {
+        HostResolver internal = host -> host.equals("internal.example")
+                ? new java.net.InetAddress[] {java.net.InetAddress.getByAddress(host, new byte[] {10, 1, 2, 3})}
+                : HostResolver.SYSTEM.resolve(host);
+        try (TestMcpServer hostile = new TestMcpServer().protectedEndpointPointing("/mcp", field, address);
+                EgressClient judged = new EgressClient(EgressSettings.DEFAULTS.withLoopbackHttp(true), Set.of(),
+                        internal)) {
+            Diagnosis d = doctor.diagnose(judged, hostile.url("/mcp"), null, s -> { });
+            assertThat(d.outcome()).as(String.valueOf(d.steps())).isEqualTo(Diagnosis.Outcome.FAILED);
+            assertThat(d.firstFailure().key()).isEqualTo("server-addresses");
+            assertThat(d.firstFailure().advice()).contains(field).contains(address).contains("refuse");
+        }
+    }
+
+    @Test
+    void a_server_whose_addresses_all_pass_says_so() {
+        try (TestMcpServer fine = new TestMcpServer().protectedEndpointPointing("/mcp", "jwks_uri",
+                "http://127.0.0.1:9/jwks")) {
+            Diagnosis d = diagnose(fine.url("/mcp"), null, new CopyOnWriteArrayList<>());
+            assertThat(d.outcome()).as(String.valueOf(d.steps())).isEqualTo(Diagnosis.Outcome.SIGN_IN_REQUIRED);
         }
     }
 

@@ -39,6 +39,17 @@ class DoctorCommandTest {
     }
 
     @Test
+    void a_token_endpoint_the_policy_refuses_fails_the_command_naming_it() {
+        try (TestMcpServer server = new TestMcpServer().protectedEndpointPointing("/mcp", "token_endpoint",
+                "http://169.254.169.254/latest/meta-data/")) {
+            Run r = run(server.url("/mcp"), "--allow-loopback-http");
+            assertThat(r.exit()).as(r.output()).isEqualTo(1);
+            assertThat(r.output()).contains("[FAIL] Server addresses")
+                    .contains("token_endpoint http://169.254.169.254/latest/meta-data/").contains("Result: Check failed");
+        }
+    }
+
+    @Test
     void wrong_arguments_print_usage() {
         assertThat(run().exit()).isEqualTo(2);
         assertThat(run("https://a.example/", "--bogus").output()).contains("Unknown argument: --bogus")

@@ -180,4 +180,28 @@ class McpServerFaultsTest {
         assertThat(o.doctorTook()).isLessThan(Duration.ofSeconds(30));
         assertThat(o.memberTook()).isLessThan(Duration.ofSeconds(30));
     }
+
+    /**
+     * A server that breaks the MCP SDK (a parser or mapping failure deep inside it): people read a sentence the
+     * console wrote with a reference, never the exception's own text; the log line carries the same reference.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {MisbehavingMcpServer.GARBLED_JSON,
+        MisbehavingMcpServer.WRONG_SHAPE})
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void a_server_that_breaks_the_sdk_is_reported_in_the_consoles_words_with_a_reference_for_the_log(String path,
+            org.springframework.boot.test.system.CapturedOutput log) throws Exception {
+        Outcome o = run(path);
+        assertThat(o.diagnosis().outcome()).isEqualTo(Diagnosis.Outcome.FAILED);
+        for (String shown : List.of(o.failure().advice(), o.member().reason())) {
+            assertThat(shown).as(path).doesNotContain("Exception", "jackson", "Jackson", "java.", "Source:", "`",
+                    "line:", "column:", "Unexpected", "Cannot");
+            java.util.regex.Matcher reference = java.util.regex.Pattern
+                    .compile("Something went wrong talking to the server \\(reference ([0-9a-f]{8})\\); the log has "
+                            + "details\\.").matcher(shown);
+            assertThat(reference.find()).as(shown).isTrue();
+            assertThat(log.getAll()).as("the log names reference " + reference.group(1))
+                    .containsPattern("reference " + reference.group(1) + "\\b.*\\R(?s).*(Exception|Error)");
+        }
+    }
 }

@@ -174,6 +174,24 @@ class SsrfCorpusTest {
         assertThat(check.problem()).containsIgnoringCase(reasonMentions);
     }
 
+    /**
+     * Development mode lets the console call this machine as localhost, 127.0.0.1 or [::1]; an IPv6 spelling that
+     * carries a loopback or private IPv4 address is judged as written and refused, with the policy's reason (the
+     * JDK reads [::ffff:127.0.0.1] as plain 127.0.0.1, which once let it through to a parser that failed later).
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"https://[::ffff:127.0.0.1]:9/token",
+        "http://[::ffff:127.0.0.1]:9/token", "https://[::ffff:7f00:1]/token", "https://[::ffff:10.0.0.1]/token"})
+    void ipv6_spellings_of_loopback_or_private_addresses_are_refused_even_in_development(String url) {
+        EgressPolicy development = new EgressPolicy(true);
+        EgressPolicy.UrlCheck check = development.checkUrl(url);
+        assertThat(check.ok()).as(url).isFalse();
+        assertThat(check.problem()).contains("IPv4-mapped address carrying").contains("never calls");
+        assertThat(development.checkUrl("https://[::ffff:93.184.216.34]/token").uri())
+                .as("one spelling of a public mapped address, which every later parser reads alike")
+                .hasToString("https://[::ffff:5db8:d822]/token");
+    }
+
     @Test
     void public_addresses_and_plain_names_pass() throws UnknownHostException {
         assertThat(production.policy().checkUrl("https://MCP.Example.com:443/mcp").uri())

@@ -33,6 +33,10 @@ public final class MisbehavingMcpServer implements AutoCloseable {
     public static final String ENDLESS_EVENTS = "/endless-events";
     public static final String HUGE_RESPONSE = "/huge";
     public static final String ENDLESS_PAGES = "/endless-pages";
+    /** Answers initialize with JSON cut off in the middle (a complete HTTP answer): the SDK's parser fails. */
+    public static final String GARBLED_JSON = "/garbled-json";
+    /** Initializes properly, then answers tools/list with a list where an object belongs: the SDK's mapping fails. */
+    public static final String WRONG_SHAPE = "/wrong-shape";
     /** 100 MB, announced in Content-Length and sent for as long as the client reads. */
     public static final long HUGE_BYTES = 100L * 1024 * 1024;
 
@@ -185,6 +189,22 @@ public final class MisbehavingMcpServer implements AutoCloseable {
                     respond(out, 200, "application/json", result(id, "{\"tools\":[{\"name\":\"tool-" + page
                             + "\",\"description\":\"one of infinitely many\",\"inputSchema\":{\"type\":\"object\"}}],"
                             + "\"nextCursor\":\"" + next + "\"}"));
+                } else {
+                    respond(out, 200, "application/json", result(id, "{}"));
+                }
+                return true;
+            }
+            case GARBLED_JSON -> {
+                respond(out, 200, "application/json", "{\"jsonrpc\":\"2.0\",\"id\":" + id
+                        + ",\"result\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{\"tools\":{");
+                return true;
+            }
+            case WRONG_SHAPE -> {
+                if ("initialize".equals(method)) {
+                    respond(out, 200, "application/json", result(id, initializeResult()));
+                } else if ("tools/list".equals(method)) {
+                    respond(out, 200, "application/json", result(id, "{\"tools\":[{\"name\":[\"not\",\"a\","
+                            + "\"name\"],\"inputSchema\":\"not a schema\"}]}"));
                 } else {
                     respond(out, 200, "application/json", result(id, "{}"));
                 }

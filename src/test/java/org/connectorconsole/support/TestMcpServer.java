@@ -321,6 +321,33 @@ public final class TestMcpServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * A protected endpoint like {@link #protectedEndpoint}, whose authorization server metadata names every address
+     * a server can hand back (authorization, token, registration, revocation, JWKS) on this server, except
+     * {@code field}, which names {@code address} instead: how a hostile or misconfigured server points the console
+     * somewhere else.
+     */
+    public TestMcpServer protectedEndpointPointing(String path, String field, String address) {
+        String base = "http://127.0.0.1:" + port();
+        String issuer = base + "/as";
+        status(path, 401, "Bearer resource_metadata=\"" + base + "/.well-known/oauth-protected-resource" + path
+                + "\"");
+        document("/.well-known/oauth-protected-resource" + path, "{\"resource\":\"" + base + path
+                + "\",\"authorization_servers\":[\"" + issuer + "\"]}");
+        java.util.Map<String, String> addresses = new java.util.LinkedHashMap<>();
+        addresses.put("authorization_endpoint", issuer + "/authorize");
+        addresses.put("token_endpoint", issuer + "/token");
+        addresses.put("registration_endpoint", issuer + "/register");
+        addresses.put("revocation_endpoint", issuer + "/revoke");
+        addresses.put("jwks_uri", issuer + "/jwks");
+        addresses.put(field, address);
+        StringBuilder json = new StringBuilder("{\"issuer\":\"" + issuer + "\",");
+        addresses.forEach((k, v) -> json.append('"').append(k).append("\":\"").append(v).append("\","));
+        json.append("\"code_challenge_methods_supported\":[\"S256\"],\"response_types_supported\":[\"code\"]}");
+        document("/.well-known/oauth-authorization-server/as", json.toString());
+        return this;
+    }
+
     /** Scopes the OAuth-protected endpoints demand now (tests add one to provoke a step-up). */
     private final java.util.Set<String> requiredScopes = ConcurrentHashMap.newKeySet();
     private final AtomicInteger bearerAccepted = new AtomicInteger();

@@ -4,6 +4,7 @@ import static com.github.mvysny.kaributesting.v10.LocatorJ._click;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._find;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.vaadin.flow.component.UI;
@@ -14,6 +15,11 @@ import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.textfield.PasswordField;
 import com.vaadin.flow.component.textfield.TextField;
+import com.github.mvysny.kaributesting.v10.GridKt;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.concurrent.CompletableFuture;
+import org.connectorconsole.base.ValidationException;
+import org.connectorconsole.connector.Diagnosis;
 import java.time.Duration;
 import java.time.Instant;
 import org.connectorconsole.base.Plan;
@@ -34,6 +40,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 class ConnectorViewsTest extends ViewTest {
 
     static TestMcpServer server;
+    static TestMcpServer spoofing;
 
     @Autowired
     ConnectorService connectors;
@@ -41,11 +48,19 @@ class ConnectorViewsTest extends ViewTest {
     @BeforeAll
     static void start() {
         server = new TestMcpServer().streamable("/mcp", "view-server", TestMcpServer.echoTool());
+        // a server that names itself and describes its tool with characters a reader cannot see (the SDK refuses
+        // them in tool names)
+        McpSchema.Tool tool = McpSchema.Tool.builder("read_file").description("Reads\u2066 a file\uFEFF")
+                .inputSchema(java.util.Map.of("type", "object")).build();
+        spoofing = new TestMcpServer().streamable("/spoof", "pay\u202Eexe.gpj",
+                new io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification(tool,
+                        (exchange, request) -> McpSchema.CallToolResult.builder().build()));
     }
 
     @AfterAll
     static void stop() {
         server.close();
+        spoofing.close();
     }
 
     @Test
@@ -147,5 +162,50 @@ class ConnectorViewsTest extends ViewTest {
         assertThat(_find(org.connectorconsole.base.ui.MissingView.class)).hasSize(1);
         navigate("connectors/not-an-id");
         assertThat(_find(org.connectorconsole.base.ui.MissingView.class)).hasSize(1);
+    }
+
+    /** Typed text with invisible or direction characters is refused at the service, naming the character. */
+    @Test
+    void connector_name_and_url_with_hidden_characters_are_refused_with_the_reason() {
+        Org org = orgs.create(Plan.TEAM, 0);
+        signIn(org.owner());
+        assertThat(refusal(ConnectorForm.of("Payroll\u202Egpj.exe", server.url("/mcp"))).get("name"))
+                .contains("invisible or text-direction characters").contains("U+202E");
+        assertThat(refusal(ConnectorForm.of("Zero width", server.url("/m\u200Bcp"))).get("url"))
+                .contains("invisible or text-direction character").contains("U+200B");
+        assertThat(refusal(ConnectorForm.of("Isolate\u2066", server.url("/mcp"))).get("name")).contains("U+2066");
+        assertThat(refusal(ConnectorForm.of("Mark\uFEFF", server.url("/mcp"))).get("name")).contains("U+FEFF");
+        assertThat(connectors.list()).isEmpty();
+    }
+
+    /**
+     * What a server says about itself and its tools reaches the owner's page with hidden characters written out:
+     * a server named "pay\u202Eexe.gpj" does not read as "payjpg.exe".
+     */
+    @Test
+    void detail_page_shows_server_provided_text_with_hidden_characters_escaped() throws Exception {
+        Org org = orgs.create(Plan.TEAM, 0);
+        signIn(org.owner());
+        Connector c = connectors.add(ConnectorForm.of("Spoof", spoofing.url("/spoof")));
+        CompletableFuture<Diagnosis> checked = new CompletableFuture<>();
+        connectors.startCheck(c.id(), step -> { }, checked::complete);
+        assertThat(checked.get(60, java.util.concurrent.TimeUnit.SECONDS).outcome())
+                .isEqualTo(Diagnosis.Outcome.READY);
+        navigate("connectors/" + c.id());
+        String steps = _find(Span.class).stream().map(Span::getText).reduce("", (a, b) -> a + "\n" + b);
+        assertThat(steps).contains("pay\\u{202E}exe.gpj").doesNotContain("\u202E");
+        @SuppressWarnings("unchecked")
+        Grid<Object> tools = _get(Grid.class, spec -> spec.withId("tools"));
+        assertThat(GridKt._getFormattedRow(tools, 0))
+                .containsExactly("read_file", "Reads\\u{2066} a file\\u{FEFF}");
+    }
+
+    private java.util.Map<String, String> refusal(ConnectorForm form) {
+        try {
+            connectors.add(form);
+        } catch (ValidationException e) {
+            return e.fieldErrors();
+        }
+        throw new AssertionError("accepted: " + form.name() + " " + form.url());
     }
 }

@@ -1,5 +1,6 @@
 package org.connectorconsole.connection.ui;
 
+import org.connectorconsole.base.VisibleText;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.UI;
@@ -223,9 +224,9 @@ public class MemberConnectorsView extends VerticalLayout implements BeforeEnterO
             UnorderedList tools = new UnorderedList();
             tools.addClassName("console-tool-list");
             for (ToolInfo tool : c.tools()) {
-                ListItem item = new ListItem(new Span(tool.name()));
+                ListItem item = new ListItem(new Span(VisibleText.escape(tool.name())));
                 if (tool.description() != null) {
-                    Span d = new Span(" — " + tool.description());
+                    Span d = new Span(" — " + VisibleText.escape(tool.description()));
                     d.addClassName("console-muted");
                     item.add(d);
                 }

@@ -1,5 +1,6 @@
 package org.connectorconsole.connector.ui;
 
+import org.connectorconsole.base.VisibleText;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.UI;
@@ -123,8 +124,8 @@ public class ConnectorView extends VerticalLayout implements BeforeEnterObserver
         checkedAt.addClassName("console-muted");
 
         tools.setId("tools");
-        tools.addColumn(ToolInfo::name).setHeader("Tool").setAutoWidth(true).setFlexGrow(0);
-        tools.addColumn(t -> t.description() == null ? "" : t.description()).setHeader("Description").setFlexGrow(1);
+        tools.addColumn(t -> VisibleText.escape(t.name())).setHeader("Tool").setAutoWidth(true).setFlexGrow(0);
+        tools.addColumn(t -> t.description() == null ? "" : VisibleText.escape(t.description())).setHeader("Description").setFlexGrow(1);
         tools.addThemeVariants(GridVariant.LUMO_WRAP_CELL_CONTENT, GridVariant.LUMO_ROW_STRIPES);
         tools.setAllRowsVisible(true);
         toolsEmpty.setId("tools-empty");
@@ -209,11 +210,12 @@ public class ConnectorView extends VerticalLayout implements BeforeEnterObserver
         icon.addClassName("console-step-" + step.status().name().toLowerCase());
         Span titleText = new Span(step.title());
         titleText.addClassName("console-step-title");
-        Span seen = new Span(step.seen() == null ? "" : step.seen());
+        // a step quotes what the server sent (its name, version, addresses): shown with hidden characters written out
+        Span seen = new Span(step.seen() == null ? "" : VisibleText.escape(step.seen()));
         seen.addClassName("console-step-seen");
         Div text = new Div(titleText, seen);
         if (step.advice() != null) {
-            Span advice = new Span(step.advice());
+            Span advice = new Span(VisibleText.escape(step.advice()));
             advice.addClassName("console-step-advice");
             text.add(advice);
         }

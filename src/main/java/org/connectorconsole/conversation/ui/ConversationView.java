@@ -1,5 +1,6 @@
 package org.connectorconsole.conversation.ui;
 
+import org.connectorconsole.base.VisibleText;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.UI;
@@ -320,7 +321,7 @@ public class ConversationView extends VerticalLayout implements BeforeEnterObser
     }
 
     private Div toolCard(ConversationTool tool) {
-        Span name = new Span(tool.label());
+        Span name = new Span(VisibleText.escape(tool.label()));
         name.addClassName("console-tool-name");
         Span connector = new Span(tool.connectorName());
         connector.getElement().getThemeList().add("badge small pill contrast");
@@ -349,7 +350,7 @@ public class ConversationView extends VerticalLayout implements BeforeEnterObser
             head.add(badge);
         }
         if (tool.description() != null && !tool.description().isBlank()) {
-            String d = tool.description();
+            String d = VisibleText.escape(tool.description());
             Span text = new Span(d.length() > 200 ? d.substring(0, 200) + "…" : d);
             text.addClassName("console-muted");
             card.add(new Div(text));
@@ -540,7 +541,7 @@ public class ConversationView extends VerticalLayout implements BeforeEnterObser
     }
 
     private Div entryHead(ToolCallEntry entry) {
-        Span name = new Span(entry.toolName());
+        Span name = new Span(VisibleText.escape(entry.toolName()));
         name.addClassName("console-tool-name");
         Span connector = new Span(entry.connectorName());
         connector.getElement().getThemeList().add("badge small pill contrast");
