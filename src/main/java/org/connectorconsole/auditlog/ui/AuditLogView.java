@@ -44,6 +44,7 @@ import org.connectorconsole.auditlog.internal.ApiTokenRepository.StoredToken;
 import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.base.ui.FieldErrors;
 import org.connectorconsole.base.ui.Notices;
+import org.connectorconsole.base.ui.UiErrorHandling;
 import org.connectorconsole.security.Authorities;
 import org.connectorconsole.security.CurrentMember;
 import org.connectorconsole.security.Member;
@@ -219,7 +220,7 @@ public class AuditLogView extends VerticalLayout {
                 show(target, "Exported " + String.format("%,d", rows) + (rows == 1 ? " event as " : " events as ")
                         + format.extension().toUpperCase() + ".");
             } catch (RuntimeException e) {
-                show(target, "The export stopped: " + e.getMessage());
+                show(target, "The export stopped: " + UiErrorHandling.messageFor(e));
                 throw e;
             }
         };
@@ -254,7 +255,7 @@ public class AuditLogView extends VerticalLayout {
                     load(null);
                 });
             } catch (RuntimeException e) {
-                current.access(() -> status.setText("The check could not run: " + e.getMessage()));
+                current.access(() -> status.setText("The check could not run: " + UiErrorHandling.messageFor(e)));
             } finally {
                 org.springframework.security.core.context.SecurityContextHolder.clearContext();
             }

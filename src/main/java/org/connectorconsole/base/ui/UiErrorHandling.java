@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
  * is logged with a reference the person can quote, and never shown as a stack trace.
  */
 @Component
-class UiErrorHandling implements VaadinServiceInitListener {
+public class UiErrorHandling implements VaadinServiceInitListener {
 
     private static final Logger log = LoggerFactory.getLogger(UiErrorHandling.class);
     static final String DATABASE_UNREACHABLE = "The console cannot reach its database right now. Try again in a "
@@ -37,7 +37,8 @@ class UiErrorHandling implements VaadinServiceInitListener {
         }
     }
 
-    static String messageFor(Throwable error) {
+    /** The sentence a person reads for {@code error}: the console's own words, never the exception's text. */
+    public static String messageFor(Throwable error) {
         Throwable t = error;
         while (t != null) {
             if (t instanceof ValidationException || t instanceof ConflictException || t instanceof NotFoundException
