@@ -79,7 +79,11 @@ class PackagedConsoleIT {
             String log = console.output();
             assertThat(log).contains("Vaadin is running in production mode")
                     .doesNotContainIgnoringCase("development mode")
-                    .doesNotContain("vaadin-dev-server");
+                    .doesNotContain("vaadin-dev-server")
+                    .doesNotContain("Thank you for using jOOQ")
+                    .doesNotContain("Version mismatch");
+            assertThat(log.lines().count()).as("a quiet start: the banner, start-up and the setup code\n" + log)
+                    .isLessThan(80);
             assertThat(home.resolve("data/postgres-password")).exists();
         }
     }
