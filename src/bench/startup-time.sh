@@ -3,6 +3,8 @@
 # run (absolute times on a shared 2-core machine are noisy; compare within a run):
 #   jar cold   java -jar target/connector-console-*.jar on a fresh data folder (creates the embedded database)
 #   jar warm   the same jar again on that data folder (a restart)
+#   aot warm   the jar extracted (java -Djarmode=tools -jar ... extract) and started with a JDK AOT cache made by one
+#              training start (-XX:AOTCacheOutput, JDK 25+); an operator's option, see docs/operations.md
 #   mvn warm   ./mvnw spring-boot:run with nothing changed since the last build (the development loop)
 # Usage: src/bench/startup-time.sh [rounds]   (default 3). Builds the jar first if it is missing.
 # Safe on a shared machine: the OS picks every port (--server.port=0, the log says which), each console is
@@ -40,6 +42,12 @@ time_until_served() {
     while kill -0 "$pgid" 2>/dev/null; do sleep 0.2; done
 }
 
+# the AOT cache: extract the jar, then one training start that stops once the application context is ready
+"$JAVA" -Djarmode=tools -jar "$JAR" extract --destination "$WORK/extracted" >/dev/null
+EXTRACTED="$(ls "$WORK"/extracted/*.jar | head -1)"
+CONSOLE_DATA_DIR="$WORK/training/postgres" "$JAVA" -XX:AOTCacheOutput="$WORK/console.aot" \
+    -Dspring.context.exit=onRefresh -jar "$EXTRACTED" --server.port=0 >"$WORK/training.log" 2>&1
+
 echo "$(date -u +%Y-%m-%d) cores: $(nproc), $("$JAVA" -version 2>&1 | head -1), jar: $JAR"
 for round in $(seq 1 "$ROUNDS"); do
     data="$WORK/round-$round/postgres"
@@ -47,6 +55,8 @@ for round in $(seq 1 "$ROUNDS"); do
         env CONSOLE_DATA_DIR="$data" "$JAVA" -jar "$JAR" --server.port=0
     time_until_served "jar warm" "$WORK/jar-warm-$round.log" \
         env CONSOLE_DATA_DIR="$data" "$JAVA" -jar "$JAR" --server.port=0
+    time_until_served "aot warm" "$WORK/aot-warm-$round.log" \
+        env CONSOLE_DATA_DIR="$data" "$JAVA" -XX:AOTCache="$WORK/console.aot" -jar "$EXTRACTED" --server.port=0
     time_until_served "mvn warm" "$WORK/mvn-warm-$round.log" \
         env CONSOLE_DATA_DIR="$data" ./mvnw -B -ntp -q spring-boot:run -Dspring-boot.run.arguments=--server.port=0
 done

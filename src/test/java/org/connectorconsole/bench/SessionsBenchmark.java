@@ -70,8 +70,7 @@ class SessionsBenchmark {
         }
         TestOrganizations.signOut();
         report("Sessions benchmark, " + Instant.now() + ", " + Runtime.getRuntime().availableProcessors()
-                + " cores, load " + McpProbeBenchmark.load() + ", component tracker "
-                + System.getProperty("vaadin.devmode.componentTracker.enabled", "on (dev-mode default)"));
+                + " cores, load " + McpProbeBenchmark.load() + ", Vaadin production mode (as deployed)");
 
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
