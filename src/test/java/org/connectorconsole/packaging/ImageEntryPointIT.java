@@ -77,7 +77,9 @@ class ImageEntryPointIT {
         try (TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
             for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
                 Path target = into.resolve(entry.getName()).normalize();
-                assertThat(target).startsWith(into);
+                if (!target.startsWith(into)) {
+                    throw new AssertionError("A layer entry points outside the image: " + entry.getName());
+                }
                 if (entry.isDirectory()) {
                     Files.createDirectories(target);
                 } else {
