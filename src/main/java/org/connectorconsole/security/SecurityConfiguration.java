@@ -1,6 +1,8 @@
 package org.connectorconsole.security;
 
+import com.vaadin.flow.spring.security.RequestUtil;
 import com.vaadin.flow.spring.security.VaadinSecurityConfigurer;
+import jakarta.servlet.DispatcherType;
 import java.util.Map;
 import org.connectorconsole.security.ui.LoginView;
 import org.springframework.beans.factory.ObjectProvider;
@@ -15,6 +17,7 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 
@@ -44,8 +47,12 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http,
-            ObjectProvider<ClientRegistrationRepository> ssoProviders, SingleSignOn sso) throws Exception {
+            ObjectProvider<ClientRegistrationRepository> ssoProviders, SingleSignOn sso, RequestUtil vaadinRequests)
+            throws Exception {
         http.authorizeHttpRequests(auth -> auth
+                // a refusal's error page (a 403 for a missing CSRF token) is shown as it is, not turned into a
+                // redirect to sign in
+                .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
                 .requestMatchers("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness")
                 .permitAll()
                 .requestMatchers("/actuator/**").denyAll()
@@ -77,7 +84,14 @@ class SecurityConfiguration {
                     .successHandler(sso.successHandler())
                     .failureHandler(sso.failureHandler()));
         }
-        http.with(VaadinSecurityConfigurer.vaadin(), vaadin -> vaadin.loginView(LoginView.class));
+        // Vaadin's own configuration exempts the sign-in path from the CSRF check, so a form posted from another
+        // site signed the visitor in (login CSRF, issue 15). The login form sends the token from the page's meta
+        // tags, so the path keeps the check; only Vaadin's internal requests, which carry Vaadin's own CSRF key,
+        // are exempt as before.
+        http.with(VaadinSecurityConfigurer.vaadin(), vaadin -> vaadin.loginView(LoginView.class)
+                .enableCsrfConfiguration(false));
+        http.csrf(csrf -> csrf.ignoringRequestMatchers(vaadinRequests::isFrameworkInternalRequest));
+        http.addFilterBefore(new CrossSiteRequestFilter(), CsrfFilter.class);
         return http.build();
     }
 
