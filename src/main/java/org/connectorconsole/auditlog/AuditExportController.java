@@ -9,7 +9,6 @@ import org.connectorconsole.audit.AuditExportFormat;
 import org.connectorconsole.audit.AuditQuery;
 import org.connectorconsole.base.ValidationException;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
@@ -69,6 +68,7 @@ class AuditExportController {
     private static ResponseEntity<StreamingResponseBody> problem(String message) {
         byte[] body = ("{\"error\":\"invalid_request\",\"message\":\"" + message.replace("\"", "'") + "\"}")
                 .getBytes(StandardCharsets.UTF_8);
-        return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_JSON).body(out -> out.write(body));
+        return ResponseEntity.badRequest().header(HttpHeaders.CONTENT_TYPE, ApiNotFoundController.JSON_UTF8)
+                .body(out -> out.write(body));
     }
 }
