@@ -4,35 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.connectorconsole.base.Plan;
-import org.connectorconsole.security.SignInConcurrencyTest.GatedEncoderConfiguration;
+import org.connectorconsole.support.GatedPasswordEncoder;
+import org.connectorconsole.support.GatedPasswordEncoder.Gate;
 import org.connectorconsole.support.IntegrationTest;
 import org.connectorconsole.support.TestOrganizations;
 import org.connectorconsole.support.TestOrganizations.Org;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Primary;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.LockedException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.config.annotation.authentication.configuration.AuthenticationConfiguration;
 import org.springframework.security.core.AuthenticationException;
-import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.authentication.WebAuthenticationDetails;
 
 /**
@@ -41,7 +32,7 @@ import org.springframework.security.web.authentication.WebAuthenticationDetails;
  * waiting inside the password check, then counts the checks, then lets them finish.
  */
 @IntegrationTest
-@Import(GatedEncoderConfiguration.class)
+@Import(GatedPasswordEncoder.Configuration.class)
 class SignInConcurrencyTest {
 
     static final int PARALLEL = 40;
@@ -72,14 +63,14 @@ class SignInConcurrencyTest {
         for (int i = 0; i < PARALLEL; i++) {
             attempts.add(threads.submit(() -> attempt(gate, email, "wrong-password", "198.51.100." + gate.next())));
         }
-        gate.awaitEveryAttemptWaitingOrDone(PARALLEL);
-        assertThat(gate.checks()).as("password checks while all %d attempts are in flight", PARALLEL)
+        gate.awaitSettled(PARALLEL);
+        assertThat(gate.calls()).as("password checks while all %d attempts are in flight", PARALLEL)
                 .isLessThanOrEqualTo(LoginThrottle.MAX_FAILURES);
         gate.open();
         for (Future<Outcome> attempt : attempts) {
             assertThat(attempt.get(30, TimeUnit.SECONDS).signedIn()).isFalse();
         }
-        assertThat(gate.checks()).isLessThanOrEqualTo(LoginThrottle.MAX_FAILURES);
+        assertThat(gate.calls()).isLessThanOrEqualTo(LoginThrottle.MAX_FAILURES);
         assertThat(throttle.remainingLock(email)).as("five failures lock the address").isPresent();
 
         Gate later = encoder.closeFor(TestOrganizations.PASSWORD);
@@ -87,7 +78,7 @@ class SignInConcurrencyTest {
         Outcome right = attempt(later, email, TestOrganizations.PASSWORD, "198.51.100.200");
         assertThat(right.signedIn()).as("the right password while the address is locked").isFalse();
         assertThat(right.refusal()).containsInstanceOf(LockedException.class);
-        assertThat(later.checks()).as("a locked address spends no password check").isZero();
+        assertThat(later.calls()).as("a locked address spends no password check").isZero();
     }
 
     @Test
@@ -103,8 +94,8 @@ class SignInConcurrencyTest {
         }
         Future<Outcome> right = threads.submit(
                 () -> attempt(all, email, TestOrganizations.PASSWORD, "203.0.113.1"));
-        all.awaitEveryAttemptWaitingOrDone(PARALLEL);
-        assertThat(all.checks()).isLessThanOrEqualTo(LoginThrottle.MAX_FAILURES);
+        all.awaitSettled(PARALLEL);
+        assertThat(all.calls()).isLessThanOrEqualTo(LoginThrottle.MAX_FAILURES);
 
         // the wrong passwords finish first; only then is the right one's check allowed to finish
         wrongGate.open();
@@ -117,7 +108,7 @@ class SignInConcurrencyTest {
         if (lockedBeforeTheRightOneFinished) {
             assertThat(outcome.signedIn()).as("signed in although five failures had locked the address").isFalse();
         } else {
-            assertThat(wrongGate.checks()).as("failures checked beside a successful sign-in")
+            assertThat(wrongGate.calls()).as("failures checked beside a successful sign-in")
                     .isLessThan(LoginThrottle.MAX_FAILURES);
         }
     }
@@ -131,15 +122,15 @@ class SignInConcurrencyTest {
             String address = "ghost-" + i + "-" + System.nanoTime() + "@test.example";
             attempts.add(threads.submit(() -> attempt(gate, address, "guess", "192.0.2.9")));
         }
-        gate.awaitEveryAttemptWaitingOrDone(burst);
-        assertThat(gate.checks()).as("checks in flight for one client").isEqualTo(2);
+        gate.awaitSettled(burst);
+        assertThat(gate.calls()).as("checks in flight for one client").isEqualTo(2);
 
         // another client is not held up by the first one's burst
         Gate other = encoder.closeFor("other-guess");
         Future<Outcome> elsewhere = threads.submit(
                 () -> attempt(other, "ghost-other-" + System.nanoTime() + "@test.example", "other-guess", "192.0.2.10"));
-        other.awaitEveryAttemptWaitingOrDone(1);
-        assertThat(other.checks()).isEqualTo(1);
+        other.awaitSettled(1);
+        assertThat(other.calls()).isEqualTo(1);
         other.open();
         assertThat(elsewhere.get(30, TimeUnit.SECONDS).refusal()).isPresent();
 
@@ -168,119 +159,6 @@ class SignInConcurrencyTest {
             return new Outcome(false, Optional.of(e));
         } finally {
             gate.attemptReturned();
-        }
-    }
-
-    /**
-     * Holds password checks of one password until opened, and counts them. An attempt counts as settled for
-     * {@link #awaitEveryAttemptWaitingOrDone} once it waits inside a check or has returned without one.
-     */
-    static final class Gate {
-        private final List<Gate> parts;
-        private final CountDownLatch opened = new CountDownLatch(1);
-        private final AtomicInteger checks = new AtomicInteger();
-        private final AtomicInteger counter = new AtomicInteger();
-        private final Map<Thread, Boolean> waitingInCheck = new ConcurrentHashMap<>();
-        private final Semaphore settled = new Semaphore(0);
-        /** The gate that counts attempts, when this one is part of a combined gate. */
-        private volatile Gate owner;
-
-        Gate() {
-            this.parts = List.of();
-        }
-
-        private Gate(List<Gate> parts) {
-            this.parts = parts;
-        }
-
-        /** One gate for counting attempts of several passwords, each still opened on its own. */
-        static Gate both(Gate a, Gate b) {
-            Gate combined = new Gate(List.of(a, b));
-            a.owner = combined;
-            b.owner = combined;
-            return combined;
-        }
-
-        int next() {
-            return counter.incrementAndGet();
-        }
-
-        void enterCheck() throws InterruptedException {
-            checks.incrementAndGet();
-            Gate counting = owner == null ? this : owner;
-            counting.waitingInCheck.put(Thread.currentThread(), true);
-            counting.settled.release();
-            opened.await();
-        }
-
-        void attemptReturned() {
-            Gate counting = owner == null ? this : owner;
-            if (counting.waitingInCheck.remove(Thread.currentThread()) == null) {
-                counting.settled.release();
-            }
-        }
-
-        void awaitEveryAttemptWaitingOrDone(int attempts) throws InterruptedException {
-            assertThat(settled.tryAcquire(attempts, 60, TimeUnit.SECONDS))
-                    .as("every attempt reached a password check or returned").isTrue();
-        }
-
-        int checks() {
-            return parts.isEmpty() ? checks.get() : parts.stream().mapToInt(Gate::checks).sum();
-        }
-
-        void open() {
-            opened.countDown();
-            parts.forEach(Gate::open);
-        }
-    }
-
-    /** The console's real encoder, with a gate in front of each password check while a test holds one. */
-    static final class GatedPasswordEncoder implements PasswordEncoder {
-        private final PasswordEncoder real;
-        private final Map<String, Gate> gates = new ConcurrentHashMap<>();
-
-        GatedPasswordEncoder(PasswordEncoder real) {
-            this.real = real;
-        }
-
-        Gate closeFor(String rawPassword) {
-            Gate gate = new Gate();
-            gates.put(rawPassword, gate);
-            return gate;
-        }
-
-        void openAll() {
-            gates.values().forEach(Gate::open);
-            gates.clear();
-        }
-
-        @Override
-        public String encode(CharSequence rawPassword) {
-            return real.encode(rawPassword);
-        }
-
-        @Override
-        public boolean matches(CharSequence rawPassword, String encodedPassword) {
-            Gate gate = rawPassword == null ? null : gates.get(rawPassword.toString());
-            if (gate != null) {
-                try {
-                    gate.enterCheck();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
-            }
-            return real.matches(rawPassword, encodedPassword);
-        }
-    }
-
-    @TestConfiguration
-    static class GatedEncoderConfiguration {
-        @Bean
-        @Primary
-        GatedPasswordEncoder gatedPasswordEncoder(@Qualifier("passwordEncoder") PasswordEncoder real) {
-            return new GatedPasswordEncoder(real);
         }
     }
 }
