@@ -101,6 +101,27 @@ class EveryResponseHeadersTest {
     }
 
     @Test
+    void an_api_bad_request_carries_the_headers() throws Exception {
+        HttpResponse<String> response = get("/api/audit/export?format=xml", "Bearer " + token().secret());
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertSecurityHeaders(response);
+        assertUtf8Declared(response);
+        assertNoSession(response);
+    }
+
+    @Test
+    void a_cross_site_refusal_carries_the_headers() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Origin", "https://attacker.example")
+                .POST(HttpRequest.BodyPublishers.ofString("username=a%40b.example&password=x")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertSecurityHeaders(response);
+        assertUtf8Declared(response);
+    }
+
+    @Test
     void an_error_page_carries_the_headers() throws Exception {
         // a sign-in post without its CSRF token is refused with the error page
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/login"))
