@@ -7,8 +7,10 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import org.connectorconsole.audit.AuditExportFormat;
 import org.connectorconsole.audit.AuditQuery;
+import org.connectorconsole.audit.AuditReader;
 import org.connectorconsole.base.ValidationException;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
@@ -48,7 +50,13 @@ class AuditExportController {
         }
         AuditExportFormat f = chosen.get();
         // recorded here, on the request's thread (with its address), before anything is sent
-        AuditLogService.Export export = auditLog.begin(caller.orgId(), caller.actor(), query, f);
+        AuditLogService.Export export;
+        try {
+            export = auditLog.begin(caller.orgId(), caller.actor(), query, f);
+        } catch (AuditReader.ExportBusyException e) {
+            // refused before the answer starts, so the client hears why and when to come back
+            return busy(e.getMessage());
+        }
         StreamingResponseBody body = out -> {
             BufferedOutputStream buffered = new BufferedOutputStream(out, 1 << 16);
             auditLog.stream(export, buffered, rows -> { });
@@ -63,6 +71,16 @@ class AuditExportController {
 
     private static Instant instant(String text) {
         return text == null || text.isBlank() ? null : Instant.parse(text.strip());
+    }
+
+    private static ResponseEntity<StreamingResponseBody> busy(String message) {
+        byte[] body = ("{\"error\":\"busy\",\"message\":\"" + message.replace("\"", "'") + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.CONTENT_TYPE, ApiNotFoundController.JSON_UTF8)
+                .header(HttpHeaders.RETRY_AFTER, "60")
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .body(out -> out.write(body));
     }
 
     private static ResponseEntity<StreamingResponseBody> problem(String message) {
