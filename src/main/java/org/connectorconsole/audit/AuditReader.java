@@ -62,10 +62,12 @@ public class AuditReader {
      */
     public long export(OrganizationId orgId, AuditQuery query, AuditExportFormat format, OutputStream out,
             LongConsumer progress) throws IOException {
-        // each export holds a database connection while the client reads: a few at a time, so the console stays up
-        if (!running.tryAcquire()) {
-            throw new ExportBusyException();
-        }
+        return export(reserveExport(), orgId, query, format, out, progress);
+    }
+
+    /** As above, in a place among the exports reserved earlier with {@link #reserveExport()} (given back here). */
+    public long export(ExportSlot slot, OrganizationId orgId, AuditQuery query, AuditExportFormat format,
+            OutputStream out, LongConsumer progress) throws IOException {
         try {
             return exportNow(orgId, query, format, out, progress);
         } catch (RuntimeException e) {
@@ -76,7 +78,36 @@ public class AuditReader {
             }
             throw e;
         } finally {
-            running.release();
+            slot.close();
+        }
+    }
+
+    /**
+     * Takes one of the few places for exports streaming at once (each holds a database connection while the client
+     * reads, so only a few, and the console stays up), or refuses at once. Taken before anything else is decided,
+     * so a refused caller can still be told so plainly (an API answer that has not started yet).
+     */
+    public ExportSlot reserveExport() {
+        if (!running.tryAcquire()) {
+            throw new ExportBusyException();
+        }
+        return new ExportSlot(running);
+    }
+
+    /** A place among the exports streaming at once; closing it gives the place back, once. */
+    public static final class ExportSlot implements AutoCloseable {
+        private final java.util.concurrent.Semaphore places;
+        private final java.util.concurrent.atomic.AtomicBoolean held = new java.util.concurrent.atomic.AtomicBoolean(true);
+
+        private ExportSlot(java.util.concurrent.Semaphore places) {
+            this.places = places;
+        }
+
+        @Override
+        public void close() {
+            if (held.compareAndSet(true, false)) {
+                places.release();
+            }
         }
     }
 

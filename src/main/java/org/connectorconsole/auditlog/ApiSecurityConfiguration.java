@@ -6,19 +6,22 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Optional;
+import org.connectorconsole.security.SecurityHeaders;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.context.SecurityContextHolderFilter;
+import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * {@code /api/**}: machine clients with API tokens only. No session, no cookie, no CSRF token (nothing here
  * changes state, and no browser credential is accepted); a request without a live token of the right scope is
- * answered 401 (or 403 for a token of another scope) before any controller runs.
+ * answered 401 (or 403 for a token of another scope) before any controller runs, and a path no API controller
+ * serves is a JSON 404 ({@link ApiNotFoundController}), never the Vaadin application. Answers and refusals carry
+ * the same security headers as pages.
  */
 @Configuration
 class ApiSecurityConfiguration {
@@ -28,11 +31,13 @@ class ApiSecurityConfiguration {
     @Bean
     @Order(1)
     SecurityFilterChain apiSecurityFilterChain(HttpSecurity http, ApiTokenService tokens) throws Exception {
+        SecurityHeaders.apply(http);
         http.securityMatcher("/api/**")
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(csrf -> csrf.disable())
                 .requestCache(cache -> cache.disable())
-                .addFilterAfter(new ApiTokenFilter(tokens), SecurityContextHolderFilter.class)
+                // after the header writer, so that refusals carry the headers too
+                .addFilterAfter(new ApiTokenFilter(tokens), HeaderWriterFilter.class)
                 // the token filter above lets nothing through without a live token of the right scope
                 .authorizeHttpRequests(auth -> auth.anyRequest().permitAll());
         return http.build();
@@ -70,7 +75,8 @@ class ApiSecurityConfiguration {
             response.setStatus(status);
             response.setHeader("WWW-Authenticate", "Bearer error=\"" + error + "\"");
             response.setHeader("Cache-Control", "no-store");
-            response.setContentType("application/json");
+            // the messages hold non-ASCII characters (… and ›): say which encoding they are written in
+            response.setContentType(ApiNotFoundController.JSON_UTF8);
             response.getWriter().write("{\"error\":\"" + error + "\",\"message\":\"" + message + "\"}");
         }
     }

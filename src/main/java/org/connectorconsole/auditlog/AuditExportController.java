@@ -8,9 +8,10 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import org.connectorconsole.audit.AuditExportFormat;
 import org.connectorconsole.audit.AuditQuery;
+import org.connectorconsole.audit.AuditReader;
 import org.connectorconsole.base.ValidationException;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
@@ -50,7 +51,13 @@ class AuditExportController {
         }
         AuditExportFormat f = chosen.get();
         // recorded here, on the request's thread (with its address), before anything is sent
-        AuditLogService.Export export = auditLog.begin(caller.orgId(), caller.actor(), query, f);
+        AuditLogService.Export export;
+        try {
+            export = auditLog.begin(caller.orgId(), caller.actor(), query, f);
+        } catch (AuditReader.ExportBusyException e) {
+            // refused before the answer starts, so the client hears why and when to come back
+            return busy(e.getMessage());
+        }
         StreamingResponseBody body = out -> {
             long started = System.nanoTime();
             CountingOutputStream counted = new CountingOutputStream(out);
@@ -71,10 +78,21 @@ class AuditExportController {
         return text == null || text.isBlank() ? null : Instant.parse(text.strip());
     }
 
+    private static ResponseEntity<StreamingResponseBody> busy(String message) {
+        byte[] body = ("{\"error\":\"busy\",\"message\":\"" + message.replace("\"", "'") + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.CONTENT_TYPE, ApiNotFoundController.JSON_UTF8)
+                .header(HttpHeaders.RETRY_AFTER, "60")
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .body(out -> out.write(body));
+    }
+
     private static ResponseEntity<StreamingResponseBody> problem(String message) {
         byte[] body = ("{\"error\":\"invalid_request\",\"message\":\"" + message.replace("\"", "'") + "\"}")
                 .getBytes(StandardCharsets.UTF_8);
-        return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_JSON).body(out -> out.write(body));
+        return ResponseEntity.badRequest().header(HttpHeaders.CONTENT_TYPE, ApiNotFoundController.JSON_UTF8)
+                .body(out -> out.write(body));
     }
 
     /** Counts what the export sent, for the bytes-exported meter. */

@@ -70,8 +70,12 @@ public class AuditLogService {
         return reader.actors(owner().orgId());
     }
 
-    /** An export that has been recorded as started and is about to stream. */
-    public record Export(OrganizationId orgId, Actor actor, AuditQuery query, AuditExportFormat format) {
+    /**
+     * An export that holds its place among the exports streaming at once, has been recorded as started and is
+     * about to stream; {@link #stream} gives the place back.
+     */
+    public record Export(OrganizationId orgId, Actor actor, AuditQuery query, AuditExportFormat format,
+            AuditReader.ExportSlot slot) {
     }
 
     /** The signed-in owner's export (the view's download), recorded and streamed on the calling thread. */
@@ -82,10 +86,22 @@ public class AuditLogService {
     }
 
     /**
-     * Records who exports what before a byte is sent (so even an export broken off midway is in the log, with
-     * the caller's address); the caller then streams it with {@link #stream}.
+     * Takes a place among the exports streaming at once (or throws {@link AuditReader.ExportBusyException} before
+     * anything is recorded), then records who exports what before a byte is sent (so even an export broken off
+     * midway is in the log, with the caller's address); the caller then streams it with {@link #stream}.
      */
     public Export begin(OrganizationId orgId, Actor actor, AuditQuery query, AuditExportFormat format) {
+        AuditReader.ExportSlot slot = reader.reserveExport();
+        try {
+            return record(orgId, actor, query, format, slot);
+        } catch (RuntimeException e) {
+            slot.close();
+            throw e;
+        }
+    }
+
+    private Export record(OrganizationId orgId, Actor actor, AuditQuery query, AuditExportFormat format,
+            AuditReader.ExportSlot slot) {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("format", format.extension());
         details.put("from", query.from() == null ? "" : query.from().toString());
@@ -98,7 +114,7 @@ public class AuditLogService {
             }
         }
         tx.executeWithoutResult(s -> audit.record(AuditRecord.of(orgId, actor, "audit.exported").details(details)));
-        return new Export(orgId, actor, query, format);
+        return new Export(orgId, actor, query, format, slot);
     }
 
     /** Streams a begun export; its outcome (rows sent, or where it stopped) is recorded too. */
@@ -106,7 +122,7 @@ public class AuditLogService {
         long[] sent = {0};
         String outcome = "interrupted";
         try {
-            long rows = reader.export(export.orgId(), export.query(), export.format(), out, n -> {
+            long rows = reader.export(export.slot(), export.orgId(), export.query(), export.format(), out, n -> {
                 sent[0] = n;
                 progress.accept(n);
             });

@@ -165,6 +165,11 @@ public class InvitationService {
             throw new AccessDeniedException("You are signed in: accept with your account, or sign out first.");
         }
         StoredInvitation inv = open(token);
+        // held until this transaction ends: parallel acceptances of the link wait here and are told it was used,
+        // instead of each hashing a password (deliberately expensive) before losing the race
+        if (!invitations.lockIfOpen(inv.id(), now())) {
+            throw new ValidationException(messageFor(InvitationPreview.State.USED));
+        }
         if (inv.orgSsoRequired()) {
             throw new ValidationException(inv.orgName() + " requires single sign-on: accept with your identity "
                     + "provider's button instead of creating a password.");

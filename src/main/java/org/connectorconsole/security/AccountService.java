@@ -71,15 +71,24 @@ public class AccountService {
     public void changePassword(String currentPassword, String newPassword, String confirmation, int expectedVersion) {
         ConsoleUser user = signedIn();
         IdentityRepository.Account account = repository.account(user.userId()).orElseThrow();
-        if (throttle.remainingLock(account.email()).isPresent()) {
-            throw ValidationException.forField("currentPassword",
-                    LoginThrottle.describe(throttle.remainingLock(account.email()).get()));
+        // reserved before the check, like a sign-in: parallel guesses cannot all pass a lock none has reached yet
+        throttle.reserve(account.email()).ifPresent(refusal -> {
+            throw ValidationException.forField("currentPassword", refusal);
+        });
+        boolean correct;
+        try {
+            correct = account.passwordHash() != null && currentPassword != null
+                    && passwordEncoder.matches(currentPassword, account.passwordHash());
+        } catch (RuntimeException e) {
+            throttle.release(account.email());
+            throw e;
         }
-        if (account.passwordHash() == null || currentPassword == null
-                || !passwordEncoder.matches(currentPassword, account.passwordHash())) {
+        if (!correct) {
             throttle.recordFailure(account.email());
             throw ValidationException.forField("currentPassword", "That is not your current password.");
         }
+        // knowing the current password forgives nothing here: earlier sign-in failures keep counting
+        throttle.release(account.email());
         PasswordPolicy.problem(newPassword, account.email()).ifPresent(problem -> {
             throw ValidationException.forField("newPassword", problem);
         });

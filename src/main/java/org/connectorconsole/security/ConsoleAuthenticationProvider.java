@@ -1,10 +1,10 @@
 package org.connectorconsole.security;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.connectorconsole.base.EmailAddress;
+import org.connectorconsole.base.RequestOrigin;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.LockedException;
@@ -13,11 +13,13 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.authentication.WebAuthenticationDetails;
 import org.springframework.stereotype.Component;
 
 /**
- * Local-account sign-in: checks the throttle, the password (spending the same work for unknown addresses, so
- * timing tells nothing), records the outcome, and builds the session's {@link ConsoleUser}.
+ * Local-account sign-in: bounds the client's checks in flight, reserves the attempt with the throttle, checks the
+ * password (spending the same work for unknown addresses, so timing tells nothing), settles the attempt, and
+ * builds the session's {@link ConsoleUser}.
  */
 @Component
 class ConsoleAuthenticationProvider implements AuthenticationProvider {
@@ -27,14 +29,16 @@ class ConsoleAuthenticationProvider implements AuthenticationProvider {
     private final IdentityRepository repository;
     private final PasswordEncoder passwordEncoder;
     private final LoginThrottle throttle;
+    private final ClientSignInLimit clientLimit;
     private final SignInEvents events;
     private final String unknownAccountHash;
 
     ConsoleAuthenticationProvider(IdentityRepository repository, PasswordEncoder passwordEncoder,
-            LoginThrottle throttle, SignInEvents events) {
+            LoginThrottle throttle, ClientSignInLimit clientLimit, SignInEvents events) {
         this.repository = repository;
         this.passwordEncoder = passwordEncoder;
         this.throttle = throttle;
+        this.clientLimit = clientLimit;
         this.events = events;
         this.unknownAccountHash = passwordEncoder.encode("no account has this password");
     }
@@ -43,32 +47,66 @@ class ConsoleAuthenticationProvider implements AuthenticationProvider {
     public Authentication authenticate(Authentication authentication) {
         String email = EmailAddress.normalize(authentication.getName());
         String password = authentication.getCredentials() == null ? "" : authentication.getCredentials().toString();
-        Optional<Duration> lock = throttle.remainingLock(email);
-        if (lock.isPresent()) {
-            throw new LockedException(LoginThrottle.describe(lock.get()));
+        Optional<String> client = clientAddress(authentication);
+        if (client.isPresent() && !clientLimit.tryAcquire(client.get())) {
+            throw new LockedException(ClientSignInLimit.REFUSAL);
         }
-        Optional<IdentityRepository.Account> account = repository.accountByEmail(email);
-        String hash = account.map(IdentityRepository.Account::passwordHash).orElse(null);
-        boolean matches = passwordEncoder.matches(password, hash == null ? unknownAccountHash : hash) && hash != null;
-        if (!matches) {
-            boolean lockedNow = throttle.recordFailure(email);
-            account.ifPresent(a -> events.signInFailed(a.id(), a.email(), lockedNow));
-            if (lockedNow) {
-                throw new LockedException(LoginThrottle.describe(LoginThrottle.LOCK));
+        try {
+            IdentityRepository.Account a = checkPassword(email, password);
+            Optional<String> ssoOnly = repository.ssoRequiredOrganization(a.id());
+            if (ssoOnly.isPresent()) {
+                events.passwordRefused(a.id(), a.email());
+                throw new SsoRequiredException(ssoOnly.get() + " requires single sign-on: use the sign-in button of "
+                        + "your identity provider below instead of a password.");
             }
-            throw new BadCredentialsException(WRONG_CREDENTIALS);
+            ConsoleUser user = signedInUser(repository, a, null);
+            events.signedIn(repository.memberships(a.id()), "password");
+            return UsernamePasswordAuthenticationToken.authenticated(user, null, user.getAuthorities());
+        } finally {
+            client.ifPresent(clientLimit::release);
         }
-        IdentityRepository.Account a = account.orElseThrow();
-        throttle.recordSuccess(email);
-        Optional<String> ssoOnly = repository.ssoRequiredOrganization(a.id());
-        if (ssoOnly.isPresent()) {
-            events.passwordRefused(a.id(), a.email());
-            throw new SsoRequiredException(ssoOnly.get() + " requires single sign-on: use the sign-in button of "
-                    + "your identity provider below instead of a password.");
+    }
+
+    /**
+     * The account whose password this is, inside an attempt reserved with the throttle first: the reservation,
+     * not a lock check, is what keeps parallel attempts from all reaching the (expensive) check.
+     */
+    private IdentityRepository.Account checkPassword(String email, String password) {
+        Optional<String> refusal = throttle.reserve(email);
+        if (refusal.isPresent()) {
+            throw new LockedException(refusal.get());
         }
-        ConsoleUser user = signedInUser(repository, a, null);
-        events.signedIn(repository.memberships(a.id()), "password");
-        return UsernamePasswordAuthenticationToken.authenticated(user, null, user.getAuthorities());
+        boolean settled = false;
+        try {
+            Optional<IdentityRepository.Account> account = repository.accountByEmail(email);
+            String hash = account.map(IdentityRepository.Account::passwordHash).orElse(null);
+            boolean matches = passwordEncoder.matches(password, hash == null ? unknownAccountHash : hash)
+                    && hash != null;
+            settled = true;
+            if (!matches) {
+                boolean lockedNow = throttle.recordFailure(email);
+                account.ifPresent(a -> events.signInFailed(a.id(), a.email(), lockedNow));
+                if (lockedNow) {
+                    throw new LockedException(LoginThrottle.describe(LoginThrottle.LOCK));
+                }
+                throw new BadCredentialsException(WRONG_CREDENTIALS);
+            }
+            throttle.recordSuccess(email);
+            return account.orElseThrow();
+        } finally {
+            if (!settled) {
+                throttle.release(email);
+            }
+        }
+    }
+
+    /** The client's address as the sign-in filter saw it (or the request being served, for other callers). */
+    private static Optional<String> clientAddress(Authentication authentication) {
+        if (authentication.getDetails() instanceof WebAuthenticationDetails details
+                && details.getRemoteAddress() != null) {
+            return Optional.of(details.getRemoteAddress());
+        }
+        return RequestOrigin.current().map(RequestOrigin::clientAddress);
     }
 
     /**

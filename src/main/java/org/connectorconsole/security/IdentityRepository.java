@@ -122,11 +122,40 @@ class IdentityRepository {
     }
 
     /**
-     * Counts one failed sign-in atomically (several instances may count at once) and returns the lock time if
-     * this failure locked the address.
+     * Reserves one attempt for the address in a single statement under the row's lock, so parallel attempts
+     * (on any instance) are counted before any of them checks a password: granted only while the address is not
+     * locked and its failures in the window plus the attempts already in flight stay under {@code maxAttempts}.
+     * Reservations older than {@code staleBefore} (left by an instance that stopped mid-check) no longer count.
      */
-    Optional<OffsetDateTime> recordFailure(String email, OffsetDateTime now, OffsetDateTime windowStart,
-            int maxFailures, OffsetDateTime lockUntil) {
+    boolean reserveAttempt(String email, OffsetDateTime now, OffsetDateTime windowStart, OffsetDateTime staleBefore,
+            int maxAttempts) {
+        Field<Integer> failuresInWindow = DSL.when(LOGIN_THROTTLE.LAST_FAILURE_AT.lt(windowStart), DSL.inline(0))
+                .otherwise(LOGIN_THROTTLE.FAILURES);
+        Field<Integer> liveInFlight = DSL.when(LOGIN_THROTTLE.IN_FLIGHT_AT.lt(staleBefore), DSL.inline(0))
+                .otherwise(LOGIN_THROTTLE.IN_FLIGHT);
+        return db.insertInto(LOGIN_THROTTLE)
+                .set(LOGIN_THROTTLE.EMAIL, email)
+                .set(LOGIN_THROTTLE.FAILURES, 0)
+                .set(LOGIN_THROTTLE.LAST_FAILURE_AT, now)
+                .set(LOGIN_THROTTLE.IN_FLIGHT, 1)
+                .set(LOGIN_THROTTLE.IN_FLIGHT_AT, now)
+                .onConflict(LOGIN_THROTTLE.EMAIL)
+                .doUpdate()
+                .set(LOGIN_THROTTLE.IN_FLIGHT, liveInFlight.plus(1))
+                .set(LOGIN_THROTTLE.IN_FLIGHT_AT, now)
+                .where(LOGIN_THROTTLE.LOCKED_UNTIL.isNull().or(LOGIN_THROTTLE.LOCKED_UNTIL.le(now)))
+                .and(failuresInWindow.plus(liveInFlight).lt(maxAttempts))
+                .returning(LOGIN_THROTTLE.EMAIL)
+                .fetchOptional()
+                .isPresent();
+    }
+
+    /**
+     * Turns a reserved attempt into a failure atomically and returns the failures now counted in the window
+     * (the one that reaches {@code maxFailures} sets the lock).
+     */
+    int recordFailure(String email, OffsetDateTime now, OffsetDateTime windowStart, int maxFailures,
+            OffsetDateTime lockUntil) {
         Field<Integer> counted = DSL.when(LOGIN_THROTTLE.LAST_FAILURE_AT.lt(windowStart), DSL.inline(1))
                 .otherwise(LOGIN_THROTTLE.FAILURES.plus(1));
         return db.insertInto(LOGIN_THROTTLE)
@@ -138,11 +167,34 @@ class IdentityRepository {
                 .doUpdate()
                 .set(LOGIN_THROTTLE.FAILURES, counted)
                 .set(LOGIN_THROTTLE.LAST_FAILURE_AT, now)
+                .set(LOGIN_THROTTLE.IN_FLIGHT, releasedInFlight())
                 .set(LOGIN_THROTTLE.LOCKED_UNTIL,
-                        DSL.when(counted.ge(maxFailures), DSL.val(lockUntil)).otherwise(DSL.val((OffsetDateTime) null)))
-                .returning(LOGIN_THROTTLE.LOCKED_UNTIL)
-                .fetchOptional()
-                .map(r -> r.get(LOGIN_THROTTLE.LOCKED_UNTIL));
+                        DSL.when(counted.ge(maxFailures), DSL.val(lockUntil)).otherwise(LOGIN_THROTTLE.LOCKED_UNTIL))
+                .returning(LOGIN_THROTTLE.FAILURES)
+                .fetchOptional(LOGIN_THROTTLE.FAILURES)
+                .orElse(1);
+    }
+
+    /** A reserved attempt that proved the password: the failures are forgiven. */
+    void recordSuccess(String email) {
+        db.update(LOGIN_THROTTLE)
+                .set(LOGIN_THROTTLE.FAILURES, 0)
+                .set(LOGIN_THROTTLE.LOCKED_UNTIL, (OffsetDateTime) null)
+                .set(LOGIN_THROTTLE.IN_FLIGHT, releasedInFlight())
+                .where(LOGIN_THROTTLE.EMAIL.eq(email))
+                .execute();
+    }
+
+    /** A reserved attempt that ended without a verdict on the password (or one that should not forgive). */
+    void releaseAttempt(String email) {
+        db.update(LOGIN_THROTTLE)
+                .set(LOGIN_THROTTLE.IN_FLIGHT, releasedInFlight())
+                .where(LOGIN_THROTTLE.EMAIL.eq(email))
+                .execute();
+    }
+
+    private static Field<Integer> releasedInFlight() {
+        return DSL.greatest(LOGIN_THROTTLE.IN_FLIGHT.minus(1), DSL.inline(0));
     }
 
     /** The name of one organisation of the person that requires single sign-on, if any. */
@@ -156,9 +208,5 @@ class IdentityRepository {
 
     boolean anyOwnerExists() {
         return db.fetchExists(MEMBERSHIP, MEMBERSHIP.ROLE.eq(Role.OWNER.name()));
-    }
-
-    void clearFailures(String email) {
-        db.deleteFrom(LOGIN_THROTTLE).where(LOGIN_THROTTLE.EMAIL.eq(email)).execute();
     }
 }

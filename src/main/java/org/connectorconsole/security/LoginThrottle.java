@@ -12,6 +12,10 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Locks an e-mail address for a while after repeated failed sign-ins. Kept in the database so every console
  * instance counts the same failures; counted for unknown addresses too, so the answer reveals nothing.
+ * <p>
+ * An attempt is reserved before its password is checked and settled after it ({@link #recordFailure},
+ * {@link #recordSuccess} or {@link #release}, exactly once): checking the lock first and counting the failure
+ * afterwards let forty parallel attempts all pass a lock that none of them had reached yet (issue 15).
  */
 @Component
 class LoginThrottle {
@@ -19,6 +23,8 @@ class LoginThrottle {
     static final int MAX_FAILURES = 5;
     static final Duration WINDOW = Duration.ofMinutes(15);
     static final Duration LOCK = Duration.ofMinutes(15);
+    /** A password check takes well under a second; a reservation this old was left by a stopped instance. */
+    static final Duration STALE_RESERVATION = Duration.ofMinutes(1);
 
     private final IdentityRepository repository;
     private final Clock clock;
@@ -37,16 +43,37 @@ class LoginThrottle {
                 .map(until -> Duration.between(now, until));
     }
 
-    /** Counts a failure; returns true when this failure locked the address. */
+    /**
+     * Reserves one attempt for the address, committed at once so every instance sees it; empty when granted,
+     * otherwise the refusal to show (the address is locked, or its remaining attempts are all in flight).
+     */
+    @Transactional(propagation = Propagation.REQUIRES_NEW)
+    public Optional<String> reserve(String email) {
+        OffsetDateTime now = now();
+        if (repository.reserveAttempt(email, now, now.minus(WINDOW), now.minus(STALE_RESERVATION), MAX_FAILURES)) {
+            return Optional.empty();
+        }
+        return Optional.of(remainingLock(email).map(LoginThrottle::describe)
+                .orElse("Too many sign-in attempts for this e-mail address at once. Try again in 1 minute."));
+    }
+
+    /** Settles a reserved attempt as a failure; returns true when this failure locked the address. */
     @Transactional(propagation = Propagation.REQUIRES_NEW)
     public boolean recordFailure(String email) {
         OffsetDateTime now = now();
-        return repository.recordFailure(email, now, now.minus(WINDOW), MAX_FAILURES, now.plus(LOCK)).isPresent();
+        return repository.recordFailure(email, now, now.minus(WINDOW), MAX_FAILURES, now.plus(LOCK)) >= MAX_FAILURES;
     }
 
+    /** Settles a reserved attempt that proved the password: earlier failures are forgiven. */
     @Transactional(propagation = Propagation.REQUIRES_NEW)
     public void recordSuccess(String email) {
-        repository.clearFailures(email);
+        repository.recordSuccess(email);
+    }
+
+    /** Settles a reserved attempt without counting it either way (it ended before a verdict, or must not forgive). */
+    @Transactional(propagation = Propagation.REQUIRES_NEW)
+    public void release(String email) {
+        repository.releaseAttempt(email);
     }
 
     private OffsetDateTime now() {

@@ -1,13 +1,14 @@
 package org.connectorconsole.security;
 
+import com.vaadin.flow.spring.security.RequestUtil;
 import com.vaadin.flow.spring.security.VaadinSecurityConfigurer;
+import jakarta.servlet.DispatcherType;
 import java.util.Map;
 import org.connectorconsole.security.ui.LoginView;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
@@ -15,8 +16,7 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.header.HeaderWriterFilter;
-import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+import org.springframework.security.web.csrf.CsrfFilter;
 
 /**
  * Deny by default: Vaadin routes need an access annotation (views without one cannot be opened), every other
@@ -26,33 +26,14 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 @EnableWebSecurity
 class SecurityConfiguration {
 
-    /**
-     * Vaadin Flow runs inline bootstrap scripts and evaluates server-sent JavaScript, hence the script-src
-     * allowances; everything else stays on this origin and the console can never be framed.
-     *
-     * <p>'unsafe-eval' cannot go (checked in Vaadin 25.2, flow-client-25.2.4.jar, META-INF/frontend/FlowClient.js):
-     * every server-sent {@code executeJs} is run as {@code new ($wnd.Function.bind.apply($wnd.Function, ...))}
-     * (the compiled ExecuteJavaScriptProcessor, near "Exception is thrown during JavaScript execution"), and every
-     * {@code @v-fn} value in the protocol's JSON is built the same way. Flow itself sends such scripts on ordinary
-     * pages (UIInternals sets {@code document.title = $0} through executeJs; Grid and Notification use it too),
-     * so without 'unsafe-eval' the browser refuses them and pages break in production mode as well.
-     */
-    static final String CONTENT_SECURITY_POLICY = String.join("; ",
-            "default-src 'self'",
-            "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
-            "style-src 'self' 'unsafe-inline'",
-            "img-src 'self' data: blob:",
-            "font-src 'self' data:",
-            "connect-src 'self'",
-            "object-src 'none'",
-            "base-uri 'self'",
-            "form-action 'self'",
-            "frame-ancestors 'none'");
-
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http,
-            ObjectProvider<ClientRegistrationRepository> ssoProviders, SingleSignOn sso) throws Exception {
+            ObjectProvider<ClientRegistrationRepository> ssoProviders, SingleSignOn sso, RequestUtil vaadinRequests)
+            throws Exception {
         http.authorizeHttpRequests(auth -> auth
+                // a refusal's error page (a 403 for a missing CSRF token) is shown as it is, not turned into a
+                // redirect to sign in
+                .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
                 .requestMatchers("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness")
                 .permitAll()
                 .requestMatchers("/actuator/**").denyAll()
@@ -61,20 +42,7 @@ class SecurityConfiguration {
                 .requestMatchers("/oauth/client-metadata.json").permitAll()
                 // where authorization servers send members back: a signed-in member only (checked again inside)
                 .requestMatchers("/connectors/oauth/callback").authenticated());
-        http.headers(headers -> headers
-                .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
-                .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN))
-                .frameOptions(frame -> frame.deny())
-                .permissionsPolicyHeader(p -> p.policy("camera=(), microphone=(), geolocation=(), payment=()"))
-                // Vaadin serves its pages through a forward, past the point where lazily written headers
-                // would be added: write them before the request is handled.
-                .addObjectPostProcessor(new ObjectPostProcessor<HeaderWriterFilter>() {
-                    @Override
-                    public <O extends HeaderWriterFilter> O postProcess(O filter) {
-                        filter.setShouldWriteHeadersEagerly(true);
-                        return filter;
-                    }
-                }));
+        SecurityHeaders.apply(http);
         // Single sign-on only when a provider is configured: without one the console starts exactly as before
         if (ssoProviders.getIfAvailable() != null) {
             http.oauth2Login(login -> login
@@ -84,7 +52,14 @@ class SecurityConfiguration {
                     .successHandler(sso.successHandler())
                     .failureHandler(sso.failureHandler()));
         }
-        http.with(VaadinSecurityConfigurer.vaadin(), vaadin -> vaadin.loginView(LoginView.class));
+        // Vaadin's own configuration exempts the sign-in path from the CSRF check, so a form posted from another
+        // site signed the visitor in (login CSRF, issue 15). The login form sends the token from the page's meta
+        // tags, so the path keeps the check; only Vaadin's internal requests, which carry Vaadin's own CSRF key,
+        // are exempt as before.
+        http.with(VaadinSecurityConfigurer.vaadin(), vaadin -> vaadin.loginView(LoginView.class)
+                .enableCsrfConfiguration(false));
+        http.csrf(csrf -> csrf.ignoringRequestMatchers(vaadinRequests::isFrameworkInternalRequest));
+        http.addFilterBefore(new CrossSiteRequestFilter(), CsrfFilter.class);
         return http.build();
     }
 

@@ -635,4 +635,54 @@ class ConversationServiceTest {
         assertThat(actions(s.org()).stream().filter("tool.called"::equals).count())
                 .isEqualTo(calledBefore + ConversationService.MAX_RUNNING_PER_MEMBER);
     }
+
+    @Test
+    void parallel_starts_by_one_member_never_run_more_calls_than_the_bound() throws Exception {
+        Setup s = setup(ToolSettings.NewTools.ALLOW);
+        org.springframework.security.core.Authentication member = orgs.signIn(s.org().members().get(0));
+        Conversation conv = conversations.create("Burst");
+        conversations.setEnabled(conv.id(), s.connector().id(), true);
+        int parallel = 3 * ConversationService.MAX_RUNNING_PER_MEMBER;
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(parallel);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel);
+        List<java.util.concurrent.Future<ConversationService.RunningCall>> starts = new java.util.ArrayList<>();
+        List<CompletableFuture<ToolCallEntry>> ends = new CopyOnWriteArrayList<>();
+        try {
+            for (int i = 0; i < parallel; i++) {
+                starts.add(pool.submit(() -> {
+                    org.springframework.security.core.context.SecurityContextHolder.getContext()
+                            .setAuthentication(member);
+                    CompletableFuture<ToolCallEntry> end = new CompletableFuture<>();
+                    try {
+                        together.await(30, TimeUnit.SECONDS); // all start at the same moment
+                        ConversationService.RunningCall call = conversations.start(new ToolCallRequest(conv.id(),
+                                s.connector().id(), "slow", "{\"seconds\":30}", null),
+                                listener(new CopyOnWriteArrayList<>(), end));
+                        ends.add(end);
+                        return call;
+                    } catch (ValidationException e) {
+                        assertThat(e.getMessage()).contains("already have 4 tool calls running");
+                        return null;
+                    } finally {
+                        TestOrganizations.signOut();
+                    }
+                }));
+            }
+            List<ConversationService.RunningCall> running = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<ConversationService.RunningCall> start : starts) {
+                ConversationService.RunningCall call = start.get(30, TimeUnit.SECONDS);
+                if (call != null) {
+                    running.add(call);
+                }
+            }
+            assertThat(running).as("calls started out of %d at once", parallel)
+                    .hasSize(ConversationService.MAX_RUNNING_PER_MEMBER);
+            running.forEach(ConversationService.RunningCall::cancel);
+            for (CompletableFuture<ToolCallEntry> end : ends) {
+                assertThat(end.get(15, TimeUnit.SECONDS).status()).isEqualTo(ToolCallStatus.CANCELLED);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

@@ -100,6 +100,19 @@ public class InvitationRepository {
                 .execute();
     }
 
+    /**
+     * Locks the invitation for the rest of the transaction while it is still open; false when it is not. A
+     * parallel acceptance waits here and then finds it used, before it spends any work on a password.
+     */
+    public boolean lockIfOpen(UUID id, OffsetDateTime now) {
+        return db.select(INVITATION.ID).from(INVITATION)
+                .where(INVITATION.ID.eq(id).and(INVITATION.ACCEPTED_AT.isNull()).and(INVITATION.REVOKED_AT.isNull())
+                        .and(INVITATION.EXPIRES_AT.gt(now)))
+                .forUpdate()
+                .fetchOptional()
+                .isPresent();
+    }
+
     /** Takes the invitation if it is still open: exactly one caller succeeds. */
     public boolean consume(UUID id, UserId acceptedBy, OffsetDateTime now) {
         return db.update(INVITATION)
