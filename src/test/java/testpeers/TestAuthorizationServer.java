@@ -84,6 +84,7 @@ public final class TestAuthorizationServer implements AutoCloseable {
     private final AtomicInteger tokenRequests = new AtomicInteger();
     private final AtomicInteger registrations = new AtomicInteger();
     private final AtomicInteger revocations = new AtomicInteger();
+    private final Set<String> revocationRequests = ConcurrentHashMap.newKeySet();
     private final Set<String> refusedRefresh = ConcurrentHashMap.newKeySet();
 
     public TestAuthorizationServer() {
@@ -140,6 +141,10 @@ public final class TestAuthorizationServer implements AutoCloseable {
             registrations.incrementAndGet();
         } else if (path.equals("/oauth2/revoke")) {
             revocations.incrementAndGet();
+            String token = request.getParameter("token"); // the container keeps the parsed form for the endpoint
+            if (token != null) {
+                revocationRequests.add(token);
+            }
         }
     }
 
@@ -161,6 +166,14 @@ public final class TestAuthorizationServer implements AutoCloseable {
 
     public int revocations() {
         return revocations.get();
+    }
+
+    /**
+     * Whether a client asked to revoke this token. Unlike a difference of {@link #revocations()}, which another
+     * test's revocation still running in the background can change, this is about one token.
+     */
+    public boolean revocationRequested(String token) {
+        return revocationRequests.contains(token);
     }
 
     public RegisteredClientRepository clients() {

@@ -294,6 +294,8 @@ class OverviewTotalsTest {
                 java.sql.Connection change = dataSource.getConnection()) {
             removal.setAutoCommit(false);
             change.setAutoCommit(false);
+            int removalPid = backendPid(removal);
+            int changePid = backendPid(change);
             try (var st = removal.prepareStatement("delete from membership where org_id = ? and user_id = ?")) {
                 st.setObject(1, orgId);
                 st.setObject(2, member);
@@ -310,9 +312,11 @@ class OverviewTotalsTest {
                             throw new IllegalStateException(e);
                         }
                     });
-            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
-            while (db.fetchOne("select count(*) from pg_stat_activity where wait_event_type = 'Lock' "
-                    + "and query like 'update connection set status%'").get(0, Integer.class) == 0) {
+            // exactly this state change waiting for exactly this removal (not any session waiting for a lock)
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+            while (db.fetchOne("select count(*) from pg_stat_activity where pid = ? and wait_event_type = 'Lock' "
+                    + "and ? = any(pg_blocking_pids(pid))", changePid, removalPid).get(0, Integer.class) == 0) {
+                assertThat(changed).as("the state change waits for the removal").isNotDone();
                 assertThat(System.nanoTime()).as("the state change waits for the removal").isLessThan(deadline);
                 Thread.sleep(20);
             }
@@ -322,7 +326,7 @@ class OverviewTotalsTest {
                 assertThat(st.executeUpdate()).isEqualTo(1); // a deadlock would fail one of the two here
             }
             removal.commit();
-            assertThat(changed.get(10, java.util.concurrent.TimeUnit.SECONDS)).as("the connection was gone")
+            assertThat(changed.get(60, java.util.concurrent.TimeUnit.SECONDS)).as("the connection was gone")
                     .isZero();
         }
         assertThat(keptVersusScratch()).isEmpty();
@@ -518,5 +522,12 @@ class OverviewTotalsTest {
                     on f.connector_id = k.connector_id and f.status = k.status
                  where k.n is distinct from f.n""").map(r -> r.get(0) + "/" + r.get(1) + ": kept " + r.get(2)
                 + ", counted " + r.get(3));
+    }
+
+    private static int backendPid(java.sql.Connection connection) throws java.sql.SQLException {
+        try (var rs = connection.createStatement().executeQuery("select pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 }

@@ -229,7 +229,7 @@ class ConnectorServiceTest {
         List<DoctorStep> steps = new CopyOnWriteArrayList<>();
         CompletableFuture<Diagnosis> done = new CompletableFuture<>();
         connectors.startCheck(c.id(), steps::add, done::complete);
-        Diagnosis d = done.get(30, TimeUnit.SECONDS);
+        Diagnosis d = done.get(60, TimeUnit.SECONDS);
         assertThat(d.outcome()).isEqualTo(Diagnosis.Outcome.READY);
         assertThat(steps).hasSize(d.steps().size());
         Connector stored = connectors.get(c.id());

@@ -84,7 +84,7 @@ class ConversationOAuthTest {
                         done.complete(entry);
                     }
                 });
-        return done.get(30, TimeUnit.SECONDS);
+        return done.get(60, TimeUnit.SECONDS);
     }
 
     @Test

@@ -77,7 +77,7 @@ class ConversationServiceTest {
     }
 
     private static void awaitCancelNotices(int count) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (cancelNotices().size() < count && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
@@ -142,7 +142,7 @@ class ConversationServiceTest {
         CompletableFuture<ToolCallEntry> done = new CompletableFuture<>();
         List<McpToolSession.Progress> progress = new CopyOnWriteArrayList<>();
         conversations.start(request, listener(progress, done));
-        return new Finished(done.get(30, TimeUnit.SECONDS), progress);
+        return new Finished(done.get(60, TimeUnit.SECONDS), progress);
     }
 
     private record Finished(ToolCallEntry entry, List<McpToolSession.Progress> progress) {
@@ -458,7 +458,8 @@ class ConversationServiceTest {
         Finished timedOut = run(new ToolCallRequest(conv.id(), s.connector().id(), "slow", "{\"seconds\":30}", null));
         assertThat(timedOut.entry().status()).isEqualTo(ToolCallStatus.TIMED_OUT);
         assertThat(timedOut.entry().message()).contains("did not answer within 5 s");
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("ended by the 5 s timeout, not the tool's 30 s")
+                .isLessThan(Duration.ofSeconds(25));
         // the server is told that nobody waits for this call any more (MCP: the client SHOULD cancel)
         awaitCancelNotices(noticesBefore + 1);
         assertThat(cancelNotices()).hasSize(noticesBefore + 1).last().asString().contains("\"requestId\"")
@@ -481,10 +482,10 @@ class ConversationServiceTest {
                     }
                 });
         assertThat(running.entry().status()).isEqualTo(ToolCallStatus.RUNNING);
-        firstProgress.get(10, TimeUnit.SECONDS);
+        firstProgress.get(60, TimeUnit.SECONDS);
         assertThat(progress.getFirst().message()).isEqualTo("started");
         running.cancel();
-        ToolCallEntry cancelled = done.get(10, TimeUnit.SECONDS);
+        ToolCallEntry cancelled = done.get(60, TimeUnit.SECONDS);
         assertThat(cancelled.status()).isEqualTo(ToolCallStatus.CANCELLED);
         assertThat(cancelled.message()).startsWith("You cancelled the call after");
         awaitCancelNotices(noticesBefore + 2);
@@ -515,7 +516,8 @@ class ConversationServiceTest {
     void cancel_returns_at_once_and_the_call_ends_even_when_the_server_does_not_take_the_notice() throws Exception {
         try (TestMcpServer stalling = new TestMcpServer()) {
             stalling.streamable("/tools", "stalling-server", slowTool());
-            stalling.stallCancelNotices("/tools", Duration.ofSeconds(6));
+            // the stall is far longer than the bounds below (slack for a loaded machine): waiting for it fails them
+            stalling.stallCancelNotices("/tools", Duration.ofSeconds(20));
             Org org = orgs.create(Plan.TEAM, 1);
             TestConnectors.Checked checked = testConnectors.addChecked(org, "Stalling", stalling.url("/tools"),
                     ToolSettings.NewTools.ALLOW);
@@ -536,15 +538,15 @@ class ConversationServiceTest {
                             done.complete(entry);
                         }
                     });
-            firstProgress.get(10, TimeUnit.SECONDS);
+            firstProgress.get(60, TimeUnit.SECONDS);
             long t0 = System.nanoTime();
             running.cancel(); // as the page's Cancel button does, on the UI thread
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("Cancel does not wait for the server")
-                    .isLessThan(Duration.ofSeconds(1));
-            ToolCallEntry cancelled = done.get(10, TimeUnit.SECONDS);
+                    .isLessThan(Duration.ofSeconds(8));
+            ToolCallEntry cancelled = done.get(60, TimeUnit.SECONDS);
             assertThat(cancelled.status()).isEqualTo(ToolCallStatus.CANCELLED);
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("ended after the 2 s the notice may take")
-                    .isLessThan(Duration.ofSeconds(5));
+                    .isLessThan(Duration.ofSeconds(15));
         }
     }
 
@@ -619,7 +621,7 @@ class ConversationServiceTest {
                     }));
         }
         for (CompletableFuture<Void> running : started) {
-            running.get(15, TimeUnit.SECONDS);
+            running.get(60, TimeUnit.SECONDS);
         }
         assertThatThrownBy(() -> run(new ToolCallRequest(conv.id(), s.connector().id(), "echo",
                 "{\"message\":\"one more\"}", null))).isInstanceOf(ValidationException.class)
@@ -630,7 +632,7 @@ class ConversationServiceTest {
         conversations.delete(conv.id());
         slow.forEach(ConversationService.RunningCall::cancel);
         for (CompletableFuture<ToolCallEntry> end : ends) {
-            assertThat(end.get(15, TimeUnit.SECONDS).status()).isEqualTo(ToolCallStatus.CANCELLED);
+            assertThat(end.get(60, TimeUnit.SECONDS).status()).isEqualTo(ToolCallStatus.CANCELLED);
         }
         assertThat(actions(s.org()).stream().filter("tool.called"::equals).count())
                 .isEqualTo(calledBefore + ConversationService.MAX_RUNNING_PER_MEMBER);

@@ -106,7 +106,7 @@ class ServerEverythingToolsTest {
                         done.complete(entry);
                     }
                 });
-        return done.get(30, TimeUnit.SECONDS);
+        return done.get(60, TimeUnit.SECONDS);
     }
 
     @Test

@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.connectorconsole.base.ConflictException;
 import org.connectorconsole.base.Plan;
 import org.connectorconsole.base.ValidationException;
@@ -66,6 +67,9 @@ import testpeers.TestAuthorizationServer;
  * sessions everywhere, and races end in messages instead of raw database errors.
  */
 class IdentitySecurityTest extends SsoConsole {
+
+    /** The bound for waits on other threads: only a hang reaches it, a loaded 2-core machine does not. */
+    private static final int WAIT_SECONDS = 60;
 
     @Autowired
     InvitationService invitations;
@@ -263,10 +267,12 @@ class IdentitySecurityTest extends SsoConsole {
         ExecutorService threads = Executors.newFixedThreadPool(2);
         try {
             CountDownLatch locked = new CountDownLatch(1);
+            AtomicInteger holderPid = new AtomicInteger();
             CountDownLatch release = new CountDownLatch(1);
             Future<?> holder = threads.submit(() -> tx.executeWithoutResult(s -> {
                 db.select(ORGANIZATION.ID).from(ORGANIZATION).where(ORGANIZATION.ID.eq(org.id().value()))
                         .forUpdate().fetch();
+                holderPid.set(backendPid()); // the session the others queue behind
                 locked.countDown();
                 // the first owner demotes the second while the second's removal waits for the lock
                 db.update(MEMBERSHIP).set(MEMBERSHIP.ROLE, Role.MEMBER.name())
@@ -284,10 +290,10 @@ class IdentitySecurityTest extends SsoConsole {
                     TestOrganizations.signOut();
                 }
             });
-            awaitLockWaiters(1);
+            awaitLockWaiters(holderPid.get(), 1);
             release.countDown();
-            holder.get(10, TimeUnit.SECONDS);
-            assertThatThrownBy(() -> removal.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(AccessDeniedException.class);
+            holder.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> removal.get(WAIT_SECONDS, TimeUnit.SECONDS)).hasCauseInstanceOf(AccessDeniedException.class);
         } finally {
             threads.shutdownNow();
         }
@@ -312,10 +318,12 @@ class IdentitySecurityTest extends SsoConsole {
         CallbackOutcome outcome;
         try {
             CountDownLatch locked = new CountDownLatch(1);
+            AtomicInteger holderPid = new AtomicInteger();
             CountDownLatch release = new CountDownLatch(1);
             Future<?> holder = threads.submit(() -> tx.executeWithoutResult(s -> {
                 // an owner's edit of the connector holds it: the member's store waits after the code exchange
                 db.select(CONNECTOR.ID).from(CONNECTOR).where(CONNECTOR.ID.eq(c.id().value())).forUpdate().fetch();
+                holderPid.set(backendPid()); // the session the others queue behind
                 locked.countDown();
                 await(release);
             }));
@@ -329,13 +337,13 @@ class IdentitySecurityTest extends SsoConsole {
                     TestOrganizations.signOut();
                 }
             });
-            awaitLockWaiters(1);
+            awaitLockWaiters(holderPid.get(), 1);
             orgs.signIn(org.owner());
             organizations.removeMember(mia.id()); // commits while the member's tokens wait to be stored
             TestOrganizations.signOut();
             release.countDown();
-            holder.get(10, TimeUnit.SECONDS);
-            outcome = completing.get(30, TimeUnit.SECONDS);
+            holder.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            outcome = completing.get(WAIT_SECONDS, TimeUnit.SECONDS);
         } finally {
             threads.shutdownNow();
         }
@@ -358,12 +366,14 @@ class IdentitySecurityTest extends SsoConsole {
         List<Future<?>> joins = new ArrayList<>();
         try {
             CountDownLatch locked = new CountDownLatch(1);
+            AtomicInteger holderPid = new AtomicInteger();
             CountDownLatch release = new CountDownLatch(1);
             Future<?> holder = threads.submit(() -> tx.executeWithoutResult(s -> {
                 // holds the invitation row: both joins queue (as two tabs clicking at once would), one behind
                 // it, the other behind it or behind the first join's membership
                 db.select(INVITATION.ID).from(INVITATION).where(INVITATION.ID.eq(issued.invitation().id()))
                         .forUpdate().fetch();
+                holderPid.set(backendPid()); // the session the others queue behind
                 locked.countDown();
                 await(release);
             }));
@@ -378,13 +388,13 @@ class IdentitySecurityTest extends SsoConsole {
                     }
                 }));
             }
-            awaitLockWaiters(2);
+            awaitLockWaiters(holderPid.get(), 2);
             release.countDown();
-            holder.get(10, TimeUnit.SECONDS);
+            holder.get(WAIT_SECONDS, TimeUnit.SECONDS);
             int joined = 0;
             for (Future<?> join : joins) {
                 try {
-                    join.get(15, TimeUnit.SECONDS);
+                    join.get(WAIT_SECONDS, TimeUnit.SECONDS);
                     joined++;
                 } catch (java.util.concurrent.ExecutionException e) {
                     assertThat(e.getCause()).isInstanceOf(ValidationException.class)
@@ -405,10 +415,12 @@ class IdentitySecurityTest extends SsoConsole {
         ExecutorService threads = Executors.newFixedThreadPool(2);
         try {
             CountDownLatch locked = new CountDownLatch(1);
+            AtomicInteger holderPid = new AtomicInteger();
             CountDownLatch release = new CountDownLatch(1);
             Future<?> firstOwner = threads.submit(() -> tx.executeWithoutResult(s -> {
                 // the other owner's invitation, not yet committed
                 insertOpenInvitation(org, email);
+                holderPid.set(backendPid()); // the session the others queue behind
                 locked.countDown();
                 await(release);
             }));
@@ -421,10 +433,10 @@ class IdentitySecurityTest extends SsoConsole {
                     TestOrganizations.signOut();
                 }
             });
-            awaitLockWaiters(1);
+            awaitLockWaiters(holderPid.get(), 1);
             release.countDown();
-            firstOwner.get(10, TimeUnit.SECONDS);
-            assertThatThrownBy(() -> secondOwner.get(10, TimeUnit.SECONDS))
+            firstOwner.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> secondOwner.get(WAIT_SECONDS, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(ValidationException.class)
                     .satisfies(e -> assertThat(((ValidationException) e.getCause()).fieldErrors().get("email"))
                             .contains("already has an open invitation"));
@@ -445,6 +457,7 @@ class IdentitySecurityTest extends SsoConsole {
         ExecutorService threads = Executors.newFixedThreadPool(2);
         try {
             CountDownLatch locked = new CountDownLatch(1);
+            AtomicInteger holderPid = new AtomicInteger();
             CountDownLatch release = new CountDownLatch(1);
             Future<?> firstTab = threads.submit(() -> tx.executeWithoutResult(s -> {
                 // what the other tab's first sign-in has written, not yet committed
@@ -457,15 +470,16 @@ class IdentitySecurityTest extends SsoConsole {
                         .set(SSO_IDENTITY.LINKED_AT, now).set(SSO_IDENTITY.LAST_SEEN_AT, now).execute();
                 db.insertInto(MEMBERSHIP).set(MEMBERSHIP.ORG_ID, org.id().value()).set(MEMBERSHIP.USER_ID, userId)
                         .set(MEMBERSHIP.ROLE, "MEMBER").set(MEMBERSHIP.CREATED_AT, now).execute();
+                holderPid.set(backendPid()); // the session the others queue behind
                 locked.countDown();
                 await(release);
             }));
             await(locked);
             Future<SignInResult> secondTab = threads.submit(this::signInThroughProvider);
-            awaitLockWaiters(1);
+            awaitLockWaiters(holderPid.get(), 1);
             release.countDown();
-            firstTab.get(10, TimeUnit.SECONDS);
-            SignInResult result = secondTab.get(30, TimeUnit.SECONDS);
+            firstTab.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            SignInResult result = secondTab.get(WAIT_SECONDS, TimeUnit.SECONDS);
             assertThat(result.signedIn()).as(result.finalLocation()).isTrue();
         } finally {
             threads.shutdownNow();
@@ -547,7 +561,7 @@ class IdentitySecurityTest extends SsoConsole {
 
     private static void await(CountDownLatch latch) {
         try {
-            if (!latch.await(20, TimeUnit.SECONDS)) {
+            if (!latch.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
                 throw new AssertionError("never released");
             }
         } catch (InterruptedException e) {
@@ -556,18 +570,32 @@ class IdentitySecurityTest extends SsoConsole {
         }
     }
 
-    /** Waits until {@code n} sessions of this database wait for a row lock. */
-    private void awaitLockWaiters(int n) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 15_000;
+    /** This transaction's session (its PostgreSQL backend pid). */
+    private int backendPid() {
+        return db.fetchOne("select pg_backend_pid()").get(0, Integer.class);
+    }
+
+    /**
+     * Waits until {@code n} sessions queue behind the holder's session: blocked by it ({@code pg_blocking_pids}),
+     * or by a session that is itself queued behind it (a second waiter for a row queues behind the first).
+     * Counting every session that waits for a lock would also count another test's or a background task's.
+     */
+    private void awaitLockWaiters(int holderPid, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
         int waiting = -1;
-        while (System.currentTimeMillis() < deadline) {
-            waiting = db.fetchValue(org.jooq.impl.DSL.field("(select count(*)::int from pg_stat_activity where "
-                    + "datname = current_database() and wait_event_type = 'Lock')", Integer.class));
+        while (System.nanoTime() < deadline) {
+            waiting = db.fetchOne("""
+                    with recursive queued(pid) as (
+                        select pid from pg_stat_activity where ? = any(pg_blocking_pids(pid))
+                        union
+                        select a.pid from pg_stat_activity a join queued q on q.pid = any(pg_blocking_pids(a.pid)))
+                    select count(*)::int from queued""", holderPid).get(0, Integer.class);
             if (waiting >= n) {
                 return;
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("expected " + n + " waiting sessions, saw " + waiting);
+        throw new AssertionError("expected " + n + " sessions queued behind backend " + holderPid + ", saw "
+                + waiting);
     }
 }

@@ -113,6 +113,8 @@ class MemberListOrderMigrationTest {
         try (Connection rename = db.getConnection(); Connection join = db.getConnection()) {
             rename.setAutoCommit(false);
             sql(rename, "update app_user set display_name = 'Bobby' where id = '" + bob + "'");
+            String renamePid = rows(rename, "select pg_backend_pid()").getFirst();
+            String joinPid = rows(join, "select pg_backend_pid()").getFirst();
             UUID bobId = bob;
             UUID org = otherOrg;
             CompletableFuture<Void> joined = CompletableFuture.runAsync(() -> {
@@ -125,10 +127,20 @@ class MemberListOrderMigrationTest {
                     throw new IllegalStateException(e);
                 }
             });
-            Thread.sleep(Duration.ofMillis(300));
+            // until the join's own session waits for the rename's (a fixed sleep proves nothing on a busy machine:
+            // the join may not have reached the database yet, and then it never races the rename)
+            try (Connection watch = db.getConnection()) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (!rows(watch, "select count(*) from pg_stat_activity where pid = " + joinPid
+                        + " and " + renamePid + " = any(pg_blocking_pids(pid))").equals(List.of("1"))) {
+                    assertThat(joined).as("the join waits for the rename").isNotDone();
+                    assertThat(System.nanoTime()).as("the join waits for the rename").isLessThan(deadline);
+                    Thread.sleep(20);
+                }
+            }
             assertThat(joined).as("the join waits for the rename").isNotDone();
             rename.commit();
-            joined.get(10, TimeUnit.SECONDS);
+            joined.get(60, TimeUnit.SECONDS);
         }
         try (Connection c = db.getConnection()) {
             assertThat(rows(c, "select list_name from membership where user_id = '" + bob + "' order by org_id"))

@@ -1,7 +1,6 @@
 package org.connectorconsole.support;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,10 +61,12 @@ public final class NpmPeer implements AutoCloseable {
         return lines[lines.length - 1];
     }
 
+    /**
+     * A port for the peer to listen on. Not from the kernel's ephemeral range: between this probe and the peer's
+     * listen, another process on a busy machine could be handed it ({@link FreePorts}).
+     */
     public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+        return FreePorts.outsideEphemeralRange();
     }
 
     public String output() {

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -28,7 +29,8 @@ public abstract class SsoConsole {
     public static final String PROVIDER_NAME = "Local identity provider";
 
     protected static final TestAuthorizationServer IDP = new TestAuthorizationServer();
-    private static volatile boolean registered;
+    /** The console ports registered at the provider (one per Spring context these classes run in). */
+    private static final java.util.Set<Integer> REGISTERED_PORTS = new java.util.HashSet<>();
 
     @LocalServerPort
     protected int port;
@@ -46,14 +48,25 @@ public abstract class SsoConsole {
         registry.add(p + "provider.local.issuer-uri", IDP::issuer);
     }
 
-    /** Registers the console at the provider once its port is known (redirect URIs must match exactly). */
+    /**
+     * Registers the console at the provider once its port is known (redirect URIs must match exactly). The
+     * provider is shared by every class here; a class that runs in another context (another port: a different
+     * configuration, or a context rebuilt after Spring's cache evicted it) adds its redirect URIs to the same
+     * client, rather than finding the client registered for the first class's port only.
+     */
     protected void registerAtProvider() {
         synchronized (SsoConsole.class) {
-            if (!registered) {
-                IDP.registerSignInClient(CLIENT_ID, CLIENT_SECRET,
-                        "http://127.0.0.1:" + port + "/login/oauth2/code/local",
-                        "http://localhost:" + port + "/login/oauth2/code/local");
-                registered = true;
+            if (REGISTERED_PORTS.add(port)) {
+                String[] redirects = {"http://127.0.0.1:" + port + "/login/oauth2/code/local",
+                        "http://localhost:" + port + "/login/oauth2/code/local"};
+                var existing = IDP.clients().findByClientId(CLIENT_ID);
+                if (existing == null) {
+                    IDP.registerSignInClient(CLIENT_ID, CLIENT_SECRET, redirects);
+                } else {
+                    IDP.clients().save(org.springframework.security.oauth2.server.authorization.client
+                            .RegisteredClient.from(existing).redirectUris(uris -> uris.addAll(List.of(redirects)))
+                            .build());
+                }
             }
         }
     }

@@ -1,10 +1,12 @@
 package org.connectorconsole.support;
 
+import com.zaxxer.hikari.HikariDataSource;
 import jakarta.annotation.PreDestroy;
 import java.sql.Connection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.springframework.stereotype.Component;
 
@@ -16,13 +18,17 @@ import org.springframework.stereotype.Component;
 public class SuiteDatabases {
 
     private static final Set<SuiteDatabases> OPEN = ConcurrentHashMap.newKeySet();
+    private static final AtomicInteger CREATED = new AtomicInteger();
 
     private final DataSource dataSource;
     private final String name;
 
     SuiteDatabases(DataSource dataSource) {
         this.dataSource = dataSource;
-        this.name = "test database #" + (OPEN.size() + 1) + " (" + dataSource + ")";
+        // numbered in creation order (the count of open ones repeats once one closes), named by its address: a
+        // finding then says which test's database it is (a pool's name is not set before it starts)
+        this.name = "test database #" + CREATED.incrementAndGet() + " (" + (dataSource instanceof HikariDataSource h
+                ? h.getJdbcUrl() : dataSource.toString()) + ")";
         OPEN.add(this);
     }
 

@@ -138,7 +138,7 @@ class ConnectorViewsTest extends ViewTest {
         signIn(org.owner());
         Connector c = connectors.add(ConnectorForm.of("Tools", server.url("/mcp")));
         navigate("connectors/" + c.id());
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (!_find(Div.class, spec -> spec.withId("doctor-running")).isEmpty() && Instant.now().isBefore(deadline)) {
             Thread.sleep(100);
             MockVaadin.clientRoundtrip(false);

@@ -95,7 +95,7 @@ class ConversationViewsTest extends ViewTest {
         signIn(org.owner());
         Connector c = connectors.add(ConnectorForm.of("Tools", server.url("/mcp")));
         navigate("connectors/" + c.id());
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (policies.tools(c.id()).isEmpty() && Instant.now().isBefore(deadline)) {
             Thread.sleep(100);
             MockVaadin.clientRoundtrip(false);
@@ -123,7 +123,7 @@ class ConversationViewsTest extends ViewTest {
         java.util.concurrent.CompletableFuture<org.connectorconsole.connector.Diagnosis> checked =
                 new java.util.concurrent.CompletableFuture<>();
         connectors.startCheck(c.id(), step -> { }, checked::complete);
-        checked.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        checked.get(60, java.util.concurrent.TimeUnit.SECONDS);
         ConnectorTool echo = policies.tools(c.id()).stream().filter(t -> t.name().equals("echo")).findFirst()
                 .orElseThrow();
         policies.setPolicy(c.id(), "echo", org.connectorconsole.connector.ToolPolicy.BLOCKED, echo.version());
@@ -170,7 +170,7 @@ class ConversationViewsTest extends ViewTest {
         java.util.concurrent.CompletableFuture<org.connectorconsole.connector.Diagnosis> checked =
                 new java.util.concurrent.CompletableFuture<>();
         connectors.startCheck(c.id(), step -> { }, checked::complete);
-        checked.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        checked.get(60, java.util.concurrent.TimeUnit.SECONDS);
 
         signIn(acme.members().getFirst());
         Conversation conv = conversations.create("Markup");
@@ -190,7 +190,7 @@ class ConversationViewsTest extends ViewTest {
                         done.complete(entry);
                     }
                 });
-        done.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        done.get(60, java.util.concurrent.TimeUnit.SECONDS);
 
         navigate("conversations/" + conv.id());
         com.vaadin.flow.component.html.Pre shown = _get(com.vaadin.flow.component.html.Pre.class,
