@@ -62,6 +62,8 @@ class ConnectionServiceTest {
     @Autowired
     ConnectionService connections;
     @Autowired
+    StoredTokens stored;
+    @Autowired
     ConsoleAddress address;
     @Autowired
     DSLContext db;
@@ -246,7 +248,7 @@ class ConnectionServiceTest {
         Connector c = addConnector(org, "/mcp", null, null);
         Authentication member = orgs.signIn(org.members().get(0));
         assertThat(connect(c).connected()).isTrue();
-        String before = connections.accessToken(c.id());
+        String before = stored.accessToken(c.id());
         expireNow(c);
         int refreshes = as.refreshRequests();
         ExecutorService pool = Executors.newFixedThreadPool(50);
@@ -256,7 +258,7 @@ class ConnectionServiceTest {
             Callable<String> call = () -> {
                 SecurityContextHolder.getContext().setAuthentication(member);
                 go.await();
-                return connections.accessToken(c.id());
+                return stored.forCall(c.id());
             };
             tokens.add(pool.submit(call));
         }
@@ -278,14 +280,15 @@ class ConnectionServiceTest {
         Connector c = addConnector(org, "/mcp", null, null);
         orgs.signIn(org.members().get(0));
         assertThat(connect(c).connected()).isTrue();
-        String token = connections.accessToken(c.id());
+        String token = stored.accessToken(c.id());
         // the provider forgets the grant (an administrator revoked it there)
         OAuth2Authorization grant = as.authorizations().findByToken(token, OAuth2TokenType.ACCESS_TOKEN);
         as.authorizations().remove(grant);
         expireNow(c);
 
-        assertThatThrownBy(() -> connections.accessToken(c.id())).isInstanceOf(OAuthFlowException.class)
-                .hasMessageContaining("Reconnect");
+        MemberConnector renewal = connections.checkNow(c.id());
+        assertThat(renewal.state()).as("the renewal is refused").isEqualTo(MemberConnector.State.NEEDS_REAUTH);
+        assertThat(renewal.reason()).contains("Reconnect");
         MemberConnector state = mine(c);
         assertThat(state.state()).isEqualTo(MemberConnector.State.NEEDS_REAUTH);
         assertThat(state.reason()).contains("Renewing your sign-in failed");
@@ -305,7 +308,7 @@ class ConnectionServiceTest {
         Connector c = addConnector(org, "/mcp", null, null);
         orgs.signIn(org.members().get(0));
         assertThat(connect(c).connected()).isTrue();
-        as.authorizations().remove(as.authorizations().findByToken(connections.accessToken(c.id()),
+        as.authorizations().remove(as.authorizations().findByToken(stored.accessToken(c.id()),
                 OAuth2TokenType.ACCESS_TOKEN));
         MemberConnector checked = connections.checkNow(c.id());
         assertThat(checked.state()).isEqualTo(MemberConnector.State.NEEDS_REAUTH);
@@ -339,7 +342,7 @@ class ConnectionServiceTest {
         Connector c = addConnector(org, "/mcp", null, null);
         orgs.signIn(org.members().get(0));
         assertThat(connect(c).connected()).isTrue();
-        String token = connections.accessToken(c.id());
+        String token = stored.accessToken(c.id());
         String refresh = as.authorizations().findByToken(token, OAuth2TokenType.ACCESS_TOKEN).getRefreshToken()
                 .getToken().getTokenValue();
         assertThat(connections.disconnect(c.id())).contains("The server revoked your tokens");
@@ -373,7 +376,7 @@ class ConnectionServiceTest {
         Connector c = addConnector(org, "/mcp", null, null);
         orgs.signIn(org.members().get(0));
         assertThat(connect(c).connected()).isTrue();
-        String token = connections.accessToken(c.id());
+        String token = stored.accessToken(c.id());
 
         orgs.signIn(org.members().get(1));
         Map<String, String> back = AuthorizationBrowser.approve(
@@ -390,7 +393,7 @@ class ConnectionServiceTest {
 
         orgs.signIn(org.members().get(0));
         assertThat(connect(c).connected()).isTrue();
-        String second = connections.accessToken(c.id());
+        String second = stored.accessToken(c.id());
         orgs.signIn(org.owner());
         connectors.remove(c.id(), connectors.get(c.id()).version());
         assertThat(revokedSoon(second)).as("removal revokes the dynamically registered client's tokens").isTrue();
@@ -434,7 +437,7 @@ class ConnectionServiceTest {
         Connector c = addConnector(org, "/mcp", null, null);
         orgs.signIn(org.members().get(0));
         assertThat(connect(c).connected()).isTrue();
-        String token = connections.accessToken(c.id());
+        String token = stored.accessToken(c.id());
         var row = db.selectFrom(CONNECTION).where(CONNECTION.CONNECTOR_ID.eq(c.id().value())).fetchOne();
         assertThat(row.getRefreshToken()).isNotNull();
         String refresh = as.authorizations().findByToken(token, OAuth2TokenType.ACCESS_TOKEN).getRefreshToken()
@@ -455,11 +458,11 @@ class ConnectionServiceTest {
         Map<String, String> back = AuthorizationBrowser.approve(start.authorizationUrl());
         assertThat(connections.complete(back.get("state"), back.get("code"), back.get("iss"), null, null)
                 .connected()).isTrue();
-        String access = connections.accessToken(c.id());
+        String access = stored.accessToken(c.id());
         String refresh = as.authorizations().findByToken(access, OAuth2TokenType.ACCESS_TOKEN).getRefreshToken()
                 .getToken().getTokenValue();
         expireNow(c);
-        String renewed = connections.accessToken(c.id());
+        String renewed = stored.forCall(c.id());
         connections.checkNow(c.id());
         connections.disconnect(c.id());
         assertThat(output.getAll()).isNotEmpty()

@@ -49,6 +49,8 @@ class OAuthAttackTest {
     @Autowired
     ConnectionService connections;
     @Autowired
+    StoredTokens stored;
+    @Autowired
     DSLContext db;
 
     @BeforeAll
@@ -119,7 +121,7 @@ class OAuthAttackTest {
         orgs.signIn(org.members().get(0));
         Map<String, String> victims = approve(c, "/settings/connectors");
         assertThat(complete(victims).connected()).isTrue();
-        String victimsToken = connections.accessToken(c.id());
+        String victimsToken = stored.accessToken(c.id());
 
         // the attacker starts an authorization of their own and hands back the victim's code with their own state
         orgs.signIn(org.members().get(1));
@@ -197,13 +199,13 @@ class OAuthAttackTest {
         orgs.signIn(org.members().get(0));
         Map<String, String> first = approve(c, "/settings/connectors");
         assertThat(complete(first).connected()).isTrue();
-        String access = connections.accessToken(c.id());
+        String access = stored.accessToken(c.id());
         String refresh = as.authorizations().findByToken(access, OAuth2TokenType.ACCESS_TOKEN).getRefreshToken()
                 .getToken().getTokenValue();
         // refresh, a replay, a mix-up and a stolen callback: every path that logs something
         db.update(CONNECTION).set(CONNECTION.EXPIRES_AT, OffsetDateTime.now(ZoneOffset.UTC).minusSeconds(1))
                 .where(CONNECTION.CONNECTOR_ID.eq(c.id().value())).execute();
-        String renewed = connections.accessToken(c.id());
+        String renewed = stored.forCall(c.id());
         complete(first);
         Map<String, String> mixUp = approve(c, "/settings/connectors");
         connections.complete(mixUp.get("state"), mixUp.get("code"), "https://attacker.example", null, null);

@@ -49,6 +49,8 @@ class OverviewTotalsTest {
     @Autowired
     ConnectionService connections;
     @Autowired
+    StoredTokens stored;
+    @Autowired
     ConnectionOverviewService overview;
     @Autowired
     OrganizationService organizations;
@@ -101,7 +103,7 @@ class OverviewTotalsTest {
 
             // the provider forgets m1's grant for Alpha: the check finds the token refused
             orgs.signIn(m1);
-            as.authorizations().remove(as.authorizations().findByToken(connections.accessToken(a.id()),
+            as.authorizations().remove(as.authorizations().findByToken(stored.accessToken(a.id()),
                     OAuth2TokenType.ACCESS_TOKEN));
             assertThat(connections.checkNow(a.id()).state()).isEqualTo(MemberConnector.State.NEEDS_REAUTH);
             expect(org, 2, 1, 0, 5);

@@ -104,11 +104,11 @@ class TwoInstancesTest {
         CountDownLatch go = new CountDownLatch(1);
         List<Future<String>> tokens = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            ConnectionService on = (i % 2 == 0 ? a : b).bean(ConnectionService.class);
+            StoredTokens on = (i % 2 == 0 ? a : b).bean(StoredTokens.class);
             tokens.add(pool.submit(() -> {
                 SecurityContextHolder.getContext().setAuthentication(member);
                 go.await();
-                return on.accessToken(c.id());
+                return on.forCall(c.id());
             }));
         }
         go.countDown();

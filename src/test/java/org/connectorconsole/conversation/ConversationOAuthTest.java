@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.connectorconsole.base.Plan;
 import org.connectorconsole.connection.ConnectionService;
 import org.connectorconsole.connection.MemberConnector;
+import org.connectorconsole.connection.StoredTokens;
 import org.connectorconsole.connector.Connector;
 import org.connectorconsole.connector.ConnectorForm;
 import org.connectorconsole.connector.ConnectorService;
@@ -45,6 +46,8 @@ class ConversationOAuthTest {
     ConnectorService connectors;
     @Autowired
     ConnectionService connections;
+    @Autowired
+    StoredTokens stored;
     @Autowired
     ToolPolicyService policies;
     @Autowired
@@ -117,7 +120,7 @@ class ConversationOAuthTest {
 
         // the provider revokes the first member's grant: the next call says to reconnect, and the state shows it
         orgs.signIn(org.members().get(0));
-        String token = connections.accessToken(c.id());
+        String token = stored.accessToken(c.id());
         as.authorizations().remove(as.authorizations().findByToken(token, OAuth2TokenType.ACCESS_TOKEN));
         ToolCallEntry refused = run(conv.id(), c, "after revocation");
         assertThat(refused.status()).isEqualTo(ToolCallStatus.FAILED);

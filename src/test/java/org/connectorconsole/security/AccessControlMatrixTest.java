@@ -139,7 +139,6 @@ class AccessControlMatrixTest extends ViewTest {
         rule("ConnectionService.list", Rule.PAID_PLAN);
         rule("ConnectionService.check", Rule.PAID_PLAN);
         rule("ConnectionService.checkNow", Rule.PAID_PLAN);
-        rule("ConnectionService.accessToken", Rule.PAID_PLAN);
         rule("ConnectionService.connect", Rule.PAID_PLAN);
         rule("ConnectionService.connectInBackground", Rule.PAID_PLAN);
         rule("ConnectionService.complete", Rule.PAID_PLAN);

@@ -1,0 +1,100 @@
+package org.connectorconsole.connection;
+
+import static org.connectorconsole.connection.ConnectionAccess.transportOf;
+import static org.connectorconsole.connection.ConnectionRefusals.reconnectReason;
+
+import java.net.URI;
+import java.time.Duration;
+import org.connectorconsole.connection.ConnectionRefusals.ReauthenticationNeeded;
+import org.connectorconsole.connection.internal.ConnectionRepository;
+import org.connectorconsole.connection.internal.ConnectionRepository.StoredConnection;
+import org.connectorconsole.connector.Connector;
+import org.connectorconsole.connector.ConnectorDirectory;
+import org.connectorconsole.connector.ConnectorId;
+import org.connectorconsole.egress.Egress;
+import org.connectorconsole.egress.EgressClient;
+import org.connectorconsole.mcp.McpAuthorizationException;
+import org.connectorconsole.mcp.McpProbeException;
+import org.connectorconsole.mcp.McpToolSession;
+import org.connectorconsole.oauth.OAuthFlowException;
+import org.connectorconsole.security.Member;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * MCP sessions for a member's tool calls: with their own token (renewed once when refused), or none for a server
+ * that needs no sign-in; and what follows when a server refuses their token during a call.
+ */
+@Component
+class ConnectionSessions {
+
+    private final ConnectionRepository repository;
+    private final ConnectionAccess access;
+    private final ConnectionTokens tokens;
+    private final ConnectionRefusals refusals;
+    private final Egress egress;
+    private final TransactionTemplate tx;
+    private final Duration timeout;
+
+    ConnectionSessions(ConnectionRepository repository, ConnectionAccess access, ConnectionTokens tokens,
+            ConnectionRefusals refusals, Egress egress, TransactionTemplate tx,
+            @Value("${console.connections.timeout:10s}") Duration timeout) {
+        this.repository = repository;
+        this.access = access;
+        this.tokens = tokens;
+        this.refusals = refusals;
+        this.egress = egress;
+        this.tx = tx;
+        this.timeout = timeout;
+    }
+
+    /** Opens a session with the connector for {@code member}; the caller closes it. */
+    McpToolSession open(Member member, ConnectorDirectory.Target target, Duration callTimeout)
+            throws ConnectorUnavailableException {
+        Connector c = target.connector();
+        StoredConnection row = access.find(member, c.id()).orElse(null);
+        EgressClient client = egress.forOrganization(member.orgId());
+        URI url = URI.create(c.url());
+        if (row == null) {
+            try {
+                return McpToolSession.open(client, url, transportOf(c), timeout, callTimeout, null);
+            } catch (McpAuthorizationException e) {
+                throw new ConnectorUnavailableException(c.name() + " needs you to connect first.", true);
+            } catch (McpProbeException e) {
+                throw new ConnectorUnavailableException(c.name() + " cannot be reached: " + e.getMessage(), false);
+            }
+        }
+        if (row.status() == ConnectionStatus.NEEDS_REAUTH) {
+            throw new ConnectorUnavailableException(reconnectReason(c, row), true);
+        }
+        try {
+            ConnectionTokens.Used<McpToolSession> used = tokens.use(member, target, row.id(),
+                    token -> McpToolSession.open(client, url, transportOf(c), timeout, callTimeout, token));
+            try {
+                tx.executeWithoutResult(s -> repository.markWorking(row.id(), used.token(), access.now()));
+            } catch (RuntimeException e) {
+                used.result().close();
+                throw e;
+            }
+            return used.result();
+        } catch (ReauthenticationNeeded e) {
+            throw new ConnectorUnavailableException(reconnectReason(c, access.current(row)), true);
+        } catch (McpProbeException | OAuthFlowException e) {
+            throw new ConnectorUnavailableException(c.name() + " could not be used: " + e.getMessage(), false);
+        }
+    }
+
+    /**
+     * A server refused the member's token during use (a tool call): records that the member must sign in again
+     * (with more scope for a step-up) and returns the reason to show.
+     */
+    String refusedDuringUse(Member member, ConnectorId connectorId, McpAuthorizationException refusal) {
+        StoredConnection row = access.find(member, connectorId).orElse(null);
+        if (row == null) {
+            return "The server asks for a sign-in: connect to it first.";
+        }
+        refusals.needsReauth(row.id(), refusal);
+        return reconnectReason(null, access.current(row));
+    }
+}
