@@ -54,8 +54,10 @@ import org.connectorconsole.conversation.ConversationConnector;
 import org.connectorconsole.conversation.ConversationId;
 import org.connectorconsole.conversation.ConversationService;
 import org.connectorconsole.conversation.ConversationTool;
+import org.connectorconsole.conversation.RunningCall;
 import org.connectorconsole.conversation.ToolBoard;
 import org.connectorconsole.conversation.ToolCallEntry;
+import org.connectorconsole.conversation.ToolCallListener;
 import org.connectorconsole.conversation.ToolCallRequest;
 import org.connectorconsole.conversation.ToolCallStatus;
 import org.connectorconsole.conversation.ToolRefusedException;
@@ -369,7 +371,7 @@ public class ConversationView extends VerticalLayout implements BeforeEnterObser
         String arguments = dialog.argumentsJson();
         UI current = UI.getCurrent();
         UUID[] callId = new UUID[1];
-        ConversationService.CallListener listener = new ConversationService.CallListener() {
+        ToolCallListener listener = new ToolCallListener() {
             @Override
             public void progress(McpToolSession.Progress progress) {
                 push(current, () -> showProgress(callId[0], progress));
@@ -382,7 +384,7 @@ public class ConversationView extends VerticalLayout implements BeforeEnterObser
         };
         try {
             dialog.running(true);
-            ConversationService.RunningCall call = conversations.start(new ToolCallRequest(conversation.id(),
+            RunningCall call = conversations.start(new ToolCallRequest(conversation.id(),
                     tool.connectorId(), tool.name(), arguments, confirmed), listener);
             callId[0] = call.entry().id();
             dialog.close();
@@ -461,7 +463,7 @@ public class ConversationView extends VerticalLayout implements BeforeEnterObser
         Div card = runningCard(entry, () -> conversations.cancel(entry.id()));
         runningCards.put(entry.id(), card);
         UI current = ui == null ? UI.getCurrent() : ui;
-        boolean here = conversations.watch(entry.id(), new ConversationService.CallListener() {
+        boolean here = conversations.watch(entry.id(), new ToolCallListener() {
             @Override
             public void progress(McpToolSession.Progress progress) {
                 push(current, () -> showProgress(entry.id(), progress));
