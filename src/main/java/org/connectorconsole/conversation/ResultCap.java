@@ -45,7 +45,7 @@ final class ResultCap {
 
     /** What the member is told when the history keeps a shortened copy; null when it keeps the result whole. */
     static String note(ToolOutcome outcome, ToolOutcome kept) {
-        return kept == outcome ? null : "The result was larger than "
-                + (MAX_RESULT_BYTES / (1024 * 1024)) + " MB; the history keeps a shortened copy.";
+        return kept == outcome ? null : "The result was larger than " + (MAX_RESULT_BYTES / 1024) + " KB; the "
+                + "history keeps a shortened copy.";
     }
 }
