@@ -7,15 +7,15 @@ import org.connectorconsole.mcp.McpToolSession;
  * Passes a call's progress on to everyone following it, at most four times a second (the last step always), with
  * the server's message cut to a readable length: a chatty server must not flood the browsers.
  */
-final class ThrottledProgress implements ConversationService.CallListener {
+final class ThrottledProgress implements ToolCallListener {
 
     private static final long INTERVAL_NANOS = 250_000_000L;
     private static final int MAX_MESSAGE = 200;
 
-    private final List<ConversationService.CallListener> audience;
+    private final List<ToolCallListener> audience;
     private long last = System.nanoTime() - INTERVAL_NANOS;
 
-    ThrottledProgress(List<ConversationService.CallListener> audience) {
+    ThrottledProgress(List<ToolCallListener> audience) {
         this.audience = audience;
     }
 
@@ -32,7 +32,7 @@ final class ThrottledProgress implements ConversationService.CallListener {
             message = message.substring(0, MAX_MESSAGE) + "…";
         }
         McpToolSession.Progress shown = new McpToolSession.Progress(progress.progress(), progress.total(), message);
-        for (ConversationService.CallListener listener : audience) {
+        for (ToolCallListener listener : audience) {
             try {
                 listener.progress(shown);
             } catch (RuntimeException e) {

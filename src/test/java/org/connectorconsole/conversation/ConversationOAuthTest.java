@@ -77,7 +77,7 @@ class ConversationOAuthTest {
     private ToolCallEntry run(ConversationId conversation, Connector c, String message) throws Exception {
         CompletableFuture<ToolCallEntry> done = new CompletableFuture<>();
         conversations.start(new ToolCallRequest(conversation, c.id(), "echo", "{\"message\":\"" + message + "\"}",
-                null), new ConversationService.CallListener() {
+                null), new ToolCallListener() {
                     @Override
                     public void progress(McpToolSession.Progress p) {
                     }

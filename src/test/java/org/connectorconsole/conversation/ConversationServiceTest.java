@@ -148,9 +148,9 @@ class ConversationServiceTest {
     private record Finished(ToolCallEntry entry, List<McpToolSession.Progress> progress) {
     }
 
-    private static ConversationService.CallListener listener(List<McpToolSession.Progress> progress,
+    private static ToolCallListener listener(List<McpToolSession.Progress> progress,
             CompletableFuture<ToolCallEntry> done) {
-        return new ConversationService.CallListener() {
+        return new ToolCallListener() {
             @Override
             public void progress(McpToolSession.Progress p) {
                 progress.add(p);
@@ -468,8 +468,8 @@ class ConversationServiceTest {
         CompletableFuture<ToolCallEntry> done = new CompletableFuture<>();
         List<McpToolSession.Progress> progress = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> firstProgress = new CompletableFuture<>();
-        ConversationService.RunningCall running = conversations.start(new ToolCallRequest(conv.id(),
-                s.connector().id(), "slow", "{\"seconds\":30}", null), new ConversationService.CallListener() {
+        RunningCall running = conversations.start(new ToolCallRequest(conv.id(),
+                s.connector().id(), "slow", "{\"seconds\":30}", null), new ToolCallListener() {
                     @Override
                     public void progress(McpToolSession.Progress p) {
                         progress.add(p);
@@ -526,8 +526,8 @@ class ConversationServiceTest {
             conversations.setEnabled(conv.id(), checked.connector().id(), true);
             CompletableFuture<ToolCallEntry> done = new CompletableFuture<>();
             CompletableFuture<Void> firstProgress = new CompletableFuture<>();
-            ConversationService.RunningCall running = conversations.start(new ToolCallRequest(conv.id(),
-                    checked.connector().id(), "slow", "{\"seconds\":30}", null), new ConversationService.CallListener() {
+            RunningCall running = conversations.start(new ToolCallRequest(conv.id(),
+                    checked.connector().id(), "slow", "{\"seconds\":30}", null), new ToolCallListener() {
                         @Override
                         public void progress(McpToolSession.Progress p) {
                             firstProgress.complete(null);
@@ -599,16 +599,16 @@ class ConversationServiceTest {
                 "{\"message\":\"x\"}", null))).isInstanceOf(NotFoundException.class);
 
         // one member cannot hold more than a few calls at once
-        List<ConversationService.RunningCall> slow = new java.util.ArrayList<>();
+        List<RunningCall> slow = new java.util.ArrayList<>();
         List<CompletableFuture<ToolCallEntry>> ends = new java.util.ArrayList<>();
         List<CompletableFuture<Void>> started = new java.util.ArrayList<>();
-        for (int i = 0; i < ConversationService.MAX_RUNNING_PER_MEMBER; i++) {
+        for (int i = 0; i < ToolCallRuntime.MAX_RUNNING_PER_MEMBER; i++) {
             CompletableFuture<ToolCallEntry> end = new CompletableFuture<>();
             CompletableFuture<Void> running = new CompletableFuture<>();
             ends.add(end);
             started.add(running);
             slow.add(conversations.start(new ToolCallRequest(conv.id(), s.connector().id(), "slow",
-                    "{\"seconds\":30}", null), new ConversationService.CallListener() {
+                    "{\"seconds\":30}", null), new ToolCallListener() {
                         @Override
                         public void progress(McpToolSession.Progress p) {
                             running.complete(null); // the server is working on it
@@ -630,12 +630,12 @@ class ConversationServiceTest {
         // deleting the conversation while calls run: they end, and each still has its audit event
         int calledBefore = (int) actions(s.org()).stream().filter("tool.called"::equals).count();
         conversations.delete(conv.id());
-        slow.forEach(ConversationService.RunningCall::cancel);
+        slow.forEach(RunningCall::cancel);
         for (CompletableFuture<ToolCallEntry> end : ends) {
             assertThat(end.get(60, TimeUnit.SECONDS).status()).isEqualTo(ToolCallStatus.CANCELLED);
         }
         assertThat(actions(s.org()).stream().filter("tool.called"::equals).count())
-                .isEqualTo(calledBefore + ConversationService.MAX_RUNNING_PER_MEMBER);
+                .isEqualTo(calledBefore + ToolCallRuntime.MAX_RUNNING_PER_MEMBER);
     }
 
     @Test

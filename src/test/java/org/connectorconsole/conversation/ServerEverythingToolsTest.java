@@ -95,7 +95,7 @@ class ServerEverythingToolsTest {
             throws Exception {
         CompletableFuture<ToolCallEntry> done = new CompletableFuture<>();
         conversations.start(new ToolCallRequest(conversation.id(), connector.id(), tool, arguments, null),
-                new ConversationService.CallListener() {
+                new ToolCallListener() {
                     @Override
                     public void progress(McpToolSession.Progress p) {
                         progress.add(p);

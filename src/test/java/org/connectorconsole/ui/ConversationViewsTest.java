@@ -24,6 +24,7 @@ import org.connectorconsole.connector.ConnectorService;
 import org.connectorconsole.connector.ToolPolicyService;
 import org.connectorconsole.conversation.Conversation;
 import org.connectorconsole.conversation.ConversationService;
+import org.connectorconsole.conversation.ToolCallListener;
 import org.connectorconsole.conversation.ui.ConversationView;
 import org.connectorconsole.conversation.ui.ConversationsView;
 import org.connectorconsole.support.TestMcpServer;
@@ -134,7 +135,7 @@ class ConversationViewsTest extends ViewTest {
         for (int i = 0; i < ConversationService.HISTORY + 3; i++) {
             try {
                 conversations.start(new org.connectorconsole.conversation.ToolCallRequest(conv.id(), c.id(), "echo",
-                        "{\"message\":\"call " + i + "\"}", null), new ConversationService.CallListener() {
+                        "{\"message\":\"call " + i + "\"}", null), new ToolCallListener() {
                             @Override
                             public void progress(org.connectorconsole.mcp.McpToolSession.Progress p) {
                             }
@@ -180,7 +181,7 @@ class ConversationViewsTest extends ViewTest {
                 new java.util.concurrent.CompletableFuture<>();
         conversations.start(new org.connectorconsole.conversation.ToolCallRequest(conv.id(), c.id(), "echo",
                 "{\"message\":\"" + hostile.replace("\"", "\\\"") + "\"}", null),
-                new ConversationService.CallListener() {
+                new ToolCallListener() {
                     @Override
                     public void progress(org.connectorconsole.mcp.McpToolSession.Progress p) {
                     }

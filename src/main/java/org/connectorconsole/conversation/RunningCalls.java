@@ -1,0 +1,98 @@
+package org.connectorconsole.conversation;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.connectorconsole.base.UserId;
+import org.connectorconsole.mcp.McpToolSession;
+
+/**
+ * The calls running on this instance: how many each member has, the open session of each, who follows each (the
+ * page that started it, a reloaded page, another tab) and how to cancel it. Safe for concurrent use.
+ */
+final class RunningCalls {
+
+    /** One call being followed: whether someone cancelled it, how to cancel it, and who hears about it. */
+    record Tracked(AtomicBoolean cancelled, Runnable canceller, List<ToolCallListener> audience) {
+    }
+
+    private final int maxPerMember;
+    private final Map<UserId, AtomicInteger> perMember = new ConcurrentHashMap<>();
+    private final Map<UUID, McpToolSession> sessions = new ConcurrentHashMap<>();
+    private final Map<UUID, List<ToolCallListener>> watchers = new ConcurrentHashMap<>();
+    private final Map<UUID, Runnable> cancellers = new ConcurrentHashMap<>();
+
+    RunningCalls(int maxPerMember) {
+        this.maxPerMember = maxPerMember;
+    }
+
+    /** Takes one of the member's places; false (and nothing taken) when they already have the most they may. */
+    boolean reserve(UserId member) {
+        AtomicInteger mine = perMember.computeIfAbsent(member, k -> new AtomicInteger());
+        if (mine.incrementAndGet() > maxPerMember) {
+            mine.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    void release(UserId member) {
+        perMember.get(member).decrementAndGet();
+    }
+
+    /** Starts following a call, heard by {@code first}; cancelling it cancels its session once one is open. */
+    Tracked track(UUID callId, ToolCallListener first) {
+        AtomicBoolean cancelled = new AtomicBoolean();
+        Runnable canceller = () -> {
+            cancelled.set(true);
+            McpToolSession session = sessions.get(callId);
+            if (session != null) {
+                session.cancel();
+            }
+        };
+        cancellers.put(callId, canceller);
+        List<ToolCallListener> audience = new CopyOnWriteArrayList<>(List.of(first));
+        watchers.put(callId, audience);
+        return new Tracked(cancelled, canceller, audience);
+    }
+
+    /** The call ended: nobody can follow or cancel it any more. */
+    void untrack(UUID callId) {
+        cancellers.remove(callId);
+        watchers.remove(callId);
+    }
+
+    void sessionOpened(UUID callId, McpToolSession session) {
+        sessions.put(callId, session);
+    }
+
+    void sessionClosed(UUID callId) {
+        sessions.remove(callId);
+    }
+
+    /** Adds a listener to a call running here; false when it is not (any more). */
+    boolean watch(UUID callId, ToolCallListener listener) {
+        List<ToolCallListener> audience = watchers.get(callId);
+        if (audience == null) {
+            return false;
+        }
+        audience.add(listener);
+        return true;
+    }
+
+    void cancel(UUID callId) {
+        Runnable canceller = cancellers.get(callId);
+        if (canceller != null) {
+            canceller.run();
+        }
+    }
+
+    /** The instance stops: every open session is cancelled. */
+    void cancelAll() {
+        sessions.values().forEach(McpToolSession::cancel);
+    }
+}

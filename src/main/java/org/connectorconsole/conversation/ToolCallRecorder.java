@@ -1,0 +1,149 @@
+package org.connectorconsole.conversation;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.connectorconsole.audit.AuditRecord;
+import org.connectorconsole.audit.AuditService;
+import org.connectorconsole.base.ConsoleMetrics;
+import org.connectorconsole.base.NotFoundException;
+import org.connectorconsole.base.Times;
+import org.connectorconsole.connector.Connector;
+import org.connectorconsole.connector.ToolCatalog;
+import org.connectorconsole.conversation.internal.ConversationRepository;
+import org.connectorconsole.mcp.ToolOutcome;
+import org.connectorconsole.security.Member;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Keeps a tool call in the conversation's history and records its {@code tool.called} audit event: when it starts
+ * running, when it ends (in any way), and when it is refused before anything is sent. The audit event carries sizes
+ * and SHA-256s of the payloads, and the payloads themselves only when the owners chose so.
+ */
+@Component
+class ToolCallRecorder {
+
+    private static final Logger log = LoggerFactory.getLogger(ToolCallRecorder.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final ConversationRepository repository;
+    private final ToolCatalog catalog;
+    private final AuditService audit;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    ToolCallRecorder(ConversationRepository repository, ToolCatalog catalog, AuditService audit,
+            TransactionTemplate tx, Clock clock) {
+        this.repository = repository;
+        this.catalog = catalog;
+        this.audit = audit;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    /** Keeps the call in the history as running (the conversation counts as used now) and returns its entry. */
+    ToolCallEntry running(PreparedCall call) {
+        tx.executeWithoutResult(s -> {
+            repository.insertCall(call.member().orgId(), call.member().userId(), call.conversationId(),
+                    call.callId(), call.connector().id(), call.connector().name(), call.toolName(),
+                    call.argumentsJson(), ToolCallStatus.RUNNING, null, now());
+            repository.touch(call.conversationId(), now());
+        });
+        return tx.execute(s -> repository.findCall(call.callId())).orElseThrow(() -> new NotFoundException(
+                "This conversation does not exist (it may have been deleted)."));
+    }
+
+    /** Ends the call with a status and message (no result). */
+    ToolCallEntry finish(PreparedCall call, ToolCallStatus status, String message, long durationMs) {
+        return finish(call, status, null, message, durationMs, null);
+    }
+
+    /**
+     * Ends the call: the history keeps {@code kept} (the result, perhaps shortened), the audit event describes
+     * {@code full} (the result as the server sent it). The conversation may have been deleted meanwhile: then its
+     * history row is gone and the audit event is still recorded.
+     */
+    ToolCallEntry finish(PreparedCall call, ToolCallStatus status, ToolOutcome kept, String message, long durationMs,
+            ToolOutcome full) {
+        ConsoleMetrics.toolCall(status.name(), Duration.ofMillis(durationMs));
+        Member member = call.member();
+        Connector connector = call.connector();
+        boolean recordPayloads = catalog.settings(member.orgId()).recordPayloads();
+        ToolOutcome storable = kept == null ? null : ToolResults.storable(kept);
+        String trimmed = ToolResults.trimmed(message);
+        ToolCallEntry inMemory = new ToolCallEntry(call.callId(), connector.id(), connector.name(), call.toolName(),
+                call.argumentsJson(), status, storable, trimmed, Instant.now(clock), durationMs);
+        return tx.execute(s -> {
+            repository.finishCall(call.callId(), status, storable, trimmed, durationMs, now());
+            Map<String, String> details = callDetails(call.conversationId(), call.toolName(), call.argumentsJson(),
+                    recordPayloads);
+            details.put("outcome", status.name());
+            details.put("durationMs", String.valueOf(durationMs));
+            if (call.approved()) {
+                details.put("confirmedByMember", "true");
+            }
+            if (full != null) {
+                String resultJson = JSON.writeValueAsString(full);
+                details.put("resultBytes", String.valueOf(resultJson.getBytes(StandardCharsets.UTF_8).length));
+                details.put("resultSha256", ToolArguments.sha256(resultJson));
+                if (recordPayloads) {
+                    details.put("result", ToolResults.printable(ToolResults.cut(resultJson)));
+                }
+            }
+            if (message != null && status != ToolCallStatus.SUCCEEDED) {
+                details.put("reason", trimmed);
+            }
+            audit.record(AuditRecord.of(member.orgId(), member.actor(), "tool.called")
+                    .target("connector", connector.id().toString(), connector.name()).details(details));
+            return repository.findCall(call.callId()).orElse(inMemory);
+        });
+    }
+
+    /** Keeps a call refused before anything was sent (as Refused, with the reason) and returns what to throw. */
+    ToolRefusedException refuse(Member member, ConversationId conversationId, Connector connector, String toolName,
+            String argumentsJson, String reason) {
+        boolean recordPayloads = catalog.settings(member.orgId()).recordPayloads();
+        try {
+            tx.executeWithoutResult(s -> repository.insertCall(member.orgId(), member.userId(), conversationId,
+                    UUID.randomUUID(), connector.id(), connector.name(), ToolResults.cutName(toolName),
+                    argumentsJson, ToolCallStatus.REFUSED, ToolResults.trimmed(reason), now()));
+        } catch (DataAccessException e) {
+            log.debug("The refused call could not be kept in the history (conversation deleted?)", e);
+        }
+        tx.executeWithoutResult(s -> {
+            Map<String, String> details = callDetails(conversationId, toolName, argumentsJson, recordPayloads);
+            details.put("outcome", ToolCallStatus.REFUSED.name());
+            details.put("reason", ToolResults.trimmed(reason));
+            audit.record(AuditRecord.of(member.orgId(), member.actor(), "tool.called")
+                    .target("connector", connector.id().toString(), connector.name()).details(details));
+        });
+        return new ToolRefusedException(reason);
+    }
+
+    private static Map<String, String> callDetails(ConversationId conversationId, String toolName,
+            String argumentsJson, boolean recordPayloads) {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("conversation", conversationId.toString());
+        details.put("tool", ToolResults.cutName(toolName));
+        details.put("argumentsBytes", String.valueOf(argumentsJson.getBytes(StandardCharsets.UTF_8).length));
+        details.put("argumentsSha256", ToolArguments.sha256(argumentsJson));
+        if (recordPayloads) {
+            details.put("arguments", ToolResults.printable(ToolResults.cut(argumentsJson)));
+        }
+        return details;
+    }
+
+    private OffsetDateTime now() {
+        return Times.utcNow(clock);
+    }
+}

@@ -1,0 +1,328 @@
+package org.connectorconsole.conversation;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.connectorconsole.base.DisplayNames;
+import org.connectorconsole.base.NotFoundException;
+import org.connectorconsole.base.Times;
+import org.connectorconsole.base.ValidationException;
+import org.connectorconsole.connection.ConnectionService;
+import org.connectorconsole.connection.ConnectorUnavailableException;
+import org.connectorconsole.connector.Connector;
+import org.connectorconsole.connector.ConnectorDirectory;
+import org.connectorconsole.connector.ConnectorTool;
+import org.connectorconsole.connector.ToolCatalog;
+import org.connectorconsole.connector.ToolDefinition;
+import org.connectorconsole.connector.ToolPolicy;
+import org.connectorconsole.conversation.internal.ConversationRepository;
+import org.connectorconsole.mcp.McpAuthorizationException;
+import org.connectorconsole.mcp.McpProbeException;
+import org.connectorconsole.mcp.McpToolSession;
+import org.connectorconsole.mcp.ToolCallException;
+import org.connectorconsole.mcp.ToolInfo;
+import org.connectorconsole.mcp.ToolOutcome;
+import org.connectorconsole.security.Member;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.event.ContextRefreshedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs tool calls for a member through their own connection: the owners' rules checked before anything is sent,
+ * the call kept in the history and audited, made in the background with progress and cancellation, and checked
+ * once more right before it is sent (the server's current definition against the pinned one, the policy, the
+ * schema, the switches). Bounds the calls each member has running; the instance-wide bound is
+ * {@link ToolSessions}'.
+ *
+ * <p>It acts for the {@link Member} it is handed and does not look the caller up itself: the caller (today
+ * {@link ConversationService}, later a gateway) has resolved who calls, checked their plan and that the conversation
+ * is theirs, and found the connector in their organisation. No network call runs on the caller's thread or inside
+ * a transaction.
+ */
+@Component
+public class ToolCallRuntime implements DisposableBean {
+
+    /** Calls one member may have running at once (so nobody takes every slot of an instance). */
+    public static final int MAX_RUNNING_PER_MEMBER = 4;
+    private static final Logger log = LoggerFactory.getLogger(ToolCallRuntime.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final ConversationRepository repository;
+    private final ConnectionService connections;
+    private final ConnectorDirectory connectors;
+    private final ToolCatalog catalog;
+    private final ToolSessions sessions;
+    private final ToolCallRecorder recorder;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
+    private final RunningCalls calls = new RunningCalls(MAX_RUNNING_PER_MEMBER);
+
+    ToolCallRuntime(ConversationRepository repository, ConnectionService connections, ConnectorDirectory connectors,
+            ToolCatalog catalog, ToolSessions sessions, ToolCallRecorder recorder, TransactionTemplate tx,
+            Clock clock) {
+        this.repository = repository;
+        this.connections = connections;
+        this.connectors = connectors;
+        this.catalog = catalog;
+        this.sessions = sessions;
+        this.recorder = recorder;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    /** How long a call may wait for the server's answer. */
+    public Duration callTimeout() {
+        return sessions.callTimeout();
+    }
+
+    /**
+     * Starts a tool call: checks it (see {@link ConversationService#start}), keeps it in the history as running,
+     * and makes it in the background; {@code listener} hears its progress and its end.
+     *
+     * @throws ValidationException the arguments or the tool name are not valid, or the member has
+     *         {@value #MAX_RUNNING_PER_MEMBER} calls running; nothing recorded
+     * @throws ApprovalRequiredException the tool needs the member's confirmation of these arguments
+     * @throws ToolRefusedException refused by the owners' rules; recorded in the history and the audit log
+     */
+    public RunningCall start(Member member, ToolCall call, ToolCallListener listener) {
+        PreparedCall prepared = prepare(member, call);
+        if (!calls.reserve(member.userId())) {
+            throw new ValidationException("You already have " + MAX_RUNNING_PER_MEMBER + " tool calls running. "
+                    + "Wait for one to finish, or cancel one.");
+        }
+        ToolCallEntry entry;
+        try {
+            entry = recorder.running(prepared);
+        } catch (RuntimeException e) {
+            calls.release(member.userId());
+            throw e;
+        }
+        RunningCalls.Tracked tracked = calls.track(prepared.callId(), listener);
+        long started = System.nanoTime();
+        background.execute(() -> runAndTell(prepared, tracked, started));
+        return new RunningCall(entry, tracked.canceller());
+    }
+
+    /**
+     * Follows a call of the member's that is still running (a reloaded page, another tab): progress and the end.
+     * Returns false when the call is not running on this console instance (any more).
+     */
+    public boolean watch(Member member, UUID callId, ToolCallListener listener) {
+        return calls.watch(ownCall(member, callId).id(), listener);
+    }
+
+    /** Cancels a running call of the member's (from any page that shows it). */
+    public void cancel(Member member, UUID callId) {
+        ownCall(member, callId);
+        calls.cancel(callId);
+    }
+
+    /** The checks made before anything is recorded or sent; a refusal is recorded and thrown. */
+    private PreparedCall prepare(Member member, ToolCall call) {
+        Connector connector = call.connector();
+        Map<String, Object> arguments = ToolArguments.parse(call.argumentsJson());
+        String argumentsJson = JSON.writeValueAsString(arguments);
+        if (argumentsJson.contains("\\u0000")) {
+            throw new ValidationException("The arguments contain a NUL character (U+0000), which cannot be sent.");
+        }
+        String toolName = call.toolName() == null ? "" : call.toolName();
+        if (toolName.isBlank() || toolName.length() > ToolCatalog.MAX_NAME
+                || toolName.chars().anyMatch(Character::isISOControl)) {
+            throw new ValidationException("That is not a tool name.");
+        }
+        boolean switchedOn = tx.execute(s -> repository.enabledConnectors(call.conversationId()))
+                .contains(connector.id());
+        if (!connector.enabled() || !switchedOn) {
+            throw recorder.refuse(member, call.conversationId(), connector, toolName, argumentsJson,
+                    connector.enabled() ? connector.name() + " is not switched on in this conversation. Switch it on "
+                            + "with + › Connectors." : connector.name() + " is turned off by an owner of "
+                            + member.orgName() + ".");
+        }
+        // A tool the console has seen is checked here already; one it has not (nobody listed this server's tools
+        // yet) is checked in the background, after listing, by the same rules.
+        ConnectorTool known = catalog.known(member.orgId(), connector.id()).get(toolName);
+        String hash = ToolArguments.hash(argumentsJson);
+        if (known != null) {
+            String refusal = known.refusal(known.approved() != null ? known.approved() : known.pending());
+            if (refusal != null) {
+                throw recorder.refuse(member, call.conversationId(), connector, toolName, argumentsJson, refusal);
+            }
+            ToolArguments.validate(known.approved(), arguments);
+            if (known.policy() == ToolPolicy.NEEDS_APPROVAL && !hash.equals(call.confirmedArguments())) {
+                throw new ApprovalRequiredException("An owner asks members to confirm each call of " + toolName
+                        + ".", hash);
+            }
+        }
+        return new PreparedCall(member, call.conversationId(), connector, toolName, arguments, argumentsJson,
+                UUID.randomUUID(), hash.equals(call.confirmedArguments()));
+    }
+
+    /** In the background: makes the call, then tells everyone following it how it ended. */
+    private void runAndTell(PreparedCall call, RunningCalls.Tracked tracked, long started) {
+        ToolCallEntry done;
+        try {
+            done = run(call, tracked.cancelled(), new ThrottledProgress(tracked.audience()));
+        } catch (RuntimeException e) {
+            log.error("Tool call {} failed unexpectedly", call.callId(), e);
+            done = recorder.finish(call, ToolCallStatus.FAILED, "The call failed inside the console. Try again; if "
+                    + "it keeps failing, tell an owner.", millis(started));
+        } finally {
+            calls.release(call.member().userId());
+            calls.untrack(call.callId());
+        }
+        for (ToolCallListener listener : tracked.audience()) {
+            try {
+                listener.finished(done);
+            } catch (RuntimeException e) {
+                log.debug("A listener of call {} failed", call.callId(), e);
+            }
+        }
+    }
+
+    private ToolCallEntry run(PreparedCall call, AtomicBoolean cancelled, ToolCallListener listener) {
+        long started = System.nanoTime();
+        Connector connector = call.connector();
+        try (McpToolSession session = sessions.open(call.member(), connector.id())) {
+            calls.sessionOpened(call.callId(), session);
+            if (cancelled.get()) {
+                return recorder.finish(call, ToolCallStatus.CANCELLED, "You cancelled the call before it was sent.",
+                        millis(started));
+            }
+            String refusal = refusalRightBeforeSending(call, session);
+            if (refusal != null) {
+                return recorder.finish(call, ToolCallStatus.REFUSED, refusal, millis(started));
+            }
+            ToolOutcome outcome = session.call(call.toolName(), call.arguments(), listener::progress);
+            ToolOutcome kept = ResultCap.capped(outcome);
+            return recorder.finish(call, outcome.isError() ? ToolCallStatus.TOOL_ERROR : ToolCallStatus.SUCCEEDED,
+                    kept, ResultCap.note(outcome, kept), millis(started), outcome);
+        } catch (ToolCallException e) {
+            return recorder.finish(call, status(e), message(e, started), millis(started));
+        } catch (McpAuthorizationException e) {
+            return recorder.finish(call, ToolCallStatus.FAILED, connections.refusedDuringUse(call.member(),
+                    connector.id(), e), millis(started));
+        } catch (ConnectorUnavailableException e) {
+            return recorder.finish(call, ToolCallStatus.FAILED, e.getMessage(), millis(started));
+        } catch (McpProbeException e) {
+            return recorder.finish(call, cancelled.get() ? ToolCallStatus.CANCELLED : ToolCallStatus.FAILED,
+                    cancelled.get() ? "You cancelled the call after " + seconds(millis(started)) + "."
+                            : connector.name() + " could not be used: " + e.getMessage(), millis(started));
+        } catch (AccessDeniedException | NotFoundException e) {
+            return recorder.finish(call, ToolCallStatus.REFUSED, e.getMessage(), millis(started));
+        } finally {
+            calls.sessionClosed(call.callId());
+        }
+    }
+
+    /**
+     * In the call's own session, right before it is sent: the definition the server offers now must be the pinned
+     * one (a tool changed since an owner approved it is held for review and not called), allowed, confirmed if it
+     * must be, matched by the arguments, and still switched on. The reason it may not be sent, or null.
+     */
+    private String refusalRightBeforeSending(PreparedCall call, McpToolSession session) throws McpProbeException {
+        Member member = call.member();
+        Connector connector = call.connector();
+        McpToolSession.ToolListing listing = session.listTools();
+        ToolInfo current = ToolCatalog.usable(listing.tools()).stream()
+                .filter(t -> t.name().equals(call.toolName())).findFirst().orElse(null);
+        if (current == null) {
+            return connector.name() + " does not offer a tool named \"" + DisplayNames.clean(call.toolName()) + "\".";
+        }
+        ConnectorTool standing = catalog.reconcile(member.orgId(), connector.id(), listing.tools(), member.actor())
+                .get(call.toolName());
+        String refusal = standing == null ? "This tool is not available." : standing
+                .refusal(ToolDefinition.of(current));
+        if (refusal == null && standing.policy() == ToolPolicy.NEEDS_APPROVAL && !call.approved()) {
+            refusal = "An owner now asks members to confirm each call of " + call.toolName() + ". Run it again to "
+                    + "confirm.";
+        }
+        if (refusal == null) {
+            try {
+                ToolArguments.validate(ToolDefinition.of(current), call.arguments());
+            } catch (ValidationException e) {
+                refusal = e.getMessage();
+            }
+        }
+        return refusal != null ? refusal : stillSwitchedOn(call);
+    }
+
+    /** Just before the call: the switch, the connector and the conversation as the database says now. */
+    private String stillSwitchedOn(PreparedCall call) {
+        Member member = call.member();
+        Connector connector = call.connector();
+        return tx.execute(s -> {
+            if (!repository.enabledConnectors(call.conversationId()).contains(connector.id())) {
+                return connector.name() + " was switched off in this conversation before the call was sent.";
+            }
+            boolean enabled = connectors.find(member.orgId(), connector.id()).map(t -> t.connector().enabled())
+                    .orElse(false);
+            if (!enabled) {
+                return connector.name() + " was turned off by an owner before the call was sent.";
+            }
+            if (repository.find(member.orgId(), member.userId(), call.conversationId()).isEmpty()) {
+                return "This conversation no longer exists.";
+            }
+            return null;
+        });
+    }
+
+    private static ToolCallStatus status(ToolCallException e) {
+        return switch (e.kind()) {
+            case CANCELLED -> ToolCallStatus.CANCELLED;
+            case TIMED_OUT -> ToolCallStatus.TIMED_OUT;
+            case SERVER_ERROR, FAILED -> ToolCallStatus.FAILED;
+        };
+    }
+
+    private String message(ToolCallException e, long started) {
+        return switch (e.kind()) {
+            case CANCELLED -> "You cancelled the call after " + seconds(millis(started)) + ".";
+            case TIMED_OUT -> "The tool did not answer within " + callTimeout().toSeconds() + " s, so the console "
+                    + "stopped waiting. The server may still finish the work; check there before running it again.";
+            default -> e.getMessage();
+        };
+    }
+
+    private ToolCallEntry ownCall(Member member, UUID callId) {
+        return tx.execute(s -> repository.findOwnCall(member.orgId(), member.userId(), callId))
+                .orElseThrow(() -> new NotFoundException("This tool call does not exist."));
+    }
+
+    /** A call still "running" after the console restarted can never finish: say so instead of spinning. */
+    @EventListener(ContextRefreshedEvent.class)
+    void abandonOrphanedCalls() {
+        OffsetDateTime now = Times.utcNow(clock);
+        // longer than any live call can take: opening, renewing, listing (bounded) and the call itself
+        Duration longest = callTimeout().multipliedBy(4).plusMinutes(5);
+        Integer count = tx.execute(s -> repository.abandonRunning(now.minus(longest), now));
+        if (count != null && count > 0) {
+            log.info("Marked {} tool calls left running by a stopped console as failed", count);
+        }
+    }
+
+    private static long millis(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
+    }
+
+    private static String seconds(long millis) {
+        return String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
+    }
+
+    @Override
+    public void destroy() {
+        calls.cancelAll();
+        background.shutdownNow();
+    }
+}

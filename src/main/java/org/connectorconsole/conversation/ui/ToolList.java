@@ -1,0 +1,128 @@
+package org.connectorconsole.conversation.ui;
+
+import static org.connectorconsole.conversation.ui.ConversationParts.push;
+
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.progressbar.ProgressBar;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.connectorconsole.base.VisibleText;
+import org.connectorconsole.connector.ToolPolicy;
+import org.connectorconsole.conversation.ConversationId;
+import org.connectorconsole.conversation.ConversationService;
+import org.connectorconsole.conversation.ConversationTool;
+import org.connectorconsole.conversation.ToolBoard;
+
+/**
+ * The tools of the connectors switched on in the conversation, asked from their servers in the background each time
+ * the list loads: a card per tool (one an owner blocked or holds for review shows why and cannot be opened), and
+ * the problems listing met.
+ */
+class ToolList extends VerticalLayout {
+
+    private final ConversationService conversations;
+    private final Consumer<ConversationTool> onOpen;
+    private final Set<String> toolIds = new HashSet<>();
+    private ConversationId conversationId;
+
+    /** {@code onOpen} runs when the member chooses a tool they may run. */
+    ToolList(ConversationService conversations, Consumer<ConversationTool> onOpen) {
+        this.conversations = conversations;
+        this.onOpen = onOpen;
+        setId("conversation-tools");
+        setPadding(false);
+    }
+
+    void showFor(ConversationId id) {
+        conversationId = id;
+    }
+
+    /** Asks the servers again; the list shows a progress bar until they answered. */
+    void load() {
+        removeAll();
+        ProgressBar bar = new ProgressBar();
+        bar.setIndeterminate(true);
+        bar.setWidth("12rem");
+        Span loading = new Span("Asking the switched-on connectors for their tools…");
+        loading.addClassName("console-muted");
+        add(new HorizontalLayout(bar, loading));
+        UI current = getUI().orElseGet(UI::getCurrent);
+        conversations.tools(conversationId, board -> push(current, () -> show(board)));
+    }
+
+    private void show(ToolBoard board) {
+        removeAll();
+        for (ToolBoard.Problem problem : board.problems()) {
+            Paragraph p = new Paragraph(problem.message() + (problem.reconnect()
+                    ? " Use + › Connectors to connect again." : ""));
+            p.addClassName("console-connection-reason");
+            add(p);
+        }
+        if (board.tools().isEmpty()) {
+            if (board.problems().isEmpty()) {
+                Div empty = new Div(new H3("No connectors switched on"), new Paragraph("Use the + button at the "
+                        + "bottom left, then Connectors, to switch on a connector for this conversation. Its tools "
+                        + "appear here."));
+                empty.setId("no-tools");
+                empty.addClassName("console-empty");
+                add(empty);
+            }
+            return;
+        }
+        toolIds.clear();
+        Div grid = new Div();
+        grid.addClassName("console-tool-grid");
+        for (ConversationTool tool : board.tools()) {
+            grid.add(card(tool));
+        }
+        add(grid);
+    }
+
+    private Div card(ConversationTool tool) {
+        Span name = new Span(VisibleText.escape(tool.label()));
+        name.addClassName("console-tool-name");
+        Span connector = new Span(tool.connectorName());
+        connector.getElement().getThemeList().add("badge small pill contrast");
+        HorizontalLayout head = new HorizontalLayout(name, connector);
+        head.setAlignItems(FlexComponent.Alignment.CENTER);
+        head.setSpacing(true);
+        Div card = new Div(head);
+        card.addClassName("console-tool-card");
+        String id = "tool-" + tool.name();
+        // two connectors may offer tools of the same name: the second card gets its connector in its id
+        card.setId(toolIds.add(id) ? id : id + "-" + tool.connectorId());
+        card.getElement().setAttribute("data-connector", tool.connectorId().toString());
+        if (!tool.runnable()) {
+            Span badge = new Span(tool.policy() == ToolPolicy.BLOCKED ? "Blocked" : "Waiting for review");
+            badge.getElement().getThemeList().add("badge small pill error");
+            head.add(badge);
+            Span why = new Span(tool.refusal());
+            why.addClassName("console-muted");
+            card.add(new Div(why));
+            card.addClassName("console-tool-card-off");
+            return card;
+        }
+        if (tool.needsApproval()) {
+            Span badge = new Span("You confirm each call");
+            badge.getElement().getThemeList().add("badge small pill");
+            head.add(badge);
+        }
+        if (tool.description() != null && !tool.description().isBlank()) {
+            String d = VisibleText.escape(tool.description());
+            Span text = new Span(d.length() > 200 ? d.substring(0, 200) + "…" : d);
+            text.addClassName("console-muted");
+            card.add(new Div(text));
+        }
+        card.addClassName("console-clickable");
+        card.addClickListener(e -> onOpen.accept(tool));
+        return card;
+    }
+}
