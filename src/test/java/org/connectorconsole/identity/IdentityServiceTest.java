@@ -69,6 +69,8 @@ class IdentityServiceTest extends SsoConsole {
     static TestMcpServer mcp;
 
     @Autowired
+    org.connectorconsole.connection.StoredTokens storedTokens;
+    @Autowired
     InvitationService invitations;
     @Autowired
     OrganizationService organizations;
@@ -325,7 +327,7 @@ class IdentityServiceTest extends SsoConsole {
         connect(leaving, c);
         connect(staying, c);
         orgs.signIn(leaving);
-        String access = connections.accessToken(c.id());
+        String access = storedTokens.accessToken(c.id());
         String refresh = IDP.authorizations().findByToken(access, OAuth2TokenType.ACCESS_TOKEN).getRefreshToken()
                 .getToken().getTokenValue();
         TestOrganizations.signOut();
