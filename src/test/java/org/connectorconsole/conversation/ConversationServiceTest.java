@@ -644,10 +644,10 @@ class ConversationServiceTest {
         org.springframework.security.core.Authentication member = orgs.signIn(s.org().members().get(0));
         Conversation conv = conversations.create("Burst");
         conversations.setEnabled(conv.id(), s.connector().id(), true);
-        int parallel = 3 * ConversationService.MAX_RUNNING_PER_MEMBER;
+        int parallel = 3 * ToolCallRuntime.MAX_RUNNING_PER_MEMBER;
         java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(parallel);
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel);
-        List<java.util.concurrent.Future<ConversationService.RunningCall>> starts = new java.util.ArrayList<>();
+        List<java.util.concurrent.Future<RunningCall>> starts = new java.util.ArrayList<>();
         List<CompletableFuture<ToolCallEntry>> ends = new CopyOnWriteArrayList<>();
         try {
             for (int i = 0; i < parallel; i++) {
@@ -657,7 +657,7 @@ class ConversationServiceTest {
                     CompletableFuture<ToolCallEntry> end = new CompletableFuture<>();
                     try {
                         together.await(30, TimeUnit.SECONDS); // all start at the same moment
-                        ConversationService.RunningCall call = conversations.start(new ToolCallRequest(conv.id(),
+                        RunningCall call = conversations.start(new ToolCallRequest(conv.id(),
                                 s.connector().id(), "slow", "{\"seconds\":30}", null),
                                 listener(new CopyOnWriteArrayList<>(), end));
                         ends.add(end);
@@ -670,16 +670,16 @@ class ConversationServiceTest {
                     }
                 }));
             }
-            List<ConversationService.RunningCall> running = new java.util.ArrayList<>();
-            for (java.util.concurrent.Future<ConversationService.RunningCall> start : starts) {
-                ConversationService.RunningCall call = start.get(30, TimeUnit.SECONDS);
+            List<RunningCall> running = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<RunningCall> start : starts) {
+                RunningCall call = start.get(30, TimeUnit.SECONDS);
                 if (call != null) {
                     running.add(call);
                 }
             }
             assertThat(running).as("calls started out of %d at once", parallel)
-                    .hasSize(ConversationService.MAX_RUNNING_PER_MEMBER);
-            running.forEach(ConversationService.RunningCall::cancel);
+                    .hasSize(ToolCallRuntime.MAX_RUNNING_PER_MEMBER);
+            running.forEach(RunningCall::cancel);
             for (CompletableFuture<ToolCallEntry> end : ends) {
                 assertThat(end.get(15, TimeUnit.SECONDS).status()).isEqualTo(ToolCallStatus.CANCELLED);
             }
