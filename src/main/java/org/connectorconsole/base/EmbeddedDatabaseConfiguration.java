@@ -51,6 +51,10 @@ public class EmbeddedDatabaseConfiguration {
                 .setLocaleConfig("pwfile", passwordFile.toString())
                 .setConnectConfig("password", password)
                 .setServerConfig("max_connections", "200")
+                // stopped when the application context closes (destroyMethod), after everything that uses it; the
+                // library's own JVM shutdown hook would stop it at the same moment as the context's shutdown,
+                // under the feet of whatever is still finishing its work
+                .setRegisterShutdownHook(false)
                 .start();
         if (EmbeddedDatabaseAccess.trustsConnections(dir)) {
             EmbeddedDatabaseAccess.requirePassword(dir, postgres.getPostgresDatabase(), password);

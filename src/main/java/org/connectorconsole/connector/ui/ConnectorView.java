@@ -249,7 +249,9 @@ public class ConnectorView extends VerticalLayout implements BeforeEnterObserver
                         if (policyPanel != null) {
                             policyPanel.refresh();
                         }
-                    } catch (NotFoundException e) {
+                    } catch (NotFoundException | org.springframework.security.access.AccessDeniedException e) {
+                        // removed meanwhile, or the person is no longer allowed (signed out, role changed): the
+                        // result in hand is all there is to show
                         showDiagnosis(diagnosis);
                     }
                 }));
