@@ -25,8 +25,10 @@ public record AuditRecord(
         details = details == null ? Map.of() : Map.copyOf(new TreeMap<>(details));
     }
 
-    public static AuditRecord of(OrganizationId orgId, Actor actor, String action) {
-        return new AuditRecord(orgId, actor, action, null, null, null, Map.of());
+    /** An event of a catalogued action; its {@link AuditAction#wireName()} is what is stored and hashed. */
+    public static AuditRecord of(OrganizationId orgId, Actor actor, AuditAction action) {
+        Objects.requireNonNull(action, "action");
+        return new AuditRecord(orgId, actor, action.wireName(), null, null, null, Map.of());
     }
 
     public AuditRecord target(String type, String id, String label) {

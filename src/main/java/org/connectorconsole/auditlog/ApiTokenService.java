@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.connectorconsole.audit.Actor;
+import org.connectorconsole.audit.AuditAction;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.auditlog.internal.ApiTokenRepository;
@@ -76,7 +77,7 @@ public class ApiTokenService {
         UUID id = UUID.randomUUID();
         repository.insert(id, owner.orgId(), clean, Tokens.sha256Hex(secret), SCOPE_AUDIT_EXPORT, owner.userId(),
                 Times.utcNow(clock));
-        audit.record(AuditRecord.of(owner.orgId(), owner.actor(), "api_token.created")
+        audit.record(AuditRecord.of(owner.orgId(), owner.actor(), AuditAction.API_TOKEN_CREATED)
                 .target("api_token", id.toString(), clean).details(Map.of("scope", SCOPE_AUDIT_EXPORT)));
         return new Created(id, clean, secret);
     }
@@ -92,7 +93,7 @@ public class ApiTokenService {
         StoredToken token = repository.find(owner.orgId(), id)
                 .orElseThrow(() -> new NotFoundException("This token does not exist."));
         if (repository.revoke(owner.orgId(), id, Times.utcNow(clock))) {
-            audit.record(AuditRecord.of(owner.orgId(), owner.actor(), "api_token.revoked")
+            audit.record(AuditRecord.of(owner.orgId(), owner.actor(), AuditAction.API_TOKEN_REVOKED)
                     .target("api_token", id.toString(), token.name()));
         }
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
 import org.connectorconsole.audit.Actor;
+import org.connectorconsole.audit.AuditAction;
 import org.connectorconsole.audit.AuditEvent;
 import org.connectorconsole.audit.AuditExportFormat;
 import org.connectorconsole.audit.AuditQuery;
@@ -113,7 +114,8 @@ public class AuditLogService {
                 details.put(part[0], part[1]);
             }
         }
-        tx.executeWithoutResult(s -> audit.record(AuditRecord.of(orgId, actor, "audit.exported").details(details)));
+        tx.executeWithoutResult(s -> audit.record(AuditRecord.of(orgId, actor, AuditAction.AUDIT_EXPORTED)
+                .details(details)));
         return new Export(orgId, actor, query, format, slot);
     }
 
@@ -134,7 +136,7 @@ public class AuditLogService {
                     Long.toString(sent[0]), "outcome", outcome);
             try {
                 tx.executeWithoutResult(s -> audit.record(AuditRecord.of(export.orgId(), export.actor(),
-                        "audit.export_finished").details(details)));
+                        AuditAction.AUDIT_EXPORT_FINISHED).details(details)));
             } catch (RuntimeException e) {
                 org.slf4j.LoggerFactory.getLogger(AuditLogService.class).warn("Could not record the end of an "
                         + "audit export", e);
@@ -151,8 +153,8 @@ public class AuditLogService {
         if (!result.intact()) {
             details.put("brokenAtSeq", String.valueOf(result.brokenAtSeq()));
         }
-        tx.executeWithoutResult(s -> audit.record(AuditRecord.of(owner.orgId(), owner.actor(), "audit.verified")
-                .details(details)));
+        tx.executeWithoutResult(s -> audit.record(AuditRecord.of(owner.orgId(), owner.actor(),
+                AuditAction.AUDIT_VERIFIED).details(details)));
         return result;
     }
 

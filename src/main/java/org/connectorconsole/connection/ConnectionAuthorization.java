@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.connectorconsole.audit.AuditAction;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.NotFoundException;
@@ -157,7 +158,7 @@ class ConnectionAuthorization {
         String returnTo = pending.returnTo();
         ConnectorId connectorId = pending.connectorId();
         if (!pending.userId().equals(member.userId()) || !pending.orgId().equals(member.orgId())) {
-            audit(member, connectorId, null, "connection.callback_refused",
+            audit(member, connectorId, null, AuditAction.CONNECTION_CALLBACK_REFUSED,
                     Map.of("reason", "started by another account"));
             return failed(null, "This sign-in was started by another account. Start again from Connectors while "
                     + "signed in as yourself.", null);
@@ -181,7 +182,7 @@ class ConnectionAuthorization {
         String name = target.connector().name();
         String returnTo = pending.returnTo();
         if (!AuthorizationResponses.issuerAccepted(iss, pending.issuer(), pending.issRequired())) {
-            audit(member, pending.connectorId(), name, "connection.callback_refused",
+            audit(member, pending.connectorId(), name, AuditAction.CONNECTION_CALLBACK_REFUSED,
                     Map.of("reason", "issuer mismatch", "expectedIssuer", pending.issuer()));
             return failed(name, "The sign-in answer did not come from " + pending.issuer()
                     + " as expected (issuer " + (iss == null ? "missing" : clean(iss))
@@ -232,7 +233,8 @@ class ConnectionAuthorization {
             return new CallbackOutcome(true, name, (reconnect ? "Reconnected to " : "Connected to ") + name + ".",
                     returnTo);
         } catch (OAuthFlowException | DiscoveryException e) {
-            audit(member, pending.connectorId(), name, "connection.failed", Map.of("reason", trim(e.getMessage())));
+            audit(member, pending.connectorId(), name, AuditAction.CONNECTION_FAILED,
+                    Map.of("reason", trim(e.getMessage())));
             return failed(name, "Connecting to " + name + " failed: " + e.getMessage(), returnTo);
         }
     }
@@ -303,12 +305,12 @@ class ConnectionAuthorization {
         details.put("authMethod", client.authMethod());
         details.put("refreshToken", tokens.refreshToken() == null ? "none" : "issued");
         audit.record(AuditRecord.of(member.orgId(), member.actor(),
-                        existed ? "connection.reauthorized" : "connection.connected")
+                        existed ? AuditAction.CONNECTION_REAUTHORIZED : AuditAction.CONNECTION_CONNECTED)
                 .target("connector", pending.connectorId().toString(), connector.get().name()).details(details));
         return existed;
     }
 
-    private void audit(Member member, ConnectorId connectorId, String name, String action,
+    private void audit(Member member, ConnectorId connectorId, String name, AuditAction action,
             Map<String, String> details) {
         tx.executeWithoutResult(s -> audit.record(AuditRecord.of(member.orgId(), member.actor(), action)
                 .target("connector", connectorId.toString(), name).details(details)));

@@ -3,6 +3,7 @@ package org.connectorconsole.connection;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.connectorconsole.audit.AuditAction;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.OrganizationId;
@@ -96,7 +97,7 @@ class ConnectionClients {
                         registered.clientSecret() == null ? null : sealer.seal(registered.clientSecret(),
                                 clientContext(member.orgId(), c.id(), issuer)),
                         registered.authMethod(), redirectUri, access.now());
-                audit.record(AuditRecord.of(member.orgId(), member.actor(), "connector.client_registered")
+                audit.record(AuditRecord.of(member.orgId(), member.actor(), AuditAction.CONNECTOR_CLIENT_REGISTERED)
                         .target("connector", c.id().toString(), c.name())
                         .details(Map.of("issuer", issuer, "clientId", registered.clientId(),
                                 "authMethod", registered.authMethod())));

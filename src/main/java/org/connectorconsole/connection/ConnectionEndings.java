@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.connectorconsole.audit.Actor;
+import org.connectorconsole.audit.AuditAction;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.NotFoundException;
@@ -73,7 +74,7 @@ class ConnectionEndings {
                         + target.connector().name() + ".")));
         TokenEndpoint.Revocation outcome = revocation.revoke(member.orgId(), row, clients.of(target, row));
         tx.executeWithoutResult(s -> audit.record(AuditRecord.of(member.orgId(), member.actor(),
-                        "connection.disconnected")
+                        AuditAction.CONNECTION_DISCONNECTED)
                 .target("connector", connectorId.toString(), target.connector().name())
                 .details(Map.of("revocation", outcome.name().toLowerCase()))));
         String name = target.connector().name();
@@ -117,7 +118,7 @@ class ConnectionEndings {
             revocables.add(new Revocable(row, clients.of(target, row)));
         }
         Ended ended = new Ended(event.orgId(), "connector", event.connectorId().toString(), event.connectorName());
-        audit.record(AuditRecord.of(event.orgId(), event.actor(), "connection.ended")
+        audit.record(AuditRecord.of(event.orgId(), event.actor(), AuditAction.CONNECTION_ENDED)
                 .target(ended.targetType(), ended.targetId(), ended.targetName())
                 .details(Map.of("connections", Integer.toString(rows.size()),
                         "reason", event.reason().name().toLowerCase())));
@@ -137,7 +138,7 @@ class ConnectionEndings {
                     .ifPresent(target -> revocables.add(new Revocable(row, clients.of(target, row))));
         }
         Ended ended = new Ended(event.orgId(), "user", event.userId().toString(), event.email());
-        audit.record(AuditRecord.of(event.orgId(), event.actor(), "connection.ended")
+        audit.record(AuditRecord.of(event.orgId(), event.actor(), AuditAction.CONNECTION_ENDED)
                 .target(ended.targetType(), ended.targetId(), ended.targetName())
                 .details(Map.of("connections", Integer.toString(rows.size()), "reason", "member_removed")));
         revokeAfterCommit(ended, revocables);
@@ -182,7 +183,7 @@ class ConnectionEndings {
         details.put("notOffered", Integer.toString(counts.getOrDefault(TokenEndpoint.Revocation.NOT_OFFERED, 0)));
         try {
             tx.executeWithoutResult(s -> audit.record(AuditRecord.of(ended.orgId(), Actor.SYSTEM,
-                    "connection.revocation").target(ended.targetType(), ended.targetId(), ended.targetName())
+                    AuditAction.CONNECTION_REVOCATION).target(ended.targetType(), ended.targetId(), ended.targetName())
                     .details(details)));
         } catch (RuntimeException e) {
             log.warn("Could not record the revocation outcome for {} {}", ended.targetType(), ended.targetId(), e);

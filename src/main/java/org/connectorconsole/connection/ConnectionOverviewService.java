@@ -3,6 +3,7 @@ package org.connectorconsole.connection;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import org.connectorconsole.audit.AuditAction;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.EmailAddress;
@@ -80,7 +81,7 @@ public class ConnectionOverviewService {
             throw new NotFoundException("No such member in " + owner.orgName() + ".");
         }
         repository.requestReconnect(owner.orgId(), connectorId, memberId, owner.userId(), Times.utcNow(clock));
-        audit.record(AuditRecord.of(owner.orgId(), owner.actor(), "connection.reconnect_requested")
+        audit.record(AuditRecord.of(owner.orgId(), owner.actor(), AuditAction.CONNECTION_RECONNECT_REQUESTED)
                 .target("connector", connectorId.toString(), connector.name())
                 .details(Map.of("member", memberId.toString())));
     }

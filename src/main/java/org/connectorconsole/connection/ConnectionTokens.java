@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.connectorconsole.audit.AuditAction;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.ConsoleMetrics;
@@ -227,7 +228,7 @@ class ConnectionTokens {
         tx.executeWithoutResult(s -> {
             repository.setStatus(row.id(), definitive ? ConnectionStatus.NEEDS_REAUTH : ConnectionStatus.FAILING,
                     trim(reason), row.requiredScope(), row.stepUps(), access.now());
-            audit.record(AuditRecord.of(member.orgId(), member.actor(), "connection.refresh_failed")
+            audit.record(AuditRecord.of(member.orgId(), member.actor(), AuditAction.CONNECTION_REFRESH_FAILED)
                     .target("connector", target.connector().id().toString(), target.connector().name())
                     .details(details));
         });

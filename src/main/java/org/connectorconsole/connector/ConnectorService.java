@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import org.connectorconsole.base.Times;
+import org.connectorconsole.audit.AuditAction;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.ConflictException;
@@ -139,7 +140,7 @@ public class ConnectorService implements DisposableBean {
         details.put("url", valid.url());
         details.put("oauthClientId", valid.clientId() == null ? "" : valid.clientId());
         details.put("oauthClientSecret", sealed == null ? "not set" : "set");
-        audit.record(AuditRecord.of(owner.orgId(), owner.actor(), "connector.added")
+        audit.record(AuditRecord.of(owner.orgId(), owner.actor(), AuditAction.CONNECTOR_ADDED)
                 .target("connector", id.toString(), valid.name()).details(details));
         return repository.find(owner.orgId(), id).orElseThrow().connector();
     }
@@ -185,7 +186,7 @@ public class ConnectorService implements DisposableBean {
         change(details, "url", before.url(), valid.url());
         change(details, "oauthClientId", before.oauthClientId(), valid.clientId());
         details.put("oauthClientSecret", secretChange);
-        audit.record(AuditRecord.of(owner.orgId(), owner.actor(), "connector.updated")
+        audit.record(AuditRecord.of(owner.orgId(), owner.actor(), AuditAction.CONNECTOR_UPDATED)
                 .target("connector", id.toString(), valid.name()).details(details));
         if (urlChanged) {
             // tokens were issued for the old server: they must not be sent to the new one
@@ -202,7 +203,8 @@ public class ConnectorService implements DisposableBean {
         if (!repository.setEnabled(owner.orgId(), id, expectedVersion, enabled, now())) {
             throw changedElsewhere();
         }
-        audit.record(AuditRecord.of(owner.orgId(), owner.actor(), enabled ? "connector.enabled" : "connector.disabled")
+        audit.record(AuditRecord.of(owner.orgId(), owner.actor(),
+                        enabled ? AuditAction.CONNECTOR_ENABLED : AuditAction.CONNECTOR_DISABLED)
                 .target("connector", id.toString(), before.name()));
         if (!enabled && before.enabled()) {
             events.publishEvent(new ConnectorRetired(owner.orgId(), id, before.name(),
@@ -225,7 +227,7 @@ public class ConnectorService implements DisposableBean {
         if (!repository.delete(owner.orgId(), id, expectedVersion)) {
             throw changedElsewhere();
         }
-        audit.record(AuditRecord.of(owner.orgId(), owner.actor(), "connector.removed")
+        audit.record(AuditRecord.of(owner.orgId(), owner.actor(), AuditAction.CONNECTOR_REMOVED)
                 .target("connector", id.toString(), before.name())
                 .details(Map.of("url", before.url())));
     }
@@ -262,7 +264,7 @@ public class ConnectorService implements DisposableBean {
                         if (failure != null) {
                             details.put("failedStep", failure.key());
                         }
-                        audit.record(AuditRecord.of(owner.orgId(), owner.actor(), "connector.checked")
+                        audit.record(AuditRecord.of(owner.orgId(), owner.actor(), AuditAction.CONNECTOR_CHECKED)
                                 .target("connector", id.toString(), connector.name()).details(details));
                     }
                 });

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.connectorconsole.audit.Actor;
+import org.connectorconsole.audit.AuditAction;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.OrganizationId;
@@ -76,14 +77,14 @@ public class ToolCatalog {
                 boolean isPending = row.pending() != null && row.pending().fingerprint().equals(fingerprint);
                 if (isApproved && row.pending() != null) {
                     repository.hold(connectorId, tool.name(), null, now);
-                    record(orgId, seenBy, connector, "tool.change_withdrawn", tool.name(), Map.of("fingerprint",
-                            fingerprint));
+                    record(orgId, seenBy, connector, AuditAction.TOOL_CHANGE_WITHDRAWN, tool.name(),
+                            Map.of("fingerprint", fingerprint));
                 } else if (!isApproved && !isPending) {
                     repository.hold(connectorId, tool.name(), definition, now);
                     Map<String, String> details = new LinkedHashMap<>();
                     details.put("pinned", row.approved() == null ? "none" : row.approved().fingerprint());
                     details.put("offered", fingerprint);
-                    record(orgId, seenBy, connector, "tool.change_held", tool.name(), details);
+                    record(orgId, seenBy, connector, AuditAction.TOOL_CHANGE_HELD, tool.name(), details);
                 }
             }
             if (!added.isEmpty()) {
@@ -91,7 +92,7 @@ public class ToolCatalog {
                 details.put("tools", String.join(", ", added));
                 details.put("count", String.valueOf(added.size()));
                 details.put("startAs", allow ? "allowed" : "held for review");
-                audit.record(AuditRecord.of(orgId, seenBy, "tool.discovered")
+                audit.record(AuditRecord.of(orgId, seenBy, AuditAction.TOOL_DISCOVERED)
                         .target("connector", connectorId.toString(), connector.name()).details(details));
             }
             return standing(byName(repository.list(orgId, connectorId)), listed);
@@ -154,7 +155,7 @@ public class ToolCatalog {
         return out;
     }
 
-    private void record(OrganizationId orgId, Actor actor, Connector connector, String action, String tool,
+    private void record(OrganizationId orgId, Actor actor, Connector connector, AuditAction action, String tool,
             Map<String, String> details) {
         Map<String, String> all = new LinkedHashMap<>();
         all.put("tool", tool);

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.connectorconsole.audit.AuditAction;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.ConflictException;
@@ -78,7 +79,7 @@ public class ToolPolicyService {
             details.put("tool", name);
             details.put("before", before.policy().name());
             details.put("after", policy.name());
-            audit.record(AuditRecord.of(owner.orgId(), owner.actor(), "tool.policy_changed")
+            audit.record(AuditRecord.of(owner.orgId(), owner.actor(), AuditAction.TOOL_POLICY_CHANGED)
                     .target("connector", connectorId.toString(), connector.name()).details(details));
             return repository.find(owner.orgId(), connectorId, name).orElseThrow(this::noTool);
         });
@@ -102,7 +103,7 @@ public class ToolPolicyService {
             details.put("before", before.approved() == null ? "none" : before.approved().fingerprint());
             details.put("after", before.pending().fingerprint());
             details.put("policy", before.policy().name());
-            audit.record(AuditRecord.of(owner.orgId(), owner.actor(), "tool.change_approved")
+            audit.record(AuditRecord.of(owner.orgId(), owner.actor(), AuditAction.TOOL_CHANGE_APPROVED)
                     .target("connector", connectorId.toString(), connector.name()).details(details));
             return repository.find(owner.orgId(), connectorId, name).orElseThrow(this::noTool);
         });
@@ -151,7 +152,7 @@ public class ToolPolicyService {
             Map<String, String> details = new LinkedHashMap<>();
             details.put("newTools", before.newTools() + " -> " + newTools);
             details.put("recordPayloads", before.recordPayloads() + " -> " + recordPayloads);
-            audit.record(AuditRecord.of(owner.orgId(), owner.actor(), "tool.settings_updated")
+            audit.record(AuditRecord.of(owner.orgId(), owner.actor(), AuditAction.TOOL_SETTINGS_UPDATED)
                     .target("organization", owner.orgId().toString(), owner.orgName()).details(details));
             return repository.settings(owner.orgId());
         });

@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import org.connectorconsole.audit.AuditAction;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.ConflictException;
@@ -197,7 +198,7 @@ public class ConversationService implements DisposableBean {
                 details.put("conversation", id.toString());
                 details.put("conversationTitle", conversation.title());
                 audit.record(AuditRecord.of(member.orgId(), member.actor(), enabled
-                        ? "conversation.connector_enabled" : "conversation.connector_disabled")
+                        ? AuditAction.CONVERSATION_CONNECTOR_ENABLED : AuditAction.CONVERSATION_CONNECTOR_DISABLED)
                         .target("connector", connectorId.toString(), name == null ? "(removed)" : name)
                         .details(details));
             }

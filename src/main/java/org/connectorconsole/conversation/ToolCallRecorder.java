@@ -8,6 +8,7 @@ import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.connectorconsole.audit.AuditAction;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.ConsoleMetrics;
@@ -103,7 +104,7 @@ class ToolCallRecorder {
             if (message != null && status != ToolCallStatus.SUCCEEDED) {
                 details.put("reason", trimmed);
             }
-            audit.record(AuditRecord.of(member.orgId(), member.actor(), "tool.called")
+            audit.record(AuditRecord.of(member.orgId(), member.actor(), AuditAction.TOOL_CALLED)
                     .target("connector", connector.id().toString(), connector.name()).details(details));
             return repository.findCall(call.callId()).orElse(inMemory);
         });
@@ -124,7 +125,7 @@ class ToolCallRecorder {
             Map<String, String> details = callDetails(conversationId, toolName, argumentsJson, recordPayloads);
             details.put("outcome", ToolCallStatus.REFUSED.name());
             details.put("reason", ToolResults.trimmed(reason));
-            audit.record(AuditRecord.of(member.orgId(), member.actor(), "tool.called")
+            audit.record(AuditRecord.of(member.orgId(), member.actor(), AuditAction.TOOL_CALLED)
                     .target("connector", connector.id().toString(), connector.name()).details(details));
         });
         return new ToolRefusedException(reason);

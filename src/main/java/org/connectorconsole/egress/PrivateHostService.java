@@ -5,6 +5,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Locale;
 import org.connectorconsole.base.Times;
+import org.connectorconsole.audit.AuditAction;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.NotFoundException;
@@ -51,7 +52,7 @@ public class PrivateHostService {
                 Times.utcNow(clock))) {
             throw ValidationException.forField("host", host + " is already allowed.");
         }
-        audit.record(AuditRecord.of(owner.orgId(), owner.actor(), "egress.private_host_allowed")
+        audit.record(AuditRecord.of(owner.orgId(), owner.actor(), AuditAction.EGRESS_PRIVATE_HOST_ALLOWED)
                 .target("host", host, host));
     }
 
@@ -61,7 +62,7 @@ public class PrivateHostService {
         if (!repository.delete(owner.orgId(), host)) {
             throw new NotFoundException(host + " is not on the list.");
         }
-        audit.record(AuditRecord.of(owner.orgId(), owner.actor(), "egress.private_host_removed")
+        audit.record(AuditRecord.of(owner.orgId(), owner.actor(), AuditAction.EGRESS_PRIVATE_HOST_REMOVED)
                 .target("host", host, host));
     }
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.connectorconsole.audit.Actor;
+import org.connectorconsole.audit.AuditAction;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.DisplayNames;
@@ -101,7 +102,7 @@ public class InvitationService {
             throw ValidationException.forField("email", email + " already has an open invitation. Revoke it below "
                     + "to issue a new link.");
         }
-        audit.record(AuditRecord.of(owner.orgId(), owner.actor(), "invitation.created")
+        audit.record(AuditRecord.of(owner.orgId(), owner.actor(), AuditAction.INVITATION_CREATED)
                 .target("invitation", id.toString(), email)
                 .details(Map.of("role", role.name(), "expiresAt", expires.toInstant().toString())));
         return new IssuedInvitation(new Invitation(id, email, role, owner.email(), now.toInstant(),
@@ -125,7 +126,7 @@ public class InvitationService {
             throw new ValidationException("The invitation for " + stored.email() + " was already accepted or "
                     + "revoked.");
         }
-        audit.record(AuditRecord.of(owner.orgId(), owner.actor(), "invitation.revoked")
+        audit.record(AuditRecord.of(owner.orgId(), owner.actor(), AuditAction.INVITATION_REVOKED)
                 .target("invitation", invitationId.toString(), stored.email()));
     }
 
@@ -219,7 +220,7 @@ public class InvitationService {
         // taken first: a second tab or a double click waits here and is told the link was used
         consume(inv, user.userId(), "signed_in");
         organizations.insertMembership(inv.orgId(), user.userId(), inv.role(), now);
-        audit.record(AuditRecord.of(inv.orgId(), Actor.person(user.userId(), user.email()), "member.added")
+        audit.record(AuditRecord.of(inv.orgId(), Actor.person(user.userId(), user.email()), AuditAction.MEMBER_ADDED)
                 .target("user", user.userId().toString(), user.email())
                 .details(Map.of("role", inv.role().name())));
         return inv.orgId();
@@ -233,7 +234,7 @@ public class InvitationService {
                 continue;
             }
             organizations.insertMembership(inv.orgId(), userId, inv.role(), now());
-            audit.record(AuditRecord.of(inv.orgId(), Actor.person(userId, email), "member.added")
+            audit.record(AuditRecord.of(inv.orgId(), Actor.person(userId, email), AuditAction.MEMBER_ADDED)
                     .target("user", userId.toString(), email)
                     .details(Map.of("role", inv.role().name())));
             consume(inv, userId, via);
@@ -251,7 +252,7 @@ public class InvitationService {
             // another tab or instance took it in the meantime: undo everything of this transaction
             throw new ValidationException(messageFor(InvitationPreview.State.USED));
         }
-        audit.record(AuditRecord.of(inv.orgId(), Actor.person(userId, inv.email()), "invitation.accepted")
+        audit.record(AuditRecord.of(inv.orgId(), Actor.person(userId, inv.email()), AuditAction.INVITATION_ACCEPTED)
                 .target("invitation", inv.id().toString(), inv.email())
                 .details(Map.of("role", inv.role().name(), "via", via)));
     }

@@ -5,6 +5,7 @@ import java.time.OffsetDateTime;
 import java.util.Map;
 import org.connectorconsole.base.Times;
 import org.connectorconsole.audit.Actor;
+import org.connectorconsole.audit.AuditAction;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.OrganizationId;
@@ -50,10 +51,10 @@ class OrganizationProvisioning {
         repository.insertUser(ownerId, email, ownerName, passwordEncoder.encode(rawPassword), now);
         repository.insertMembership(orgId, ownerId, Role.OWNER, now);
         Actor actor = Actor.person(ownerId, email);
-        audit.record(AuditRecord.of(orgId, actor, "organization.created")
+        audit.record(AuditRecord.of(orgId, actor, AuditAction.ORGANIZATION_CREATED)
                 .target("organization", orgId.toString(), orgName)
                 .details(Map.of("plan", plan.name(), "via", how)));
-        audit.record(AuditRecord.of(orgId, actor, "member.added")
+        audit.record(AuditRecord.of(orgId, actor, AuditAction.MEMBER_ADDED)
                 .target("user", ownerId.toString(), email)
                 .details(Map.of("role", Role.OWNER.name())));
         return new Created(orgId, ownerId);
@@ -65,7 +66,7 @@ class OrganizationProvisioning {
         UserId userId = UserId.random();
         repository.insertUser(userId, email, name, passwordEncoder.encode(rawPassword), now);
         repository.insertMembership(orgId, userId, role, now);
-        audit.record(AuditRecord.of(orgId, actor, "member.added")
+        audit.record(AuditRecord.of(orgId, actor, AuditAction.MEMBER_ADDED)
                 .target("user", userId.toString(), email)
                 .details(Map.of("role", role.name())));
         return userId;

@@ -1,6 +1,7 @@
 package org.connectorconsole.organization;
 
 import java.util.Map;
+import org.connectorconsole.audit.AuditAction;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.ConflictException;
@@ -99,7 +100,7 @@ public class OrganizationService {
             throw new ConflictException(target.displayName() + "'s membership changed meanwhile. Nothing was "
                     + "saved: reload the page and try again.");
         }
-        audit.record(AuditRecord.of(owner.orgId(), owner.actor(), "member.role_changed")
+        audit.record(AuditRecord.of(owner.orgId(), owner.actor(), AuditAction.MEMBER_ROLE_CHANGED)
                 .target("user", userId.toString(), target.email())
                 .details(Map.of("before.role", target.role().name(), "after.role", role.name())));
     }
@@ -117,7 +118,7 @@ public class OrganizationService {
             throw new ValidationException(lastOwner(target, owner, "stay"));
         }
         repository.deleteMembership(owner.orgId(), userId);
-        audit.record(AuditRecord.of(owner.orgId(), owner.actor(), "member.removed")
+        audit.record(AuditRecord.of(owner.orgId(), owner.actor(), AuditAction.MEMBER_REMOVED)
                 .target("user", userId.toString(), target.email())
                 .details(Map.of("role", target.role().name())));
         events.publishEvent(new MemberRemoved(owner.orgId(), userId, target.email(), owner.actor()));
@@ -146,7 +147,7 @@ public class OrganizationService {
                     + "administrator adds one first (see the README, \"Single sign-on\").");
         }
         repository.setSsoRequired(owner.orgId(), required);
-        audit.record(AuditRecord.of(owner.orgId(), owner.actor(), "organization.sso_required_changed")
+        audit.record(AuditRecord.of(owner.orgId(), owner.actor(), AuditAction.ORGANIZATION_SSO_REQUIRED_CHANGED)
                 .target("organization", owner.orgId().toString(), owner.orgName())
                 .details(Map.of("before", Boolean.toString(before), "after", Boolean.toString(required))));
     }

@@ -5,6 +5,7 @@ import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.Optional;
 import org.connectorconsole.audit.Actor;
+import org.connectorconsole.audit.AuditAction;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.DisplayNames;
@@ -103,7 +104,7 @@ class SsoAccounts implements SsoEnrollment {
                 organizations.organizationsOf(userId));
         identities.pendingFor(id.email(), now).forEach(inv -> orgs.add(inv.orgId()));
         for (var orgId : orgs) {
-            audit.record(AuditRecord.of(orgId, Actor.person(userId, id.email()), "sso.identity_linked")
+            audit.record(AuditRecord.of(orgId, Actor.person(userId, id.email()), AuditAction.SSO_IDENTITY_LINKED)
                     .target("user", userId.toString(), id.email())
                     .details(Map.of("provider", id.provider(), "issuer", id.issuer(),
                             "passwordRemoved", Boolean.toString(passwordRemoved))));

@@ -5,6 +5,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import org.connectorconsole.base.Times;
+import org.connectorconsole.audit.AuditAction;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.ConflictException;
@@ -61,7 +62,7 @@ public class AccountService {
                     + "Reload the page and try again.");
         }
         for (Member m : repository.memberships(user.userId())) {
-            audit.record(AuditRecord.of(m.orgId(), m.actor(), "account.renamed")
+            audit.record(AuditRecord.of(m.orgId(), m.actor(), AuditAction.ACCOUNT_RENAMED)
                     .target("user", user.userId().toString(), user.email())
                     .details(Map.of("before.displayName", before.displayName(), "after.displayName", name)));
         }
@@ -101,7 +102,7 @@ public class AccountService {
                     + "Reload the page and try again.");
         }
         for (Member m : repository.memberships(user.userId())) {
-            audit.record(AuditRecord.of(m.orgId(), m.actor(), "account.password_changed")
+            audit.record(AuditRecord.of(m.orgId(), m.actor(), AuditAction.ACCOUNT_PASSWORD_CHANGED)
                     .target("user", user.userId().toString(), user.email()));
         }
     }

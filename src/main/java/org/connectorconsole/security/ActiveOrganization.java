@@ -2,6 +2,7 @@ package org.connectorconsole.security;
 
 import java.util.List;
 import java.util.Map;
+import org.connectorconsole.audit.AuditAction;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.NotFoundException;
@@ -56,7 +57,7 @@ public class ActiveOrganization implements OrganizationChoices {
         currentMember.refuseUnlessSignedInAsRequired(user, m);
         Member member = m.member();
         ConsoleUser next = user.inOrganization(orgId, ConsoleAuthenticationProvider.authoritiesFor(member));
-        audit.record(AuditRecord.of(orgId, member.actor(), "session.organization_switched")
+        audit.record(AuditRecord.of(orgId, member.actor(), AuditAction.SESSION_ORGANIZATION_SWITCHED)
                 .target("organization", orgId.toString(), member.orgName())
                 .details(Map.of("role", member.role().name(), "signedInWith", user.signInMethod())));
         // the session changes only once the audit event is committed: a failed commit leaves it as it was

@@ -3,6 +3,7 @@ package org.connectorconsole.security;
 import java.util.List;
 import java.util.Map;
 import org.connectorconsole.audit.Actor;
+import org.connectorconsole.audit.AuditAction;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.UserId;
@@ -25,7 +26,7 @@ class SignInEvents {
     @Transactional(propagation = Propagation.REQUIRES_NEW)
     public void signedIn(List<Member> memberships, String via) {
         for (Member m : memberships) {
-            audit.record(AuditRecord.of(m.orgId(), m.actor(), "session.signed_in")
+            audit.record(AuditRecord.of(m.orgId(), m.actor(), AuditAction.SESSION_SIGNED_IN)
                     .target("user", m.userId().toString(), m.email())
                     .details(Map.of("via", via)));
         }
@@ -35,7 +36,7 @@ class SignInEvents {
     @Transactional(propagation = Propagation.REQUIRES_NEW)
     public void passwordRefused(UserId userId, String email) {
         for (Member m : repository.memberships(userId)) {
-            audit.record(AuditRecord.of(m.orgId(), Actor.SYSTEM, "session.password_refused")
+            audit.record(AuditRecord.of(m.orgId(), Actor.SYSTEM, AuditAction.SESSION_PASSWORD_REFUSED)
                     .target("user", userId.toString(), email)
                     .details(Map.of("reason", "sso_required")));
         }
@@ -44,7 +45,8 @@ class SignInEvents {
     @Transactional(propagation = Propagation.REQUIRES_NEW)
     public void signInFailed(UserId userId, String email, boolean lockedNow) {
         for (Member m : repository.memberships(userId)) {
-            audit.record(AuditRecord.of(m.orgId(), Actor.SYSTEM, lockedNow ? "session.locked_out" : "session.sign_in_failed")
+            audit.record(AuditRecord.of(m.orgId(), Actor.SYSTEM,
+                            lockedNow ? AuditAction.SESSION_LOCKED_OUT : AuditAction.SESSION_SIGN_IN_FAILED)
                     .target("user", userId.toString(), email)
                     .details(lockedNow ? Map.of("lockedForMinutes", Long.toString(LoginThrottle.LOCK.toMinutes()))
                             : Map.of()));

@@ -34,8 +34,8 @@ class AuditChainTest {
     DSLContext db;
 
     private void record(Org org, String action) {
-        tx.executeWithoutResult(s -> audit.record(AuditRecord.of(org.id(), Actor.person(org.owner().id(),
-                org.owner().email()), action).details(Map.of("n", action))));
+        tx.executeWithoutResult(s -> audit.record(new AuditRecord(org.id(), Actor.person(org.owner().id(),
+                org.owner().email()), action, null, null, null, Map.of("n", action))));
     }
 
     @Test
@@ -97,7 +97,7 @@ class AuditChainTest {
     @Test
     void audit_recording_needs_the_callers_transaction() {
         Org a = orgs.create(Plan.TEAM, 0);
-        assertThatThrownBy(() -> audit.record(AuditRecord.of(a.id(), Actor.SYSTEM, "test.outside")))
+        assertThatThrownBy(() -> audit.record(new AuditRecord(a.id(), Actor.SYSTEM, "test.outside", null, null, null, null)))
                 .isInstanceOf(org.springframework.transaction.IllegalTransactionStateException.class);
     }
 }

@@ -193,7 +193,7 @@ class AuditLogServiceTest {
             "a,b", "two\nlines", "plain=fine"};
         tx.executeWithoutResult(s -> {
             for (String label : labels) {
-                audit.record(AuditRecord.of(org.id(), Actor.SYSTEM, "test.label").target("thing", "x", label));
+                audit.record(new AuditRecord(org.id(), Actor.SYSTEM, "test.label", "thing", "x", label, null));
             }
         });
         orgs.signIn(org.owner());

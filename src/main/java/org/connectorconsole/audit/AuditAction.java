@@ -1,0 +1,109 @@
+package org.connectorconsole.audit;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Every action the console records: the one catalogue. {@link #wireName()} is the exact string stored in
+ * {@code audit_event.action}, hashed into the chain and exported; never change one (stored events would no longer
+ * match the filter, and exports would change). Each constant has a row in {@code docs/audit.md}
+ * ({@code AuditActionCatalogueTest} fails when the two disagree).
+ */
+public enum AuditAction {
+
+    ORGANIZATION_CREATED("organization.created", "First-time setup or demo seeding created the organisation"),
+    MEMBER_ADDED("member.added", "A person joined the organisation"),
+    SESSION_SIGNED_IN("session.signed_in", "A person signed in"),
+    SESSION_SIGN_IN_FAILED("session.sign_in_failed", "A wrong password for an existing account"),
+    SESSION_LOCKED_OUT("session.locked_out", "A failed sign-in locked the address"),
+    ACCOUNT_RENAMED("account.renamed", "A person changed their name"),
+    ACCOUNT_PASSWORD_CHANGED("account.password_changed", "A person changed their password"),
+    CONNECTOR_ADDED("connector.added", "An owner added a connector"),
+    CONNECTOR_UPDATED("connector.updated", "An owner edited a connector"),
+    CONNECTOR_ENABLED("connector.enabled", "An owner switched a connector on"),
+    CONNECTOR_DISABLED("connector.disabled", "An owner switched a connector off"),
+    CONNECTOR_REMOVED("connector.removed", "An owner removed a connector"),
+    CONNECTOR_CHECKED("connector.checked", "The connection doctor finished checking a connector"),
+    EGRESS_PRIVATE_HOST_ALLOWED("egress.private_host_allowed", "An owner allowed a private host"),
+    EGRESS_PRIVATE_HOST_REMOVED("egress.private_host_removed", "An owner removed an allowed private host"),
+    CONNECTOR_CLIENT_REGISTERED("connector.client_registered",
+            "The console registered itself at a connector's authorization server"),
+    CONNECTION_CONNECTED("connection.connected", "A member connected a connector"),
+    CONNECTION_REAUTHORIZED("connection.reauthorized", "A member reconnected a connector"),
+    CONNECTION_FAILED("connection.failed", "An authorization callback could not complete"),
+    CONNECTION_CALLBACK_REFUSED("connection.callback_refused",
+            "A callback for another account, or naming another issuer, was refused"),
+    CONNECTION_REFRESH_FAILED("connection.refresh_failed", "Renewing a connection's token failed"),
+    CONNECTION_DISCONNECTED("connection.disconnected", "A member disconnected a connector"),
+    CONNECTION_ENDED("connection.ended", "A connector's removal, disabling or URL change ended its connections"),
+    CONNECTION_REVOCATION("connection.revocation", "The revocations after connection.ended finished"),
+    CONVERSATION_CONNECTOR_ENABLED("conversation.connector_enabled",
+            "A member switched a connector on in a conversation"),
+    CONVERSATION_CONNECTOR_DISABLED("conversation.connector_disabled",
+            "A member switched a connector off in a conversation"),
+    TOOL_CALLED("tool.called", "A tool was called (also refused calls)"),
+    TOOL_DISCOVERED("tool.discovered", "A listing found tools the console had not seen"),
+    TOOL_CHANGE_HELD("tool.change_held", "A server offered a changed definition of a pinned tool"),
+    TOOL_CHANGE_WITHDRAWN("tool.change_withdrawn", "The server went back to the approved tool definition"),
+    TOOL_CHANGE_APPROVED("tool.change_approved", "An owner approved a new or changed tool"),
+    TOOL_POLICY_CHANGED("tool.policy_changed", "An owner set a tool's policy"),
+    TOOL_SETTINGS_UPDATED("tool.settings_updated", "An owner changed the tool rules"),
+    INVITATION_CREATED("invitation.created", "An owner created an invitation link"),
+    INVITATION_REVOKED("invitation.revoked", "An owner revoked an invitation"),
+    INVITATION_ACCEPTED("invitation.accepted", "The invited person accepted an invitation"),
+    MEMBER_ROLE_CHANGED("member.role_changed", "An owner changed a member's role"),
+    MEMBER_REMOVED("member.removed", "An owner removed a person from the organisation"),
+    ORGANIZATION_SSO_REQUIRED_CHANGED("organization.sso_required_changed",
+            "An owner required single sign-on or stopped requiring it"),
+    SSO_IDENTITY_LINKED("sso.identity_linked", "A single sign-on identity was linked to an account"),
+    SESSION_PASSWORD_REFUSED("session.password_refused",
+            "The right password for an account whose organisation requires single sign-on"),
+    SESSION_ORGANIZATION_SWITCHED("session.organization_switched", "A person switched the active organisation"),
+    CONNECTION_RECONNECT_REQUESTED("connection.reconnect_requested",
+            "An owner asked a member to (re)connect a connector"),
+    API_TOKEN_CREATED("api_token.created", "An owner issued an API token"),
+    API_TOKEN_REVOKED("api_token.revoked", "An owner revoked an API token"),
+    AUDIT_EXPORTED("audit.exported", "An audit export started"),
+    AUDIT_EXPORT_FINISHED("audit.export_finished", "An audit export ended"),
+    AUDIT_VERIFIED("audit.verified", "An owner checked the audit chain");
+
+    private static final Map<String, AuditAction> BY_WIRE_NAME = Arrays.stream(values())
+            .collect(Collectors.toUnmodifiableMap(AuditAction::wireName, Function.identity()));
+
+    private final String wireName;
+    private final String description;
+
+    AuditAction(String wireName, String description) {
+        this.wireName = wireName;
+        this.description = description;
+    }
+
+    /** The stored, hashed and exported name, e.g. {@code session.signed_in}. */
+    public String wireName() {
+        return wireName;
+    }
+
+    /** One line: when the event is recorded. */
+    public String description() {
+        return description;
+    }
+
+    /** The action with this stored name, if the catalogue has it. */
+    public static Optional<AuditAction> ofWireName(String wireName) {
+        return Optional.ofNullable(wireName == null ? null : BY_WIRE_NAME.get(wireName));
+    }
+
+    /** Every stored name, in alphabetical order (the audit log's action filter). */
+    public static List<String> wireNames() {
+        return Arrays.stream(values()).map(AuditAction::wireName).sorted().toList();
+    }
+
+    @Override
+    public String toString() {
+        return wireName;
+    }
+}
