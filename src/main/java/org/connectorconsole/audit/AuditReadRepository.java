@@ -73,11 +73,6 @@ class AuditReadRepository {
         return db.fetchCount(AUDIT_EVENT, where(orgId, q));
     }
 
-    List<String> actions(OrganizationId orgId) {
-        return db.selectDistinct(AUDIT_EVENT.ACTION).from(AUDIT_EVENT).where(AUDIT_EVENT.ORG_ID.eq(orgId.value()))
-                .orderBy(AUDIT_EVENT.ACTION).fetch(AUDIT_EVENT.ACTION);
-    }
-
     /** Targets of one type that appear in the log (for the connector filter), newest label per id. */
     List<AuditTarget> targets(OrganizationId orgId, String type) {
         return db.select(AUDIT_EVENT.TARGET_ID, DSL.max(AUDIT_EVENT.TARGET_LABEL)).from(AUDIT_EVENT)

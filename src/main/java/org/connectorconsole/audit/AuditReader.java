@@ -43,10 +43,6 @@ public class AuditReader {
         return readOnly.execute(s -> repository.count(orgId, query));
     }
 
-    public List<String> actions(OrganizationId orgId) {
-        return readOnly.execute(s -> repository.actions(orgId));
-    }
-
     public List<AuditTarget> targets(OrganizationId orgId, String type) {
         return readOnly.execute(s -> repository.targets(orgId, type));
     }

@@ -117,7 +117,7 @@ public class AuditLogView extends VerticalLayout {
         empty.addClassName("console-empty");
         empty.add(new H3("No events match this filter"), new Paragraph("Widen the time range or clear the filter."));
 
-        // each list scans the organisation's log: filled when first opened, not on every visit
+        // actions come from the catalogue; the other lists scan the organisation's log: filled when first opened
         loadOnFirstOpen(action, auditLog::actions, a -> a);
         connector.setItemLabelGenerator(AuditTarget::label);
         loadOnFirstOpen(connector, auditLog::connectors, AuditTarget::label);
