@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -67,8 +68,10 @@ class AuditActionCatalogueTest {
         undocumented.removeAll(inDoc);
         TreeSet<String> uncatalogued = new TreeSet<>(inDoc);
         uncatalogued.removeAll(catalogued);
-        assertThat(undocumented).as("AuditAction constants without a row in docs/audit.md").isEmpty();
-        assertThat(uncatalogued).as("actions in docs/audit.md without an AuditAction constant").isEmpty();
+        SoftAssertions.assertSoftly(soft -> {
+            soft.assertThat(undocumented).as("AuditAction constants without a row in docs/audit.md").isEmpty();
+            soft.assertThat(uncatalogued).as("actions in docs/audit.md without an AuditAction constant").isEmpty();
+        });
     }
 
     @Test
