@@ -49,7 +49,7 @@ import org.connectorconsole.security.Member;
 @PageTitle("Your connectors · Connector Console")
 @Menu(title = "Your connectors", order = 5, icon = "vaadin:plug")
 @PermitAll
-public class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver {
+class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver {
 
     private final ConnectionService connections;
     private final ConnectionOverviewService overview;
@@ -60,7 +60,7 @@ public class MemberConnectorsView extends VerticalLayout implements BeforeEnterO
     private final Member me;
     private UI ui;
 
-    public MemberConnectorsView(ConnectionService connections, ConnectionOverviewService overview,
+    MemberConnectorsView(ConnectionService connections, ConnectionOverviewService overview,
             CurrentMember currentMember) {
         this.connections = connections;
         this.overview = overview;
