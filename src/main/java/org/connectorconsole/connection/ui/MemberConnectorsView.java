@@ -31,6 +31,7 @@ import org.connectorconsole.base.ui.Notices;
 import org.connectorconsole.base.ui.TimeTexts;
 import org.connectorconsole.connection.CallbackOutcome;
 import org.connectorconsole.connection.ConnectionOverviewService;
+import org.connectorconsole.connection.ConnectOutcomes;
 import org.connectorconsole.connection.ConnectionService;
 import org.connectorconsole.connection.MemberConnector;
 import org.connectorconsole.connection.MemberConnectorsPath;

@@ -22,7 +22,7 @@ import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.base.ui.Notices;
 import org.connectorconsole.connection.CallbackOutcome;
 import org.connectorconsole.connection.ConnectionService;
-import org.connectorconsole.connection.ui.ConnectOutcomes;
+import org.connectorconsole.connection.ConnectOutcomes;
 import org.connectorconsole.conversation.ApprovalRequiredException;
 import org.connectorconsole.conversation.Conversation;
 import org.connectorconsole.conversation.ConversationId;
