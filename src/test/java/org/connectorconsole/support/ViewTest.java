@@ -4,12 +4,17 @@ import com.github.mvysny.fakeservlet.FakeRequest;
 import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.github.mvysny.kaributesting.v10.Routes;
 import com.github.mvysny.kaributesting.v10.spring.MockSpringServlet;
+import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.UI;
+import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.VaadinServletRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
+import org.springframework.core.type.filter.AnnotationTypeFilter;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 
@@ -20,7 +25,7 @@ import org.springframework.security.core.GrantedAuthority;
 @IntegrationTest
 public abstract class ViewTest {
 
-    private static final Routes ROUTES = new Routes().autoDiscoverViews("org.connectorconsole");
+    private static final Routes ROUTES = routes();
 
     @Autowired
     protected ApplicationContext context;
@@ -36,6 +41,24 @@ public abstract class ViewTest {
     void stopVaadin() {
         MockVaadin.tearDown();
         TestOrganizations.signOut();
+    }
+
+    /**
+     * Every route, layout and error view. Karibu's discovery (ClassGraph) sees public classes only, and the features'
+     * views are package-private; Spring's scanner (as Vaadin's own in the application) finds them all.
+     */
+    private static Routes routes() {
+        Routes routes = new Routes().autoDiscoverViews("org.connectorconsole");
+        ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(false);
+        scanner.addIncludeFilter(new AnnotationTypeFilter(Route.class));
+        for (BeanDefinition view : scanner.findCandidateComponents("org.connectorconsole")) {
+            try {
+                routes.getRoutes().add(Class.forName(view.getBeanClassName()).asSubclass(Component.class));
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return routes;
     }
 
     /** Signs the person in through the real authentication manager and shows that to Vaadin's access control. */

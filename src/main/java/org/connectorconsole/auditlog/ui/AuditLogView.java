@@ -58,7 +58,7 @@ import org.connectorconsole.security.Member;
 @PageTitle("Audit log · Connector Console")
 @Menu(title = "Audit log", order = 60, icon = "vaadin:records")
 @RolesAllowed(Authorities.OWNER)
-public class AuditLogView extends VerticalLayout {
+class AuditLogView extends VerticalLayout {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
             .withZone(ZoneOffset.UTC);
@@ -84,7 +84,7 @@ public class AuditLogView extends VerticalLayout {
     private Long cursor;
     private Long nextCursor;
 
-    public AuditLogView(AuditLogService auditLog, ApiTokenService tokens, CurrentMember currentMember) {
+    AuditLogView(AuditLogService auditLog, ApiTokenService tokens, CurrentMember currentMember) {
         this.auditLog = auditLog;
         this.tokens = tokens;
         Member me = currentMember.requireOwner();

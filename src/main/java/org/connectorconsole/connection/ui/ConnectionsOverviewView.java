@@ -39,7 +39,7 @@ import org.connectorconsole.security.Authorities;
 @PageTitle("Connections · Connector Console")
 @Menu(title = "Connections", order = 45, icon = "vaadin:connect-o")
 @RolesAllowed(Authorities.ORG_OWNER)
-public class ConnectionsOverviewView extends VerticalLayout {
+class ConnectionsOverviewView extends VerticalLayout {
 
     static final int PAGE = 50;
 
@@ -54,7 +54,7 @@ public class ConnectionsOverviewView extends VerticalLayout {
     private final List<ConnectionOverview.Row> rows = new ArrayList<>();
     private ConnectionOverview.Cursor next;
 
-    public ConnectionsOverviewView(ConnectionOverviewService overview, ConnectorService connectors) {
+    ConnectionsOverviewView(ConnectionOverviewService overview, ConnectorService connectors) {
         this.overview = overview;
         addClassName("console-page");
         Span trail = new Span("Organization settings");

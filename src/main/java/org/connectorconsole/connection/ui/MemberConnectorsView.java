@@ -31,6 +31,7 @@ import org.connectorconsole.base.ui.Notices;
 import org.connectorconsole.base.ui.TimeTexts;
 import org.connectorconsole.connection.CallbackOutcome;
 import org.connectorconsole.connection.ConnectionOverviewService;
+import org.connectorconsole.connection.ConnectOutcomes;
 import org.connectorconsole.connection.ConnectionService;
 import org.connectorconsole.connection.MemberConnector;
 import org.connectorconsole.connection.MemberConnectorsPath;
@@ -49,7 +50,7 @@ import org.connectorconsole.security.Member;
 @PageTitle("Your connectors · Connector Console")
 @Menu(title = "Your connectors", order = 5, icon = "vaadin:plug")
 @PermitAll
-public class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver {
+class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver {
 
     private final ConnectionService connections;
     private final ConnectionOverviewService overview;
@@ -60,7 +61,7 @@ public class MemberConnectorsView extends VerticalLayout implements BeforeEnterO
     private final Member me;
     private UI ui;
 
-    public MemberConnectorsView(ConnectionService connections, ConnectionOverviewService overview,
+    MemberConnectorsView(ConnectionService connections, ConnectionOverviewService overview,
             CurrentMember currentMember) {
         this.connections = connections;
         this.overview = overview;

@@ -47,7 +47,7 @@ import org.connectorconsole.security.Authorities;
 @Route("connectors/:id")
 @PageTitle("Connector · Connector Console")
 @RolesAllowed(Authorities.OWNER)
-public class ConnectorView extends VerticalLayout implements BeforeEnterObserver {
+class ConnectorView extends VerticalLayout implements BeforeEnterObserver {
 
     private final ConnectorService connectors;
     private Connector connector;
@@ -69,7 +69,7 @@ public class ConnectorView extends VerticalLayout implements BeforeEnterObserver
     private final ToolPolicyService toolPolicies;
     private ToolPolicyPanel policyPanel;
 
-    public ConnectorView(ConnectorService connectors, ToolPolicyService toolPolicies) {
+    ConnectorView(ConnectorService connectors, ToolPolicyService toolPolicies) {
         this.connectors = connectors;
         this.toolPolicies = toolPolicies;
         addClassName("console-page");

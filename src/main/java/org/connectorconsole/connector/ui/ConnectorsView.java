@@ -47,7 +47,7 @@ import org.connectorconsole.security.Member;
 @PageTitle("Connectors · Connector Console")
 @Menu(title = "Connectors", order = 10, icon = "vaadin:connect")
 @RolesAllowed(Authorities.OWNER)
-public class ConnectorsView extends VerticalLayout {
+class ConnectorsView extends VerticalLayout {
 
     /** Connectors shown at first and added by each "Show more". */
     static final int PAGE = 50;
@@ -63,7 +63,7 @@ public class ConnectorsView extends VerticalLayout {
     private final ToolPolicyService toolPolicies;
     private java.util.Map<org.connectorconsole.connector.ConnectorId, Integer> reviews = java.util.Map.of();
 
-    public ConnectorsView(ConnectorService connectors, PrivateHostService privateHosts, ToolPolicyService toolPolicies,
+    ConnectorsView(ConnectorService connectors, PrivateHostService privateHosts, ToolPolicyService toolPolicies,
             CurrentMember currentMember) {
         this.connectors = connectors;
         this.toolPolicies = toolPolicies;

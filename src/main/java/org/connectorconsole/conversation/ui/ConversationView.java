@@ -22,7 +22,7 @@ import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.base.ui.Notices;
 import org.connectorconsole.connection.CallbackOutcome;
 import org.connectorconsole.connection.ConnectionService;
-import org.connectorconsole.connection.ui.ConnectOutcomes;
+import org.connectorconsole.connection.ConnectOutcomes;
 import org.connectorconsole.conversation.ApprovalRequiredException;
 import org.connectorconsole.conversation.Conversation;
 import org.connectorconsole.conversation.ConversationId;
@@ -41,7 +41,7 @@ import org.springframework.security.access.AccessDeniedException;
 @Route("conversations/:id")
 @PageTitle("Conversation · Connector Console")
 @PermitAll
-public class ConversationView extends VerticalLayout implements BeforeEnterObserver {
+class ConversationView extends VerticalLayout implements BeforeEnterObserver {
 
     private final ConversationService conversations;
     private final ConversationHeader header;
@@ -51,7 +51,7 @@ public class ConversationView extends VerticalLayout implements BeforeEnterObser
     private final ConnectorsMenu menu;
     private Conversation conversation;
 
-    public ConversationView(ConversationService conversations, ConnectionService connections) {
+    ConversationView(ConversationService conversations, ConnectionService connections) {
         this.conversations = conversations;
         this.header = new ConversationHeader(conversations);
         this.tools = new ToolList(conversations, this::openTool);

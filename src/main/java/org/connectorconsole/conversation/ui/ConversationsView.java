@@ -29,12 +29,12 @@ import org.connectorconsole.conversation.ConversationService;
 @PageTitle("Conversations · Connector Console")
 @Menu(title = "Conversations", order = 4, icon = "vaadin:comments-o")
 @PermitAll
-public class ConversationsView extends VerticalLayout {
+class ConversationsView extends VerticalLayout {
 
     private final ConversationService conversations;
     private final VerticalLayout list = new VerticalLayout();
 
-    public ConversationsView(ConversationService conversations) {
+    ConversationsView(ConversationService conversations) {
         this.conversations = conversations;
         addClassName("console-page");
         setMaxWidth("60rem");

@@ -32,7 +32,7 @@ import org.springframework.security.access.AccessDeniedException;
 @Route(value = "invitation", autoLayout = false)
 @PageTitle("Invitation · Connector Console")
 @AnonymousAllowed
-public class InvitationView extends Main implements HasUrlParameter<String> {
+class InvitationView extends Main implements HasUrlParameter<String> {
 
     private final InvitationService invitations;
     private final SignInOptions signInOptions;
@@ -40,7 +40,7 @@ public class InvitationView extends Main implements HasUrlParameter<String> {
     private final AuthenticationContext authentication;
     private final Div card = new Div();
 
-    public InvitationView(InvitationService invitations, SignInOptions signInOptions,
+    InvitationView(InvitationService invitations, SignInOptions signInOptions,
             OrganizationChoices organizations, AuthenticationContext authentication) {
         this.invitations = invitations;
         this.signInOptions = signInOptions;

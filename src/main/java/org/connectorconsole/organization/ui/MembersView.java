@@ -51,7 +51,7 @@ import org.connectorconsole.security.SignInOptions;
 @PageTitle("Members · Connector Console")
 @Menu(title = "Members", order = 50, icon = "vaadin:users")
 @RolesAllowed(Authorities.ORG_OWNER)
-public class MembersView extends VerticalLayout {
+class MembersView extends VerticalLayout {
 
     /** People shown at first and added by each "Show more". */
     static final int PAGE = 50;
@@ -71,7 +71,7 @@ public class MembersView extends VerticalLayout {
 
     private final PublicAddress publicAddress;
 
-    public MembersView(OrganizationService organizations, InvitationService invitations,
+    MembersView(OrganizationService organizations, InvitationService invitations,
             SignInOptions signInOptions, CurrentMember currentMember, PublicAddress publicAddress) {
         this.publicAddress = publicAddress;
         this.organizations = organizations;

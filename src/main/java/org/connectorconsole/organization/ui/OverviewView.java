@@ -20,9 +20,9 @@ import org.connectorconsole.security.Member;
 @PageTitle("Overview · Connector Console")
 @Menu(title = "Overview", order = 0, icon = "vaadin:home")
 @PermitAll
-public class OverviewView extends VerticalLayout {
+class OverviewView extends VerticalLayout {
 
-    public OverviewView(OrganizationService organizations, CurrentMember currentMember) {
+    OverviewView(OrganizationService organizations, CurrentMember currentMember) {
         addClassName("console-page");
         setMaxWidth("56rem");
         Member me = currentMember.require();

@@ -31,7 +31,7 @@ import org.connectorconsole.security.PasswordPolicy;
 @Route(value = "setup", autoLayout = false)
 @PageTitle("Set up · Connector Console")
 @AnonymousAllowed
-public class SetupView extends Main implements BeforeEnterObserver {
+class SetupView extends Main implements BeforeEnterObserver {
 
     private final SetupService setup;
     private final TextField code = new TextField("Setup code");
@@ -42,7 +42,7 @@ public class SetupView extends Main implements BeforeEnterObserver {
     private final PasswordField password = new PasswordField("Password");
     private final PasswordField confirmation = new PasswordField("Repeat the password");
 
-    public SetupView(SetupService setup) {
+    SetupView(SetupService setup) {
         this.setup = setup;
         addClassName("console-auth-page");
 

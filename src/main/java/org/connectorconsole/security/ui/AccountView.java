@@ -28,7 +28,7 @@ import org.connectorconsole.security.PasswordPolicy;
 @PageTitle("Your account · Connector Console")
 @Menu(title = "Your account", order = 90, icon = "vaadin:user")
 @PermitAll
-public class AccountView extends VerticalLayout {
+class AccountView extends VerticalLayout {
 
     private final AccountService accounts;
     private final TextField email = new TextField("E-mail address");
@@ -39,7 +39,7 @@ public class AccountView extends VerticalLayout {
     private final Grid<Member> memberships = new Grid<>(Member.class, false);
     private int version;
 
-    public AccountView(AccountService accounts) {
+    AccountView(AccountService accounts) {
         this.accounts = accounts;
         addClassName("console-page");
         setMaxWidth("48rem");

@@ -1,4 +1,4 @@
-package org.connectorconsole.ui;
+package org.connectorconsole.organization.ui;
 
 import static com.github.mvysny.kaributesting.v10.GridKt._getCellComponent;
 import static com.github.mvysny.kaributesting.v10.GridKt._size;
@@ -41,7 +41,12 @@ import org.connectorconsole.support.ViewTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-/** The members page, the invitation page, the connections overview and the organisation switcher, browserless. */
+/**
+ * The members page, the invitation page, the connections overview and the organisation switcher, browserless.
+ * Kept whole in organization.ui, where most of it belongs (members and invitations); the connections overview
+ * (connection.ui), the switcher (base.ui) and the sign-in page (security.ui) are reached by route only, so none of
+ * their views needs to be visible here.
+ */
 class IdentityViewsTest extends ViewTest {
 
     @Autowired

@@ -1,4 +1,4 @@
-package org.connectorconsole.ui;
+package org.connectorconsole.connector.ui;
 
 import static com.github.mvysny.kaributesting.v10.LocatorJ._click;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._find;
@@ -27,8 +27,6 @@ import org.connectorconsole.base.ui.NotAllowedView;
 import org.connectorconsole.connector.Connector;
 import org.connectorconsole.connector.ConnectorForm;
 import org.connectorconsole.connector.ConnectorService;
-import org.connectorconsole.connector.ui.ConnectorView;
-import org.connectorconsole.connector.ui.ConnectorsView;
 import org.connectorconsole.support.TestMcpServer;
 import org.connectorconsole.support.TestOrganizations.Org;
 import org.connectorconsole.support.ViewTest;

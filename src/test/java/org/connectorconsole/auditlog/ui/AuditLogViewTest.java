@@ -1,4 +1,4 @@
-package org.connectorconsole.ui;
+package org.connectorconsole.auditlog.ui;
 
 import static com.github.mvysny.kaributesting.v10.LocatorJ._click;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._find;
@@ -13,7 +13,6 @@ import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.textfield.TextField;
 import org.connectorconsole.audit.AuditEvent;
-import org.connectorconsole.auditlog.ui.AuditLogView;
 import org.connectorconsole.base.Plan;
 import org.connectorconsole.base.ui.NotAllowedView;
 import org.connectorconsole.support.TestOrganizations.Org;

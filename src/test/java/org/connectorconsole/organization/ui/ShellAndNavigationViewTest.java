@@ -1,4 +1,4 @@
-package org.connectorconsole.ui;
+package org.connectorconsole.organization.ui;
 
 import static com.github.mvysny.kaributesting.v10.LocatorJ._find;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
@@ -10,13 +10,15 @@ import com.vaadin.flow.component.sidenav.SideNavItem;
 import java.util.List;
 import org.connectorconsole.base.Plan;
 import org.connectorconsole.base.ui.NotAllowedView;
-import org.connectorconsole.organization.ui.MembersView;
-import org.connectorconsole.organization.ui.OverviewView;
 import org.connectorconsole.security.ui.LoginView;
 import org.connectorconsole.support.TestOrganizations.Org;
 import org.connectorconsole.support.ViewTest;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The shell's navigation (base.ui's MainLayout) as each kind of person sees it. In organization.ui because the pages
+ * it lands on are this feature's (OverviewView, MembersView); LoginView and NotAllowedView are public.
+ */
 class ShellAndNavigationViewTest extends ViewTest {
 
     private static List<String> menu() {

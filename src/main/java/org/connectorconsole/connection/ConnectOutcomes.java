@@ -1,10 +1,12 @@
-package org.connectorconsole.connection.ui;
+package org.connectorconsole.connection;
 
 import com.vaadin.flow.server.VaadinSession;
-import org.connectorconsole.connection.CallbackOutcome;
-import org.connectorconsole.connection.OAuthCallbackController;
 
-/** The outcome of a sign-in that just came back through the callback, shown once by the page it returned to. */
+/**
+ * The outcome of a sign-in that just came back through the callback, shown once by the page it returned to (Your
+ * connectors or a conversation). Beside {@link OAuthCallbackController}, which stores it in the session, rather than
+ * in {@code connection.ui}: the conversation page reads it too, and one feature's views use no other's.
+ */
 public final class ConnectOutcomes {
 
     private ConnectOutcomes() {

@@ -1,4 +1,4 @@
-package org.connectorconsole.ui;
+package org.connectorconsole.organization.ui;
 
 import static com.github.mvysny.kaributesting.v10.GridKt._size;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._click;
@@ -21,8 +21,11 @@ import org.jooq.DSLContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-/** The Members and Connectors pages show 50 rows, "Show 50 more", and a search that explains no match and bad text. */
-class ListPagingViewsTest extends ViewTest {
+/**
+ * The Members page shows 50 rows, "Show 50 more", and a search that explains no match and bad text (the Connectors
+ * page's twin is {@code connector.ui.ConnectorsPagingViewTest}).
+ */
+class MembersPagingViewTest extends ViewTest {
 
     @Autowired
     DSLContext db;
@@ -108,38 +111,5 @@ class ListPagingViewsTest extends ViewTest {
         for (int i = 0; i < 58; i++) {
             assertThat(com.github.mvysny.kaributesting.v10.GridKt._get(members, i).displayName()).startsWith("Person");
         }
-    }
-
-    @Test
-    void connectors_page_shows_fifty_then_more_and_searches() {
-        Org org = orgs.create(Plan.TEAM, 0);
-        BulkRows.connectors(db, org, 70);
-        signIn(org.owner());
-        navigate("connectors");
-        assertThat(_get(Paragraph.class, spec -> spec.withId("connector-count")).getText()).isEqualTo("70 connectors");
-        assertThat(_size(grid("connectors"))).isEqualTo(50);
-        _click(_get(Button.class, spec -> spec.withId("connectors-more")));
-        assertThat(_size(grid("connectors"))).isEqualTo(70);
-        assertThat(visible("connectors-more")).isFalse();
-
-        TextField search = _get(TextField.class, spec -> spec.withId("connector-search"));
-        type(search, "same NAME");
-        assertThat(_size(grid("connectors"))).isEqualTo(17);
-        type(search, "nothing-like-this");
-        assertThat(_get(Div.class, spec -> spec.withId("no-connector-match")).getText())
-                .isEqualTo("No connector's name or URL contains \u201cnothing-like-this\u201d.");
-        type(search, "a\u0007b");
-        assertThat(search.isInvalid()).isTrue();
-        assertThat(search.getErrorMessage()).isEqualTo("Search text cannot hold control characters.");
-    }
-
-    @Test
-    void an_empty_connectors_page_says_what_to_do_and_hides_the_search() {
-        Org org = orgs.create(Plan.TEAM, 0);
-        signIn(org.owner());
-        navigate("connectors");
-        assertThat(visible("connectors-empty")).isTrue();
-        assertThat(visible("connector-search")).isFalse();
-        assertThat(visible("connectors-more")).isFalse();
     }
 }

@@ -1,4 +1,4 @@
-package org.connectorconsole.organization;
+package org.connectorconsole.organization.ui;
 
 import static com.github.mvysny.kaributesting.v10.LocatorJ._click;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
@@ -9,7 +9,8 @@ import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.textfield.EmailField;
 import com.vaadin.flow.component.textfield.PasswordField;
 import com.vaadin.flow.component.textfield.TextField;
-import org.connectorconsole.organization.ui.SetupView;
+import org.connectorconsole.organization.SetupService;
+import org.connectorconsole.organization.SetupServiceAccess;
 import org.connectorconsole.security.ui.LoginView;
 import org.connectorconsole.support.ViewTest;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class SetupViewTest extends ViewTest {
         assertThat(code.getErrorMessage()).contains("wrong or has expired");
         assertThat(setup.isSetupPending()).isTrue();
 
-        fill(setup.issueCode());
+        fill(SetupServiceAccess.issueCode(setup));
         _click(_get(Button.class, spec -> spec.withId("complete-setup")));
         assertThat(setup.isSetupPending()).isFalse();
         assertThat(UI.getCurrent().getCurrentView()).isInstanceOf(LoginView.class);

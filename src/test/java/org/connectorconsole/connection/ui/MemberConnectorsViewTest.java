@@ -1,4 +1,4 @@
-package org.connectorconsole.ui;
+package org.connectorconsole.connection.ui;
 
 import static com.github.mvysny.kaributesting.v10.LocatorJ._find;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
@@ -9,7 +9,6 @@ import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Span;
 import org.connectorconsole.base.Plan;
-import org.connectorconsole.connection.ui.MemberConnectorsView;
 import org.connectorconsole.connector.Connector;
 import org.connectorconsole.connector.ConnectorForm;
 import org.connectorconsole.connector.ConnectorService;

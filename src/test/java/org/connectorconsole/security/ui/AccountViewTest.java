@@ -1,7 +1,5 @@
-package org.connectorconsole.ui;
+package org.connectorconsole.security.ui;
 
-import static com.github.mvysny.kaributesting.v10.GridKt._get;
-import static com.github.mvysny.kaributesting.v10.GridKt._size;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._click;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,11 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.mvysny.kaributesting.v10.NotificationsKt;
 import com.vaadin.flow.component.button.Button;
-import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.textfield.PasswordField;
 import com.vaadin.flow.component.textfield.TextField;
 import org.connectorconsole.base.Plan;
-import org.connectorconsole.organization.MemberSummary;
 import org.connectorconsole.security.AccountService;
 import org.connectorconsole.support.TestOrganizations;
 import org.connectorconsole.support.TestOrganizations.Org;
@@ -25,25 +21,14 @@ import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.config.annotation.authentication.configuration.AuthenticationConfiguration;
 
-class OrganizationViewsTest extends ViewTest {
+/** Your account page: the name and the password (moved from OrganizationViewsTest). */
+class AccountViewTest extends ViewTest {
 
     @Autowired
     AuthenticationConfiguration authenticationConfiguration;
 
     @Autowired
     AccountService accounts;
-
-    @Test
-    void members_view_lists_the_owners_organisation_only() {
-        Org org = orgs.create(Plan.TEAM, 2);
-        orgs.create(Plan.TEAM, 3);
-        signIn(org.owner());
-        navigate("organization/members");
-        @SuppressWarnings("unchecked")
-        Grid<MemberSummary> grid = _get(Grid.class, spec -> spec.withId("members"));
-        assertThat(_size(grid)).isEqualTo(3);
-        assertThat(_get(grid, 0).email()).isEqualTo(org.owner().email());
-    }
 
     @Test
     void account_view_saves_a_new_name() {

@@ -1,20 +1,16 @@
-package org.connectorconsole.ui;
+package org.connectorconsole.conversation.ui;
 
 import static com.github.mvysny.kaributesting.v10.LocatorJ._click;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._find;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
-import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.textfield.TextField;
-import java.time.Duration;
-import java.time.Instant;
 import org.connectorconsole.base.Plan;
 import org.connectorconsole.base.ui.MissingView;
 import org.connectorconsole.connector.Connector;
@@ -25,8 +21,6 @@ import org.connectorconsole.connector.ToolPolicyService;
 import org.connectorconsole.conversation.Conversation;
 import org.connectorconsole.conversation.ConversationService;
 import org.connectorconsole.conversation.ToolCallListener;
-import org.connectorconsole.conversation.ui.ConversationView;
-import org.connectorconsole.conversation.ui.ConversationsView;
 import org.connectorconsole.support.TestMcpServer;
 import org.connectorconsole.support.TestOrganizations.Org;
 import org.connectorconsole.support.ViewTest;
@@ -88,30 +82,6 @@ class ConversationViewsTest extends ViewTest {
         assertThat(_find(MissingView.class)).hasSize(1);
         navigate("conversations/not-an-id");
         assertThat(_find(MissingView.class)).hasSize(1);
-    }
-
-    @Test
-    void the_owner_sees_new_tools_held_for_review_and_approves_them_on_the_connector_page() throws Exception {
-        Org org = orgs.create(Plan.TEAM, 0);
-        signIn(org.owner());
-        Connector c = connectors.add(ConnectorForm.of("Tools", server.url("/mcp")));
-        navigate("connectors/" + c.id());
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (policies.tools(c.id()).isEmpty() && Instant.now().isBefore(deadline)) {
-            Thread.sleep(100);
-            MockVaadin.clientRoundtrip(false);
-        }
-        MockVaadin.clientRoundtrip(false);
-        navigate("connectors/" + c.id());
-        Grid<?> grid = _get(Grid.class, spec -> spec.withId("tool-policy-grid"));
-        assertThat(grid.isVisible()).isTrue();
-        assertThat(_get(Paragraph.class, spec -> spec.withId("tool-review-summary")).getText())
-                .isEqualTo("2 new waiting for your review.");
-        _click(_get(Button.class, spec -> spec.withId("approve-all-new")));
-        assertThat(_get(Paragraph.class, spec -> spec.withId("tool-review-summary")).getText())
-                .isEqualTo("All 2 tools reviewed.");
-        assertThat(policies.tools(c.id())).allSatisfy(t -> assertThat(t.review())
-                .isEqualTo(ConnectorTool.Review.APPROVED));
     }
 
     @Test
