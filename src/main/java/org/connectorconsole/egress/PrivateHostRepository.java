@@ -22,7 +22,7 @@ class PrivateHostRepository {
 
     Set<String> hosts(OrganizationId orgId) {
         return new TreeSet<>(db.select(EGRESS_PRIVATE_HOST.HOST).from(EGRESS_PRIVATE_HOST)
-                .where(EGRESS_PRIVATE_HOST.ORG_ID.eq(orgId.value()))
+                .where(EGRESS_PRIVATE_HOST.ORG_ID.eq(orgId))
                 .fetch(EGRESS_PRIVATE_HOST.HOST));
     }
 
@@ -32,17 +32,17 @@ class PrivateHostRepository {
 
     boolean insert(OrganizationId orgId, String host, UserId by, OffsetDateTime now) {
         return db.insertInto(EGRESS_PRIVATE_HOST)
-                .set(EGRESS_PRIVATE_HOST.ORG_ID, orgId.value())
+                .set(EGRESS_PRIVATE_HOST.ORG_ID, orgId)
                 .set(EGRESS_PRIVATE_HOST.HOST, host)
                 .set(EGRESS_PRIVATE_HOST.CREATED_AT, now)
-                .set(EGRESS_PRIVATE_HOST.CREATED_BY, by.value())
+                .set(EGRESS_PRIVATE_HOST.CREATED_BY, by)
                 .onConflictDoNothing()
                 .execute() == 1;
     }
 
     boolean delete(OrganizationId orgId, String host) {
         return db.deleteFrom(EGRESS_PRIVATE_HOST)
-                .where(EGRESS_PRIVATE_HOST.ORG_ID.eq(orgId.value()).and(EGRESS_PRIVATE_HOST.HOST.eq(host)))
+                .where(EGRESS_PRIVATE_HOST.ORG_ID.eq(orgId).and(EGRESS_PRIVATE_HOST.HOST.eq(host)))
                 .execute() == 1;
     }
 }

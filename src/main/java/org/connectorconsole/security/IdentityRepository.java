@@ -32,13 +32,13 @@ class IdentityRepository {
 
     Optional<Account> accountByEmail(String email) {
         return db.selectFrom(APP_USER).where(APP_USER.EMAIL.eq(email)).fetchOptional()
-                .map(r -> new Account(new UserId(r.getId()), r.getEmail(), r.getDisplayName(), r.getPasswordHash(),
+                .map(r -> new Account(r.getId(), r.getEmail(), r.getDisplayName(), r.getPasswordHash(),
                         r.getVersion()));
     }
 
     Optional<Account> account(UserId id) {
-        return db.selectFrom(APP_USER).where(APP_USER.ID.eq(id.value())).fetchOptional()
-                .map(r -> new Account(new UserId(r.getId()), r.getEmail(), r.getDisplayName(), r.getPasswordHash(),
+        return db.selectFrom(APP_USER).where(APP_USER.ID.eq(id)).fetchOptional()
+                .map(r -> new Account(r.getId(), r.getEmail(), r.getDisplayName(), r.getPasswordHash(),
                         r.getVersion()));
     }
 
@@ -49,7 +49,7 @@ class IdentityRepository {
                 .from(MEMBERSHIP)
                 .join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
                 .join(ORGANIZATION).on(ORGANIZATION.ID.eq(MEMBERSHIP.ORG_ID))
-                .where(MEMBERSHIP.USER_ID.eq(userId.value()))
+                .where(MEMBERSHIP.USER_ID.eq(userId))
                 .orderBy(DSL.when(MEMBERSHIP.ROLE.eq(Role.OWNER.name()), 0).otherwise(1), MEMBERSHIP.CREATED_AT)
                 .fetch(IdentityRepository::toMember);
     }
@@ -61,7 +61,7 @@ class IdentityRepository {
                 .from(MEMBERSHIP)
                 .join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
                 .join(ORGANIZATION).on(ORGANIZATION.ID.eq(MEMBERSHIP.ORG_ID))
-                .where(MEMBERSHIP.USER_ID.eq(userId.value()))
+                .where(MEMBERSHIP.USER_ID.eq(userId))
                 .orderBy(MEMBERSHIP.CREATED_AT, MEMBERSHIP.ORG_ID)
                 .limit(1)
                 .fetchOptional(IdentityRepository::toMember);
@@ -77,7 +77,7 @@ class IdentityRepository {
                 .from(MEMBERSHIP)
                 .join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
                 .join(ORGANIZATION).on(ORGANIZATION.ID.eq(MEMBERSHIP.ORG_ID))
-                .where(MEMBERSHIP.USER_ID.eq(userId.value()).and(MEMBERSHIP.ORG_ID.eq(orgId.value())))
+                .where(MEMBERSHIP.USER_ID.eq(userId).and(MEMBERSHIP.ORG_ID.eq(orgId)))
                 .fetchOptional(r -> new Membership(toMember(r), r.get(ORGANIZATION.SSO_REQUIRED)));
     }
 
@@ -87,13 +87,13 @@ class IdentityRepository {
                 .from(MEMBERSHIP)
                 .join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
                 .join(ORGANIZATION).on(ORGANIZATION.ID.eq(MEMBERSHIP.ORG_ID))
-                .where(MEMBERSHIP.USER_ID.eq(userId.value()).and(MEMBERSHIP.ORG_ID.eq(orgId.value())))
+                .where(MEMBERSHIP.USER_ID.eq(userId).and(MEMBERSHIP.ORG_ID.eq(orgId)))
                 .fetchOptional(IdentityRepository::toMember);
     }
 
     private static Member toMember(Record r) {
-        return new Member(new UserId(r.get(APP_USER.ID)), r.get(APP_USER.EMAIL), r.get(APP_USER.DISPLAY_NAME),
-                new OrganizationId(r.get(ORGANIZATION.ID)), r.get(ORGANIZATION.NAME),
+        return new Member(r.get(APP_USER.ID), r.get(APP_USER.EMAIL), r.get(APP_USER.DISPLAY_NAME),
+                r.get(ORGANIZATION.ID), r.get(ORGANIZATION.NAME),
                 Plan.valueOf(r.get(ORGANIZATION.PLAN)), Role.valueOf(r.get(MEMBERSHIP.ROLE)));
     }
 
@@ -102,7 +102,7 @@ class IdentityRepository {
         return db.update(APP_USER)
                 .set(APP_USER.DISPLAY_NAME, name)
                 .set(APP_USER.VERSION, APP_USER.VERSION.plus(1))
-                .where(APP_USER.ID.eq(id.value()).and(APP_USER.VERSION.eq(expectedVersion)))
+                .where(APP_USER.ID.eq(id).and(APP_USER.VERSION.eq(expectedVersion)))
                 .execute() == 1;
     }
 
@@ -111,7 +111,7 @@ class IdentityRepository {
                 .set(APP_USER.PASSWORD_HASH, passwordHash)
                 .set(APP_USER.PASSWORD_CHANGED_AT, now)
                 .set(APP_USER.VERSION, APP_USER.VERSION.plus(1))
-                .where(APP_USER.ID.eq(id.value()).and(APP_USER.VERSION.eq(expectedVersion)))
+                .where(APP_USER.ID.eq(id).and(APP_USER.VERSION.eq(expectedVersion)))
                 .execute() == 1;
     }
 
@@ -201,7 +201,7 @@ class IdentityRepository {
     Optional<String> ssoRequiredOrganization(UserId userId) {
         return db.select(ORGANIZATION.NAME).from(MEMBERSHIP)
                 .join(ORGANIZATION).on(ORGANIZATION.ID.eq(MEMBERSHIP.ORG_ID))
-                .where(MEMBERSHIP.USER_ID.eq(userId.value()).and(ORGANIZATION.SSO_REQUIRED.isTrue()))
+                .where(MEMBERSHIP.USER_ID.eq(userId).and(ORGANIZATION.SSO_REQUIRED.isTrue()))
                 .orderBy(ORGANIZATION.NAME).limit(1)
                 .fetchOptional(ORGANIZATION.NAME);
     }

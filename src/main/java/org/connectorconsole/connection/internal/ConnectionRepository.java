@@ -79,7 +79,7 @@ public class ConnectionRepository {
         db.insertInto(CONNECTOR_OAUTH_CLIENT)
                 .set(CONNECTOR_OAUTH_CLIENT.CONNECTOR_ID, connectorId.value())
                 .set(CONNECTOR_OAUTH_CLIENT.ISSUER, issuer)
-                .set(CONNECTOR_OAUTH_CLIENT.ORG_ID, orgId.value())
+                .set(CONNECTOR_OAUTH_CLIENT.ORG_ID, orgId)
                 .set(CONNECTOR_OAUTH_CLIENT.CLIENT_ID, clientId)
                 .set(CONNECTOR_OAUTH_CLIENT.CLIENT_SECRET, sealedSecret)
                 .set(CONNECTOR_OAUTH_CLIENT.AUTH_METHOD, authMethod)
@@ -108,9 +108,9 @@ public class ConnectionRepository {
     public void insertPending(PendingAuthorization p, OffsetDateTime now) {
         PendingAuthorizationRecord r = db.newRecord(PENDING_AUTHORIZATION);
         r.setStateHash(p.stateHash());
-        r.setOrgId(p.orgId().value());
+        r.setOrgId(p.orgId());
         r.setConnectorId(p.connectorId().value());
-        r.setUserId(p.userId().value());
+        r.setUserId(p.userId());
         r.setCodeVerifier(p.codeVerifier());
         r.setIssuer(p.issuer());
         r.setResource(p.resource());
@@ -131,8 +131,8 @@ public class ConnectionRepository {
                 .where(PENDING_AUTHORIZATION.STATE_HASH.eq(stateHash))
                 .returning()
                 .fetchOptional()
-                .map(r -> new PendingAuthorization(r.getStateHash(), new OrganizationId(r.getOrgId()),
-                        new ConnectorId(r.getConnectorId()), new UserId(r.getUserId()), r.getCodeVerifier(),
+                .map(r -> new PendingAuthorization(r.getStateHash(), r.getOrgId(),
+                        new ConnectorId(r.getConnectorId()), r.getUserId(), r.getCodeVerifier(),
                         r.getIssuer(), r.getResource(), r.getIssRequired(), r.getClientId(), r.getRedirectUri(),
                         r.getScope(), r.getStepUps(), r.getReturnTo(), r.getExpiresAt().toInstant()));
     }
@@ -142,7 +142,7 @@ public class ConnectionRepository {
     }
 
     public int deletePendingFor(OrganizationId orgId, ConnectorId connectorId) {
-        return db.deleteFrom(PENDING_AUTHORIZATION).where(PENDING_AUTHORIZATION.ORG_ID.eq(orgId.value())
+        return db.deleteFrom(PENDING_AUTHORIZATION).where(PENDING_AUTHORIZATION.ORG_ID.eq(orgId)
                 .and(PENDING_AUTHORIZATION.CONNECTOR_ID.eq(connectorId.value()))).execute();
     }
 
@@ -150,8 +150,8 @@ public class ConnectionRepository {
 
     public Optional<StoredConnection> find(OrganizationId orgId, ConnectorId connectorId, UserId userId) {
         return db.selectFrom(CONNECTION)
-                .where(CONNECTION.ORG_ID.eq(orgId.value()).and(CONNECTION.CONNECTOR_ID.eq(connectorId.value()))
-                        .and(CONNECTION.USER_ID.eq(userId.value())))
+                .where(CONNECTION.ORG_ID.eq(orgId).and(CONNECTION.CONNECTOR_ID.eq(connectorId.value()))
+                        .and(CONNECTION.USER_ID.eq(userId)))
                 .fetchOptional(ConnectionRepository::toStored);
     }
 
@@ -170,32 +170,32 @@ public class ConnectionRepository {
 
     public List<StoredConnection> listForUser(OrganizationId orgId, UserId userId) {
         return db.selectFrom(CONNECTION)
-                .where(CONNECTION.ORG_ID.eq(orgId.value()).and(CONNECTION.USER_ID.eq(userId.value())))
+                .where(CONNECTION.ORG_ID.eq(orgId).and(CONNECTION.USER_ID.eq(userId)))
                 .fetch(ConnectionRepository::toStored);
     }
 
     /** Deletes the member's connection and returns what it held (so exactly those tokens get revoked). */
     public Optional<StoredConnection> deleteReturning(OrganizationId orgId, ConnectorId connectorId, UserId userId) {
         return db.deleteFrom(CONNECTION)
-                .where(CONNECTION.ORG_ID.eq(orgId.value()).and(CONNECTION.CONNECTOR_ID.eq(connectorId.value()))
-                        .and(CONNECTION.USER_ID.eq(userId.value())))
+                .where(CONNECTION.ORG_ID.eq(orgId).and(CONNECTION.CONNECTOR_ID.eq(connectorId.value()))
+                        .and(CONNECTION.USER_ID.eq(userId)))
                 .returning().fetchOptional().map(ConnectionRepository::toStored);
     }
 
     public List<StoredConnection> deleteAllReturning(OrganizationId orgId, ConnectorId connectorId) {
         return db.deleteFrom(CONNECTION)
-                .where(CONNECTION.ORG_ID.eq(orgId.value()).and(CONNECTION.CONNECTOR_ID.eq(connectorId.value())))
+                .where(CONNECTION.ORG_ID.eq(orgId).and(CONNECTION.CONNECTOR_ID.eq(connectorId.value())))
                 .returning().fetch().map(ConnectionRepository::toStored);
     }
 
     /** Ends every connection of one person in one organisation (they left it); returns what they held. */
     public List<StoredConnection> deleteAllOfUserReturning(OrganizationId orgId, UserId userId) {
-        db.deleteFrom(PENDING_AUTHORIZATION).where(PENDING_AUTHORIZATION.ORG_ID.eq(orgId.value())
-                .and(PENDING_AUTHORIZATION.USER_ID.eq(userId.value()))).execute();
-        db.deleteFrom(RECONNECT_REQUEST).where(RECONNECT_REQUEST.ORG_ID.eq(orgId.value())
-                .and(RECONNECT_REQUEST.USER_ID.eq(userId.value()))).execute();
+        db.deleteFrom(PENDING_AUTHORIZATION).where(PENDING_AUTHORIZATION.ORG_ID.eq(orgId)
+                .and(PENDING_AUTHORIZATION.USER_ID.eq(userId))).execute();
+        db.deleteFrom(RECONNECT_REQUEST).where(RECONNECT_REQUEST.ORG_ID.eq(orgId)
+                .and(RECONNECT_REQUEST.USER_ID.eq(userId))).execute();
         return db.deleteFrom(CONNECTION)
-                .where(CONNECTION.ORG_ID.eq(orgId.value()).and(CONNECTION.USER_ID.eq(userId.value())))
+                .where(CONNECTION.ORG_ID.eq(orgId).and(CONNECTION.USER_ID.eq(userId)))
                 .returning().fetch().map(ConnectionRepository::toStored);
     }
 
@@ -207,9 +207,9 @@ public class ConnectionRepository {
             String clientId, String authMethod, OffsetDateTime now) {
         db.insertInto(CONNECTION)
                 .set(CONNECTION.ID, UUID.randomUUID())
-                .set(CONNECTION.ORG_ID, orgId.value())
+                .set(CONNECTION.ORG_ID, orgId)
                 .set(CONNECTION.CONNECTOR_ID, connectorId.value())
-                .set(CONNECTION.USER_ID, userId.value())
+                .set(CONNECTION.USER_ID, userId)
                 .set(CONNECTION.STATUS, ConnectionStatus.NEEDS_REAUTH.name())
                 .set(CONNECTION.STATUS_REASON, "Connecting…")
                 .set(CONNECTION.ISSUER, issuer)
@@ -221,7 +221,7 @@ public class ConnectionRepository {
                 .onConflict(CONNECTION.CONNECTOR_ID, CONNECTION.USER_ID).doNothing()
                 .execute();
         return db.select(CONNECTION.ID).from(CONNECTION)
-                .where(CONNECTION.CONNECTOR_ID.eq(connectorId.value()).and(CONNECTION.USER_ID.eq(userId.value())))
+                .where(CONNECTION.CONNECTOR_ID.eq(connectorId.value()).and(CONNECTION.USER_ID.eq(userId)))
                 .forUpdate().fetchSingle(CONNECTION.ID);
     }
 
@@ -318,13 +318,13 @@ public class ConnectionRepository {
      */
     public boolean lockMembershipShared(OrganizationId orgId, UserId userId) {
         return !db.select(MEMBERSHIP.USER_ID).from(MEMBERSHIP)
-                .where(MEMBERSHIP.ORG_ID.eq(orgId.value()).and(MEMBERSHIP.USER_ID.eq(userId.value())))
+                .where(MEMBERSHIP.ORG_ID.eq(orgId).and(MEMBERSHIP.USER_ID.eq(userId)))
                 .forShare().fetch().isEmpty();
     }
 
     private static StoredConnection toStored(ConnectionRecord r) {
-        return new StoredConnection(r.getId(), new OrganizationId(r.getOrgId()), new ConnectorId(r.getConnectorId()),
-                new UserId(r.getUserId()), ConnectionStatus.valueOf(r.getStatus()), r.getStatusReason(),
+        return new StoredConnection(r.getId(), r.getOrgId(), new ConnectorId(r.getConnectorId()),
+                r.getUserId(), ConnectionStatus.valueOf(r.getStatus()), r.getStatusReason(),
                 r.getIssuer(), r.getClientId(), r.getAuthMethod(), r.getAccessToken(), r.getRefreshToken(),
                 r.getScope(), r.getRequiredScope(), r.getStepUps(), instant(r.getExpiresAt()),
                 instant(r.getConnectedAt()), instant(r.getRefreshingUntil()));

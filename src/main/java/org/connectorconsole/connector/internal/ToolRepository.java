@@ -32,14 +32,14 @@ public class ToolRepository {
 
     public List<ConnectorTool> list(OrganizationId orgId, ConnectorId connectorId) {
         return db.selectFrom(CONNECTOR_TOOL)
-                .where(CONNECTOR_TOOL.ORG_ID.eq(orgId.value()).and(CONNECTOR_TOOL.CONNECTOR_ID.eq(connectorId.value())))
+                .where(CONNECTOR_TOOL.ORG_ID.eq(orgId).and(CONNECTOR_TOOL.CONNECTOR_ID.eq(connectorId.value())))
                 .orderBy(CONNECTOR_TOOL.NAME)
                 .fetch(ToolRepository::toTool);
     }
 
     public Optional<ConnectorTool> find(OrganizationId orgId, ConnectorId connectorId, String name) {
         return db.selectFrom(CONNECTOR_TOOL)
-                .where(CONNECTOR_TOOL.ORG_ID.eq(orgId.value()).and(CONNECTOR_TOOL.CONNECTOR_ID.eq(connectorId.value()))
+                .where(CONNECTOR_TOOL.ORG_ID.eq(orgId).and(CONNECTOR_TOOL.CONNECTOR_ID.eq(connectorId.value()))
                         .and(CONNECTOR_TOOL.NAME.eq(name)))
                 .fetchOptional(ToolRepository::toTool);
     }
@@ -47,7 +47,7 @@ public class ToolRepository {
     /** How many tools of each connector of the organisation wait for a review. */
     public java.util.Map<ConnectorId, Integer> pendingCounts(OrganizationId orgId) {
         return db.select(CONNECTOR_TOOL.CONNECTOR_ID, org.jooq.impl.DSL.count()).from(CONNECTOR_TOOL)
-                .where(CONNECTOR_TOOL.ORG_ID.eq(orgId.value()).and(CONNECTOR_TOOL.PENDING_FINGERPRINT.isNotNull()))
+                .where(CONNECTOR_TOOL.ORG_ID.eq(orgId).and(CONNECTOR_TOOL.PENDING_FINGERPRINT.isNotNull()))
                 .groupBy(CONNECTOR_TOOL.CONNECTOR_ID)
                 .fetchMap(r -> new ConnectorId(r.value1()), r -> r.value2());
     }
@@ -62,7 +62,7 @@ public class ToolRepository {
         db.insertInto(CONNECTOR_TOOL)
                 .set(CONNECTOR_TOOL.CONNECTOR_ID, connectorId.value())
                 .set(CONNECTOR_TOOL.NAME, definition.name())
-                .set(CONNECTOR_TOOL.ORG_ID, orgId.value())
+                .set(CONNECTOR_TOOL.ORG_ID, orgId)
                 .set(CONNECTOR_TOOL.POLICY, policy.name())
                 .set(CONNECTOR_TOOL.APPROVED_FINGERPRINT, approve ? definition.fingerprint() : null)
                 .set(CONNECTOR_TOOL.APPROVED_DEFINITION, approve ? json(definition) : null)
@@ -115,7 +115,7 @@ public class ToolRepository {
     }
 
     public ToolSettings settings(OrganizationId orgId) {
-        return db.selectFrom(TOOL_SETTINGS).where(TOOL_SETTINGS.ORG_ID.eq(orgId.value()))
+        return db.selectFrom(TOOL_SETTINGS).where(TOOL_SETTINGS.ORG_ID.eq(orgId))
                 .fetchOptional(r -> new ToolSettings(ToolSettings.NewTools.valueOf(r.getNewTools()),
                         r.getRecordPayloads(), r.getVersion()))
                 .orElse(ToolSettings.DEFAULT);
@@ -125,7 +125,7 @@ public class ToolRepository {
     public boolean saveSettings(OrganizationId orgId, ToolSettings settings, int version, OffsetDateTime now) {
         if (version < 0) {
             return db.insertInto(TOOL_SETTINGS)
-                    .set(TOOL_SETTINGS.ORG_ID, orgId.value())
+                    .set(TOOL_SETTINGS.ORG_ID, orgId)
                     .set(TOOL_SETTINGS.NEW_TOOLS, settings.newTools().name())
                     .set(TOOL_SETTINGS.RECORD_PAYLOADS, settings.recordPayloads())
                     .set(TOOL_SETTINGS.UPDATED_AT, now)
@@ -137,12 +137,12 @@ public class ToolRepository {
                 .set(TOOL_SETTINGS.RECORD_PAYLOADS, settings.recordPayloads())
                 .set(TOOL_SETTINGS.UPDATED_AT, now)
                 .set(TOOL_SETTINGS.VERSION, TOOL_SETTINGS.VERSION.plus(1))
-                .where(TOOL_SETTINGS.ORG_ID.eq(orgId.value()).and(TOOL_SETTINGS.VERSION.eq(version)))
+                .where(TOOL_SETTINGS.ORG_ID.eq(orgId).and(TOOL_SETTINGS.VERSION.eq(version)))
                 .execute() == 1;
     }
 
     private static org.jooq.Condition key(OrganizationId orgId, ConnectorId connectorId, String name) {
-        return CONNECTOR_TOOL.ORG_ID.eq(orgId.value()).and(CONNECTOR_TOOL.CONNECTOR_ID.eq(connectorId.value()))
+        return CONNECTOR_TOOL.ORG_ID.eq(orgId).and(CONNECTOR_TOOL.CONNECTOR_ID.eq(connectorId.value()))
                 .and(CONNECTOR_TOOL.NAME.eq(name));
     }
 

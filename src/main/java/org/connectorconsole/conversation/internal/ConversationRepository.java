@@ -40,7 +40,7 @@ public class ConversationRepository {
 
     public List<Conversation> recent(OrganizationId orgId, UserId userId, int limit) {
         return db.selectFrom(CONVERSATION)
-                .where(CONVERSATION.ORG_ID.eq(orgId.value()).and(CONVERSATION.USER_ID.eq(userId.value())))
+                .where(CONVERSATION.ORG_ID.eq(orgId).and(CONVERSATION.USER_ID.eq(userId)))
                 .orderBy(CONVERSATION.UPDATED_AT.desc(), CONVERSATION.ID)
                 .limit(limit)
                 .fetch(ConversationRepository::toConversation);
@@ -61,8 +61,8 @@ public class ConversationRepository {
     public void insert(OrganizationId orgId, UserId userId, ConversationId id, String title, OffsetDateTime now) {
         db.insertInto(CONVERSATION)
                 .set(CONVERSATION.ID, id.value())
-                .set(CONVERSATION.ORG_ID, orgId.value())
-                .set(CONVERSATION.USER_ID, userId.value())
+                .set(CONVERSATION.ORG_ID, orgId)
+                .set(CONVERSATION.USER_ID, userId)
                 .set(CONVERSATION.TITLE, title)
                 .set(CONVERSATION.CREATED_AT, now)
                 .set(CONVERSATION.UPDATED_AT, now)
@@ -100,7 +100,7 @@ public class ConversationRepository {
             return db.insertInto(CONVERSATION_CONNECTOR)
                     .set(CONVERSATION_CONNECTOR.CONVERSATION_ID, id.value())
                     .set(CONVERSATION_CONNECTOR.CONNECTOR_ID, connectorId.value())
-                    .set(CONVERSATION_CONNECTOR.ORG_ID, orgId.value())
+                    .set(CONVERSATION_CONNECTOR.ORG_ID, orgId)
                     .set(CONVERSATION_CONNECTOR.ENABLED_AT, now)
                     .onConflictDoNothing()
                     .execute() == 1;
@@ -118,9 +118,9 @@ public class ConversationRepository {
             ToolCallStatus status, String message, OffsetDateTime now) {
         db.insertInto(TOOL_CALL)
                 .set(TOOL_CALL.ID, callId)
-                .set(TOOL_CALL.ORG_ID, orgId.value())
+                .set(TOOL_CALL.ORG_ID, orgId)
                 .set(TOOL_CALL.CONVERSATION_ID, conversationId.value())
-                .set(TOOL_CALL.USER_ID, userId.value())
+                .set(TOOL_CALL.USER_ID, userId)
                 .set(TOOL_CALL.CONNECTOR_ID, connectorId.value())
                 .set(TOOL_CALL.CONNECTOR_NAME, connectorName)
                 .set(TOOL_CALL.TOOL_NAME, toolName)
@@ -162,7 +162,7 @@ public class ConversationRepository {
      */
     public List<ToolCallEntry> history(OrganizationId orgId, UserId userId, ConversationId id, ToolCallEntry before,
             int limit) {
-        org.jooq.Condition where = TOOL_CALL.ORG_ID.eq(orgId.value()).and(TOOL_CALL.USER_ID.eq(userId.value()))
+        org.jooq.Condition where = TOOL_CALL.ORG_ID.eq(orgId).and(TOOL_CALL.USER_ID.eq(userId))
                 .and(TOOL_CALL.CONVERSATION_ID.eq(id.value()));
         if (before != null) {
             where = where.and(DSL.row(TOOL_CALL.STARTED_AT, TOOL_CALL.ID).lt(DSL.row(
@@ -177,8 +177,8 @@ public class ConversationRepository {
 
     public Optional<ToolCallEntry> findOwnCall(OrganizationId orgId, UserId userId, UUID callId) {
         return db.selectFrom(TOOL_CALL)
-                .where(TOOL_CALL.ID.eq(callId).and(TOOL_CALL.ORG_ID.eq(orgId.value()))
-                        .and(TOOL_CALL.USER_ID.eq(userId.value())))
+                .where(TOOL_CALL.ID.eq(callId).and(TOOL_CALL.ORG_ID.eq(orgId))
+                        .and(TOOL_CALL.USER_ID.eq(userId)))
                 .fetchOptional(ConversationRepository::toEntry);
     }
 
@@ -187,7 +187,7 @@ public class ConversationRepository {
     }
 
     private static org.jooq.Condition mine(OrganizationId orgId, UserId userId, ConversationId id) {
-        return CONVERSATION.ORG_ID.eq(orgId.value()).and(CONVERSATION.USER_ID.eq(userId.value()))
+        return CONVERSATION.ORG_ID.eq(orgId).and(CONVERSATION.USER_ID.eq(userId))
                 .and(CONVERSATION.ID.eq(id.value()));
     }
 
