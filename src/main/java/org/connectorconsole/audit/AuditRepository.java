@@ -12,6 +12,8 @@ import org.connectorconsole.db.tables.records.AuditEventRecord;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -32,6 +34,7 @@ class AuditRepository {
     }
 
     /** Locks the organisation's chain head for this transaction, creating it on first use. */
+    @Transactional(propagation = Propagation.MANDATORY)
     ChainHead lockHead(OrganizationId orgId) {
         db.insertInto(AUDIT_CHAIN_HEAD)
                 .set(AUDIT_CHAIN_HEAD.ORG_ID, orgId)
@@ -46,6 +49,7 @@ class AuditRepository {
         return new ChainHead(head.getLastSeq(), head.getLastHash());
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     void append(AuditEvent e) {
         db.insertInto(AUDIT_EVENT)
                 .set(AUDIT_EVENT.ID, e.id())

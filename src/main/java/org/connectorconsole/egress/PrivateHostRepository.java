@@ -10,6 +10,8 @@ import org.connectorconsole.base.OrganizationId;
 import org.connectorconsole.base.UserId;
 import org.jooq.DSLContext;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 
 @Repository
 class PrivateHostRepository {
@@ -30,6 +32,7 @@ class PrivateHostRepository {
         return List.copyOf(hosts(orgId));
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     boolean insert(OrganizationId orgId, String host, UserId by, OffsetDateTime now) {
         return db.insertInto(EGRESS_PRIVATE_HOST)
                 .set(EGRESS_PRIVATE_HOST.ORG_ID, orgId)
@@ -40,6 +43,7 @@ class PrivateHostRepository {
                 .execute() == 1;
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     boolean delete(OrganizationId orgId, String host) {
         return db.deleteFrom(EGRESS_PRIVATE_HOST)
                 .where(EGRESS_PRIVATE_HOST.ORG_ID.eq(orgId).and(EGRESS_PRIVATE_HOST.HOST.eq(host)))

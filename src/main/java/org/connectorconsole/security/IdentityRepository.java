@@ -16,6 +16,8 @@ import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 
 /** Accounts, memberships as seen by sign-in, and the sign-in throttle. */
 @Repository
@@ -98,6 +100,7 @@ class IdentityRepository {
     }
 
     /** Optimistic: returns false when the account changed since {@code expectedVersion} was read. */
+    @Transactional(propagation = Propagation.MANDATORY)
     boolean updateDisplayName(UserId id, String name, int expectedVersion) {
         return db.update(APP_USER)
                 .set(APP_USER.DISPLAY_NAME, name)
@@ -127,6 +130,7 @@ class IdentityRepository {
      * locked and its failures in the window plus the attempts already in flight stay under {@code maxAttempts}.
      * Reservations older than {@code staleBefore} (left by an instance that stopped mid-check) no longer count.
      */
+    @Transactional(propagation = Propagation.MANDATORY)
     boolean reserveAttempt(String email, OffsetDateTime now, OffsetDateTime windowStart, OffsetDateTime staleBefore,
             int maxAttempts) {
         Field<Integer> failuresInWindow = DSL.when(LOGIN_THROTTLE.LAST_FAILURE_AT.lt(windowStart), DSL.inline(0))
@@ -154,6 +158,7 @@ class IdentityRepository {
      * Turns a reserved attempt into a failure atomically and returns the failures now counted in the window
      * (the one that reaches {@code maxFailures} sets the lock).
      */
+    @Transactional(propagation = Propagation.MANDATORY)
     int recordFailure(String email, OffsetDateTime now, OffsetDateTime windowStart, int maxFailures,
             OffsetDateTime lockUntil) {
         Field<Integer> counted = DSL.when(LOGIN_THROTTLE.LAST_FAILURE_AT.lt(windowStart), DSL.inline(1))
@@ -176,6 +181,7 @@ class IdentityRepository {
     }
 
     /** A reserved attempt that proved the password: the failures are forgiven. */
+    @Transactional(propagation = Propagation.MANDATORY)
     void recordSuccess(String email) {
         db.update(LOGIN_THROTTLE)
                 .set(LOGIN_THROTTLE.FAILURES, 0)
@@ -186,6 +192,7 @@ class IdentityRepository {
     }
 
     /** A reserved attempt that ended without a verdict on the password (or one that should not forgive). */
+    @Transactional(propagation = Propagation.MANDATORY)
     void releaseAttempt(String email) {
         db.update(LOGIN_THROTTLE)
                 .set(LOGIN_THROTTLE.IN_FLIGHT, releasedInFlight())

@@ -14,6 +14,8 @@ import org.connectorconsole.db.tables.records.ApiTokenRecord;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 
 /** API tokens: only the SHA-256 of each secret is stored. */
 @Repository
@@ -65,12 +67,14 @@ public class ApiTokenRepository {
                 .fetchOptional(ApiTokenRepository::toToken);
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     public boolean revoke(OrganizationId orgId, UUID id, OffsetDateTime now) {
         return db.update(API_TOKEN).set(API_TOKEN.REVOKED_AT, now)
                 .where(API_TOKEN.ORG_ID.eq(orgId).and(API_TOKEN.ID.eq(id)).and(API_TOKEN.REVOKED_AT.isNull()))
                 .execute() == 1;
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     public void touch(UUID id, OffsetDateTime now) {
         db.update(API_TOKEN).set(API_TOKEN.LAST_USED_AT, now).where(API_TOKEN.ID.eq(id)).execute();
     }

@@ -20,6 +20,8 @@ import org.connectorconsole.db.tables.records.ConnectionRecord;
 import org.connectorconsole.db.tables.records.PendingAuthorizationRecord;
 import org.jooq.DSLContext;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 
 /** Connections, pending authorizations and registered clients. Tokens and secrets arrive and leave sealed. */
 @Repository
@@ -70,10 +72,12 @@ public class ConnectionRepository {
     }
 
     /** Serialises registration per connector across console instances (held until the transaction ends). */
+    @Transactional(propagation = Propagation.MANDATORY)
     public void lockRegistration(ConnectorId connectorId) {
         db.execute("select pg_advisory_xact_lock(hashtextextended(?, 7))", "register:" + connectorId);
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     public void saveClient(OrganizationId orgId, ConnectorId connectorId, String issuer, String clientId,
             byte[] sealedSecret, String authMethod, String redirectUri, OffsetDateTime now) {
         db.insertInto(CONNECTOR_OAUTH_CLIENT)
@@ -95,6 +99,7 @@ public class ConnectionRepository {
     }
 
     /** Forgets a registration the server no longer knows ({@code invalid_client}), if it is still that one. */
+    @Transactional(propagation = Propagation.MANDATORY)
     public void deleteClient(ConnectorId connectorId, String issuer, String clientId) {
         db.deleteFrom(CONNECTOR_OAUTH_CLIENT)
                 .where(CONNECTOR_OAUTH_CLIENT.CONNECTOR_ID.eq(connectorId.value())
@@ -137,6 +142,7 @@ public class ConnectionRepository {
                         r.getScope(), r.getStepUps(), r.getReturnTo(), r.getExpiresAt().toInstant()));
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     public int deleteExpiredPending(OffsetDateTime now) {
         return db.deleteFrom(PENDING_AUTHORIZATION).where(PENDING_AUTHORIZATION.EXPIRES_AT.lt(now)).execute();
     }
@@ -203,6 +209,7 @@ public class ConnectionRepository {
      * The member's connection row, created empty if missing, and locked until the transaction ends: its id is
      * known before tokens are sealed with it, and two callbacks for one member take turns.
      */
+    @Transactional(propagation = Propagation.MANDATORY)
     public UUID lockOrCreate(OrganizationId orgId, ConnectorId connectorId, UserId userId, String issuer,
             String clientId, String authMethod, OffsetDateTime now) {
         db.insertInto(CONNECTION)
@@ -226,6 +233,7 @@ public class ConnectionRepository {
     }
 
     /** Stores a fresh grant (callback): tokens, scopes, client, status connected. */
+    @Transactional(propagation = Propagation.MANDATORY)
     public void saveGrant(UUID id, String issuer, String clientId, String authMethod, byte[] access, byte[] refresh,
             String scope, int stepUps, Instant expiresAt, OffsetDateTime now) {
         db.update(CONNECTION)
@@ -255,6 +263,7 @@ public class ConnectionRepository {
      * Claims the right to refresh: succeeds for one caller (on any instance) while the stored access token is
      * still {@code currentAccess} and nobody else holds an unexpired claim.
      */
+    @Transactional(propagation = Propagation.MANDATORY)
     public boolean claimRefresh(UUID id, byte[] currentAccess, OffsetDateTime now, OffsetDateTime until) {
         return db.update(CONNECTION)
                 .set(CONNECTION.REFRESHING_UNTIL, until)
@@ -264,6 +273,7 @@ public class ConnectionRepository {
     }
 
     /** Stores refreshed tokens if the connection still exists and still held {@code oldAccess}. */
+    @Transactional(propagation = Propagation.MANDATORY)
     public boolean saveRefreshed(UUID id, byte[] oldAccess, byte[] access, byte[] refresh, String scope,
             Instant expiresAt, OffsetDateTime now) {
         return db.update(CONNECTION)
@@ -278,10 +288,12 @@ public class ConnectionRepository {
                 .execute() == 1;
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     public void releaseRefresh(UUID id) {
         db.update(CONNECTION).setNull(CONNECTION.REFRESHING_UNTIL).where(CONNECTION.ID.eq(id)).execute();
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     public void setStatus(UUID id, ConnectionStatus status, String reason, String requiredScope, int stepUps,
             OffsetDateTime now) {
         db.update(CONNECTION)
@@ -300,6 +312,7 @@ public class ConnectionRepository {
      * The server accepted the token: connected, step-up count cleared; unless the connection meanwhile needs
      * a new sign-in or holds another token (a concurrent refresh or reconnect wins).
      */
+    @Transactional(propagation = Propagation.MANDATORY)
     public void markWorking(UUID id, byte[] accessUsed, OffsetDateTime now) {
         db.update(CONNECTION)
                 .set(CONNECTION.STATUS, ConnectionStatus.CONNECTED.name())

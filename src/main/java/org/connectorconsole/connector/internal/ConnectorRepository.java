@@ -19,6 +19,8 @@ import org.jooq.Field;
 import org.jooq.impl.DSL;
 import org.jooq.JSONB;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Connectors of an organisation; every query is scoped by {@code org_id}. */
@@ -136,6 +138,7 @@ public class ConnectorRepository {
                 .execute() == 1;
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     public boolean setEnabled(OrganizationId orgId, ConnectorId id, int expectedVersion, boolean enabled,
             OffsetDateTime now) {
         return db.update(CONNECTOR)
@@ -155,6 +158,7 @@ public class ConnectorRepository {
     }
 
     /** Stores a check's result unless the URL changed meanwhile (then the result is of another server). */
+    @Transactional(propagation = Propagation.MANDATORY)
     public boolean saveCheck(OrganizationId orgId, ConnectorId id, Diagnosis diagnosis) {
         return db.update(CONNECTOR)
                 .set(CONNECTOR.LAST_CHECK, JSONB.valueOf(JSON.writeValueAsString(diagnosis)))

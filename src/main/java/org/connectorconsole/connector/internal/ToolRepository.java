@@ -16,6 +16,8 @@ import org.connectorconsole.db.tables.records.ConnectorToolRecord;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Connectors' tools with their policies and pinned definitions, and organisations' tool settings. */
@@ -53,10 +55,12 @@ public class ToolRepository {
     }
 
     /** Serialises changes to one connector's tools across console instances (until the transaction ends). */
+    @Transactional(propagation = Propagation.MANDATORY)
     public void lock(ConnectorId connectorId) {
         db.execute("select pg_advisory_xact_lock(hashtextextended(?, 7))", "tools:" + connectorId);
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     public void insert(OrganizationId orgId, ConnectorId connectorId, ToolDefinition definition, ToolPolicy policy,
             boolean approve, OffsetDateTime now) {
         db.insertInto(CONNECTOR_TOOL)
@@ -76,6 +80,7 @@ public class ToolRepository {
     }
 
     /** Holds a new or changed definition for review (null clears it: the server is back to the pinned one). */
+    @Transactional(propagation = Propagation.MANDATORY)
     public void hold(ConnectorId connectorId, String name, ToolDefinition pending, OffsetDateTime now) {
         db.update(CONNECTOR_TOOL)
                 .set(CONNECTOR_TOOL.PENDING_FINGERPRINT, pending == null ? null : pending.fingerprint())
@@ -89,6 +94,7 @@ public class ToolRepository {
     }
 
     /** Pins the pending definition, if the row is still at {@code version}. */
+    @Transactional(propagation = Propagation.MANDATORY)
     public boolean approve(OrganizationId orgId, ConnectorId connectorId, String name, int version,
             OffsetDateTime now) {
         return db.update(CONNECTOR_TOOL)
@@ -104,6 +110,7 @@ public class ToolRepository {
                 .execute() == 1;
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     public boolean setPolicy(OrganizationId orgId, ConnectorId connectorId, String name, ToolPolicy policy,
             int version, OffsetDateTime now) {
         return db.update(CONNECTOR_TOOL)
@@ -122,6 +129,7 @@ public class ToolRepository {
     }
 
     /** Saves the settings if still at {@code version} (-1: none saved yet). */
+    @Transactional(propagation = Propagation.MANDATORY)
     public boolean saveSettings(OrganizationId orgId, ToolSettings settings, int version, OffsetDateTime now) {
         if (version < 0) {
             return db.insertInto(TOOL_SETTINGS)

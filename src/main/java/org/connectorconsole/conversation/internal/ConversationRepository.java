@@ -24,6 +24,8 @@ import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 import org.jooq.JSONB;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Conversations, their switched-on connectors and tool calls; every query is scoped by org and member. */
@@ -58,6 +60,7 @@ public class ConversationRepository {
                 .fetchOptional(ConversationRepository::toConversation);
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     public void insert(OrganizationId orgId, UserId userId, ConversationId id, String title, OffsetDateTime now) {
         db.insertInto(CONVERSATION)
                 .set(CONVERSATION.ID, id.value())
@@ -69,6 +72,7 @@ public class ConversationRepository {
                 .execute();
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     public boolean rename(OrganizationId orgId, UserId userId, ConversationId id, String title, int version,
             OffsetDateTime now) {
         return db.update(CONVERSATION)
@@ -79,10 +83,12 @@ public class ConversationRepository {
                 .execute() == 1;
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     public void touch(ConversationId id, OffsetDateTime now) {
         db.update(CONVERSATION).set(CONVERSATION.UPDATED_AT, now).where(CONVERSATION.ID.eq(id.value())).execute();
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     public boolean delete(OrganizationId orgId, UserId userId, ConversationId id) {
         return db.deleteFrom(CONVERSATION).where(mine(orgId, userId, id)).execute() == 1;
     }
@@ -94,6 +100,7 @@ public class ConversationRepository {
     }
 
     /** Switches a connector on or off; true when that changed something. */
+    @Transactional(propagation = Propagation.MANDATORY)
     public boolean setEnabled(OrganizationId orgId, ConversationId id, ConnectorId connectorId, boolean enabled,
             OffsetDateTime now) {
         if (enabled) {
@@ -113,6 +120,7 @@ public class ConversationRepository {
 
     // ---- tool calls ----
 
+    @Transactional(propagation = Propagation.MANDATORY)
     public void insertCall(OrganizationId orgId, UserId userId, ConversationId conversationId, UUID callId,
             ConnectorId connectorId, String connectorName, String toolName, String argumentsJson,
             ToolCallStatus status, String message, OffsetDateTime now) {
@@ -134,6 +142,7 @@ public class ConversationRepository {
     }
 
     /** Records how a running call ended (only once: a call already final stays as it is). */
+    @Transactional(propagation = Propagation.MANDATORY)
     public boolean finishCall(UUID callId, ToolCallStatus status, ToolOutcome result, String message,
             long durationMs, OffsetDateTime now) {
         return db.update(TOOL_CALL)
@@ -147,6 +156,7 @@ public class ConversationRepository {
     }
 
     /** Calls still marked running that started before {@code before} (their console instance stopped). */
+    @Transactional(propagation = Propagation.MANDATORY)
     public int abandonRunning(OffsetDateTime before, OffsetDateTime now) {
         return db.update(TOOL_CALL)
                 .set(TOOL_CALL.STATUS, ToolCallStatus.FAILED.name())

@@ -20,6 +20,8 @@ import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 
 /** Organisations, their people and the first-time setup codes. Every query of a member is scoped by org. */
 @Repository
@@ -39,6 +41,7 @@ public class OrganizationRepository {
                         r.getCreatedAt().toInstant(), r.getVersion()));
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     public void insertOrganization(OrganizationId id, String name, Plan plan, OffsetDateTime now) {
         db.insertInto(ORGANIZATION)
                 .set(ORGANIZATION.ID, id)
@@ -209,6 +212,7 @@ public class OrganizationRepository {
         db.select(DSL.field("pg_advisory_xact_lock({0})", Object.class, DSL.val(SETUP_LOCK_KEY))).fetch();
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     public void insertSetupCode(String codeHash, OffsetDateTime now, OffsetDateTime expiresAt) {
         db.insertInto(SETUP_CODE)
                 .set(SETUP_CODE.CODE_HASH, codeHash)
