@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.function.Consumer;
 import org.connectorconsole.base.OrganizationId;
+import org.connectorconsole.base.UserId;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
@@ -30,7 +31,7 @@ class AuditReadRepository {
     }
 
     static Condition where(OrganizationId orgId, AuditQuery q) {
-        Condition c = AUDIT_EVENT.ORG_ID.eq(orgId.value());
+        Condition c = AUDIT_EVENT.ORG_ID.eq(orgId);
         if (q.from() != null) {
             c = c.and(AUDIT_EVENT.OCCURRED_AT.ge(q.from().atOffset(ZoneOffset.UTC)));
         }
@@ -47,7 +48,7 @@ class AuditReadRepository {
             c = c.and(AUDIT_EVENT.TARGET_ID.eq(q.targetId()));
         }
         if (q.member() != null) {
-            c = c.and(AUDIT_EVENT.ACTOR_ID.eq(q.member()).or(AUDIT_EVENT.TARGET_ID.eq(q.member().toString())));
+            c = c.and(AUDIT_EVENT.ACTOR_ID.eq(new UserId(q.member())).or(AUDIT_EVENT.TARGET_ID.eq(q.member().toString())));
         }
         if (q.text() != null) {
             Field<String> details = DSL.field("{0}::text", String.class, AUDIT_EVENT.DETAILS);
@@ -76,7 +77,7 @@ class AuditReadRepository {
     /** Targets of one type that appear in the log (for the connector filter), newest label per id. */
     List<AuditTarget> targets(OrganizationId orgId, String type) {
         return db.select(AUDIT_EVENT.TARGET_ID, DSL.max(AUDIT_EVENT.TARGET_LABEL)).from(AUDIT_EVENT)
-                .where(AUDIT_EVENT.ORG_ID.eq(orgId.value()).and(AUDIT_EVENT.TARGET_TYPE.eq(type)))
+                .where(AUDIT_EVENT.ORG_ID.eq(orgId).and(AUDIT_EVENT.TARGET_TYPE.eq(type)))
                 .groupBy(AUDIT_EVENT.TARGET_ID).orderBy(DSL.max(AUDIT_EVENT.TARGET_LABEL))
                 .limit(1000)
                 .fetch(r -> new AuditTarget(r.value1(), r.value2()));
@@ -85,7 +86,7 @@ class AuditReadRepository {
     /** People who acted in the log (for the member filter). */
     List<AuditTarget> actors(OrganizationId orgId) {
         return db.select(AUDIT_EVENT.ACTOR_ID, DSL.max(AUDIT_EVENT.ACTOR_LABEL)).from(AUDIT_EVENT)
-                .where(AUDIT_EVENT.ORG_ID.eq(orgId.value()).and(AUDIT_EVENT.ACTOR_ID.isNotNull()))
+                .where(AUDIT_EVENT.ORG_ID.eq(orgId).and(AUDIT_EVENT.ACTOR_ID.isNotNull()))
                 .groupBy(AUDIT_EVENT.ACTOR_ID).orderBy(DSL.max(AUDIT_EVENT.ACTOR_LABEL))
                 .limit(1000)
                 .fetch(r -> new AuditTarget(r.value1().toString(), r.value2()));
@@ -162,20 +163,20 @@ class AuditReadRepository {
     java.util.Optional<long[]> headSeq(OrganizationId orgId) {
         return db.select(org.connectorconsole.db.Tables.AUDIT_CHAIN_HEAD.LAST_SEQ)
                 .from(org.connectorconsole.db.Tables.AUDIT_CHAIN_HEAD)
-                .where(org.connectorconsole.db.Tables.AUDIT_CHAIN_HEAD.ORG_ID.eq(orgId.value()))
+                .where(org.connectorconsole.db.Tables.AUDIT_CHAIN_HEAD.ORG_ID.eq(orgId))
                 .fetchOptional(r -> new long[] {r.value1()});
     }
 
     String headHash(OrganizationId orgId) {
         return db.select(org.connectorconsole.db.Tables.AUDIT_CHAIN_HEAD.LAST_HASH)
                 .from(org.connectorconsole.db.Tables.AUDIT_CHAIN_HEAD)
-                .where(org.connectorconsole.db.Tables.AUDIT_CHAIN_HEAD.ORG_ID.eq(orgId.value()))
+                .where(org.connectorconsole.db.Tables.AUDIT_CHAIN_HEAD.ORG_ID.eq(orgId))
                 .fetchOne(org.connectorconsole.db.Tables.AUDIT_CHAIN_HEAD.LAST_HASH);
     }
 
     /** The whole chain, oldest first, streamed (for verification). */
     void chain(OrganizationId orgId, Consumer<AuditEvent> each) {
-        try (var cursor = db.selectFrom(AUDIT_EVENT).where(AUDIT_EVENT.ORG_ID.eq(orgId.value()))
+        try (var cursor = db.selectFrom(AUDIT_EVENT).where(AUDIT_EVENT.ORG_ID.eq(orgId))
                 .orderBy(AUDIT_EVENT.SEQ).fetchSize(STREAM_FETCH_SIZE).fetchLazy()) {
             for (var r : cursor) {
                 each.accept(AuditRepository.toEvent(r));

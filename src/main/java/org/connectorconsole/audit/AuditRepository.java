@@ -8,11 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.connectorconsole.base.OrganizationId;
-import org.connectorconsole.base.UserId;
 import org.connectorconsole.db.tables.records.AuditEventRecord;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,27 +34,29 @@ class AuditRepository {
     }
 
     /** Locks the organisation's chain head for this transaction, creating it on first use. */
+    @Transactional(propagation = Propagation.MANDATORY)
     ChainHead lockHead(OrganizationId orgId) {
         db.insertInto(AUDIT_CHAIN_HEAD)
-                .set(AUDIT_CHAIN_HEAD.ORG_ID, orgId.value())
+                .set(AUDIT_CHAIN_HEAD.ORG_ID, orgId)
                 .set(AUDIT_CHAIN_HEAD.LAST_SEQ, 0L)
                 .set(AUDIT_CHAIN_HEAD.LAST_HASH, AuditChain.GENESIS)
                 .onConflictDoNothing()
                 .execute();
         var head = db.selectFrom(AUDIT_CHAIN_HEAD)
-                .where(AUDIT_CHAIN_HEAD.ORG_ID.eq(orgId.value()))
+                .where(AUDIT_CHAIN_HEAD.ORG_ID.eq(orgId))
                 .forUpdate()
                 .fetchSingle();
         return new ChainHead(head.getLastSeq(), head.getLastHash());
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     void append(AuditEvent e) {
         db.insertInto(AUDIT_EVENT)
                 .set(AUDIT_EVENT.ID, e.id())
-                .set(AUDIT_EVENT.ORG_ID, e.orgId().value())
+                .set(AUDIT_EVENT.ORG_ID, e.orgId())
                 .set(AUDIT_EVENT.SEQ, e.seq())
                 .set(AUDIT_EVENT.OCCURRED_AT, e.occurredAt().atOffset(ZoneOffset.UTC))
-                .set(AUDIT_EVENT.ACTOR_ID, e.actorId() == null ? null : e.actorId().value())
+                .set(AUDIT_EVENT.ACTOR_ID, e.actorId())
                 .set(AUDIT_EVENT.ACTOR_LABEL, e.actorLabel())
                 .set(AUDIT_EVENT.ACTION, e.action())
                 .set(AUDIT_EVENT.TARGET_TYPE, e.targetType())
@@ -68,22 +71,22 @@ class AuditRepository {
         db.update(AUDIT_CHAIN_HEAD)
                 .set(AUDIT_CHAIN_HEAD.LAST_SEQ, e.seq())
                 .set(AUDIT_CHAIN_HEAD.LAST_HASH, e.hash())
-                .where(AUDIT_CHAIN_HEAD.ORG_ID.eq(e.orgId().value()))
+                .where(AUDIT_CHAIN_HEAD.ORG_ID.eq(e.orgId()))
                 .execute();
     }
 
     /** The organisation's events in chain order (oldest first). */
     List<AuditEvent> chain(OrganizationId orgId) {
         return db.selectFrom(AUDIT_EVENT)
-                .where(AUDIT_EVENT.ORG_ID.eq(orgId.value()))
+                .where(AUDIT_EVENT.ORG_ID.eq(orgId))
                 .orderBy(AUDIT_EVENT.SEQ)
                 .fetch(AuditRepository::toEvent);
     }
 
     static AuditEvent toEvent(AuditEventRecord r) {
         TreeMap<String, String> details = JSON.readValue(r.getDetails().data(), DETAILS);
-        return new AuditEvent(r.getId(), new OrganizationId(r.getOrgId()), r.getSeq(),
-                r.getOccurredAt().toInstant(), r.getActorId() == null ? null : new UserId(r.getActorId()),
+        return new AuditEvent(r.getId(), r.getOrgId(), r.getSeq(),
+                r.getOccurredAt().toInstant(), r.getActorId(),
                 r.getActorLabel(), r.getAction(), r.getTargetType(), r.getTargetId(), r.getTargetLabel(),
                 details == null ? new TreeMap<>(Map.of()) : details, r.getClientAddress(), r.getUserAgent(),
                 r.getPrevHash(), r.getHash());

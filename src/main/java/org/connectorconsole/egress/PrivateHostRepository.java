@@ -10,6 +10,8 @@ import org.connectorconsole.base.OrganizationId;
 import org.connectorconsole.base.UserId;
 import org.jooq.DSLContext;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 
 @Repository
 class PrivateHostRepository {
@@ -22,7 +24,7 @@ class PrivateHostRepository {
 
     Set<String> hosts(OrganizationId orgId) {
         return new TreeSet<>(db.select(EGRESS_PRIVATE_HOST.HOST).from(EGRESS_PRIVATE_HOST)
-                .where(EGRESS_PRIVATE_HOST.ORG_ID.eq(orgId.value()))
+                .where(EGRESS_PRIVATE_HOST.ORG_ID.eq(orgId))
                 .fetch(EGRESS_PRIVATE_HOST.HOST));
     }
 
@@ -30,19 +32,21 @@ class PrivateHostRepository {
         return List.copyOf(hosts(orgId));
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     boolean insert(OrganizationId orgId, String host, UserId by, OffsetDateTime now) {
         return db.insertInto(EGRESS_PRIVATE_HOST)
-                .set(EGRESS_PRIVATE_HOST.ORG_ID, orgId.value())
+                .set(EGRESS_PRIVATE_HOST.ORG_ID, orgId)
                 .set(EGRESS_PRIVATE_HOST.HOST, host)
                 .set(EGRESS_PRIVATE_HOST.CREATED_AT, now)
-                .set(EGRESS_PRIVATE_HOST.CREATED_BY, by.value())
+                .set(EGRESS_PRIVATE_HOST.CREATED_BY, by)
                 .onConflictDoNothing()
                 .execute() == 1;
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     boolean delete(OrganizationId orgId, String host) {
         return db.deleteFrom(EGRESS_PRIVATE_HOST)
-                .where(EGRESS_PRIVATE_HOST.ORG_ID.eq(orgId.value()).and(EGRESS_PRIVATE_HOST.HOST.eq(host)))
+                .where(EGRESS_PRIVATE_HOST.ORG_ID.eq(orgId).and(EGRESS_PRIVATE_HOST.HOST.eq(host)))
                 .execute() == 1;
     }
 }

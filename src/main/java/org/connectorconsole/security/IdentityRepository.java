@@ -16,6 +16,8 @@ import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 
 /** Accounts, memberships as seen by sign-in, and the sign-in throttle. */
 @Repository
@@ -32,13 +34,13 @@ class IdentityRepository {
 
     Optional<Account> accountByEmail(String email) {
         return db.selectFrom(APP_USER).where(APP_USER.EMAIL.eq(email)).fetchOptional()
-                .map(r -> new Account(new UserId(r.getId()), r.getEmail(), r.getDisplayName(), r.getPasswordHash(),
+                .map(r -> new Account(r.getId(), r.getEmail(), r.getDisplayName(), r.getPasswordHash(),
                         r.getVersion()));
     }
 
     Optional<Account> account(UserId id) {
-        return db.selectFrom(APP_USER).where(APP_USER.ID.eq(id.value())).fetchOptional()
-                .map(r -> new Account(new UserId(r.getId()), r.getEmail(), r.getDisplayName(), r.getPasswordHash(),
+        return db.selectFrom(APP_USER).where(APP_USER.ID.eq(id)).fetchOptional()
+                .map(r -> new Account(r.getId(), r.getEmail(), r.getDisplayName(), r.getPasswordHash(),
                         r.getVersion()));
     }
 
@@ -49,7 +51,7 @@ class IdentityRepository {
                 .from(MEMBERSHIP)
                 .join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
                 .join(ORGANIZATION).on(ORGANIZATION.ID.eq(MEMBERSHIP.ORG_ID))
-                .where(MEMBERSHIP.USER_ID.eq(userId.value()))
+                .where(MEMBERSHIP.USER_ID.eq(userId))
                 .orderBy(DSL.when(MEMBERSHIP.ROLE.eq(Role.OWNER.name()), 0).otherwise(1), MEMBERSHIP.CREATED_AT)
                 .fetch(IdentityRepository::toMember);
     }
@@ -61,7 +63,7 @@ class IdentityRepository {
                 .from(MEMBERSHIP)
                 .join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
                 .join(ORGANIZATION).on(ORGANIZATION.ID.eq(MEMBERSHIP.ORG_ID))
-                .where(MEMBERSHIP.USER_ID.eq(userId.value()))
+                .where(MEMBERSHIP.USER_ID.eq(userId))
                 .orderBy(MEMBERSHIP.CREATED_AT, MEMBERSHIP.ORG_ID)
                 .limit(1)
                 .fetchOptional(IdentityRepository::toMember);
@@ -77,7 +79,7 @@ class IdentityRepository {
                 .from(MEMBERSHIP)
                 .join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
                 .join(ORGANIZATION).on(ORGANIZATION.ID.eq(MEMBERSHIP.ORG_ID))
-                .where(MEMBERSHIP.USER_ID.eq(userId.value()).and(MEMBERSHIP.ORG_ID.eq(orgId.value())))
+                .where(MEMBERSHIP.USER_ID.eq(userId).and(MEMBERSHIP.ORG_ID.eq(orgId)))
                 .fetchOptional(r -> new Membership(toMember(r), r.get(ORGANIZATION.SSO_REQUIRED)));
     }
 
@@ -87,22 +89,23 @@ class IdentityRepository {
                 .from(MEMBERSHIP)
                 .join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
                 .join(ORGANIZATION).on(ORGANIZATION.ID.eq(MEMBERSHIP.ORG_ID))
-                .where(MEMBERSHIP.USER_ID.eq(userId.value()).and(MEMBERSHIP.ORG_ID.eq(orgId.value())))
+                .where(MEMBERSHIP.USER_ID.eq(userId).and(MEMBERSHIP.ORG_ID.eq(orgId)))
                 .fetchOptional(IdentityRepository::toMember);
     }
 
     private static Member toMember(Record r) {
-        return new Member(new UserId(r.get(APP_USER.ID)), r.get(APP_USER.EMAIL), r.get(APP_USER.DISPLAY_NAME),
-                new OrganizationId(r.get(ORGANIZATION.ID)), r.get(ORGANIZATION.NAME),
+        return new Member(r.get(APP_USER.ID), r.get(APP_USER.EMAIL), r.get(APP_USER.DISPLAY_NAME),
+                r.get(ORGANIZATION.ID), r.get(ORGANIZATION.NAME),
                 Plan.valueOf(r.get(ORGANIZATION.PLAN)), Role.valueOf(r.get(MEMBERSHIP.ROLE)));
     }
 
     /** Optimistic: returns false when the account changed since {@code expectedVersion} was read. */
+    @Transactional(propagation = Propagation.MANDATORY)
     boolean updateDisplayName(UserId id, String name, int expectedVersion) {
         return db.update(APP_USER)
                 .set(APP_USER.DISPLAY_NAME, name)
                 .set(APP_USER.VERSION, APP_USER.VERSION.plus(1))
-                .where(APP_USER.ID.eq(id.value()).and(APP_USER.VERSION.eq(expectedVersion)))
+                .where(APP_USER.ID.eq(id).and(APP_USER.VERSION.eq(expectedVersion)))
                 .execute() == 1;
     }
 
@@ -111,7 +114,7 @@ class IdentityRepository {
                 .set(APP_USER.PASSWORD_HASH, passwordHash)
                 .set(APP_USER.PASSWORD_CHANGED_AT, now)
                 .set(APP_USER.VERSION, APP_USER.VERSION.plus(1))
-                .where(APP_USER.ID.eq(id.value()).and(APP_USER.VERSION.eq(expectedVersion)))
+                .where(APP_USER.ID.eq(id).and(APP_USER.VERSION.eq(expectedVersion)))
                 .execute() == 1;
     }
 
@@ -127,6 +130,7 @@ class IdentityRepository {
      * locked and its failures in the window plus the attempts already in flight stay under {@code maxAttempts}.
      * Reservations older than {@code staleBefore} (left by an instance that stopped mid-check) no longer count.
      */
+    @Transactional(propagation = Propagation.MANDATORY)
     boolean reserveAttempt(String email, OffsetDateTime now, OffsetDateTime windowStart, OffsetDateTime staleBefore,
             int maxAttempts) {
         Field<Integer> failuresInWindow = DSL.when(LOGIN_THROTTLE.LAST_FAILURE_AT.lt(windowStart), DSL.inline(0))
@@ -154,6 +158,7 @@ class IdentityRepository {
      * Turns a reserved attempt into a failure atomically and returns the failures now counted in the window
      * (the one that reaches {@code maxFailures} sets the lock).
      */
+    @Transactional(propagation = Propagation.MANDATORY)
     int recordFailure(String email, OffsetDateTime now, OffsetDateTime windowStart, int maxFailures,
             OffsetDateTime lockUntil) {
         Field<Integer> counted = DSL.when(LOGIN_THROTTLE.LAST_FAILURE_AT.lt(windowStart), DSL.inline(1))
@@ -176,6 +181,7 @@ class IdentityRepository {
     }
 
     /** A reserved attempt that proved the password: the failures are forgiven. */
+    @Transactional(propagation = Propagation.MANDATORY)
     void recordSuccess(String email) {
         db.update(LOGIN_THROTTLE)
                 .set(LOGIN_THROTTLE.FAILURES, 0)
@@ -186,6 +192,7 @@ class IdentityRepository {
     }
 
     /** A reserved attempt that ended without a verdict on the password (or one that should not forgive). */
+    @Transactional(propagation = Propagation.MANDATORY)
     void releaseAttempt(String email) {
         db.update(LOGIN_THROTTLE)
                 .set(LOGIN_THROTTLE.IN_FLIGHT, releasedInFlight())
@@ -201,7 +208,7 @@ class IdentityRepository {
     Optional<String> ssoRequiredOrganization(UserId userId) {
         return db.select(ORGANIZATION.NAME).from(MEMBERSHIP)
                 .join(ORGANIZATION).on(ORGANIZATION.ID.eq(MEMBERSHIP.ORG_ID))
-                .where(MEMBERSHIP.USER_ID.eq(userId.value()).and(ORGANIZATION.SSO_REQUIRED.isTrue()))
+                .where(MEMBERSHIP.USER_ID.eq(userId).and(ORGANIZATION.SSO_REQUIRED.isTrue()))
                 .orderBy(ORGANIZATION.NAME).limit(1)
                 .fetchOptional(ORGANIZATION.NAME);
     }

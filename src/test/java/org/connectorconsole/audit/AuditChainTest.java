@@ -59,11 +59,11 @@ class AuditChainTest {
         Org a = orgs.create(Plan.TEAM, 0);
         record(a, "test.keep");
         assertThatThrownBy(() -> tx.executeWithoutResult(s -> db.update(AUDIT_EVENT)
-                .set(AUDIT_EVENT.ACTION, "test.changed").where(AUDIT_EVENT.ORG_ID.eq(a.id().value())).execute()))
+                .set(AUDIT_EVENT.ACTION, "test.changed").where(AUDIT_EVENT.ORG_ID.eq(a.id())).execute()))
                 .isInstanceOf(DataAccessException.class)
                 .hasStackTraceContaining("audit events are append-only");
         assertThatThrownBy(() -> tx.executeWithoutResult(s -> db.deleteFrom(AUDIT_EVENT)
-                .where(AUDIT_EVENT.ORG_ID.eq(a.id().value())).execute()))
+                .where(AUDIT_EVENT.ORG_ID.eq(a.id())).execute()))
                 .isInstanceOf(DataAccessException.class);
         assertThatThrownBy(() -> tx.executeWithoutResult(s -> db.truncate(AUDIT_EVENT).execute()))
                 .isInstanceOf(DataAccessException.class);

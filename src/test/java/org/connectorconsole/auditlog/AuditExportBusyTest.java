@@ -96,7 +96,7 @@ class AuditExportBusyTest {
     }
 
     private int exportsStarted(Org org) {
-        return db.fetchCount(AUDIT_EVENT, AUDIT_EVENT.ORG_ID.eq(org.id().value())
+        return db.fetchCount(AUDIT_EVENT, AUDIT_EVENT.ORG_ID.eq(org.id())
                 .and(AUDIT_EVENT.ACTION.eq("audit.exported")));
     }
 

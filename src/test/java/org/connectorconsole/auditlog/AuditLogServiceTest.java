@@ -57,7 +57,7 @@ class AuditLogServiceTest {
         // a fresh chain for this organisation: the synthetic events are its whole log
         db.execute("alter table audit_event disable trigger audit_event_no_update_or_delete");
         try {
-            db.deleteFrom(AUDIT_EVENT).where(AUDIT_EVENT.ORG_ID.eq(org.id().value())).execute();
+            db.deleteFrom(AUDIT_EVENT).where(AUDIT_EVENT.ORG_ID.eq(org.id())).execute();
         } finally {
             db.execute("alter table audit_event enable trigger audit_event_no_update_or_delete");
         }
@@ -114,7 +114,7 @@ class AuditLogServiceTest {
         db.execute("alter table audit_event disable trigger audit_event_no_update_or_delete");
         try {
             db.update(AUDIT_EVENT).set(AUDIT_EVENT.ACTOR_LABEL, "someone-else@bench.example")
-                    .where(AUDIT_EVENT.ORG_ID.eq(org.id().value()).and(AUDIT_EVENT.SEQ.eq(73_456L))).execute();
+                    .where(AUDIT_EVENT.ORG_ID.eq(org.id()).and(AUDIT_EVENT.SEQ.eq(73_456L))).execute();
         } finally {
             db.execute("alter table audit_event enable trigger audit_event_no_update_or_delete");
         }
@@ -126,7 +126,7 @@ class AuditLogServiceTest {
         Org tail = orgWithEvents(1_000);
         db.execute("alter table audit_event disable trigger audit_event_no_update_or_delete");
         try {
-            db.deleteFrom(AUDIT_EVENT).where(AUDIT_EVENT.ORG_ID.eq(tail.id().value()).and(AUDIT_EVENT.SEQ.gt(990L)))
+            db.deleteFrom(AUDIT_EVENT).where(AUDIT_EVENT.ORG_ID.eq(tail.id()).and(AUDIT_EVENT.SEQ.gt(990L)))
                     .execute();
         } finally {
             db.execute("alter table audit_event enable trigger audit_event_no_update_or_delete");

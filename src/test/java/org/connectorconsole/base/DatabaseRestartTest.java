@@ -158,7 +158,7 @@ class DatabaseRestartTest {
             assertThat(after).extracting(Connector::name).containsExactly(before.name());
             // nothing half-written: no interrupted row, no event for it
             assertThat(db.fetchCount(CONNECTOR, CONNECTOR.URL.eq("https://interrupted.example/mcp"))).isZero();
-            assertThat(db.fetchCount(AUDIT_EVENT, AUDIT_EVENT.ORG_ID.eq(org.id().value())
+            assertThat(db.fetchCount(AUDIT_EVENT, AUDIT_EVENT.ORG_ID.eq(org.id())
                     .and(AUDIT_EVENT.TARGET_LABEL.eq("Interrupted")))).isZero();
             // it writes again, and the organisation's audit chain is whole
             connectors.add(ConnectorForm.of("After the outage", "https://after.example/mcp"));

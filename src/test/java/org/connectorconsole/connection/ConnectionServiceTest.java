@@ -113,7 +113,7 @@ class ConnectionServiceTest {
     }
 
     private List<String> auditActions(Org org) {
-        return db.select(AUDIT_EVENT.ACTION).from(AUDIT_EVENT).where(AUDIT_EVENT.ORG_ID.eq(org.id().value()))
+        return db.select(AUDIT_EVENT.ACTION).from(AUDIT_EVENT).where(AUDIT_EVENT.ORG_ID.eq(org.id()))
                 .orderBy(AUDIT_EVENT.SEQ).fetch(AUDIT_EVENT.ACTION);
     }
 

@@ -92,7 +92,7 @@ class OAuthAttackTest {
     }
 
     private List<String> refusals(Org org) {
-        return db.select(AUDIT_EVENT.DETAILS).from(AUDIT_EVENT).where(AUDIT_EVENT.ORG_ID.eq(org.id().value())
+        return db.select(AUDIT_EVENT.DETAILS).from(AUDIT_EVENT).where(AUDIT_EVENT.ORG_ID.eq(org.id())
                 .and(AUDIT_EVENT.ACTION.eq("connection.callback_refused"))).fetch(r -> r.value1().data());
     }
 
@@ -135,7 +135,7 @@ class OAuthAttackTest {
         assertThat(as.tokenRequests() - tokenRequests).as("one exchange attempt, refused by the server (a used code, "
                 + "and a PKCE verifier that is not the one the code was issued for)").isEqualTo(1);
         assertThat(db.fetchCount(CONNECTION, CONNECTION.CONNECTOR_ID.eq(c.id().value())
-                .and(CONNECTION.USER_ID.eq(org.members().get(1).id().value())))).as("the attacker has no connection")
+                .and(CONNECTION.USER_ID.eq(org.members().get(1).id())))).as("the attacker has no connection")
                 .isZero();
         // the victim's token is handed to no one, and the victim's own connection still works
         assertThat(replay.toString()).doesNotContain(victimsToken);

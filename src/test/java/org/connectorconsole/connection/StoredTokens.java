@@ -56,9 +56,9 @@ public class StoredTokens {
         return tx.execute(s -> {
             Member member = currentMember.require();
             Record row = db.select(CONNECTION.ID, CONNECTION.ACCESS_TOKEN).from(CONNECTION)
-                    .where(CONNECTION.ORG_ID.eq(member.orgId().value()))
+                    .where(CONNECTION.ORG_ID.eq(member.orgId()))
                     .and(CONNECTION.CONNECTOR_ID.eq(connectorId.value()))
-                    .and(CONNECTION.USER_ID.eq(member.userId().value())).fetchSingle();
+                    .and(CONNECTION.USER_ID.eq(member.userId())).fetchSingle();
             return sealer.open(row.get(CONNECTION.ACCESS_TOKEN),
                     SealedTokens.context(SealedTokens.ACCESS, member.orgId(), row.get(CONNECTION.ID)));
         });

@@ -140,7 +140,7 @@ class TwoInstancesTest {
         }
         writers.shutdown();
         List<Long> seqs = db.select(AUDIT_EVENT.SEQ).from(AUDIT_EVENT)
-                .where(AUDIT_EVENT.ORG_ID.eq(org.id().value())).orderBy(AUDIT_EVENT.SEQ).fetch(AUDIT_EVENT.SEQ);
+                .where(AUDIT_EVENT.ORG_ID.eq(org.id())).orderBy(AUDIT_EVENT.SEQ).fetch(AUDIT_EVENT.SEQ);
         assertThat(seqs).as("one chain: 1, 2, 3 … without a gap or a fork").isNotEmpty();
         for (int i = 0; i < seqs.size(); i++) {
             assertThat(seqs.get(i)).isEqualTo(i + 1L);

@@ -66,7 +66,7 @@ class ConnectorServiceTest {
         assertThat(added.enabled()).isTrue();
         assertThat(added.url()).isEqualTo(server.url("/mcp"));
         assertThat(connectors.list()).extracting(Connector::name).containsExactly("Local tools");
-        assertThat(db.fetchCount(AUDIT_EVENT, AUDIT_EVENT.ORG_ID.eq(org.id().value())
+        assertThat(db.fetchCount(AUDIT_EVENT, AUDIT_EVENT.ORG_ID.eq(org.id())
                 .and(AUDIT_EVENT.ACTION.eq("connector.added")).and(AUDIT_EVENT.TARGET_ID.eq(added.id().toString()))))
                 .isEqualTo(1);
     }

@@ -165,7 +165,7 @@ class ConversationServiceTest {
 
     private Map<String, String> lastToolCallDetails(Org org) {
         Record2<String, org.jooq.JSONB> row = db.select(AUDIT_EVENT.ACTION, AUDIT_EVENT.DETAILS).from(AUDIT_EVENT)
-                .where(AUDIT_EVENT.ORG_ID.eq(org.id().value()).and(AUDIT_EVENT.ACTION.eq("tool.called")))
+                .where(AUDIT_EVENT.ORG_ID.eq(org.id()).and(AUDIT_EVENT.ACTION.eq("tool.called")))
                 .orderBy(AUDIT_EVENT.SEQ.desc()).limit(1).fetchOne();
         assertThat(row).as("a tool.called event").isNotNull();
         @SuppressWarnings("unchecked")
@@ -175,7 +175,7 @@ class ConversationServiceTest {
     }
 
     private List<String> actions(Org org) {
-        return db.select(AUDIT_EVENT.ACTION).from(AUDIT_EVENT).where(AUDIT_EVENT.ORG_ID.eq(org.id().value()))
+        return db.select(AUDIT_EVENT.ACTION).from(AUDIT_EVENT).where(AUDIT_EVENT.ORG_ID.eq(org.id()))
                 .orderBy(AUDIT_EVENT.SEQ).fetch(AUDIT_EVENT.ACTION);
     }
 

@@ -46,7 +46,7 @@ class PrivateHostServiceTest {
                 .hasMessageContaining("already allowed");
         hosts.remove("mcp.intranet.example");
         assertThat(hosts.list()).isEmpty();
-        assertThat(db.fetchCount(AUDIT_EVENT, AUDIT_EVENT.ORG_ID.eq(org.id().value())
+        assertThat(db.fetchCount(AUDIT_EVENT, AUDIT_EVENT.ORG_ID.eq(org.id())
                 .and(AUDIT_EVENT.ACTION.in("egress.private_host_allowed", "egress.private_host_removed"))))
                 .isEqualTo(2);
     }

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.connectorconsole.base.ConflictException;
 import org.connectorconsole.base.Plan;
+import org.connectorconsole.base.UserId;
 import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.connection.CallbackOutcome;
 import org.connectorconsole.connection.ConnectStart;
@@ -130,8 +131,8 @@ class IdentitySecurityTest extends SsoConsole {
     }
 
     private boolean isMember(Org org, Person person) {
-        return db.fetchExists(MEMBERSHIP, MEMBERSHIP.ORG_ID.eq(org.id().value())
-                .and(MEMBERSHIP.USER_ID.eq(person.id().value())));
+        return db.fetchExists(MEMBERSHIP, MEMBERSHIP.ORG_ID.eq(org.id())
+                .and(MEMBERSHIP.USER_ID.eq(person.id())));
     }
 
     // ------------------------------------------------------------------ 1: linking removes the password
@@ -148,12 +149,12 @@ class IdentitySecurityTest extends SsoConsole {
         IDP.signInAs(new TestAuthorizationServer.Person("sub-" + UUID.randomUUID(), mia.email(), "Mia", true));
         assertThat(signInThroughProvider().signedIn()).isTrue();
 
-        assertThat(db.select(APP_USER.PASSWORD_HASH).from(APP_USER).where(APP_USER.ID.eq(mia.id().value()))
+        assertThat(db.select(APP_USER.PASSWORD_HASH).from(APP_USER).where(APP_USER.ID.eq(mia.id()))
                 .fetchOne(APP_USER.PASSWORD_HASH)).as("only single sign-on signs in from now on").isNull();
         assertThatThrownBy(() -> orgs.signIn(mia)).as("whoever knew the password is locked out")
                 .isInstanceOf(AuthenticationException.class);
         String details = db.select(AUDIT_EVENT.DETAILS).from(AUDIT_EVENT)
-                .where(AUDIT_EVENT.ORG_ID.eq(home.id().value()).and(AUDIT_EVENT.ACTION.eq("sso.identity_linked")))
+                .where(AUDIT_EVENT.ORG_ID.eq(home.id()).and(AUDIT_EVENT.ACTION.eq("sso.identity_linked")))
                 .fetchSingle(AUDIT_EVENT.DETAILS).data();
         assertThat(details.replace(" ", "")).contains("\"passwordRemoved\":\"true\"");
         // 2: an existing account joins nothing by signing in; the invitation waits for its Join button
@@ -171,13 +172,13 @@ class IdentitySecurityTest extends SsoConsole {
         invite(first, email, Role.MEMBER);
         IDP.signInAs(new TestAuthorizationServer.Person("sub-" + UUID.randomUUID(), email, "Sol", true));
         assertThat(signInThroughProvider().signedIn()).isTrue();
-        UUID userId = db.select(APP_USER.ID).from(APP_USER).where(APP_USER.EMAIL.eq(email)).fetchSingle(APP_USER.ID);
-        assertThat(db.fetchExists(MEMBERSHIP, MEMBERSHIP.ORG_ID.eq(first.id().value())
+        UserId userId = db.select(APP_USER.ID).from(APP_USER).where(APP_USER.EMAIL.eq(email)).fetchSingle(APP_USER.ID);
+        assertThat(db.fetchExists(MEMBERSHIP, MEMBERSHIP.ORG_ID.eq(first.id())
                 .and(MEMBERSHIP.USER_ID.eq(userId)))).as("the account-creating sign-in joins").isTrue();
 
         IssuedInvitation asOwner = invite(attacker, email, Role.OWNER);
         assertThat(signInThroughProvider().signedIn()).isTrue();
-        assertThat(db.fetchExists(MEMBERSHIP, MEMBERSHIP.ORG_ID.eq(attacker.id().value())
+        assertThat(db.fetchExists(MEMBERSHIP, MEMBERSHIP.ORG_ID.eq(attacker.id())
                 .and(MEMBERSHIP.USER_ID.eq(userId)))).as("a later sign-in joins nothing").isFalse();
         assertThat(invitations.preview(asOwner.token()).state()).isEqualTo(InvitationPreview.State.OPEN);
     }
@@ -249,7 +250,7 @@ class IdentitySecurityTest extends SsoConsole {
         assertThatThrownBy(() -> invitations.invite("\u212Aate@test.example", Role.MEMBER))
                 .isInstanceOf(ValidationException.class)
                 .satisfies(e -> assertThat(((ValidationException) e).fieldErrors().get("email")).contains("ASCII"));
-        assertThat(db.fetchCount(INVITATION, INVITATION.ORG_ID.eq(org.id().value()))).isZero();
+        assertThat(db.fetchCount(INVITATION, INVITATION.ORG_ID.eq(org.id()))).isZero();
     }
 
     // ------------------------------------------------------------------ 6: lock, then check the caller
@@ -270,14 +271,14 @@ class IdentitySecurityTest extends SsoConsole {
             AtomicInteger holderPid = new AtomicInteger();
             CountDownLatch release = new CountDownLatch(1);
             Future<?> holder = threads.submit(() -> tx.executeWithoutResult(s -> {
-                db.select(ORGANIZATION.ID).from(ORGANIZATION).where(ORGANIZATION.ID.eq(org.id().value()))
+                db.select(ORGANIZATION.ID).from(ORGANIZATION).where(ORGANIZATION.ID.eq(org.id()))
                         .forUpdate().fetch();
                 holderPid.set(backendPid()); // the session the others queue behind
                 locked.countDown();
                 // the first owner demotes the second while the second's removal waits for the lock
                 db.update(MEMBERSHIP).set(MEMBERSHIP.ROLE, Role.MEMBER.name())
                         .set(MEMBERSHIP.VERSION, MEMBERSHIP.VERSION.plus(1))
-                        .where(MEMBERSHIP.ORG_ID.eq(org.id().value()).and(MEMBERSHIP.USER_ID.eq(second.id().value())))
+                        .where(MEMBERSHIP.ORG_ID.eq(org.id()).and(MEMBERSHIP.USER_ID.eq(second.id())))
                         .execute();
                 await(release);
             }));
@@ -348,7 +349,7 @@ class IdentitySecurityTest extends SsoConsole {
             threads.shutdownNow();
         }
         assertThat(outcome.connected()).as(outcome.message()).isFalse();
-        assertThat(db.fetchCount(CONNECTION, CONNECTION.USER_ID.eq(mia.id().value()))).isZero();
+        assertThat(db.fetchCount(CONNECTION, CONNECTION.USER_ID.eq(mia.id()))).isZero();
     }
 
     // ------------------------------------------------------------------ 9: races and changed plans
@@ -443,7 +444,7 @@ class IdentitySecurityTest extends SsoConsole {
         } finally {
             threads.shutdownNow();
         }
-        assertThat(db.fetchCount(INVITATION, INVITATION.ORG_ID.eq(org.id().value()))).isEqualTo(1);
+        assertThat(db.fetchCount(INVITATION, INVITATION.ORG_ID.eq(org.id()))).isEqualTo(1);
     }
 
     @Test
@@ -461,14 +462,14 @@ class IdentitySecurityTest extends SsoConsole {
             CountDownLatch release = new CountDownLatch(1);
             Future<?> firstTab = threads.submit(() -> tx.executeWithoutResult(s -> {
                 // what the other tab's first sign-in has written, not yet committed
-                UUID userId = UUID.randomUUID();
+                UserId userId = UserId.random();
                 OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
                 db.insertInto(APP_USER).set(APP_USER.ID, userId).set(APP_USER.EMAIL, email)
                         .set(APP_USER.DISPLAY_NAME, "Tia").set(APP_USER.CREATED_AT, now).execute();
                 db.insertInto(SSO_IDENTITY).set(SSO_IDENTITY.ISSUER, IDP.issuer()).set(SSO_IDENTITY.SUBJECT, subject)
                         .set(SSO_IDENTITY.USER_ID, userId).set(SSO_IDENTITY.EMAIL, email)
                         .set(SSO_IDENTITY.LINKED_AT, now).set(SSO_IDENTITY.LAST_SEEN_AT, now).execute();
-                db.insertInto(MEMBERSHIP).set(MEMBERSHIP.ORG_ID, org.id().value()).set(MEMBERSHIP.USER_ID, userId)
+                db.insertInto(MEMBERSHIP).set(MEMBERSHIP.ORG_ID, org.id()).set(MEMBERSHIP.USER_ID, userId)
                         .set(MEMBERSHIP.ROLE, "MEMBER").set(MEMBERSHIP.CREATED_AT, now).execute();
                 holderPid.set(backendPid()); // the session the others queue behind
                 locked.countDown();
@@ -489,7 +490,7 @@ class IdentitySecurityTest extends SsoConsole {
 
     private void insertOpenInvitation(Org org, String email) {
         db.insertInto(INVITATION)
-                .set(INVITATION.ID, UUID.randomUUID()).set(INVITATION.ORG_ID, org.id().value())
+                .set(INVITATION.ID, UUID.randomUUID()).set(INVITATION.ORG_ID, org.id())
                 .set(INVITATION.EMAIL, email).set(INVITATION.ROLE, "MEMBER")
                 .set(INVITATION.TOKEN_HASH, UUID.randomUUID().toString())
                 .set(INVITATION.CREATED_AT, OffsetDateTime.now(ZoneOffset.UTC))
@@ -519,7 +520,7 @@ class IdentitySecurityTest extends SsoConsole {
         Person mia = home.members().getFirst();
         IssuedInvitation forMia = invite(org, mia.email(), Role.MEMBER);
         IssuedInvitation forNew = invite(org, newEmail("newcomer"), Role.MEMBER);
-        db.update(ORGANIZATION).set(ORGANIZATION.PLAN, Plan.PRO.name()).where(ORGANIZATION.ID.eq(org.id().value()))
+        db.update(ORGANIZATION).set(ORGANIZATION.PLAN, Plan.PRO.name()).where(ORGANIZATION.ID.eq(org.id()))
                 .execute();
 
         assertThatThrownBy(() -> invitations.acceptWithNewAccount(forNew.token(), "Nia", TestOrganizations.PASSWORD,

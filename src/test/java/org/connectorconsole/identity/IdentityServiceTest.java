@@ -108,7 +108,7 @@ class IdentityServiceTest extends SsoConsole {
     }
 
     private List<String> actions(Org org) {
-        return db.select(AUDIT_EVENT.ACTION).from(AUDIT_EVENT).where(AUDIT_EVENT.ORG_ID.eq(org.id().value()))
+        return db.select(AUDIT_EVENT.ACTION).from(AUDIT_EVENT).where(AUDIT_EVENT.ORG_ID.eq(org.id()))
                 .orderBy(AUDIT_EVENT.SEQ).fetch(AUDIT_EVENT.ACTION);
     }
 
@@ -246,7 +246,7 @@ class IdentityServiceTest extends SsoConsole {
                 TestOrganizations.PASSWORD)).hasMessageContaining("expired");
         assertThatThrownBy(() -> invitations.acceptWithNewAccount(revoked.token(), "A", TestOrganizations.PASSWORD,
                 TestOrganizations.PASSWORD)).hasMessageContaining("withdrawn");
-        assertThat(db.fetchCount(MEMBERSHIP, MEMBERSHIP.ORG_ID.eq(org.id().value()))).isEqualTo(1);
+        assertThat(db.fetchCount(MEMBERSHIP, MEMBERSHIP.ORG_ID.eq(org.id()))).isEqualTo(1);
         assertThat(actions(org)).contains("invitation.revoked");
     }
 
@@ -339,8 +339,8 @@ class IdentityServiceTest extends SsoConsole {
 
         orgs.signIn(org.owner());
         organizations.removeMember(leaving.id());
-        assertThat(db.fetchCount(CONNECTION, CONNECTION.USER_ID.eq(leaving.id().value()))).isZero();
-        assertThat(db.fetchCount(CONNECTION, CONNECTION.USER_ID.eq(staying.id().value()))).isEqualTo(1);
+        assertThat(db.fetchCount(CONNECTION, CONNECTION.USER_ID.eq(leaving.id()))).isZero();
+        assertThat(db.fetchCount(CONNECTION, CONNECTION.USER_ID.eq(staying.id()))).isEqualTo(1);
         long deadline = System.currentTimeMillis() + 60_000; // background work: a bound only a hang reaches
         // this member's two tokens (a count of all revocations at the shared provider would also count another
         // test's, still running in the background)
@@ -391,7 +391,7 @@ class IdentityServiceTest extends SsoConsole {
         assertThatThrownBy(() -> connectors.list()).isInstanceOf(AccessDeniedException.class);
         assertThatThrownBy(() -> overview.page(null, null, 50)).isInstanceOf(AccessDeniedException.class);
         assertThatThrownBy(() -> invitations.pending()).isInstanceOf(AccessDeniedException.class);
-        assertThat(db.fetchCount(AUDIT_EVENT, AUDIT_EVENT.ORG_ID.eq(b.id().value())
+        assertThat(db.fetchCount(AUDIT_EVENT, AUDIT_EVENT.ORG_ID.eq(b.id())
                 .and(AUDIT_EVENT.ACTION.eq("session.organization_switched")))).isEqualTo(1);
 
         Org stranger = orgs.create(Plan.TEAM, 0);
@@ -521,7 +521,7 @@ class IdentityServiceTest extends SsoConsole {
         var user = db.selectFrom(APP_USER).where(APP_USER.EMAIL.eq(email)).fetchSingle();
         assertThat(user.getDisplayName()).isEqualTo("Sam Single");
         assertThat(user.getPasswordHash()).as("no password for an SSO account").isNull();
-        assertThat(db.fetchCount(MEMBERSHIP, MEMBERSHIP.ORG_ID.eq(org.id().value())
+        assertThat(db.fetchCount(MEMBERSHIP, MEMBERSHIP.ORG_ID.eq(org.id())
                 .and(MEMBERSHIP.USER_ID.eq(user.getId())).and(MEMBERSHIP.ROLE.eq("MEMBER")))).isEqualTo(1);
         assertThat(db.fetchCount(SSO_IDENTITY, SSO_IDENTITY.SUBJECT.eq(subject)
                 .and(SSO_IDENTITY.ISSUER.eq(IDP.issuer())))).isEqualTo(1);
@@ -553,7 +553,7 @@ class IdentityServiceTest extends SsoConsole {
         Person mia = org.members().getFirst();
         IDP.signInAs(new TestAuthorizationServer.Person("sub-" + UUID.randomUUID(), mia.email(), "Mia", true));
         assertThat(signInThroughProvider().finalLocation()).endsWith("/login?error");
-        assertThat(db.fetchCount(SSO_IDENTITY, SSO_IDENTITY.USER_ID.eq(mia.id().value()))).isZero();
+        assertThat(db.fetchCount(SSO_IDENTITY, SSO_IDENTITY.USER_ID.eq(mia.id()))).isZero();
     }
 
     @Test
@@ -575,6 +575,6 @@ class IdentityServiceTest extends SsoConsole {
 
         IDP.signInAs(new TestAuthorizationServer.Person("sub-" + UUID.randomUUID(), mia.email(), "Mia", true));
         assertThat(signInThroughProvider().signedIn()).isTrue();
-        assertThat(db.fetchCount(SSO_IDENTITY, SSO_IDENTITY.USER_ID.eq(mia.id().value()))).isEqualTo(1);
+        assertThat(db.fetchCount(SSO_IDENTITY, SSO_IDENTITY.USER_ID.eq(mia.id()))).isEqualTo(1);
     }
 }

@@ -38,15 +38,15 @@ class MembershipRulesTest {
         Org org = orgs.create(Plan.TEAM, 1);
         assertThatThrownBy(() -> tx.executeWithoutResult(s -> db.update(MEMBERSHIP)
                 .set(MEMBERSHIP.ROLE, Role.MEMBER.name())
-                .where(MEMBERSHIP.USER_ID.eq(org.owner().id().value()))
+                .where(MEMBERSHIP.USER_ID.eq(org.owner().id()))
                 .execute()))
                 .isInstanceOf(DataIntegrityViolationException.class)
                 .hasMessageContaining("must keep at least one owner");
         assertThatThrownBy(() -> tx.executeWithoutResult(s -> db.deleteFrom(MEMBERSHIP)
-                .where(MEMBERSHIP.USER_ID.eq(org.owner().id().value()))
+                .where(MEMBERSHIP.USER_ID.eq(org.owner().id()))
                 .execute()))
                 .isInstanceOf(DataIntegrityViolationException.class);
-        assertThat(db.fetchCount(MEMBERSHIP, MEMBERSHIP.ORG_ID.eq(org.id().value())
+        assertThat(db.fetchCount(MEMBERSHIP, MEMBERSHIP.ORG_ID.eq(org.id())
                 .and(MEMBERSHIP.ROLE.eq("OWNER")))).isEqualTo(1);
     }
 
@@ -55,12 +55,12 @@ class MembershipRulesTest {
         Org org = orgs.create(Plan.TEAM, 1);
         tx.executeWithoutResult(s -> {
             db.update(MEMBERSHIP).set(MEMBERSHIP.ROLE, "OWNER")
-                    .where(MEMBERSHIP.USER_ID.eq(org.members().getFirst().id().value())).execute();
+                    .where(MEMBERSHIP.USER_ID.eq(org.members().getFirst().id())).execute();
             db.update(MEMBERSHIP).set(MEMBERSHIP.ROLE, "MEMBER")
-                    .where(MEMBERSHIP.USER_ID.eq(org.owner().id().value())).execute();
+                    .where(MEMBERSHIP.USER_ID.eq(org.owner().id())).execute();
         });
         assertThat(db.fetchValue(db.select(MEMBERSHIP.ROLE).from(MEMBERSHIP)
-                .where(MEMBERSHIP.USER_ID.eq(org.members().getFirst().id().value())))).isEqualTo("OWNER");
+                .where(MEMBERSHIP.USER_ID.eq(org.members().getFirst().id())))).isEqualTo("OWNER");
     }
 
     @Test
@@ -78,10 +78,10 @@ class MembershipRulesTest {
         Org team = orgs.create(Plan.TEAM, 1);
         assertThatThrownBy(() -> tx.executeWithoutResult(s -> db.update(ORGANIZATION)
                 .set(ORGANIZATION.PLAN, Plan.MAX.name())
-                .where(ORGANIZATION.ID.eq(team.id().value())).execute()))
+                .where(ORGANIZATION.ID.eq(team.id())).execute()))
                 .isInstanceOf(DataIntegrityViolationException.class);
         assertThat(db.fetchValue(db.select(ORGANIZATION.PLAN).from(ORGANIZATION)
-                .where(ORGANIZATION.ID.eq(team.id().value())))).isEqualTo("TEAM");
+                .where(ORGANIZATION.ID.eq(team.id())))).isEqualTo("TEAM");
     }
 
     @Test
@@ -89,7 +89,7 @@ class MembershipRulesTest {
         Org free = orgs.create(Plan.FREE, 0);
         UserId owner = free.owner().id();
         assertThatThrownBy(() -> tx.executeWithoutResult(s -> db.update(MEMBERSHIP)
-                .set(MEMBERSHIP.ROLE, "MEMBER").where(MEMBERSHIP.USER_ID.eq(owner.value())).execute()))
+                .set(MEMBERSHIP.ROLE, "MEMBER").where(MEMBERSHIP.USER_ID.eq(owner)).execute()))
                 .isInstanceOf(DataIntegrityViolationException.class);
     }
 }

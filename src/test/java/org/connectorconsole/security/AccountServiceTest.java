@@ -37,7 +37,7 @@ class AccountServiceTest {
     }
 
     private String storedHash(TestOrganizations.Person p) {
-        return db.fetchValue(db.select(APP_USER.PASSWORD_HASH).from(APP_USER).where(APP_USER.ID.eq(p.id().value())));
+        return db.fetchValue(db.select(APP_USER.PASSWORD_HASH).from(APP_USER).where(APP_USER.ID.eq(p.id())));
     }
 
     @Test
@@ -48,9 +48,9 @@ class AccountServiceTest {
         var me = accounts.me();
         accounts.rename("  Ada Lovelace ", me.version());
         assertThat(accounts.me().displayName()).isEqualTo("Ada Lovelace");
-        assertThat(db.fetchCount(AUDIT_EVENT, AUDIT_EVENT.ORG_ID.eq(org.id().value())
+        assertThat(db.fetchCount(AUDIT_EVENT, AUDIT_EVENT.ORG_ID.eq(org.id())
                 .and(AUDIT_EVENT.ACTION.eq("account.renamed"))
-                .and(AUDIT_EVENT.ACTOR_ID.eq(member.id().value())))).isEqualTo(1);
+                .and(AUDIT_EVENT.ACTOR_ID.eq(member.id())))).isEqualTo(1);
     }
 
     @Test

@@ -44,7 +44,7 @@ public final class SyntheticAudit {
                     "c-" + (i % 50), "Connector " + (i % 50), details, "10.0.0." + (i % 200), "bench/1.0");
             AuditEventRecord r = db.newRecord(AUDIT_EVENT);
             r.setId(id);
-            r.setOrgId(orgId.value());
+            r.setOrgId(orgId);
             r.setSeq((long) i);
             r.setOccurredAt(at.atOffset(ZoneOffset.UTC));
             r.setActorLabel(actor);
@@ -64,7 +64,7 @@ public final class SyntheticAudit {
                 batch.clear();
             }
         }
-        db.insertInto(AUDIT_CHAIN_HEAD).set(AUDIT_CHAIN_HEAD.ORG_ID, orgId.value())
+        db.insertInto(AUDIT_CHAIN_HEAD).set(AUDIT_CHAIN_HEAD.ORG_ID, orgId)
                 .set(AUDIT_CHAIN_HEAD.LAST_SEQ, (long) count).set(AUDIT_CHAIN_HEAD.LAST_HASH, prev)
                 .onConflict(AUDIT_CHAIN_HEAD.ORG_ID).doUpdate()
                 .set(AUDIT_CHAIN_HEAD.LAST_SEQ, (long) count).set(AUDIT_CHAIN_HEAD.LAST_HASH, prev)

@@ -14,6 +14,8 @@ import org.connectorconsole.db.tables.records.ApiTokenRecord;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 
 /** API tokens: only the SHA-256 of each secret is stored. */
 @Repository
@@ -35,19 +37,19 @@ public class ApiTokenRepository {
     public void insert(UUID id, OrganizationId orgId, String name, String hash, String scope, UserId by,
             OffsetDateTime now) {
         db.insertInto(API_TOKEN)
-                .set(API_TOKEN.ID, id).set(API_TOKEN.ORG_ID, orgId.value()).set(API_TOKEN.NAME, name)
-                .set(API_TOKEN.TOKEN_HASH, hash).set(API_TOKEN.SCOPE, scope).set(API_TOKEN.CREATED_BY, by.value())
+                .set(API_TOKEN.ID, id).set(API_TOKEN.ORG_ID, orgId).set(API_TOKEN.NAME, name)
+                .set(API_TOKEN.TOKEN_HASH, hash).set(API_TOKEN.SCOPE, scope).set(API_TOKEN.CREATED_BY, by)
                 .set(API_TOKEN.CREATED_AT, now)
                 .execute();
     }
 
     public List<StoredToken> list(OrganizationId orgId) {
-        return db.selectFrom(API_TOKEN).where(API_TOKEN.ORG_ID.eq(orgId.value()))
+        return db.selectFrom(API_TOKEN).where(API_TOKEN.ORG_ID.eq(orgId))
                 .orderBy(API_TOKEN.CREATED_AT.desc()).fetch(ApiTokenRepository::toToken);
     }
 
     public Optional<StoredToken> find(OrganizationId orgId, UUID id) {
-        return db.selectFrom(API_TOKEN).where(API_TOKEN.ORG_ID.eq(orgId.value()).and(API_TOKEN.ID.eq(id)))
+        return db.selectFrom(API_TOKEN).where(API_TOKEN.ORG_ID.eq(orgId).and(API_TOKEN.ID.eq(id)))
                 .fetchOptional(ApiTokenRepository::toToken);
     }
 
@@ -65,18 +67,20 @@ public class ApiTokenRepository {
                 .fetchOptional(ApiTokenRepository::toToken);
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     public boolean revoke(OrganizationId orgId, UUID id, OffsetDateTime now) {
         return db.update(API_TOKEN).set(API_TOKEN.REVOKED_AT, now)
-                .where(API_TOKEN.ORG_ID.eq(orgId.value()).and(API_TOKEN.ID.eq(id)).and(API_TOKEN.REVOKED_AT.isNull()))
+                .where(API_TOKEN.ORG_ID.eq(orgId).and(API_TOKEN.ID.eq(id)).and(API_TOKEN.REVOKED_AT.isNull()))
                 .execute() == 1;
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     public void touch(UUID id, OffsetDateTime now) {
         db.update(API_TOKEN).set(API_TOKEN.LAST_USED_AT, now).where(API_TOKEN.ID.eq(id)).execute();
     }
 
     private static StoredToken toToken(ApiTokenRecord r) {
-        return new StoredToken(r.getId(), new OrganizationId(r.getOrgId()), r.getName(), r.getScope(),
+        return new StoredToken(r.getId(), r.getOrgId(), r.getName(), r.getScope(),
                 r.getCreatedAt().toInstant(), r.getLastUsedAt() == null ? null : r.getLastUsedAt().toInstant(),
                 r.getRevokedAt() == null ? null : r.getRevokedAt().toInstant());
     }

@@ -20,6 +20,8 @@ import org.connectorconsole.db.tables.records.ConnectionRecord;
 import org.connectorconsole.db.tables.records.PendingAuthorizationRecord;
 import org.jooq.DSLContext;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 
 /** Connections, pending authorizations and registered clients. Tokens and secrets arrive and leave sealed. */
 @Repository
@@ -70,16 +72,18 @@ public class ConnectionRepository {
     }
 
     /** Serialises registration per connector across console instances (held until the transaction ends). */
+    @Transactional(propagation = Propagation.MANDATORY)
     public void lockRegistration(ConnectorId connectorId) {
         db.execute("select pg_advisory_xact_lock(hashtextextended(?, 7))", "register:" + connectorId);
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     public void saveClient(OrganizationId orgId, ConnectorId connectorId, String issuer, String clientId,
             byte[] sealedSecret, String authMethod, String redirectUri, OffsetDateTime now) {
         db.insertInto(CONNECTOR_OAUTH_CLIENT)
                 .set(CONNECTOR_OAUTH_CLIENT.CONNECTOR_ID, connectorId.value())
                 .set(CONNECTOR_OAUTH_CLIENT.ISSUER, issuer)
-                .set(CONNECTOR_OAUTH_CLIENT.ORG_ID, orgId.value())
+                .set(CONNECTOR_OAUTH_CLIENT.ORG_ID, orgId)
                 .set(CONNECTOR_OAUTH_CLIENT.CLIENT_ID, clientId)
                 .set(CONNECTOR_OAUTH_CLIENT.CLIENT_SECRET, sealedSecret)
                 .set(CONNECTOR_OAUTH_CLIENT.AUTH_METHOD, authMethod)
@@ -95,6 +99,7 @@ public class ConnectionRepository {
     }
 
     /** Forgets a registration the server no longer knows ({@code invalid_client}), if it is still that one. */
+    @Transactional(propagation = Propagation.MANDATORY)
     public void deleteClient(ConnectorId connectorId, String issuer, String clientId) {
         db.deleteFrom(CONNECTOR_OAUTH_CLIENT)
                 .where(CONNECTOR_OAUTH_CLIENT.CONNECTOR_ID.eq(connectorId.value())
@@ -108,9 +113,9 @@ public class ConnectionRepository {
     public void insertPending(PendingAuthorization p, OffsetDateTime now) {
         PendingAuthorizationRecord r = db.newRecord(PENDING_AUTHORIZATION);
         r.setStateHash(p.stateHash());
-        r.setOrgId(p.orgId().value());
+        r.setOrgId(p.orgId());
         r.setConnectorId(p.connectorId().value());
-        r.setUserId(p.userId().value());
+        r.setUserId(p.userId());
         r.setCodeVerifier(p.codeVerifier());
         r.setIssuer(p.issuer());
         r.setResource(p.resource());
@@ -131,18 +136,19 @@ public class ConnectionRepository {
                 .where(PENDING_AUTHORIZATION.STATE_HASH.eq(stateHash))
                 .returning()
                 .fetchOptional()
-                .map(r -> new PendingAuthorization(r.getStateHash(), new OrganizationId(r.getOrgId()),
-                        new ConnectorId(r.getConnectorId()), new UserId(r.getUserId()), r.getCodeVerifier(),
+                .map(r -> new PendingAuthorization(r.getStateHash(), r.getOrgId(),
+                        new ConnectorId(r.getConnectorId()), r.getUserId(), r.getCodeVerifier(),
                         r.getIssuer(), r.getResource(), r.getIssRequired(), r.getClientId(), r.getRedirectUri(),
                         r.getScope(), r.getStepUps(), r.getReturnTo(), r.getExpiresAt().toInstant()));
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     public int deleteExpiredPending(OffsetDateTime now) {
         return db.deleteFrom(PENDING_AUTHORIZATION).where(PENDING_AUTHORIZATION.EXPIRES_AT.lt(now)).execute();
     }
 
     public int deletePendingFor(OrganizationId orgId, ConnectorId connectorId) {
-        return db.deleteFrom(PENDING_AUTHORIZATION).where(PENDING_AUTHORIZATION.ORG_ID.eq(orgId.value())
+        return db.deleteFrom(PENDING_AUTHORIZATION).where(PENDING_AUTHORIZATION.ORG_ID.eq(orgId)
                 .and(PENDING_AUTHORIZATION.CONNECTOR_ID.eq(connectorId.value()))).execute();
     }
 
@@ -150,8 +156,8 @@ public class ConnectionRepository {
 
     public Optional<StoredConnection> find(OrganizationId orgId, ConnectorId connectorId, UserId userId) {
         return db.selectFrom(CONNECTION)
-                .where(CONNECTION.ORG_ID.eq(orgId.value()).and(CONNECTION.CONNECTOR_ID.eq(connectorId.value()))
-                        .and(CONNECTION.USER_ID.eq(userId.value())))
+                .where(CONNECTION.ORG_ID.eq(orgId).and(CONNECTION.CONNECTOR_ID.eq(connectorId.value()))
+                        .and(CONNECTION.USER_ID.eq(userId)))
                 .fetchOptional(ConnectionRepository::toStored);
     }
 
@@ -170,32 +176,32 @@ public class ConnectionRepository {
 
     public List<StoredConnection> listForUser(OrganizationId orgId, UserId userId) {
         return db.selectFrom(CONNECTION)
-                .where(CONNECTION.ORG_ID.eq(orgId.value()).and(CONNECTION.USER_ID.eq(userId.value())))
+                .where(CONNECTION.ORG_ID.eq(orgId).and(CONNECTION.USER_ID.eq(userId)))
                 .fetch(ConnectionRepository::toStored);
     }
 
     /** Deletes the member's connection and returns what it held (so exactly those tokens get revoked). */
     public Optional<StoredConnection> deleteReturning(OrganizationId orgId, ConnectorId connectorId, UserId userId) {
         return db.deleteFrom(CONNECTION)
-                .where(CONNECTION.ORG_ID.eq(orgId.value()).and(CONNECTION.CONNECTOR_ID.eq(connectorId.value()))
-                        .and(CONNECTION.USER_ID.eq(userId.value())))
+                .where(CONNECTION.ORG_ID.eq(orgId).and(CONNECTION.CONNECTOR_ID.eq(connectorId.value()))
+                        .and(CONNECTION.USER_ID.eq(userId)))
                 .returning().fetchOptional().map(ConnectionRepository::toStored);
     }
 
     public List<StoredConnection> deleteAllReturning(OrganizationId orgId, ConnectorId connectorId) {
         return db.deleteFrom(CONNECTION)
-                .where(CONNECTION.ORG_ID.eq(orgId.value()).and(CONNECTION.CONNECTOR_ID.eq(connectorId.value())))
+                .where(CONNECTION.ORG_ID.eq(orgId).and(CONNECTION.CONNECTOR_ID.eq(connectorId.value())))
                 .returning().fetch().map(ConnectionRepository::toStored);
     }
 
     /** Ends every connection of one person in one organisation (they left it); returns what they held. */
     public List<StoredConnection> deleteAllOfUserReturning(OrganizationId orgId, UserId userId) {
-        db.deleteFrom(PENDING_AUTHORIZATION).where(PENDING_AUTHORIZATION.ORG_ID.eq(orgId.value())
-                .and(PENDING_AUTHORIZATION.USER_ID.eq(userId.value()))).execute();
-        db.deleteFrom(RECONNECT_REQUEST).where(RECONNECT_REQUEST.ORG_ID.eq(orgId.value())
-                .and(RECONNECT_REQUEST.USER_ID.eq(userId.value()))).execute();
+        db.deleteFrom(PENDING_AUTHORIZATION).where(PENDING_AUTHORIZATION.ORG_ID.eq(orgId)
+                .and(PENDING_AUTHORIZATION.USER_ID.eq(userId))).execute();
+        db.deleteFrom(RECONNECT_REQUEST).where(RECONNECT_REQUEST.ORG_ID.eq(orgId)
+                .and(RECONNECT_REQUEST.USER_ID.eq(userId))).execute();
         return db.deleteFrom(CONNECTION)
-                .where(CONNECTION.ORG_ID.eq(orgId.value()).and(CONNECTION.USER_ID.eq(userId.value())))
+                .where(CONNECTION.ORG_ID.eq(orgId).and(CONNECTION.USER_ID.eq(userId)))
                 .returning().fetch().map(ConnectionRepository::toStored);
     }
 
@@ -203,13 +209,14 @@ public class ConnectionRepository {
      * The member's connection row, created empty if missing, and locked until the transaction ends: its id is
      * known before tokens are sealed with it, and two callbacks for one member take turns.
      */
+    @Transactional(propagation = Propagation.MANDATORY)
     public UUID lockOrCreate(OrganizationId orgId, ConnectorId connectorId, UserId userId, String issuer,
             String clientId, String authMethod, OffsetDateTime now) {
         db.insertInto(CONNECTION)
                 .set(CONNECTION.ID, UUID.randomUUID())
-                .set(CONNECTION.ORG_ID, orgId.value())
+                .set(CONNECTION.ORG_ID, orgId)
                 .set(CONNECTION.CONNECTOR_ID, connectorId.value())
-                .set(CONNECTION.USER_ID, userId.value())
+                .set(CONNECTION.USER_ID, userId)
                 .set(CONNECTION.STATUS, ConnectionStatus.NEEDS_REAUTH.name())
                 .set(CONNECTION.STATUS_REASON, "Connecting…")
                 .set(CONNECTION.ISSUER, issuer)
@@ -221,11 +228,12 @@ public class ConnectionRepository {
                 .onConflict(CONNECTION.CONNECTOR_ID, CONNECTION.USER_ID).doNothing()
                 .execute();
         return db.select(CONNECTION.ID).from(CONNECTION)
-                .where(CONNECTION.CONNECTOR_ID.eq(connectorId.value()).and(CONNECTION.USER_ID.eq(userId.value())))
+                .where(CONNECTION.CONNECTOR_ID.eq(connectorId.value()).and(CONNECTION.USER_ID.eq(userId)))
                 .forUpdate().fetchSingle(CONNECTION.ID);
     }
 
     /** Stores a fresh grant (callback): tokens, scopes, client, status connected. */
+    @Transactional(propagation = Propagation.MANDATORY)
     public void saveGrant(UUID id, String issuer, String clientId, String authMethod, byte[] access, byte[] refresh,
             String scope, int stepUps, Instant expiresAt, OffsetDateTime now) {
         db.update(CONNECTION)
@@ -255,6 +263,7 @@ public class ConnectionRepository {
      * Claims the right to refresh: succeeds for one caller (on any instance) while the stored access token is
      * still {@code currentAccess} and nobody else holds an unexpired claim.
      */
+    @Transactional(propagation = Propagation.MANDATORY)
     public boolean claimRefresh(UUID id, byte[] currentAccess, OffsetDateTime now, OffsetDateTime until) {
         return db.update(CONNECTION)
                 .set(CONNECTION.REFRESHING_UNTIL, until)
@@ -264,6 +273,7 @@ public class ConnectionRepository {
     }
 
     /** Stores refreshed tokens if the connection still exists and still held {@code oldAccess}. */
+    @Transactional(propagation = Propagation.MANDATORY)
     public boolean saveRefreshed(UUID id, byte[] oldAccess, byte[] access, byte[] refresh, String scope,
             Instant expiresAt, OffsetDateTime now) {
         return db.update(CONNECTION)
@@ -278,10 +288,12 @@ public class ConnectionRepository {
                 .execute() == 1;
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     public void releaseRefresh(UUID id) {
         db.update(CONNECTION).setNull(CONNECTION.REFRESHING_UNTIL).where(CONNECTION.ID.eq(id)).execute();
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     public void setStatus(UUID id, ConnectionStatus status, String reason, String requiredScope, int stepUps,
             OffsetDateTime now) {
         db.update(CONNECTION)
@@ -300,6 +312,7 @@ public class ConnectionRepository {
      * The server accepted the token: connected, step-up count cleared; unless the connection meanwhile needs
      * a new sign-in or holds another token (a concurrent refresh or reconnect wins).
      */
+    @Transactional(propagation = Propagation.MANDATORY)
     public void markWorking(UUID id, byte[] accessUsed, OffsetDateTime now) {
         db.update(CONNECTION)
                 .set(CONNECTION.STATUS, ConnectionStatus.CONNECTED.name())
@@ -318,13 +331,13 @@ public class ConnectionRepository {
      */
     public boolean lockMembershipShared(OrganizationId orgId, UserId userId) {
         return !db.select(MEMBERSHIP.USER_ID).from(MEMBERSHIP)
-                .where(MEMBERSHIP.ORG_ID.eq(orgId.value()).and(MEMBERSHIP.USER_ID.eq(userId.value())))
+                .where(MEMBERSHIP.ORG_ID.eq(orgId).and(MEMBERSHIP.USER_ID.eq(userId)))
                 .forShare().fetch().isEmpty();
     }
 
     private static StoredConnection toStored(ConnectionRecord r) {
-        return new StoredConnection(r.getId(), new OrganizationId(r.getOrgId()), new ConnectorId(r.getConnectorId()),
-                new UserId(r.getUserId()), ConnectionStatus.valueOf(r.getStatus()), r.getStatusReason(),
+        return new StoredConnection(r.getId(), r.getOrgId(), new ConnectorId(r.getConnectorId()),
+                r.getUserId(), ConnectionStatus.valueOf(r.getStatus()), r.getStatusReason(),
                 r.getIssuer(), r.getClientId(), r.getAuthMethod(), r.getAccessToken(), r.getRefreshToken(),
                 r.getScope(), r.getRequiredScope(), r.getStepUps(), instant(r.getExpiresAt()),
                 instant(r.getConnectedAt()), instant(r.getRefreshingUntil()));

@@ -248,7 +248,7 @@ public class OverviewRepository {
 
     /** A rare state: every connection in it (by the (org, status) index), sorted, from the cursor on. */
     private List<Row> fromConnections(OrganizationId orgId, Filter filter, Cursor after, int need) {
-        Condition where = CONNECTION.ORG_ID.eq(orgId.value()).and(CONNECTION.STATUS.eq(filter.state().name()))
+        Condition where = CONNECTION.ORG_ID.eq(orgId).and(CONNECTION.STATUS.eq(filter.state().name()))
                 .and(CONNECTOR.ENABLED.isTrue()).and(memberFilter(filter));
         if (filter.connector() != null) {
             where = where.and(CONNECTOR.ID.eq(filter.connector().value()));
@@ -284,31 +284,31 @@ public class OverviewRepository {
         for (var r : db.select(CONNECTION_STATE_COUNT.STATUS, DSL.sum(CONNECTION_STATE_COUNT.N).cast(Long.class))
                 .from(CONNECTION_STATE_COUNT)
                 .join(CONNECTOR).on(CONNECTOR.ID.eq(CONNECTION_STATE_COUNT.CONNECTOR_ID))
-                .where(CONNECTION_STATE_COUNT.ORG_ID.eq(orgId.value()).and(CONNECTOR.ENABLED.isTrue()))
+                .where(CONNECTION_STATE_COUNT.ORG_ID.eq(orgId).and(CONNECTOR.ENABLED.isTrue()))
                 .groupBy(CONNECTION_STATE_COUNT.STATUS).fetch()) {
             byState.put(OverviewState.valueOf(r.value1()), r.value2());
             connections += r.value2();
         }
-        long members = db.fetchCount(MEMBERSHIP, MEMBERSHIP.ORG_ID.eq(orgId.value()));
-        long connectors = db.fetchCount(CONNECTOR, CONNECTOR.ORG_ID.eq(orgId.value()).and(CONNECTOR.ENABLED.isTrue()));
+        long members = db.fetchCount(MEMBERSHIP, MEMBERSHIP.ORG_ID.eq(orgId));
+        long connectors = db.fetchCount(CONNECTOR, CONNECTOR.ORG_ID.eq(orgId).and(CONNECTOR.ENABLED.isTrue()));
         byState.put(OverviewState.NEVER_CONNECTED, members * connectors - connections);
         return new Counts(byState);
     }
 
     public boolean isMember(OrganizationId orgId, UserId userId) {
-        return db.fetchExists(MEMBERSHIP, MEMBERSHIP.ORG_ID.eq(orgId.value()).and(MEMBERSHIP.USER_ID.eq(userId.value())));
+        return db.fetchExists(MEMBERSHIP, MEMBERSHIP.ORG_ID.eq(orgId).and(MEMBERSHIP.USER_ID.eq(userId)));
     }
 
     public void requestReconnect(OrganizationId orgId, ConnectorId connectorId, UserId userId, UserId by,
             OffsetDateTime now) {
         db.insertInto(RECONNECT_REQUEST)
-                .set(RECONNECT_REQUEST.ORG_ID, orgId.value())
+                .set(RECONNECT_REQUEST.ORG_ID, orgId)
                 .set(RECONNECT_REQUEST.CONNECTOR_ID, connectorId.value())
-                .set(RECONNECT_REQUEST.USER_ID, userId.value())
-                .set(RECONNECT_REQUEST.REQUESTED_BY, by.value())
+                .set(RECONNECT_REQUEST.USER_ID, userId)
+                .set(RECONNECT_REQUEST.REQUESTED_BY, by)
                 .set(RECONNECT_REQUEST.REQUESTED_AT, now)
                 .onConflict(RECONNECT_REQUEST.CONNECTOR_ID, RECONNECT_REQUEST.USER_ID).doUpdate()
-                .set(RECONNECT_REQUEST.REQUESTED_BY, by.value())
+                .set(RECONNECT_REQUEST.REQUESTED_BY, by)
                 .set(RECONNECT_REQUEST.REQUESTED_AT, now)
                 .execute();
     }
@@ -317,9 +317,14 @@ public class OverviewRepository {
     public Map<ConnectorId, Instant> reconnectRequests(OrganizationId orgId, UserId userId) {
         Map<ConnectorId, Instant> out = new java.util.LinkedHashMap<>();
         db.select(RECONNECT_REQUEST.CONNECTOR_ID, RECONNECT_REQUEST.REQUESTED_AT).from(RECONNECT_REQUEST)
-                .where(RECONNECT_REQUEST.ORG_ID.eq(orgId.value()).and(RECONNECT_REQUEST.USER_ID.eq(userId.value())))
+                .where(RECONNECT_REQUEST.ORG_ID.eq(orgId).and(RECONNECT_REQUEST.USER_ID.eq(userId)))
                 .forEach(r -> out.put(new ConnectorId(r.value1()), r.value2().toInstant()));
         return out;
+    }
+
+    /** A row's person: a UUID from the plain-SQL paths, already a {@link UserId} from jOOQ's (forced type). */
+    private static UserId userId(Object value) {
+        return value instanceof UserId id ? id : new UserId((UUID) value);
     }
 
     private static Row toRow(Record r) {
@@ -327,7 +332,7 @@ public class OverviewRepository {
         OverviewState state = r.get("connection_id") == null ? OverviewState.NEVER_CONNECTED
                 : OverviewState.valueOf(status);
         String scope = r.get("scope", String.class);
-        return new Row(new UserId(r.get("user_id", UUID.class)), r.get("display_name", String.class),
+        return new Row(userId(r.get("user_id")), r.get("display_name", String.class),
                 r.get("email", String.class), new ConnectorId(r.get("connector_id", UUID.class)),
                 r.get("connector_name", String.class), state, r.get("status_reason", String.class),
                 scope == null || scope.isBlank() ? java.util.Set.of()

@@ -19,6 +19,8 @@ import org.jooq.Field;
 import org.jooq.impl.DSL;
 import org.jooq.JSONB;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Connectors of an organisation; every query is scoped by {@code org_id}. */
@@ -43,7 +45,7 @@ public class ConnectorRepository {
                     .and(CONNECTION.STATUS.eq("CONNECTED")))).as("connected_members");
 
     public List<Connector> list(OrganizationId orgId) {
-        return db.select(CONNECTOR.asterisk(), CONNECTED).from(CONNECTOR).where(CONNECTOR.ORG_ID.eq(orgId.value()))
+        return db.select(CONNECTOR.asterisk(), CONNECTED).from(CONNECTOR).where(CONNECTOR.ORG_ID.eq(orgId))
                 .orderBy(CONNECTOR.NAME, CONNECTOR.CREATED_AT, CONNECTOR.ID)
                 .fetch(r -> toConnector(r.into(CONNECTOR), r.get(CONNECTED)));
     }
@@ -54,7 +56,7 @@ public class ConnectorRepository {
      * {@code search} (case-insensitive, wildcards taken literally). Reads {@code limit + 1} rows.
      */
     public List<Connector> page(OrganizationId orgId, String search, Connector after, int limit) {
-        Condition where = CONNECTOR.ORG_ID.eq(orgId.value());
+        Condition where = CONNECTOR.ORG_ID.eq(orgId);
         if (search != null) {
             where = where.and(CONNECTOR.NAME.containsIgnoreCase(search).or(CONNECTOR.URL.containsIgnoreCase(search)));
         }
@@ -70,12 +72,12 @@ public class ConnectorRepository {
     }
 
     public int count(OrganizationId orgId) {
-        return db.fetchCount(CONNECTOR, CONNECTOR.ORG_ID.eq(orgId.value()));
+        return db.fetchCount(CONNECTOR, CONNECTOR.ORG_ID.eq(orgId));
     }
 
     public Optional<Stored> find(OrganizationId orgId, ConnectorId id) {
         return db.select(CONNECTOR.asterisk(), CONNECTED).from(CONNECTOR)
-                .where(CONNECTOR.ORG_ID.eq(orgId.value()).and(CONNECTOR.ID.eq(id.value())))
+                .where(CONNECTOR.ORG_ID.eq(orgId).and(CONNECTOR.ID.eq(id.value())))
                 .fetchOptional()
                 .map(r -> {
                     ConnectorRecord row = r.into(CONNECTOR);
@@ -89,14 +91,14 @@ public class ConnectorRepository {
      */
     public Optional<Connector> findShared(OrganizationId orgId, ConnectorId id) {
         return db.selectFrom(CONNECTOR)
-                .where(CONNECTOR.ORG_ID.eq(orgId.value()).and(CONNECTOR.ID.eq(id.value())))
+                .where(CONNECTOR.ORG_ID.eq(orgId).and(CONNECTOR.ID.eq(id.value())))
                 .forShare()
                 .fetchOptional(r -> toConnector(r, 0));
     }
 
     public Optional<Connector> findByUrl(OrganizationId orgId, String url) {
         return db.selectFrom(CONNECTOR)
-                .where(CONNECTOR.ORG_ID.eq(orgId.value()).and(CONNECTOR.URL.eq(url)))
+                .where(CONNECTOR.ORG_ID.eq(orgId).and(CONNECTOR.URL.eq(url)))
                 .fetchOptional(r -> toConnector(r, 0));
     }
 
@@ -104,14 +106,14 @@ public class ConnectorRepository {
             byte[] sealedSecret, UserId by, OffsetDateTime now) {
         db.insertInto(CONNECTOR)
                 .set(CONNECTOR.ID, id.value())
-                .set(CONNECTOR.ORG_ID, orgId.value())
+                .set(CONNECTOR.ORG_ID, orgId)
                 .set(CONNECTOR.NAME, name)
                 .set(CONNECTOR.URL, url)
                 .set(CONNECTOR.ENABLED, true)
                 .set(CONNECTOR.OAUTH_CLIENT_ID, clientId)
                 .set(CONNECTOR.OAUTH_CLIENT_SECRET, sealedSecret)
                 .set(CONNECTOR.CREATED_AT, now)
-                .set(CONNECTOR.CREATED_BY, by.value())
+                .set(CONNECTOR.CREATED_BY, by)
                 .set(CONNECTOR.UPDATED_AT, now)
                 .execute();
     }
@@ -131,36 +133,38 @@ public class ConnectorRepository {
             update = update.setNull(CONNECTOR.LAST_CHECK).setNull(CONNECTOR.LAST_CHECK_AT)
                     .setNull(CONNECTOR.LAST_CHECK_OUTCOME);
         }
-        return update.where(CONNECTOR.ORG_ID.eq(orgId.value()).and(CONNECTOR.ID.eq(id.value()))
+        return update.where(CONNECTOR.ORG_ID.eq(orgId).and(CONNECTOR.ID.eq(id.value()))
                         .and(CONNECTOR.VERSION.eq(expectedVersion)))
                 .execute() == 1;
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     public boolean setEnabled(OrganizationId orgId, ConnectorId id, int expectedVersion, boolean enabled,
             OffsetDateTime now) {
         return db.update(CONNECTOR)
                 .set(CONNECTOR.ENABLED, enabled)
                 .set(CONNECTOR.UPDATED_AT, now)
                 .set(CONNECTOR.VERSION, CONNECTOR.VERSION.plus(1))
-                .where(CONNECTOR.ORG_ID.eq(orgId.value()).and(CONNECTOR.ID.eq(id.value()))
+                .where(CONNECTOR.ORG_ID.eq(orgId).and(CONNECTOR.ID.eq(id.value()))
                         .and(CONNECTOR.VERSION.eq(expectedVersion)))
                 .execute() == 1;
     }
 
     public boolean delete(OrganizationId orgId, ConnectorId id, int expectedVersion) {
         return db.deleteFrom(CONNECTOR)
-                .where(CONNECTOR.ORG_ID.eq(orgId.value()).and(CONNECTOR.ID.eq(id.value()))
+                .where(CONNECTOR.ORG_ID.eq(orgId).and(CONNECTOR.ID.eq(id.value()))
                         .and(CONNECTOR.VERSION.eq(expectedVersion)))
                 .execute() == 1;
     }
 
     /** Stores a check's result unless the URL changed meanwhile (then the result is of another server). */
+    @Transactional(propagation = Propagation.MANDATORY)
     public boolean saveCheck(OrganizationId orgId, ConnectorId id, Diagnosis diagnosis) {
         return db.update(CONNECTOR)
                 .set(CONNECTOR.LAST_CHECK, JSONB.valueOf(JSON.writeValueAsString(diagnosis)))
                 .set(CONNECTOR.LAST_CHECK_AT, diagnosis.checkedAt().atOffset(ZoneOffset.UTC))
                 .set(CONNECTOR.LAST_CHECK_OUTCOME, diagnosis.outcome().name())
-                .where(CONNECTOR.ORG_ID.eq(orgId.value()).and(CONNECTOR.ID.eq(id.value()))
+                .where(CONNECTOR.ORG_ID.eq(orgId).and(CONNECTOR.ID.eq(id.value()))
                         .and(CONNECTOR.URL.eq(diagnosis.url())))
                 .execute() == 1;
     }
@@ -176,14 +180,14 @@ public class ConnectorRepository {
     public List<SealedSecret> allSealedSecrets() {
         return db.select(CONNECTOR.ORG_ID, CONNECTOR.ID, CONNECTOR.OAUTH_CLIENT_SECRET).from(CONNECTOR)
                 .where(CONNECTOR.OAUTH_CLIENT_SECRET.isNotNull())
-                .fetch(r -> new SealedSecret(new OrganizationId(r.value1()), new ConnectorId(r.value2()), r.value3()));
+                .fetch(r -> new SealedSecret(r.value1(), new ConnectorId(r.value2()), r.value3()));
     }
 
     /** Replaces a sealed secret only if it is still the one that was read (a concurrent edit wins). */
     public boolean replaceSealedSecret(SealedSecret old, byte[] resealed) {
         return db.update(CONNECTOR)
                 .set(CONNECTOR.OAUTH_CLIENT_SECRET, resealed)
-                .where(CONNECTOR.ORG_ID.eq(old.orgId().value()).and(CONNECTOR.ID.eq(old.id().value()))
+                .where(CONNECTOR.ORG_ID.eq(old.orgId()).and(CONNECTOR.ID.eq(old.id().value()))
                         .and(CONNECTOR.OAUTH_CLIENT_SECRET.eq(old.sealed())))
                 .execute() == 1;
     }

@@ -16,6 +16,8 @@ import org.connectorconsole.db.tables.records.ConnectorToolRecord;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Connectors' tools with their policies and pinned definitions, and organisations' tool settings. */
@@ -32,14 +34,14 @@ public class ToolRepository {
 
     public List<ConnectorTool> list(OrganizationId orgId, ConnectorId connectorId) {
         return db.selectFrom(CONNECTOR_TOOL)
-                .where(CONNECTOR_TOOL.ORG_ID.eq(orgId.value()).and(CONNECTOR_TOOL.CONNECTOR_ID.eq(connectorId.value())))
+                .where(CONNECTOR_TOOL.ORG_ID.eq(orgId).and(CONNECTOR_TOOL.CONNECTOR_ID.eq(connectorId.value())))
                 .orderBy(CONNECTOR_TOOL.NAME)
                 .fetch(ToolRepository::toTool);
     }
 
     public Optional<ConnectorTool> find(OrganizationId orgId, ConnectorId connectorId, String name) {
         return db.selectFrom(CONNECTOR_TOOL)
-                .where(CONNECTOR_TOOL.ORG_ID.eq(orgId.value()).and(CONNECTOR_TOOL.CONNECTOR_ID.eq(connectorId.value()))
+                .where(CONNECTOR_TOOL.ORG_ID.eq(orgId).and(CONNECTOR_TOOL.CONNECTOR_ID.eq(connectorId.value()))
                         .and(CONNECTOR_TOOL.NAME.eq(name)))
                 .fetchOptional(ToolRepository::toTool);
     }
@@ -47,22 +49,24 @@ public class ToolRepository {
     /** How many tools of each connector of the organisation wait for a review. */
     public java.util.Map<ConnectorId, Integer> pendingCounts(OrganizationId orgId) {
         return db.select(CONNECTOR_TOOL.CONNECTOR_ID, org.jooq.impl.DSL.count()).from(CONNECTOR_TOOL)
-                .where(CONNECTOR_TOOL.ORG_ID.eq(orgId.value()).and(CONNECTOR_TOOL.PENDING_FINGERPRINT.isNotNull()))
+                .where(CONNECTOR_TOOL.ORG_ID.eq(orgId).and(CONNECTOR_TOOL.PENDING_FINGERPRINT.isNotNull()))
                 .groupBy(CONNECTOR_TOOL.CONNECTOR_ID)
                 .fetchMap(r -> new ConnectorId(r.value1()), r -> r.value2());
     }
 
     /** Serialises changes to one connector's tools across console instances (until the transaction ends). */
+    @Transactional(propagation = Propagation.MANDATORY)
     public void lock(ConnectorId connectorId) {
         db.execute("select pg_advisory_xact_lock(hashtextextended(?, 7))", "tools:" + connectorId);
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     public void insert(OrganizationId orgId, ConnectorId connectorId, ToolDefinition definition, ToolPolicy policy,
             boolean approve, OffsetDateTime now) {
         db.insertInto(CONNECTOR_TOOL)
                 .set(CONNECTOR_TOOL.CONNECTOR_ID, connectorId.value())
                 .set(CONNECTOR_TOOL.NAME, definition.name())
-                .set(CONNECTOR_TOOL.ORG_ID, orgId.value())
+                .set(CONNECTOR_TOOL.ORG_ID, orgId)
                 .set(CONNECTOR_TOOL.POLICY, policy.name())
                 .set(CONNECTOR_TOOL.APPROVED_FINGERPRINT, approve ? definition.fingerprint() : null)
                 .set(CONNECTOR_TOOL.APPROVED_DEFINITION, approve ? json(definition) : null)
@@ -76,6 +80,7 @@ public class ToolRepository {
     }
 
     /** Holds a new or changed definition for review (null clears it: the server is back to the pinned one). */
+    @Transactional(propagation = Propagation.MANDATORY)
     public void hold(ConnectorId connectorId, String name, ToolDefinition pending, OffsetDateTime now) {
         db.update(CONNECTOR_TOOL)
                 .set(CONNECTOR_TOOL.PENDING_FINGERPRINT, pending == null ? null : pending.fingerprint())
@@ -89,6 +94,7 @@ public class ToolRepository {
     }
 
     /** Pins the pending definition, if the row is still at {@code version}. */
+    @Transactional(propagation = Propagation.MANDATORY)
     public boolean approve(OrganizationId orgId, ConnectorId connectorId, String name, int version,
             OffsetDateTime now) {
         return db.update(CONNECTOR_TOOL)
@@ -104,6 +110,7 @@ public class ToolRepository {
                 .execute() == 1;
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     public boolean setPolicy(OrganizationId orgId, ConnectorId connectorId, String name, ToolPolicy policy,
             int version, OffsetDateTime now) {
         return db.update(CONNECTOR_TOOL)
@@ -115,17 +122,18 @@ public class ToolRepository {
     }
 
     public ToolSettings settings(OrganizationId orgId) {
-        return db.selectFrom(TOOL_SETTINGS).where(TOOL_SETTINGS.ORG_ID.eq(orgId.value()))
+        return db.selectFrom(TOOL_SETTINGS).where(TOOL_SETTINGS.ORG_ID.eq(orgId))
                 .fetchOptional(r -> new ToolSettings(ToolSettings.NewTools.valueOf(r.getNewTools()),
                         r.getRecordPayloads(), r.getVersion()))
                 .orElse(ToolSettings.DEFAULT);
     }
 
     /** Saves the settings if still at {@code version} (-1: none saved yet). */
+    @Transactional(propagation = Propagation.MANDATORY)
     public boolean saveSettings(OrganizationId orgId, ToolSettings settings, int version, OffsetDateTime now) {
         if (version < 0) {
             return db.insertInto(TOOL_SETTINGS)
-                    .set(TOOL_SETTINGS.ORG_ID, orgId.value())
+                    .set(TOOL_SETTINGS.ORG_ID, orgId)
                     .set(TOOL_SETTINGS.NEW_TOOLS, settings.newTools().name())
                     .set(TOOL_SETTINGS.RECORD_PAYLOADS, settings.recordPayloads())
                     .set(TOOL_SETTINGS.UPDATED_AT, now)
@@ -137,12 +145,12 @@ public class ToolRepository {
                 .set(TOOL_SETTINGS.RECORD_PAYLOADS, settings.recordPayloads())
                 .set(TOOL_SETTINGS.UPDATED_AT, now)
                 .set(TOOL_SETTINGS.VERSION, TOOL_SETTINGS.VERSION.plus(1))
-                .where(TOOL_SETTINGS.ORG_ID.eq(orgId.value()).and(TOOL_SETTINGS.VERSION.eq(version)))
+                .where(TOOL_SETTINGS.ORG_ID.eq(orgId).and(TOOL_SETTINGS.VERSION.eq(version)))
                 .execute() == 1;
     }
 
     private static org.jooq.Condition key(OrganizationId orgId, ConnectorId connectorId, String name) {
-        return CONNECTOR_TOOL.ORG_ID.eq(orgId.value()).and(CONNECTOR_TOOL.CONNECTOR_ID.eq(connectorId.value()))
+        return CONNECTOR_TOOL.ORG_ID.eq(orgId).and(CONNECTOR_TOOL.CONNECTOR_ID.eq(connectorId.value()))
                 .and(CONNECTOR_TOOL.NAME.eq(name));
     }
 

@@ -24,6 +24,8 @@ import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 import org.jooq.JSONB;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Conversations, their switched-on connectors and tool calls; every query is scoped by org and member. */
@@ -40,7 +42,7 @@ public class ConversationRepository {
 
     public List<Conversation> recent(OrganizationId orgId, UserId userId, int limit) {
         return db.selectFrom(CONVERSATION)
-                .where(CONVERSATION.ORG_ID.eq(orgId.value()).and(CONVERSATION.USER_ID.eq(userId.value())))
+                .where(CONVERSATION.ORG_ID.eq(orgId).and(CONVERSATION.USER_ID.eq(userId)))
                 .orderBy(CONVERSATION.UPDATED_AT.desc(), CONVERSATION.ID)
                 .limit(limit)
                 .fetch(ConversationRepository::toConversation);
@@ -58,17 +60,19 @@ public class ConversationRepository {
                 .fetchOptional(ConversationRepository::toConversation);
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     public void insert(OrganizationId orgId, UserId userId, ConversationId id, String title, OffsetDateTime now) {
         db.insertInto(CONVERSATION)
                 .set(CONVERSATION.ID, id.value())
-                .set(CONVERSATION.ORG_ID, orgId.value())
-                .set(CONVERSATION.USER_ID, userId.value())
+                .set(CONVERSATION.ORG_ID, orgId)
+                .set(CONVERSATION.USER_ID, userId)
                 .set(CONVERSATION.TITLE, title)
                 .set(CONVERSATION.CREATED_AT, now)
                 .set(CONVERSATION.UPDATED_AT, now)
                 .execute();
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     public boolean rename(OrganizationId orgId, UserId userId, ConversationId id, String title, int version,
             OffsetDateTime now) {
         return db.update(CONVERSATION)
@@ -79,10 +83,12 @@ public class ConversationRepository {
                 .execute() == 1;
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     public void touch(ConversationId id, OffsetDateTime now) {
         db.update(CONVERSATION).set(CONVERSATION.UPDATED_AT, now).where(CONVERSATION.ID.eq(id.value())).execute();
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     public boolean delete(OrganizationId orgId, UserId userId, ConversationId id) {
         return db.deleteFrom(CONVERSATION).where(mine(orgId, userId, id)).execute() == 1;
     }
@@ -94,13 +100,14 @@ public class ConversationRepository {
     }
 
     /** Switches a connector on or off; true when that changed something. */
+    @Transactional(propagation = Propagation.MANDATORY)
     public boolean setEnabled(OrganizationId orgId, ConversationId id, ConnectorId connectorId, boolean enabled,
             OffsetDateTime now) {
         if (enabled) {
             return db.insertInto(CONVERSATION_CONNECTOR)
                     .set(CONVERSATION_CONNECTOR.CONVERSATION_ID, id.value())
                     .set(CONVERSATION_CONNECTOR.CONNECTOR_ID, connectorId.value())
-                    .set(CONVERSATION_CONNECTOR.ORG_ID, orgId.value())
+                    .set(CONVERSATION_CONNECTOR.ORG_ID, orgId)
                     .set(CONVERSATION_CONNECTOR.ENABLED_AT, now)
                     .onConflictDoNothing()
                     .execute() == 1;
@@ -113,14 +120,15 @@ public class ConversationRepository {
 
     // ---- tool calls ----
 
+    @Transactional(propagation = Propagation.MANDATORY)
     public void insertCall(OrganizationId orgId, UserId userId, ConversationId conversationId, UUID callId,
             ConnectorId connectorId, String connectorName, String toolName, String argumentsJson,
             ToolCallStatus status, String message, OffsetDateTime now) {
         db.insertInto(TOOL_CALL)
                 .set(TOOL_CALL.ID, callId)
-                .set(TOOL_CALL.ORG_ID, orgId.value())
+                .set(TOOL_CALL.ORG_ID, orgId)
                 .set(TOOL_CALL.CONVERSATION_ID, conversationId.value())
-                .set(TOOL_CALL.USER_ID, userId.value())
+                .set(TOOL_CALL.USER_ID, userId)
                 .set(TOOL_CALL.CONNECTOR_ID, connectorId.value())
                 .set(TOOL_CALL.CONNECTOR_NAME, connectorName)
                 .set(TOOL_CALL.TOOL_NAME, toolName)
@@ -134,6 +142,7 @@ public class ConversationRepository {
     }
 
     /** Records how a running call ended (only once: a call already final stays as it is). */
+    @Transactional(propagation = Propagation.MANDATORY)
     public boolean finishCall(UUID callId, ToolCallStatus status, ToolOutcome result, String message,
             long durationMs, OffsetDateTime now) {
         return db.update(TOOL_CALL)
@@ -147,6 +156,7 @@ public class ConversationRepository {
     }
 
     /** Calls still marked running that started before {@code before} (their console instance stopped). */
+    @Transactional(propagation = Propagation.MANDATORY)
     public int abandonRunning(OffsetDateTime before, OffsetDateTime now) {
         return db.update(TOOL_CALL)
                 .set(TOOL_CALL.STATUS, ToolCallStatus.FAILED.name())
@@ -162,7 +172,7 @@ public class ConversationRepository {
      */
     public List<ToolCallEntry> history(OrganizationId orgId, UserId userId, ConversationId id, ToolCallEntry before,
             int limit) {
-        org.jooq.Condition where = TOOL_CALL.ORG_ID.eq(orgId.value()).and(TOOL_CALL.USER_ID.eq(userId.value()))
+        org.jooq.Condition where = TOOL_CALL.ORG_ID.eq(orgId).and(TOOL_CALL.USER_ID.eq(userId))
                 .and(TOOL_CALL.CONVERSATION_ID.eq(id.value()));
         if (before != null) {
             where = where.and(DSL.row(TOOL_CALL.STARTED_AT, TOOL_CALL.ID).lt(DSL.row(
@@ -177,8 +187,8 @@ public class ConversationRepository {
 
     public Optional<ToolCallEntry> findOwnCall(OrganizationId orgId, UserId userId, UUID callId) {
         return db.selectFrom(TOOL_CALL)
-                .where(TOOL_CALL.ID.eq(callId).and(TOOL_CALL.ORG_ID.eq(orgId.value()))
-                        .and(TOOL_CALL.USER_ID.eq(userId.value())))
+                .where(TOOL_CALL.ID.eq(callId).and(TOOL_CALL.ORG_ID.eq(orgId))
+                        .and(TOOL_CALL.USER_ID.eq(userId)))
                 .fetchOptional(ConversationRepository::toEntry);
     }
 
@@ -187,7 +197,7 @@ public class ConversationRepository {
     }
 
     private static org.jooq.Condition mine(OrganizationId orgId, UserId userId, ConversationId id) {
-        return CONVERSATION.ORG_ID.eq(orgId.value()).and(CONVERSATION.USER_ID.eq(userId.value()))
+        return CONVERSATION.ORG_ID.eq(orgId).and(CONVERSATION.USER_ID.eq(userId))
                 .and(CONVERSATION.ID.eq(id.value()));
     }
 

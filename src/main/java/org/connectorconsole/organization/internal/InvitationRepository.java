@@ -38,11 +38,11 @@ public class InvitationRepository {
             OffsetDateTime now, OffsetDateTime expiresAt) {
         db.insertInto(INVITATION)
                 .set(INVITATION.ID, id)
-                .set(INVITATION.ORG_ID, orgId.value())
+                .set(INVITATION.ORG_ID, orgId)
                 .set(INVITATION.EMAIL, email)
                 .set(INVITATION.ROLE, role.name())
                 .set(INVITATION.TOKEN_HASH, tokenHash)
-                .set(INVITATION.INVITED_BY, invitedBy == null ? null : invitedBy.value())
+                .set(INVITATION.INVITED_BY, invitedBy)
                 .set(INVITATION.CREATED_AT, now)
                 .set(INVITATION.EXPIRES_AT, expiresAt)
                 .execute();
@@ -61,13 +61,13 @@ public class InvitationRepository {
     }
 
     public Optional<StoredInvitation> byId(OrganizationId orgId, UUID id) {
-        return base().where(INVITATION.ORG_ID.eq(orgId.value()).and(INVITATION.ID.eq(id)))
+        return base().where(INVITATION.ORG_ID.eq(orgId).and(INVITATION.ID.eq(id)))
                 .fetchOptional(InvitationRepository::toStored);
     }
 
     /** Open invitations of the organisation (not accepted, not revoked, not expired), newest first. */
     public List<StoredInvitation> pending(OrganizationId orgId, OffsetDateTime now) {
-        return base().where(INVITATION.ORG_ID.eq(orgId.value()).and(INVITATION.ACCEPTED_AT.isNull())
+        return base().where(INVITATION.ORG_ID.eq(orgId).and(INVITATION.ACCEPTED_AT.isNull())
                         .and(INVITATION.REVOKED_AT.isNull()).and(INVITATION.EXPIRES_AT.gt(now)))
                 .orderBy(INVITATION.CREATED_AT.desc())
                 .fetch(InvitationRepository::toStored);
@@ -82,7 +82,7 @@ public class InvitationRepository {
     }
 
     public boolean pendingExists(OrganizationId orgId, String email, OffsetDateTime now) {
-        return db.fetchExists(INVITATION, INVITATION.ORG_ID.eq(orgId.value()).and(INVITATION.EMAIL.eq(email))
+        return db.fetchExists(INVITATION, INVITATION.ORG_ID.eq(orgId).and(INVITATION.EMAIL.eq(email))
                 .and(INVITATION.ACCEPTED_AT.isNull()).and(INVITATION.REVOKED_AT.isNull())
                 .and(INVITATION.EXPIRES_AT.gt(now)));
     }
@@ -94,7 +94,7 @@ public class InvitationRepository {
     public void closeExpired(OrganizationId orgId, String email, OffsetDateTime now) {
         db.update(INVITATION)
                 .set(INVITATION.REVOKED_AT, now)
-                .where(INVITATION.ORG_ID.eq(orgId.value()).and(INVITATION.EMAIL.eq(email))
+                .where(INVITATION.ORG_ID.eq(orgId).and(INVITATION.EMAIL.eq(email))
                         .and(INVITATION.ACCEPTED_AT.isNull()).and(INVITATION.REVOKED_AT.isNull())
                         .and(INVITATION.EXPIRES_AT.le(now)))
                 .execute();
@@ -117,7 +117,7 @@ public class InvitationRepository {
     public boolean consume(UUID id, UserId acceptedBy, OffsetDateTime now) {
         return db.update(INVITATION)
                 .set(INVITATION.ACCEPTED_AT, now)
-                .set(INVITATION.ACCEPTED_BY, acceptedBy.value())
+                .set(INVITATION.ACCEPTED_BY, acceptedBy)
                 .where(INVITATION.ID.eq(id).and(INVITATION.ACCEPTED_AT.isNull()).and(INVITATION.REVOKED_AT.isNull())
                         .and(INVITATION.EXPIRES_AT.gt(now)))
                 .execute() == 1;
@@ -126,7 +126,7 @@ public class InvitationRepository {
     public boolean revoke(OrganizationId orgId, UUID id, OffsetDateTime now) {
         return db.update(INVITATION)
                 .set(INVITATION.REVOKED_AT, now)
-                .where(INVITATION.ORG_ID.eq(orgId.value()).and(INVITATION.ID.eq(id))
+                .where(INVITATION.ORG_ID.eq(orgId).and(INVITATION.ID.eq(id))
                         .and(INVITATION.ACCEPTED_AT.isNull()).and(INVITATION.REVOKED_AT.isNull()))
                 .execute() == 1;
     }
@@ -136,14 +136,14 @@ public class InvitationRepository {
     public Optional<UserId> userForIdentity(String issuer, String subject) {
         return db.select(SSO_IDENTITY.USER_ID).from(SSO_IDENTITY)
                 .where(SSO_IDENTITY.ISSUER.eq(issuer).and(SSO_IDENTITY.SUBJECT.eq(subject)))
-                .fetchOptional(r -> new UserId(r.value1()));
+                .fetchOptional(SSO_IDENTITY.USER_ID);
     }
 
     public void link(String issuer, String subject, UserId userId, String email, OffsetDateTime now) {
         db.insertInto(SSO_IDENTITY)
                 .set(SSO_IDENTITY.ISSUER, issuer)
                 .set(SSO_IDENTITY.SUBJECT, subject)
-                .set(SSO_IDENTITY.USER_ID, userId.value())
+                .set(SSO_IDENTITY.USER_ID, userId)
                 .set(SSO_IDENTITY.EMAIL, email)
                 .set(SSO_IDENTITY.LINKED_AT, now)
                 .set(SSO_IDENTITY.LAST_SEEN_AT, now)
@@ -156,11 +156,11 @@ public class InvitationRepository {
     }
 
     public boolean hasIdentity(UserId userId) {
-        return db.fetchExists(SSO_IDENTITY, SSO_IDENTITY.USER_ID.eq(userId.value()));
+        return db.fetchExists(SSO_IDENTITY, SSO_IDENTITY.USER_ID.eq(userId));
     }
 
     private static StoredInvitation toStored(Record r) {
-        return new StoredInvitation(r.get(INVITATION.ID), new OrganizationId(r.get(INVITATION.ORG_ID)),
+        return new StoredInvitation(r.get(INVITATION.ID), r.get(INVITATION.ORG_ID),
                 r.get(ORGANIZATION.NAME), r.get(ORGANIZATION.SSO_REQUIRED), Plan.valueOf(r.get(ORGANIZATION.PLAN)),
                 r.get(INVITATION.EMAIL),
                 Role.valueOf(r.get(INVITATION.ROLE)), r.get(APP_USER.EMAIL), instant(r.get(INVITATION.CREATED_AT)),

@@ -20,6 +20,8 @@ import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 
 /** Organisations, their people and the first-time setup codes. Every query of a member is scoped by org. */
 @Repository
@@ -34,14 +36,15 @@ public class OrganizationRepository {
     }
 
     public Optional<Organization> organization(OrganizationId id) {
-        return db.selectFrom(ORGANIZATION).where(ORGANIZATION.ID.eq(id.value())).fetchOptional()
-                .map(r -> new Organization(new OrganizationId(r.getId()), r.getName(), Plan.valueOf(r.getPlan()),
+        return db.selectFrom(ORGANIZATION).where(ORGANIZATION.ID.eq(id)).fetchOptional()
+                .map(r -> new Organization(r.getId(), r.getName(), Plan.valueOf(r.getPlan()),
                         r.getCreatedAt().toInstant(), r.getVersion()));
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     public void insertOrganization(OrganizationId id, String name, Plan plan, OffsetDateTime now) {
         db.insertInto(ORGANIZATION)
-                .set(ORGANIZATION.ID, id.value())
+                .set(ORGANIZATION.ID, id)
                 .set(ORGANIZATION.NAME, name)
                 .set(ORGANIZATION.PLAN, plan.name())
                 .set(ORGANIZATION.CREATED_AT, now)
@@ -50,7 +53,7 @@ public class OrganizationRepository {
 
     public void insertUser(UserId id, String email, String displayName, String passwordHash, OffsetDateTime now) {
         db.insertInto(APP_USER)
-                .set(APP_USER.ID, id.value())
+                .set(APP_USER.ID, id)
                 .set(APP_USER.EMAIL, email)
                 .set(APP_USER.DISPLAY_NAME, displayName)
                 .set(APP_USER.PASSWORD_HASH, passwordHash)
@@ -61,8 +64,8 @@ public class OrganizationRepository {
 
     public void insertMembership(OrganizationId orgId, UserId userId, Role role, OffsetDateTime now) {
         db.insertInto(MEMBERSHIP)
-                .set(MEMBERSHIP.ORG_ID, orgId.value())
-                .set(MEMBERSHIP.USER_ID, userId.value())
+                .set(MEMBERSHIP.ORG_ID, orgId)
+                .set(MEMBERSHIP.USER_ID, userId)
                 .set(MEMBERSHIP.ROLE, role.name())
                 .set(MEMBERSHIP.CREATED_AT, now)
                 .execute();
@@ -84,7 +87,7 @@ public class OrganizationRepository {
      * index range, however deep in the list.
      */
     public List<MemberSummary> memberPage(OrganizationId orgId, String search, MemberSummary after, int limit) {
-        Condition where = MEMBERSHIP.ORG_ID.eq(orgId.value());
+        Condition where = MEMBERSHIP.ORG_ID.eq(orgId);
         if (search != null) {
             where = where.and(MEMBERSHIP.LIST_NAME.containsIgnoreCase(search)
                     .or(MEMBERSHIP.LIST_EMAIL.containsIgnoreCase(search)));
@@ -92,7 +95,7 @@ public class OrganizationRepository {
         if (after != null) {
             where = where.and(DSL.row(MEMBERSHIP.LIST_RANK, MEMBERSHIP.LIST_NAME, MEMBERSHIP.LIST_EMAIL,
                     MEMBERSHIP.USER_ID).gt(DSL.row(DSL.val((short) (after.role() == Role.OWNER ? 0 : 1)),
-                    DSL.val(after.displayName()), DSL.val(after.email()), DSL.val(after.userId().value()))));
+                    DSL.val(after.displayName()), DSL.val(after.email()), DSL.val(after.userId(), MEMBERSHIP.USER_ID))));
         }
         // name and address read from the copy itself, so the next page's cursor holds exactly the keys sorted on
         return db.select(MEMBERSHIP.USER_ID, MEMBERSHIP.LIST_EMAIL, MEMBERSHIP.LIST_NAME, MEMBERSHIP.ROLE,
@@ -101,7 +104,7 @@ public class OrganizationRepository {
                 .where(where)
                 .orderBy(MEMBERSHIP.LIST_RANK, MEMBERSHIP.LIST_NAME, MEMBERSHIP.LIST_EMAIL, MEMBERSHIP.USER_ID)
                 .limit(limit + 1)
-                .fetch(r -> new MemberSummary(new UserId(r.value1()), r.value2(), r.value3(),
+                .fetch(r -> new MemberSummary(r.value1(), r.value2(), r.value3(),
                         Role.valueOf(r.value4()), r.value5().toInstant(), r.value6()));
     }
 
@@ -109,7 +112,7 @@ public class OrganizationRepository {
     public MemberCounts memberCounts(OrganizationId orgId) {
         return db.select(DSL.count(), DSL.count().filterWhere(MEMBERSHIP.ROLE.eq(Role.OWNER.name())))
                 .from(MEMBERSHIP)
-                .where(MEMBERSHIP.ORG_ID.eq(orgId.value()))
+                .where(MEMBERSHIP.ORG_ID.eq(orgId))
                 .fetchSingle(r -> new MemberCounts(r.value1(), r.value2()));
     }
 
@@ -118,34 +121,34 @@ public class OrganizationRepository {
                         MEMBERSHIP.VERSION)
                 .from(MEMBERSHIP)
                 .join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
-                .where(MEMBERSHIP.ORG_ID.eq(orgId.value()).and(MEMBERSHIP.USER_ID.eq(userId.value())))
+                .where(MEMBERSHIP.ORG_ID.eq(orgId).and(MEMBERSHIP.USER_ID.eq(userId)))
                 .fetchOptional(OrganizationRepository::toSummary);
     }
 
     private static MemberSummary toSummary(Record r) {
-        return new MemberSummary(new UserId(r.get(APP_USER.ID)), r.get(APP_USER.EMAIL), r.get(APP_USER.DISPLAY_NAME),
+        return new MemberSummary(r.get(APP_USER.ID), r.get(APP_USER.EMAIL), r.get(APP_USER.DISPLAY_NAME),
                 Role.valueOf(r.get(MEMBERSHIP.ROLE)), r.get(MEMBERSHIP.CREATED_AT).toInstant(),
                 r.get(MEMBERSHIP.VERSION));
     }
 
     /** Locks the organisation's row until the transaction ends: membership changes of one organisation take turns. */
     public void lockOrganization(OrganizationId orgId) {
-        db.select(ORGANIZATION.ID).from(ORGANIZATION).where(ORGANIZATION.ID.eq(orgId.value())).forUpdate().fetch();
+        db.select(ORGANIZATION.ID).from(ORGANIZATION).where(ORGANIZATION.ID.eq(orgId)).forUpdate().fetch();
     }
 
     public int ownerCount(OrganizationId orgId) {
-        return db.fetchCount(MEMBERSHIP, MEMBERSHIP.ORG_ID.eq(orgId.value())
+        return db.fetchCount(MEMBERSHIP, MEMBERSHIP.ORG_ID.eq(orgId)
                 .and(MEMBERSHIP.ROLE.eq(Role.OWNER.name())));
     }
 
     public boolean isMember(OrganizationId orgId, UserId userId) {
-        return db.fetchExists(MEMBERSHIP, MEMBERSHIP.ORG_ID.eq(orgId.value())
-                .and(MEMBERSHIP.USER_ID.eq(userId.value())));
+        return db.fetchExists(MEMBERSHIP, MEMBERSHIP.ORG_ID.eq(orgId)
+                .and(MEMBERSHIP.USER_ID.eq(userId)));
     }
 
     public boolean isMember(OrganizationId orgId, String email) {
         return db.fetchExists(db.selectOne().from(MEMBERSHIP).join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
-                .where(MEMBERSHIP.ORG_ID.eq(orgId.value()).and(APP_USER.EMAIL.eq(email))));
+                .where(MEMBERSHIP.ORG_ID.eq(orgId).and(APP_USER.EMAIL.eq(email))));
     }
 
     /** Optimistic: false when the membership changed since {@code expectedVersion} was read. */
@@ -153,14 +156,14 @@ public class OrganizationRepository {
         return db.update(MEMBERSHIP)
                 .set(MEMBERSHIP.ROLE, role.name())
                 .set(MEMBERSHIP.VERSION, MEMBERSHIP.VERSION.plus(1))
-                .where(MEMBERSHIP.ORG_ID.eq(orgId.value()).and(MEMBERSHIP.USER_ID.eq(userId.value()))
+                .where(MEMBERSHIP.ORG_ID.eq(orgId).and(MEMBERSHIP.USER_ID.eq(userId))
                         .and(MEMBERSHIP.VERSION.eq(expectedVersion)))
                 .execute() == 1;
     }
 
     public boolean deleteMembership(OrganizationId orgId, UserId userId) {
         return db.deleteFrom(MEMBERSHIP)
-                .where(MEMBERSHIP.ORG_ID.eq(orgId.value()).and(MEMBERSHIP.USER_ID.eq(userId.value())))
+                .where(MEMBERSHIP.ORG_ID.eq(orgId).and(MEMBERSHIP.USER_ID.eq(userId)))
                 .execute() == 1;
     }
 
@@ -170,22 +173,22 @@ public class OrganizationRepository {
                 .set(APP_USER.PASSWORD_HASH, (String) null)
                 .set(APP_USER.PASSWORD_CHANGED_AT, (OffsetDateTime) null)
                 .set(APP_USER.VERSION, APP_USER.VERSION.plus(1))
-                .where(APP_USER.ID.eq(userId.value()).and(APP_USER.PASSWORD_HASH.isNotNull()))
+                .where(APP_USER.ID.eq(userId).and(APP_USER.PASSWORD_HASH.isNotNull()))
                 .execute() == 1;
     }
 
     public Optional<UserId> userByEmail(String email) {
         return db.select(APP_USER.ID).from(APP_USER).where(APP_USER.EMAIL.eq(email))
-                .fetchOptional(r -> new UserId(r.value1()));
+                .fetchOptional(APP_USER.ID);
     }
 
     public List<OrganizationId> organizationsOf(UserId userId) {
-        return db.select(MEMBERSHIP.ORG_ID).from(MEMBERSHIP).where(MEMBERSHIP.USER_ID.eq(userId.value()))
-                .fetch(r -> new OrganizationId(r.value1()));
+        return db.select(MEMBERSHIP.ORG_ID).from(MEMBERSHIP).where(MEMBERSHIP.USER_ID.eq(userId))
+                .fetch(MEMBERSHIP.ORG_ID);
     }
 
     public boolean ssoRequired(OrganizationId orgId) {
-        return db.select(ORGANIZATION.SSO_REQUIRED).from(ORGANIZATION).where(ORGANIZATION.ID.eq(orgId.value()))
+        return db.select(ORGANIZATION.SSO_REQUIRED).from(ORGANIZATION).where(ORGANIZATION.ID.eq(orgId))
                 .fetchOptional(ORGANIZATION.SSO_REQUIRED).orElse(false);
     }
 
@@ -193,7 +196,7 @@ public class OrganizationRepository {
         db.update(ORGANIZATION)
                 .set(ORGANIZATION.SSO_REQUIRED, required)
                 .set(ORGANIZATION.VERSION, ORGANIZATION.VERSION.plus(1))
-                .where(ORGANIZATION.ID.eq(orgId.value()))
+                .where(ORGANIZATION.ID.eq(orgId))
                 .execute();
     }
 
@@ -201,7 +204,7 @@ public class OrganizationRepository {
     public boolean inSsoRequiredOrganization(UserId userId) {
         return db.fetchExists(db.selectOne().from(MEMBERSHIP).join(ORGANIZATION)
                 .on(ORGANIZATION.ID.eq(MEMBERSHIP.ORG_ID))
-                .where(MEMBERSHIP.USER_ID.eq(userId.value()).and(ORGANIZATION.SSO_REQUIRED.isTrue())));
+                .where(MEMBERSHIP.USER_ID.eq(userId).and(ORGANIZATION.SSO_REQUIRED.isTrue())));
     }
 
     /** Serialises first-time setup across console instances for the rest of the transaction. */
@@ -209,6 +212,7 @@ public class OrganizationRepository {
         db.select(DSL.field("pg_advisory_xact_lock({0})", Object.class, DSL.val(SETUP_LOCK_KEY))).fetch();
     }
 
+    @Transactional(propagation = Propagation.MANDATORY)
     public void insertSetupCode(String codeHash, OffsetDateTime now, OffsetDateTime expiresAt) {
         db.insertInto(SETUP_CODE)
                 .set(SETUP_CODE.CODE_HASH, codeHash)
