@@ -165,10 +165,37 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
         cards.put(c.id(), fresh);
     }
 
+    /** One connector as the member sees it: what it is, its state, what to do, the tools it gives them. */
     private Div card(MemberConnector c) {
         Div card = new Div();
         card.addClassName("console-connection-card");
         card.setId("connector-" + c.id());
+        card.add(head(c));
+        Span url = new Span(c.url());
+        url.addClassName("console-muted");
+        card.add(url);
+        addProgressOrHint(card, c);
+        addReconnectRequest(card, c);
+        if (c.reason() != null) {
+            Paragraph reason = new Paragraph(c.reason());
+            reason.addClassName("console-connection-reason");
+            card.add(reason);
+        }
+        addDetails(card, c);
+        addTools(card, c);
+        if (c.state() == MemberConnector.State.FAILING) {
+            Span who = new Span("If this keeps happening, tell an owner of " + me.orgName() + ".");
+            who.addClassName("console-muted");
+            card.add(who);
+        }
+        HorizontalLayout actions = actions(c);
+        if (actions.getComponentCount() > 0) {
+            card.add(actions);
+        }
+        return card;
+    }
+
+    private static HorizontalLayout head(MemberConnector c) {
         Span name = new Span(c.name());
         name.addClassName("console-connection-name");
         Span custom = badge("Custom", "contrast");
@@ -181,9 +208,10 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
         HorizontalLayout head = new HorizontalLayout(name, custom, state);
         head.setAlignItems(FlexComponent.Alignment.CENTER);
         head.setSpacing(true);
-        Span url = new Span(c.url());
-        url.addClassName("console-muted");
-        card.add(head, url);
+        return head;
+    }
+
+    private static void addProgressOrHint(Div card, MemberConnector c) {
         if (c.state() == MemberConnector.State.CHECKING) {
             ProgressBar bar = new ProgressBar();
             bar.setIndeterminate(true);
@@ -196,22 +224,25 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
             hint.addClassName("console-muted");
             card.add(hint);
         }
+    }
+
+    /** An owner asked this member to connect or reconnect: say so, and which button does it. */
+    private void addReconnectRequest(Div card, MemberConnector c) {
         java.time.Instant asked = reconnectRequests.get(c.id());
-        if (asked != null) {
-            boolean never = c.state() == MemberConnector.State.NOT_CONNECTED;
-            Paragraph request = new Paragraph("An owner of " + me.orgName() + " asked you " + TimeTexts.ago(asked)
-                    + (never ? " to connect: use Connect below." : " to reconnect: use "
-                            + (c.state() == MemberConnector.State.CONNECTED ? "Disconnect, then Connect"
-                                    : c.state().action() == null ? "Connect" : c.state().action()) + " below."));
-            request.addClassName("console-caution");
-            request.setId("reconnect-request-" + c.id());
-            card.add(request);
+        if (asked == null) {
+            return;
         }
-        if (c.reason() != null) {
-            Paragraph reason = new Paragraph(c.reason());
-            reason.addClassName("console-connection-reason");
-            card.add(reason);
-        }
+        boolean never = c.state() == MemberConnector.State.NOT_CONNECTED;
+        Paragraph request = new Paragraph("An owner of " + me.orgName() + " asked you " + TimeTexts.ago(asked)
+                + (never ? " to connect: use Connect below." : " to reconnect: use "
+                        + (c.state() == MemberConnector.State.CONNECTED ? "Disconnect, then Connect"
+                                : c.state().action() == null ? "Connect" : c.state().action()) + " below."));
+        request.addClassName("console-caution");
+        request.setId("reconnect-request-" + c.id());
+        card.add(request);
+    }
+
+    private static void addDetails(Div card, MemberConnector c) {
         if (c.state() == MemberConnector.State.CONNECTED || c.state() == MemberConnector.State.NEEDS_REAUTH
                 || c.state() == MemberConnector.State.FAILING) {
             String details = (c.scopes().isEmpty() ? "No scopes" : "Scopes: " + String.join(" ", c.scopes()))
@@ -221,26 +252,28 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
             meta.addClassName("console-muted");
             card.add(meta);
         }
-        if (!c.tools().isEmpty()) {
-            UnorderedList tools = new UnorderedList();
-            tools.addClassName("console-tool-list");
-            for (ToolInfo tool : c.tools()) {
-                ListItem item = new ListItem(new Span(VisibleText.escape(tool.name())));
-                if (tool.description() != null) {
-                    Span d = new Span(" — " + VisibleText.escape(tool.description()));
-                    d.addClassName("console-muted");
-                    item.add(d);
-                }
-                tools.add(item);
+    }
+
+    private static void addTools(Div card, MemberConnector c) {
+        if (c.tools().isEmpty()) {
+            return;
+        }
+        UnorderedList tools = new UnorderedList();
+        tools.addClassName("console-tool-list");
+        for (ToolInfo tool : c.tools()) {
+            ListItem item = new ListItem(new Span(VisibleText.escape(tool.name())));
+            if (tool.description() != null) {
+                Span d = new Span(" — " + VisibleText.escape(tool.description()));
+                d.addClassName("console-muted");
+                item.add(d);
             }
-            card.add(new Span(c.tools().size() == 1 ? "1 tool you can use:" : c.tools().size()
-                    + " tools you can use:"), tools);
+            tools.add(item);
         }
-        if (c.state() == MemberConnector.State.FAILING) {
-            Span who = new Span("If this keeps happening, tell an owner of " + me.orgName() + ".");
-            who.addClassName("console-muted");
-            card.add(who);
-        }
+        card.add(new Span(c.tools().size() == 1 ? "1 tool you can use:" : c.tools().size()
+                + " tools you can use:"), tools);
+    }
+
+    private HorizontalLayout actions(MemberConnector c) {
         String action = c.state().action();
         HorizontalLayout actions = new HorizontalLayout();
         if (action != null) {
@@ -262,10 +295,7 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
             disconnect.addClickListener(e -> disconnect(c, disconnect));
             actions.add(disconnect);
         }
-        if (actions.getComponentCount() > 0) {
-            card.add(actions);
-        }
-        return card;
+        return actions;
     }
 
     private void connect(MemberConnector c, Button button) {
