@@ -93,31 +93,7 @@ class ConnectorsView extends VerticalLayout {
         lead.addClassName("console-muted");
         add(lead);
 
-        grid.setId("connectors");
-        grid.addComponentColumn(c -> {
-            HorizontalLayout cell = new HorizontalLayout(new Span(c.name()), Badges.custom());
-            cell.setAlignItems(FlexComponent.Alignment.CENTER);
-            cell.setSpacing(true);
-            return cell;
-        }).setHeader("Name").setFlexGrow(2);
-        grid.addColumn(Connector::url).setHeader("URL").setFlexGrow(3);
-        grid.addComponentColumn(Badges::state).setHeader("State").setAutoWidth(true);
-        grid.addColumn(c -> c.connectedMembers() == 1 ? "1 member" : c.connectedMembers() + " members")
-                .setHeader("Connected").setAutoWidth(true);
-        grid.addColumn(c -> c.lastCheck() == null ? "never" : TimeTexts.ago(c.lastCheck().checkedAt()))
-                .setHeader("Last check").setAutoWidth(true);
-        grid.addComponentColumn(c -> {
-            int held = reviews.getOrDefault(c.id(), 0);
-            Span badge = new Span(held == 0 ? "" : held + " to review");
-            if (held > 0) {
-                badge.getElement().getThemeList().add("badge small pill error");
-            }
-            return badge;
-        }).setHeader("Tools").setAutoWidth(true);
-        grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
-        grid.setAllRowsVisible(true);
-        grid.addItemClickListener(e -> getUI().ifPresent(ui -> ui.navigate(ConnectorView.class,
-                new com.vaadin.flow.router.RouteParameters("id", e.getItem().id().toString()))));
+        configureGrid();
 
         empty.setId("connectors-empty");
         empty.addClassName("console-empty");
@@ -143,6 +119,35 @@ class ConnectorsView extends VerticalLayout {
 
         add(tools, grid, list.noMatch(), list.moreButton(), empty, add, toolRulesSection(), privateHostsSection());
         refresh();
+    }
+
+    /** The list of connectors: name with its Custom badge, URL, state, members connected, last check, reviews. */
+    private void configureGrid() {
+        grid.setId("connectors");
+        grid.addComponentColumn(c -> {
+            HorizontalLayout cell = new HorizontalLayout(new Span(c.name()), Badges.custom());
+            cell.setAlignItems(FlexComponent.Alignment.CENTER);
+            cell.setSpacing(true);
+            return cell;
+        }).setHeader("Name").setFlexGrow(2);
+        grid.addColumn(Connector::url).setHeader("URL").setFlexGrow(3);
+        grid.addComponentColumn(Badges::state).setHeader("State").setAutoWidth(true);
+        grid.addColumn(c -> c.connectedMembers() == 1 ? "1 member" : c.connectedMembers() + " members")
+                .setHeader("Connected").setAutoWidth(true);
+        grid.addColumn(c -> c.lastCheck() == null ? "never" : TimeTexts.ago(c.lastCheck().checkedAt()))
+                .setHeader("Last check").setAutoWidth(true);
+        grid.addComponentColumn(c -> {
+            int held = reviews.getOrDefault(c.id(), 0);
+            Span badge = new Span(held == 0 ? "" : held + " to review");
+            if (held > 0) {
+                badge.getElement().getThemeList().add("badge small pill error");
+            }
+            return badge;
+        }).setHeader("Tools").setAutoWidth(true);
+        grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
+        grid.setAllRowsVisible(true);
+        grid.addItemClickListener(e -> getUI().ifPresent(ui -> ui.navigate(ConnectorView.class,
+                new com.vaadin.flow.router.RouteParameters("id", e.getItem().id().toString()))));
     }
 
     private void refresh() {
