@@ -168,6 +168,14 @@ public final class ConnectionDoctor {
         }
         run.add(DoctorStep.passed("pkce", "PKCE", "S256 supported"));
 
+        if (!registration(run, server, ownerClientId)) {
+            return run.finish(url.toString(), Diagnosis.Outcome.FAILED);
+        }
+        return run.finish(url.toString(), Diagnosis.Outcome.SIGN_IN_REQUIRED);
+    }
+
+    /** How members' sign-ins will get a client: the owner's client ID, the metadata document, or registration. */
+    private boolean registration(Run run, AuthorizationServerMetadata server, String ownerClientId) {
         if (ownerClientId != null && !ownerClientId.isBlank()) {
             run.registration = "Client ID from Advanced settings";
             run.add(DoctorStep.passed("registration", "Client registration",
@@ -187,9 +195,9 @@ public final class ConnectionDoctor {
                             ? "; Client ID Metadata Documents need the console on an https address" : ""),
                     "This server needs a client ID and secret: register the console with it (redirect URI shown "
                             + "on this page) and enter them under Advanced settings."));
-            return run.finish(url.toString(), Diagnosis.Outcome.FAILED);
+            return false;
         }
-        return run.finish(url.toString(), Diagnosis.Outcome.SIGN_IN_REQUIRED);
+        return true;
     }
 
     private static String nullToDash(String s) {
