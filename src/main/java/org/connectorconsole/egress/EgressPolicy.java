@@ -52,18 +52,9 @@ public final class EgressPolicy {
             return refuse("Enter the server's URL, like https://mcp.example.com/mcp.");
         }
         String text = raw.strip();
-        if (text.length() > MAX_URL_LENGTH) {
-            return refuse("A URL has at most " + MAX_URL_LENGTH + " characters.");
-        }
-        if (text.chars().anyMatch(c -> c <= 0x20 || c == 0x7f)) {
-            return refuse("The URL contains spaces or control characters.");
-        }
-        java.util.OptionalInt hidden = org.connectorconsole.base.VisibleText.firstHidden(text);
-        if (hidden.isPresent()) {
-            // java.net.URI accepts them in a path or query, where they make one address read as another
-            return refuse("The URL contains an invisible or text-direction character ("
-                    + org.connectorconsole.base.VisibleText.codePoint(hidden.getAsInt()) + "); type the address "
-                    + "again rather than pasting it.");
+        Optional<String> textProblem = textProblem(text);
+        if (textProblem.isPresent()) {
+            return refuse(textProblem.get());
         }
         URI uri;
         try {
@@ -130,6 +121,24 @@ public final class EgressPolicy {
         } catch (URISyntaxException e) {
             return refuse("This is not a valid URL (" + e.getReason() + ").");
         }
+    }
+
+    /** What is wrong with the URL as text, before it is parsed: length, spaces and controls, hidden characters. */
+    private static Optional<String> textProblem(String text) {
+        if (text.length() > MAX_URL_LENGTH) {
+            return Optional.of("A URL has at most " + MAX_URL_LENGTH + " characters.");
+        }
+        if (text.chars().anyMatch(c -> c <= 0x20 || c == 0x7f)) {
+            return Optional.of("The URL contains spaces or control characters.");
+        }
+        java.util.OptionalInt hidden = org.connectorconsole.base.VisibleText.firstHidden(text);
+        if (hidden.isPresent()) {
+            // java.net.URI accepts them in a path or query, where they make one address read as another
+            return Optional.of("The URL contains an invisible or text-direction character ("
+                    + org.connectorconsole.base.VisibleText.codePoint(hidden.getAsInt()) + "); type the address "
+                    + "again rather than pasting it.");
+        }
+        return Optional.empty();
     }
 
     /**
