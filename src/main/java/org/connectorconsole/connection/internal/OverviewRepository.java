@@ -156,15 +156,9 @@ public class OverviewRepository {
     private record Chunk(List<Row> rows, int members, String lastEmail) {
     }
 
-    /**
-     * One chunk of members in address order (from {@code from}, at most {@code size}) and their pairs, at most
-     * {@code need}, in one statement: one small lateral query per member (its connections by the (org, user)
-     * index, or the connectors by name), so the work grows with the chunk, never with the organisation. Also
-     * returns how many members the chunk had and the last one's address (where the next chunk starts).
-     */
-    private Chunk chunk(OrganizationId orgId, Filter filter, Cursor after, String from, boolean inclusive, int size,
-            int need) {
-        List<Object> binds = new ArrayList<>();
+    /** The chunk's members in address order ({@code mem}), their binds appended to {@code binds}. */
+    private static String membersSql(OrganizationId orgId, Filter filter, String from, boolean inclusive, int size,
+            List<Object> binds) {
         StringBuilder members = new StringBuilder("""
                 with mem as (
                   select u.id, u.email, u.display_name from membership m join app_user u on u.id = m.user_id
@@ -183,7 +177,12 @@ public class OverviewRepository {
         }
         members.append(" order by u.email limit ?)");
         binds.add(size);
+        return members.toString();
+    }
 
+    /** One member's pairs (the lateral query, at most {@code need}), their binds appended to {@code binds}. */
+    private static String pairsOfOneMemberSql(OrganizationId orgId, Filter filter, Cursor after, int need,
+            List<Object> binds) {
         OverviewState state = filter.state();
         String perMember;
         if (state != null && state != OverviewState.NEVER_CONNECTED) {
@@ -215,6 +214,20 @@ public class OverviewRepository {
         }
         perMember += " order by c.name, c.id limit ?";
         binds.add(need);
+        return perMember;
+    }
+
+    /**
+     * One chunk of members in address order (from {@code from}, at most {@code size}) and their pairs, at most
+     * {@code need}, in one statement: one small lateral query per member (its connections by the (org, user)
+     * index, or the connectors by name), so the work grows with the chunk, never with the organisation. Also
+     * returns how many members the chunk had and the last one's address (where the next chunk starts).
+     */
+    private Chunk chunk(OrganizationId orgId, Filter filter, Cursor after, String from, boolean inclusive, int size,
+            int need) {
+        List<Object> binds = new ArrayList<>();
+        String members = membersSql(orgId, filter, from, inclusive, size, binds);
+        String perMember = pairsOfOneMemberSql(orgId, filter, after, need, binds);
         binds.add(need);
         String sql = members + """
 
