@@ -74,4 +74,27 @@ public abstract class ViewTest {
     protected static void navigate(String path) {
         UI.getCurrent().navigate(path);
     }
+
+    /** Sets a field's value as if typed or chosen in the browser (a value change "from client"). */
+    protected static <V> void typeInto(com.vaadin.flow.component.HasValue<?, V> field, V value) {
+        try {
+            var setModelValue = com.vaadin.flow.component.AbstractField.class.getDeclaredMethod("setModelValue",
+                    Object.class, boolean.class);
+            setModelValue.setAccessible(true);
+            setModelValue.invoke(field, value, true);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The grid with this id. */
+    protected static com.vaadin.flow.component.grid.Grid<?> gridWithId(String id) {
+        return com.github.mvysny.kaributesting.v10.LocatorJ._get(com.vaadin.flow.component.grid.Grid.class,
+                spec -> spec.withId(id));
+    }
+
+    /** Whether the component with this id is shown (Karibu finds only components visible with their ancestors). */
+    protected static boolean shown(String id) {
+        return !com.github.mvysny.kaributesting.v10.LocatorJ._find(Component.class, spec -> spec.withId(id)).isEmpty();
+    }
 }

@@ -30,26 +30,6 @@ class ConnectorsPagingViewTest extends ViewTest {
     @Autowired
     DSLContext db;
 
-    /** As if typed in the browser (a value change from the client). */
-    private static <V> void type(HasValue<?, V> field, V value) {
-        try {
-            var setModelValue = AbstractField.class.getDeclaredMethod("setModelValue", Object.class, boolean.class);
-            setModelValue.setAccessible(true);
-            setModelValue.invoke(field, value, true);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static Grid<?> grid(String id) {
-        return _get(Grid.class, spec -> spec.withId(id));
-    }
-
-    /** Whether the component is shown (Karibu finds only components that are visible, ancestors included). */
-    private static boolean visible(String id) {
-        return !_find(com.vaadin.flow.component.Component.class, spec -> spec.withId(id)).isEmpty();
-    }
-
     @Test
     void connectors_page_shows_fifty_then_more_and_searches() {
         Org org = orgs.create(Plan.TEAM, 0);
@@ -57,18 +37,18 @@ class ConnectorsPagingViewTest extends ViewTest {
         signIn(org.owner());
         navigate("connectors");
         assertThat(_get(Paragraph.class, spec -> spec.withId("connector-count")).getText()).isEqualTo("70 connectors");
-        assertThat(_size(grid("connectors"))).isEqualTo(50);
+        assertThat(_size(gridWithId("connectors"))).isEqualTo(50);
         _click(_get(Button.class, spec -> spec.withId("connectors-more")));
-        assertThat(_size(grid("connectors"))).isEqualTo(70);
-        assertThat(visible("connectors-more")).isFalse();
+        assertThat(_size(gridWithId("connectors"))).isEqualTo(70);
+        assertThat(shown("connectors-more")).isFalse();
 
         TextField search = _get(TextField.class, spec -> spec.withId("connector-search"));
-        type(search, "same NAME");
-        assertThat(_size(grid("connectors"))).isEqualTo(17);
-        type(search, "nothing-like-this");
+        typeInto(search, "same NAME");
+        assertThat(_size(gridWithId("connectors"))).isEqualTo(17);
+        typeInto(search, "nothing-like-this");
         assertThat(_get(Div.class, spec -> spec.withId("no-connector-match")).getText())
                 .isEqualTo("No connector's name or URL contains \u201cnothing-like-this\u201d.");
-        type(search, "a\u0007b");
+        typeInto(search, "a\u0007b");
         assertThat(search.isInvalid()).isTrue();
         assertThat(search.getErrorMessage()).isEqualTo("Search text cannot hold control characters.");
     }
@@ -78,8 +58,8 @@ class ConnectorsPagingViewTest extends ViewTest {
         Org org = orgs.create(Plan.TEAM, 0);
         signIn(org.owner());
         navigate("connectors");
-        assertThat(visible("connectors-empty")).isTrue();
-        assertThat(visible("connector-search")).isFalse();
-        assertThat(visible("connectors-more")).isFalse();
+        assertThat(shown("connectors-empty")).isTrue();
+        assertThat(shown("connector-search")).isFalse();
+        assertThat(shown("connectors-more")).isFalse();
     }
 }

@@ -60,18 +60,6 @@ class IdentityViewsTest extends ViewTest {
     @Autowired
     CurrentMember currentMember;
 
-    /** Sets a field's value as if the person had chosen it in the browser (a value change "from client"). */
-    private static <V> void _setValue(com.vaadin.flow.component.HasValue<?, V> field, V value) {
-        try {
-            var setModelValue = com.vaadin.flow.component.AbstractField.class.getDeclaredMethod("setModelValue",
-                    Object.class, boolean.class);
-            setModelValue.setAccessible(true);
-            setModelValue.invoke(field, value, true);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
-    }
-
     private static String newEmail() {
         return "guest-" + UUID.randomUUID().toString().substring(0, 8) + "@test.example";
     }
@@ -128,14 +116,14 @@ class IdentityViewsTest extends ViewTest {
 
         @SuppressWarnings("unchecked")
         Select<Role> ownerRole = (Select<Role>) _getCellComponent(members, 0, "role");
-        _setValue(ownerRole, Role.MEMBER);
+        typeInto(ownerRole, Role.MEMBER);
         NotificationsKt.expectNotifications(org.owner().name() + " is the only owner of " + org.name()
                 + " and must stay an owner. Make someone else an owner first.");
         assertThat(organizations.member(org.owner().id()).role()).isEqualTo(Role.OWNER);
 
         @SuppressWarnings("unchecked")
         Select<Role> memberRole = (Select<Role>) _getCellComponent(members, 1, "role");
-        _setValue(memberRole, Role.OWNER);
+        typeInto(memberRole, Role.OWNER);
         assertThat(organizations.member(org.members().getFirst().id()).role()).isEqualTo(Role.OWNER);
     }
 
@@ -217,11 +205,11 @@ class IdentityViewsTest extends ViewTest {
 
         @SuppressWarnings("unchecked")
         Select<OverviewState> state = _get(Select.class, spec -> spec.withId("overview-state"));
-        _setValue(state, OverviewState.CONNECTED);
+        typeInto(state, OverviewState.CONNECTED);
         assertThat(rows.isVisible()).isFalse();
         assertThat(_get(Div.class, spec -> spec.withId("overview-empty")).getElement().getTextRecursively())
                 .contains("No connections match");
-        _setValue(state, null);
+        typeInto(state, null);
         _get(TextField.class, spec -> spec.withId("overview-member")).setValue(org.members().get(1).email());
         assertThat(_size(rows)).isEqualTo(1);
 
@@ -256,7 +244,7 @@ class IdentityViewsTest extends ViewTest {
         assertThat(switcher.getValue().name()).isEqualTo(b.name());
         OrganizationChoices.Choice toA = switcher.getListDataView().getItems()
                 .filter(c -> c.id().equals(a.id())).findFirst().orElseThrow();
-        _setValue(switcher, toA);
+        typeInto(switcher, toA);
         assertThat(currentMember.require().orgId()).isEqualTo(a.id());
         assertThat(currentMember.require().role()).isEqualTo(Role.MEMBER);
     }

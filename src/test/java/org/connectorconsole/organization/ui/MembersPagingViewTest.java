@@ -30,26 +30,6 @@ class MembersPagingViewTest extends ViewTest {
     @Autowired
     DSLContext db;
 
-    /** As if typed in the browser (a value change from the client). */
-    private static <V> void type(HasValue<?, V> field, V value) {
-        try {
-            var setModelValue = AbstractField.class.getDeclaredMethod("setModelValue", Object.class, boolean.class);
-            setModelValue.setAccessible(true);
-            setModelValue.invoke(field, value, true);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static Grid<?> grid(String id) {
-        return _get(Grid.class, spec -> spec.withId(id));
-    }
-
-    /** Whether the component is shown (Karibu finds only components that are visible, ancestors included). */
-    private static boolean visible(String id) {
-        return !_find(com.vaadin.flow.component.Component.class, spec -> spec.withId(id)).isEmpty();
-    }
-
     @Test
     void members_page_shows_fifty_then_more_and_searches() {
         Org org = orgs.create(Plan.TEAM, 0);
@@ -58,28 +38,28 @@ class MembersPagingViewTest extends ViewTest {
         navigate("organization/members");
         assertThat(_get(Paragraph.class, spec -> spec.withText("61 people, 1 owner. Each member connects to the "
                 + "organisation's connectors with their own sign-in."))).isNotNull();
-        assertThat(_size(grid("members"))).isEqualTo(50);
+        assertThat(_size(gridWithId("members"))).isEqualTo(50);
         Button more = _get(Button.class, spec -> spec.withId("members-more"));
         assertThat(more.getText()).isEqualTo("Show 50 more");
         _click(more);
-        assertThat(_size(grid("members"))).isEqualTo(61);
+        assertThat(_size(gridWithId("members"))).isEqualTo(61);
         assertThat(more.isVisible()).isFalse();
 
         TextField search = _get(TextField.class, spec -> spec.withId("member-search"));
-        type(search, "100%");
-        assertThat(_size(grid("members"))).isEqualTo(1);
-        type(search, "zebra");
-        assertThat(visible("members")).isFalse();
+        typeInto(search, "100%");
+        assertThat(_size(gridWithId("members"))).isEqualTo(1);
+        typeInto(search, "zebra");
+        assertThat(shown("members")).isFalse();
         assertThat(_get(Div.class, spec -> spec.withId("no-member-match")).getText())
                 .isEqualTo("Nobody's name or e-mail address contains \u201czebra\u201d. Check the spelling, or invite "
                         + "them below.");
-        type(search, "x".repeat(101));
+        typeInto(search, "x".repeat(101));
         assertThat(search.isInvalid()).isTrue();
         assertThat(search.getErrorMessage()).isEqualTo("Search for at most 100 characters.");
-        assertThat(visible("no-member-match")).isFalse();
-        type(search, "");
+        assertThat(shown("no-member-match")).isFalse();
+        typeInto(search, "");
         assertThat(search.isInvalid()).isFalse();
-        assertThat(_size(grid("members"))).isEqualTo(50);
+        assertThat(_size(gridWithId("members"))).isEqualTo(50);
     }
 
     @Test
@@ -91,7 +71,7 @@ class MembersPagingViewTest extends ViewTest {
         _click(_get(Button.class, spec -> spec.withId("members-more")));
         @SuppressWarnings("unchecked")
         Grid<org.connectorconsole.organization.MemberSummary> members =
-                (Grid<org.connectorconsole.organization.MemberSummary>) grid("members");
+                (Grid<org.connectorconsole.organization.MemberSummary>) gridWithId("members");
         assertThat(_size(members)).isEqualTo(61);
         var last = com.github.mvysny.kaributesting.v10.GridKt._get(members, 60);
         _click((Button) com.github.mvysny.kaributesting.v10.GridKt._getCellComponent(members, 60, "remove"));
@@ -104,7 +84,7 @@ class MembersPagingViewTest extends ViewTest {
                 .doesNotContain(last.email());
 
         TextField search = _get(TextField.class, spec -> spec.withId("member-search"));
-        type(search, "person");
+        typeInto(search, "person");
         assertThat(_size(members)).isEqualTo(50);
         _click(_get(Button.class, spec -> spec.withId("members-more")));
         assertThat(_size(members)).as("the 58 people named Person…").isEqualTo(58);
