@@ -23,42 +23,51 @@ public final class ConsoleMetrics {
     public static final String EXPORTED_BYTES = "console.audit.export.bytes";
     public static final String CONNECTIONS = "console.connections";
 
+    /** Each meter is built once per tag value and kept (the tag values are small fixed sets). */
+    private static final java.util.concurrent.ConcurrentMap<String, Counter> COUNTERS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.concurrent.ConcurrentMap<String, Timer> TIMERS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private ConsoleMetrics() {
+    }
+
+    private static Counter counter(String name, String description, String... tags) {
+        return COUNTERS.computeIfAbsent(name + String.join(",", tags), k -> Counter.builder(name)
+                .description(description).tags(tags).register(Metrics.globalRegistry));
+    }
+
+    private static Timer timer(String name, String description, String... tags) {
+        return TIMERS.computeIfAbsent(name + String.join(",", tags), k -> Timer.builder(name)
+                .description(description).tags(tags).register(Metrics.globalRegistry));
     }
 
     /** A sign-in attempt's outcome: {@code succeeded}, {@code bad_credentials}, {@code locked}, {@code refused}, … */
     public static void signIn(String outcome) {
-        Counter.builder(SIGN_INS).description("Sign-in attempts by outcome")
-                .tag("outcome", outcome).register(Metrics.globalRegistry).increment();
+        counter(SIGN_INS, "Sign-in attempts by outcome", "outcome", outcome).increment();
     }
 
     /** A finished tool call: its final status ({@code succeeded}, {@code tool_error}, {@code refused}, …) and time. */
     public static void toolCall(String status, Duration took) {
-        Timer.builder(TOOL_CALLS).description("Tool calls by outcome, with their duration")
-                .tag("outcome", status.toLowerCase(Locale.ROOT))
-                .publishPercentileHistogram(false)
-                .register(Metrics.globalRegistry).record(took);
+        timer(TOOL_CALLS, "Tool calls by outcome, with their duration", "outcome", status.toLowerCase(Locale.ROOT))
+                .record(took);
     }
 
     /** A member's access token renewed with a refresh token: {@code succeeded} or {@code failed}. */
     public static void tokenRefresh(boolean succeeded) {
-        Counter.builder(TOKEN_REFRESHES).description("Access-token refreshes by outcome")
-                .tag("outcome", succeeded ? "succeeded" : "failed").register(Metrics.globalRegistry).increment();
+        counter(TOKEN_REFRESHES, "Access-token refreshes by outcome", "outcome", succeeded ? "succeeded" : "failed")
+                .increment();
     }
 
     /** A request the SSRF policy refused before anything was sent. */
     public static void egressRefused() {
-        Counter.builder(EGRESS_REFUSALS).description("Outbound requests the egress policy refused")
-                .register(Metrics.globalRegistry).increment();
+        counter(EGRESS_REFUSALS, "Outbound requests the egress policy refused").increment();
     }
 
     /** An audit export that finished: its format, rows, bytes and how long it streamed. */
     public static void exported(String format, long rows, long bytes, Duration took) {
-        Timer.builder(EXPORTS).description("Audit exports by format, with their duration")
-                .tag("format", format).register(Metrics.globalRegistry).record(took);
-        Counter.builder(EXPORTED_ROWS).description("Audit events exported")
-                .tag("format", format).register(Metrics.globalRegistry).increment(rows);
-        Counter.builder(EXPORTED_BYTES).baseUnit("bytes").description("Bytes of audit export sent")
-                .tag("format", format).register(Metrics.globalRegistry).increment(bytes);
+        timer(EXPORTS, "Audit exports by format, with their duration", "format", format).record(took);
+        counter(EXPORTED_ROWS, "Audit events exported", "format", format).increment(rows);
+        counter(EXPORTED_BYTES, "Bytes of audit export sent", "format", format).increment(bytes);
     }
 }

@@ -34,8 +34,10 @@ final class EmbeddedDatabaseAccess {
     /** Call with the server running and still trusting: {@code superuser} connects without a password. */
     static void requirePassword(Path dataDir, DataSource superuser, String password) throws IOException, SQLException {
         try (Connection c = superuser.getConnection(); Statement s = c.createStatement()) {
-            // the password holds only [A-Za-z0-9_-] (EmbeddedDatabasePassword), so the literal needs no escaping
-            s.execute("ALTER ROLE postgres PASSWORD '" + password + "'");
+            // the driver computes the SCRAM verifier itself: only the hash reaches the server (and its log, were
+            // the statement ever logged), never the password
+            c.unwrap(org.postgresql.PGConnection.class).alterUserPassword("postgres", password.toCharArray(),
+                    "scram-sha-256");
             Path hba = dataDir.resolve("pg_hba.conf");
             List<String> lines = Files.readAllLines(hba, StandardCharsets.UTF_8).stream()
                     .map(line -> isComment(line) ? line : TRUST.matcher(line).replaceAll("scram-sha-256"))

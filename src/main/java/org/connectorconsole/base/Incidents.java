@@ -17,9 +17,14 @@ public final class Incidents {
     private Incidents() {
     }
 
+    /** A new reference: eight hex digits a person can read out and an operator can find in the log. */
+    public static String newReference() {
+        return HexFormat.of().toHexDigits(RANDOM.nextInt());
+    }
+
     /** Logs {@code error} with a new reference and returns the reference. */
     public static String log(Logger log, String context, Throwable error) {
-        String reference = HexFormat.of().toHexDigits(RANDOM.nextInt());
+        String reference = newReference();
         log.warn("{} (reference {})", context, reference, error);
         return reference;
     }

@@ -32,16 +32,21 @@ final class RunningCalls {
 
     /** Takes one of the member's places; false (and nothing taken) when they already have the most they may. */
     boolean reserve(UserId member) {
-        AtomicInteger mine = perMember.computeIfAbsent(member, k -> new AtomicInteger());
-        if (mine.incrementAndGet() > maxPerMember) {
-            mine.decrementAndGet();
-            return false;
-        }
-        return true;
+        boolean[] taken = {false};
+        perMember.compute(member, (k, n) -> {
+            int now = n == null ? 0 : n.get();
+            if (now >= maxPerMember) {
+                return n;
+            }
+            taken[0] = true;
+            return new AtomicInteger(now + 1);
+        });
+        return taken[0];
     }
 
+    /** Gives the place back; a member with none left is forgotten (the map holds only members with calls). */
     void release(UserId member) {
-        perMember.get(member).decrementAndGet();
+        perMember.computeIfPresent(member, (k, n) -> n.get() <= 1 ? null : new AtomicInteger(n.get() - 1));
     }
 
     /** Starts following a call, heard by {@code first}; cancelling it cancels its session once one is open. */

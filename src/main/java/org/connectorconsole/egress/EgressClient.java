@@ -1,5 +1,6 @@
 package org.connectorconsole.egress;
 
+import org.connectorconsole.base.ConsoleMetrics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,7 +69,12 @@ public final class EgressClient implements AutoCloseable {
         DnsResolver checkedDns = new DnsResolver() {
             @Override
             public InetAddress[] resolve(String host) throws UnknownHostException {
-                return resolveChecked(host).toArray(InetAddress[]::new);
+                try {
+                    return resolveChecked(host).toArray(InetAddress[]::new);
+                } catch (EgressRefusedException refused) {
+                    ConsoleMetrics.egressRefused(); // a connection about to be made, refused
+                    throw refused;
+                }
             }
 
             @Override
@@ -146,7 +152,13 @@ public final class EgressClient implements AutoCloseable {
     /** A response whose body is read by the caller (streams). Close it when done. */
     public OpenResponse open(String method, URI uri, Map<String, String> headers, byte[] body, Duration timeout)
             throws IOException {
-        URI target = checkedUri(uri);
+        URI target;
+        try {
+            target = checkedUri(uri);
+        } catch (EgressRefusedException refused) {
+            ConsoleMetrics.egressRefused(); // a request about to be sent, refused
+            throw refused;
+        }
         HttpUriRequestBase request = new HttpUriRequestBase(method, target);
         headers.forEach((name, value) -> {
             if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {

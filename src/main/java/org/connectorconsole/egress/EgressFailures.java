@@ -24,32 +24,30 @@ public final class EgressFailures {
 
     /** This failure itself, without looking at its causes. */
     public static Optional<String> describeOnly(Throwable t) {
-        {
-            if (t instanceof EgressRefusedException || t instanceof EgressTimeoutException
-                    || t instanceof EgressTooLargeException) {
-                return Optional.ofNullable(t.getMessage()); // the console's own sentences
-            }
-            if (t instanceof java.net.ConnectException) {
-                return Optional.of("Nothing accepts connections at that address and port (connection refused).");
-            }
-            if (t instanceof java.net.SocketTimeoutException) {
-                return Optional.of("The server did not answer in time.");
-            }
-            if (t instanceof javax.net.ssl.SSLException) {
-                return Optional.of("The TLS handshake failed: the server's certificate is not trusted, or it does "
-                        + "not speak https on that port.");
-            }
-            if (t instanceof java.net.UnknownHostException) {
-                // EgressClient words its own; the JDK's is a bare host name
-                return Optional.of(t.getMessage() != null && t.getMessage().startsWith("The name ") ? t.getMessage()
-                        : "The host name does not resolve.");
-            }
-            if (t.getClass().getSimpleName().equals("NoHttpResponseException")) {
-                return Optional.of("The server closed the connection without answering.");
-            }
-            if (t instanceof java.io.EOFException) {
-                return Optional.of("The server closed the connection before its answer was complete.");
-            }
+        if (t instanceof EgressRefusedException || t instanceof EgressTimeoutException
+                || t instanceof EgressTooLargeException) {
+            return Optional.ofNullable(t.getMessage()); // the console's own sentences
+        }
+        if (t instanceof java.net.ConnectException) {
+            return Optional.of("Nothing accepts connections at that address and port (connection refused).");
+        }
+        if (t instanceof java.net.SocketTimeoutException) {
+            return Optional.of("The server did not answer in time.");
+        }
+        if (t instanceof javax.net.ssl.SSLException) {
+            return Optional.of("The TLS handshake failed: the server's certificate is not trusted, or it does "
+                    + "not speak https on that port.");
+        }
+        if (t instanceof java.net.UnknownHostException) {
+            // EgressClient words its own; the JDK's is a bare host name
+            return Optional.of(t.getMessage() != null && t.getMessage().startsWith("The name ") ? t.getMessage()
+                    : "The host name does not resolve.");
+        }
+        if (t instanceof org.apache.hc.core5.http.NoHttpResponseException) {
+            return Optional.of("The server closed the connection without answering.");
+        }
+        if (t instanceof java.io.EOFException) {
+            return Optional.of("The server closed the connection before its answer was complete.");
         }
         return Optional.empty();
     }

@@ -1,7 +1,6 @@
 package org.connectorconsole.egress;
 
 import java.net.UnknownHostException;
-import org.connectorconsole.base.ConsoleMetrics;
 
 /**
  * The SSRF policy refused an outbound request before any connection was made. The message is written for the
@@ -12,7 +11,5 @@ public class EgressRefusedException extends UnknownHostException {
 
     public EgressRefusedException(String message) {
         super(message);
-        // every refusal is one of these, made where the policy decides: counting here misses none
-        ConsoleMetrics.egressRefused();
     }
 }

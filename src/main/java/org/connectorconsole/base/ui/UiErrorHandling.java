@@ -4,7 +4,6 @@ import com.vaadin.flow.component.UI;
 import com.vaadin.flow.server.ErrorEvent;
 import com.vaadin.flow.server.ServiceInitEvent;
 import com.vaadin.flow.server.VaadinServiceInitListener;
-import java.util.UUID;
 import org.connectorconsole.base.ConflictException;
 import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.ValidationException;
@@ -49,13 +48,13 @@ public class UiErrorHandling implements VaadinServiceInitListener {
                     || t instanceof org.springframework.transaction.TransactionSystemException
                     || t instanceof org.springframework.dao.DataAccessResourceFailureException) {
                 // the database is down or restarting: the pool reconnects by itself once it is back
-                String reference = UUID.randomUUID().toString().substring(0, 8);
+                String reference = org.connectorconsole.base.Incidents.newReference();
                 log.warn("Database unreachable (reference {}): {}", reference, t.getMessage());
                 return DATABASE_UNREACHABLE + " (reference " + reference + ")";
             }
             t = t.getCause();
         }
-        String reference = UUID.randomUUID().toString().substring(0, 8);
+        String reference = org.connectorconsole.base.Incidents.newReference();
         log.error("Unexpected error (reference {})", reference, error);
         return "Something went wrong on our side (reference " + reference + "). "
                 + "Try again; if it persists, give this reference to your administrator.";
