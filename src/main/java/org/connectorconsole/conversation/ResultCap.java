@@ -22,14 +22,27 @@ final class ResultCap {
         if (json.getBytes(StandardCharsets.UTF_8).length <= MAX_RESULT_BYTES) {
             return outcome;
         }
+        // The budget counts characters, the limit bytes of JSON: a character may take up to six ("\u0001"), so
+        // shorten until the kept copy fits, halving the budget each time.
         int budget = MAX_RESULT_BYTES / Math.max(1, outcome.content().size() + 1);
+        ToolOutcome kept = shortened(outcome, budget);
+        while (budget > 1 && JSON.writeValueAsString(kept).getBytes(StandardCharsets.UTF_8).length > MAX_RESULT_BYTES) {
+            budget /= 2;
+            kept = shortened(outcome, budget);
+        }
+        return kept;
+    }
+
+    private static ToolOutcome shortened(ToolOutcome outcome, int budget) {
         List<ToolOutcome.Part> parts = new ArrayList<>();
         for (ToolOutcome.Part part : outcome.content()) {
             if (part.data() != null && part.data().length() > budget) {
                 parts.add(ToolOutcome.Part.text("[" + part.kind() + " of " + (part.data().length() * 3 / 4 / 1024)
                         + " KB left out: too large to keep]"));
             } else if (part.text() != null && part.text().length() > budget) {
-                parts.add(new ToolOutcome.Part(part.kind(), part.text().substring(0, budget) + "\n[… shortened]",
+                // never between the two halves of a surrogate pair
+                int end = Character.isHighSurrogate(part.text().charAt(budget - 1)) ? budget - 1 : budget;
+                parts.add(new ToolOutcome.Part(part.kind(), part.text().substring(0, end) + "\n[… shortened]",
                         part.mimeType(), part.data()));
             } else {
                 parts.add(part);
