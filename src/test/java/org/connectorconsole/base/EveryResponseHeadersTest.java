@@ -117,6 +117,8 @@ class EveryResponseHeadersTest {
                 .POST(HttpRequest.BodyPublishers.ofString("username=a%40b.example&password=x")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(403);
+        // the cross-site filter's own refusal, not the CSRF check's that would follow it
+        assertThat(response.body()).isEqualTo("Refused: this request came from another site.");
         assertSecurityHeaders(response);
         assertUtf8Declared(response);
     }

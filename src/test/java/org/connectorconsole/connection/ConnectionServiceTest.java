@@ -286,6 +286,9 @@ class ConnectionServiceTest {
         as.authorizations().remove(grant);
         expireNow(c);
 
+        // the token path a tool call takes refuses, and says to reconnect
+        assertThatThrownBy(() -> stored.forCall(c.id()))
+                .isInstanceOf(ConnectionRefusals.ReauthenticationNeeded.class);
         MemberConnector renewal = connections.checkNow(c.id());
         assertThat(renewal.state()).as("the renewal is refused").isEqualTo(MemberConnector.State.NEEDS_REAUTH);
         assertThat(renewal.reason()).contains("Reconnect");

@@ -31,7 +31,7 @@ class PackagedConsoleIT {
 
     static Path packagedJar() throws IOException {
         try (Stream<Path> files = Files.list(Path.of("target"))) {
-            return files.filter(f -> f.getFileName().toString().matches("connector-console-.*\\.jar"))
+            return files.filter(f -> f.getFileName().toString().matches("connector-console-[0-9.]+(-SNAPSHOT)?\\.jar"))
                     .findFirst().orElseThrow(() -> new AssertionError("No packaged jar in target/: run ./mvnw verify"));
         }
     }

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.connectorconsole.base.Plan;
+import org.connectorconsole.support.BulkRows;
 import org.connectorconsole.support.TestOrganizations;
 import org.connectorconsole.support.TestOrganizations.Org;
 import org.junit.jupiter.api.AfterEach;
@@ -36,6 +37,8 @@ class MetricsEndpointTest {
     TestOrganizations orgs;
     @Autowired
     AuthenticationConfiguration authenticationConfiguration;
+    @Autowired
+    org.jooq.DSLContext db;
 
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
@@ -77,6 +80,16 @@ class MetricsEndpointTest {
             // a failed sign-in, counted
         }
 
+        // two connected and one failing connection of the owner's, straight in the database
+        BulkRows.connectors(db, org, 3);
+        db.execute("insert into connection (id, org_id, connector_id, user_id, status, issuer, client_id, auth_method, "
+                + "scope, connected_at, updated_at) select gen_random_uuid(), org_id, id, ?, case row_number() over "
+                + "(order by id) when 3 then 'FAILING' else 'CONNECTED' end, 'https://as.example', 'c', 'none', '', "
+                + "now(), now() from connector where org_id = ?", org.owner().id().value(), org.id().value());
+        long connected = db.fetchCount(db.selectFrom("connection where status = 'CONNECTED'"));
+        long failing = db.fetchCount(db.selectFrom("connection where status = 'FAILING'"));
+        assertThat(connected).isGreaterThanOrEqualTo(2);
+
         HttpResponse<String> metrics = scrape("Bearer " + CREDENTIAL);
 
         assertThat(metrics.statusCode()).isEqualTo(200);
@@ -84,7 +97,8 @@ class MetricsEndpointTest {
         assertThat(metrics.body())
                 .containsPattern("console_sign_ins_total\\{[^}]*outcome=\"succeeded\"[^}]*} [1-9]")
                 .containsPattern("console_sign_ins_total\\{[^}]*outcome=\"bad_credentials\"[^}]*} [1-9]")
-                .containsPattern("console_connections\\{[^}]*state=\"connected\"[^}]*} \\d")
+                .containsPattern("console_connections\\{[^}]*state=\"connected\"[^}]*} " + connected + "\\.0\\b")
+                .containsPattern("console_connections\\{[^}]*state=\"failing\"[^}]*} " + failing + "\\.0\\b")
                 .contains("jvm_memory_used_bytes")
                 .contains("hikaricp_connections");
     }
