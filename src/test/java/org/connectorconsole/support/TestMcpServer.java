@@ -168,6 +168,22 @@ public final class TestMcpServer implements AutoCloseable {
     }
 
     /**
+     * Keeps, for every POST to {@code path}, the value of request header {@code header} (empty text when absent),
+     * in arrival order, in the list handed back.
+     */
+    public List<String> recordHeader(String path, String header) {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        addFilter("header" + (++servletCount), path, (request, response, chain) -> {
+            if ("POST".equals(((HttpServletRequest) request).getMethod())) {
+                String value = ((HttpServletRequest) request).getHeader(header);
+                seen.add(value == null ? "" : value);
+            }
+            chain.doFilter(request, response);
+        });
+        return seen;
+    }
+
+    /**
      * Makes the server at {@code path} take {@code stall} to accept a {@code notifications/cancelled} (a server
      * that is stuck, or slow to answer).
      */
