@@ -127,36 +127,36 @@ class AuditReadRepository {
     }
 
     /**
+     * The export's text columns a spreadsheet could take for a formula (labels, names, addresses, the user agent):
+     * {@link CsvLineEnds} neutralises their cells. The others are ids, numbers, times, JSON and hashes.
+     */
+    static final int[] FORMULA_PRONE_COLUMNS = {5, 6, 7, 8, 9, 11, 12};
+
+    /**
      * Streams the filtered events oldest first as CSV through PostgreSQL's COPY (the path {@code psql \copy}
-     * takes): the server writes RFC 4180 fields, formula-like text cells are neutralised in the query, and
-     * {@link CsvLineEnds} turns record ends into CRLF and counts rows. Call inside a transaction.
+     * takes): the server writes RFC 4180 fields of the columns as stored, and {@link CsvLineEnds} turns record ends
+     * into CRLF, neutralises formula-like text cells of {@link #FORMULA_PRONE_COLUMNS} and counts rows. Call
+     * inside a transaction.
      */
     long copyCsv(OrganizationId orgId, AuditQuery q, java.io.OutputStream out,
             java.util.function.LongConsumer progress) {
         String where = DSL.using(SQLDialect.POSTGRES).renderInlined(where(orgId, q));
         String sql = "copy (select id, seq, to_char(occurred_at at time zone 'UTC', "
-                + "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), org_id, actor_id, " + safe("actor_label") + ", "
-                + safe("action") + ", " + safe("target_type") + ", " + safe("target_id") + ", "
-                + safe("target_label") + ", details::text, " + safe("client_address") + ", " + safe("user_agent")
-                + ", prev_hash, hash from audit_event where " + where + " order by seq) to stdout with (format csv)";
+                + "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), org_id, actor_id, actor_label, action, target_type, "
+                + "target_id, target_label, details::text, client_address, user_agent, prev_hash, hash "
+                + "from audit_event where " + where + " order by seq) to stdout with (format csv)";
         long[] rows = {0};
         db.connection(connection -> {
             try (var statement = connection.createStatement()) {
                 // the inlined literals rely on it (PostgreSQL's default; an old server setting must not undo it)
                 statement.execute("set local standard_conforming_strings = on");
             }
-            CsvLineEnds target = new CsvLineEnds(out, progress);
+            CsvLineEnds target = new CsvLineEnds(out, progress, FORMULA_PRONE_COLUMNS);
             connection.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyOut(sql, target);
             target.flush();
             rows[0] = target.rows();
         });
         return rows[0];
-    }
-
-    /** A text cell a spreadsheet would run as a formula gets a leading apostrophe (in SQL, for COPY). */
-    private static String safe(String column) {
-        return "case when left(" + column + ", 1) in ('=', '+', '-', '@', E'\\t', E'\\r') then '''' || " + column
-                + " else " + column + " end";
     }
 
     /** The organisation's chain head: the last event's seq and hash as the writers recorded them. */
