@@ -2,9 +2,6 @@ package org.connectorconsole.audit;
 
 import static org.connectorconsole.db.Tables.AUDIT_EVENT;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.function.Consumer;
@@ -93,40 +90,6 @@ class AuditReadRepository {
     }
 
     /**
-     * Streams the filtered events oldest first, as export values ({@link AuditExportWriter#COLUMNS} order),
-     * {@value #STREAM_FETCH_SIZE} rows per round trip: memory stays flat however many there are. Call inside a
-     * transaction (PostgreSQL streams only with auto-commit off).
-     */
-    void stream(OrganizationId orgId, AuditQuery q, Consumer<String[]> row) {
-        var select = db.select(AUDIT_EVENT.ID.cast(String.class), AUDIT_EVENT.SEQ.cast(String.class),
-                        AUDIT_EVENT.OCCURRED_AT, AUDIT_EVENT.ORG_ID.cast(String.class),
-                        AUDIT_EVENT.ACTOR_ID.cast(String.class), AUDIT_EVENT.ACTOR_LABEL, AUDIT_EVENT.ACTION,
-                        AUDIT_EVENT.TARGET_TYPE, AUDIT_EVENT.TARGET_ID, AUDIT_EVENT.TARGET_LABEL,
-                        DSL.field("{0}::text", String.class, AUDIT_EVENT.DETAILS), AUDIT_EVENT.CLIENT_ADDRESS,
-                        AUDIT_EVENT.USER_AGENT, AUDIT_EVENT.PREV_HASH, AUDIT_EVENT.HASH)
-                .from(AUDIT_EVENT).where(where(orgId, q)).orderBy(AUDIT_EVENT.SEQ);
-        String sql = DSL.using(SQLDialect.POSTGRES).renderInlined(select);
-        db.connection(connection -> {
-            try (var setting = connection.createStatement()) {
-                setting.execute("set local standard_conforming_strings = on");
-            }
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                statement.setFetchSize(STREAM_FETCH_SIZE);
-                try (ResultSet rs = statement.executeQuery()) {
-                    String[] values = new String[15];
-                    while (rs.next()) {
-                        for (int i = 0; i < 15; i++) {
-                            values[i] = i == 2 ? rs.getObject(3, OffsetDateTime.class).toInstant().toString()
-                                    : rs.getString(i + 1);
-                        }
-                        row.accept(values);
-                    }
-                }
-            }
-        });
-    }
-
-    /**
      * The export's text columns a spreadsheet could take for a formula (labels, names, addresses, the user agent):
      * {@link CsvLineEnds} neutralises their cells. The others are ids, numbers, times, JSON and hashes.
      */
@@ -157,6 +120,38 @@ class AuditReadRepository {
             rows[0] = target.rows();
         });
         return rows[0];
+    }
+
+    /**
+     * How COPY writes one JSON object a line verbatim: CSV with a quote and a delimiter that JSON text never holds
+     * raw (JSON escapes every control character), so no value is ever quoted or escaped by COPY.
+     */
+    static final String JSON_LINES_COPY_OPTIONS = "(format csv, delimiter e'\\x02', quote e'\\x01')";
+
+    /**
+     * Streams the filtered events oldest first as JSON Lines through COPY: PostgreSQL writes each event with
+     * {@code row_to_json} (fields in {@link AuditExportColumns#COLUMNS} order, {@code details} as the stored JSON
+     * object, {@code seq} a number, times as RFC 3339 instants in UTC with microseconds), and
+     * {@link JsonLinesPass} escapes U+2028/U+2029 and counts lines. Call inside a transaction. Returns the pass,
+     * flushed, for its row count and last line.
+     */
+    JsonLinesPass copyJsonLines(OrganizationId orgId, AuditQuery q, java.io.OutputStream out,
+            java.util.function.LongConsumer progress) {
+        String where = DSL.using(SQLDialect.POSTGRES).renderInlined(where(orgId, q));
+        String sql = "copy (select row_to_json(e)::text from audit_event cross join lateral (select id, seq, "
+                + "to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') as occurred_at, "
+                + "org_id, actor_id, actor_label, action, target_type, target_id, target_label, details, "
+                + "client_address, user_agent, prev_hash, hash) e where " + where + " order by audit_event.seq) "
+                + "to stdout with " + JSON_LINES_COPY_OPTIONS;
+        JsonLinesPass target = new JsonLinesPass(out, progress);
+        db.connection(connection -> {
+            try (var statement = connection.createStatement()) {
+                statement.execute("set local standard_conforming_strings = on");
+            }
+            connection.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyOut(sql, target);
+            target.flush();
+        });
+        return target;
     }
 
     /** The organisation's chain head: the last event's seq and hash as the writers recorded them. */

@@ -49,32 +49,46 @@ class AuditExportFuzzTest {
     }
 
     @FuzzTest(maxDuration = "20s")
-    void json_lines_parse_back_to_the_same_values_one_line_per_event(FuzzedDataProvider data) throws IOException {
-        String[] values = new String[AuditExportWriter.COLUMNS.length];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = i == 1 ? Long.toString(data.consumeLong()) : i == 10 ? null
-                    : data.consumeBoolean() ? null : data.consumeString(60);
+    void json_lines_parse_back_to_the_same_values_one_line_per_event(FuzzedDataProvider data) throws Exception {
+        int rows = data.consumeInt(1, 4);
+        List<String> cells = new ArrayList<>();
+        for (int i = 0; i < rows; i++) {
+            cells.add(data.consumeString(80).replace("\0", ""));
         }
-        Map<String, String> details = Map.of(data.consumeString(20), data.consumeString(60));
-        values[10] = AuditExportWriter.detailsJson(details);
-        StringWriter out = new StringWriter();
-        AuditExportWriter writer = new AuditExportWriter(out);
-        writer.row(values);
-        writer.flush();
-        String text = out.toString();
+        int chunk = data.consumeInt(1, 64);
+        fill(cells);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        JsonLinesPass lines = new JsonLinesPass(bytes, n -> { });
+        // the export's COPY options, a text column and a JSON object column, in pieces of any size
+        connection.unwrap(PGConnection.class).getCopyAPI().copyOut("copy (select row_to_json(e)::text from (select "
+                + "n, c, jsonb_build_object(c, c) as details from cells order by n) e) to stdout with "
+                + AuditReadRepository.JSON_LINES_COPY_OPTIONS, new ChunkingStream(lines, chunk));
+        lines.flush();
+        assertThat(lines.rows()).isEqualTo(rows);
+        String text = bytes.toString(StandardCharsets.UTF_8);
         assertThat(text).endsWith("\n");
-        assertThat(text.substring(0, text.length() - 1)).doesNotContain("\n", "\r", "\u2028", "\u2029");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> parsed = JSON.readValue(text, Map.class);
-        for (int i = 0; i < values.length; i++) {
-            Object v = parsed.get(AuditExportWriter.COLUMNS[i]);
-            if (i == 1) {
-                assertThat(String.valueOf(v)).isEqualTo(values[1]);
-            } else if (i == 10) {
-                assertThat(v).isEqualTo(details);
-            } else {
-                assertThat(v).isEqualTo(values[i]);
+        String[] split = text.substring(0, text.length() - 1).split("\n", -1);
+        assertThat(split).hasSize(rows);
+        for (int i = 0; i < rows; i++) {
+            assertThat(split[i]).doesNotContain("\r", "\u2028", "\u2029");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> parsed = JSON.readValue(split[i], Map.class);
+            assertThat(parsed.get("n")).isEqualTo(i);
+            assertThat(parsed.get("c")).isEqualTo(cells.get(i));
+            assertThat(parsed.get("details")).isEqualTo(Map.of(cells.get(i), cells.get(i)));
+        }
+        assertThat(lines.lastLine()).isEqualTo(split[rows - 1]);
+    }
+
+    private static void fill(List<String> cells) throws Exception {
+        connection.createStatement().execute("truncate cells");
+        try (var insert = connection.prepareStatement("insert into cells values (?, ?)")) {
+            for (int i = 0; i < cells.size(); i++) {
+                insert.setInt(1, i);
+                insert.setString(2, cells.get(i));
+                insert.addBatch();
             }
+            insert.executeBatch();
         }
     }
 
@@ -87,15 +101,7 @@ class AuditExportFuzzTest {
             cells.add(data.consumeString(80).replace("\0", ""));
         }
         int chunk = data.consumeInt(1, 64);
-        connection.createStatement().execute("truncate cells");
-        try (var insert = connection.prepareStatement("insert into cells values (?, ?)")) {
-            for (int i = 0; i < rows; i++) {
-                insert.setInt(1, i);
-                insert.setString(2, cells.get(i));
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
+        fill(cells);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         long[] progress = {0};
         // the cell twice: neutralised in the second column, as stored in the third (columns are told apart)
