@@ -95,6 +95,17 @@ class AuditReadRepository {
      */
     static final int[] FORMULA_PRONE_COLUMNS = {5, 6, 7, 8, 9, 11, 12};
 
+    /** Where COPY's JSON Lines keep the values the trailer needs: seq and hash. */
+    static final int SEQ_COLUMN = 1;
+    static final int HASH_COLUMN = 14;
+    private static final CsvToJsonLines.Kind[] JSON_KINDS = new CsvToJsonLines.Kind[15];
+
+    static {
+        java.util.Arrays.fill(JSON_KINDS, CsvToJsonLines.Kind.TEXT);
+        JSON_KINDS[SEQ_COLUMN] = CsvToJsonLines.Kind.RAW; // a number
+        JSON_KINDS[10] = CsvToJsonLines.Kind.RAW; // details: the JSON object as stored
+    }
+
     /**
      * Streams the filtered events oldest first as CSV through PostgreSQL's COPY (the path {@code psql \copy}
      * takes): the server writes RFC 4180 fields of the columns as stored, and {@link CsvLineEnds} turns record ends
@@ -103,55 +114,39 @@ class AuditReadRepository {
      */
     long copyCsv(OrganizationId orgId, AuditQuery q, java.io.OutputStream out,
             java.util.function.LongConsumer progress) {
+        CsvLineEnds target = new CsvLineEnds(out, progress, FORMULA_PRONE_COLUMNS);
+        copy(orgId, q, target);
+        return target.rows();
+    }
+
+    /**
+     * Streams the filtered events oldest first as JSON Lines: the same COPY as {@link #copyCsv}, turned into one
+     * object a line by {@link CsvToJsonLines} (keys in {@link AuditExportColumns#COLUMNS} order, {@code seq} a
+     * number, {@code details} the stored JSON object). Call inside a transaction. Returns the pass, flushed, for
+     * its row count and the last event's seq and hash.
+     */
+    CsvToJsonLines copyJsonLines(OrganizationId orgId, AuditQuery q, java.io.OutputStream out,
+            java.util.function.LongConsumer progress) {
+        CsvToJsonLines target = new CsvToJsonLines(out, AuditExportColumns.COLUMNS, JSON_KINDS, progress,
+                SEQ_COLUMN, HASH_COLUMN);
+        copy(orgId, q, target);
+        return target;
+    }
+
+    private void copy(OrganizationId orgId, AuditQuery q, java.io.OutputStream target) {
         String where = DSL.using(SQLDialect.POSTGRES).renderInlined(where(orgId, q));
         String sql = "copy (select id, seq, to_char(occurred_at at time zone 'UTC', "
                 + "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), org_id, actor_id, actor_label, action, target_type, "
                 + "target_id, target_label, details::text, client_address, user_agent, prev_hash, hash "
                 + "from audit_event where " + where + " order by seq) to stdout with (format csv)";
-        long[] rows = {0};
         db.connection(connection -> {
             try (var statement = connection.createStatement()) {
                 // the inlined literals rely on it (PostgreSQL's default; an old server setting must not undo it)
                 statement.execute("set local standard_conforming_strings = on");
             }
-            CsvLineEnds target = new CsvLineEnds(out, progress, FORMULA_PRONE_COLUMNS);
-            connection.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyOut(sql, target);
-            target.flush();
-            rows[0] = target.rows();
-        });
-        return rows[0];
-    }
-
-    /**
-     * How COPY writes one JSON object a line verbatim: CSV with a quote and a delimiter that JSON text never holds
-     * raw (JSON escapes every control character), so no value is ever quoted or escaped by COPY.
-     */
-    static final String JSON_LINES_COPY_OPTIONS = "(format csv, delimiter e'\\x02', quote e'\\x01')";
-
-    /**
-     * Streams the filtered events oldest first as JSON Lines through COPY: PostgreSQL writes each event with
-     * {@code row_to_json} (fields in {@link AuditExportColumns#COLUMNS} order, {@code details} as the stored JSON
-     * object, {@code seq} a number, times as RFC 3339 instants in UTC with microseconds), and
-     * {@link JsonLinesPass} escapes U+2028/U+2029 and counts lines. Call inside a transaction. Returns the pass,
-     * flushed, for its row count and last line.
-     */
-    JsonLinesPass copyJsonLines(OrganizationId orgId, AuditQuery q, java.io.OutputStream out,
-            java.util.function.LongConsumer progress) {
-        String where = DSL.using(SQLDialect.POSTGRES).renderInlined(where(orgId, q));
-        String sql = "copy (select row_to_json(e)::text from audit_event cross join lateral (select id, seq, "
-                + "to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') as occurred_at, "
-                + "org_id, actor_id, actor_label, action, target_type, target_id, target_label, details, "
-                + "client_address, user_agent, prev_hash, hash) e where " + where + " order by audit_event.seq) "
-                + "to stdout with " + JSON_LINES_COPY_OPTIONS;
-        JsonLinesPass target = new JsonLinesPass(out, progress);
-        db.connection(connection -> {
-            try (var statement = connection.createStatement()) {
-                statement.execute("set local standard_conforming_strings = on");
-            }
             connection.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyOut(sql, target);
             target.flush();
         });
-        return target;
     }
 
     /** The organisation's chain head: the last event's seq and hash as the writers recorded them. */

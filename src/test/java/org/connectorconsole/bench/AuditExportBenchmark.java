@@ -186,7 +186,7 @@ class AuditExportBenchmark {
                 + "where org_id = '" + org.value() + "' order by seq) to '" + file + "' with csv header";
         ProcessBuilder pb = new ProcessBuilder("psql", "-X", "-q", "-h", hostPort.split(":")[0], "-p",
                 hostPort.split(":")[1], "-U", "postgres", "-d", database, "-c", query).redirectErrorStream(true);
-        pb.environment().put("PGPASSWORD", "postgres");
+        pb.environment().put("PGPASSWORD", ((com.zaxxer.hikari.HikariDataSource) dataSource).getPassword());
         long start = System.nanoTime();
         Process p = pb.start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
