@@ -12,6 +12,7 @@ import org.connectorconsole.mcp.FormAnswerer;
 import org.connectorconsole.mcp.McpProbeException;
 import org.connectorconsole.mcp.McpToolSession;
 import org.connectorconsole.mcp.SessionOptions;
+import org.connectorconsole.mcp.ToolCallException;
 import org.connectorconsole.mcp.ToolInfo;
 import org.connectorconsole.mcp.ToolOutcome;
 import org.connectorconsole.mcp.TransportKind;
@@ -23,8 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
  * the console's tool calls use ({@link McpToolSession}: the revision negotiated, 2026-07-28 first): list the tools,
  * then call the ones {@code MCP_CONFORMANCE_CONTEXT} names in {@code toolCalls} (with their arguments), or else
  * every listed tool with arguments made from its input schema. A server asking for input in a form is answered
- * with the form's defaults (there is no person to ask). A 401 or 403 comes back as the exception, for the caller
- * to authorize again.
+ * with the form's defaults (there is no person to ask). A tool the server refuses with a JSON-RPC error is reported
+ * and the next one called; a 401 or 403 comes back as the exception, for the caller to authorize again.
  */
 final class McpClientExercise {
 
@@ -65,8 +66,16 @@ final class McpClientExercise {
             List<Call> toMake = calls != null ? calls : listing.tools().stream()
                     .map(t -> new Call(t.name(), arguments(t))).toList();
             for (Call call : toMake) {
-                ToolOutcome outcome = session.call(call.name(), call.arguments(), p -> { });
-                out.println("Called " + call.name() + ": " + (outcome.isError() ? "tool error" : "ok"));
+                try {
+                    ToolOutcome outcome = session.call(call.name(), call.arguments(), p -> { });
+                    out.println("Called " + call.name() + ": " + (outcome.isError() ? "tool error" : "ok"));
+                } catch (ToolCallException e) {
+                    if (e.kind() != ToolCallException.Kind.SERVER_ERROR) {
+                        throw e;
+                    }
+                    // the server refused this one tool (it may list a tool it does not implement): say so, go on
+                    out.println("Called " + call.name() + ": " + e.getMessage());
+                }
             }
             return "Session with " + session.serverName() + " (MCP " + session.protocolVersion() + "), "
                     + listing.tools().size() + " tools.";

@@ -101,9 +101,11 @@ final class ModernSession extends McpToolSession {
     }
 
     /**
-     * Whether a refused {@code server/discover} says the server does not speak 2026-07-28: HTTP 400, 404 or 405, or
-     * JSON-RPC -32601 (method not found) or -32022 (unsupported protocol version, naming none the console speaks:
-     * the SDK retries by itself when one is named). Null for any other failure.
+     * Whether a refused {@code server/discover} says the server does not speak 2026-07-28: HTTP 400, 404 or 405;
+     * JSON-RPC -32601 (method not found), -32600 or -32000 (how servers of 2025-11-25 refuse a request outside a
+     * session: the SDK hands over a JSON-RPC error without its HTTP status), or -32022 (unsupported protocol
+     * version, naming none the console speaks: the SDK retries by itself when one is named). Null for any other
+     * failure (a server that understood the request: -32602, -32603, -32020, -32021).
      */
     static NotSpoken notSpoken(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
@@ -114,9 +116,12 @@ final class ModernSession extends McpToolSession {
             }
             if (t instanceof McpException mcp && mcp.error() != null) {
                 int code = mcp.error().code();
-                if (code == -32601) {
-                    return new NotSpoken("server/discover is unknown to the server (JSON-RPC -32601)", List.of(),
-                            error);
+                if (code == -32601 || code == -32600 || code == -32000) {
+                    // -32601 method not found; -32600 invalid request and -32000 (the TypeScript SDK's "Bad
+                    // Request: Server not initialized", "Unsupported protocol version"): a 2025-11-25 server
+                    // refusing a request outside a session
+                    return new NotSpoken("server/discover was refused (JSON-RPC " + code + ": " + mcp.getMessage()
+                            + ")", List.of(), error);
                 }
                 if (code == -32022) {
                     return new NotSpoken("server/discover was refused as an unsupported protocol version",
