@@ -376,6 +376,50 @@ public final class TestMcpServer implements AutoCloseable {
         return this;
     }
 
+    private final Map<String, AtomicInteger> disconnects = new ConcurrentHashMap<>();
+
+    /**
+     * Counts, for the endpoint at {@code path}, the responses whose client went away while the server was still
+     * writing an event stream to it (its writer reports an error): how a server sees a client close a stream.
+     */
+    public TestMcpServer watchDisconnects(String path) {
+        AtomicInteger count = disconnects.computeIfAbsent(path, p -> new AtomicInteger());
+        addFilter("disconnects" + (++servletCount), path, new jakarta.servlet.Filter() {
+            @Override
+            public void doFilter(jakarta.servlet.ServletRequest request, jakarta.servlet.ServletResponse response,
+                    jakarta.servlet.FilterChain chain) throws IOException, jakarta.servlet.ServletException {
+                java.util.concurrent.atomic.AtomicBoolean seen = new java.util.concurrent.atomic.AtomicBoolean();
+                chain.doFilter(request, new jakarta.servlet.http.HttpServletResponseWrapper(
+                        (HttpServletResponse) response) {
+                    private java.io.PrintWriter writer;
+
+                    @Override
+                    public synchronized java.io.PrintWriter getWriter() throws IOException {
+                        if (writer == null) {
+                            writer = new java.io.PrintWriter(super.getWriter()) {
+                                @Override
+                                public boolean checkError() {
+                                    boolean error = super.checkError();
+                                    if (error && seen.compareAndSet(false, true)) {
+                                        count.incrementAndGet();
+                                    }
+                                    return error;
+                                }
+                            };
+                        }
+                        return writer;
+                    }
+                });
+            }
+        });
+        return this;
+    }
+
+    /** How many clients went away mid-stream at {@code path} (see {@link #watchDisconnects}). */
+    public int disconnects(String path) {
+        return disconnects.get(path).get();
+    }
+
     /** Puts {@code filter} in front of {@code path} on the running server. */
     private void addFilter(String name, String path, jakarta.servlet.Filter filter) {
         org.apache.tomcat.util.descriptor.web.FilterDef def = new org.apache.tomcat.util.descriptor.web.FilterDef();
@@ -505,6 +549,25 @@ public final class TestMcpServer implements AutoCloseable {
     public TestMcpServer oauthProtected(String path, String name, String issuer, String scope,
             SyncToolSpecification... tools) {
         streamable(path, name, tools);
+        return protectWithBearer(path, issuer, scope);
+    }
+
+    /** Which revisions a test server speaks. */
+    public enum Speaks { ONLY_2026_07_28, ONLY_2025_11_25, BOTH }
+
+    /** As {@link #oauthProtected(String, String, String, String, SyncToolSpecification...)}, for any revisions. */
+    public TestMcpServer oauthProtected(String path, String name, String issuer, String scope, Speaks speaks,
+            TestTool... tools) {
+        switch (speaks) {
+            case ONLY_2026_07_28 -> modern(path, name, tools);
+            case ONLY_2025_11_25 -> classicOnly(path, name, tools);
+            case BOTH -> bothRevisions(path, name, tools);
+        }
+        return protectWithBearer(path, issuer, scope);
+    }
+
+    /** A bearer-token filter in front of the MCP endpoint at {@code path}, and its resource metadata. */
+    private TestMcpServer protectWithBearer(String path, String issuer, String scope) {
         String base = "http://127.0.0.1:" + port();
         String metadata = base + "/.well-known/oauth-protected-resource" + path;
         requiredScopes.add(scope);
