@@ -64,6 +64,8 @@ final class ClassicSession extends McpToolSession {
             Duration callTimeout, String bearerToken, SessionOptions options, boolean negotiating)
             throws McpProbeException, NotSpoken {
         CallTracking transport = new CallTracking(transport(egress, url, kind, bearerToken));
+        // a list change announced to any session: listings kept for this server are stale
+        transport.onToolsChanged = () -> ToolListCache.forget(url);
         ClassicSession[] self = new ClassicSession[1];
         McpClient.SyncSpec spec = McpClient.sync(transport)
                 .requestTimeout(callTimeout.compareTo(timeout) > 0 ? callTimeout : timeout)
@@ -328,11 +330,44 @@ final class ClassicSession extends McpToolSession {
         };
     }
 
-    /** The session's transport, remembering the id the SDK gives the {@code tools/call} request in flight. */
+    @Override
+    ToolWatch watch(ToolWatch.Listener listener) {
+        if (init.capabilities() == null || init.capabilities().tools() == null
+                || !Boolean.TRUE.equals(init.capabilities().tools().listChanged())) {
+            return null;
+        }
+        Runnable forget = transport.onToolsChanged;
+        transport.onToolsChanged = () -> {
+            forget.run();
+            listener.toolsChanged();
+        };
+        transport.onFailure = listener::ended;
+        return new ToolWatch() {
+            @Override
+            public String how() {
+                return "open session";
+            }
+
+            @Override
+            public void close() {
+                transport.onFailure = null;
+                transport.onToolsChanged = forget;
+                ClassicSession.this.close();
+            }
+        };
+    }
+
+    /**
+     * The session's transport, remembering the id the SDK gives the {@code tools/call} request in flight, and
+     * taking {@code notifications/tools/list_changed} for itself: the SDK would answer it by listing every page
+     * without a bound; the console lists within its bounds when it needs to ({@link #onToolsChanged}).
+     */
     private static final class CallTracking implements McpClientTransport {
 
         private final McpClientTransport delegate;
         volatile Object callId;
+        volatile Runnable onToolsChanged = () -> { };
+        volatile Consumer<Throwable> onFailure;
 
         CallTracking(McpClientTransport delegate) {
             this.delegate = delegate;
@@ -340,12 +375,25 @@ final class ClassicSession extends McpToolSession {
 
         @Override
         public Mono<Void> connect(Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
-            return delegate.connect(handler);
+            return delegate.connect(in -> handler.apply(in.filter(message -> {
+                if (message instanceof McpSchema.JSONRPCNotification n
+                        && McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED.equals(n.method())) {
+                    onToolsChanged.run();
+                    return false;
+                }
+                return true;
+            })));
         }
 
         @Override
         public void setExceptionHandler(Consumer<Throwable> handler) {
-            delegate.setExceptionHandler(handler);
+            delegate.setExceptionHandler(error -> {
+                handler.accept(error);
+                Consumer<Throwable> failed = onFailure;
+                if (failed != null) {
+                    failed.accept(error);
+                }
+            });
         }
 
         @Override

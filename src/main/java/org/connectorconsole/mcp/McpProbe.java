@@ -243,7 +243,7 @@ public final class McpProbe {
     public static ProbeResult probe(EgressClient egress, URI url, TransportKind kind, Duration timeout,
             String bearerToken) throws McpProbeException {
         try (McpToolSession session = McpToolSession.open(egress, url, kind, timeout, timeout, bearerToken)) {
-            McpToolSession.ToolListing listing = session.listTools();
+            McpToolSession.ToolListing listing = session.listToolsFresh();
             return new ProbeResult(session.serverName(), session.serverVersion(), session.protocolVersion(),
                     listing.tools(), listing.truncated());
         }

@@ -45,6 +45,7 @@ public abstract sealed class McpToolSession implements AutoCloseable permits Cla
     }
 
     final Duration listTimeout;
+    private volatile String listingKey;
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile Runnable onEnd = () -> { };
 
@@ -69,6 +70,13 @@ public abstract sealed class McpToolSession implements AutoCloseable permits Cla
      * is remembered (decision 0027).
      */
     public static McpToolSession open(EgressClient egress, URI url, TransportKind kind, Duration timeout,
+            Duration callTimeout, String bearerToken, SessionOptions options) throws McpProbeException {
+        McpToolSession session = negotiate(egress, url, kind, timeout, callTimeout, bearerToken, options);
+        session.listingKey = ToolListCache.key(url, bearerToken);
+        return session;
+    }
+
+    private static McpToolSession negotiate(EgressClient egress, URI url, TransportKind kind, Duration timeout,
             Duration callTimeout, String bearerToken, SessionOptions options) throws McpProbeException {
         if (kind == TransportKind.SSE) {
             try {
@@ -133,8 +141,71 @@ public abstract sealed class McpToolSession implements AutoCloseable permits Cla
         if (!offersTools()) {
             return new ToolListing(List.of(), false);
         }
-        return listAll();
+        ToolListing kept = listingKey == null ? null : ToolListCache.fresh(listingKey);
+        if (kept != null) {
+            listed(kept);
+            return kept;
+        }
+        return listToolsFresh();
     }
+
+    /**
+     * As {@link #listTools()}, always asking the server (the doctor and a member's check want the answer of now); a
+     * listing the server gives a time to live ({@code ttlMs}) is kept that long for later sessions with the same
+     * credentials (decision 0028).
+     */
+    ToolListing listToolsFresh() throws McpProbeException {
+        if (!offersTools()) {
+            return new ToolListing(List.of(), false);
+        }
+        ToolListing listing = listAll();
+        if (listingKey != null) {
+            ToolListCache.keep(listingKey, listing);
+        }
+        listed(listing);
+        return listing;
+    }
+
+    /** Sees every listing this session hands out (cached or fresh). */
+    void listed(ToolListing listing) {
+    }
+
+    /** Forgets every kept listing of the server at {@code url}: its tool list changed. */
+    public static void forgetToolLists(URI url) {
+        ToolListCache.forget(url);
+    }
+
+    /**
+     * Subscribes to the tool list changes of the server at {@code url}, when it offers them ({@code listChanged} in
+     * its tools capability): a {@code subscriptions/listen} stream in 2026-07-28, or a session kept open to receive
+     * {@code notifications/tools/list_changed} in 2025-11-25. Null when the server offers none. The watch forgets the
+     * server's kept listings on every change, before telling {@code listener}. One open HTTP stream per watch: the
+     * caller bounds how many it keeps.
+     */
+    public static ToolWatch watchTools(EgressClient egress, URI url, TransportKind kind, Duration timeout,
+            String bearerToken, ToolWatch.Listener listener) throws McpProbeException {
+        ToolWatch.Listener forgetting = new ToolWatch.Listener() {
+            @Override
+            public void toolsChanged() {
+                ToolListCache.forget(url);
+                listener.toolsChanged();
+            }
+
+            @Override
+            public void ended(Throwable cause) {
+                listener.ended(cause);
+            }
+        };
+        McpToolSession session = negotiate(egress, url, kind, timeout, timeout, bearerToken, SessionOptions.NONE);
+        ToolWatch watch = session.watch(forgetting);
+        if (watch == null) {
+            session.close();
+        }
+        return watch;
+    }
+
+    /** A watch on this session's server, or null when it announces no tool list changes. */
+    abstract ToolWatch watch(ToolWatch.Listener listener);
 
     /**
      * Calls a tool, reporting the server's progress notifications to {@code onProgress}. A call the server answers

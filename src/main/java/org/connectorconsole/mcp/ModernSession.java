@@ -40,6 +40,8 @@ final class ModernSession extends McpToolSession {
     private final Duration callTimeout;
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private volatile CompletableFuture<?> inFlight;
+    /** The definitions this session handed out, by name: a call names its tool's (for the headers it mirrors). */
+    private volatile Map<String, ToolInfo> known = Map.of();
 
     private ModernSession(McpAsyncClient client, McpSchema.DiscoverResult discovered, Duration listTimeout,
             Duration callTimeout) {
@@ -203,9 +205,71 @@ final class ModernSession extends McpToolSession {
     }
 
     @Override
+    void listed(ToolListing listing) {
+        Map<String, ToolInfo> byName = new java.util.LinkedHashMap<>();
+        listing.tools().forEach(t -> byName.put(t.name(), t));
+        known = byName;
+    }
+
+    @Override
+    ToolWatch watch(ToolWatch.Listener listener) {
+        var tools = discovered.capabilities() == null ? null : discovered.capabilities().tools();
+        if (tools == null || !Boolean.TRUE.equals(tools.listChanged())) {
+            return null;
+        }
+        AtomicBoolean over = new AtomicBoolean();
+        reactor.core.Disposable stream = client.listen().toolsChanged().events().subscribe(event -> {
+            if (event instanceof io.modelcontextprotocol.modern.client.SubscriptionEvent.ToolsListChanged) {
+                listener.toolsChanged();
+            }
+        }, error -> {
+            if (over.compareAndSet(false, true)) {
+                listener.ended(error);
+            }
+        }, () -> {
+            if (over.compareAndSet(false, true)) {
+                listener.ended(null);
+            }
+        });
+        return new ToolWatch() {
+            @Override
+            public String how() {
+                return "subscriptions/listen";
+            }
+
+            @Override
+            public void close() {
+                over.set(true);
+                stream.dispose();
+                ModernSession.this.close();
+            }
+        };
+    }
+
+    /**
+     * The tool as this session listed it (or found it kept), so that the SDK mirrors its {@code x-mcp-header}
+     * parameters without listing again; by name alone otherwise (the SDK then lists to find them).
+     */
+    private McpAsyncClient.ToolSpec tool(String name) {
+        ToolInfo info = known.get(name);
+        if (info == null) {
+            return client.tool(name);
+        }
+        Map<String, Object> schema;
+        try {
+            schema = McpJsonDefaults.getMapper().readValue(info.inputSchemaJson(),
+                    new io.modelcontextprotocol.json.TypeRef<Map<String, Object>>() { });
+        } catch (IOException | RuntimeException e) {
+            return client.tool(name);
+        }
+        return client.tool(new McpSchema.Tool(info.name(), info.title(), info.description(), schema, null, null,
+                null, null));
+    }
+
+    @Override
     public ToolOutcome call(String name, Map<String, Object> arguments, Consumer<Progress> onProgress)
             throws McpProbeException {
-        CompletableFuture<McpSchema.CallToolResult> call = client.tool(name)
+        CompletableFuture<McpSchema.CallToolResult> call = tool(name)
                 .arguments(arguments)
                 .roundTimeout(callTimeout)
                 .callTimeout(callTimeout)
