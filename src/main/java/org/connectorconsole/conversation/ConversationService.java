@@ -270,6 +270,12 @@ public class ConversationService implements DisposableBean {
         return new ToolBoard(board.tools(), problems);
     }
 
+    /** The connectors switched on in one of {@code member}'s conversations (the gateway's conversation endpoint). */
+    public Set<ConnectorId> switchedOn(Member member, ConversationId conversation) {
+        requireConversationOf(member, conversation);
+        return tx.execute(s -> repository.enabledConnectors(conversation));
+    }
+
     /** The organisation and member a conversation belongs to (the gateway's conversation endpoint), if it exists. */
     public Optional<Owner> ownerOf(ConversationId id) {
         return tx.execute(s -> repository.owner(id)).map(o -> new Owner(o.orgId(), o.userId()));
