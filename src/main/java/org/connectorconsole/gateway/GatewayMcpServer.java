@@ -157,7 +157,76 @@ class GatewayMcpServer implements SmartLifecycle {
 
     private McpSchema.ListToolsResult listTools(McpAsyncServerExchange exchange) {
         GatewayRequest request = request(exchange);
-        return new McpSchema.ListToolsResult(offered(request).values().stream().map(Offered::tool).toList(), null);
+        List<McpSchema.Tool> tools = offered(request).values().stream().map(Offered::tool).toList();
+        watched.put(exchange.sessionId(), new Watch(request, stamp(request)));
+        return new McpSchema.ListToolsResult(tools, null);
+    }
+
+    // ------------------------------------------------------------------ notifications/tools/list_changed
+
+    /** A session that listed tools: who for, and what its tool set depended on then. */
+    private record Watch(GatewayRequest request, String stamp) {
+    }
+
+    private final Map<String, Watch> watched = new ConcurrentHashMap<>();
+
+    /**
+     * What a member's tool set on an endpoint depends on, from the database only (no server is asked): the
+     * member's connections and their states, the conversation's switches, the connectors in scope, and each of
+     * their tools' policy and pinned and held definitions. When it changes, the tool set may have.
+     */
+    String stamp(GatewayRequest request) {
+        Member member = request.member();
+        StringBuilder out = new StringBuilder();
+        Set<ConnectorId> scope = request.endpoint().conversation() == null ? null
+                : conversations.switchedOn(member, request.endpoint().conversation());
+        for (MemberConnector c : connections.listFor(member)) {
+            if (scope != null && !scope.contains(c.id())) {
+                continue;
+            }
+            out.append(c.id()).append('=').append(c.state()).append(';');
+            catalog.known(member.orgId(), c.id()).values().stream()
+                    .sorted(java.util.Comparator.comparing(ConnectorTool::name))
+                    .forEach(t -> out.append(t.name()).append(':').append(t.policy()).append(':')
+                            .append(t.approved() == null ? "" : t.approved().fingerprint()).append(':')
+                            .append(t.pending() == null ? "" : t.pending().fingerprint()).append(','));
+        }
+        if (scope != null) {
+            scope.stream().map(ConnectorId::toString).sorted().forEach(id -> out.append("on:").append(id));
+        }
+        return org.connectorconsole.base.Tokens.sha256Hex(out.toString());
+    }
+
+    /**
+     * Tells clients whose tool set changed since they last listed it (a connection made or ended, an owner's
+     * decision, a switch in the conversation), on their session's listening stream. Sessions of this instance only;
+     * a client on another instance is told by that one.
+     */
+    @org.springframework.scheduling.annotation.Scheduled(
+            fixedDelayString = "${console.gateway.list-changed-check:PT15S}",
+            initialDelayString = "${console.gateway.list-changed-check:PT15S}")
+    void notifyChangedToolSets() {
+        watched.keySet().removeIf(id -> !sessions.containsKey(id));
+        for (Map.Entry<String, Watch> e : watched.entrySet()) {
+            McpStreamableServerSession session = sessions.get(e.getKey());
+            if (session == null || !session.hasListeningStream()) {
+                continue;
+            }
+            Watch watch = e.getValue();
+            String now;
+            try {
+                now = stamp(watch.request());
+            } catch (RuntimeException failed) {
+                // the member left, the conversation is gone: the next request is refused; nothing to tell
+                watched.remove(e.getKey());
+                continue;
+            }
+            if (!now.equals(watch.stamp())) {
+                watched.put(e.getKey(), new Watch(watch.request(), now));
+                session.sendNotification(McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED, null)
+                        .subscribe(v -> { }, failed -> log.debug("list_changed not delivered", failed));
+            }
+        }
     }
 
     /** One tool offered: its gateway definition, and the connector and tool name it stands for. */
@@ -235,39 +304,93 @@ class GatewayMcpServer implements SmartLifecycle {
 
     // ------------------------------------------------------------------ tools/call
 
-    private McpSchema.CallToolResult callTool(McpAsyncServerExchange exchange, Object params) throws IOException {
+    private McpSchema.CallToolResult callTool(McpAsyncServerExchange exchange, Object params) {
         GatewayRequest request = request(exchange);
         McpSchema.CallToolRequest call = JSON.convertValue(params, new TypeRef<McpSchema.CallToolRequest>() { });
+        Object progressToken = call.meta() == null ? null : call.meta().get("progressToken");
+        Object messageId = exchange.transportContext().get(GatewayServlet.MESSAGE_ID);
+        String key = exchange.sessionId() + " " + messageId;
+        try {
+            return call(request, clientName(exchange.getClientInfo(), request), call.name(), call.arguments(),
+                    progress -> {
+                        if (progressToken != null) {
+                            exchange.progressNotification(new McpSchema.ProgressNotification(progressToken,
+                                    progress.progress(), progress.total(), progress.message(), null))
+                                    .subscribe(v -> { }, e -> log.debug("Progress not delivered", e));
+                        }
+                    },
+                    (connector, tool, argumentsJson, e) -> confirm(exchange, connector, tool, argumentsJson, e),
+                    started -> {
+                        if (messageId != null) {
+                            running.put(key, started);
+                        }
+                    });
+        } catch (Refusal e) {
+            throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(e.code, e.getMessage(), e.data));
+        } finally {
+            running.remove(key);
+        }
+    }
+
+    /** A request refused before any call (unknown tool, rate limit): a JSON-RPC error with this code. */
+    static final class Refusal extends RuntimeException {
+        final int code;
+        final Object data;
+
+        Refusal(int code, String message, Object data) {
+            super(message);
+            this.code = code;
+            this.data = data;
+        }
+    }
+
+    /** How a transport asks the member to confirm a call: null when confirmed, else the tool error to answer. */
+    interface Confirmer {
+        String confirm(Connector connector, String tool, String argumentsJson, ApprovalRequiredException e);
+    }
+
+    /**
+     * One tool call through the gateway, for either transport: finds the connector by the gateway name's key,
+     * applies the owners' rate limits, and runs the call through {@link ToolCallRuntime} (asking for confirmation
+     * through {@code confirmer} when the tool needs it), waiting for its end.
+     *
+     * @throws Refusal the tool is unknown, or a rate limit refuses the call (nothing was recorded or sent)
+     */
+    McpSchema.CallToolResult call(GatewayRequest request, String clientName, String name,
+            Map<String, Object> arguments, java.util.function.Consumer<McpToolSession.Progress> progress,
+            Confirmer confirmer, java.util.function.Consumer<RunningCall> onStart) {
         Member member = request.member();
-        GatewayToolNames.Parts parts = GatewayToolNames.parse(call.name()).orElse(null);
+        GatewayToolNames.Parts parts = GatewayToolNames.parse(name).orElse(null);
         ConnectorId connectorId = parts == null ? null : connectors.keys(member.orgId()).entrySet().stream()
                 .filter(e -> e.getValue().equals(parts.connectorKey())).map(Map.Entry::getKey).findFirst()
                 .orElse(null);
         Connector connector = connectorId == null ? null : connectors.find(member.orgId(), connectorId)
                 .map(ConnectorDirectory.Target::connector).orElse(null);
         if (connector == null) {
-            throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(-32602, "Unknown tool: "
-                    + DisplayNames.clean(String.valueOf(call.name())) + ". List the tools again.", null));
+            throw new Refusal(-32602, "Unknown tool: " + DisplayNames.clean(String.valueOf(name))
+                    + ". List the tools again.", null);
         }
-        String clientName = clientName(exchange, request);
         String refusal = limits.take(request.settings(), member, connector.id(), connector.name(), clientName);
         if (refusal != null) {
-            throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(-32029, refusal,
-                    Map.of("reason", "rate_limited")));
+            throw new Refusal(-32029, refusal, Map.of("reason", "rate_limited"));
         }
-        String argumentsJson = JSON.writeValueAsString(call.arguments() == null ? Map.of() : call.arguments());
-        Object progressToken = call.meta() == null ? null : call.meta().get("progressToken");
+        String argumentsJson;
+        try {
+            argumentsJson = JSON.writeValueAsString(arguments == null ? Map.of() : arguments);
+        } catch (IOException e) {
+            return error("The arguments could not be read.");
+        }
         String confirmed = null;
         for (int round = 0; round < 2; round++) {
             ToolCall toolCall = new ToolCall(request.endpoint().conversation(), connector, parts.tool(), argumentsJson,
                     confirmed, clientName);
             try {
-                return run(exchange, request, toolCall, progressToken);
+                return run(request, toolCall, progress, onStart);
             } catch (ApprovalRequiredException e) {
                 if (confirmed != null) {
                     return error(e.getMessage());
                 }
-                String answer = confirm(exchange, connector, parts.tool(), argumentsJson, e);
+                String answer = confirmer.confirm(connector, parts.tool(), argumentsJson, e);
                 if (answer != null) {
                     return error(answer);
                 }
@@ -277,6 +400,13 @@ class GatewayMcpServer implements SmartLifecycle {
             }
         }
         return error("The call could not be confirmed.");
+    }
+
+    /** The tool error for a client that cannot ask the member (no MCP elicitation): where to run it instead. */
+    String cannotAsk(Connector connector, String tool, ApprovalRequiredException e) {
+        return e.getMessage() + " Your assistant cannot ask you here (it does not support MCP elicitation), so "
+                + "nothing was called. Run " + tool + " of " + connector.name() + " from a conversation in the "
+                + "console, where you confirm the arguments: " + address.base() + "/conversations";
     }
 
     /**
@@ -289,9 +419,7 @@ class GatewayMcpServer implements SmartLifecycle {
         boolean form = capabilities != null && capabilities.elicitation() != null
                 && (capabilities.elicitation().form() != null || capabilities.elicitation().url() == null);
         if (!form) {
-            return e.getMessage() + " Your assistant cannot ask you here (it does not support MCP elicitation), so "
-                    + "nothing was called. Run " + tool + " of " + connector.name() + " from a conversation in the "
-                    + "console, where you confirm the arguments: " + address.base() + "/conversations";
+            return cannotAsk(connector, tool, e);
         }
         Map<String, Object> schema = Map.of("type", "object",
                 "properties", Map.of("confirm", Map.of("type", "boolean", "title", "Run " + tool + " of "
@@ -311,17 +439,14 @@ class GatewayMcpServer implements SmartLifecycle {
         return null;
     }
 
-    private McpSchema.CallToolResult run(McpAsyncServerExchange exchange, GatewayRequest request, ToolCall call,
-            Object progressToken) {
+    private McpSchema.CallToolResult run(GatewayRequest request, ToolCall call,
+            java.util.function.Consumer<McpToolSession.Progress> progress,
+            java.util.function.Consumer<RunningCall> onStart) {
         CompletableFuture<ToolCallEntry> done = new CompletableFuture<>();
         RunningCall started = runtime.start(request.member(), call, new ToolCallListener() {
             @Override
-            public void progress(McpToolSession.Progress progress) {
-                if (progressToken != null) {
-                    exchange.progressNotification(new McpSchema.ProgressNotification(progressToken,
-                            progress.progress(), progress.total(), progress.message(), null))
-                            .subscribe(v -> { }, e -> log.debug("Progress not delivered", e));
-                }
+            public void progress(McpToolSession.Progress p) {
+                progress.accept(p);
             }
 
             @Override
@@ -329,11 +454,7 @@ class GatewayMcpServer implements SmartLifecycle {
                 done.complete(entry);
             }
         });
-        Object messageId = exchange.transportContext().get(GatewayServlet.MESSAGE_ID);
-        String key = exchange.sessionId() + " " + messageId;
-        if (messageId != null) {
-            running.put(key, started);
-        }
+        onStart.accept(started);
         try {
             ToolCallEntry entry = done.get(runtime.callTimeout().multipliedBy(4).plusMinutes(5).toMillis(),
                     TimeUnit.MILLISECONDS);
@@ -345,8 +466,6 @@ class GatewayMcpServer implements SmartLifecycle {
         } catch (ExecutionException | TimeoutException e) {
             started.cancel();
             return error("The console stopped waiting for the call.");
-        } finally {
-            running.remove(key);
         }
     }
 
@@ -398,7 +517,7 @@ class GatewayMcpServer implements SmartLifecycle {
         return new McpSchema.CallToolResult(content, isError, structured, null);
     }
 
-    private static McpSchema.CallToolResult error(String message) {
+    static McpSchema.CallToolResult error(String message) {
         return new McpSchema.CallToolResult(List.of(new McpSchema.TextContent(message)), true, null, null);
     }
 
@@ -418,18 +537,21 @@ class GatewayMcpServer implements SmartLifecycle {
 
     // ------------------------------------------------------------------ helpers
 
-    private static GatewayRequest request(McpAsyncServerExchange exchange) {
+    static GatewayRequest request(McpAsyncServerExchange exchange) {
         if (exchange.transportContext().get(REQUEST) instanceof GatewayRequest request) {
             return request;
         }
         throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(-32600, "Not signed in.", null));
     }
 
-    /** The client as it introduced itself, and the credential it holds. */
-    private static String clientName(McpAsyncServerExchange exchange, GatewayRequest request) {
-        McpSchema.Implementation info = exchange.getClientInfo();
-        String introduced = info == null ? "unknown client" : DisplayNames.clean(info.name()
-                + (info.version() == null ? "" : " " + info.version()));
+    /** The client as it introduced itself (name and version), and the credential it holds. */
+    static String clientName(McpSchema.Implementation info, GatewayRequest request) {
+        return clientName(info == null ? null : info.name(), info == null ? null : info.version(), request);
+    }
+
+    static String clientName(String clientName, String version, GatewayRequest request) {
+        String introduced = clientName == null ? "unknown client" : DisplayNames.clean(clientName
+                + (version == null ? "" : " " + version));
         String name = introduced + " (" + request.caller().clientName() + ")";
         return name.length() > MAX_CLIENT_NAME ? name.substring(0, MAX_CLIENT_NAME) : name;
     }

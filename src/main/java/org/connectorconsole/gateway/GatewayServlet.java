@@ -51,9 +51,24 @@ final class GatewayServlet extends HttpServlet {
         }
     });
 
+    /** The 2026-07-28 transport (stateless), once its server is built; null until then. */
+    private volatile jakarta.servlet.http.HttpServlet modern;
+
     GatewayServlet(HttpServletStreamableServerTransportProvider transport) {
         this.transport = transport;
     }
+
+    void modern(jakarta.servlet.http.HttpServlet modernTransport) {
+        this.modern = modernTransport;
+    }
+
+    /** A request of MCP 2026-07-28: it names its method in a header, and its version on every request. */
+    static boolean isModern(HttpServletRequest request) {
+        return request.getHeader("Mcp-Method") != null
+                || MODERN_VERSION.equals(request.getHeader("MCP-Protocol-Version"));
+    }
+
+    static final String MODERN_VERSION = "2026-07-28";
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response)
@@ -64,9 +79,32 @@ final class GatewayServlet extends HttpServlet {
             return;
         }
         String version = request.getHeader("MCP-Protocol-Version");
-        if (version != null && !VERSIONS.contains(version)) {
+        jakarta.servlet.http.HttpServlet stateless = modern;
+        if (version != null && !VERSIONS.contains(version) && !(stateless != null && MODERN_VERSION.equals(version))) {
             jsonError(response, 400, "unsupported_protocol_version", "This endpoint speaks MCP "
-                    + String.join(", ", VERSIONS.stream().sorted().toList()) + "; not " + clean(version) + ".");
+                    + String.join(", ", VERSIONS.stream().sorted().toList()) + (stateless != null ? ", "
+                    + MODERN_VERSION : "") + "; not " + clean(version) + ".");
+            return;
+        }
+        if (stateless != null && isModern(request)) {
+            // 2026-07-28 is stateless: no session to keep, every request stands alone
+            // the transport serves one path (its "endpoint"); ours are many, checked already by the security chain
+            HttpServletRequest oneEndpoint = new HttpServletRequestWrapper(request) {
+                @Override
+                public String getRequestURI() {
+                    return GatewayEndpoints.PREFIX;
+                }
+            };
+            try {
+                stateless.service(oneEndpoint, response);
+            } catch (IOException | RuntimeException | ServletException e) {
+                log.warn("The gateway could not answer a 2026-07-28 {} request: {}", request.getMethod(),
+                        e.toString());
+                if (!response.isCommitted()) {
+                    jsonError(response, 500, "internal_error", "The gateway could not answer this request. Try "
+                            + "again; if it keeps failing, tell an owner of your organisation.");
+                }
+            }
             return;
         }
         String owner = gateway.endpoint().path() + " " + gateway.caller().member().value();

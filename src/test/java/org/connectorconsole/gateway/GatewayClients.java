@@ -17,9 +17,29 @@ final class GatewayClients {
         return java(base, path, token, clientName, null);
     }
 
+    /** The SDK's client for MCP 2026-07-28 ({@code io.modelcontextprotocol.modern}), stateless. */
+    static io.modelcontextprotocol.modern.client.McpSyncClient modern(String base, String path, String token,
+            String clientName) {
+        var transport = io.modelcontextprotocol.modern.client.transport.HttpClientMcpTransport.builder(base + path)
+                .requestCustomizer(io.modelcontextprotocol.modern.client.transport.McpHttpRequestCustomizer.fromSync(
+                        (request, headers, context) -> headers.set("Authorization", "Bearer " + token)))
+                .build();
+        return io.modelcontextprotocol.modern.client.McpClient.sync(transport)
+                .clientInfo(new io.modelcontextprotocol.modern.McpSchema.Implementation(clientName, null, "2.0", null,
+                        null, null))
+                .build();
+    }
+
     /** With {@code elicitation} non-null the client offers form elicitation and answers with it. */
     static McpSyncClient java(String base, String path, String token, String clientName,
             Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> elicitation) {
+        return java(base, path, token, clientName, elicitation, null);
+    }
+
+    /** With {@code toolsChanged} non-null the client hears notifications/tools/list_changed (with the new list). */
+    static McpSyncClient java(String base, String path, String token, String clientName,
+            Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> elicitation,
+            java.util.function.Consumer<java.util.List<McpSchema.Tool>> toolsChanged) {
         HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(base)
                 .endpoint(path)
                 .httpRequestCustomizer((request, method, uri, body, context) -> request.header("Authorization",
@@ -29,6 +49,9 @@ final class GatewayClients {
                 .clientInfo(new McpSchema.Implementation(clientName, "1.0"))
                 .requestTimeout(Duration.ofSeconds(60))
                 .initializationTimeout(Duration.ofSeconds(20));
+        if (toolsChanged != null) {
+            spec.toolsChangeConsumer(toolsChanged);
+        }
         if (elicitation != null) {
             spec.capabilities(McpSchema.ClientCapabilities.builder().elicitation().build()).elicitation(elicitation);
         }

@@ -48,7 +48,9 @@ import testpeers.TestAuthorizationServer;
  * authorization server). The client lists and calls the member's tools with the member's own upstream sign-in,
  * and every owner's rule and every refusal shows as the client sees it.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        // a console context of its own, started after this class's authorization server (as ConnectJourneyTest)
+        properties = {"console.tools.max-concurrent=62", "console.gateway.list-changed-check=PT0.5S"})
 @ActiveProfiles("test")
 class GatewayTest {
 
@@ -168,6 +170,34 @@ class GatewayTest {
     }
 
     @Test
+    void the_2026_07_28_client_lists_and_calls_through_the_same_rules() throws Exception {
+        Setup s = setup(null);
+        var client = GatewayClients.modern(base(), s.path(), s.token(), "agent-modern");
+        assertThat(client.tools().list().tools()).extracting(io.modelcontextprotocol.modern.McpSchema.Tool::name)
+                .containsExactlyInAnyOrder("acme-files__echo", "acme-files__add");
+        var result = client.tool("acme-files__echo").arguments(Map.of("message", "stateless")).call();
+        assertThat(result.isError()).isNotEqualTo(Boolean.TRUE);
+        assertThat(result.content().toString()).contains("stateless");
+        assertThat(mcp.authorizationsSeen()).contains("Bearer " + stored.accessToken(s.connector().id()))
+                .noneSatisfy(a -> assertThat(a).contains(s.token()));
+        // an owner blocks echo: gone for this client too, on its very next request
+        orgs.signIn(s.org().owner());
+        var echo = policies.tools(s.connector().id()).stream().filter(t -> t.name().equals("echo")).findFirst()
+                .orElseThrow();
+        policies.setPolicy(s.connector().id(), "echo", ToolPolicy.BLOCKED, echo.version());
+        assertThat(client.tools().list().tools()).extracting(io.modelcontextprotocol.modern.McpSchema.Tool::name)
+                .containsExactly("acme-files__add");
+        assertThat(db.select(AUDIT_EVENT.DETAILS).from(AUDIT_EVENT).where(AUDIT_EVENT.ORG_ID.eq(s.org().id())
+                .and(AUDIT_EVENT.ACTION.eq("tool.called"))).fetch(r -> r.value1().data()))
+                .anySatisfy(d -> assertThat(d).contains("agent-modern 2.0").contains("SUCCEEDED"));
+        // and another member's token is refused on this endpoint, as for the classic transport
+        orgs.signIn(s.org().members().get(1));
+        String theirs = tokens.create("theirs", 1).secret();
+        var borrowed = GatewayClients.modern(base(), s.path(), theirs, "borrowed");
+        assertThatThrownBy(() -> borrowed.tools().list()).isNotNull();
+    }
+
+    @Test
     void tokens_are_refused_on_another_members_endpoint_after_revocation_and_while_the_gateway_is_off()
             throws Exception {
         Setup s = setup(null);
@@ -275,10 +305,15 @@ class GatewayTest {
         orgs.signIn(s.member());
         Conversation conv = conversations.create("Gateway conversation");
         String path = GatewayEndpoints.conversationPath(conv.id().value());
-        try (McpSyncClient client = GatewayClients.java(base(), path, s.token(), "conversation-client")) {
+        java.util.concurrent.LinkedBlockingQueue<List<String>> changes = new java.util.concurrent.LinkedBlockingQueue<>();
+        try (McpSyncClient client = GatewayClients.java(base(), path, s.token(), "conversation-client", null,
+                tools -> changes.add(tools.stream().map(McpSchema.Tool::name).toList()))) {
             client.initialize();
             assertThat(names(client)).isEmpty();
             conversations.setEnabled(conv.id(), s.connector().id(), true);
+            // the switch reaches the connected client as notifications/tools/list_changed
+            assertThat(changes.poll(30, java.util.concurrent.TimeUnit.SECONDS)).as("list_changed after the switch")
+                    .contains("acme-files__echo");
             assertThat(names(client)).contains("acme-files__echo");
             McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest("acme-files__echo",
                     Map.of("message", "in the conversation")));
