@@ -85,9 +85,13 @@ class GatewayModernServer {
 
         @Override
         public McpSyncTool find(McpRequestContext ctx, String name) {
-            GatewayMcpServer.Offered offered = classic.offered(request(ctx)).get(name);
-            McpSchema.Tool definition = offered != null ? JSON.convertValue(offered.tool(), McpSchema.Tool.class)
-                    : new McpSchema.Tool(name, null, null, Map.of("type", "object"), null, null, null, null);
+            // not listed again for a call (that would ask every server): the call path checks the tool, its
+            // policy, its pin and the arguments against the pinned schema, and answers an unknown one
+            if (GatewayToolNames.parse(name).isEmpty()) {
+                return null;
+            }
+            McpSchema.Tool definition = new McpSchema.Tool(name, null, null, Map.of("type", "object"), null, null,
+                    null, null);
             return McpSyncTool.of(definition, (call, request) -> McpSyncResponse.streaming(notifier -> {
                 GatewayRequest gateway = request(call);
                 McpSchema.Implementation info = call.clientInfo();

@@ -87,6 +87,11 @@ final class GatewayServlet extends HttpServlet {
             return;
         }
         if (stateless != null && isModern(request)) {
+            if (request.getContentLengthLong() > MAX_BODY) {
+                jsonError(response, 413, "too_large", "A request to this endpoint may be at most "
+                        + (MAX_BODY / 1024 / 1024) + " MB.");
+                return;
+            }
             // 2026-07-28 is stateless: no session to keep, every request stands alone
             // the transport serves one path (its "endpoint"); ours are many, checked already by the security chain
             HttpServletRequest oneEndpoint = new HttpServletRequestWrapper(request) {

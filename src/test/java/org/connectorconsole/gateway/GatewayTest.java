@@ -329,6 +329,23 @@ class GatewayTest {
         assertThat(post(path, theirs).statusCode()).isEqualTo(401);
     }
 
+    @Test
+    void a_protocol_version_it_does_not_speak_gets_a_plain_json_error() throws Exception {
+        Setup s = setup(null);
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(base() + s.path()))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .header("Authorization", "Bearer " + s.token())
+                .header("MCP-Protocol-Version", "1999-01-01")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(400);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+                .startsWith("application/json"));
+        assertThat(answer.body()).contains("This endpoint speaks MCP").contains("2025-11-25").contains("2026-07-28")
+                .doesNotContain("Exception").doesNotContain("at org.");
+    }
+
     private HttpResponse<String> post(String path, String token) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path))
                 .header("Content-Type", "application/json")
