@@ -88,6 +88,7 @@ class GatewayBenchmark {
             gateway.save(true, null, null, gateway.current().version());
             var checked = testConnectors.addChecked(org, "Everything", "http://127.0.0.1:" + everythingPort + "/mcp",
                     ToolSettings.NewTools.ALLOW);
+            orgs.signIn(org.owner());
             policies.approveAllNew(checked.connector().id());
             List<String> secrets = new ArrayList<>();
             for (var member : org.members()) {
@@ -130,6 +131,7 @@ class GatewayBenchmark {
         }
         List<Long> micros = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger failed = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<String> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         CountDownLatch go = new CountDownLatch(1);
         List<Future<?>> futures = new ArrayList<>();
@@ -143,9 +145,11 @@ class GatewayBenchmark {
                         McpSchema.CallToolResult r = c.callTool(new McpSchema.CallToolRequest(tool, args));
                         if (Boolean.TRUE.equals(r.isError())) {
                             failed.incrementAndGet();
+                            firstFailure.compareAndSet(null, String.valueOf(r.content()));
                         }
                     } catch (RuntimeException e) {
                         failed.incrementAndGet();
+                        firstFailure.compareAndSet(null, e.toString());
                     }
                     micros.add((System.nanoTime() - t) / 1000);
                 }
@@ -163,6 +167,7 @@ class GatewayBenchmark {
         Collections.sort(sorted);
         report.add(String.format("[bench] %-11s %-7s calls=%d failed=%d median=%.1f ms p95=%.1f ms wall=%d ms",
                 shape, path, sorted.size(), failed.get(), sorted.get(sorted.size() / 2) / 1000.0,
-                sorted.get((int) Math.ceil(sorted.size() * 0.95) - 1) / 1000.0, wall));
+                sorted.get((int) Math.ceil(sorted.size() * 0.95) - 1) / 1000.0, wall)
+                + (firstFailure.get() == null ? "" : " first failure: " + firstFailure.get()));
     }
 }
