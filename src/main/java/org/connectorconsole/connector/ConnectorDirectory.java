@@ -40,6 +40,14 @@ public class ConnectorDirectory {
         return repository.findShared(orgId, id);
     }
 
+    /**
+     * Each connector's key in the organisation: fixed when the connector was added (not its display name), unique
+     * in the organisation, lower-case letters and digits joined by single hyphens (never "__"), at most 32 long.
+     */
+    public java.util.Map<ConnectorId, String> keys(OrganizationId orgId) {
+        return repository.keys(orgId);
+    }
+
     public Optional<Target> find(OrganizationId orgId, ConnectorId id) {
         return repository.find(orgId, id).map(stored -> new Target(orgId, stored.connector(),
                 stored.sealedClientSecret() == null ? null

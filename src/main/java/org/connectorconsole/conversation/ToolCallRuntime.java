@@ -160,10 +160,11 @@ public class ToolCallRuntime implements DisposableBean {
                 || toolName.chars().anyMatch(Character::isISOControl)) {
             throw new ValidationException("That is not a tool name.");
         }
-        boolean switchedOn = tx.execute(s -> repository.enabledConnectors(call.conversationId()))
-                .contains(connector.id());
+        // a call on the gateway's member endpoint has no conversation: every connector its owners switched on
+        boolean switchedOn = call.conversationId() == null
+                || tx.execute(s -> repository.enabledConnectors(call.conversationId())).contains(connector.id());
         if (!connector.enabled() || !switchedOn) {
-            throw recorder.refuse(member, call.conversationId(), connector, toolName, argumentsJson,
+            throw recorder.refuse(member, call, connector, toolName, argumentsJson,
                     connector.enabled() ? connector.name() + " is not switched on in this conversation. Switch it on "
                             + "with + › Connectors." : connector.name() + " is turned off by an owner of "
                             + member.orgName() + ".");
@@ -175,7 +176,7 @@ public class ToolCallRuntime implements DisposableBean {
         if (known != null) {
             String refusal = known.refusal(known.approved() != null ? known.approved() : known.pending());
             if (refusal != null) {
-                throw recorder.refuse(member, call.conversationId(), connector, toolName, argumentsJson, refusal);
+                throw recorder.refuse(member, call, connector, toolName, argumentsJson, refusal);
             }
             ToolArguments.validate(known.approved(), arguments);
             if (known.policy() == ToolPolicy.NEEDS_APPROVAL && !hash.equals(call.confirmedArguments())) {
@@ -184,7 +185,7 @@ public class ToolCallRuntime implements DisposableBean {
             }
         }
         return new PreparedCall(member, call.conversationId(), connector, toolName, arguments, argumentsJson,
-                UUID.randomUUID(), hash.equals(call.confirmedArguments()));
+                UUID.randomUUID(), hash.equals(call.confirmedArguments()), call.clientName());
     }
 
     /** In the background: makes the call, then tells everyone following it how it ended. */
@@ -281,7 +282,8 @@ public class ToolCallRuntime implements DisposableBean {
         Member member = call.member();
         Connector connector = call.connector();
         return tx.execute(s -> {
-            if (!repository.enabledConnectors(call.conversationId()).contains(connector.id())) {
+            if (call.conversationId() != null
+                    && !repository.enabledConnectors(call.conversationId()).contains(connector.id())) {
                 return connector.name() + " was switched off in this conversation before the call was sent.";
             }
             boolean enabled = connectors.find(member.orgId(), connector.id()).map(t -> t.connector().enabled())
@@ -289,7 +291,8 @@ public class ToolCallRuntime implements DisposableBean {
             if (!enabled) {
                 return connector.name() + " was turned off by an owner before the call was sent.";
             }
-            if (repository.find(member.orgId(), member.userId(), call.conversationId()).isEmpty()) {
+            if (call.conversationId() != null
+                    && repository.find(member.orgId(), member.userId(), call.conversationId()).isEmpty()) {
                 return "This conversation no longer exists.";
             }
             return null;

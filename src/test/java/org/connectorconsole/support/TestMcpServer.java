@@ -600,6 +600,7 @@ public final class TestMcpServer implements AutoCloseable {
                 HttpServletRequest req = (HttpServletRequest) request;
                 HttpServletResponse resp = (HttpServletResponse) response;
                 String header = req.getHeader("Authorization");
+                authorizationsSeen.add(String.valueOf(header));
                 java.util.Set<String> granted = null;
                 if (header != null && header.startsWith("Bearer ")) {
                     granted = introspect(introspection, issuer, basic, header.substring(7));
@@ -651,6 +652,13 @@ public final class TestMcpServer implements AutoCloseable {
 
     public void clearScope(String scope) {
         requiredScopes.remove(scope);
+    }
+
+    private final List<String> authorizationsSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Every Authorization header an OAuth-protected endpoint received ("null" for none), in order. */
+    public List<String> authorizationsSeen() {
+        return List.copyOf(authorizationsSeen);
     }
 
     public int bearerAccepted() {

@@ -109,6 +109,7 @@ public class ConnectorRepository {
                 .set(CONNECTOR.ORG_ID, orgId)
                 .set(CONNECTOR.NAME, name)
                 .set(CONNECTOR.URL, url)
+                .set(CONNECTOR.CONNECTOR_KEY, freeKey(orgId, name))
                 .set(CONNECTOR.ENABLED, true)
                 .set(CONNECTOR.OAUTH_CLIENT_ID, clientId)
                 .set(CONNECTOR.OAUTH_CLIENT_SECRET, sealedSecret)
@@ -116,6 +117,39 @@ public class ConnectorRepository {
                 .set(CONNECTOR.CREATED_BY, by)
                 .set(CONNECTOR.UPDATED_AT, now)
                 .execute();
+    }
+
+    /**
+     * A key for a new connector named {@code name}: its name in lower-case letters and digits joined by single
+     * hyphens (at most 24 characters), and "-2", "-3", ... when the organisation already has that key. Two owners
+     * adding connectors of the same name at once: one insert fails on the unique constraint and can be retried.
+     */
+    private String freeKey(OrganizationId orgId, String name) {
+        String base = keyOf(name);
+        java.util.Set<String> taken = new java.util.HashSet<>(db.select(CONNECTOR.CONNECTOR_KEY).from(CONNECTOR)
+                .where(CONNECTOR.ORG_ID.eq(orgId).and(CONNECTOR.CONNECTOR_KEY.startsWith(base)))
+                .fetch(CONNECTOR.CONNECTOR_KEY));
+        String key = base;
+        for (int n = 2; taken.contains(key); n++) {
+            key = base + "-" + n;
+        }
+        return key;
+    }
+
+    /** The key part made of a name (see V13__gateway.sql): "GitHub (work)" becomes "github-work". */
+    public static String keyOf(String name) {
+        String slug = name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-")
+                .replaceAll("^-+|-+$", "");
+        if (slug.length() > 24) {
+            slug = slug.substring(0, 24).replaceAll("-+$", "");
+        }
+        return slug.isEmpty() ? "connector" : slug;
+    }
+
+    /** Each connector's key in the organisation. */
+    public java.util.Map<ConnectorId, String> keys(OrganizationId orgId) {
+        return db.select(CONNECTOR.ID, CONNECTOR.CONNECTOR_KEY).from(CONNECTOR).where(CONNECTOR.ORG_ID.eq(orgId))
+                .fetchMap(r -> new ConnectorId(r.value1()), r -> r.value2());
     }
 
     /** Returns false when the row changed since {@code expectedVersion} (or is gone). */
