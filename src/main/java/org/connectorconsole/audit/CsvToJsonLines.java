@@ -71,9 +71,47 @@ final class CsvToJsonLines extends FilterOutputStream {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-        for (int i = off, end = off + len; i < end; i++) {
+        int end = off + len;
+        int i = off;
+        while (i < end) {
+            // fast path: a run of bytes inside a cell that need no escaping is copied at once
+            if ((state == UNQUOTED || state == QUOTED) && held == 0
+                    && !(column < kept.length && kept[column])) {
+                int run = plainRun(b, i, end);
+                if (run > i) {
+                    append(b, i, run - i);
+                    i = run;
+                    continue;
+                }
+            }
             accept(b[i] & 0xff);
+            i++;
         }
+    }
+
+    /** Where the bytes from {@code i} stop being copyable as they are (the first that needs a decision). */
+    private int plainRun(byte[] b, int i, int end) {
+        boolean quotedCell = state == QUOTED;
+        if (!text()) {
+            while (i < end) {
+                byte c = b[i];
+                if (c == '"' || (!quotedCell && (c == ',' || c == '\n'))) {
+                    break;
+                }
+                i++;
+            }
+            return i;
+        }
+        while (i < end) {
+            byte c = b[i];
+            // ASCII below 0x20, the quote, the backslash, the comma (a cell's end outside quotes) and E2 (which
+            // may start U+2028 or U+2029) need a decision; every other byte (UTF-8 included) goes as it is
+            if ((c >= 0 && c < 0x20) || c == '"' || c == '\\' || c == ',' || c == (byte) 0xE2) {
+                break;
+            }
+            i++;
+        }
+        return i;
     }
 
     private void accept(int c) throws IOException {
@@ -245,8 +283,20 @@ final class CsvToJsonLines extends FilterOutputStream {
     }
 
     private void append(byte[] bytes) throws IOException {
-        for (byte b : bytes) {
-            put(b);
+        append(bytes, 0, bytes.length);
+    }
+
+    private void append(byte[] b, int off, int len) throws IOException {
+        while (len > 0) {
+            if (length == buffer.length) {
+                out.write(buffer, 0, length);
+                length = 0;
+            }
+            int n = Math.min(len, buffer.length - length);
+            System.arraycopy(b, off, buffer, length, n);
+            length += n;
+            off += n;
+            len -= n;
         }
     }
 
