@@ -1,6 +1,7 @@
 package org.connectorconsole.gatewayauth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.Plan;
 import org.connectorconsole.conversation.ConversationService;
 import org.connectorconsole.gateway.GatewayCaller;
@@ -28,6 +30,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.test.context.ActiveProfiles;
 import tools.jackson.databind.JsonNode;
 
@@ -456,6 +459,48 @@ class GatewayAuthorizationServerTest {
         assertThat(refresh.statusCode()).isEqualTo(400);
         assertThat(jdbc.queryForObject("select count(*) from oauth2_authorization_consent where principal_name = ?",
                 Integer.class, member.email())).as("the consent is forgotten too").isZero();
+    }
+
+    @Test
+    void an_owner_revokes_a_members_grant_and_an_owner_of_another_organisation_cannot() throws Exception {
+        Org org = orgs.create(Plan.TEAM, 1);
+        Person member = org.members().getFirst();
+        String resource = memberResource(org, member);
+        String access = grant(org, member, resource, "Owner-revoked app").path("access_token").asString();
+        Org other = orgs.create(Plan.TEAM, 0);
+        orgs.signIn(other.owner());
+        assertThat(apps.organization()).isEmpty();
+        orgs.signIn(org.owner());
+        String grantId = apps.organization().getFirst().id();
+        orgs.signIn(other.owner());
+        assertThatThrownBy(() -> apps.revokeAsOwner(grantId))
+                .isInstanceOf(NotFoundException.class);
+        assertThat(credentials.authenticate(access, resource)).isPresent();
+        orgs.signIn(member);
+        assertThatThrownBy(() -> apps.revokeAsOwner(grantId))
+                .isInstanceOf(AccessDeniedException.class);
+        orgs.signIn(org.owner());
+        apps.revokeAsOwner(grantId);
+        assertThat(credentials.authenticate(access, resource)).isEmpty();
+    }
+
+    @Test
+    void only_the_consent_page_allows_its_own_requests_redirect_origin_as_a_form_target() throws Exception {
+        Org org = orgs.create(Plan.TEAM, 1);
+        Person member = org.members().getFirst();
+        String clientId = play.registerPublicClient("CSP app", "https://app.example/callback");
+        OAuthPlay.BrowserSession browser = play.new BrowserSession(member.email(), TestOrganizations.PASSWORD);
+        Map<String, String> consent = redirectQuery(browser.open(OAuthPlay.authorizeQuery(OAuthPlay.authorizeParams(
+                clientId, "https://app.example/callback", OAuthPlay.verifier(), memberResource(org, member)))));
+        HttpResponse<String> page = browser.open("/oauth2/consent?client_id=" + OAuthPlay.enc(clientId)
+                + "&state=" + OAuthPlay.enc(consent.get("state")));
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
+                .contains("form-action 'self' https://app.example;");
+        HttpResponse<String> forged = browser.open("/oauth2/consent?client_id=x&state=not-a-state");
+        assertThat(forged.headers().firstValue("Content-Security-Policy").orElseThrow())
+                .contains("form-action 'self';");
+        assertThat(browser.open("/account").headers().firstValue("Content-Security-Policy").orElseThrow())
+                .contains("form-action 'self';");
     }
 
     private static Map<String, String> redirectQuery(HttpResponse<String> r) {
