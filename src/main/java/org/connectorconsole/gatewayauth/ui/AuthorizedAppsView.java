@@ -38,7 +38,7 @@ class AuthorizedAppsView extends VerticalLayout {
             Button revoke = new Button("Revoke", e -> revoke(a));
             revoke.addThemeVariants(ButtonVariant.LUMO_ERROR, ButtonVariant.LUMO_SMALL);
             return revoke;
-        });
+        }).setKey("revoke");
         grid.setAllRowsVisible(true);
         add(new H2("Authorized apps"), new Paragraph("Apps you allowed to use your connectors through the "
                 + "console's gateway. Revoke ends an app's access at once; it must ask you again to come back."),

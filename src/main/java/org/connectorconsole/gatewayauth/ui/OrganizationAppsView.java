@@ -40,7 +40,7 @@ class OrganizationAppsView extends VerticalLayout {
             Button revoke = new Button("Revoke", e -> revoke(a));
             revoke.addThemeVariants(ButtonVariant.LUMO_ERROR, ButtonVariant.LUMO_SMALL);
             return revoke;
-        });
+        }).setKey("revoke");
         grid.setAllRowsVisible(true);
         add(new H2("Members' apps"), new Paragraph("Apps your members allowed to use their connectors through "
                 + "the console's gateway. Revoke ends an app's access at once."), grid);
