@@ -52,7 +52,10 @@ create table oauth2_authorization (
     device_code_value             text,
     device_code_issued_at         timestamptz,
     device_code_expires_at        timestamptz,
-    device_code_metadata          text
+    device_code_metadata          text,
+    -- not Spring's: when the authorization was first written (its JDBC service names its columns, so the default
+    -- fills it), for deleting requests that were never answered
+    created_at                    timestamptz   not null default current_timestamp
 );
 -- the token look-ups (by hash); fenced for the jOOQ generator, whose parser cannot index text
 -- [jooq ignore start]

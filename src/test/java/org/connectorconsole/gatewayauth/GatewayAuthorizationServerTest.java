@@ -377,7 +377,21 @@ class GatewayAuthorizationServerTest {
         Org org = orgs.create(Plan.TEAM, 1);
         String used = grant(org, org.members().getFirst(), memberResource(org, org.members().getFirst()), "Used")
                 .path("client_id").asString();
+        String pendingClient = play.registerPublicClient("Never answered", REDIRECT);
+        OAuthPlay.BrowserSession browser = play.new BrowserSession(org.members().getFirst().email(),
+                TestOrganizations.PASSWORD);
+        assertThat(redirectQuery(browser.open(OAuthPlay.authorizeQuery(OAuthPlay.authorizeParams(pendingClient,
+                REDIRECT, OAuthPlay.verifier(), memberResource(org, org.members().getFirst()))))).get("_path"))
+                .isEqualTo("/oauth2/consent");
+        String pendingSql = "select count(*) from oauth2_authorization a join oauth2_registered_client c"
+                + " on c.id = a.registered_client_id where c.client_id = ?";
+        assertThat(jdbc.queryForObject(pendingSql, Integer.class, pendingClient)).isEqualTo(1);
         registrationLimit.cleanUp(Instant.now().plus(Duration.ofHours(25)));
+        assertThat(jdbc.queryForObject(pendingSql, Integer.class, pendingClient))
+                .as("a request never answered on the consent page").isZero();
+        assertThat(jdbc.queryForObject("select count(*) from gateway_grant g join oauth2_registered_client c"
+                + " on c.id = g.registered_client_id where c.client_id = ?", Integer.class, used))
+                .as("a grant with a live refresh token").isEqualTo(1);
         assertThat(jdbc.queryForObject("select count(*) from oauth2_registered_client where client_id = ?",
                 Integer.class, unused)).isZero();
         assertThat(jdbc.queryForObject("select count(*) from oauth2_registered_client where client_id = ?",

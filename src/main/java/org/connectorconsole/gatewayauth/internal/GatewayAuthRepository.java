@@ -196,8 +196,8 @@ public class GatewayAuthRepository {
     }
 
     /**
-     * Authorizations nothing can use any more: every token expired, or a code never exchanged (a day after it
-     * expired). Authorizations still waiting for consent carry no time and stay until the member's next decision.
+     * Authorizations nothing can use any more: every token expired, a code never exchanged (a day after it
+     * expired), or a request never answered on the consent page (a day after it was made).
      */
     public int deleteExpiredAuthorizations(Instant now) {
         OffsetDateTime t = at(now);
@@ -207,6 +207,9 @@ public class GatewayAuthRepository {
                         .and(OAUTH2_AUTHORIZATION.ACCESS_TOKEN_EXPIRES_AT.lt(t)))
                 .or(OAUTH2_AUTHORIZATION.ACCESS_TOKEN_VALUE.isNull()
                         .and(OAUTH2_AUTHORIZATION.AUTHORIZATION_CODE_EXPIRES_AT.lt(at(now.minusSeconds(86_400)))))
+                .or(OAUTH2_AUTHORIZATION.ACCESS_TOKEN_VALUE.isNull()
+                        .and(OAUTH2_AUTHORIZATION.AUTHORIZATION_CODE_VALUE.isNull())
+                        .and(OAUTH2_AUTHORIZATION.CREATED_AT.lt(at(now.minusSeconds(86_400)))))
                 .execute();
     }
 
