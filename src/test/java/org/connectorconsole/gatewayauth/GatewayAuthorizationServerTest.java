@@ -20,6 +20,7 @@ import org.connectorconsole.gateway.GatewayCredentials;
 import org.connectorconsole.gateway.GatewayEndpoints;
 import org.connectorconsole.organization.OrganizationService;
 import org.connectorconsole.support.AuthorizationBrowser;
+import org.connectorconsole.support.SuiteSecrets;
 import org.connectorconsole.support.TestOrganizations;
 import org.connectorconsole.support.TestOrganizations.Org;
 import org.connectorconsole.support.TestOrganizations.Person;
@@ -92,6 +93,9 @@ class GatewayAuthorizationServerTest {
                 "redirect_uri", REDIRECT, "client_id", clientId, "code_verifier", verifier, "resource", resource));
         assertThat(token.statusCode()).as("token: " + token.body()).isEqualTo(200);
         JsonNode json = OAuthPlay.JSON.readTree(token.body());
+        // none of these may be readable in a database dump (SealedDataAfterSuiteTest)
+        SuiteSecrets.register(back.get("code"), json.path("access_token").asString(),
+                json.path("refresh_token").asString());
         ((tools.jackson.databind.node.ObjectNode) json).put("client_id", clientId);
         return json;
     }

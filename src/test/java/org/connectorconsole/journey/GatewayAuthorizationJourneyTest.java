@@ -16,6 +16,7 @@ import org.connectorconsole.gateway.GatewayCredentials;
 import org.connectorconsole.gateway.GatewayEndpoints;
 import org.connectorconsole.support.Browser;
 import org.connectorconsole.support.NpmPeer;
+import org.connectorconsole.support.SuiteSecrets;
 import org.connectorconsole.support.TestOrganizations;
 import org.connectorconsole.support.TestOrganizations.Org;
 import org.connectorconsole.support.TestOrganizations.Person;
@@ -101,6 +102,7 @@ class GatewayAuthorizationJourneyTest {
             assertThat(awaitLine(lines, "SECOND ", output)).isEqualTo("AUTHORIZED");
             JsonNode tokens = JsonMapper.builder().build().readTree(awaitLine(lines, "TOKENS ", output));
             String access = tokens.path("access_token").asString();
+            SuiteSecrets.register(access, tokens.path("refresh_token").asString());
             assertThat(tokens.path("refresh_token").asString()).isNotBlank();
 
             Optional<GatewayCaller> caller = credentials.authenticate(access, resource);
