@@ -154,7 +154,7 @@ final class OAuthPlay {
             URI location = URI.create(r.headers().firstValue("Location").orElseThrow());
             Map<String, String> q = AuthorizationBrowser.query(location);
             if (expectConsent) {
-                assertThat(q.get("_path")).as("sent to the consent page").isEqualTo("/oauth2/consent");
+                assertThat(q.get("_path")).as("sent to the consent page: " + q).isEqualTo("/oauth2/consent");
                 HttpResponse<String> answered = answerConsent(params.get("client_id"), q.get("state"), "allow");
                 assertThat(answered.statusCode()).as("consent: " + answered.body()).isEqualTo(302);
                 q = AuthorizationBrowser.query(URI.create(answered.headers().firstValue("Location").orElseThrow()));
