@@ -19,7 +19,7 @@ import org.connectorconsole.gatewayauth.AuthorizedAppsService;
 /** Settings › Authorized apps: the apps that hold access to the member's gateway endpoints, and Revoke. */
 @Route("settings/authorized-apps")
 @PageTitle("Authorized apps · Connector Console")
-@Menu(title = "Authorized apps", order = 85, icon = "vaadin:key-o")
+@Menu(title = "Authorized apps", order = 6, icon = "vaadin:key-o")
 @PermitAll
 class AuthorizedAppsView extends VerticalLayout {
 
