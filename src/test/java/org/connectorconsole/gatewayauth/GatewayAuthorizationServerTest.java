@@ -330,6 +330,20 @@ class GatewayAuthorizationServerTest {
     }
 
     @Test
+    void a_password_session_cannot_authorize_in_an_organisation_that_requires_single_sign_on() throws Exception {
+        Org org = orgs.create(Plan.TEAM, 1);
+        Person member = org.members().getFirst();
+        String clientId = play.registerPublicClient("SSO app", REDIRECT);
+        OAuthPlay.BrowserSession browser = play.new BrowserSession(member.email(), TestOrganizations.PASSWORD);
+        jdbc.update("update organization set sso_required = true where id = ?", org.id().value());
+        HttpResponse<String> r = browser.open(OAuthPlay.authorizeQuery(OAuthPlay.authorizeParams(clientId, REDIRECT,
+                OAuthPlay.verifier(), memberResource(org, member))));
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(r.body()).contains("requires single sign-on");
+        assertThat(r.headers().firstValue("Location")).isEmpty();
+    }
+
+    @Test
     void consent_is_remembered_per_client_and_endpoint_and_deny_answers_access_denied() throws Exception {
         Org org = orgs.create(Plan.TEAM, 1);
         Person member = org.members().getFirst();
