@@ -23,6 +23,7 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Acce
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
@@ -100,10 +101,9 @@ class AuthorizationServerConfiguration {
                 .exceptionHandling(exceptions -> exceptions.defaultAuthenticationEntryPointFor(
                         new LoginUrlAuthenticationEntryPoint("/login"),
                         request -> request.getRequestURI().equals(request.getContextPath() + "/oauth2/authorize")))
-                .addFilterBefore(registrationLimit.filter(),
-                        org.springframework.security.web.context.SecurityContextHolderFilter.class)
-                .addFilterBefore(resourceMetadata.filter(),
-                        org.springframework.security.web.context.SecurityContextHolderFilter.class);
+                // after the header writer, so that their answers and refusals carry the security headers too
+                .addFilterAfter(registrationLimit.filter(), HeaderWriterFilter.class)
+                .addFilterAfter(resourceMetadata.filter(), HeaderWriterFilter.class);
         return http.build();
     }
 
