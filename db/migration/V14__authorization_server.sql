@@ -95,3 +95,12 @@ create table gateway_registration_attempt (
     attempted_at timestamptz not null
 );
 create index gateway_registration_attempt_address on gateway_registration_attempt (address, attempted_at);
+
+-- Refresh tokens replaced by rotation (their hashes): presenting one again means two parties hold the grant's
+-- refresh tokens, so the whole grant ends (OAuth 2.1 section 4.3.1).
+create table gateway_retired_refresh_token (
+    token_hash       varchar(100) not null primary key,
+    authorization_id varchar(100) not null references oauth2_authorization (id) on delete cascade,
+    retired_at       timestamptz  not null
+);
+create index gateway_retired_refresh_token_authorization on gateway_retired_refresh_token (authorization_id);

@@ -41,13 +41,22 @@ public class AuthorizedAppsService {
     private final PublicAddress publicAddress;
 
     AuthorizedAppsService(CurrentMember currentMember, GatewayAuthRepository repository, GatewayTargets targets,
-            AuditService audit, TransactionTemplate tx, PublicAddress publicAddress) {
+            AuditService audit, TransactionTemplate tx, PublicAddress publicAddress,
+            ConsoleAuthorizationService authorizations) {
         this.currentMember = currentMember;
         this.repository = repository;
         this.targets = targets;
         this.audit = audit;
         this.tx = tx;
         this.publicAddress = publicAddress;
+        authorizations.onRefreshTokenReuse(this::refreshTokenReused);
+    }
+
+    /** A refresh token replaced by rotation came back: the grant ends, as if revoked (OAuth 2.1 section 4.3.1). */
+    void refreshTokenReused(String authorizationId) {
+        tx.executeWithoutResult(s -> repository.grant(authorizationId).ifPresentOrElse(
+                grant -> revoke(grant, Actor.SYSTEM, "refresh_token_reused"),
+                () -> repository.deleteAuthorization(authorizationId)));
     }
 
     /** The signed-in member's authorized apps in their organisation, newest grant first. */

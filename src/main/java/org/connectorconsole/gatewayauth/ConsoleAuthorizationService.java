@@ -59,6 +59,12 @@ class ConsoleAuthorizationService extends JdbcOAuth2AuthorizationService {
     @Override
     public void save(OAuth2Authorization authorization) {
         OAuth2Authorization stored = stored(authorization);
+        OAuth2Authorization.Token<OAuth2RefreshToken> refresh = stored.getRefreshToken();
+        if (refresh != null) {
+            repository.refreshTokenHash(stored.getId())
+                    .filter(previous -> !previous.equals(refresh.getToken().getTokenValue()))
+                    .ifPresent(previous -> repository.retireRefreshToken(previous, stored.getId(), clock.instant()));
+        }
         super.save(stored);
         if (authorization.getAccessToken() != null) {
             recordGrant(authorization);
@@ -71,7 +77,22 @@ class ConsoleAuthorizationService extends JdbcOAuth2AuthorizationService {
             return null;
         }
         OAuth2Authorization found = super.findByToken(hash(token), tokenType);
+        if (found == null && (tokenType == null || OAuth2TokenType.REFRESH_TOKEN.equals(tokenType))) {
+            // a refresh token already replaced by rotation: someone else holds this grant's tokens too
+            repository.authorizationOfRetiredRefreshToken(hash(token)).ifPresent(reuse::accept);
+        }
         return found == null ? null : withPresentedValue(found, token);
+    }
+
+    /** What happens when a retired refresh token comes back (set by {@link AuthorizedAppsService}: the grant ends). */
+    private volatile java.util.function.Consumer<String> reuse = this::deleteAuthorization;
+
+    private void deleteAuthorization(String authorizationId) {
+        repository.deleteAuthorization(authorizationId);
+    }
+
+    void onRefreshTokenReuse(java.util.function.Consumer<String> action) {
+        this.reuse = action;
     }
 
     private void recordGrant(OAuth2Authorization authorization) {

@@ -220,9 +220,24 @@ class GatewayAuthorizationServerTest {
                 first.path("refresh_token").asString(), "client_id", clientId));
         assertThat(reused.statusCode()).isEqualTo(400);
         assertThat(reused.body()).contains("invalid_grant");
+        assertThat(credentials.authenticate(second.path("access_token").asString(), resource))
+                .as("a replaced refresh token came back: the whole grant ends").isEmpty();
+        assertThat(jdbc.queryForObject("select count(*) from audit_event where org_id = ? and action = "
+                + "'gateway.grant_revoked' and details::text like '%refresh_token_reused%'", Integer.class,
+                org.id().value())).isEqualTo(1);
 
+        HttpResponse<String> afterReuse = play.token(Map.of("grant_type", "refresh_token", "refresh_token",
+                second.path("refresh_token").asString(), "client_id", clientId));
+        assertThat(afterReuse.statusCode()).as("the current refresh token ended with the grant").isEqualTo(400);
+    }
+
+    @Test
+    void a_refresh_naming_another_resource_is_invalid_target() throws Exception {
+        Org org = orgs.create(Plan.TEAM, 1);
+        Person member = org.members().getFirst();
+        JsonNode first = grant(org, member, memberResource(org, member), "Other-resource app");
         HttpResponse<String> otherResource = play.token(Map.of("grant_type", "refresh_token", "refresh_token",
-                second.path("refresh_token").asString(), "client_id", clientId, "resource",
+                first.path("refresh_token").asString(), "client_id", first.path("client_id").asString(), "resource",
                 play.origin + GatewayEndpoints.memberPath(org.id(), org.owner().id())));
         assertThat(otherResource.statusCode()).isEqualTo(400);
         assertThat(otherResource.body()).contains("invalid_target");

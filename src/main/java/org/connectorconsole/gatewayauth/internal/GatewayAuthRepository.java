@@ -4,6 +4,7 @@ import static org.connectorconsole.db.Tables.APP_USER;
 import static org.connectorconsole.db.Tables.CONVERSATION;
 import static org.connectorconsole.db.Tables.GATEWAY_GRANT;
 import static org.connectorconsole.db.Tables.GATEWAY_REGISTRATION_ATTEMPT;
+import static org.connectorconsole.db.Tables.GATEWAY_RETIRED_REFRESH_TOKEN;
 import static org.connectorconsole.db.Tables.MEMBERSHIP;
 import static org.connectorconsole.db.Tables.OAUTH2_AUTHORIZATION;
 import static org.connectorconsole.db.Tables.OAUTH2_AUTHORIZATION_CONSENT;
@@ -225,6 +226,30 @@ public class GatewayAuthRepository {
                 .from(OAUTH2_AUTHORIZATION_CONSENT)
                 .where(OAUTH2_AUTHORIZATION_CONSENT.PRINCIPAL_NAME.eq(principalName))
                 .fetchMap(OAUTH2_AUTHORIZATION_CONSENT.REGISTERED_CLIENT_ID, OAUTH2_AUTHORIZATION_CONSENT.AUTHORITIES);
+    }
+
+    /** The stored (hashed) refresh token of an authorization, if it has one. */
+    public Optional<String> refreshTokenHash(String authorizationId) {
+        return db.select(OAUTH2_AUTHORIZATION.REFRESH_TOKEN_VALUE).from(OAUTH2_AUTHORIZATION)
+                .where(OAUTH2_AUTHORIZATION.ID.eq(authorizationId))
+                .fetchOptional(OAUTH2_AUTHORIZATION.REFRESH_TOKEN_VALUE);
+    }
+
+    /** Remembers a refresh token replaced by rotation (its hash). */
+    public void retireRefreshToken(String tokenHash, String authorizationId, Instant now) {
+        db.insertInto(GATEWAY_RETIRED_REFRESH_TOKEN)
+                .set(GATEWAY_RETIRED_REFRESH_TOKEN.TOKEN_HASH, tokenHash)
+                .set(GATEWAY_RETIRED_REFRESH_TOKEN.AUTHORIZATION_ID, authorizationId)
+                .set(GATEWAY_RETIRED_REFRESH_TOKEN.RETIRED_AT, at(now))
+                .onConflictDoNothing()
+                .execute();
+    }
+
+    /** The authorization a retired refresh token belonged to, if it still exists. */
+    public Optional<String> authorizationOfRetiredRefreshToken(String tokenHash) {
+        return db.select(GATEWAY_RETIRED_REFRESH_TOKEN.AUTHORIZATION_ID).from(GATEWAY_RETIRED_REFRESH_TOKEN)
+                .where(GATEWAY_RETIRED_REFRESH_TOKEN.TOKEN_HASH.eq(tokenHash))
+                .fetchOptional(GATEWAY_RETIRED_REFRESH_TOKEN.AUTHORIZATION_ID);
     }
 
     private static OffsetDateTime at(Instant instant) {
