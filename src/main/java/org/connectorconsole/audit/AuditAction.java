@@ -75,7 +75,13 @@ public enum AuditAction {
     API_TOKEN_REVOKED("api_token.revoked", "An owner revoked an API token"),
     AUDIT_EXPORTED("audit.exported", "An audit export started"),
     AUDIT_EXPORT_FINISHED("audit.export_finished", "An audit export ended"),
-    AUDIT_VERIFIED("audit.verified", "An owner checked the audit chain");
+    AUDIT_VERIFIED("audit.verified", "An owner checked the audit chain"),
+    GATEWAY_CLIENT_REGISTERED("gateway.client_registered",
+            "A client registered with the console's authorization server was first allowed in this organisation"),
+    GATEWAY_CONSENT_GIVEN("gateway.consent_given", "A member allowed an app to use one of their gateway endpoints"),
+    GATEWAY_CONSENT_DENIED("gateway.consent_denied", "A member refused an app access to a gateway endpoint"),
+    GATEWAY_GRANT_ISSUED("gateway.grant_issued", "An app received an authorization code for a member's gateway endpoint"),
+    GATEWAY_GRANT_REVOKED("gateway.grant_revoked", "An app's access to a gateway endpoint was revoked");
 
     private static final Map<String, AuditAction> BY_WIRE_NAME = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(AuditAction::wireName, Function.identity()));

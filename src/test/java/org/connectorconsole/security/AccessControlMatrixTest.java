@@ -157,6 +157,11 @@ class AccessControlMatrixTest extends ViewTest {
         rule("ApiTokenService.list", Rule.OWNER);
         rule("ApiTokenService.revoke", Rule.OWNER);
         rule("ApiTokenService.authenticate", Rule.PUBLIC);
+        rule("AuthorizedAppsService.mine", Rule.SIGNED_IN);
+        rule("AuthorizedAppsService.revokeMine", Rule.SIGNED_IN);
+        rule("AuthorizedAppsService.organization", Rule.OWNER);
+        rule("AuthorizedAppsService.revokeAsOwner", Rule.OWNER);
+        rule("ConsentService.describe", Rule.SIGNED_IN);
         internal("AuditService.record", "services record events after their own checks; it takes no caller");
         rule("ConversationService.recent", Rule.SIGNED_IN);
         rule("ConversationService.create", Rule.SIGNED_IN);
@@ -207,6 +212,9 @@ class AccessControlMatrixTest extends ViewTest {
         route("SetupView", Rule.PUBLIC);
         route("OverviewView", Rule.SIGNED_IN);
         route("AccountView", Rule.SIGNED_IN);
+        route("AuthorizedAppsView", Rule.SIGNED_IN);
+        route("ConsentView", Rule.SIGNED_IN);
+        route("OrganizationAppsView", Rule.ORG_OWNER);
         route("MemberConnectorsView", Rule.SIGNED_IN);
         route("ConnectorsView", Rule.OWNER);
         route("ConnectorView", Rule.OWNER);
