@@ -79,7 +79,9 @@ public class PersonalAccessTokens implements GatewayCredentials {
             throw new AccessDeniedException("Connectors need a paid plan (Pro, Max, Team or Enterprise).");
         }
         if (!settings.of(member.orgId()).enabled()) {
-            throw new AccessDeniedException("An owner of " + member.orgName() + " has not switched the gateway on.");
+            // a state of the organisation, not a permission: the member may create one once it is on
+            throw new org.connectorconsole.base.ConflictException("An owner of " + member.orgName()
+                    + " has not switched the gateway on.");
         }
         String clean = DisplayNames.clean(name);
         DisplayNames.problem(clean, MAX_NAME, "Name the token after the agent that will use it.").ifPresent(p -> {

@@ -53,6 +53,7 @@ class GatewayAuthorizationServerTest {
     @Autowired
     TestOrganizations orgs;
     @Autowired
+    @org.springframework.beans.factory.annotation.Qualifier("gatewayAccessTokens")
     GatewayCredentials credentials;
     @Autowired
     AuthorizedAppsService apps;

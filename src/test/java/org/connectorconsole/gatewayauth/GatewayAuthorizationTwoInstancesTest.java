@@ -77,7 +77,7 @@ class GatewayAuthorizationTwoInstancesTest {
         JsonNode first = OAuthPlay.JSON.readTree(exchanged.body());
         SuiteSecrets.register(back.get("code"), first.path("access_token").asString(),
                 first.path("refresh_token").asString());
-        assertThat(a.bean(GatewayCredentials.class).authenticate(first.path("access_token").asString(), resource))
+        assertThat(a.bean(GatewayCredentials.class, "gatewayAccessTokens").authenticate(first.path("access_token").asString(), resource))
                 .as("a token issued by B, at A").isPresent();
 
         // A restarts: the grant is still there, and A (now the console started last) refreshes it
@@ -85,7 +85,7 @@ class GatewayAuthorizationTwoInstancesTest {
         a = null;
         a = ConsoleInstance.start(jdbc, keyset, "--console.public-url=" + PUBLIC);
         OAuthPlay onA = new OAuthPlay(a.port());
-        assertThat(a.bean(GatewayCredentials.class).authenticate(first.path("access_token").asString(), resource))
+        assertThat(a.bean(GatewayCredentials.class, "gatewayAccessTokens").authenticate(first.path("access_token").asString(), resource))
                 .as("the grant after a restart").isPresent();
         HttpResponse<String> refreshed = onA.token(Map.of("grant_type", "refresh_token", "refresh_token",
                 first.path("refresh_token").asString(), "client_id", clientId));
@@ -93,13 +93,13 @@ class GatewayAuthorizationTwoInstancesTest {
         JsonNode second = OAuthPlay.JSON.readTree(refreshed.body());
         SuiteSecrets.register(second.path("access_token").asString(), second.path("refresh_token").asString());
         String access = second.path("access_token").asString();
-        assertThat(b.bean(GatewayCredentials.class).authenticate(access, resource))
+        assertThat(b.bean(GatewayCredentials.class, "gatewayAccessTokens").authenticate(access, resource))
                 .as("refreshed on A, at B").isPresent();
-        assertThat(b.bean(GatewayCredentials.class).authenticate(first.path("access_token").asString(), resource))
+        assertThat(b.bean(GatewayCredentials.class, "gatewayAccessTokens").authenticate(first.path("access_token").asString(), resource))
                 .as("the replaced access token, at B").isEmpty();
 
         assertThat(onA.revoke(second.path("refresh_token").asString(), clientId).statusCode()).isEqualTo(200);
-        assertThat(b.bean(GatewayCredentials.class).authenticate(access, resource))
+        assertThat(b.bean(GatewayCredentials.class, "gatewayAccessTokens").authenticate(access, resource))
                 .as("revoked on A, refused at B at once").isEmpty();
     }
 }

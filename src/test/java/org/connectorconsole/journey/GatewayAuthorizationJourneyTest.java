@@ -46,6 +46,7 @@ class GatewayAuthorizationJourneyTest {
     @Autowired
     TestOrganizations orgs;
     @Autowired
+    @org.springframework.beans.factory.annotation.Qualifier("gatewayAccessTokens")
     GatewayCredentials credentials;
 
     @Test

@@ -157,6 +157,18 @@ class AccessControlMatrixTest extends ViewTest {
         rule("ApiTokenService.list", Rule.OWNER);
         rule("ApiTokenService.revoke", Rule.OWNER);
         rule("ApiTokenService.authenticate", Rule.PUBLIC);
+        rule("GatewaySettingsService.current", Rule.SIGNED_IN);
+        rule("GatewaySettingsService.save", Rule.OWNER);
+        rule("GatewaySettingsService.memberEndpoint", Rule.SIGNED_IN);
+        rule("GatewaySettingsService.conversationEndpoint", Rule.SIGNED_IN);
+        rule("PersonalAccessTokens.create", Rule.PAID_PLAN);
+        rule("PersonalAccessTokens.mine", Rule.SIGNED_IN);
+        rule("PersonalAccessTokens.revoke", Rule.SIGNED_IN);
+        internal("PersonalAccessTokens.authenticate", "the gateway's bearer check: the token is the credential");
+        internal("ConnectionService.listFor", "the gateway, for the member its credential stands for");
+        internal("ConversationService.toolsFor", "the gateway, for the member its credential stands for");
+        internal("ConversationService.switchedOn", "the gateway, for the member its credential stands for");
+        internal("ConversationService.ownerOf", "the gateway's endpoint check, before it knows the caller");
         rule("AuthorizedAppsService.mine", Rule.SIGNED_IN);
         rule("AuthorizedAppsService.revokeMine", Rule.SIGNED_IN);
         rule("AuthorizedAppsService.organization", Rule.OWNER);
@@ -213,6 +225,7 @@ class AccessControlMatrixTest extends ViewTest {
         route("OverviewView", Rule.SIGNED_IN);
         route("AccountView", Rule.SIGNED_IN);
         route("AuthorizedAppsView", Rule.SIGNED_IN);
+        route("GatewaySettingsView", Rule.ORG_OWNER);
         route("ConsentView", Rule.SIGNED_IN);
         route("OrganizationAppsView", Rule.ORG_OWNER);
         route("MemberConnectorsView", Rule.SIGNED_IN);

@@ -173,7 +173,7 @@ class ConnectorsPageSection implements PageSection {
                 refresh.run();
             } catch (ValidationException ex) {
                 FieldErrors.show(ex, Map.of("name", name, "days", days));
-            } catch (AccessDeniedException ex) {
+            } catch (AccessDeniedException | org.connectorconsole.base.ConflictException ex) {
                 Notices.error(ex.getMessage());
             }
         });
