@@ -67,7 +67,7 @@ run_revision() {
         else
             result=$(grep -E '^Passed: ' "$log" | tail -1 || true)
             echo "FAIL $revision $s  (${result:-no result})"
-            sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '(FAILURE|WARNING) ' | head -5 | cut -c1-300 | sed 's/^/     /'
+            sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '(FAILURE|WARNING) ' | head -5 | cut -c1-300 | sed 's/^/     /' || true
             grep -q 'CLIENT EXITED WITH ERROR' "$log" && echo "     the client exited with an error"
             if ! grep -q -- "- $s\$" "$BASELINE" 2>/dev/null; then
                 unexpected+=("$revision $s")

@@ -210,7 +210,7 @@ class ConnectionTokens {
                         + "connected.", "invalid_client", null));
         return TokenEndpoint.refresh(client, as, oauthClient, address.redirectUri(),
                 sealed.open(row, SealedTokens.REFRESH), AuthorizationTarget.split(row.scope()),
-                resourceOf(target.connector()), timeout);
+                row.resourceIndicator() != null ? row.resourceIndicator() : resourceOf(target.connector()), timeout);
     }
 
     /**
