@@ -48,6 +48,7 @@ public record AuthorizationTarget(String resource, ProtectedResourceMetadata res
         if (resourceMetadata != null) {
             scopes.addAll(resourceMetadata.scopesSupported());
         }
+        scopes.remove(OFFLINE_ACCESS);
         if (!scopes.isEmpty() && server.scopesSupported().contains(OFFLINE_ACCESS)) {
             scopes.add(OFFLINE_ACCESS);
         }
