@@ -28,7 +28,6 @@ import org.connectorconsole.connector.ConnectorDirectory;
 import org.connectorconsole.connector.ConnectorId;
 import org.connectorconsole.egress.Egress;
 import org.connectorconsole.egress.EgressClient;
-import org.connectorconsole.oauth.AuthorizationDiscovery;
 import org.connectorconsole.oauth.AuthorizationRequests;
 import org.connectorconsole.oauth.AuthorizationResponses;
 import org.connectorconsole.oauth.AuthorizationServerMetadata;
@@ -220,7 +219,8 @@ class ConnectionAuthorization {
         String returnTo = pending.returnTo();
         EgressClient client = egress.forOrganization(member.orgId());
         try {
-            AuthorizationServerMetadata as = AuthorizationDiscovery.authorizationServer(client, pending.issuer());
+            AuthorizationServerMetadata as = AuthorizationTargets.server(client, pending.issuer(),
+                    URI.create(target.connector().url()));
             OAuthClient chosen = clients.stored(target, as, pending.clientId(), null)
                     .orElseThrow(() -> new OAuthFlowException("The connector's OAuth client changed while you were "
                             + "signing in. Connect again."));

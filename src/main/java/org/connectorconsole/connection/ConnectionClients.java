@@ -15,7 +15,6 @@ import org.connectorconsole.connector.Connector;
 import org.connectorconsole.connector.ConnectorDirectory;
 import org.connectorconsole.connector.ConnectorId;
 import org.connectorconsole.egress.Egress;
-import org.connectorconsole.egress.EgressClient;
 import org.connectorconsole.oauth.AuthorizationServerMetadata;
 import org.connectorconsole.oauth.AuthorizationTarget;
 import org.connectorconsole.oauth.ClientChoice;

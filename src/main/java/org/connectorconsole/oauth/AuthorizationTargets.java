@@ -74,6 +74,22 @@ public final class AuthorizationTargets {
         }
     }
 
+    /**
+     * The metadata of {@code issuer}, found again for a code exchange or a refresh: for the issuer a 2025-03-26
+     * server's fallback chose (the server's origin) that publishes no metadata, the default endpoints again.
+     */
+    public static AuthorizationServerMetadata server(EgressClient egress, String issuer, URI url)
+            throws DiscoveryException {
+        try {
+            return AuthorizationDiscovery.authorizationServer(egress, issuer);
+        } catch (DiscoveryException e) {
+            if (!e.notFound() || !issuer.equals(AuthorizationDiscovery.legacyIssuer(url))) {
+                throw e;
+            }
+            return AuthorizationDiscovery.legacyDefaults(egress, url);
+        }
+    }
+
     /** MCP 2025-03-26: metadata at the server's origin (its issuer checked as any), else the default endpoints. */
     private static AuthorizationServerMetadata legacyServer(EgressClient egress, URI url) throws DiscoveryException {
         try {

@@ -229,6 +229,11 @@ class AuthorizationDutiesTest {
         assertThat(target.server().tokenEndpoint()).hasToString(base + "/token");
         assertThat(target.server().registrationEndpoint()).hasToString(base + "/register");
         assertThat(target.scopes(Set.of())).isEmpty();
+        // found again for the code exchange and refreshes, by the issuer the console stored
+        assertThat(AuthorizationTargets.server(egress, base, URI.create(base + "/mcp")).tokenEndpoint())
+                .hasToString(base + "/token");
+        assertThatThrownBy(() -> AuthorizationTargets.server(egress, base + "/other", URI.create(base + "/mcp")))
+                .as("only the fallback's own issuer gets the default endpoints").isInstanceOf(DiscoveryException.class);
     }
 
     @Test
