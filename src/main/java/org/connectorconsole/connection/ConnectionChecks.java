@@ -51,12 +51,13 @@ class ConnectionChecks {
     private final ToolCatalog toolCatalog;
     private final Egress egress;
     private final ConnectionBackground background;
+    private final ToolWatches watches;
     private final TransactionTemplate tx;
     private final Duration timeout;
 
     ConnectionChecks(ConnectionRepository repository, ConnectorDirectory connectors, ConnectionAccess access,
             ConnectionTokens tokens, ToolCatalog toolCatalog, Egress egress, ConnectionBackground background,
-            TransactionTemplate tx, @Value("${console.connections.timeout:10s}") Duration timeout) {
+            ToolWatches watches, TransactionTemplate tx, @Value("${console.connections.timeout:10s}") Duration timeout) {
         this.repository = repository;
         this.connectors = connectors;
         this.access = access;
@@ -64,6 +65,7 @@ class ConnectionChecks {
         this.toolCatalog = toolCatalog;
         this.egress = egress;
         this.background = background;
+        this.watches = watches;
         this.tx = tx;
         this.timeout = timeout;
     }
@@ -124,7 +126,7 @@ class ConnectionChecks {
         Connector c = target.connector();
         StoredConnection row = access.find(member, c.id()).orElse(null);
         if (row == null) {
-            return checkWithoutSignIn(member, c);
+            return checkWithoutSignIn(member, target);
         }
         if (row.status() == ConnectionStatus.NEEDS_REAUTH) {
             return view(c, row);
@@ -135,6 +137,7 @@ class ConnectionChecks {
                     token -> McpProbe.probe(client, URI.create(c.url()), transportOf(c), timeout, token));
             tx.executeWithoutResult(s -> repository.markWorking(row.id(), used.token(), access.now()));
             toolCatalog.reconcile(member.orgId(), c.id(), used.result().tools(), member.actor());
+            watches.used(member, target, row.id());
             return view(c, access.current(row)).withState(MemberConnector.State.CONNECTED, null,
                     used.result().tools());
         } catch (ReauthenticationNeeded e) {
@@ -152,11 +155,13 @@ class ConnectionChecks {
         }
     }
 
-    private MemberConnector checkWithoutSignIn(Member member, Connector c) {
+    private MemberConnector checkWithoutSignIn(Member member, ConnectorDirectory.Target target) {
+        Connector c = target.connector();
         EgressClient client = egress.forOrganization(member.orgId());
         try {
             ProbeResult result = McpProbe.probe(client, URI.create(c.url()), transportOf(c), timeout, null);
             toolCatalog.reconcile(member.orgId(), c.id(), result.tools(), member.actor());
+            watches.used(member, target, null);
             return view(c, null).withState(MemberConnector.State.NO_SIGN_IN, "This server needs no sign-in.",
                     result.tools());
         } catch (McpAuthorizationException e) {

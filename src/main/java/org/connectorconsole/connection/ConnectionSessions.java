@@ -34,17 +34,19 @@ class ConnectionSessions {
     private final ConnectionTokens tokens;
     private final ConnectionRefusals refusals;
     private final Egress egress;
+    private final ToolWatches watches;
     private final TransactionTemplate tx;
     private final Duration timeout;
 
     ConnectionSessions(ConnectionRepository repository, ConnectionAccess access, ConnectionTokens tokens,
-            ConnectionRefusals refusals, Egress egress, TransactionTemplate tx,
+            ConnectionRefusals refusals, Egress egress, ToolWatches watches, TransactionTemplate tx,
             @Value("${console.connections.timeout:10s}") Duration timeout) {
         this.repository = repository;
         this.access = access;
         this.tokens = tokens;
         this.refusals = refusals;
         this.egress = egress;
+        this.watches = watches;
         this.tx = tx;
         this.timeout = timeout;
     }
@@ -58,7 +60,9 @@ class ConnectionSessions {
         URI url = URI.create(c.url());
         if (row == null) {
             try {
-                return McpToolSession.open(client, url, transportOf(c), timeout, callTimeout, null);
+                McpToolSession session = McpToolSession.open(client, url, transportOf(c), timeout, callTimeout, null);
+                watches.used(member, target, null);
+                return session;
             } catch (McpAuthorizationException e) {
                 throw new ConnectorUnavailableException(c.name() + " needs you to connect first.", true);
             } catch (McpProbeException e) {
@@ -77,6 +81,7 @@ class ConnectionSessions {
                 used.result().close();
                 throw e;
             }
+            watches.used(member, target, row.id());
             return used.result();
         } catch (ReauthenticationNeeded e) {
             throw new ConnectorUnavailableException(reconnectReason(c, access.current(row)), true);

@@ -1,6 +1,5 @@
 package org.connectorconsole.connection;
 
-import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -14,10 +13,7 @@ import org.connectorconsole.egress.EgressPolicy;
 import org.connectorconsole.egress.EgressSettings;
 import org.connectorconsole.egress.HostResolver;
 import org.connectorconsole.mcp.McpAuthorizationException;
-import org.connectorconsole.mcp.McpProbe;
 import org.connectorconsole.mcp.McpProbeException;
-import org.connectorconsole.mcp.ProbeResult;
-import org.connectorconsole.mcp.TransportKind;
 import org.connectorconsole.oauth.AuthorizationRequests;
 import org.connectorconsole.oauth.AuthorizationResponses;
 import org.connectorconsole.oauth.AuthorizationTarget;
@@ -35,8 +31,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code java -jar connector-console.jar mcp-auth-client [--client-metadata-url URL] <mcp-url>}: a headless MCP
  * client that drives the console's own discovery, registration, PKCE, state, iss and token code, following the
  * authorization redirect itself (for servers that approve at once, such as the official conformance suite's).
- * It opens a session, lists the tools and calls the first one; a 401 or 403 leads to (re-)authorization with the
- * challenged scopes, at most {@value #MAX_AUTHORIZATIONS} times. Pre-registered credentials come from
+ * It opens a session, lists the tools and calls them ({@link McpClientExercise}); a 401 or 403 leads to
+ * (re-)authorization with the challenged scopes, at most {@value #MAX_AUTHORIZATIONS} times. Pre-registered credentials come from
  * {@code MCP_CONFORMANCE_CONTEXT} ({@code client_id}, {@code client_secret}) when set.
  * Exit status 0 when the session worked, 1 when it did not, 2 for wrong arguments.
  */
@@ -69,6 +65,7 @@ public final class McpAuthClientCommand {
             return 2;
         }
         ClientChoice.OwnerCredentials preRegistered = preRegistered(env.get("MCP_CONFORMANCE_CONTEXT"));
+        List<McpClientExercise.Call> calls = McpClientExercise.calls(env.get("MCP_CONFORMANCE_CONTEXT"));
         try (EgressClient egress = new EgressClient(EgressSettings.DEFAULTS.withLoopbackHttp(true), Set.of(),
                 HostResolver.SYSTEM)) {
             // Parsed once, by the policy, before anything is called: its sentence says why a URL is refused.
@@ -77,7 +74,7 @@ public final class McpAuthClientCommand {
                 out.println("Refused: " + check.problem());
                 return 2;
             }
-            return new Session(egress, check.uri(), metadataUrl, preRegistered, out).run();
+            return new Session(egress, check.uri(), metadataUrl, preRegistered, calls, out).run();
         }
     }
 
@@ -97,6 +94,7 @@ public final class McpAuthClientCommand {
         private final EgressClient egress;
         private final URI url;
         private final String metadataUrl;
+        private final List<McpClientExercise.Call> calls;
         private final PrintStream out;
         private final Set<String> granted = new LinkedHashSet<>();
         private final Map<String, OAuthClient> registered = new java.util.HashMap<>();
@@ -104,11 +102,12 @@ public final class McpAuthClientCommand {
         private String token;
 
         Session(EgressClient egress, URI url, String metadataUrl, ClientChoice.OwnerCredentials owner,
-                PrintStream out) {
+                List<McpClientExercise.Call> calls, PrintStream out) {
             this.egress = egress;
             this.url = url;
             this.metadataUrl = metadataUrl;
             this.owner = owner;
+            this.calls = calls;
             this.out = out;
         }
 
@@ -116,17 +115,7 @@ public final class McpAuthClientCommand {
             int authorizations = 0;
             while (true) {
                 try {
-                    ProbeResult result = McpProbe.probe(egress, url, TransportKind.STREAMABLE_HTTP, TIMEOUT, token,
-                            (mcp, tools) -> {
-                                if (!tools.isEmpty()) {
-                                    McpSchema.CallToolResult called = mcp.callTool(new McpSchema.CallToolRequest(
-                                            tools.getFirst().name(), Map.of()));
-                                    out.println("Called " + tools.getFirst().name() + ": "
-                                            + (Boolean.TRUE.equals(called.isError()) ? "tool error" : "ok"));
-                                }
-                            });
-                    out.println("Session with " + result.serverName() + " (MCP " + result.protocolVersion() + "), "
-                            + result.tools().size() + " tools.");
+                    out.println(McpClientExercise.run(egress, url, token, calls, TIMEOUT, out));
                     return 0;
                 } catch (McpAuthorizationException e) {
                     if (authorizations >= MAX_AUTHORIZATIONS) {

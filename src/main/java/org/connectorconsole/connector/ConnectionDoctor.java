@@ -17,6 +17,7 @@ import org.connectorconsole.mcp.McpProbeException;
 import org.connectorconsole.mcp.ProbeResult;
 import org.connectorconsole.mcp.ToolInfo;
 import org.connectorconsole.mcp.TransportDetection;
+import org.connectorconsole.mcp.UnsupportedRevisionException;
 import org.connectorconsole.oauth.AddressRefusal;
 import org.connectorconsole.oauth.AuthorizationDiscovery;
 import org.connectorconsole.oauth.AuthorizationServerMetadata;
@@ -27,13 +28,14 @@ import org.connectorconsole.oauth.ProtectedResourceMetadata;
 import org.connectorconsole.oauth.ServerAddresses;
 
 /**
- * The connection doctor: checks a server step by step — URL policy and DNS, transport, then either an MCP
- * session and its tools, or the authorization set-up members will sign in through — and names the step that
- * failed and what to do. Each step is reported as it completes. Used by the console and the command line.
+ * The connection doctor: checks a server step by step — URL policy and DNS, transport, then either the MCP
+ * revision it speaks (2026-07-28, or 2025-11-25 through the initialize handshake), an MCP session and its tools, or
+ * the authorization set-up members will sign in through — and names the step that failed and what to do. Each step is reported as it completes. Used by the console and the command line.
  */
 public final class ConnectionDoctor {
 
     public static final Duration STEP_TIMEOUT = Duration.ofSeconds(10);
+    private static final String REVISION = "Protocol revision";
 
     private final Clock clock;
     private final boolean consoleHasHttpsAddress;
@@ -93,7 +95,15 @@ public final class ConnectionDoctor {
 
         if (!transport.authorizationRequired()) {
             try {
-                ProbeResult probe = McpProbe.probe(egress, url, transport.kind(), stepTimeout);
+                ProbeResult probe;
+                try {
+                    probe = McpProbe.probe(egress, url, transport.kind(), stepTimeout);
+                } catch (UnsupportedRevisionException e) {
+                    run.add(DoctorStep.failed("revision", REVISION, "server/discover and initialize both refused",
+                            e.getMessage()));
+                    return run.finish(url.toString(), Diagnosis.Outcome.FAILED);
+                }
+                run.add(DoctorStep.passed("revision", REVISION, probe.revisionLabel()));
                 run.serverName = probe.serverName();
                 run.serverVersion = probe.serverVersion();
                 run.protocolVersion = probe.protocolVersion();
@@ -110,11 +120,14 @@ public final class ConnectionDoctor {
                         : DoctorStep.passed("tools", "Tools", toolsSeen));
                 return run.finish(url.toString(), Diagnosis.Outcome.READY);
             } catch (McpProbeException e) {
-                run.add(DoctorStep.failed("session", "MCP session", "initialize and tools/list",
+                run.add(DoctorStep.failed("session", "MCP session", "opening a session and tools/list",
                         e.getMessage()));
                 return run.finish(url.toString(), Diagnosis.Outcome.FAILED);
             }
         }
+        run.add(new DoctorStep("revision", REVISION, DoctorStep.Status.SKIPPED, "not known before sign-in",
+                "The server asks for sign-in before it says which MCP revision it speaks; the console negotiates it "
+                        + "(2026-07-28 first, 2025-11-25 where the server does not know it) when a member connects."));
         return authorization(run, egress, url, transport, ownerClientId, ownerClientIssuer);
     }
 

@@ -1,5 +1,7 @@
 package org.connectorconsole.conversation;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -31,6 +33,7 @@ import org.connectorconsole.security.Member;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.security.access.AccessDeniedException;
@@ -66,12 +69,13 @@ public class ToolCallRuntime implements DisposableBean {
     private final ToolCallRecorder recorder;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final ObservationRegistry observations;
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
     private final RunningCalls calls = new RunningCalls(MAX_RUNNING_PER_MEMBER);
 
     ToolCallRuntime(ConversationRepository repository, ConnectionService connections, ConnectorDirectory connectors,
             ToolCatalog catalog, ToolSessions sessions, ToolCallRecorder recorder, TransactionTemplate tx,
-            Clock clock) {
+            Clock clock, ObjectProvider<ObservationRegistry> observations) {
         this.repository = repository;
         this.connections = connections;
         this.connectors = connectors;
@@ -80,6 +84,7 @@ public class ToolCallRuntime implements DisposableBean {
         this.recorder = recorder;
         this.tx = tx;
         this.clock = clock;
+        this.observations = observations.getIfAvailable(() -> ObservationRegistry.NOOP);
     }
 
     /** How long a call may wait for the server's answer. */
@@ -111,7 +116,20 @@ public class ToolCallRuntime implements DisposableBean {
         }
         RunningCalls.Tracked tracked = calls.track(prepared.callId(), listener);
         long started = System.nanoTime();
-        background.execute(() -> runAndTell(prepared, tracked, started));
+        // one span per call (OpenTelemetry, when tracing is on), a child of the request that started it; the
+        // requests to the server are made inside it, so they carry its trace context (egress)
+        Observation observation = Observation.createNotStarted("console.tool.call", observations)
+                .contextualName("tools/call " + prepared.toolName())
+                .lowCardinalityKeyValue("mcp.method.name", "tools/call")
+                .highCardinalityKeyValue("gen_ai.tool.name", prepared.toolName())
+                .start();
+        background.execute(() -> {
+            try (Observation.Scope scope = observation.openScope()) {
+                runAndTell(prepared, tracked, started);
+            } finally {
+                observation.stop();
+            }
+        });
         return new RunningCall(entry, tracked.canceller());
     }
 

@@ -31,6 +31,11 @@ public class McpAuthorizationException extends McpProbeException {
     static McpAuthorizationException from(Throwable error) {
         Throwable t = error;
         while (t != null) {
+            if (t instanceof io.modelcontextprotocol.modern.client.transport.McpHttpStatusException status
+                    && (status.statusCode() == 401 || status.statusCode() == 403)) {
+                return new McpAuthorizationException(status.statusCode(),
+                        status.headers().allValues("www-authenticate"), error);
+            }
             if (t instanceof McpHttpClientTransportAuthorizationException auth && auth.getResponseInfo() != null) {
                 return new McpAuthorizationException(auth.getResponseInfo().statusCode(),
                         auth.getResponseInfo().headers().allValues("www-authenticate"), error);

@@ -1,20 +1,11 @@
 package org.connectorconsole.mcp;
 
-import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import io.modelcontextprotocol.client.transport.customizer.McpSyncHttpClientRequestCustomizer;
-import io.modelcontextprotocol.json.McpJsonDefaults;
-import io.modelcontextprotocol.spec.McpClientTransport;
-import io.modelcontextprotocol.spec.McpSchema;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,18 +17,23 @@ import org.connectorconsole.egress.EgressFailures;
 import org.connectorconsole.egress.EgressRefusedException;
 
 /**
- * Talks MCP to a server through the egress client: finds its transport, then opens a session (initialize) and
- * lists its tools, following {@code nextCursor} within bounds.
+ * Talks MCP to a server through the egress client: finds its transport (and, when it can tell, the revision it
+ * speaks), then opens a session through {@link McpToolSession} (negotiating the revision) and lists its tools.
  */
 public final class McpProbe {
 
-    public static final int MAX_TOOL_PAGES = 50;
-    public static final int MAX_TOOLS = 2000;
-    private static final String CLIENT_NAME = "connector-console";
-    private static final String CLIENT_VERSION = "0.1";
+    public static final int MAX_TOOL_PAGES = McpToolSession.MAX_TOOL_PAGES;
+    public static final int MAX_TOOLS = McpToolSession.MAX_TOOLS;
     private static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":\"probe-1\",\"method\":\"initialize\","
             + "\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
             + "\"clientInfo\":{\"name\":\"connector-console\",\"version\":\"0.1\"}}}";
+    /** A complete 2026-07-28 request: its _meta names version, capabilities and client, as every request must. */
+    private static final String DISCOVER = "{\"jsonrpc\":\"2.0\",\"id\":\"probe-0\",\"method\":\"server/discover\","
+            + "\"params\":{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"" + ProtocolRevision.MODERN + "\","
+            + "\"io.modelcontextprotocol/clientCapabilities\":{},"
+            + "\"io.modelcontextprotocol/clientInfo\":{\"name\":\"connector-console\",\"version\":\"0.1\"}}}}";
+    /** A discover result is small: more than this is not read when detecting. */
+    private static final int DISCOVER_READ_LIMIT = 64 * 1024;
 
     private static final java.util.regex.Pattern UNEXPECTED_STATUS =
             java.util.regex.Pattern.compile("status code:? (\\d{3})");
@@ -48,10 +44,92 @@ public final class McpProbe {
     }
 
     /**
-     * Streamable HTTP first (POST initialize to the URL exactly as given); on 400, 404 or 405 the legacy HTTP+SSE
-     * transport (GET, expecting an {@code endpoint} event).
+     * Streamable HTTP first: POST {@code server/discover} (2026-07-28) to the URL exactly as given; when it is not
+     * answered with a list naming 2026-07-28 (nor with 401 or a redirect), POST initialize (2025-11-25); on 400, 404
+     * or 405 to that, the legacy HTTP+SSE transport (GET, expecting an {@code endpoint} event). What the answers
+     * showed about the revision is remembered for the session that follows.
      */
     public static TransportDetection detect(EgressClient egress, URI url, Duration timeout) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", "application/json, text/event-stream");
+        headers.put("Content-Type", "application/json");
+        headers.put("Mcp-Method", "server/discover");
+        headers.put("MCP-Protocol-Version", ProtocolRevision.MODERN);
+        int status;
+        List<String> challenge;
+        String location;
+        DiscoverAnswer answer;
+        try (EgressClient.OpenResponse response = egress.open("POST", url, headers,
+                DISCOVER.getBytes(StandardCharsets.UTF_8), timeout)) {
+            status = response.status();
+            challenge = response.headers().getOrDefault("www-authenticate", List.of());
+            location = first(response.headers().get("location"));
+            answer = status >= 200 && status < 300 ? DiscoverAnswer.read(response) : DiscoverAnswer.UNREAD;
+        } catch (EgressRefusedException e) {
+            return TransportDetection.failed(0, "refused before connecting", e.getMessage());
+        } catch (IOException e) {
+            return TransportDetection.failed(0, "no answer", describe(e, timeout));
+        }
+        if (status >= 200 && status < 300 && answer.versions() != null) {
+            // a discover result: this server speaks the 2026-07-28 wire's Streamable HTTP, whatever it lists
+            boolean modern = answer.versions().contains(ProtocolRevision.MODERN);
+            if (modern) {
+                KnownRevisions.remember(url, ProtocolRevision.DISCOVER);
+            }
+            return TransportDetection.found(TransportKind.STREAMABLE_HTTP, status,
+                    "POST server/discover answered HTTP " + status + " (MCP " + String.join(", ", answer.versions())
+                            + ")");
+        }
+        if (status >= 200 && status < 300 && !answer.readable()) {
+            // an answer that could not be read here (a stream, too long): the session will tell
+            return TransportDetection.found(TransportKind.STREAMABLE_HTTP, status,
+                    "POST server/discover answered HTTP " + status);
+        }
+        if (status == 401) {
+            return TransportDetection.needsAuth(TransportKind.STREAMABLE_HTTP, status, challenge,
+                    "POST server/discover answered HTTP 401 (authorization required)");
+        }
+        if (status >= 300 && status < 400) {
+            return redirected(status, location);
+        }
+        return detectInitialize(egress, url, timeout, status);
+    }
+
+    /**
+     * A 2xx answer to {@code server/discover}: the versions its result lists, or null when it is no result listing
+     * any (an error, another result); {@code readable} false when it could not be read here (an event stream, or
+     * more than a discover result).
+     */
+    private record DiscoverAnswer(List<String> versions, boolean readable) {
+
+        static final DiscoverAnswer UNREAD = new DiscoverAnswer(null, false);
+
+        static DiscoverAnswer read(EgressClient.OpenResponse response) {
+            String type = first(response.headers().get("content-type"));
+            if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+                return UNREAD;
+            }
+            try {
+                byte[] body = response.body().readNBytes(DISCOVER_READ_LIMIT + 1);
+                if (body.length > DISCOVER_READ_LIMIT) {
+                    return UNREAD;
+                }
+                var json = tools.jackson.databind.json.JsonMapper.builder().build().readTree(body);
+                var listed = json.path("result").path("supportedVersions");
+                if (!listed.isArray() || listed.isEmpty()) {
+                    return new DiscoverAnswer(null, true);
+                }
+                List<String> versions = new java.util.ArrayList<>();
+                listed.forEach(v -> versions.add(v.asString("")));
+                return new DiscoverAnswer(List.copyOf(versions), true);
+            } catch (IOException | RuntimeException e) {
+                return UNREAD;
+            }
+        }
+    }
+
+    private static TransportDetection detectInitialize(EgressClient egress, URI url, Duration timeout,
+            int discoverStatus) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Accept", "application/json, text/event-stream");
         headers.put("Content-Type", "application/json");
@@ -72,6 +150,11 @@ public final class McpProbe {
         }
         if (status >= 200 && status < 300) {
             endSession(egress, url, sessionId, timeout);
+            if (discoverStatus >= 200 && discoverStatus < 300 || discoverStatus == 400 || discoverStatus == 404
+                    || discoverStatus == 405) {
+                // server/discover refused, initialize accepted: this server speaks 2025-11-25
+                KnownRevisions.remember(url, ProtocolRevision.INITIALIZE);
+            }
             return TransportDetection.found(TransportKind.STREAMABLE_HTTP, status,
                     "POST initialize answered HTTP " + status);
         }
@@ -80,9 +163,7 @@ public final class McpProbe {
                     "POST initialize answered HTTP 401 (authorization required)");
         }
         if (status >= 300 && status < 400) {
-            return TransportDetection.failed(status, "HTTP " + status + " redirect to " + location,
-                    "The server redirects to " + location + ". The console does not follow redirects: if you trust "
-                            + "that address, use it as the connector's URL.");
+            return redirected(status, location);
         }
         if (status == 400 || status == 404 || status == 405) {
             return detectSse(egress, url, timeout, status);
@@ -91,6 +172,11 @@ public final class McpProbe {
                 "The server answered HTTP " + status + " to an MCP initialize request.");
     }
 
+    private static TransportDetection redirected(int status, String location) {
+        return TransportDetection.failed(status, "HTTP " + status + " redirect to " + location,
+                "The server redirects to " + location + ". The console does not follow redirects: if you trust "
+                        + "that address, use it as the connector's URL.");
+    }
     private static TransportDetection detectSse(EgressClient egress, URI url, Duration timeout, int postStatus) {
         try (EgressClient.OpenResponse response = egress.open("GET", url, Map.of("Accept", "text/event-stream"),
                 null, timeout)) {
@@ -151,109 +237,16 @@ public final class McpProbe {
 
     /**
      * As {@link #probe(EgressClient, URI, TransportKind, Duration)}, with {@code Authorization: Bearer} on every
-     * request when a token is given. A 401 or 403 comes back as {@link McpAuthorizationException}.
+     * request when a token is given. A 401 or 403 comes back as {@link McpAuthorizationException}; a server that
+     * speaks no revision the console does as {@link UnsupportedRevisionException}.
      */
     public static ProbeResult probe(EgressClient egress, URI url, TransportKind kind, Duration timeout,
             String bearerToken) throws McpProbeException {
-        return probe(egress, url, kind, timeout, bearerToken, null);
-    }
-
-    /** As above; {@code then} runs in the open session after the tools are listed (a tool call, say). */
-    public static ProbeResult probe(EgressClient egress, URI url, TransportKind kind, Duration timeout,
-            String bearerToken, java.util.function.BiConsumer<McpSyncClient, List<ToolInfo>> then)
-            throws McpProbeException {
-        McpClientTransport transport = transport(egress, url, kind, timeout, bearerToken);
-        McpSyncClient client = McpClient.sync(transport)
-                .requestTimeout(timeout)
-                .initializationTimeout(timeout)
-                .clientInfo(new McpSchema.Implementation(CLIENT_NAME, CLIENT_VERSION))
-                .build();
-        try {
-            McpSchema.InitializeResult init = client.initialize();
-            List<ToolInfo> tools = List.of();
-            boolean truncated = false;
-            if (init.capabilities() != null && init.capabilities().tools() != null) {
-                McpToolSession.ToolListing listing = listTools(client, timeout);
-                tools = listing.tools();
-                truncated = listing.truncated();
-            }
-            if (then != null) {
-                then.accept(client, List.copyOf(tools));
-            }
-            return new ProbeResult(init.serverInfo() == null ? null : init.serverInfo().name(),
-                    init.serverInfo() == null ? null : init.serverInfo().version(), init.protocolVersion(),
-                    List.copyOf(tools), truncated);
-        } catch (RuntimeException | IOException e) {
-            McpAuthorizationException refused = McpAuthorizationException.from(e);
-            if (refused != null) {
-                throw refused;
-            }
-            throw new McpProbeException(describe(e, timeout), e);
-        } finally {
-            try {
-                client.closeGracefully();
-            } catch (RuntimeException ignored) {
-                client.close();
-            }
+        try (McpToolSession session = McpToolSession.open(egress, url, kind, timeout, timeout, bearerToken)) {
+            McpToolSession.ToolListing listing = session.listToolsFresh();
+            return new ProbeResult(session.serverName(), session.serverVersion(), session.protocolVersion(),
+                    listing.tools(), listing.truncated());
         }
-    }
-
-    /**
-     * Every tool, one page per request (the SDK's {@code listTools()} without a cursor follows {@code nextCursor}
-     * itself, without any bound), at most {@link #MAX_TOOL_PAGES} pages and {@link #MAX_TOOLS} tools, and within
-     * three times {@code timeout} overall: a server that pages forever, slowly, must not hold the caller.
-     */
-    static McpToolSession.ToolListing listTools(McpSyncClient client, Duration timeout) throws IOException {
-        List<ToolInfo> tools = new ArrayList<>();
-        boolean truncated = false;
-        String cursor = null;
-        int pages = 0;
-        long deadline = System.nanoTime() + timeout.multipliedBy(3).toNanos();
-        do {
-            McpSchema.ListToolsResult page = client.listTools(cursor);
-            for (McpSchema.Tool tool : page.tools()) {
-                if (tools.size() >= MAX_TOOLS) {
-                    truncated = true;
-                    break;
-                }
-                tools.add(new ToolInfo(tool.name(), tool.title(), tool.description(),
-                        McpJsonDefaults.getMapper().writeValueAsString(tool.inputSchema())));
-            }
-            cursor = page.nextCursor();
-            pages++;
-        } while (cursor != null && !cursor.isEmpty() && !truncated && pages < MAX_TOOL_PAGES
-                && System.nanoTime() < deadline);
-        truncated |= cursor != null && !cursor.isEmpty();
-        return new McpToolSession.ToolListing(List.copyOf(tools), truncated);
-    }
-
-    static McpClientTransport transport(EgressClient egress, URI url, TransportKind kind, Duration timeout,
-            String bearerToken) {
-        String origin = url.getScheme() + "://" + url.getRawAuthority();
-        // The member's token for this connector only, in the header (never in a query string).
-        McpSyncHttpClientRequestCustomizer bearer = (builder, method, uri, body, context) -> {
-            // only to the connector's own origin: an SSE endpoint event naming another host gets no token
-            if (bearerToken != null && uri != null && origin.equalsIgnoreCase(uri.getScheme() + "://"
-                    + uri.getRawAuthority())) {
-                builder.setHeader("Authorization", "Bearer " + bearerToken);
-            }
-        };
-        return switch (kind) {
-            // The SDK's default endpoint (/mcp) would replace the URL's path: give it the full URL.
-            case STREAMABLE_HTTP -> HttpClientStreamableHttpTransport.builder(origin)
-                    .endpoint(url.toString())
-                    .clientBuilder(egress.jdkClientBuilder())
-                    .connectTimeout(egress.settings().connectTimeout())
-                    .openConnectionOnStartup(false)
-                    .httpRequestCustomizer(bearer)
-                    .build();
-            case SSE -> HttpClientSseClientTransport.builder(origin)
-                    .sseEndpoint(url.toString())
-                    .clientBuilder(egress.jdkClientBuilder())
-                    .connectTimeout(egress.settings().connectTimeout())
-                    .httpRequestCustomizer(bearer)
-                    .build();
-        };
     }
 
     /**
@@ -275,6 +268,16 @@ public final class McpProbe {
                     // the status only: the server's error page is not ours to show
                     return "The server answered HTTP " + status.group(1) + " to an MCP request.";
                 }
+            }
+            if (t instanceof io.modelcontextprotocol.modern.client.McpTimeoutException) {
+                return "The server did not answer within " + timeout.toSeconds() + " s.";
+            }
+            if (t instanceof io.modelcontextprotocol.modern.client.transport.McpHttpStatusException status) {
+                // the status only: the server's error page is not ours to show
+                return "The server answered HTTP " + status.statusCode() + " to an MCP request.";
+            }
+            if (t instanceof io.modelcontextprotocol.modern.McpException mcpError) {
+                return "The server returned an MCP error: " + mcpError.getMessage();
             }
             if (t instanceof io.modelcontextprotocol.spec.McpError mcpError) {
                 // the server's own words (a JSON-RPC error message), not an exception of ours

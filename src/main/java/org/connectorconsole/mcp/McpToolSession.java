@@ -1,138 +1,219 @@
 package org.connectorconsole.mcp;
 
-import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.spec.McpClientTransport;
-import io.modelcontextprotocol.spec.McpError;
-import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.function.Function;
-import io.modelcontextprotocol.json.TypeRef;
-import reactor.core.publisher.Mono;
 import org.connectorconsole.egress.EgressClient;
 
 /**
- * An open MCP session with one server, through the egress client, for listing and calling tools. Opening it
- * initializes the session; {@link #close()} ends it. {@link #cancel()} may be called from another thread: it tells
- * the server with {@code notifications/cancelled} naming the call in progress (as the MCP specification asks of a
- * client that gives up on a request), then closes the session. A call the console stops waiting for (timeout) is
- * cancelled at the server the same way. The MCP SDK 2.1.0 has no call for that notification, so the session sends
- * it on the transport itself, with the id the SDK gave the {@code tools/call} request (seen as it was sent).
+ * An MCP conversation with one server, through the egress client, for listing and calling tools. Opening it
+ * negotiates the revision ({@link #open}): {@code server/discover} (2026-07-28) first, the {@code initialize}
+ * handshake (2025-11-25) where the server does not know it, and the legacy HTTP+SSE transport when the connector's
+ * check found only that. {@link #close()} ends it. {@link #cancel()} may be called from another thread: it tells the
+ * server the call in progress is cancelled, the way its revision says ({@code notifications/cancelled} in
+ * 2025-11-25, closing the request's stream in 2026-07-28), then ends the session. A call the console stops waiting
+ * for (timeout) is cancelled at the server the same way.
  */
-public final class McpToolSession implements AutoCloseable {
+public abstract sealed class McpToolSession implements AutoCloseable permits ClassicSession, ModernSession {
+
+    public static final int MAX_TOOL_PAGES = 50;
+    public static final int MAX_TOOLS = 2000;
+    static final String CLIENT_NAME = "connector-console";
+    static final String CLIENT_VERSION = "0.1";
 
     /** A progress notification for the call in progress: {@code total} and {@code message} may be null. */
     public record Progress(double progress, Double total, String message) {
     }
 
-    /** How long telling the server about a cancellation may take before the session is closed anyway. */
-    private static final Duration CANCEL_NOTICE_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * The tools a listing found; {@code truncated} when bounds cut it short. {@code ttl} is how long the server says
+     * the list stays valid (its {@code ttlMs}), or null when it said nothing (or zero).
+     */
+    public record ToolListing(List<ToolInfo> tools, boolean truncated, Duration ttl) {
 
-    private final McpSyncClient client;
-    private final CallTracking transport;
-    private final Duration listTimeout;
-    private final AtomicBoolean cancelled = new AtomicBoolean();
-    private volatile Consumer<Progress> progressListener = p -> { };
+        public ToolListing {
+            tools = List.copyOf(tools);
+        }
+
+        public ToolListing(List<ToolInfo> tools, boolean truncated) {
+            this(tools, truncated, null);
+        }
+    }
+
+    final Duration listTimeout;
+    private volatile String listingKey;
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile Runnable onEnd = () -> { };
 
-    private McpToolSession(McpSyncClient client, CallTracking transport, Duration listTimeout) {
-        this.client = client;
-        this.transport = transport;
+    McpToolSession(Duration listTimeout) {
         this.listTimeout = listTimeout;
     }
 
     /**
-     * Opens and initializes a session. {@code timeout} bounds connecting, initializing and listing;
-     * {@code callTimeout} bounds each tool call. A 401 or 403 comes back as {@link McpAuthorizationException}.
+     * Opens a session. {@code timeout} bounds connecting, negotiating and listing; {@code callTimeout} bounds each
+     * tool call. A 401 or 403 comes back as {@link McpAuthorizationException}; a server that speaks no revision the
+     * console does as {@link UnsupportedRevisionException}.
      */
     public static McpToolSession open(EgressClient egress, URI url, TransportKind kind, Duration timeout,
             Duration callTimeout, String bearerToken) throws McpProbeException {
-        CallTracking transport = new CallTracking(McpProbe.transport(egress, url, kind, timeout, bearerToken));
-        McpToolSession[] self = new McpToolSession[1];
-        McpSyncClient client = McpClient.sync(transport)
-                .requestTimeout(callTimeout.compareTo(timeout) > 0 ? callTimeout : timeout)
-                .initializationTimeout(timeout)
-                .clientInfo(new McpSchema.Implementation("connector-console", "0.1"))
-                .progressConsumer(p -> {
-                    McpToolSession session = self[0];
-                    if (session != null) {
-                        session.progressListener.accept(new Progress(p.progress(), p.total(), p.message()));
-                    }
-                })
-                .build();
-        McpToolSession session = new McpToolSession(client, transport, timeout);
-        self[0] = session;
-        try {
-            client.initialize();
-            return session;
-        } catch (RuntimeException e) {
-            session.close();
-            throw failure(e, timeout);
-        }
+        return open(egress, url, kind, timeout, callTimeout, bearerToken, SessionOptions.NONE);
     }
 
-    /** Every tool, following {@code nextCursor} within the same bounds as the probe. */
-    public ToolListing listTools() throws McpProbeException {
-        try {
-            if (client.getServerCapabilities() == null || client.getServerCapabilities().tools() == null) {
-                return new ToolListing(List.of(), false);
+    /**
+     * As {@link #open(EgressClient, URI, TransportKind, Duration, Duration, String)}, with {@code options}. Over
+     * Streamable HTTP, the revision this server was last reached with is tried first (2026-07-28 for a server not
+     * seen yet); when the server answers that it does not speak it, the other one is tried, and the one that worked
+     * is remembered (decision 0027).
+     */
+    public static McpToolSession open(EgressClient egress, URI url, TransportKind kind, Duration timeout,
+            Duration callTimeout, String bearerToken, SessionOptions options) throws McpProbeException {
+        McpToolSession session = negotiate(egress, url, kind, timeout, callTimeout, bearerToken, options);
+        session.listingKey = ToolListCache.key(url, bearerToken);
+        return session;
+    }
+
+    private static McpToolSession negotiate(EgressClient egress, URI url, TransportKind kind, Duration timeout,
+            Duration callTimeout, String bearerToken, SessionOptions options) throws McpProbeException {
+        if (kind == TransportKind.SSE) {
+            try {
+                return ClassicSession.open(egress, url, kind, timeout, callTimeout, bearerToken, options, false);
+            } catch (NotSpoken e) {
+                throw new IllegalStateException("not negotiating", e);
             }
-            return McpProbe.listTools(client, listTimeout);
-        } catch (RuntimeException | java.io.IOException e) {
-            throw failure(e, listTimeout);
+        }
+        ProtocolRevision first = KnownRevisions.get(url);
+        if (first == null) {
+            first = ProtocolRevision.DISCOVER;
+        }
+        NotSpoken firstRefusal;
+        try {
+            McpToolSession session = openWith(first, egress, url, timeout, callTimeout, bearerToken, options);
+            KnownRevisions.remember(url, first);
+            return session;
+        } catch (NotSpoken e) {
+            firstRefusal = e;
+        }
+        ProtocolRevision second = first.other();
+        try {
+            McpToolSession session = openWith(second, egress, url, timeout, callTimeout, bearerToken, options);
+            KnownRevisions.remember(url, second);
+            return session;
+        } catch (NotSpoken e) {
+            KnownRevisions.forget(url);
+            throw first == ProtocolRevision.DISCOVER ? UnsupportedRevisionException.of(firstRefusal, e)
+                    : UnsupportedRevisionException.of(e, firstRefusal);
         }
     }
 
-    /** The tools a listing found; {@code truncated} when bounds cut it short. */
-    public record ToolListing(List<ToolInfo> tools, boolean truncated) {
+    private static McpToolSession openWith(ProtocolRevision revision, EgressClient egress, URI url, Duration timeout,
+            Duration callTimeout, String bearerToken, SessionOptions options) throws McpProbeException, NotSpoken {
+        return switch (revision) {
+            case DISCOVER -> ModernSession.open(egress, url, timeout, callTimeout, bearerToken, options);
+            case INITIALIZE -> ClassicSession.open(egress, url, TransportKind.STREAMABLE_HTTP, timeout, callTimeout,
+                    bearerToken, options, true);
+        };
     }
+
+    /** How this session was opened. */
+    public abstract ProtocolRevision revision();
+
+    /** The protocol version agreed on ("2026-07-28", or what the initialize handshake settled). */
+    public abstract String protocolVersion();
+
+    public abstract String serverName();
+
+    public abstract String serverVersion();
+
+    abstract boolean offersTools();
+
+    abstract ToolListing listAll() throws McpProbeException;
+
+    /**
+     * Every tool, one page per request, following {@code nextCursor} within bounds: at most {@link #MAX_TOOL_PAGES}
+     * pages and {@link #MAX_TOOLS} tools, and within three times the session's timeout overall (a server that pages
+     * forever, slowly, must not hold the caller). Empty when the server offers no tools.
+     */
+    public ToolListing listTools() throws McpProbeException {
+        if (!offersTools()) {
+            return new ToolListing(List.of(), false);
+        }
+        ToolListing kept = listingKey == null ? null : ToolListCache.fresh(listingKey);
+        if (kept != null) {
+            listed(kept);
+            return kept;
+        }
+        return listToolsFresh();
+    }
+
+    /**
+     * As {@link #listTools()}, always asking the server (the doctor and a member's check want the answer of now); a
+     * listing the server gives a time to live ({@code ttlMs}) is kept that long for later sessions with the same
+     * credentials (decision 0028).
+     */
+    ToolListing listToolsFresh() throws McpProbeException {
+        if (!offersTools()) {
+            return new ToolListing(List.of(), false);
+        }
+        ToolListing listing = listAll();
+        if (listingKey != null) {
+            ToolListCache.keep(listingKey, listing);
+        }
+        listed(listing);
+        return listing;
+    }
+
+    /** Sees every listing this session hands out (cached or fresh). */
+    void listed(ToolListing listing) {
+    }
+
+    /** Forgets every kept listing of the server at {@code url}: its tool list changed. */
+    public static void forgetToolLists(URI url) {
+        ToolListCache.forget(url);
+    }
+
+    /**
+     * Subscribes to the tool list changes of the server at {@code url}, when it offers them ({@code listChanged} in
+     * its tools capability): a {@code subscriptions/listen} stream in 2026-07-28, or a session kept open to receive
+     * {@code notifications/tools/list_changed} in 2025-11-25. Null when the server offers none. The watch forgets the
+     * server's kept listings on every change, before telling {@code listener}. One open HTTP stream per watch: the
+     * caller bounds how many it keeps.
+     */
+    public static ToolWatch watchTools(EgressClient egress, URI url, TransportKind kind, Duration timeout,
+            String bearerToken, ToolWatch.Listener listener) throws McpProbeException {
+        ToolWatch.Listener forgetting = new ToolWatch.Listener() {
+            @Override
+            public void toolsChanged() {
+                ToolListCache.forget(url);
+                listener.toolsChanged();
+            }
+
+            @Override
+            public void ended(Throwable cause) {
+                listener.ended(cause);
+            }
+        };
+        McpToolSession session = negotiate(egress, url, kind, timeout, timeout, bearerToken, SessionOptions.NONE);
+        ToolWatch watch = session.watch(forgetting);
+        if (watch == null) {
+            session.close();
+        }
+        return watch;
+    }
+
+    /** A watch on this session's server, or null when it announces no tool list changes. */
+    abstract ToolWatch watch(ToolWatch.Listener listener);
 
     /**
      * Calls a tool, reporting the server's progress notifications to {@code onProgress}. A call the server answers
      * with {@code isError} is a result, not an exception; a JSON-RPC error, a timeout, a lost connection or a
      * cancellation is a {@link ToolCallException}.
      */
-    public ToolOutcome call(String name, Map<String, Object> arguments, Consumer<Progress> onProgress)
-            throws McpProbeException {
-        progressListener = onProgress;
-        McpSchema.CallToolRequest request = McpSchema.CallToolRequest.builder(name)
-                .arguments(arguments)
-                .progressToken(UUID.randomUUID().toString())
-                .build();
-        try {
-            McpSchema.CallToolResult result = client.callTool(request);
-            return ToolOutcome.of(result);
-        } catch (RuntimeException e) {
-            if (cancelled.get()) {
-                throw new ToolCallException(ToolCallException.Kind.CANCELLED, "The call was cancelled.", e);
-            }
-            McpAuthorizationException refused = McpAuthorizationException.from(e);
-            if (refused != null) {
-                throw refused;
-            }
-            if (causedBy(e, TimeoutException.class)) {
-                tellServerCancelled("The client stopped waiting for the result (timeout).");
-                throw new ToolCallException(ToolCallException.Kind.TIMED_OUT, "The tool did not answer within the "
-                        + "time allowed; the console stopped waiting. The server may still finish the work.", e);
-            }
-            McpError error = causeOf(e, McpError.class);
-            if (error != null) {
-                throw new ToolCallException(ToolCallException.Kind.SERVER_ERROR, "The server returned an error: "
-                        + error.getMessage(), e);
-            }
-            throw new ToolCallException(ToolCallException.Kind.FAILED, McpProbe.describe(e, listTimeout), e);
-        } finally {
-            transport.callId = null;
-        }
-    }
+    public abstract ToolOutcome call(String name, Map<String, Object> arguments, Consumer<Progress> onProgress)
+            throws McpProbeException;
 
     /** Runs {@code action} once when the session ends (closed or cancelled). */
     public McpToolSession whenClosed(Runnable action) {
@@ -140,121 +221,24 @@ public final class McpToolSession implements AutoCloseable {
         return this;
     }
 
-    /**
-     * Ends the call in progress, if any (any thread, without waiting): tells the server it is cancelled, then closes
-     * the session (at once after the notice, or after {@link #CANCEL_NOTICE_TIMEOUT} at most).
-     */
-    public void cancel() {
-        if (cancelled.compareAndSet(false, true)) {
-            // without waiting: the caller may be a page's UI thread, or the shutdown cancelling every call
-            cancelNotice("Cancelled by the person who started it.")
-                    .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic())
-                    .timeout(CANCEL_NOTICE_TIMEOUT)
-                    .onErrorComplete()
-                    .doFinally(signal -> {
-                        try {
-                            client.close();
-                        } finally {
-                            ended();
-                        }
-                    })
-                    .subscribe();
-        }
-    }
+    /** Ends the call in progress, if any (any thread, without waiting), and the session. */
+    public abstract void cancel();
 
     @Override
-    public void close() {
-        if (cancelled.get()) {
-            return;
-        }
-        try {
-            client.closeGracefully();
-        } catch (RuntimeException e) {
-            client.close();
-        } finally {
-            ended();
-        }
-    }
+    public abstract void close();
 
-    /**
-     * Sends {@code notifications/cancelled} for the call in progress, if any, so the server can stop its work.
-     * Best effort and bounded: the session is closed afterwards whatever happens.
-     */
-    private void tellServerCancelled(String reason) {
-        try {
-            cancelNotice(reason).block(CANCEL_NOTICE_TIMEOUT);
-        } catch (RuntimeException e) {
-            // the server is gone or slow; closing the session is what remains
-        }
-    }
-
-    /** Sending {@code notifications/cancelled} for the call in progress, when subscribed; nothing without one. */
-    private Mono<Void> cancelNotice(String reason) {
-        Object id = transport.callId;
-        if (id == null) {
-            return Mono.empty();
-        }
-        return Mono.defer(() -> transport.sendMessage(new McpSchema.JSONRPCNotification(McpSchema.JSONRPC_VERSION,
-                "notifications/cancelled", Map.of("requestId", id, "reason", reason))));
-    }
-
-    /** The session's transport, remembering the id the SDK gives the {@code tools/call} request in flight. */
-    private static final class CallTracking implements McpClientTransport {
-
-        private final McpClientTransport delegate;
-        volatile Object callId;
-
-        CallTracking(McpClientTransport delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public Mono<Void> connect(Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
-            return delegate.connect(handler);
-        }
-
-        @Override
-        public void setExceptionHandler(Consumer<Throwable> handler) {
-            delegate.setExceptionHandler(handler);
-        }
-
-        @Override
-        public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
-            if (message instanceof McpSchema.JSONRPCRequest request
-                    && McpSchema.METHOD_TOOLS_CALL.equals(request.method())) {
-                callId = request.id();
-            }
-            return delegate.sendMessage(message);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
-        }
-
-        @Override
-        public Mono<Void> closeGracefully() {
-            return delegate.closeGracefully();
-        }
-
-        @Override
-        public <T> T unmarshalFrom(Object data, TypeRef<T> typeRef) {
-            return delegate.unmarshalFrom(data, typeRef);
-        }
-
-        @Override
-        public List<String> protocolVersions() {
-            return delegate.protocolVersions();
-        }
-    }
-
-    private void ended() {
+    final void ended() {
         if (ended.compareAndSet(false, true)) {
             onEnd.run();
         }
     }
 
-    private static McpProbeException failure(Throwable e, Duration timeout) {
+    ToolCallException timedOut(Throwable cause) {
+        return new ToolCallException(ToolCallException.Kind.TIMED_OUT, "The tool did not answer within the time "
+                + "allowed; the console stopped waiting. The server may still finish the work.", cause);
+    }
+
+    static McpProbeException failure(Throwable e, Duration timeout) {
         McpAuthorizationException refused = McpAuthorizationException.from(e);
         if (refused != null) {
             return refused;
@@ -262,11 +246,11 @@ public final class McpToolSession implements AutoCloseable {
         return new McpProbeException(McpProbe.describe(e, timeout), e);
     }
 
-    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+    static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
         return causeOf(e, type) != null;
     }
 
-    private static <T extends Throwable> T causeOf(Throwable e, Class<T> type) {
+    static <T extends Throwable> T causeOf(Throwable e, Class<T> type) {
         Throwable t = e;
         while (t != null) {
             if (type.isInstance(t)) {
@@ -275,5 +259,36 @@ public final class McpToolSession implements AutoCloseable {
             t = t.getCause();
         }
         return null;
+    }
+
+    /** The bounds of one listing, page by page. */
+    static final class Pages {
+        private final List<ToolInfo> tools = new ArrayList<>();
+        private final long deadline;
+        private boolean truncated;
+        private int pages;
+
+        Pages(Duration timeout) {
+            this.deadline = System.nanoTime() + timeout.multipliedBy(3).toNanos();
+        }
+
+        void add(ToolInfo tool) {
+            if (tools.size() >= MAX_TOOLS) {
+                truncated = true;
+            } else {
+                tools.add(tool);
+            }
+        }
+
+        /** Whether to ask for the page after this one. */
+        boolean next(String cursor) {
+            pages++;
+            return cursor != null && !cursor.isEmpty() && !truncated && pages < MAX_TOOL_PAGES
+                    && System.nanoTime() < deadline;
+        }
+
+        ToolListing listing(String cursor, Duration ttl) {
+            return new ToolListing(tools, truncated || (cursor != null && !cursor.isEmpty()), ttl);
+        }
     }
 }

@@ -5,4 +5,9 @@ import java.util.List;
 /** What an MCP session showed: who the server is and its tools ({@code truncated} when bounds cut the list). */
 public record ProbeResult(String serverName, String serverVersion, String protocolVersion, List<ToolInfo> tools,
         boolean truncated) {
+
+    /** The revision as the connection doctor shows it: "2026-07-28", or "2025-11-25 (initialize handshake)". */
+    public String revisionLabel() {
+        return ProtocolRevision.label(protocolVersion);
+    }
 }

@@ -50,6 +50,23 @@ public record ToolOutcome(List<Part> content, boolean isError, String structured
         return new ToolOutcome(parts, Boolean.TRUE.equals(result.isError()), structured);
     }
 
+    static ToolOutcome of(io.modelcontextprotocol.modern.McpSchema.CallToolResult result) {
+        List<Part> parts = new ArrayList<>();
+        if (result.content() != null) {
+            for (io.modelcontextprotocol.modern.McpSchema.Content c : result.content()) {
+                if (c instanceof io.modelcontextprotocol.modern.McpSchema.TextContent text) {
+                    parts.add(Part.text(text.text()));
+                } else if (c instanceof io.modelcontextprotocol.modern.McpSchema.ImageContent image) {
+                    parts.add(Part.image(image.mimeType(), image.data()));
+                } else {
+                    parts.add(Part.other(c.type(), json(c)));
+                }
+            }
+        }
+        String structured = result.structuredContent() == null ? null : json(result.structuredContent());
+        return new ToolOutcome(parts, Boolean.TRUE.equals(result.isError()), structured);
+    }
+
     private static String json(Object value) {
         try {
             return McpJsonDefaults.getMapper().writeValueAsString(value);

@@ -56,7 +56,8 @@ class ConnectionDoctorTest {
         assertThat(d.tools()).extracting(ToolInfo::name).containsExactlyInAnyOrder("echo", "add");
         assertThat(d.tools()).filteredOn(t -> t.name().equals("echo")).first()
                 .satisfies(t -> assertThat(t.description()).isEqualTo("Repeats the message it is given"));
-        assertThat(seen).extracting(DoctorStep::key).containsExactly("address", "transport", "session", "tools");
+        assertThat(seen).extracting(DoctorStep::key).containsExactly("address", "transport", "revision", "session",
+                "tools");
         assertThat(seen).allMatch(s -> s.status() == DoctorStep.Status.PASSED);
     }
 
@@ -74,10 +75,12 @@ class ConnectionDoctorTest {
         List<DoctorStep> seen = new CopyOnWriteArrayList<>();
         Diagnosis d = diagnose(server.url("/protected"), null, seen);
         assertThat(d.outcome()).as(String.valueOf(d.steps())).isEqualTo(Diagnosis.Outcome.SIGN_IN_REQUIRED);
-        assertThat(seen).extracting(DoctorStep::key).containsExactly("address", "transport", "challenge",
-                "resource-metadata", "server-metadata", "server-addresses", "pkce", "registration");
+        assertThat(seen).extracting(DoctorStep::key).containsExactly("address", "transport", "revision",
+                "challenge", "resource-metadata", "server-metadata", "server-addresses", "pkce", "registration");
+        assertThat(seen.get(2).status()).as("the revision is not known before sign-in")
+                .isEqualTo(DoctorStep.Status.SKIPPED);
         assertThat(d.registration()).isEqualTo("Dynamic Client Registration");
-        assertThat(seen.get(2).seen()).contains("resource_metadata=").contains("scope=tools.read");
+        assertThat(seen.get(3).seen()).contains("resource_metadata=").contains("scope=tools.read");
     }
 
     @Test

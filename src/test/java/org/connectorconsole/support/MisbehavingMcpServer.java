@@ -37,6 +37,11 @@ public final class MisbehavingMcpServer implements AutoCloseable {
     public static final String GARBLED_JSON = "/garbled-json";
     /** Initializes properly, then answers tools/list with a list where an object belongs: the SDK's mapping fails. */
     public static final String WRONG_SHAPE = "/wrong-shape";
+    /**
+     * Speaks only a revision from the future: {@code server/discover} lists 2099-01-01 alone, and every other request
+     * (initialize) is refused with -32022 naming it.
+     */
+    public static final String FUTURE_ONLY = "/future-only";
     /** 100 MB, announced in Content-Length and sent for as long as the client reads. */
     public static final long HUGE_BYTES = 100L * 1024 * 1024;
 
@@ -207,6 +212,18 @@ public final class MisbehavingMcpServer implements AutoCloseable {
                             + "\"name\"],\"inputSchema\":\"not a schema\"}]}"));
                 } else {
                     respond(out, 200, "application/json", result(id, "{}"));
+                }
+                return true;
+            }
+            case FUTURE_ONLY -> {
+                if ("server/discover".equals(method)) {
+                    respond(out, 200, "application/json", result(id, "{\"supportedVersions\":[\"2099-01-01\"],"
+                            + "\"capabilities\":{\"tools\":{}},\"ttlMs\":0,\"cacheScope\":\"private\","
+                            + "\"resultType\":\"complete\"}"));
+                } else {
+                    respond(out, 400, "application/json", "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"error\":{"
+                            + "\"code\":-32022,\"message\":\"Unsupported protocol version\",\"data\":{\"supported\":"
+                            + "[\"2099-01-01\"],\"requested\":\"2025-11-25\"}}}");
                 }
                 return true;
             }

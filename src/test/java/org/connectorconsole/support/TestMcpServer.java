@@ -21,6 +21,7 @@ import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.connectorconsole.mcp.ProtocolRevision;
 
 /**
  * Real MCP servers for tests, made with the MCP Java SDK's servlet transports in an embedded Tomcat bound to
@@ -140,6 +141,149 @@ public final class TestMcpServer implements AutoCloseable {
         return this;
     }
 
+    /** The servers at one path, to change their tools while a test runs. */
+    private final Map<String, ToolHost> hosts = new ConcurrentHashMap<>();
+    private final List<io.modelcontextprotocol.modern.server.McpServer> modernServers = new ArrayList<>();
+    /** The key test servers seal {@code requestState} with. */
+    private static final byte[] STATE_KEY = "test-mcp-server-request-state-key".getBytes(StandardCharsets.UTF_8);
+
+    /** What serves a path's tools: the classic server, the 2026-07-28 server's tool list, or both. */
+    private static final class ToolHost {
+        McpSyncServer classic;
+        ModernTools modern;
+    }
+
+    /**
+     * The tools of a 2026-07-28 server: changed while it runs, each change announced to {@code subscriptions/listen}
+     * streams; listed with {@code ttlMs} when one is set.
+     */
+    static final class ModernTools implements io.modelcontextprotocol.modern.server.feature.McpSyncToolRepository {
+        final Map<String, TestTool> tools = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
+        final io.modelcontextprotocol.modern.server.feature.McpChangeFeed feed =
+                new io.modelcontextprotocol.modern.server.feature.McpChangeFeed();
+        volatile Long ttlMs;
+        final AtomicInteger listings = new AtomicInteger();
+
+        @Override
+        public io.modelcontextprotocol.modern.server.feature.ToolsPage list(
+                io.modelcontextprotocol.modern.server.McpRequestContext ctx, String cursor) {
+            listings.incrementAndGet();
+            List<io.modelcontextprotocol.modern.McpSchema.Tool> definitions;
+            synchronized (tools) {
+                definitions = tools.values().stream().map(t -> t.modern().definition()).toList();
+            }
+            return new io.modelcontextprotocol.modern.server.feature.ToolsPage(definitions, null, ttlMs, null);
+        }
+
+        @Override
+        public io.modelcontextprotocol.modern.server.feature.McpSyncTool find(
+                io.modelcontextprotocol.modern.server.McpRequestContext ctx, String name) {
+            TestTool tool = tools.get(name);
+            return tool == null ? null : tool.modern();
+        }
+    }
+
+    /** A server that speaks only 2026-07-28 (the MCP SDK's modern server) at {@code path}. */
+    public TestMcpServer modern(String path, String name, TestTool... tools) {
+        ToolHost host = hosts.computeIfAbsent(path, p -> new ToolHost());
+        host.modern = new ModernTools();
+        for (TestTool tool : tools) {
+            host.modern.tools.put(tool.name(), tool);
+        }
+        addServlet(modernServlet(path, name, host.modern), path);
+        return this;
+    }
+
+    private HttpServlet modernServlet(String path, String name, ModernTools tools) {
+        io.modelcontextprotocol.modern.server.McpServer server = io.modelcontextprotocol.modern.server.McpServer
+                .builder()
+                .serverInfo(new io.modelcontextprotocol.modern.McpSchema.Implementation(name, null, "2.0.0", null,
+                        null, null))
+                .feature(io.modelcontextprotocol.modern.server.feature.ToolsFeature.ofSync(tools))
+                .subscriptions(tools.feed)
+                .requestStateCodec(io.modelcontextprotocol.modern.server.HmacRequestStateCodec.builder()
+                        .key(STATE_KEY).build())
+                .build();
+        modernServers.add(server);
+        return io.modelcontextprotocol.modern.server.transport.HttpServletMcpTransport.builder(server)
+                .endpoint(path)
+                .build();
+    }
+
+    /**
+     * A server that speaks both revisions at {@code path}: a request carrying {@code MCP-Protocol-Version:
+     * 2026-07-28} goes to the 2026-07-28 server, everything else (initialize, the session's requests, GET and
+     * DELETE) to the classic one. Both offer the same tools.
+     */
+    public TestMcpServer bothRevisions(String path, String name, TestTool... tools) {
+        ToolHost host = hosts.computeIfAbsent(path, p -> new ToolHost());
+        host.modern = new ModernTools();
+        for (TestTool tool : tools) {
+            host.modern.tools.put(tool.name(), tool);
+        }
+        HttpServlet modern = modernServlet(path, name, host.modern);
+        HttpServletStreamableServerTransportProvider classic = HttpServletStreamableServerTransportProvider.builder()
+                .mcpEndpoint(path)
+                .build();
+        host.classic = McpServer.sync(classic)
+                .serverInfo(name, "1.0.0")
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+                .tools(java.util.Arrays.stream(tools).map(TestTool::classic).toList())
+                .build();
+        servers.add(host.classic);
+        addServlet(new HttpServlet() {
+            @Override
+            protected void service(HttpServletRequest req, HttpServletResponse resp)
+                    throws jakarta.servlet.ServletException, IOException {
+                if (ProtocolRevision.MODERN.equals(req.getHeader("MCP-Protocol-Version"))) {
+                    modern.service(req, resp);
+                } else {
+                    classic.service(req, resp);
+                }
+            }
+        }, path);
+        return this;
+    }
+
+    /** A server that speaks only 2025-11-25 (the MCP SDK's classic server), its tools changeable by path. */
+    public TestMcpServer classicOnly(String path, String name, TestTool... tools) {
+        streamable(path, name, java.util.Arrays.stream(tools).map(TestTool::classic)
+                .toArray(SyncToolSpecification[]::new));
+        hosts.computeIfAbsent(path, p -> new ToolHost()).classic = lastServer();
+        return this;
+    }
+
+    /**
+     * Replaces (or adds) a tool of the server(s) at {@code path}, announcing the change: the classic server sends
+     * {@code notifications/tools/list_changed} to open sessions, the 2026-07-28 server to {@code subscriptions/listen}
+     * streams.
+     */
+    public void replaceTool(String path, TestTool tool) {
+        ToolHost host = hosts.get(path);
+        if (host.classic != null) {
+            try {
+                host.classic.removeTool(tool.name());
+            } catch (RuntimeException absent) {
+                // a new tool
+            }
+            host.classic.addTool(tool.classic());
+        }
+        if (host.modern != null) {
+            host.modern.tools.put(tool.name(), tool);
+            host.modern.feed.broadcast(new io.modelcontextprotocol.modern.server.feature.ServerChange.ToolsListChanged());
+        }
+    }
+
+    /** The {@code ttlMs} the 2026-07-28 server at {@code path} lists its tools with (null: none). */
+    public void toolListTtl(String path, Long ttlMs) {
+        hosts.get(path).modern.ttlMs = ttlMs;
+    }
+
+    /** How many times the 2026-07-28 server at {@code path} has listed its tools. */
+    public int modernListings(String path) {
+        return hosts.get(path).modern.listings.get();
+    }
+
     private final List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
@@ -165,6 +309,22 @@ public final class TestMcpServer implements AutoCloseable {
             }
         });
         return this;
+    }
+
+    /**
+     * Keeps, for every POST to {@code path}, the value of request header {@code header} (empty text when absent),
+     * in arrival order, in the list handed back.
+     */
+    public List<String> recordHeader(String path, String header) {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        addFilter("header" + (++servletCount), path, (request, response, chain) -> {
+            if ("POST".equals(((HttpServletRequest) request).getMethod())) {
+                String value = ((HttpServletRequest) request).getHeader(header);
+                seen.add(value == null ? "" : value);
+            }
+            chain.doFilter(request, response);
+        });
+        return seen;
     }
 
     /**
@@ -230,6 +390,50 @@ public final class TestMcpServer implements AutoCloseable {
             }
         });
         return this;
+    }
+
+    private final Map<String, AtomicInteger> disconnects = new ConcurrentHashMap<>();
+
+    /**
+     * Counts, for the endpoint at {@code path}, the responses whose client went away while the server was still
+     * writing an event stream to it (its writer reports an error): how a server sees a client close a stream.
+     */
+    public TestMcpServer watchDisconnects(String path) {
+        AtomicInteger count = disconnects.computeIfAbsent(path, p -> new AtomicInteger());
+        addFilter("disconnects" + (++servletCount), path, new jakarta.servlet.Filter() {
+            @Override
+            public void doFilter(jakarta.servlet.ServletRequest request, jakarta.servlet.ServletResponse response,
+                    jakarta.servlet.FilterChain chain) throws IOException, jakarta.servlet.ServletException {
+                java.util.concurrent.atomic.AtomicBoolean seen = new java.util.concurrent.atomic.AtomicBoolean();
+                chain.doFilter(request, new jakarta.servlet.http.HttpServletResponseWrapper(
+                        (HttpServletResponse) response) {
+                    private java.io.PrintWriter writer;
+
+                    @Override
+                    public synchronized java.io.PrintWriter getWriter() throws IOException {
+                        if (writer == null) {
+                            writer = new java.io.PrintWriter(super.getWriter()) {
+                                @Override
+                                public boolean checkError() {
+                                    boolean error = super.checkError();
+                                    if (error && seen.compareAndSet(false, true)) {
+                                        count.incrementAndGet();
+                                    }
+                                    return error;
+                                }
+                            };
+                        }
+                        return writer;
+                    }
+                });
+            }
+        });
+        return this;
+    }
+
+    /** How many clients went away mid-stream at {@code path} (see {@link #watchDisconnects}). */
+    public int disconnects(String path) {
+        return disconnects.get(path).get();
     }
 
     /** Puts {@code filter} in front of {@code path} on the running server. */
@@ -361,6 +565,25 @@ public final class TestMcpServer implements AutoCloseable {
     public TestMcpServer oauthProtected(String path, String name, String issuer, String scope,
             SyncToolSpecification... tools) {
         streamable(path, name, tools);
+        return protectWithBearer(path, issuer, scope);
+    }
+
+    /** Which revisions a test server speaks. */
+    public enum Speaks { ONLY_2026_07_28, ONLY_2025_11_25, BOTH }
+
+    /** As {@link #oauthProtected(String, String, String, String, SyncToolSpecification...)}, for any revisions. */
+    public TestMcpServer oauthProtected(String path, String name, String issuer, String scope, Speaks speaks,
+            TestTool... tools) {
+        switch (speaks) {
+            case ONLY_2026_07_28 -> modern(path, name, tools);
+            case ONLY_2025_11_25 -> classicOnly(path, name, tools);
+            case BOTH -> bothRevisions(path, name, tools);
+        }
+        return protectWithBearer(path, issuer, scope);
+    }
+
+    /** A bearer-token filter in front of the MCP endpoint at {@code path}, and its resource metadata. */
+    private TestMcpServer protectWithBearer(String path, String issuer, String scope) {
         String base = "http://127.0.0.1:" + port();
         String metadata = base + "/.well-known/oauth-protected-resource" + path;
         requiredScopes.add(scope);
@@ -474,6 +697,7 @@ public final class TestMcpServer implements AutoCloseable {
 
     @Override
     public void close() {
+        modernServers.forEach(io.modelcontextprotocol.modern.server.McpServer::closeGracefully);
         servers.forEach(s -> {
             try {
                 s.closeGracefully();

@@ -1,0 +1,428 @@
+package org.connectorconsole.mcp;
+
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.client.transport.customizer.McpSyncHttpClientRequestCustomizer;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.spec.McpClientTransport;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpTransportException;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.connectorconsole.egress.EgressClient;
+import reactor.core.publisher.Mono;
+
+/**
+ * A session opened with the {@code initialize} handshake (2025-11-25 and earlier), over Streamable HTTP or the
+ * legacy HTTP+SSE transport, with the MCP SDK's classic client. {@link #cancel()} sends
+ * {@code notifications/cancelled} naming the call in progress (the SDK has no call for it, so the session sends it
+ * on the transport itself, with the id the SDK gave the {@code tools/call} request, seen as it was sent), then
+ * closes the session.
+ */
+final class ClassicSession extends McpToolSession {
+
+    /** How long telling the server about a cancellation may take before the session is closed anyway. */
+    private static final Duration CANCEL_NOTICE_TIMEOUT = Duration.ofSeconds(2);
+    private static final Pattern STATUS = Pattern.compile("[Ss]tatus code:? ?(\\d{3})");
+    private static final Pattern SUPPORTED = Pattern.compile("\"supported\"\\s*:\\s*\\[([^\\]]*)\\]");
+    private static final Pattern FROM_SERVER = Pattern.compile("from the server: (\\S+)");
+
+    private final McpSyncClient client;
+    private final CallTracking transport;
+    private final McpSchema.InitializeResult init;
+    private final AtomicBoolean cancelled = new AtomicBoolean();
+    private volatile Consumer<Progress> progressListener = p -> { };
+
+    private ClassicSession(McpSyncClient client, CallTracking transport, McpSchema.InitializeResult init,
+            Duration listTimeout) {
+        super(listTimeout);
+        this.client = client;
+        this.transport = transport;
+        this.init = init;
+    }
+
+    /**
+     * Opens and initializes a session. When {@code negotiating}, an answer saying the server does not speak this
+     * revision comes back as {@link NotSpoken}; otherwise as a {@link McpProbeException}.
+     */
+    static ClassicSession open(EgressClient egress, URI url, TransportKind kind, Duration timeout,
+            Duration callTimeout, String bearerToken, SessionOptions options, boolean negotiating)
+            throws McpProbeException, NotSpoken {
+        CallTracking transport = new CallTracking(transport(egress, url, kind, bearerToken));
+        // a list change announced to any session: listings kept for this server are stale
+        transport.onToolsChanged = () -> ToolListCache.forget(url);
+        ClassicSession[] self = new ClassicSession[1];
+        McpClient.SyncSpec spec = McpClient.sync(transport)
+                .requestTimeout(callTimeout.compareTo(timeout) > 0 ? callTimeout : timeout)
+                .initializationTimeout(timeout)
+                .clientInfo(new McpSchema.Implementation(CLIENT_NAME, CLIENT_VERSION))
+                .progressConsumer(p -> {
+                    ClassicSession session = self[0];
+                    if (session != null) {
+                        session.progressListener.accept(new Progress(p.progress(), p.total(), p.message()));
+                    }
+                });
+        if (options.forms() != null) {
+            FormAnswerer forms = options.forms();
+            spec.capabilities(McpSchema.ClientCapabilities.builder().elicitation().build())
+                    .elicitation(request -> answer(forms.answer(request.message(), request.requestedSchema())));
+        }
+        McpSyncClient client = spec.build();
+        McpSchema.InitializeResult init;
+        try {
+            init = client.initialize();
+        } catch (RuntimeException e) {
+            closeQuietly(client);
+            NotSpoken refused = negotiating ? notSpoken(e) : null;
+            if (refused != null) {
+                throw refused;
+            }
+            throw failure(e, timeout);
+        }
+        ClassicSession session = new ClassicSession(client, transport, init, timeout);
+        self[0] = session;
+        return session;
+    }
+
+    private static McpSchema.ElicitResult answer(FormAnswerer.Answer answer) {
+        return switch (answer.action()) {
+            case ACCEPT -> new McpSchema.ElicitResult(McpSchema.ElicitResult.Action.ACCEPT, answer.content());
+            case DECLINE -> new McpSchema.ElicitResult(McpSchema.ElicitResult.Action.DECLINE, null);
+            case CANCEL -> new McpSchema.ElicitResult(McpSchema.ElicitResult.Action.CANCEL, null);
+        };
+    }
+
+    /**
+     * Whether the refused initialize says the server does not speak this revision: HTTP 400, 404 or 405; a JSON-RPC
+     * error -32601 or -32022; or a protocol version the client does not know. Null for any other failure.
+     */
+    static NotSpoken notSpoken(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof McpError mcp && mcp.getJsonRpcError() != null) {
+                int code = mcp.getJsonRpcError().code();
+                String data = String.valueOf(mcp.getJsonRpcError().data());
+                Matcher version = FROM_SERVER.matcher(data);
+                if (code == -32602 && version.find()) {
+                    return new NotSpoken("initialize was answered with protocol version " + version.group(1),
+                            List.of(version.group(1)), error);
+                }
+                if (code == -32601 || code == -32022) {
+                    return new NotSpoken("initialize was refused (JSON-RPC " + code + ")", supported(data), error);
+                }
+                return null;
+            }
+            if (t instanceof McpTransportException && t.getMessage() != null) {
+                Matcher status = STATUS.matcher(t.getMessage());
+                if (status.find() && List.of("400", "404", "405").contains(status.group(1))) {
+                    return new NotSpoken("initialize was answered with HTTP " + status.group(1),
+                            supported(t.getMessage()), error);
+                }
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private static List<String> supported(String text) {
+        Matcher m = SUPPORTED.matcher(text == null ? "" : text);
+        if (!m.find()) {
+            return List.of();
+        }
+        List<String> versions = new ArrayList<>();
+        for (String v : m.group(1).split(",")) {
+            String version = v.strip().replace("\"", "");
+            if (!version.isEmpty()) {
+                versions.add(version);
+            }
+        }
+        return versions;
+    }
+
+    @Override
+    public ProtocolRevision revision() {
+        return ProtocolRevision.INITIALIZE;
+    }
+
+    @Override
+    public String protocolVersion() {
+        return init.protocolVersion();
+    }
+
+    @Override
+    public String serverName() {
+        return init.serverInfo() == null ? null : init.serverInfo().name();
+    }
+
+    @Override
+    public String serverVersion() {
+        return init.serverInfo() == null ? null : init.serverInfo().version();
+    }
+
+    @Override
+    boolean offersTools() {
+        return init.capabilities() != null && init.capabilities().tools() != null;
+    }
+
+    /**
+     * Every tool, one page per request (the SDK's {@code listTools()} without a cursor follows {@code nextCursor}
+     * itself, without any bound), within the bounds of {@link McpToolSession#listTools()}.
+     */
+    @Override
+    ToolListing listAll() throws McpProbeException {
+        try {
+            Pages pages = new Pages(listTimeout);
+            String cursor = null;
+            do {
+                McpSchema.ListToolsResult page = client.listTools(cursor);
+                for (McpSchema.Tool tool : page.tools()) {
+                    pages.add(new ToolInfo(tool.name(), tool.title(), tool.description(),
+                            McpJsonDefaults.getMapper().writeValueAsString(tool.inputSchema())));
+                }
+                cursor = page.nextCursor();
+            } while (pages.next(cursor));
+            return pages.listing(cursor, null);
+        } catch (RuntimeException | IOException e) {
+            throw failure(e, listTimeout);
+        }
+    }
+
+    @Override
+    public ToolOutcome call(String name, Map<String, Object> arguments, Consumer<Progress> onProgress)
+            throws McpProbeException {
+        progressListener = onProgress;
+        McpSchema.CallToolRequest request = McpSchema.CallToolRequest.builder(name)
+                .arguments(arguments)
+                .progressToken(UUID.randomUUID().toString())
+                .build();
+        try {
+            McpSchema.CallToolResult result = client.callTool(request);
+            return ToolOutcome.of(result);
+        } catch (RuntimeException e) {
+            if (cancelled.get()) {
+                throw new ToolCallException(ToolCallException.Kind.CANCELLED, "The call was cancelled.", e);
+            }
+            McpAuthorizationException refused = McpAuthorizationException.from(e);
+            if (refused != null) {
+                throw refused;
+            }
+            if (causedBy(e, TimeoutException.class)) {
+                tellServerCancelled("The client stopped waiting for the result (timeout).");
+                throw timedOut(e);
+            }
+            McpError error = causeOf(e, McpError.class);
+            if (error != null) {
+                throw new ToolCallException(ToolCallException.Kind.SERVER_ERROR, "The server returned an error: "
+                        + error.getMessage(), e);
+            }
+            throw new ToolCallException(ToolCallException.Kind.FAILED, McpProbe.describe(e, listTimeout), e);
+        } finally {
+            transport.callId = null;
+        }
+    }
+
+    /**
+     * Ends the call in progress, if any (any thread, without waiting): tells the server it is cancelled, then closes
+     * the session (at once after the notice, or after {@link #CANCEL_NOTICE_TIMEOUT} at most).
+     */
+    @Override
+    public void cancel() {
+        if (cancelled.compareAndSet(false, true)) {
+            // without waiting: the caller may be a page's UI thread, or the shutdown cancelling every call
+            cancelNotice("Cancelled by the person who started it.")
+                    .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic())
+                    .timeout(CANCEL_NOTICE_TIMEOUT)
+                    .onErrorComplete()
+                    .doFinally(signal -> {
+                        try {
+                            client.close();
+                        } finally {
+                            ended();
+                        }
+                    })
+                    .subscribe();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (cancelled.get()) {
+            return;
+        }
+        try {
+            client.closeGracefully();
+        } catch (RuntimeException e) {
+            client.close();
+        } finally {
+            ended();
+        }
+    }
+
+    private static void closeQuietly(McpSyncClient client) {
+        try {
+            client.closeGracefully();
+        } catch (RuntimeException e) {
+            client.close();
+        }
+    }
+
+    /**
+     * Sends {@code notifications/cancelled} for the call in progress, if any, so the server can stop its work.
+     * Best effort and bounded: the session is closed afterwards whatever happens.
+     */
+    private void tellServerCancelled(String reason) {
+        try {
+            cancelNotice(reason).block(CANCEL_NOTICE_TIMEOUT);
+        } catch (RuntimeException e) {
+            // the server is gone or slow; closing the session is what remains
+        }
+    }
+
+    /** Sending {@code notifications/cancelled} for the call in progress, when subscribed; nothing without one. */
+    private Mono<Void> cancelNotice(String reason) {
+        Object id = transport.callId;
+        if (id == null) {
+            return Mono.empty();
+        }
+        return Mono.defer(() -> transport.sendMessage(new McpSchema.JSONRPCNotification(McpSchema.JSONRPC_VERSION,
+                "notifications/cancelled", Map.of("requestId", id, "reason", reason))));
+    }
+
+    static McpClientTransport transport(EgressClient egress, URI url, TransportKind kind, String bearerToken) {
+        String origin = url.getScheme() + "://" + url.getRawAuthority();
+        // The member's token for this connector only, in the header (never in a query string).
+        McpSyncHttpClientRequestCustomizer bearer = (builder, method, uri, body, context) -> {
+            // only to the connector's own origin: an SSE endpoint event naming another host gets no token
+            if (bearerToken != null && uri != null && origin.equalsIgnoreCase(uri.getScheme() + "://"
+                    + uri.getRawAuthority())) {
+                builder.setHeader("Authorization", "Bearer " + bearerToken);
+            }
+        };
+        return switch (kind) {
+            // The SDK's default endpoint (/mcp) would replace the URL's path: give it the full URL.
+            case STREAMABLE_HTTP -> HttpClientStreamableHttpTransport.builder(origin)
+                    .endpoint(url.toString())
+                    .clientBuilder(egress.jdkClientBuilder())
+                    .connectTimeout(egress.settings().connectTimeout())
+                    .openConnectionOnStartup(false)
+                    .httpRequestCustomizer(bearer)
+                    .build();
+            case SSE -> HttpClientSseClientTransport.builder(origin)
+                    .sseEndpoint(url.toString())
+                    .clientBuilder(egress.jdkClientBuilder())
+                    .connectTimeout(egress.settings().connectTimeout())
+                    .httpRequestCustomizer(bearer)
+                    .build();
+        };
+    }
+
+    @Override
+    ToolWatch watch(ToolWatch.Listener listener) {
+        if (init.capabilities() == null || init.capabilities().tools() == null
+                || !Boolean.TRUE.equals(init.capabilities().tools().listChanged())) {
+            return null;
+        }
+        Runnable forget = transport.onToolsChanged;
+        transport.onToolsChanged = () -> {
+            forget.run();
+            listener.toolsChanged();
+        };
+        transport.onFailure = listener::ended;
+        return new ToolWatch() {
+            @Override
+            public String how() {
+                return "open session";
+            }
+
+            @Override
+            public void close() {
+                transport.onFailure = null;
+                transport.onToolsChanged = forget;
+                ClassicSession.this.close();
+            }
+        };
+    }
+
+    /**
+     * The session's transport, remembering the id the SDK gives the {@code tools/call} request in flight, and
+     * taking {@code notifications/tools/list_changed} for itself: the SDK would answer it by listing every page
+     * without a bound; the console lists within its bounds when it needs to ({@link #onToolsChanged}).
+     */
+    private static final class CallTracking implements McpClientTransport {
+
+        private final McpClientTransport delegate;
+        volatile Object callId;
+        volatile Runnable onToolsChanged = () -> { };
+        volatile Consumer<Throwable> onFailure;
+
+        CallTracking(McpClientTransport delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Mono<Void> connect(Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
+            return delegate.connect(in -> handler.apply(in.filter(message -> {
+                if (message instanceof McpSchema.JSONRPCNotification n
+                        && McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED.equals(n.method())) {
+                    onToolsChanged.run();
+                    return false;
+                }
+                return true;
+            })));
+        }
+
+        @Override
+        public void setExceptionHandler(Consumer<Throwable> handler) {
+            delegate.setExceptionHandler(error -> {
+                handler.accept(error);
+                Consumer<Throwable> failed = onFailure;
+                if (failed != null) {
+                    failed.accept(error);
+                }
+            });
+        }
+
+        @Override
+        public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
+            if (message instanceof McpSchema.JSONRPCRequest request
+                    && McpSchema.METHOD_TOOLS_CALL.equals(request.method())) {
+                callId = request.id();
+            }
+            return delegate.sendMessage(message);
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+
+        @Override
+        public Mono<Void> closeGracefully() {
+            return delegate.closeGracefully();
+        }
+
+        @Override
+        public <T> T unmarshalFrom(Object data, TypeRef<T> typeRef) {
+            return delegate.unmarshalFrom(data, typeRef);
+        }
+
+        @Override
+        public List<String> protocolVersions() {
+            return delegate.protocolVersions();
+        }
+    }
+}
