@@ -6,6 +6,7 @@ import org.connectorconsole.base.OrganizationId;
 import org.connectorconsole.base.SecretSealer;
 import org.connectorconsole.connector.internal.ConnectorRepository;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Read access to an organisation's connectors for the members' side (connections). Callers have already
@@ -15,8 +16,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class ConnectorDirectory {
 
-    /** A connector with the owner's OAuth credentials, for the token requests of its connections. */
-    public record Target(OrganizationId orgId, Connector connector, String clientSecret) {
+    /**
+     * A connector with the owner's OAuth credentials, for the token requests of its connections, and the issuer they
+     * are bound to (null until first used).
+     */
+    public record Target(OrganizationId orgId, Connector connector, String clientSecret, String clientIssuer) {
         @Override
         public String toString() {
             return "Target[" + connector.id() + ", " + connector.url() + "]";
@@ -51,6 +55,16 @@ public class ConnectorDirectory {
     public Optional<Target> find(OrganizationId orgId, ConnectorId id) {
         return repository.find(orgId, id).map(stored -> new Target(orgId, stored.connector(),
                 stored.sealedClientSecret() == null ? null
-                        : sealer.open(stored.sealedClientSecret(), ConnectorService.secretContext(orgId, id))));
+                        : sealer.open(stored.sealedClientSecret(), ConnectorService.secretContext(orgId, id)),
+                stored.clientIssuer()));
+    }
+
+    /**
+     * Binds the owner's client credentials to the issuer they are about to be used with, unless already bound;
+     * the issuer they are bound to now (empty when the connector no longer has that client ID).
+     */
+    @Transactional
+    public Optional<String> bindClientIssuer(OrganizationId orgId, ConnectorId id, String clientId, String issuer) {
+        return repository.bindClientIssuer(orgId, id, clientId, issuer);
     }
 }

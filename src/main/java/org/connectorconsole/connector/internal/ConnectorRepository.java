@@ -30,7 +30,7 @@ public class ConnectorRepository {
     private static final JsonMapper JSON = JsonMapper.builder().findAndAddModules().build();
 
     /** A row with its sealed secret, for the service only (never leaves the feature). */
-    public record Stored(Connector connector, byte[] sealedClientSecret) {
+    public record Stored(Connector connector, byte[] sealedClientSecret, String clientIssuer) {
     }
 
     private final DSLContext db;
@@ -81,7 +81,8 @@ public class ConnectorRepository {
                 .fetchOptional()
                 .map(r -> {
                     ConnectorRecord row = r.into(CONNECTOR);
-                    return new Stored(toConnector(row, r.get(CONNECTED)), row.getOauthClientSecret());
+                    return new Stored(toConnector(row, r.get(CONNECTED)), row.getOauthClientSecret(),
+                            row.getOauthClientIssuer());
                 });
     }
 
@@ -154,7 +155,7 @@ public class ConnectorRepository {
 
     /** Returns false when the row changed since {@code expectedVersion} (or is gone). */
     public boolean update(OrganizationId orgId, ConnectorId id, int expectedVersion, String name, String url,
-            String clientId, byte[] sealedSecret, boolean urlChanged, OffsetDateTime now) {
+            String clientId, byte[] sealedSecret, boolean urlChanged, boolean credentialsChanged, OffsetDateTime now) {
         var update = db.update(CONNECTOR)
                 .set(CONNECTOR.NAME, name)
                 .set(CONNECTOR.URL, url)
@@ -162,6 +163,10 @@ public class ConnectorRepository {
                 .set(CONNECTOR.OAUTH_CLIENT_SECRET, sealedSecret)
                 .set(CONNECTOR.UPDATED_AT, now)
                 .set(CONNECTOR.VERSION, CONNECTOR.VERSION.plus(1));
+        if (credentialsChanged) {
+            // new credentials: bound to the issuer they are first used with, not to the old ones'
+            update = update.setNull(CONNECTOR.OAUTH_CLIENT_ISSUER);
+        }
         if (urlChanged) {
             // the old check was of another server
             update = update.setNull(CONNECTOR.LAST_CHECK).setNull(CONNECTOR.LAST_CHECK_AT)
@@ -170,6 +175,23 @@ public class ConnectorRepository {
         return update.where(CONNECTOR.ORG_ID.eq(orgId).and(CONNECTOR.ID.eq(id.value()))
                         .and(CONNECTOR.VERSION.eq(expectedVersion)))
                 .execute() == 1;
+    }
+
+    /**
+     * Binds the owner's client credentials ({@code clientId}, still the connector's) to {@code issuer} unless they
+     * are bound already; returns the issuer they are bound to now.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Optional<String> bindClientIssuer(OrganizationId orgId, ConnectorId id, String clientId, String issuer) {
+        db.update(CONNECTOR)
+                .set(CONNECTOR.OAUTH_CLIENT_ISSUER, issuer)
+                .where(CONNECTOR.ORG_ID.eq(orgId).and(CONNECTOR.ID.eq(id.value()))
+                        .and(CONNECTOR.OAUTH_CLIENT_ID.eq(clientId)).and(CONNECTOR.OAUTH_CLIENT_ISSUER.isNull()))
+                .execute();
+        return db.select(CONNECTOR.OAUTH_CLIENT_ISSUER).from(CONNECTOR)
+                .where(CONNECTOR.ORG_ID.eq(orgId).and(CONNECTOR.ID.eq(id.value()))
+                        .and(CONNECTOR.OAUTH_CLIENT_ID.eq(clientId)))
+                .fetchOptional(CONNECTOR.OAUTH_CLIENT_ISSUER);
     }
 
     @Transactional(propagation = Propagation.MANDATORY)
