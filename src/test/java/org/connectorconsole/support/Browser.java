@@ -126,7 +126,12 @@ public final class Browser implements AutoCloseable {
         pass.clear();
         pass.sendKeys(password);
         pass.sendKeys(org.openqa.selenium.Keys.ENTER);
-        await(d -> !d.getCurrentUrl().endsWith("/login"));
+        try {
+            await(d -> !d.getCurrentUrl().endsWith("/login"));
+        } catch (RuntimeException e) {
+            throw new AssertionError("Signing in as " + email + " did not leave " + driver.getCurrentUrl()
+                    + "; the page shows: " + text(), e);
+        }
         waitForVaadin();
     }
 

@@ -143,7 +143,7 @@ class ConnectorViewsTest extends ViewTest {
         }
         assertThat(_find(Div.class, spec -> spec.withId("doctor-running"))).as("check finished").isEmpty();
         assertThat(_find(com.vaadin.flow.component.orderedlayout.HorizontalLayout.class,
-                spec -> spec.withClasses("console-step"))).hasSize(4);
+                spec -> spec.withClasses("console-step"))).hasSize(5); // the protocol revision has its own step
         assertThat(_get(Grid.class, spec -> spec.withId("tools")).isVisible()).isTrue();
         assertThat(connectors.get(c.id()).lastCheck().tools()).hasSize(1);
     }
