@@ -34,7 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
  * authorization; that stream's events continue the same body the SDK is reading, until the answer has come (the
  * GET is then closed). At most {@value #MAX_RESUMPTIONS} resumptions per request; a stream that carried no event
  * id cannot be resumed and ends as before (the SDK's request timeout then applies). The SDK itself resumes only on
- * errors, and only from events that carried data, ignoring {@code retry:}.
+ * errors, and only from events that carried data, ignoring {@code retry:} (decision 0029).
  */
 final class ResumingHttpClient extends HttpClient {
 
