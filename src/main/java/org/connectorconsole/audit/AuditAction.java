@@ -52,6 +52,12 @@ public enum AuditAction {
     TOOL_CHANGE_APPROVED("tool.change_approved", "An owner approved a new or changed tool"),
     TOOL_POLICY_CHANGED("tool.policy_changed", "An owner set a tool's policy"),
     TOOL_SETTINGS_UPDATED("tool.settings_updated", "An owner changed the tool rules"),
+    GATEWAY_SETTINGS_UPDATED("gateway.settings_updated",
+            "An owner switched the gateway on or off or changed its rate limits"),
+    GATEWAY_TOKEN_CREATED("gateway_token.created", "A member created a personal access token for the gateway"),
+    GATEWAY_TOKEN_REVOKED("gateway_token.revoked",
+            "A personal access token ended (revoked by its member, or the membership ended)"),
+    GATEWAY_RATE_LIMITED("gateway.rate_limited", "A gateway call was refused by a rate limit"),
     INVITATION_CREATED("invitation.created", "An owner created an invitation link"),
     INVITATION_REVOKED("invitation.revoked", "An owner revoked an invitation"),
     INVITATION_ACCEPTED("invitation.accepted", "The invited person accepted an invitation"),
@@ -69,7 +75,13 @@ public enum AuditAction {
     API_TOKEN_REVOKED("api_token.revoked", "An owner revoked an API token"),
     AUDIT_EXPORTED("audit.exported", "An audit export started"),
     AUDIT_EXPORT_FINISHED("audit.export_finished", "An audit export ended"),
-    AUDIT_VERIFIED("audit.verified", "An owner checked the audit chain");
+    AUDIT_VERIFIED("audit.verified", "An owner checked the audit chain"),
+    GATEWAY_CLIENT_REGISTERED("gateway.client_registered",
+            "A client registered with the console's authorization server was first allowed in this organisation"),
+    GATEWAY_CONSENT_GIVEN("gateway.consent_given", "A member allowed an app to use one of their gateway endpoints"),
+    GATEWAY_CONSENT_DENIED("gateway.consent_denied", "A member refused an app access to a gateway endpoint"),
+    GATEWAY_GRANT_ISSUED("gateway.grant_issued", "An app received an authorization code for a member's gateway endpoint"),
+    GATEWAY_GRANT_REVOKED("gateway.grant_revoked", "An app's access to a gateway endpoint was revoked");
 
     private static final Map<String, AuditAction> BY_WIRE_NAME = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(AuditAction::wireName, Function.identity()));

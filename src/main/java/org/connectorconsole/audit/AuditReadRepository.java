@@ -2,9 +2,6 @@ package org.connectorconsole.audit;
 
 import static org.connectorconsole.db.Tables.AUDIT_EVENT;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.function.Consumer;
@@ -93,70 +90,63 @@ class AuditReadRepository {
     }
 
     /**
-     * Streams the filtered events oldest first, as export values ({@link AuditExportWriter#COLUMNS} order),
-     * {@value #STREAM_FETCH_SIZE} rows per round trip: memory stays flat however many there are. Call inside a
-     * transaction (PostgreSQL streams only with auto-commit off).
+     * The export's text columns a spreadsheet could take for a formula (labels, names, addresses, the user agent):
+     * {@link CsvLineEnds} neutralises their cells. The others are ids, numbers, times, JSON and hashes.
      */
-    void stream(OrganizationId orgId, AuditQuery q, Consumer<String[]> row) {
-        var select = db.select(AUDIT_EVENT.ID.cast(String.class), AUDIT_EVENT.SEQ.cast(String.class),
-                        AUDIT_EVENT.OCCURRED_AT, AUDIT_EVENT.ORG_ID.cast(String.class),
-                        AUDIT_EVENT.ACTOR_ID.cast(String.class), AUDIT_EVENT.ACTOR_LABEL, AUDIT_EVENT.ACTION,
-                        AUDIT_EVENT.TARGET_TYPE, AUDIT_EVENT.TARGET_ID, AUDIT_EVENT.TARGET_LABEL,
-                        DSL.field("{0}::text", String.class, AUDIT_EVENT.DETAILS), AUDIT_EVENT.CLIENT_ADDRESS,
-                        AUDIT_EVENT.USER_AGENT, AUDIT_EVENT.PREV_HASH, AUDIT_EVENT.HASH)
-                .from(AUDIT_EVENT).where(where(orgId, q)).orderBy(AUDIT_EVENT.SEQ);
-        String sql = DSL.using(SQLDialect.POSTGRES).renderInlined(select);
-        db.connection(connection -> {
-            try (var setting = connection.createStatement()) {
-                setting.execute("set local standard_conforming_strings = on");
-            }
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                statement.setFetchSize(STREAM_FETCH_SIZE);
-                try (ResultSet rs = statement.executeQuery()) {
-                    String[] values = new String[15];
-                    while (rs.next()) {
-                        for (int i = 0; i < 15; i++) {
-                            values[i] = i == 2 ? rs.getObject(3, OffsetDateTime.class).toInstant().toString()
-                                    : rs.getString(i + 1);
-                        }
-                        row.accept(values);
-                    }
-                }
-            }
-        });
+    static final int[] FORMULA_PRONE_COLUMNS = {5, 6, 7, 8, 9, 11, 12};
+
+    /** Where COPY's JSON Lines keep the values the trailer needs: seq and hash. */
+    static final int SEQ_COLUMN = 1;
+    static final int HASH_COLUMN = 14;
+    private static final CsvToJsonLines.Kind[] JSON_KINDS = new CsvToJsonLines.Kind[15];
+
+    static {
+        java.util.Arrays.fill(JSON_KINDS, CsvToJsonLines.Kind.TEXT);
+        JSON_KINDS[SEQ_COLUMN] = CsvToJsonLines.Kind.RAW; // a number
+        JSON_KINDS[10] = CsvToJsonLines.Kind.RAW; // details: the JSON object as stored
     }
 
     /**
      * Streams the filtered events oldest first as CSV through PostgreSQL's COPY (the path {@code psql \copy}
-     * takes): the server writes RFC 4180 fields, formula-like text cells are neutralised in the query, and
-     * {@link CsvLineEnds} turns record ends into CRLF and counts rows. Call inside a transaction.
+     * takes): the server writes RFC 4180 fields of the columns as stored, and {@link CsvLineEnds} turns record ends
+     * into CRLF, neutralises formula-like text cells of {@link #FORMULA_PRONE_COLUMNS} and counts rows. Call
+     * inside a transaction.
      */
     long copyCsv(OrganizationId orgId, AuditQuery q, java.io.OutputStream out,
             java.util.function.LongConsumer progress) {
+        CsvLineEnds target = new CsvLineEnds(out, progress, FORMULA_PRONE_COLUMNS);
+        copy(orgId, q, target);
+        return target.rows();
+    }
+
+    /**
+     * Streams the filtered events oldest first as JSON Lines: the same COPY as {@link #copyCsv}, turned into one
+     * object a line by {@link CsvToJsonLines} (keys in {@link AuditExportColumns#COLUMNS} order, {@code seq} a
+     * number, {@code details} the stored JSON object). Call inside a transaction. Returns the pass, flushed, for
+     * its row count and the last event's seq and hash.
+     */
+    CsvToJsonLines copyJsonLines(OrganizationId orgId, AuditQuery q, java.io.OutputStream out,
+            java.util.function.LongConsumer progress) {
+        CsvToJsonLines target = new CsvToJsonLines(out, AuditExportColumns.COLUMNS, JSON_KINDS, progress,
+                SEQ_COLUMN, HASH_COLUMN);
+        copy(orgId, q, target);
+        return target;
+    }
+
+    private void copy(OrganizationId orgId, AuditQuery q, java.io.OutputStream target) {
         String where = DSL.using(SQLDialect.POSTGRES).renderInlined(where(orgId, q));
         String sql = "copy (select id, seq, to_char(occurred_at at time zone 'UTC', "
-                + "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), org_id, actor_id, " + safe("actor_label") + ", "
-                + safe("action") + ", " + safe("target_type") + ", " + safe("target_id") + ", "
-                + safe("target_label") + ", details::text, " + safe("client_address") + ", " + safe("user_agent")
-                + ", prev_hash, hash from audit_event where " + where + " order by seq) to stdout with (format csv)";
-        long[] rows = {0};
+                + "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), org_id, actor_id, actor_label, action, target_type, "
+                + "target_id, target_label, details::text, client_address, user_agent, prev_hash, hash "
+                + "from audit_event where " + where + " order by seq) to stdout with (format csv)";
         db.connection(connection -> {
             try (var statement = connection.createStatement()) {
                 // the inlined literals rely on it (PostgreSQL's default; an old server setting must not undo it)
                 statement.execute("set local standard_conforming_strings = on");
             }
-            CsvLineEnds target = new CsvLineEnds(out, progress);
             connection.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyOut(sql, target);
             target.flush();
-            rows[0] = target.rows();
         });
-        return rows[0];
-    }
-
-    /** A text cell a spreadsheet would run as a formula gets a leading apostrophe (in SQL, for COPY). */
-    private static String safe(String column) {
-        return "case when left(" + column + ", 1) in ('=', '+', '-', '@', E'\\t', E'\\r') then '''' || " + column
-                + " else " + column + " end";
     }
 
     /** The organisation's chain head: the last event's seq and hash as the writers recorded them. */

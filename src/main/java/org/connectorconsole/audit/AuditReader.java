@@ -1,11 +1,7 @@
 package org.connectorconsole.audit;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.io.BufferedWriter;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.LongConsumer;
@@ -19,6 +15,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Component
 public class AuditReader {
+
 
     private final AuditReadRepository repository;
     private final TransactionTemplate readOnly;
@@ -54,7 +51,8 @@ public class AuditReader {
     /**
      * Writes the filtered events, oldest first, to {@code out} (UTF-8), streaming from the database; {@code
      * progress} gets the number of rows written so far every 1,000 rows. CSV goes through PostgreSQL's COPY;
-     * JSON Lines are written here, in the exact form the hash covers. Returns how many rows were written.
+     * JSON Lines are made from the same COPY (one object a line, every field the hash covers), then a trailer.
+     * Returns how many rows were written.
      */
     public long export(OrganizationId orgId, AuditQuery query, AuditExportFormat format, OutputStream out,
             LongConsumer progress) throws IOException {
@@ -117,39 +115,23 @@ public class AuditReader {
     private long exportNow(OrganizationId orgId, AuditQuery query, AuditExportFormat format, OutputStream out,
             LongConsumer progress) throws IOException {
         if (format == AuditExportFormat.CSV) {
-            byte[] header = (String.join(",", AuditExportWriter.COLUMNS) + "\r\n").getBytes(StandardCharsets.UTF_8);
+            byte[] header = (String.join(",", AuditExportColumns.COLUMNS) + "\r\n").getBytes(StandardCharsets.UTF_8);
             out.write(header);
             long rows = readOnly.execute(s -> repository.copyCsv(orgId, query, out, progress));
             progress.accept(rows);
             return rows;
         }
-        Writer text = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
-        AuditExportWriter writer = new AuditExportWriter(text);
-        long[] rows = {0};
-        String[] last = {null, null};
-        try {
-            readOnly.executeWithoutResult(s -> repository.stream(orgId, query, values -> {
-                try {
-                    writer.row(values);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                last[0] = values[1];
-                last[1] = values[14];
-                if (++rows[0] % 1000 == 0) {
-                    progress.accept(rows[0]);
-                }
-            }));
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        CsvToJsonLines lines = readOnly.execute(s -> repository.copyJsonLines(orgId, query, out, progress));
+        String lastSeq = lines.last(AuditReadRepository.SEQ_COLUMN);
+        String lastHash = lines.last(AuditReadRepository.HASH_COLUMN);
         // the trailer: a file without it was cut off; it says whether gaps are expected (a filtered export)
-        text.write("{\"export\":{\"rows\":" + rows[0] + ",\"filtered\":" + query.filtered() + ",\"last_seq\":"
-                + (last[0] == null ? "null" : last[0]) + ",\"last_hash\":" + (last[1] == null ? "null"
-                        : "\"" + last[1] + "\"") + "}}\n");
-        writer.flush();
-        progress.accept(rows[0]);
-        return rows[0];
+        out.write(("{\"export\":{\"rows\":" + lines.rows() + ",\"filtered\":" + query.filtered()
+                + ",\"last_seq\":" + (lastSeq == null ? "null" : lastSeq)
+                + ",\"last_hash\":" + (lastHash == null ? "null" : "\"" + lastHash + "\"")
+                + "}}\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        progress.accept(lines.rows());
+        return lines.rows();
     }
 
     /**

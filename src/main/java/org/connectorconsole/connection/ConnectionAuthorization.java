@@ -28,7 +28,6 @@ import org.connectorconsole.connector.ConnectorDirectory;
 import org.connectorconsole.connector.ConnectorId;
 import org.connectorconsole.egress.Egress;
 import org.connectorconsole.egress.EgressClient;
-import org.connectorconsole.oauth.AuthorizationDiscovery;
 import org.connectorconsole.oauth.AuthorizationRequests;
 import org.connectorconsole.oauth.AuthorizationResponses;
 import org.connectorconsole.oauth.AuthorizationServerMetadata;
@@ -120,8 +119,13 @@ class ConnectionAuthorization {
         AuthorizationTarget at = discovered.get();
         OAuthClient oauthClient = clients.forAuthorization(member, target, at, redirectUri);
         StoredConnection existing = access.find(member, connectorId).orElse(null);
-        Set<String> scopes = at.scopes(existing == null ? Set.of()
-                : AuthorizationTarget.split(existing.requiredScope()));
+        // a reconnect or step-up asks for the union of what was asked for before and what is challenged now
+        Set<String> previous = new java.util.LinkedHashSet<>();
+        if (existing != null) {
+            previous.addAll(AuthorizationTarget.split(existing.scope()));
+            previous.addAll(AuthorizationTarget.split(existing.requiredScope()));
+        }
+        Set<String> scopes = at.scopes(previous);
         AuthorizationRequests.Started started = AuthorizationRequests.start(at, oauthClient, redirectUri, scopes);
         String stateHash = Tokens.sha256Hex(started.state());
         OffsetDateTime now = access.now();
@@ -130,7 +134,7 @@ class ConnectionAuthorization {
                 at.server().issuer(), resourceOf(target.connector()),
                 at.server().authorizationResponseIssParameterSupported(), oauthClient.clientId(), redirectUri,
                 String.join(" ", scopes), existing == null ? 0 : existing.stepUps(), back,
-                now.plus(PENDING_LIFETIME).toInstant());
+                now.plus(PENDING_LIFETIME).toInstant(), at.resource());
         tx.executeWithoutResult(s -> {
             repository.deleteExpiredPending(now);
             repository.insertPending(pending, now);
@@ -215,7 +219,8 @@ class ConnectionAuthorization {
         String returnTo = pending.returnTo();
         EgressClient client = egress.forOrganization(member.orgId());
         try {
-            AuthorizationServerMetadata as = AuthorizationDiscovery.authorizationServer(client, pending.issuer());
+            AuthorizationServerMetadata as = AuthorizationTargets.server(client, pending.issuer(),
+                    URI.create(target.connector().url()));
             OAuthClient chosen = clients.stored(target, as, pending.clientId(), null)
                     .orElseThrow(() -> new OAuthFlowException("The connector's OAuth client changed while you were "
                             + "signing in. Connect again."));
@@ -248,7 +253,7 @@ class ConnectionAuthorization {
         try {
             try {
                 return new Granted(TokenEndpoint.exchange(client, as, chosen, pending.redirectUri(), code, verifier,
-                        state, pending.resource(), timeout), chosen);
+                        state, resourceIndicator(pending), timeout), chosen);
             } catch (OAuthFlowException e) {
                 // An owner's client may be registered for client_secret_post where the server offers both:
                 // client authentication fails before the code is looked at, so the code is still good.
@@ -261,7 +266,7 @@ class ConnectionAuthorization {
                 OAuthClient post = new OAuthClient(chosen.clientId(), chosen.clientSecret(), OAuthClient.POST,
                         OAuthClient.Source.OWNER);
                 return new Granted(TokenEndpoint.exchange(client, as, post, pending.redirectUri(), code, verifier,
-                        state, pending.resource(), timeout), post);
+                        state, resourceIndicator(pending), timeout), post);
             }
         } catch (OAuthFlowException e) {
             if (e.isInvalidClient() && chosen.source() == OAuthClient.Source.DYNAMIC) {
@@ -297,7 +302,7 @@ class ConnectionAuthorization {
         repository.saveGrant(id, pending.issuer(), client.clientId(), client.authMethod(),
                 sealedTokens.seal(tokens.accessToken(), SealedTokens.ACCESS, member.orgId(), id),
                 sealedTokens.seal(tokens.refreshToken(), SealedTokens.REFRESH, member.orgId(), id),
-                String.join(" ", scopes), pending.stepUps(), tokens.expiresAt(), now);
+                String.join(" ", scopes), pending.stepUps(), tokens.expiresAt(), resourceIndicator(pending), now);
         Map<String, String> details = new LinkedHashMap<>();
         details.put("issuer", pending.issuer());
         details.put("scope", String.join(" ", scopes));
@@ -318,6 +323,11 @@ class ConnectionAuthorization {
 
     private static CallbackOutcome failed(String name, String message, String returnTo) {
         return new CallbackOutcome(false, name, message, returnTo == null ? MemberConnectorsPath.PATH : returnTo);
+    }
+
+    /** The resource indicator sent in the authorization request (the connector URL for rows from before V12). */
+    private static String resourceIndicator(PendingAuthorization pending) {
+        return pending.resourceIndicator() != null ? pending.resourceIndicator() : pending.resource();
     }
 
     private static String verifierContext(String stateHash) {

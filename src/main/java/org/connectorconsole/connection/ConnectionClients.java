@@ -15,9 +15,9 @@ import org.connectorconsole.connector.Connector;
 import org.connectorconsole.connector.ConnectorDirectory;
 import org.connectorconsole.connector.ConnectorId;
 import org.connectorconsole.egress.Egress;
-import org.connectorconsole.egress.EgressClient;
 import org.connectorconsole.oauth.AuthorizationServerMetadata;
 import org.connectorconsole.oauth.AuthorizationTarget;
+import org.connectorconsole.oauth.ClientChoice;
 import org.connectorconsole.oauth.ClientRegistrar;
 import org.connectorconsole.oauth.OAuthClient;
 import org.connectorconsole.oauth.OAuthFlowException;
@@ -41,11 +41,13 @@ class ConnectionClients {
     private final AuditService audit;
     private final TransactionTemplate tx;
     private final ConnectionAccess access;
+    private final ConnectorDirectory connectors;
     private final Duration timeout;
 
     ConnectionClients(ConnectionRepository repository, ConsoleAddress address, SecretSealer sealer, Egress egress,
-            AuditService audit, TransactionTemplate tx, ConnectionAccess access,
+            AuditService audit, TransactionTemplate tx, ConnectionAccess access, ConnectorDirectory connectors,
             @Value("${console.connections.timeout:10s}") Duration timeout) {
+        this.connectors = connectors;
         this.repository = repository;
         this.address = address;
         this.sealer = sealer;
@@ -56,30 +58,36 @@ class ConnectionClients {
         this.timeout = timeout;
     }
 
-    /** The client to start an authorization with, registering one when the connector has none yet. */
+    /**
+     * The client to start an authorization with ({@link ClientChoice}: one per issuer, the owner's only at the issuer
+     * they are bound to), registering one at this issuer when the connector has none there yet. The owner's
+     * credentials are bound to this issuer here when they are not bound yet, before anything is sent.
+     */
     OAuthClient forAuthorization(Member member, ConnectorDirectory.Target target, AuthorizationTarget at,
             String redirectUri) throws OAuthFlowException {
         Connector c = target.connector();
+        ClientChoice.OwnerCredentials owner = null;
         if (c.oauthClientId() != null) {
-            return ClientRegistrar.owners(c.oauthClientId(), target.clientSecret(), at.server());
+            String bound = target.clientIssuer() != null ? target.clientIssuer()
+                    : connectors.bindClientIssuer(member.orgId(), c.id(), c.oauthClientId(), at.server().issuer())
+                            .orElseThrow(() -> new OAuthFlowException("The connector's client ID changed while "
+                                    + "you were connecting. Connect again."));
+            owner = new ClientChoice.OwnerCredentials(c.oauthClientId(), target.clientSecret(), bound);
         }
-        Optional<String> document = address.clientMetadataDocument();
-        if (at.server().clientIdMetadataDocumentSupported() && document.isPresent()) {
-            return ClientRegistrar.metadataDocument(document.get());
-        }
-        String issuer = at.server().issuer();
-        Optional<StoredClient> known = tx.execute(s -> repository.findClientFor(c.id(), issuer, redirectUri));
-        if (known.isPresent()) {
-            return open(member.orgId(), c.id(), issuer, known.get());
-        }
-        return register(member, target, at, redirectUri);
+        return ClientChoice.choose(at, owner, address.clientMetadataDocument().orElse(null),
+                (issuer, registration) -> {
+                    Optional<StoredClient> known = tx.execute(s -> repository.findClientFor(c.id(), issuer,
+                            redirectUri));
+                    if (known.isPresent()) {
+                        return open(member.orgId(), c.id(), issuer, known.get());
+                    }
+                    return register(member, target, issuer, registration, redirectUri);
+                }, egress.forOrganization(member.orgId()), redirectUri, timeout);
     }
 
-    private OAuthClient register(Member member, ConnectorDirectory.Target target, AuthorizationTarget at,
-            String redirectUri) throws OAuthFlowException {
+    private OAuthClient register(Member member, ConnectorDirectory.Target target, String issuer,
+            ClientChoice.Registration registration, String redirectUri) throws OAuthFlowException {
         Connector c = target.connector();
-        String issuer = at.server().issuer();
-        EgressClient client = egress.forOrganization(member.orgId());
         // Registered once per connector, issuer and redirect URI, even when several members (or instances) connect
         // at once: the advisory lock makes the others wait and then find it. (Registration is one bounded request.)
         // An explicit block, not @Transactional: the lock must be held over that request, and the checked
@@ -91,8 +99,7 @@ class ConnectionClients {
                 return open(member.orgId(), c.id(), issuer, stored.get());
             }
             try {
-                OAuthClient registered = ClientRegistrar.register(client, at.server(), redirectUri,
-                        at.registrationScopes(), timeout);
+                OAuthClient registered = registration.register();
                 repository.saveClient(member.orgId(), c.id(), issuer, registered.clientId(),
                         registered.clientSecret() == null ? null : sealer.seal(registered.clientSecret(),
                                 clientContext(member.orgId(), c.id(), issuer)),
@@ -121,6 +128,10 @@ class ConnectionClients {
         Connector c = target.connector();
         if (c.oauthClientId() != null) {
             if (!c.oauthClientId().equals(clientId)) {
+                return Optional.empty();
+            }
+            if (as != null && target.clientIssuer() != null && !target.clientIssuer().equals(as.issuer())) {
+                // bound to another authorization server: never sent to this one
                 return Optional.empty();
             }
             if (target.clientSecret() == null) {

@@ -46,6 +46,15 @@ public class ConnectionService {
     }
 
     /**
+     * The same for a member the caller resolved itself (the gateway, whose callers hold bearer tokens, not a
+     * session); stored state only, no network call.
+     */
+    public List<MemberConnector> listFor(Member member) {
+        ConnectionAccess.requirePaidPlan(member);
+        return checks.list(member);
+    }
+
+    /**
      * Asks the server whether the member's connection works (bounded, in the background), updates the stored
      * status and reports the connector with its tools. For a connector without a connection, asks whether it
      * answers without sign-in. {@code onResult} always runs, on a background thread.

@@ -3,6 +3,7 @@ package org.connectorconsole.connection;
 import static org.connectorconsole.connection.ConnectionAccess.resourceOf;
 import static org.connectorconsole.connection.ConnectionAccess.trim;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,9 +24,9 @@ import org.connectorconsole.egress.Egress;
 import org.connectorconsole.egress.EgressClient;
 import org.connectorconsole.mcp.McpAuthorizationException;
 import org.connectorconsole.mcp.McpProbeException;
-import org.connectorconsole.oauth.AuthorizationDiscovery;
 import org.connectorconsole.oauth.AuthorizationServerMetadata;
 import org.connectorconsole.oauth.AuthorizationTarget;
+import org.connectorconsole.oauth.AuthorizationTargets;
 import org.connectorconsole.oauth.DiscoveryException;
 import org.connectorconsole.oauth.OAuthClient;
 import org.connectorconsole.oauth.OAuthFlowException;
@@ -204,13 +205,14 @@ class ConnectionTokens {
 
     private TokenSet requestRefresh(EgressClient client, ConnectorDirectory.Target target, StoredConnection row)
             throws OAuthFlowException, DiscoveryException {
-        AuthorizationServerMetadata as = AuthorizationDiscovery.authorizationServer(client, row.issuer());
+        AuthorizationServerMetadata as = AuthorizationTargets.server(client, row.issuer(),
+                URI.create(target.connector().url()));
         OAuthClient oauthClient = clients.stored(target, as, row.clientId(), row.authMethod())
                 .orElseThrow(() -> new OAuthFlowException("The connector's OAuth client changed since you "
                         + "connected.", "invalid_client", null));
         return TokenEndpoint.refresh(client, as, oauthClient, address.redirectUri(),
                 sealed.open(row, SealedTokens.REFRESH), AuthorizationTarget.split(row.scope()),
-                resourceOf(target.connector()), timeout);
+                row.resourceIndicator() != null ? row.resourceIndicator() : resourceOf(target.connector()), timeout);
     }
 
     /**

@@ -19,7 +19,7 @@ import org.connectorconsole.oauth.AuthorizationResponses;
 import org.connectorconsole.oauth.AuthorizationTarget;
 import org.connectorconsole.oauth.AuthorizationTargets;
 import org.connectorconsole.oauth.BearerChallenge;
-import org.connectorconsole.oauth.ClientRegistrar;
+import org.connectorconsole.oauth.ClientChoice;
 import org.connectorconsole.oauth.OAuthClient;
 import org.connectorconsole.oauth.OAuthFlowException;
 import org.connectorconsole.oauth.TokenEndpoint;
@@ -64,7 +64,7 @@ public final class McpAuthClientCommand {
             out.println("Usage: mcp-auth-client [--client-metadata-url URL] <mcp-url>");
             return 2;
         }
-        OAuthClient preRegistered = preRegistered(env.get("MCP_CONFORMANCE_CONTEXT"));
+        ClientChoice.OwnerCredentials preRegistered = preRegistered(env.get("MCP_CONFORMANCE_CONTEXT"));
         List<McpClientExercise.Call> calls = McpClientExercise.calls(env.get("MCP_CONFORMANCE_CONTEXT"));
         try (EgressClient egress = new EgressClient(EgressSettings.DEFAULTS.withLoopbackHttp(true), Set.of(),
                 HostResolver.SYSTEM)) {
@@ -78,7 +78,7 @@ public final class McpAuthClientCommand {
         }
     }
 
-    private static OAuthClient preRegistered(String context) {
+    private static ClientChoice.OwnerCredentials preRegistered(String context) {
         if (context == null || context.isBlank()) {
             return null;
         }
@@ -87,27 +87,26 @@ public final class McpAuthClientCommand {
             return null;
         }
         String secret = json.path("client_secret").isString() ? json.path("client_secret").asString() : null;
-        return new OAuthClient(json.path("client_id").asString(), secret, secret == null ? OAuthClient.NONE
-                : OAuthClient.BASIC, OAuthClient.Source.OWNER);
+        return new ClientChoice.OwnerCredentials(json.path("client_id").asString(), secret, null);
     }
 
     private static final class Session {
         private final EgressClient egress;
         private final URI url;
         private final String metadataUrl;
-        private final OAuthClient preRegistered;
         private final List<McpClientExercise.Call> calls;
         private final PrintStream out;
         private final Set<String> granted = new LinkedHashSet<>();
-        private OAuthClient client;
+        private final Map<String, OAuthClient> registered = new java.util.HashMap<>();
+        private ClientChoice.OwnerCredentials owner;
         private String token;
 
-        Session(EgressClient egress, URI url, String metadataUrl, OAuthClient preRegistered,
+        Session(EgressClient egress, URI url, String metadataUrl, ClientChoice.OwnerCredentials owner,
                 List<McpClientExercise.Call> calls, PrintStream out) {
             this.egress = egress;
             this.url = url;
             this.metadataUrl = metadataUrl;
-            this.preRegistered = preRegistered;
+            this.owner = owner;
             this.calls = calls;
             this.out = out;
         }
@@ -140,18 +139,21 @@ public final class McpAuthClientCommand {
 
         private void authorize(BearerChallenge challenge, int status) throws OAuthFlowException, IOException {
             AuthorizationTarget target = AuthorizationTargets.discover(egress, url, challenge);
-            if (client == null) {
-                if (preRegistered != null) {
-                    client = preRegistered.clientSecret() == null ? preRegistered
-                            : ClientRegistrar.owners(preRegistered.clientId(), preRegistered.clientSecret(),
-                                    target.server());
-                } else if (metadataUrl != null && target.server().clientIdMetadataDocumentSupported()) {
-                    client = ClientRegistrar.metadataDocument(metadataUrl);
-                } else {
-                    client = ClientRegistrar.register(egress, target.server(), REDIRECT_URI,
-                            target.registrationScopes(), TIMEOUT);
-                }
+            // Bound to the issuer they were issued by (MCP 2026-07-28): owner's credentials to the first one used,
+            // registrations kept per issuer, so a server that moves to another authorization server gets a fresh
+            // registration there and never sees the old client ID.
+            if (owner != null && owner.issuer() == null) {
+                owner = new ClientChoice.OwnerCredentials(owner.clientId(), owner.clientSecret(),
+                        target.server().issuer());
             }
+            OAuthClient client = ClientChoice.choose(target, owner, metadataUrl, (issuer, registration) -> {
+                OAuthClient known = registered.get(issuer);
+                if (known == null) {
+                    known = registration.register();
+                    registered.put(issuer, known);
+                }
+                return known;
+            }, egress, REDIRECT_URI, TIMEOUT);
             Set<String> scopes = target.scopes(status == 403 ? granted : Set.of());
             AuthorizationRequests.Started started = AuthorizationRequests.start(target, client, REDIRECT_URI, scopes);
             out.println("Authorizing at " + target.server().issuer() + " (scope: "
@@ -160,17 +162,17 @@ public final class McpAuthClientCommand {
             if (!started.state().equals(back.get("state"))) {
                 throw new OAuthFlowException("The authorization response carries another state: refused.");
             }
-            if (back.get("error") != null) {
-                throw new OAuthFlowException("The authorization server answered " + back.get("error"));
-            }
             String iss = back.get("iss");
             if (!AuthorizationResponses.issuerAccepted(iss, target.server().issuer(),
                     target.server().authorizationResponseIssParameterSupported())) {
                 throw new OAuthFlowException("The authorization response names issuer " + iss + ", expected "
                         + target.server().issuer() + ": refused (mix-up).");
             }
+            if (back.get("error") != null) {
+                throw new OAuthFlowException("The authorization server answered " + back.get("error"));
+            }
             TokenSet tokens = TokenEndpoint.exchange(egress, target.server(), client, REDIRECT_URI,
-                    back.get("code"), started.codeVerifier(), started.state(), target.resource().toString(), TIMEOUT);
+                    back.get("code"), started.codeVerifier(), started.state(), target.resource(), TIMEOUT);
             token = tokens.accessToken();
             granted.addAll(scopes);
             granted.addAll(tokens.scopes());

@@ -21,6 +21,7 @@ import org.connectorconsole.mcp.UnsupportedRevisionException;
 import org.connectorconsole.oauth.AddressRefusal;
 import org.connectorconsole.oauth.AuthorizationDiscovery;
 import org.connectorconsole.oauth.AuthorizationServerMetadata;
+import org.connectorconsole.oauth.ClientChoice;
 import org.connectorconsole.oauth.BearerChallenge;
 import org.connectorconsole.oauth.DiscoveryException;
 import org.connectorconsole.oauth.ProtectedResourceMetadata;
@@ -51,6 +52,16 @@ public final class ConnectionDoctor {
     }
 
     public Diagnosis diagnose(EgressClient egress, String rawUrl, String ownerClientId,
+            Consumer<DoctorStep> listener) {
+        return diagnose(egress, rawUrl, ownerClientId, null, listener);
+    }
+
+    /**
+     * With {@code ownerClientIssuer}, the authorization server the owner's client credentials are bound to (null:
+     * not used yet): a server that now sends its users elsewhere is reported, as connecting would refuse to send
+     * the credentials there.
+     */
+    public Diagnosis diagnose(EgressClient egress, String rawUrl, String ownerClientId, String ownerClientIssuer,
             Consumer<DoctorStep> listener) {
         Run run = new Run(listener);
         EgressPolicy.UrlCheck check = egress.policy().checkUrl(rawUrl);
@@ -117,11 +128,11 @@ public final class ConnectionDoctor {
         run.add(new DoctorStep("revision", REVISION, DoctorStep.Status.SKIPPED, "not known before sign-in",
                 "The server asks for sign-in before it says which MCP revision it speaks; the console negotiates it "
                         + "(2026-07-28 first, 2025-11-25 where the server does not know it) when a member connects."));
-        return authorization(run, egress, url, transport, ownerClientId);
+        return authorization(run, egress, url, transport, ownerClientId, ownerClientIssuer);
     }
 
     private Diagnosis authorization(Run run, EgressClient egress, URI url, TransportDetection transport,
-            String ownerClientId) {
+            String ownerClientId, String ownerClientIssuer) {
         BearerChallenge challenge = BearerChallenge.parse(transport.wwwAuthenticate()).orElse(null);
         if (challenge == null) {
             run.add(DoctorStep.warning("challenge", "Authorization challenge", "HTTP 401 without a Bearer challenge",
@@ -133,28 +144,43 @@ public final class ConnectionDoctor {
                             : " resource_metadata=" + challenge.resourceMetadata())
                     + (challenge.scope() == null ? "" : ", scope=" + challenge.scope())));
         }
-        ProtectedResourceMetadata resource;
+        ProtectedResourceMetadata resource = null;
         try {
             resource = AuthorizationDiscovery.protectedResource(egress, url, challenge);
             run.add(DoctorStep.passed("resource-metadata", "Protected resource metadata", "Found at "
-                    + resource.source() + "; authorization server " + String.join(", ",
-                            resource.authorizationServers())));
+                    + resource.source() + " for " + resource.resource() + "; authorization server "
+                    + String.join(", ", resource.authorizationServers())));
         } catch (DiscoveryException e) {
-            run.add(DoctorStep.failed("resource-metadata", "Protected resource metadata",
-                    String.join("; ", e.attempts()), e.getMessage()
-                            + " Members cannot sign in until the server publishes it (RFC 9728)."));
-            return run.finish(url.toString(), Diagnosis.Outcome.FAILED);
+            boolean named = challenge != null && challenge.resourceMetadata() != null;
+            if (!e.notFound() || named) {
+                run.add(DoctorStep.failed("resource-metadata", "Protected resource metadata",
+                        String.join("; ", e.attempts()), e.getMessage()
+                                + " Members cannot sign in until the server publishes it (RFC 9728)."));
+                return run.finish(url.toString(), Diagnosis.Outcome.FAILED);
+            }
+            run.add(DoctorStep.warning("resource-metadata", "Protected resource metadata",
+                    String.join("; ", e.attempts()), "The server publishes none (RFC 9728): the console falls back "
+                            + "to MCP 2025-03-26 discovery (authorization server at " + AuthorizationDiscovery
+                                    .legacyIssuer(url) + "). Ask its operator to publish protected resource "
+                            + "metadata."));
         }
         AuthorizationServerMetadata server;
-        String issuer = resource.authorizationServers().getFirst();
+        String issuer = resource != null ? resource.authorizationServers().getFirst()
+                : AuthorizationDiscovery.legacyIssuer(url);
         try {
             server = AuthorizationDiscovery.authorizationServer(egress, issuer);
             run.add(DoctorStep.passed("server-metadata", "Authorization server metadata", "Issuer " + issuer
                     + " at " + server.source()));
         } catch (DiscoveryException e) {
-            run.add(DoctorStep.failed("server-metadata", "Authorization server metadata",
-                    String.join("; ", e.attempts()), e.getMessage()));
-            return run.finish(url.toString(), Diagnosis.Outcome.FAILED);
+            if (resource != null || !e.notFound()) {
+                run.add(DoctorStep.failed("server-metadata", "Authorization server metadata",
+                        String.join("; ", e.attempts()), e.getMessage()));
+                return run.finish(url.toString(), Diagnosis.Outcome.FAILED);
+            }
+            server = AuthorizationDiscovery.legacyDefaults(egress, url);
+            run.add(DoctorStep.warning("server-metadata", "Authorization server metadata",
+                    String.join("; ", e.attempts()), "None published: the console uses the MCP 2025-03-26 default "
+                            + "endpoints /authorize, /token and /register at " + issuer + "."));
         }
         List<AddressRefusal> refused = ServerAddresses.refusals(egress, server);
         if (!refused.isEmpty()) {
@@ -181,14 +207,22 @@ public final class ConnectionDoctor {
         }
         run.add(DoctorStep.passed("pkce", "PKCE", "S256 supported"));
 
-        if (!registration(run, server, ownerClientId)) {
+        if (!registration(run, server, ownerClientId, ownerClientIssuer)) {
             return run.finish(url.toString(), Diagnosis.Outcome.FAILED);
         }
         return run.finish(url.toString(), Diagnosis.Outcome.SIGN_IN_REQUIRED);
     }
 
     /** How members' sign-ins will get a client: the owner's client ID, the metadata document, or registration. */
-    private boolean registration(Run run, AuthorizationServerMetadata server, String ownerClientId) {
+    private boolean registration(Run run, AuthorizationServerMetadata server, String ownerClientId,
+            String ownerClientIssuer) {
+        if (ownerClientId != null && !ownerClientId.isBlank() && ownerClientIssuer != null
+                && !ownerClientIssuer.equals(server.issuer())) {
+            run.add(DoctorStep.failed("registration", "Client registration", "Client ID from Advanced settings, "
+                    + "entered for " + ownerClientIssuer, ClientChoice.otherIssuer(ownerClientIssuer,
+                            server.issuer())));
+            return false;
+        }
         if (ownerClientId != null && !ownerClientId.isBlank()) {
             run.registration = "Client ID from Advanced settings";
             run.add(DoctorStep.passed("registration", "Client registration",

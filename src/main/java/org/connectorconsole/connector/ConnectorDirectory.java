@@ -6,6 +6,7 @@ import org.connectorconsole.base.OrganizationId;
 import org.connectorconsole.base.SecretSealer;
 import org.connectorconsole.connector.internal.ConnectorRepository;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Read access to an organisation's connectors for the members' side (connections). Callers have already
@@ -15,8 +16,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class ConnectorDirectory {
 
-    /** A connector with the owner's OAuth credentials, for the token requests of its connections. */
-    public record Target(OrganizationId orgId, Connector connector, String clientSecret) {
+    /**
+     * A connector with the owner's OAuth credentials, for the token requests of its connections, and the issuer they
+     * are bound to (null until first used).
+     */
+    public record Target(OrganizationId orgId, Connector connector, String clientSecret, String clientIssuer) {
         @Override
         public String toString() {
             return "Target[" + connector.id() + ", " + connector.url() + "]";
@@ -40,9 +44,27 @@ public class ConnectorDirectory {
         return repository.findShared(orgId, id);
     }
 
+    /**
+     * Each connector's key in the organisation: fixed when the connector was added (not its display name), unique
+     * in the organisation, lower-case letters and digits joined by single hyphens (never "__"), at most 32 long.
+     */
+    public java.util.Map<ConnectorId, String> keys(OrganizationId orgId) {
+        return repository.keys(orgId);
+    }
+
     public Optional<Target> find(OrganizationId orgId, ConnectorId id) {
         return repository.find(orgId, id).map(stored -> new Target(orgId, stored.connector(),
                 stored.sealedClientSecret() == null ? null
-                        : sealer.open(stored.sealedClientSecret(), ConnectorService.secretContext(orgId, id))));
+                        : sealer.open(stored.sealedClientSecret(), ConnectorService.secretContext(orgId, id)),
+                stored.clientIssuer()));
+    }
+
+    /**
+     * Binds the owner's client credentials to the issuer they are about to be used with, unless already bound;
+     * the issuer they are bound to now (empty when the connector no longer has that client ID).
+     */
+    @Transactional
+    public Optional<String> bindClientIssuer(OrganizationId orgId, ConnectorId id, String clientId, String issuer) {
+        return repository.bindClientIssuer(orgId, id, clientId, issuer);
     }
 }

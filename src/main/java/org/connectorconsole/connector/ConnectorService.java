@@ -174,8 +174,10 @@ public class ConnectorService implements DisposableBean {
                     + "client ID, or remove the secret.");
         }
         try {
+            boolean credentialsChanged = !java.util.Objects.equals(before.oauthClientId(), valid.clientId())
+                    || !"unchanged".equals(secretChange);
             if (!repository.update(owner.orgId(), id, expectedVersion, valid.name(), valid.url(), valid.clientId(),
-                    sealed, urlChanged, now())) {
+                    sealed, urlChanged, credentialsChanged, now())) {
                 throw changedElsewhere();
             }
         } catch (DuplicateKeyException e) {
@@ -238,13 +240,15 @@ public class ConnectorService implements DisposableBean {
      */
     public void startCheck(ConnectorId id, Consumer<DoctorStep> onStep, Consumer<Diagnosis> onDone) {
         Member owner = tx.execute(status -> manager());
-        Connector connector = tx.execute(status -> repository.find(owner.orgId(), id).orElseThrow(() -> notFound())
-                .connector());
+        ConnectorRepository.Stored stored = tx.execute(status -> repository.find(owner.orgId(), id)
+                .orElseThrow(() -> notFound()));
+        Connector connector = stored.connector();
         EgressClient client = egress.forOrganization(owner.orgId());
         checks.execute(() -> {
             Diagnosis diagnosis;
             try {
-                diagnosis = doctor.diagnose(client, connector.url(), connector.oauthClientId(), onStep);
+                diagnosis = doctor.diagnose(client, connector.url(), connector.oauthClientId(),
+                        stored.clientIssuer(), onStep);
             } catch (RuntimeException e) {
                 log.error("Connection doctor failed unexpectedly for connector {}", id, e);
                 DoctorStep step = new DoctorStep("internal", "Check", DoctorStep.Status.FAILED, e.getClass()

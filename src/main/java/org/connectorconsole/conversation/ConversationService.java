@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -235,7 +236,56 @@ public class ConversationService implements DisposableBean {
         if (!member.plan().allowsCustomConnectors()) {
             return new ToolBoard(List.of(), List.of());
         }
-        Set<ConnectorId> enabled = tx.execute(s -> repository.enabledConnectors(id));
+        return boardOf(member, tx.execute(s -> repository.enabledConnectors(id)));
+    }
+
+    /**
+     * For the gateway, which resolved {@code member} from a bearer token: the tools of the connectors switched on
+     * in {@code conversation} (the member's own, checked here), or with {@code conversation} null of every
+     * connector the member may use (switched on by its owners, and connected or needing no sign-in; one whose
+     * connection needs a new sign-in is a problem with {@code reconnect}). Listed from the servers now, on the
+     * calling thread, with the same reconciliation of pinned definitions as the console's tool list.
+     */
+    public ToolBoard toolsFor(Member member, ConversationId conversation) {
+        if (!member.plan().allowsCustomConnectors()) {
+            return new ToolBoard(List.of(), List.of());
+        }
+        if (conversation != null) {
+            requireConversationOf(member, conversation);
+            return boardOf(member, tx.execute(s -> repository.enabledConnectors(conversation)));
+        }
+        Set<ConnectorId> usable = new java.util.LinkedHashSet<>();
+        List<ToolBoard.Problem> problems = new ArrayList<>();
+        for (MemberConnector c : connections.listFor(member)) {
+            if (c.state() == MemberConnector.State.CONNECTED || c.state() == MemberConnector.State.NO_SIGN_IN
+                    || c.state() == MemberConnector.State.FAILING) {
+                usable.add(c.id());
+            } else if (c.state() == MemberConnector.State.NEEDS_REAUTH) {
+                problems.add(new ToolBoard.Problem(c.name(), c.reason() == null ? c.name() + " needs you to sign in "
+                        + "again." : c.reason(), true));
+            }
+        }
+        ToolBoard board = boardOf(member, usable);
+        problems.addAll(board.problems());
+        return new ToolBoard(board.tools(), problems);
+    }
+
+    /** The connectors switched on in one of {@code member}'s conversations (the gateway's conversation endpoint). */
+    public Set<ConnectorId> switchedOn(Member member, ConversationId conversation) {
+        requireConversationOf(member, conversation);
+        return tx.execute(s -> repository.enabledConnectors(conversation));
+    }
+
+    /** The organisation and member a conversation belongs to (the gateway's conversation endpoint), if it exists. */
+    public Optional<Owner> ownerOf(ConversationId id) {
+        return tx.execute(s -> repository.owner(id)).map(o -> new Owner(o.orgId(), o.userId()));
+    }
+
+    /** Whose a conversation is. */
+    public record Owner(org.connectorconsole.base.OrganizationId orgId, org.connectorconsole.base.UserId userId) {
+    }
+
+    private ToolBoard boardOf(Member member, Set<ConnectorId> enabled) {
         List<ConversationTool> tools = new ArrayList<>();
         List<ToolBoard.Problem> problems = new ArrayList<>();
         for (ConnectorId connectorId : enabled) {

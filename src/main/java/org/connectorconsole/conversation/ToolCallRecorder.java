@@ -57,8 +57,10 @@ class ToolCallRecorder {
         tx.executeWithoutResult(s -> {
             repository.insertCall(call.member().orgId(), call.member().userId(), call.conversationId(),
                     call.callId(), call.connector().id(), call.connector().name(), call.toolName(),
-                    call.argumentsJson(), ToolCallStatus.RUNNING, null, now());
-            repository.touch(call.conversationId(), now());
+                    call.argumentsJson(), ToolCallStatus.RUNNING, null, call.clientName(), now());
+            if (call.conversationId() != null) {
+                repository.touch(call.conversationId(), now());
+            }
         });
         return tx.execute(s -> repository.findCall(call.callId())).orElseThrow(() -> new NotFoundException(
                 "This conversation does not exist (it may have been deleted)."));
@@ -86,8 +88,8 @@ class ToolCallRecorder {
                 call.argumentsJson(), status, storable, trimmed, Instant.now(clock), durationMs);
         return tx.execute(s -> {
             repository.finishCall(call.callId(), status, storable, trimmed, durationMs, now());
-            Map<String, String> details = callDetails(call.conversationId(), call.toolName(), call.argumentsJson(),
-                    recordPayloads);
+            Map<String, String> details = callDetails(call.conversationId(), call.clientName(), call.toolName(),
+                    call.argumentsJson(), recordPayloads);
             details.put("outcome", status.name());
             details.put("durationMs", String.valueOf(durationMs));
             if (call.approved()) {
@@ -111,18 +113,20 @@ class ToolCallRecorder {
     }
 
     /** Keeps a call refused before anything was sent (as Refused, with the reason) and returns what to throw. */
-    ToolRefusedException refuse(Member member, ConversationId conversationId, Connector connector, String toolName,
+    ToolRefusedException refuse(Member member, ToolCall call, Connector connector, String toolName,
             String argumentsJson, String reason) {
         boolean recordPayloads = catalog.settings(member.orgId()).recordPayloads();
+        ConversationId conversationId = call.conversationId();
         try {
             tx.executeWithoutResult(s -> repository.insertCall(member.orgId(), member.userId(), conversationId,
                     UUID.randomUUID(), connector.id(), connector.name(), ToolResults.cutName(toolName),
-                    argumentsJson, ToolCallStatus.REFUSED, ToolResults.trimmed(reason), now()));
+                    argumentsJson, ToolCallStatus.REFUSED, ToolResults.trimmed(reason), call.clientName(), now()));
         } catch (DataAccessException e) {
             log.debug("The refused call could not be kept in the history (conversation deleted?)", e);
         }
         tx.executeWithoutResult(s -> {
-            Map<String, String> details = callDetails(conversationId, toolName, argumentsJson, recordPayloads);
+            Map<String, String> details = callDetails(conversationId, call.clientName(), toolName, argumentsJson,
+                    recordPayloads);
             details.put("outcome", ToolCallStatus.REFUSED.name());
             details.put("reason", ToolResults.trimmed(reason));
             audit.record(AuditRecord.of(member.orgId(), member.actor(), AuditAction.TOOL_CALLED)
@@ -131,10 +135,17 @@ class ToolCallRecorder {
         return new ToolRefusedException(reason);
     }
 
-    private static Map<String, String> callDetails(ConversationId conversationId, String toolName,
-            String argumentsJson, boolean recordPayloads) {
+    private static Map<String, String> callDetails(ConversationId conversationId, String clientName,
+            String toolName, String argumentsJson, boolean recordPayloads) {
         Map<String, String> details = new LinkedHashMap<>();
-        details.put("conversation", conversationId.toString());
+        if (conversationId != null) {
+            details.put("conversation", conversationId.toString());
+        }
+        if (clientName != null) {
+            // a call through the gateway: the MCP client that made it, as it introduced itself
+            details.put("via", "gateway");
+            details.put("client", ToolResults.trimmed(clientName));
+        }
         details.put("tool", ToolResults.cutName(toolName));
         details.put("argumentsBytes", String.valueOf(argumentsJson.getBytes(StandardCharsets.UTF_8).length));
         details.put("argumentsSha256", ToolArguments.sha256(argumentsJson));

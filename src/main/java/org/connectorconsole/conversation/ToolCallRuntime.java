@@ -1,5 +1,7 @@
 package org.connectorconsole.conversation;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -31,6 +33,7 @@ import org.connectorconsole.security.Member;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.security.access.AccessDeniedException;
@@ -66,12 +69,13 @@ public class ToolCallRuntime implements DisposableBean {
     private final ToolCallRecorder recorder;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final ObservationRegistry observations;
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
     private final RunningCalls calls = new RunningCalls(MAX_RUNNING_PER_MEMBER);
 
     ToolCallRuntime(ConversationRepository repository, ConnectionService connections, ConnectorDirectory connectors,
             ToolCatalog catalog, ToolSessions sessions, ToolCallRecorder recorder, TransactionTemplate tx,
-            Clock clock) {
+            Clock clock, ObjectProvider<ObservationRegistry> observations) {
         this.repository = repository;
         this.connections = connections;
         this.connectors = connectors;
@@ -80,6 +84,7 @@ public class ToolCallRuntime implements DisposableBean {
         this.recorder = recorder;
         this.tx = tx;
         this.clock = clock;
+        this.observations = observations.getIfAvailable(() -> ObservationRegistry.NOOP);
     }
 
     /** How long a call may wait for the server's answer. */
@@ -111,7 +116,20 @@ public class ToolCallRuntime implements DisposableBean {
         }
         RunningCalls.Tracked tracked = calls.track(prepared.callId(), listener);
         long started = System.nanoTime();
-        background.execute(() -> runAndTell(prepared, tracked, started));
+        // one span per call (OpenTelemetry, when tracing is on), a child of the request that started it; the
+        // requests to the server are made inside it, so they carry its trace context (egress)
+        Observation observation = Observation.createNotStarted("console.tool.call", observations)
+                .contextualName("tools/call " + prepared.toolName())
+                .lowCardinalityKeyValue("mcp.method.name", "tools/call")
+                .highCardinalityKeyValue("gen_ai.tool.name", prepared.toolName())
+                .start();
+        background.execute(() -> {
+            try (Observation.Scope scope = observation.openScope()) {
+                runAndTell(prepared, tracked, started);
+            } finally {
+                observation.stop();
+            }
+        });
         return new RunningCall(entry, tracked.canceller());
     }
 
@@ -142,10 +160,11 @@ public class ToolCallRuntime implements DisposableBean {
                 || toolName.chars().anyMatch(Character::isISOControl)) {
             throw new ValidationException("That is not a tool name.");
         }
-        boolean switchedOn = tx.execute(s -> repository.enabledConnectors(call.conversationId()))
-                .contains(connector.id());
+        // a call on the gateway's member endpoint has no conversation: every connector its owners switched on
+        boolean switchedOn = call.conversationId() == null
+                || tx.execute(s -> repository.enabledConnectors(call.conversationId())).contains(connector.id());
         if (!connector.enabled() || !switchedOn) {
-            throw recorder.refuse(member, call.conversationId(), connector, toolName, argumentsJson,
+            throw recorder.refuse(member, call, connector, toolName, argumentsJson,
                     connector.enabled() ? connector.name() + " is not switched on in this conversation. Switch it on "
                             + "with + › Connectors." : connector.name() + " is turned off by an owner of "
                             + member.orgName() + ".");
@@ -157,7 +176,7 @@ public class ToolCallRuntime implements DisposableBean {
         if (known != null) {
             String refusal = known.refusal(known.approved() != null ? known.approved() : known.pending());
             if (refusal != null) {
-                throw recorder.refuse(member, call.conversationId(), connector, toolName, argumentsJson, refusal);
+                throw recorder.refuse(member, call, connector, toolName, argumentsJson, refusal);
             }
             ToolArguments.validate(known.approved(), arguments);
             if (known.policy() == ToolPolicy.NEEDS_APPROVAL && !hash.equals(call.confirmedArguments())) {
@@ -166,7 +185,7 @@ public class ToolCallRuntime implements DisposableBean {
             }
         }
         return new PreparedCall(member, call.conversationId(), connector, toolName, arguments, argumentsJson,
-                UUID.randomUUID(), hash.equals(call.confirmedArguments()));
+                UUID.randomUUID(), hash.equals(call.confirmedArguments()), call.clientName());
     }
 
     /** In the background: makes the call, then tells everyone following it how it ended. */
@@ -263,7 +282,8 @@ public class ToolCallRuntime implements DisposableBean {
         Member member = call.member();
         Connector connector = call.connector();
         return tx.execute(s -> {
-            if (!repository.enabledConnectors(call.conversationId()).contains(connector.id())) {
+            if (call.conversationId() != null
+                    && !repository.enabledConnectors(call.conversationId()).contains(connector.id())) {
                 return connector.name() + " was switched off in this conversation before the call was sent.";
             }
             boolean enabled = connectors.find(member.orgId(), connector.id()).map(t -> t.connector().enabled())
@@ -271,7 +291,8 @@ public class ToolCallRuntime implements DisposableBean {
             if (!enabled) {
                 return connector.name() + " was turned off by an owner before the call was sent.";
             }
-            if (repository.find(member.orgId(), member.userId(), call.conversationId()).isEmpty()) {
+            if (call.conversationId() != null
+                    && repository.find(member.orgId(), member.userId(), call.conversationId()).isEmpty()) {
                 return "This conversation no longer exists.";
             }
             return null;

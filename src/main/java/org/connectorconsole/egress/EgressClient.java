@@ -165,6 +165,9 @@ public final class EgressClient implements AutoCloseable {
                 request.addHeader(name, value);
             }
         });
+        if (settings.sendTraceContext()) {
+            TraceContext.addTo(request);
+        }
         if (body != null) {
             String type = headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("content-type"))
                     .map(Map.Entry::getValue).findFirst().orElse("application/octet-stream");

@@ -109,7 +109,9 @@ final class EgressJdkHttpClient extends HttpClient {
     public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
             HttpResponse.BodyHandler<T> handler) {
         CompletableFuture<HttpResponse<T>> result = new CompletableFuture<>();
-        egress.streams().execute(() -> exchange(request, handler, result));
+        // the request is sent on another thread: it carries the trace context of the work that asked for it
+        egress.streams().execute(io.opentelemetry.context.Context.current()
+                .wrap(() -> exchange(request, handler, result)));
         return result;
     }
 

@@ -72,7 +72,8 @@ public final class AuthorizationDiscovery {
             return new ProtectedResourceMetadata(url, resource, servers, strings(doc, "scopes_supported"));
         }
         throw new DiscoveryException("No protected resource metadata was found (tried "
-                + candidates.size() + (candidates.size() == 1 ? " location" : " locations") + ").", attempts);
+                + candidates.size() + (candidates.size() == 1 ? " location" : " locations") + ").", attempts,
+                nothingThere(attempts));
     }
 
     public static AuthorizationServerMetadata authorizationServer(EgressClient egress, String issuer)
@@ -90,6 +91,7 @@ public final class AuthorizationDiscovery {
                 continue;
             }
             String declared = string(doc, "issuer");
+            // RFC 8414 §3.3, MCP 2026-07-28: the exact string the well-known URL was built from, no normalisation
             if (!issuer.equals(declared)) {
                 throw new DiscoveryException("The metadata at " + url + " declares the issuer " + declared
                         + ", not " + issuer + " as expected; it may belong to another server (mix-up).", attempts);
@@ -104,7 +106,27 @@ public final class AuthorizationDiscovery {
                     Boolean.TRUE.equals(doc.get("authorization_response_iss_parameter_supported")),
                     addresses.refused);
         }
-        throw new DiscoveryException("No authorization server metadata was found for " + issuer + ".", attempts);
+        throw new DiscoveryException("No authorization server metadata was found for " + issuer + ".", attempts,
+                nothingThere(attempts));
+    }
+
+    /**
+     * MCP 2025-03-26, for a server that publishes neither protected resource metadata nor authorization server
+     * metadata: the authorization base URL is the MCP URL without its path, with the default endpoints
+     * {@code /authorize}, {@code /token} and {@code /register} there (PKCE S256 was required by that revision).
+     */
+    public static AuthorizationServerMetadata legacyDefaults(EgressClient egress, URI mcpUrl) {
+        String base = origin(mcpUrl);
+        Addresses addresses = new Addresses(egress.policy(), Map.of("authorization_endpoint", base + "/authorize",
+                "token_endpoint", base + "/token", "registration_endpoint", base + "/register"));
+        return new AuthorizationServerMetadata(URI.create(base), base, addresses.get("authorization_endpoint"),
+                addresses.get("token_endpoint"), addresses.get("registration_endpoint"), null, null, List.of("S256"),
+                List.of(), List.of(), false, false, addresses.refused);
+    }
+
+    /** MCP 2025-03-26: the authorization base URL, the MCP URL's scheme and authority without its path. */
+    public static String legacyIssuer(URI mcpUrl) {
+        return origin(mcpUrl);
     }
 
     /** RFC 9728 §3.1: path-inserted well-known location first, then the root. */
@@ -209,6 +231,11 @@ public final class AuthorizationDiscovery {
             attempts.add(url + " — not valid JSON");
             throw new DiscoveryException(url + " did not return valid JSON.", attempts);
         }
+    }
+
+    /** Every location answered 4xx: there is no document, rather than a broken or unreachable one. */
+    private static boolean nothingThere(List<String> attempts) {
+        return !attempts.isEmpty() && attempts.stream().allMatch(a -> a.matches(".* — HTTP 4\\d\\d"));
     }
 
     private static String origin(URI uri) {

@@ -30,13 +30,33 @@ public final class AuthorizationTargets {
         return Optional.of(discover(egress, url, challenge));
     }
 
-    /** Discovery from a challenge already in hand (a 401 or a 403 {@code insufficient_scope}). */
+    /**
+     * Discovery from a challenge already in hand (a 401 or a 403 {@code insufficient_scope}). The protected resource
+     * metadata's {@code resource} must cover the server's URL (else nothing goes further), and is then sent exactly
+     * as published; the authorization server's metadata must name exactly the issuer it was fetched for. A server
+     * that publishes no resource metadata at any location (and named none in its challenge) gets the MCP 2025-03-26
+     * fallbacks: authorization server metadata at its origin, else the default endpoints there.
+     */
     public static AuthorizationTarget discover(EgressClient egress, URI url, BearerChallenge challenge)
             throws OAuthFlowException {
         try {
-            ProtectedResourceMetadata prm = AuthorizationDiscovery.protectedResource(egress, url, challenge);
-            AuthorizationServerMetadata as = AuthorizationDiscovery.authorizationServer(egress,
-                    prm.authorizationServers().getFirst());
+            ProtectedResourceMetadata prm;
+            AuthorizationServerMetadata as;
+            String resource;
+            try {
+                prm = AuthorizationDiscovery.protectedResource(egress, url, challenge);
+                as = AuthorizationDiscovery.authorizationServer(egress, prm.authorizationServers().getFirst());
+                resource = prm.resource();
+            } catch (DiscoveryException e) {
+                boolean named = challenge != null && challenge.resourceMetadata() != null
+                        && !challenge.resourceMetadata().isBlank();
+                if (!e.notFound() || named || !e.getMessage().startsWith("No protected resource metadata")) {
+                    throw e;
+                }
+                prm = null;
+                as = legacyServer(egress, url);
+                resource = AuthorizationDiscovery.canonical(url);
+            }
             // Before the member's browser is sent anywhere or anything is registered: every address the server
             // handed back passes the policy, or connecting stops here naming the one refused.
             ServerAddresses.requireAllowed(egress, as);
@@ -48,10 +68,37 @@ public final class AuthorizationTargets {
                 throw new OAuthFlowException("The authorization server " + as.issuer() + " names no authorization "
                         + "or token endpoint in its metadata.");
             }
-            return new AuthorizationTarget(URI.create(AuthorizationDiscovery.canonical(url)), prm, as,
-                    challenge == null ? null : challenge.scope());
+            return new AuthorizationTarget(resource, prm, as, challenge == null ? null : challenge.scope());
         } catch (DiscoveryException e) {
             throw new OAuthFlowException(e.getMessage(), null, e);
+        }
+    }
+
+    /**
+     * The metadata of {@code issuer}, found again for a code exchange or a refresh: for the issuer a 2025-03-26
+     * server's fallback chose (the server's origin) that publishes no metadata, the default endpoints again.
+     */
+    public static AuthorizationServerMetadata server(EgressClient egress, String issuer, URI url)
+            throws DiscoveryException {
+        try {
+            return AuthorizationDiscovery.authorizationServer(egress, issuer);
+        } catch (DiscoveryException e) {
+            if (!e.notFound() || !issuer.equals(AuthorizationDiscovery.legacyIssuer(url))) {
+                throw e;
+            }
+            return AuthorizationDiscovery.legacyDefaults(egress, url);
+        }
+    }
+
+    /** MCP 2025-03-26: metadata at the server's origin (its issuer checked as any), else the default endpoints. */
+    private static AuthorizationServerMetadata legacyServer(EgressClient egress, URI url) throws DiscoveryException {
+        try {
+            return AuthorizationDiscovery.authorizationServer(egress, AuthorizationDiscovery.legacyIssuer(url));
+        } catch (DiscoveryException e) {
+            if (!e.notFound()) {
+                throw e;
+            }
+            return AuthorizationDiscovery.legacyDefaults(egress, url);
         }
     }
 }

@@ -47,6 +47,15 @@ public class CurrentMember {
         return m.member();
     }
 
+    /**
+     * The membership of a caller that is not a signed-in session (the gateway's bearer tokens) as the database says
+     * now; empty when the person is no longer a member of that organisation.
+     */
+    public Optional<Member> of(org.connectorconsole.base.UserId userId,
+            org.connectorconsole.base.OrganizationId orgId) {
+        return repository.membershipWithRules(userId, orgId).map(IdentityRepository.Membership::member);
+    }
+
     /** Refuses a password session in an organisation that requires single sign-on. */
     void refuseUnlessSignedInAsRequired(ConsoleUser user, IdentityRepository.Membership m) {
         if (m.ssoRequired() && !user.signedInWithSso()) {

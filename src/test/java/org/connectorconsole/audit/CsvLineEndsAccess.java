@@ -9,8 +9,8 @@ public final class CsvLineEndsAccess {
     private CsvLineEndsAccess() {
     }
 
-    public static OutputStream create(OutputStream out, LongConsumer progress) {
-        return new CsvLineEnds(out, progress);
+    public static OutputStream create(OutputStream out, LongConsumer progress, int... neutralisedColumns) {
+        return new CsvLineEnds(out, progress, neutralisedColumns);
     }
 
     public static long rows(OutputStream ends) {

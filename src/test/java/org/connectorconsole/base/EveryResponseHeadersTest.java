@@ -165,6 +165,24 @@ class EveryResponseHeadersTest {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
+    @Test
+    void the_gateway_authorization_servers_answers_and_refusals_carry_the_headers() throws Exception {
+        for (String path : new String[] {"/.well-known/oauth-authorization-server",
+                "/.well-known/oauth-protected-resource/mcp/c/" + java.util.UUID.randomUUID(),
+                "/oauth2/authorize?response_type=code&client_id=nobody&redirect_uri=https%3A%2F%2Fa.example%2Fcb"}) {
+            HttpResponse<String> response = get(path, null);
+            assertThat(response.statusCode()).as(path).isIn(200, 400, 404);
+            assertSecurityHeaders(response);
+            assertUtf8Declared(response);
+        }
+        HttpResponse<String> token = http.send(HttpRequest.newBuilder(uri("/oauth2/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=authorization_code&code=x&client_id=nobody"))
+                .build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        assertThat(token.statusCode()).isIn(400, 401);
+        assertSecurityHeaders(token);
+    }
+
     private HttpResponse<String> get(String path, String authorization) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).GET();
         if (authorization != null) {

@@ -111,6 +111,37 @@ class ConnectionDoctorTest {
     }
 
     @Test
+    void a_2025_03_26_server_without_resource_metadata_is_usable_with_a_warning_naming_the_fallback() {
+        try (TestMcpServer legacy = new TestMcpServer()) {
+            legacy.status("/mcp", 401, "Bearer");
+            String base = "http://127.0.0.1:" + legacy.port();
+            Diagnosis d = diagnose(legacy.url("/mcp"), null, new CopyOnWriteArrayList<>());
+            assertThat(d.outcome()).as("members can sign in through the default endpoints")
+                    .isEqualTo(Diagnosis.Outcome.SIGN_IN_REQUIRED);
+            assertThat(d.steps()).filteredOn(s -> s.key().equals("resource-metadata")).singleElement()
+                    .satisfies(s -> {
+                        assertThat(s.status()).isEqualTo(DoctorStep.Status.WARNING);
+                        assertThat(s.advice()).contains("falls back to MCP 2025-03-26 discovery");
+                    });
+            assertThat(d.steps()).filteredOn(s -> s.key().equals("server-metadata")).singleElement()
+                    .satisfies(s -> assertThat(s.advice()).contains("/authorize, /token and /register at " + base));
+        }
+    }
+
+    @Test
+    void owner_credentials_bound_to_another_issuer_fail_the_registration_step_and_say_what_to_do() {
+        String issuer = "http://127.0.0.1:" + server.port() + "/as";
+        Diagnosis d = doctor.diagnose(egress, server.url("/protected"), "owners-id", "https://old-as.example",
+                s -> { });
+        assertThat(d.outcome()).isEqualTo(Diagnosis.Outcome.FAILED);
+        assertThat(d.firstFailure().key()).isEqualTo("registration");
+        assertThat(d.firstFailure().advice()).contains("entered for https://old-as.example")
+                .contains("issued by " + issuer);
+        assertThat(doctor.diagnose(egress, server.url("/protected"), "owners-id", issuer, s -> { }).outcome())
+                .isEqualTo(Diagnosis.Outcome.SIGN_IN_REQUIRED);
+    }
+
+    @Test
     void metadata_for_another_resource_is_refused() {
         try (TestMcpServer other = new TestMcpServer()) {
             other.status("/mcp", 401, "Bearer resource_metadata=\"" + other.url("/prm") + "\"")

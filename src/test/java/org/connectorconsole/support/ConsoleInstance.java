@@ -33,6 +33,10 @@ public final class ConsoleInstance implements AutoCloseable {
         return context.getBean(type);
     }
 
+    public <T> T bean(Class<T> type, String name) {
+        return context.getBean(name, type);
+    }
+
     public int port() {
         return Integer.parseInt(context.getEnvironment().getProperty("local.server.port", "0"));
     }

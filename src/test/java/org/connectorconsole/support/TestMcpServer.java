@@ -312,6 +312,22 @@ public final class TestMcpServer implements AutoCloseable {
     }
 
     /**
+     * Keeps, for every POST to {@code path}, the value of request header {@code header} (empty text when absent),
+     * in arrival order, in the list handed back.
+     */
+    public List<String> recordHeader(String path, String header) {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        addFilter("header" + (++servletCount), path, (request, response, chain) -> {
+            if ("POST".equals(((HttpServletRequest) request).getMethod())) {
+                String value = ((HttpServletRequest) request).getHeader(header);
+                seen.add(value == null ? "" : value);
+            }
+            chain.doFilter(request, response);
+        });
+        return seen;
+    }
+
+    /**
      * Makes the server at {@code path} take {@code stall} to accept a {@code notifications/cancelled} (a server
      * that is stuck, or slow to answer).
      */
@@ -571,9 +587,9 @@ public final class TestMcpServer implements AutoCloseable {
         String base = "http://127.0.0.1:" + port();
         String metadata = base + "/.well-known/oauth-protected-resource" + path;
         requiredScopes.add(scope);
-        document("/.well-known/oauth-protected-resource" + path, "{\"resource\":\"" + base + path
-                + "\",\"authorization_servers\":[\"" + issuer + "\"],\"scopes_supported\":[\"" + scope
-                + "\",\"mcp:admin\"]}");
+        protectedBy.put(path, issuer);
+        protectedScope.put(path, scope);
+        moveProtected(path, issuer);
         java.net.http.HttpClient introspection = java.net.http.HttpClient.newHttpClient();
         String basic = java.util.Base64.getEncoder().encodeToString((testpeers.TestAuthorizationServer.RESOURCE_SERVER_ID
                 + ":" + testpeers.TestAuthorizationServer.RESOURCE_SERVER_SECRET).getBytes(StandardCharsets.UTF_8));
@@ -584,9 +600,10 @@ public final class TestMcpServer implements AutoCloseable {
                 HttpServletRequest req = (HttpServletRequest) request;
                 HttpServletResponse resp = (HttpServletResponse) response;
                 String header = req.getHeader("Authorization");
+                authorizationsSeen.add(String.valueOf(header));
                 java.util.Set<String> granted = null;
                 if (header != null && header.startsWith("Bearer ")) {
-                    granted = introspect(introspection, issuer, basic, header.substring(7));
+                    granted = introspect(introspection, protectedBy.get(path), basic, header.substring(7));
                 }
                 if (granted == null) {
                     resp.setStatus(401);
@@ -605,6 +622,21 @@ public final class TestMcpServer implements AutoCloseable {
                 chain.doFilter(request, response);
             }
         });
+        return this;
+    }
+
+    private final Map<String, String> protectedBy = new ConcurrentHashMap<>();
+    private final Map<String, String> protectedScope = new ConcurrentHashMap<>();
+
+    /**
+     * The endpoint at {@code path} (made by {@link #oauthProtected}) moves to the authorization server {@code issuer}:
+     * its resource metadata names that one from now on, and only its tokens are accepted.
+     */
+    public TestMcpServer moveProtected(String path, String issuer) {
+        protectedBy.put(path, issuer);
+        document("/.well-known/oauth-protected-resource" + path, "{\"resource\":\"http://127.0.0.1:" + port()
+                + path + "\",\"authorization_servers\":[\"" + issuer + "\"],\"scopes_supported\":[\""
+                + protectedScope.get(path) + "\",\"mcp:admin\"]}");
         return this;
     }
 
@@ -635,6 +667,13 @@ public final class TestMcpServer implements AutoCloseable {
 
     public void clearScope(String scope) {
         requiredScopes.remove(scope);
+    }
+
+    private final List<String> authorizationsSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Every Authorization header an OAuth-protected endpoint received ("null" for none), in order. */
+    public List<String> authorizationsSeen() {
+        return List.copyOf(authorizationsSeen);
     }
 
     public int bearerAccepted() {

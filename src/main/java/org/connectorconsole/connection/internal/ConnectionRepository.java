@@ -31,13 +31,14 @@ public class ConnectionRepository {
     public record StoredConnection(UUID id, OrganizationId orgId, ConnectorId connectorId, UserId userId,
             ConnectionStatus status, String statusReason, String issuer, String clientId, String authMethod,
             byte[] accessToken, byte[] refreshToken, String scope, String requiredScope, int stepUps,
-            Instant expiresAt, Instant connectedAt, Instant refreshingUntil) {
+            Instant expiresAt, Instant connectedAt, Instant refreshingUntil, String resourceIndicator) {
     }
 
     /** An authorization a member started; the code verifier sealed. */
     public record PendingAuthorization(String stateHash, OrganizationId orgId, ConnectorId connectorId, UserId userId,
             byte[] codeVerifier, String issuer, String resource, boolean issRequired, String clientId,
-            String redirectUri, String scope, int stepUps, String returnTo, Instant expiresAt) {
+            String redirectUri, String scope, int stepUps, String returnTo, Instant expiresAt,
+            String resourceIndicator) {
     }
 
     /** The client the console is at one authorization server for one connector; the secret sealed. */
@@ -119,6 +120,7 @@ public class ConnectionRepository {
         r.setCodeVerifier(p.codeVerifier());
         r.setIssuer(p.issuer());
         r.setResource(p.resource());
+        r.setResourceIndicator(p.resourceIndicator());
         r.setIssRequired(p.issRequired());
         r.setClientId(p.clientId());
         r.setRedirectUri(p.redirectUri());
@@ -139,7 +141,8 @@ public class ConnectionRepository {
                 .map(r -> new PendingAuthorization(r.getStateHash(), r.getOrgId(),
                         new ConnectorId(r.getConnectorId()), r.getUserId(), r.getCodeVerifier(),
                         r.getIssuer(), r.getResource(), r.getIssRequired(), r.getClientId(), r.getRedirectUri(),
-                        r.getScope(), r.getStepUps(), r.getReturnTo(), r.getExpiresAt().toInstant()));
+                        r.getScope(), r.getStepUps(), r.getReturnTo(), r.getExpiresAt().toInstant(),
+                        r.getResourceIndicator()));
     }
 
     @Transactional(propagation = Propagation.MANDATORY)
@@ -235,8 +238,9 @@ public class ConnectionRepository {
     /** Stores a fresh grant (callback): tokens, scopes, client, status connected. */
     @Transactional(propagation = Propagation.MANDATORY)
     public void saveGrant(UUID id, String issuer, String clientId, String authMethod, byte[] access, byte[] refresh,
-            String scope, int stepUps, Instant expiresAt, OffsetDateTime now) {
+            String scope, int stepUps, Instant expiresAt, String resourceIndicator, OffsetDateTime now) {
         db.update(CONNECTION)
+                .set(CONNECTION.RESOURCE_INDICATOR, resourceIndicator)
                 .set(CONNECTION.STATUS, ConnectionStatus.CONNECTED.name())
                 .setNull(CONNECTION.STATUS_REASON)
                 .set(CONNECTION.ISSUER, issuer)
@@ -340,7 +344,7 @@ public class ConnectionRepository {
                 r.getUserId(), ConnectionStatus.valueOf(r.getStatus()), r.getStatusReason(),
                 r.getIssuer(), r.getClientId(), r.getAuthMethod(), r.getAccessToken(), r.getRefreshToken(),
                 r.getScope(), r.getRequiredScope(), r.getStepUps(), instant(r.getExpiresAt()),
-                instant(r.getConnectedAt()), instant(r.getRefreshingUntil()));
+                instant(r.getConnectedAt()), instant(r.getRefreshingUntil()), r.getResourceIndicator());
     }
 
     private static Instant instant(OffsetDateTime t) {

@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.connectorconsole.base.ui.Notices;
+import org.connectorconsole.base.ui.PageSection;
 import org.connectorconsole.base.ui.TimeTexts;
 import org.connectorconsole.connection.CallbackOutcome;
 import org.connectorconsole.connection.ConnectionOverviewService;
@@ -62,7 +63,7 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
     private UI ui;
 
     MemberConnectorsView(ConnectionService connections, ConnectionOverviewService overview,
-            CurrentMember currentMember) {
+            CurrentMember currentMember, List<PageSection> sections) {
         this.connections = connections;
         this.overview = overview;
         this.me = currentMember.require();
@@ -90,6 +91,9 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
         list.setPadding(false);
         list.setId("member-connectors");
         add(lead, section, list);
+        // other features' sections for this page (the gateway's "Use your connectors from your assistant")
+        sections.stream().filter(s -> PageSection.SETTINGS_CONNECTORS.equals(s.page()))
+                .forEach(s -> s.create(null).ifPresent(this::add));
     }
 
     @Override

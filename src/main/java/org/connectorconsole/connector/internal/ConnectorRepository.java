@@ -30,7 +30,7 @@ public class ConnectorRepository {
     private static final JsonMapper JSON = JsonMapper.builder().findAndAddModules().build();
 
     /** A row with its sealed secret, for the service only (never leaves the feature). */
-    public record Stored(Connector connector, byte[] sealedClientSecret) {
+    public record Stored(Connector connector, byte[] sealedClientSecret, String clientIssuer) {
     }
 
     private final DSLContext db;
@@ -81,7 +81,8 @@ public class ConnectorRepository {
                 .fetchOptional()
                 .map(r -> {
                     ConnectorRecord row = r.into(CONNECTOR);
-                    return new Stored(toConnector(row, r.get(CONNECTED)), row.getOauthClientSecret());
+                    return new Stored(toConnector(row, r.get(CONNECTED)), row.getOauthClientSecret(),
+                            row.getOauthClientIssuer());
                 });
     }
 
@@ -109,6 +110,7 @@ public class ConnectorRepository {
                 .set(CONNECTOR.ORG_ID, orgId)
                 .set(CONNECTOR.NAME, name)
                 .set(CONNECTOR.URL, url)
+                .set(CONNECTOR.CONNECTOR_KEY, freeKey(orgId, name))
                 .set(CONNECTOR.ENABLED, true)
                 .set(CONNECTOR.OAUTH_CLIENT_ID, clientId)
                 .set(CONNECTOR.OAUTH_CLIENT_SECRET, sealedSecret)
@@ -118,9 +120,42 @@ public class ConnectorRepository {
                 .execute();
     }
 
+    /**
+     * A key for a new connector named {@code name}: its name in lower-case letters and digits joined by single
+     * hyphens (at most 24 characters), and "-2", "-3", ... when the organisation already has that key. Two owners
+     * adding connectors of the same name at once: one insert fails on the unique constraint and can be retried.
+     */
+    private String freeKey(OrganizationId orgId, String name) {
+        String base = keyOf(name);
+        java.util.Set<String> taken = new java.util.HashSet<>(db.select(CONNECTOR.CONNECTOR_KEY).from(CONNECTOR)
+                .where(CONNECTOR.ORG_ID.eq(orgId).and(CONNECTOR.CONNECTOR_KEY.startsWith(base)))
+                .fetch(CONNECTOR.CONNECTOR_KEY));
+        String key = base;
+        for (int n = 2; taken.contains(key); n++) {
+            key = base + "-" + n;
+        }
+        return key;
+    }
+
+    /** The key part made of a name (see V13__gateway.sql): "GitHub (work)" becomes "github-work". */
+    public static String keyOf(String name) {
+        String slug = name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-")
+                .replaceAll("^-+|-+$", "");
+        if (slug.length() > 24) {
+            slug = slug.substring(0, 24).replaceAll("-+$", "");
+        }
+        return slug.isEmpty() ? "connector" : slug;
+    }
+
+    /** Each connector's key in the organisation. */
+    public java.util.Map<ConnectorId, String> keys(OrganizationId orgId) {
+        return db.select(CONNECTOR.ID, CONNECTOR.CONNECTOR_KEY).from(CONNECTOR).where(CONNECTOR.ORG_ID.eq(orgId))
+                .fetchMap(r -> new ConnectorId(r.value1()), r -> r.value2());
+    }
+
     /** Returns false when the row changed since {@code expectedVersion} (or is gone). */
     public boolean update(OrganizationId orgId, ConnectorId id, int expectedVersion, String name, String url,
-            String clientId, byte[] sealedSecret, boolean urlChanged, OffsetDateTime now) {
+            String clientId, byte[] sealedSecret, boolean urlChanged, boolean credentialsChanged, OffsetDateTime now) {
         var update = db.update(CONNECTOR)
                 .set(CONNECTOR.NAME, name)
                 .set(CONNECTOR.URL, url)
@@ -128,6 +163,10 @@ public class ConnectorRepository {
                 .set(CONNECTOR.OAUTH_CLIENT_SECRET, sealedSecret)
                 .set(CONNECTOR.UPDATED_AT, now)
                 .set(CONNECTOR.VERSION, CONNECTOR.VERSION.plus(1));
+        if (credentialsChanged) {
+            // new credentials: bound to the issuer they are first used with, not to the old ones'
+            update = update.setNull(CONNECTOR.OAUTH_CLIENT_ISSUER);
+        }
         if (urlChanged) {
             // the old check was of another server
             update = update.setNull(CONNECTOR.LAST_CHECK).setNull(CONNECTOR.LAST_CHECK_AT)
@@ -136,6 +175,23 @@ public class ConnectorRepository {
         return update.where(CONNECTOR.ORG_ID.eq(orgId).and(CONNECTOR.ID.eq(id.value()))
                         .and(CONNECTOR.VERSION.eq(expectedVersion)))
                 .execute() == 1;
+    }
+
+    /**
+     * Binds the owner's client credentials ({@code clientId}, still the connector's) to {@code issuer} unless they
+     * are bound already; returns the issuer they are bound to now.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Optional<String> bindClientIssuer(OrganizationId orgId, ConnectorId id, String clientId, String issuer) {
+        db.update(CONNECTOR)
+                .set(CONNECTOR.OAUTH_CLIENT_ISSUER, issuer)
+                .where(CONNECTOR.ORG_ID.eq(orgId).and(CONNECTOR.ID.eq(id.value()))
+                        .and(CONNECTOR.OAUTH_CLIENT_ID.eq(clientId)).and(CONNECTOR.OAUTH_CLIENT_ISSUER.isNull()))
+                .execute();
+        return db.select(CONNECTOR.OAUTH_CLIENT_ISSUER).from(CONNECTOR)
+                .where(CONNECTOR.ORG_ID.eq(orgId).and(CONNECTOR.ID.eq(id.value()))
+                        .and(CONNECTOR.OAUTH_CLIENT_ID.eq(clientId)))
+                .fetchOptional(CONNECTOR.OAUTH_CLIENT_ISSUER);
     }
 
     @Transactional(propagation = Propagation.MANDATORY)

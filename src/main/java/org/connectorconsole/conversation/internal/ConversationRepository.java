@@ -54,6 +54,16 @@ public class ConversationRepository {
                 .fetchOptional(ConversationRepository::toConversation);
     }
 
+    /** Whose a conversation is (the gateway's conversation endpoint names only its id). */
+    public record Owner(OrganizationId orgId, UserId userId) {
+    }
+
+    public Optional<Owner> owner(ConversationId id) {
+        return db.select(CONVERSATION.ORG_ID, CONVERSATION.USER_ID).from(CONVERSATION)
+                .where(CONVERSATION.ID.eq(id.value()))
+                .fetchOptional(r -> new Owner(r.value1(), r.value2()));
+    }
+
     /** The conversation, row-locked until the transaction ends. */
     public Optional<Conversation> lock(OrganizationId orgId, UserId userId, ConversationId id) {
         return db.selectFrom(CONVERSATION).where(mine(orgId, userId, id)).forUpdate()
@@ -123,11 +133,12 @@ public class ConversationRepository {
     @Transactional(propagation = Propagation.MANDATORY)
     public void insertCall(OrganizationId orgId, UserId userId, ConversationId conversationId, UUID callId,
             ConnectorId connectorId, String connectorName, String toolName, String argumentsJson,
-            ToolCallStatus status, String message, OffsetDateTime now) {
+            ToolCallStatus status, String message, String clientName, OffsetDateTime now) {
         db.insertInto(TOOL_CALL)
                 .set(TOOL_CALL.ID, callId)
                 .set(TOOL_CALL.ORG_ID, orgId)
-                .set(TOOL_CALL.CONVERSATION_ID, conversationId.value())
+                .set(TOOL_CALL.CONVERSATION_ID, conversationId == null ? null : conversationId.value())
+                .set(TOOL_CALL.CLIENT_NAME, clientName)
                 .set(TOOL_CALL.USER_ID, userId)
                 .set(TOOL_CALL.CONNECTOR_ID, connectorId.value())
                 .set(TOOL_CALL.CONNECTOR_NAME, connectorName)

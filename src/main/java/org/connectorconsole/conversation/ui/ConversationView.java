@@ -19,7 +19,9 @@ import com.vaadin.flow.router.Route;
 import jakarta.annotation.security.PermitAll;
 import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.ValidationException;
+import java.util.List;
 import org.connectorconsole.base.ui.Notices;
+import org.connectorconsole.base.ui.PageSection;
 import org.connectorconsole.connection.CallbackOutcome;
 import org.connectorconsole.connection.ConnectionService;
 import org.connectorconsole.connection.ConnectOutcomes;
@@ -51,7 +53,11 @@ class ConversationView extends VerticalLayout implements BeforeEnterObserver {
     private final ConnectorsMenu menu;
     private Conversation conversation;
 
-    ConversationView(ConversationService conversations, ConnectionService connections) {
+    private final List<PageSection> sections;
+    private final Div contributed = new Div();
+
+    ConversationView(ConversationService conversations, ConnectionService connections, List<PageSection> sections) {
+        this.sections = sections;
         this.conversations = conversations;
         this.header = new ConversationHeader(conversations);
         this.tools = new ToolList(conversations, this::openTool);
@@ -64,7 +70,8 @@ class ConversationView extends VerticalLayout implements BeforeEnterObserver {
         back.addClassName("console-trail");
         outcome.setId("connection-outcome");
         outcome.setVisible(false);
-        add(back, header, outcome, new H3("Tools"), tools, new H3("History"), history, menu.composer(), menu);
+        add(back, header, outcome, new H3("Tools"), tools, new H3("History"), history, menu.composer(), menu,
+                contributed);
     }
 
     @Override
@@ -77,6 +84,10 @@ class ConversationView extends VerticalLayout implements BeforeEnterObserver {
         menu.showFor(id);
         showConnectOutcome(ConnectOutcomes.take());
         history.show(id);
+        // other features' sections for this conversation (the gateway's endpoint of this conversation)
+        contributed.removeAll();
+        sections.stream().filter(s -> PageSection.CONVERSATION.equals(s.page()))
+                .forEach(s -> s.create(id.value()).ifPresent(contributed::add));
     }
 
     @Override

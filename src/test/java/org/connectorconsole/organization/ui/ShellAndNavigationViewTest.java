@@ -38,8 +38,8 @@ class ShellAndNavigationViewTest extends ViewTest {
         signIn(org.owner());
         navigate("");
         assertThat(UI.getCurrent().getCurrentView()).isInstanceOf(OverviewView.class);
-        assertThat(menu()).containsExactly("Overview", "Conversations", "Your connectors", "Connectors", "Connections",
-                "Members", "Audit log", "Your account");
+        assertThat(menu()).containsExactly("Overview", "Conversations", "Your connectors", "Authorized apps",
+                "Connectors", "Connections", "Gateway", "Members", "Members' apps", "Audit log", "Your account");
         assertThat(_get(Paragraph.class, spec -> spec.withId("what-you-can-do")).getText())
                 .contains("As an owner you add the organisation's custom connectors");
     }
@@ -49,7 +49,8 @@ class ShellAndNavigationViewTest extends ViewTest {
         Org org = orgs.create(Plan.TEAM, 1);
         signIn(org.members().getFirst());
         navigate("");
-        assertThat(menu()).containsExactly("Overview", "Conversations", "Your connectors", "Your account");
+        assertThat(menu()).containsExactly("Overview", "Conversations", "Your connectors", "Authorized apps",
+                "Your account");
         navigate("organization/members");
         assertThat(UI.getCurrent().getCurrentView()).isNotInstanceOf(MembersView.class);
         assertThat(_find(NotAllowedView.class)).hasSize(1);
@@ -60,7 +61,8 @@ class ShellAndNavigationViewTest extends ViewTest {
         Org org = orgs.create(Plan.PRO, 0);
         signIn(org.owner());
         navigate("");
-        assertThat(menu()).containsExactly("Overview", "Conversations", "Your connectors", "Connectors", "Audit log", "Your account");
+        assertThat(menu()).containsExactly("Overview", "Conversations", "Your connectors", "Authorized apps",
+                "Connectors", "Audit log", "Your account");
         assertThat(_get(Paragraph.class, spec -> spec.withId("what-you-can-do")).getText())
                 .contains("you add, connect and remove your own custom connectors");
     }

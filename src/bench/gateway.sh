@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# A tool call through the gateway (the MCP Java SDK's client, a personal access token) against the same call made
+# directly to @modelcontextprotocol/server-everything, in one run: 1 client, then 50 concurrent clients.
+#   src/bench/gateway.sh [calls for 1 client] [clients] [calls per client]   (default 100, 50, 10)
+# Needs npm (installs Node 22 and server-everything into target/conformance). Figures: target/bench/gateway.txt.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+if [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; fi
+./mvnw -B -ntp -q test -Dtest=GatewayBenchmark -Dsurefire.failIfNoSpecifiedTests=false -DexcludedGroups= \
+    -Dbench.calls="${1:-100}" -Dbench.clients="${2:-50}" -Dbench.perClient="${3:-10}" \
+    -Dconsole.tools.call-timeout=120s | grep '^\[bench\]' || true
+cat target/bench/gateway.txt

@@ -1,0 +1,92 @@
+package org.connectorconsole.gatewayauth.ui;
+
+import static com.github.mvysny.kaributesting.v10.LocatorJ._click;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.mvysny.kaributesting.v10.GridKt;
+import com.github.mvysny.kaributesting.v10.NotificationsKt;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Paragraph;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.UUID;
+import org.connectorconsole.base.Plan;
+import org.connectorconsole.gateway.GatewayEndpoints;
+import org.connectorconsole.support.TestOrganizations.Org;
+import org.connectorconsole.support.TestOrganizations.Person;
+import org.connectorconsole.support.ViewTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Authorized apps (member), Members' apps (owner) and the consent page without a pending request. */
+class AuthorizedAppsViewTest extends ViewTest {
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    /** A grant as the authorization server leaves it after a code exchange (rows written directly). */
+    private String grant(Org org, Person person, String clientName) {
+        String clientRowId = UUID.randomUUID().toString();
+        String clientId = UUID.randomUUID().toString();
+        jdbc.update("insert into oauth2_registered_client (id, client_id, client_name, client_authentication_methods,"
+                + " authorization_grant_types, redirect_uris, scopes, client_settings, token_settings)"
+                + " values (?, ?, ?, 'none', 'authorization_code,refresh_token', 'http://127.0.0.1:9/cb', '', '{}',"
+                + " '{}')", clientRowId, clientId, clientName);
+        String authorizationId = UUID.randomUUID().toString();
+        jdbc.update("insert into oauth2_authorization (id, registered_client_id, principal_name,"
+                + " authorization_grant_type, access_token_value) values (?, ?, ?, 'authorization_code', ?)",
+                authorizationId, clientRowId, person.email(), "h:" + UUID.randomUUID());
+        jdbc.update("insert into gateway_grant (authorization_id, org_id, user_id, registered_client_id, client_id,"
+                + " client_name, resource, granted_at) values (?, ?, ?, ?, ?, ?, ?, ?)", authorizationId,
+                org.id().value(), person.id().value(), clientRowId, clientId, clientName,
+                "http://localhost:8080" + GatewayEndpoints.memberPath(org.id(), person.id()),
+                Timestamp.from(Instant.now()));
+        return authorizationId;
+    }
+
+    @Test
+    void a_member_sees_their_apps_and_revoke_ends_the_grant() {
+        Org org = orgs.create(Plan.TEAM, 2);
+        Person member = org.members().get(0);
+        String mine = grant(org, member, "Claude Desktop");
+        grant(org, org.members().get(1), "Someone else's agent");
+        signIn(member);
+        navigate("settings/authorized-apps");
+        Grid<?> grid = gridWithId("authorized-apps");
+        assertThat(GridKt._size(grid)).isEqualTo(1);
+        assertThat(GridKt._getFormattedRow(grid, 0)).contains("Claude Desktop", "never");
+        _click((Button) GridKt._getCellComponent(grid, 0, "revoke"));
+        NotificationsKt.expectNotifications("Claude Desktop no longer has access.");
+        assertThat(GridKt._size(gridWithId("authorized-apps"))).isZero();
+        assertThat(jdbc.queryForObject("select count(*) from oauth2_authorization where id = ?", Integer.class, mine))
+                .isZero();
+    }
+
+    @Test
+    void an_owner_sees_each_members_apps_and_revokes_one() {
+        Org org = orgs.create(Plan.TEAM, 2);
+        grant(org, org.members().get(0), "VS Code");
+        grant(org, org.members().get(1), "In-house agent");
+        grant(orgs.create(Plan.TEAM, 1), org.owner(), "Another organisation's app");
+        signIn(org.owner());
+        navigate("organization/authorized-apps");
+        Grid<?> grid = gridWithId("organization-apps");
+        assertThat(GridKt._size(grid)).isEqualTo(2);
+        _click((Button) GridKt._getCellComponent(grid, 0, "revoke"));
+        assertThat(GridKt._size(gridWithId("organization-apps"))).isEqualTo(1);
+    }
+
+    @Test
+    void the_consent_page_without_a_pending_request_says_so_and_offers_no_buttons() {
+        Org org = orgs.create(Plan.TEAM, 1);
+        signIn(org.members().getFirst());
+        com.vaadin.flow.component.UI.getCurrent().navigate("oauth2/consent",
+                com.vaadin.flow.router.QueryParameters.simple(java.util.Map.of("client_id", "x", "state", "made-up")));
+        assertThat(_get(Paragraph.class, spec -> spec.withId("consent-refused")).getText())
+                .isEqualTo("This request has expired or was already answered. Start again from the app.");
+        assertThat(shown("consent-title")).isFalse();
+    }
+}
