@@ -314,9 +314,10 @@ final class ClassicSession extends McpToolSession {
         };
         return switch (kind) {
             // The SDK's default endpoint (/mcp) would replace the URL's path: give it the full URL.
+            // Through the egress client, resuming an event stream that ends before its answer (SEP-1699).
             case STREAMABLE_HTTP -> HttpClientStreamableHttpTransport.builder(origin)
                     .endpoint(url.toString())
-                    .clientBuilder(egress.jdkClientBuilder())
+                    .clientBuilder(new ResumingHttpClient.Builder(egress.jdkClientBuilder()))
                     .connectTimeout(egress.settings().connectTimeout())
                     .openConnectionOnStartup(false)
                     .httpRequestCustomizer(bearer)

@@ -125,6 +125,22 @@ class ProtocolRevisionsTest {
     }
 
     @Test
+    void a_2025_11_25_stream_that_ends_before_its_answer_is_resumed_after_its_retry_with_last_event_id()
+            throws Exception {
+        try (McpToolSession session = McpToolSession.open(egress, URI.create(future.url(
+                MisbehavingMcpServer.RESUMING)), TransportKind.STREAMABLE_HTTP, Duration.ofSeconds(10),
+                Duration.ofSeconds(10), null)) {
+            assertThat(session.revision()).isEqualTo(ProtocolRevision.INITIALIZE);
+            assertThat(session.listTools().tools()).extracting(ToolInfo::name).containsExactly("patient");
+            assertThat(session.call("patient", Map.of(), p -> { }).content().getFirst().text())
+                    .isEqualTo("resumed after call-1");
+        }
+        assertThat(future.resumedWith()).containsExactly("call-1");
+        assertThat(future.resumedAfter()).as("after the server's retry: 300").isGreaterThanOrEqualTo(
+                Duration.ofMillis(290));
+    }
+
+    @Test
     void a_server_speaking_only_a_revision_the_console_cannot_is_told_plainly() {
         List<DoctorStep> seen = new CopyOnWriteArrayList<>();
         Diagnosis d = diagnose(future.url(MisbehavingMcpServer.FUTURE_ONLY), seen);

@@ -73,7 +73,8 @@ class ConnectorJourneyTest {
         b.awaitText("Server acme-tools 1.0.0");
         b.awaitText("Repeats the message it is given");
         b.awaitText("Adds two numbers");
-        b.awaitText("2025-11-25"); // the revision this server speaks, its own step
+        b.awaitText("2025-11-25 (initialize handshake)");
+        // address, transport, protocol revision, session, tools
         assertThat(b.driver().findElements(By.cssSelector("[data-step][data-status='PASSED']"))).hasSize(5);
         b.screenshot("12-doctor-and-tools");
 

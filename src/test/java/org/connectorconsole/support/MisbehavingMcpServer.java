@@ -42,6 +42,11 @@ public final class MisbehavingMcpServer implements AutoCloseable {
      * (initialize) is refused with -32022 naming it.
      */
     public static final String FUTURE_ONLY = "/future-only";
+    /**
+     * A 2025-11-25 server that closes a tool call's event stream after a priming event (an id and
+     * {@code retry: 300}) and answers on a GET that names that id in {@code Last-Event-ID} (SEP-1699).
+     */
+    public static final String RESUMING = "/resuming";
     /** 100 MB, announced in Content-Length and sent for as long as the client reads. */
     public static final long HUGE_BYTES = 100L * 1024 * 1024;
 
@@ -54,6 +59,10 @@ public final class MisbehavingMcpServer implements AutoCloseable {
     private final AtomicInteger toolPages = new AtomicInteger();
     private final AtomicInteger hugeBytesSent = new AtomicInteger();
     private final AtomicInteger eventsSent = new AtomicInteger();
+    private final java.util.List<String> resumedWith = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile long streamClosedAt;
+    private volatile long resumedAt;
+    private volatile String pendingCall;
     private volatile boolean closed;
 
     public MisbehavingMcpServer() {
@@ -81,6 +90,16 @@ public final class MisbehavingMcpServer implements AutoCloseable {
 
     public int eventsSent() {
         return eventsSent.get();
+    }
+
+    /** The Last-Event-ID of each GET that resumed a stream at {@link #RESUMING}. */
+    public java.util.List<String> resumedWith() {
+        return java.util.List.copyOf(resumedWith);
+    }
+
+    /** How long after closing the tool call's stream the client resumed it. */
+    public java.time.Duration resumedAfter() {
+        return java.time.Duration.ofNanos(resumedAt - streamClosedAt);
     }
 
     private void acceptLoop() {
@@ -124,6 +143,9 @@ public final class MisbehavingMcpServer implements AutoCloseable {
         int q = path.indexOf('?');
         if (q >= 0) {
             path = path.substring(0, q);
+        }
+        if (path.equals(RESUMING) && request.method().equals("GET")) {
+            return resume(request, out);
         }
         if (!request.method().equals("POST")) {
             // no GET stream, no session to delete: a Streamable HTTP server without either
@@ -215,6 +237,23 @@ public final class MisbehavingMcpServer implements AutoCloseable {
                 }
                 return true;
             }
+            case RESUMING -> {
+                if ("initialize".equals(method)) {
+                    respond(out, 200, "application/json", result(id, initializeResult()), "Mcp-Session-Id: s-1");
+                } else if ("tools/list".equals(method)) {
+                    respond(out, 200, "application/json", result(id, "{\"tools\":[{\"name\":\"patient\","
+                            + "\"inputSchema\":{\"type\":\"object\"}}]}"));
+                } else if ("tools/call".equals(method)) {
+                    pendingCall = id;
+                    String priming = "id: call-1\nretry: 300\ndata: \n\n";
+                    respond(out, 200, "text/event-stream", priming, "Connection: close");
+                    streamClosedAt = System.nanoTime();
+                    return false;
+                } else {
+                    respond(out, 405, "text/plain", "method not allowed");
+                }
+                return true;
+            }
             case FUTURE_ONLY -> {
                 if ("server/discover".equals(method)) {
                     respond(out, 200, "application/json", result(id, "{\"supportedVersions\":[\"2099-01-01\"],"
@@ -234,6 +273,27 @@ public final class MisbehavingMcpServer implements AutoCloseable {
         }
     }
 
+    /** A GET resuming the tool call's stream: the answer, then the stream stays open until the client closes. */
+    private boolean resume(Request request, OutputStream out) throws IOException, InterruptedException {
+        String last = request.headers().get("last-event-id");
+        if (last == null || pendingCall == null) {
+            respond(out, 405, "text/plain", "no stream to resume");
+            return true;
+        }
+        resumedAt = System.nanoTime();
+        resumedWith.add(last);
+        out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        chunk(out, ("id: call-2\nevent: message\ndata: " + result(pendingCall, "{\"content\":[{\"type\":\"text\","
+                + "\"text\":\"resumed after " + last + "\"}]}") + "\n\n").getBytes(StandardCharsets.UTF_8));
+        pendingCall = null;
+        while (!closed) {
+            chunk(out, ":\n\n".getBytes(StandardCharsets.US_ASCII));
+            Thread.sleep(200);
+        }
+        return false;
+    }
+
     private static String initializeResult() {
         return "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{\"tools\":{}},"
                 + "\"serverInfo\":{\"name\":\"misbehaving\",\"version\":\"1\"}}";
@@ -250,10 +310,14 @@ public final class MisbehavingMcpServer implements AutoCloseable {
         out.flush();
     }
 
-    private static void respond(OutputStream out, int status, String type, String body) throws IOException {
+    private static void respond(OutputStream out, int status, String type, String body, String... headers)
+            throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         StringBuilder head = new StringBuilder("HTTP/1.1 ").append(status).append(' ').append(reason(status))
                 .append("\r\nContent-Length: ").append(bytes.length).append("\r\n");
+        for (String header : headers) {
+            head.append(header).append("\r\n");
+        }
         if (type != null) {
             head.append("Content-Type: ").append(type).append("\r\n");
         }

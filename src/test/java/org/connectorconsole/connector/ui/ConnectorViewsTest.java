@@ -142,8 +142,9 @@ class ConnectorViewsTest extends ViewTest {
             MockVaadin.clientRoundtrip(false);
         }
         assertThat(_find(Div.class, spec -> spec.withId("doctor-running"))).as("check finished").isEmpty();
+        // address, transport, protocol revision, session, tools
         assertThat(_find(com.vaadin.flow.component.orderedlayout.HorizontalLayout.class,
-                spec -> spec.withClasses("console-step"))).hasSize(5); // the protocol revision has its own step
+                spec -> spec.withClasses("console-step"))).hasSize(5);
         assertThat(_get(Grid.class, spec -> spec.withId("tools")).isVisible()).isTrue();
         assertThat(connectors.get(c.id()).lastCheck().tools()).hasSize(1);
     }

@@ -1,0 +1,531 @@
+package org.connectorconsole.mcp;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.Authenticator;
+import java.net.CookieHandler;
+import java.net.ProxySelector;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The HTTP client the classic SDK's Streamable HTTP transport is given: every request goes to the egress client it
+ * wraps, unchanged, except that a POSTed request whose event stream ends before its answer is resumed, as
+ * 2025-11-25 asks (SEP-1699): after the server's {@code retry:} (at most {@link #MAX_RETRY}), a GET with
+ * {@code Last-Event-ID} (the last event id the stream carried) and the request's session, protocol version and
+ * authorization; that stream's events continue the same body the SDK is reading, until the answer has come (the
+ * GET is then closed). At most {@value #MAX_RESUMPTIONS} resumptions per request; a stream that carried no event
+ * id cannot be resumed and ends as before (the SDK's request timeout then applies). The SDK itself resumes only on
+ * errors, and only from events that carried data, ignoring {@code retry:} (decision 0029).
+ */
+final class ResumingHttpClient extends HttpClient {
+
+    static final int MAX_RESUMPTIONS = 3;
+    static final Duration MAX_RETRY = Duration.ofSeconds(10);
+    /** Without a {@code retry:}, how long to wait before resuming. */
+    static final Duration DEFAULT_RETRY = Duration.ofSeconds(1);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final HttpClient delegate;
+
+    private ResumingHttpClient(HttpClient delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
+            HttpResponse.BodyHandler<T> handler) {
+        JsonNode id = requestId(request);
+        if (id == null) {
+            return delegate.sendAsync(request, handler);
+        }
+        return delegate.sendAsync(request, info -> {
+            HttpResponse.BodySubscriber<T> downstream = handler.apply(info);
+            String type = info.headers().firstValue("content-type").orElse("").toLowerCase(Locale.ROOT);
+            return info.statusCode() / 100 == 2 && type.startsWith("text/event-stream")
+                    ? new Resuming<>(request, id, downstream) : downstream;
+        });
+    }
+
+    /** The JSON-RPC id of a POSTed request that accepts an event stream, or null (a notification, a GET). */
+    private static JsonNode requestId(HttpRequest request) {
+        if (!"POST".equals(request.method()) || request.bodyPublisher().isEmpty()
+                || !request.headers().firstValue("accept").orElse("").contains("text/event-stream")) {
+            return null;
+        }
+        try {
+            JsonNode message = JSON.readTree(collect(request.bodyPublisher().get()));
+            return message.isObject() && message.has("method") && message.hasNonNull("id") ? message.get("id") : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static byte[] collect(HttpRequest.BodyPublisher publisher) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        publisher.subscribe(new Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                subscription.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(ByteBuffer item) {
+                byte[] bytes = new byte[item.remaining()];
+                item.get(bytes);
+                out.writeBytes(bytes);
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+                done.completeExceptionally(throwable);
+            }
+
+            @Override
+            public void onComplete() {
+                done.complete(null);
+            }
+        });
+        done.join();
+        return out.toByteArray();
+    }
+
+    /**
+     * The body of one POST's event stream, passed on to the SDK as it comes while its events are read for their
+     * ids, {@code retry:} and the answer to the request; continued by a GET when it ends too early.
+     */
+    private final class Resuming<T> implements HttpResponse.BodySubscriber<T>, Flow.Subscription {
+
+        private final HttpRequest request;
+        private final JsonNode id;
+        private final HttpResponse.BodySubscriber<T> downstream;
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+        private final StringBuilder data = new StringBuilder();
+        private Flow.Subscription upstream;
+        private long requested;
+        private long delivered;
+        private String lastEventId;
+        private Duration retry = DEFAULT_RETRY;
+        private boolean answered;
+        private boolean atBoundary = true;
+        private boolean resuming;
+        private boolean cancelled;
+        private boolean finished;
+        private int resumptions;
+
+        Resuming(HttpRequest request, JsonNode id, HttpResponse.BodySubscriber<T> downstream) {
+            this.request = request;
+            this.id = id;
+            this.downstream = downstream;
+        }
+
+        @Override
+        public CompletionStage<T> getBody() {
+            return downstream.getBody();
+        }
+
+        // ---- from the POST's body (and, through Splice, from a resuming GET's)
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            synchronized (this) {
+                upstream = subscription;
+            }
+            downstream.onSubscribe(this);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            forward(items);
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            finish(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            ended();
+        }
+
+        private void forward(List<ByteBuffer> items) {
+            for (ByteBuffer item : items) {
+                read(item.duplicate());
+            }
+            synchronized (this) {
+                delivered++;
+            }
+            downstream.onNext(items);
+            if (resuming && answered) {
+                // the answer came on the resuming stream: nothing more is awaited there
+                Flow.Subscription get;
+                synchronized (this) {
+                    get = upstream;
+                }
+                get.cancel();
+                finish(null);
+            }
+        }
+
+        /** The stream ended: resume it when the answer has not come and it can be resumed, else end the body. */
+        private void ended() {
+            if (answered || lastEventId == null || resumptions >= MAX_RESUMPTIONS || cancelled) {
+                finish(null);
+                return;
+            }
+            again();
+        }
+
+        /** Resumes after the server's retry (another try, when a resuming request itself failed). */
+        private void again() {
+            resumptions++;
+            if (!atBoundary) {
+                // an event cut off at the end: the next stream starts afresh
+                downstream.onNext(List.of(ByteBuffer.wrap("\n\n".getBytes(StandardCharsets.UTF_8))));
+                atBoundary = true;
+                line.reset();
+                data.setLength(0);
+            }
+            Duration wait = retry.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : retry;
+            CompletableFuture.runAsync(this::resume,
+                    CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS));
+        }
+
+        private void resume() {
+            if (cancelled) {
+                return;
+            }
+            HttpRequest.Builder get = HttpRequest.newBuilder(request.uri()).GET()
+                    .header("Accept", "text/event-stream")
+                    .header("Last-Event-ID", lastEventId);
+            for (String name : List.of("Mcp-Session-Id", "MCP-Protocol-Version", "Authorization")) {
+                request.headers().firstValue(name).ifPresent(value -> get.header(name, value));
+            }
+            resuming = true;
+            delegate.sendAsync(get.build(), info -> {
+                if (info.statusCode() / 100 != 2) {
+                    return HttpResponse.BodySubscribers.replacing(null);
+                }
+                return new Splice();
+            }).whenComplete((response, error) -> {
+                if (error != null) {
+                    // no answer at all (a pooled connection the server had closed, say): try again, within bounds
+                    if (resumptions < MAX_RESUMPTIONS && !cancelled) {
+                        again();
+                    } else {
+                        finish(error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error);
+                    }
+                } else if (response.statusCode() / 100 != 2) {
+                    finish(new IOException("The server's event stream ended before its answer, and resuming it "
+                            + "was refused (HTTP " + response.statusCode() + ")."));
+                }
+            });
+        }
+
+        /** A resuming GET's body, continuing the POST's. */
+        private final class Splice implements HttpResponse.BodySubscriber<Void> {
+            private final CompletableFuture<Void> body = new CompletableFuture<>();
+
+            @Override
+            public CompletionStage<Void> getBody() {
+                return body;
+            }
+
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                long outstanding;
+                synchronized (Resuming.this) {
+                    upstream = subscription;
+                    outstanding = requested - delivered;
+                }
+                if (cancelled) {
+                    subscription.cancel();
+                } else if (outstanding > 0) {
+                    subscription.request(outstanding);
+                }
+            }
+
+            @Override
+            public void onNext(List<ByteBuffer> items) {
+                forward(items);
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+                body.complete(null);
+                finish(throwable);
+            }
+
+            @Override
+            public void onComplete() {
+                body.complete(null);
+                ended();
+            }
+        }
+
+        private void finish(Throwable error) {
+            synchronized (this) {
+                if (finished) {
+                    return;
+                }
+                finished = true;
+            }
+            if (error == null) {
+                downstream.onComplete();
+            } else {
+                downstream.onError(error);
+            }
+        }
+
+        // ---- demand from the SDK, passed to whichever stream is being read
+
+        @Override
+        public void request(long n) {
+            Flow.Subscription current;
+            synchronized (this) {
+                requested = n <= 0 || requested + n < 0 ? Long.MAX_VALUE : requested + n;
+                current = upstream;
+            }
+            current.request(n);
+        }
+
+        @Override
+        public void cancel() {
+            Flow.Subscription current;
+            synchronized (this) {
+                cancelled = true;
+                current = upstream;
+            }
+            current.cancel();
+        }
+
+        // ---- reading the event stream
+
+        private void read(ByteBuffer bytes) {
+            while (bytes.hasRemaining()) {
+                byte b = bytes.get();
+                if (b == '\n') {
+                    byte[] raw = line.toByteArray();
+                    int length = raw.length > 0 && raw[raw.length - 1] == '\r' ? raw.length - 1 : raw.length;
+                    line.reset();
+                    field(new String(raw, 0, length, StandardCharsets.UTF_8));
+                } else if (line.size() < 1 << 20) {
+                    line.write(b);
+                }
+            }
+        }
+
+        private void field(String text) {
+            if (text.isEmpty()) {
+                if (!data.isEmpty() && answers(data.toString())) {
+                    answered = true;
+                }
+                data.setLength(0);
+                atBoundary = true;
+                return;
+            }
+            atBoundary = false;
+            int colon = text.indexOf(':');
+            String name = colon < 0 ? text : text.substring(0, colon);
+            String value = colon < 0 ? "" : text.substring(colon + 1);
+            if (value.startsWith(" ")) {
+                value = value.substring(1);
+            }
+            switch (name) {
+                case "id" -> lastEventId = value.isEmpty() ? null : value;
+                case "retry" -> {
+                    try {
+                        retry = Duration.ofMillis(Math.max(0, Long.parseLong(value.strip())));
+                    } catch (NumberFormatException ignored) {
+                        // not a number: ignored, as the event stream format says
+                    }
+                }
+                case "data" -> {
+                    if (!data.isEmpty()) {
+                        data.append('\n');
+                    }
+                    data.append(value);
+                }
+                default -> {
+                    // event names and comments do not matter here
+                }
+            }
+        }
+
+        /** Whether an event's data is (or holds) the answer to the request: a response with its id. */
+        private boolean answers(String json) {
+            try {
+                JsonNode message = JSON.readTree(json);
+                for (JsonNode m : message.isArray() ? message : List.of(message)) {
+                    if (m.isObject() && !m.has("method") && id.equals(m.get("id"))
+                            && (m.has("result") || m.has("error"))) {
+                        return true;
+                    }
+                }
+                return false;
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+    }
+
+    // ---- the rest is the egress client's
+
+    @Override
+    public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
+            throws IOException, InterruptedException {
+        try {
+            return sendAsync(request, handler).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler,
+            HttpResponse.PushPromiseHandler<T> pushPromiseHandler) {
+        return sendAsync(request, handler);
+    }
+
+    @Override
+    public Optional<CookieHandler> cookieHandler() {
+        return delegate.cookieHandler();
+    }
+
+    @Override
+    public Optional<Duration> connectTimeout() {
+        return delegate.connectTimeout();
+    }
+
+    @Override
+    public Redirect followRedirects() {
+        return delegate.followRedirects();
+    }
+
+    @Override
+    public Optional<ProxySelector> proxy() {
+        return delegate.proxy();
+    }
+
+    @Override
+    public SSLContext sslContext() {
+        return delegate.sslContext();
+    }
+
+    @Override
+    public SSLParameters sslParameters() {
+        return delegate.sslParameters();
+    }
+
+    @Override
+    public Optional<Authenticator> authenticator() {
+        return delegate.authenticator();
+    }
+
+    @Override
+    public Version version() {
+        return delegate.version();
+    }
+
+    @Override
+    public Optional<Executor> executor() {
+        return delegate.executor();
+    }
+
+    /** Wraps the egress client's builder: what the SDK configures goes to it. */
+    static final class Builder implements HttpClient.Builder {
+        private final HttpClient.Builder delegate;
+
+        Builder(HttpClient.Builder delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public HttpClient.Builder cookieHandler(CookieHandler cookieHandler) {
+            delegate.cookieHandler(cookieHandler);
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder connectTimeout(Duration duration) {
+            delegate.connectTimeout(duration);
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder sslContext(SSLContext sslContext) {
+            delegate.sslContext(sslContext);
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder sslParameters(SSLParameters sslParameters) {
+            delegate.sslParameters(sslParameters);
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder executor(Executor executor) {
+            delegate.executor(executor);
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder followRedirects(Redirect policy) {
+            delegate.followRedirects(policy);
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder version(Version version) {
+            delegate.version(version);
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder priority(int priority) {
+            delegate.priority(priority);
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder proxy(ProxySelector proxySelector) {
+            delegate.proxy(proxySelector);
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder authenticator(Authenticator authenticator) {
+            delegate.authenticator(authenticator);
+            return this;
+        }
+
+        @Override
+        public HttpClient build() {
+            return new ResumingHttpClient(delegate.build());
+        }
+    }
+}
