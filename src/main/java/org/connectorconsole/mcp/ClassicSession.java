@@ -25,6 +25,7 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.connectorconsole.egress.EgressClient;
+import org.connectorconsole.egress.TraceContext;
 import reactor.core.publisher.Mono;
 
 /**
@@ -47,6 +48,9 @@ final class ClassicSession extends McpToolSession {
     private final McpSchema.InitializeResult init;
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private volatile Consumer<Progress> progressListener = p -> { };
+
+    /** Whether a call carries the trace context in its {@code _meta} (console.egress.send-trace-context). */
+    private boolean sendTraceContext;
 
     private ClassicSession(McpSyncClient client, CallTracking transport, McpSchema.InitializeResult init,
             Duration listTimeout) {
@@ -95,6 +99,7 @@ final class ClassicSession extends McpToolSession {
             throw failure(e, timeout);
         }
         ClassicSession session = new ClassicSession(client, transport, init, timeout);
+        session.sendTraceContext = egress.settings().sendTraceContext();
         self[0] = session;
         return session;
     }
@@ -207,6 +212,8 @@ final class ClassicSession extends McpToolSession {
         progressListener = onProgress;
         McpSchema.CallToolRequest request = McpSchema.CallToolRequest.builder(name)
                 .arguments(arguments)
+                // the trace context in _meta as MCP carries it (SEP-414), when the operator asked for it
+                .meta(sendTraceContext ? TraceContext.asMeta() : new java.util.HashMap<>())
                 .progressToken(UUID.randomUUID().toString())
                 .build();
         try {

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.connectorconsole.egress.EgressClient;
+import org.connectorconsole.egress.TraceContext;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -42,6 +43,9 @@ final class ModernSession extends McpToolSession {
     private volatile CompletableFuture<?> inFlight;
     /** The definitions this session handed out, by name: a call names its tool's (for the headers it mirrors). */
     private volatile Map<String, ToolInfo> known = Map.of();
+
+    /** Whether a call carries the trace context in its {@code _meta} (console.egress.send-trace-context). */
+    private boolean sendTraceContext;
 
     private ModernSession(McpAsyncClient client, McpSchema.DiscoverResult discovered, Duration listTimeout,
             Duration callTimeout) {
@@ -91,7 +95,9 @@ final class ModernSession extends McpToolSession {
             throw new NotSpoken(versions.isEmpty() ? "server/discover was answered without supported versions"
                     : "server/discover named " + String.join(", ", versions), versions, null);
         }
-        return new ModernSession(client, discovered, timeout, callTimeout);
+        ModernSession session = new ModernSession(client, discovered, timeout, callTimeout);
+        session.sendTraceContext = egress.settings().sendTraceContext();
+        return session;
     }
 
     private static McpSchema.ElicitResult answer(FormAnswerer.Answer answer) {
@@ -271,6 +277,8 @@ final class ModernSession extends McpToolSession {
             throws McpProbeException {
         CompletableFuture<McpSchema.CallToolResult> call = tool(name)
                 .arguments(arguments)
+                // the trace context in _meta as MCP carries it (SEP-414), when the operator asked for it
+                .meta(sendTraceContext ? TraceContext.asMeta() : new java.util.HashMap<>())
                 .roundTimeout(callTimeout)
                 .callTimeout(callTimeout)
                 .progress(p -> Mono.fromRunnable(() -> onProgress.accept(new Progress(

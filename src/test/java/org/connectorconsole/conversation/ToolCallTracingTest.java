@@ -34,7 +34,8 @@ import org.springframework.test.context.TestPropertySource;
 /**
  * Tracing switched on the way operations.md says (an OTLP endpoint, sampling, trace context sent out): a tool call
  * is one span exported to the collector, and every request of the call's MCP session carries that span's trace
- * context to the server (W3C {@code traceparent}), so a server that traces joins the console's trace. The collector
+ * context to the server (W3C {@code traceparent}; the call itself also in its {@code _meta}, SEP-414), so a server
+ * that traces joins the console's trace. The collector
  * is a loopback HTTP endpoint that keeps what it is sent (OTLP over HTTP, protobuf).
  */
 @IntegrationTest
@@ -50,6 +51,10 @@ class ToolCallTracingTest {
     private static final TestMcpServer SERVER = new TestMcpServer().streamable("/mcp", "Traced",
             TestMcpServer.echoTool());
     private static final List<String> TRACEPARENTS = SERVER.recordHeader("/mcp", "traceparent");
+
+    static {
+        SERVER.recordMessages("/mcp");
+    }
 
     @Autowired
     TestOrganizations orgs;
@@ -128,6 +133,9 @@ class ToolCallTracingTest {
         assertThat(first.matches()).isTrue();
         String traceId = first.group(1);
         assertThat(duringCall).allSatisfy(h -> assertThat(h).contains("-" + traceId + "-"));
+        // and the call itself carries it in _meta, as MCP does (SEP-414)
+        assertThat(SERVER.received()).filteredOn(body -> body.contains("\"tools/call\""))
+                .last().asString().containsPattern("\"traceparent\":\"00-" + traceId + "-[0-9a-f]{16}-[0-9a-f]{2}\"");
 
         // and that trace reaches the collector, with the call's span named after the tool
         byte[] traceIdBytes = HexFormat.of().parseHex(traceId);
