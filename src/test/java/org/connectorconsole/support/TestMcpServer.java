@@ -528,13 +528,12 @@ public final class TestMcpServer implements AutoCloseable {
         return this;
     }
 
-    /** The echo tool publishing {@code icons}. */
-    public static SyncToolSpecification echoToolWithIcons(List<McpSchema.Icon> icons) {
-        SyncToolSpecification echo = echoTool();
-        McpSchema.Tool t = echo.tool();
+    /** {@code spec}'s tool publishing {@code icons}. */
+    public static SyncToolSpecification withIcons(SyncToolSpecification spec, List<McpSchema.Icon> icons) {
+        McpSchema.Tool t = spec.tool();
         McpSchema.Tool tool = McpSchema.Tool.builder(t.name()).description(t.description())
                 .inputSchema(t.inputSchema()).icons(icons).build();
-        return new SyncToolSpecification(tool, echo.callHandler());
+        return new SyncToolSpecification(tool, spec.callHandler());
     }
 
     /** Serves a JSON document at {@code path}. */
