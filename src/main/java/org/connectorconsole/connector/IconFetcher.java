@@ -105,6 +105,10 @@ public class IconFetcher {
         } catch (IconCheck.Refused refused) {
             log.debug("Icon of {} not shown: {}", serverUrl, refused.getMessage());
             e = new Entry(Optional.empty(), refused.getMessage(), now);
+        } catch (RuntimeException unexpected) {
+            // an icon is decoration: whatever goes wrong, the page shows the neutral one and goes on
+            log.debug("Icon of {} could not be checked", serverUrl, unexpected);
+            e = new Entry(Optional.empty(), "The icon could not be checked.", now);
         }
         synchronized (checked) {
             checked.put(key, e);

@@ -14,7 +14,9 @@ import org.connectorconsole.base.OrganizationId;
 import org.connectorconsole.egress.EgressClient;
 import org.connectorconsole.egress.EgressSettings;
 import org.connectorconsole.egress.HostResolver;
+import org.connectorconsole.mcp.McpProbe;
 import org.connectorconsole.support.TestMcpServer;
+import org.connectorconsole.support.TestTool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -139,6 +141,28 @@ class IconCheckTest {
         assertThat(fetcher.refusal(egress, org, mcp, server.url("/missing.png"))).contains("HTTP 404");
         assertThat(fetcher.first(egress, org, mcp, List.of(server.url("/liar.png"), server.url("/big.png"))))
                 .isEmpty();
+    }
+
+    @Test
+    void serverIconsAreListedInBothRevisions() throws Exception {
+        server.modernWithIcons("/modern", "modern", List.of(new io.modelcontextprotocol.modern.McpSchema.Icon(
+                server.url("/m.png"), "image/png", null, null)), TestTool.echo())
+                .streamableWithIcons("/classic", "classic", List.of(new io.modelcontextprotocol.spec.McpSchema.Icon(
+                        server.url("/c.png"), "image/png", null, null)), TestMcpServer.withIcons(
+                                TestMcpServer.echoTool(), List.of(new io.modelcontextprotocol.spec.McpSchema.Icon(
+                                        server.url("/e.png"), null, null, null))));
+        for (String path : List.of("/modern", "/classic")) {
+            URI url = URI.create(server.url(path));
+            var kind = McpProbe.detect(egress, url, java.time.Duration.ofSeconds(10)).kind();
+            var probe = McpProbe.probe(egress, url, kind, java.time.Duration.ofSeconds(10),
+                    null);
+            assertThat(probe.serverIcons()).as(path).containsExactly(server.url(path.equals("/modern") ? "/m.png"
+                    : "/c.png"));
+            if (path.equals("/classic")) {
+                assertThat(probe.tools()).singleElement().satisfies(t -> assertThat(t.icons())
+                        .containsExactly(server.url("/e.png")));
+            }
+        }
     }
 
     @Test

@@ -200,11 +200,28 @@ public final class TestMcpServer implements AutoCloseable {
         return this;
     }
 
+    /** A server that speaks only 2026-07-28 at {@code path}, its {@code serverInfo} publishing {@code icons}. */
+    public TestMcpServer modernWithIcons(String path, String name,
+            List<io.modelcontextprotocol.modern.McpSchema.Icon> icons, TestTool... tools) {
+        ToolHost host = hosts.computeIfAbsent(path, p -> new ToolHost());
+        host.modern = new ModernTools();
+        for (TestTool tool : tools) {
+            host.modern.tools.put(tool.name(), tool);
+        }
+        addServlet(modernServlet(path, name, host.modern, icons), path);
+        return this;
+    }
+
     private HttpServlet modernServlet(String path, String name, ModernTools tools) {
+        return modernServlet(path, name, tools, null);
+    }
+
+    private HttpServlet modernServlet(String path, String name, ModernTools tools,
+            List<io.modelcontextprotocol.modern.McpSchema.Icon> icons) {
         io.modelcontextprotocol.modern.server.McpServer server = io.modelcontextprotocol.modern.server.McpServer
                 .builder()
                 .serverInfo(new io.modelcontextprotocol.modern.McpSchema.Implementation(name, null, "2.0.0", null,
-                        null, null))
+                        icons, null))
                 .feature(io.modelcontextprotocol.modern.server.feature.ToolsFeature.ofSync(tools))
                 .subscriptions(tools.feed)
                 .requestStateCodec(io.modelcontextprotocol.modern.server.HmacRequestStateCodec.builder()
