@@ -63,6 +63,12 @@ public final class ConnectionDoctor {
      */
     public Diagnosis diagnose(EgressClient egress, String rawUrl, String ownerClientId, String ownerClientIssuer,
             Consumer<DoctorStep> listener) {
+        return diagnose(egress, rawUrl, ownerClientId, ownerClientIssuer, listener, icons -> { });
+    }
+
+    /** As above; {@code onServerIcons} receives the icon sources of the server's {@code serverInfo} (unchecked). */
+    public Diagnosis diagnose(EgressClient egress, String rawUrl, String ownerClientId, String ownerClientIssuer,
+            Consumer<DoctorStep> listener, Consumer<List<String>> onServerIcons) {
         Run run = new Run(listener);
         EgressPolicy.UrlCheck check = egress.policy().checkUrl(rawUrl);
         if (!check.ok()) {
@@ -104,6 +110,7 @@ public final class ConnectionDoctor {
                     return run.finish(url.toString(), Diagnosis.Outcome.FAILED);
                 }
                 run.add(DoctorStep.passed("revision", REVISION, probe.revisionLabel()));
+                onServerIcons.accept(probe.serverIcons());
                 run.serverName = probe.serverName();
                 run.serverVersion = probe.serverVersion();
                 run.protocolVersion = probe.protocolVersion();

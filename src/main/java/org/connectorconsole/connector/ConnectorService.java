@@ -65,11 +65,13 @@ public class ConnectorService implements DisposableBean {
     private final ConnectionDoctor doctor;
     private final ApplicationEventPublisher events;
     private final ToolCatalog toolCatalog;
+    private final IconFetcher icons;
     private final ExecutorService checks = Executors.newVirtualThreadPerTaskExecutor();
 
     ConnectorService(CurrentMember currentMember, ConnectorRepository repository, SecretSealer sealer, Egress egress,
             AuditService audit, TransactionTemplate tx, Clock clock, ApplicationEventPublisher events,
-            ToolCatalog toolCatalog, @Value("${console.public-url:}") String publicUrl) {
+            ToolCatalog toolCatalog, IconFetcher icons, @Value("${console.public-url:}") String publicUrl) {
+        this.icons = icons;
         this.events = events;
         this.toolCatalog = toolCatalog;
         this.currentMember = currentMember;
@@ -111,6 +113,21 @@ public class ConnectorService implements DisposableBean {
     @Transactional(readOnly = true)
     public int count() {
         return repository.count(manager().orgId());
+    }
+
+    /**
+     * The icon a connector's server published, as last seen by a check, a member's connection or a conversation
+     * (checked by {@link IconCheck}; kept in memory, so empty after a restart until the next one). Any member of the
+     * connector's organisation may see it; empty for another organisation's connector.
+     */
+    @Transactional(readOnly = true)
+    public java.util.Optional<org.connectorconsole.base.IconData> serverIcon(ConnectorId id) {
+        Member member = currentMember.require();
+        java.util.Optional<org.connectorconsole.base.IconData> icon = icons.serverIcon(id);
+        if (icon.isEmpty() || repository.find(member.orgId(), id).isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return icon;
     }
 
     @Transactional(readOnly = true)
@@ -248,7 +265,8 @@ public class ConnectorService implements DisposableBean {
             Diagnosis diagnosis;
             try {
                 diagnosis = doctor.diagnose(client, connector.url(), connector.oauthClientId(),
-                        stored.clientIssuer(), onStep);
+                        stored.clientIssuer(), onStep, sources -> icons.learnServerIcon(owner.orgId(), id,
+                                java.net.URI.create(connector.url()), sources));
             } catch (RuntimeException e) {
                 log.error("Connection doctor failed unexpectedly for connector {}", id, e);
                 DoctorStep step = new DoctorStep("internal", "Check", DoctorStep.Status.FAILED, e.getClass()

@@ -75,7 +75,9 @@ public class ConversationService implements DisposableBean {
 
     ConversationService(CurrentMember currentMember, ConversationRepository repository,
             ConnectionService connections, ConnectorDirectory connectors, ToolCatalog catalog, AuditService audit,
-            TransactionTemplate tx, Clock clock, ToolSessions sessions, ToolCallRuntime runtime) {
+            TransactionTemplate tx, Clock clock, ToolSessions sessions, ToolCallRuntime runtime,
+            org.connectorconsole.connector.IconFetcher icons) {
+        this.icons = icons;
         this.currentMember = currentMember;
         this.repository = repository;
         this.connections = connections;
@@ -87,6 +89,8 @@ public class ConversationService implements DisposableBean {
         this.sessions = sessions;
         this.runtime = runtime;
     }
+
+    private final org.connectorconsole.connector.IconFetcher icons;
 
     public Duration callTimeout() {
         return runtime.callTimeout();
@@ -303,11 +307,14 @@ public class ConversationService implements DisposableBean {
                 McpToolSession.ToolListing listing = session.listTools();
                 Map<String, ConnectorTool> standing = catalog.reconcile(member.orgId(), connectorId,
                         listing.tools(), member.actor());
+                java.net.URI serverUrl = java.net.URI.create(connector.url());
+                icons.learnServerIcon(member.orgId(), connectorId, serverUrl, session.serverIcons());
                 for (ToolInfo tool : ToolCatalog.usable(listing.tools())) {
                     ConnectorTool row = standing.get(tool.name());
                     String refusal = row == null ? "This tool is not available." : row.refusal(ToolDefinition.of(tool));
                     tools.add(new ConversationTool(connectorId, connector.name(), tool.name(), tool.title(),
-                            tool.description(), tool.inputSchemaJson(), row == null ? null : row.policy(), refusal));
+                            tool.description(), tool.inputSchemaJson(), row == null ? null : row.policy(), refusal,
+                            icons.first(member.orgId(), serverUrl, tool.icons()).orElse(null)));
                 }
                 if (listing.truncated()) {
                     problems.add(new ToolBoard.Problem(connector.name(), connector.name() + " offers more tools than "

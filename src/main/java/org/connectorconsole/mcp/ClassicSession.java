@@ -179,6 +179,11 @@ final class ClassicSession extends McpToolSession {
     }
 
     @Override
+    public java.util.List<String> serverIcons() {
+        return init.serverInfo() == null ? java.util.List.of() : ToolInfo.sources(init.serverInfo().icons());
+    }
+
+    @Override
     boolean offersTools() {
         return init.capabilities() != null && init.capabilities().tools() != null;
     }
@@ -196,7 +201,8 @@ final class ClassicSession extends McpToolSession {
                 McpSchema.ListToolsResult page = client.listTools(cursor);
                 for (McpSchema.Tool tool : page.tools()) {
                     pages.add(new ToolInfo(tool.name(), tool.title(), tool.description(),
-                            McpJsonDefaults.getMapper().writeValueAsString(tool.inputSchema())));
+                            McpJsonDefaults.getMapper().writeValueAsString(tool.inputSchema()),
+                            ToolInfo.sources(tool.icons())));
                 }
                 cursor = page.nextCursor();
             } while (pages.next(cursor));

@@ -245,7 +245,7 @@ public final class McpProbe {
         try (McpToolSession session = McpToolSession.open(egress, url, kind, timeout, timeout, bearerToken)) {
             McpToolSession.ToolListing listing = session.listToolsFresh();
             return new ProbeResult(session.serverName(), session.serverVersion(), session.protocolVersion(),
-                    listing.tools(), listing.truncated());
+                    listing.tools(), listing.truncated(), session.serverIcons());
         }
     }
 

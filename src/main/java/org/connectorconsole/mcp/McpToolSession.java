@@ -128,6 +128,9 @@ public abstract sealed class McpToolSession implements AutoCloseable permits Cla
 
     public abstract String serverVersion();
 
+    /** The icon sources of the server's {@code serverInfo} (unchecked; empty when it published none). */
+    public abstract java.util.List<String> serverIcons();
+
     abstract boolean offersTools();
 
     abstract ToolListing listAll() throws McpProbeException;

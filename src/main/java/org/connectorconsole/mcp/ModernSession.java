@@ -168,6 +168,14 @@ final class ModernSession extends McpToolSession {
         return serverInfo("version");
     }
 
+    @Override
+    public java.util.List<String> serverIcons() {
+        if (discovered.meta() != null && discovered.meta().get(McpSchema.MetaKeys.SERVER_INFO) instanceof Map<?, ?> m) {
+            return ToolInfo.sourcesOfMaps(m.get("icons"));
+        }
+        return java.util.List.of();
+    }
+
     private String serverInfo(String field) {
         if (discovered.meta() != null && discovered.meta().get(McpSchema.MetaKeys.SERVER_INFO) instanceof Map<?, ?> m
                 && m.get(field) != null) {
@@ -198,7 +206,8 @@ final class ModernSession extends McpToolSession {
                         .block(listTimeout.plus(BACKSTOP));
                 for (McpSchema.Tool tool : page.tools()) {
                     pages.add(new ToolInfo(tool.name(), tool.title(), tool.description(),
-                            McpJsonDefaults.getMapper().writeValueAsString(tool.inputSchema())));
+                            McpJsonDefaults.getMapper().writeValueAsString(tool.inputSchema()),
+                            ToolInfo.modernSources(tool.icons())));
                 }
                 long pageTtl = page.ttlMs() == null ? 0 : page.ttlMs();
                 ttlMs = ttlMs == null ? pageTtl : Math.min(ttlMs, pageTtl);

@@ -133,6 +133,7 @@ class AccessControlMatrixTest extends ViewTest {
         rule("ConnectorService.setEnabled", Rule.PAID_OWNER);
         rule("ConnectorService.remove", Rule.PAID_OWNER);
         rule("ConnectorService.startCheck", Rule.PAID_OWNER);
+        rule("ConnectorService.serverIcon", Rule.SIGNED_IN);
         rule("PrivateHostService.list", Rule.PAID_OWNER);
         rule("PrivateHostService.allow", Rule.PAID_OWNER);
         rule("PrivateHostService.remove", Rule.PAID_OWNER);

@@ -84,6 +84,12 @@ public final class TestMcpServer implements AutoCloseable {
                         }
                         return;
                     }
+                    byte[] raw = rawDocuments.get(path);
+                    if (raw != null) {
+                        resp.setContentType(rawTypes.get(path));
+                        resp.getOutputStream().write(raw);
+                        return;
+                    }
                     String doc = documents.get(path);
                     if (doc == null) {
                         resp.sendError(404);
@@ -194,11 +200,28 @@ public final class TestMcpServer implements AutoCloseable {
         return this;
     }
 
+    /** A server that speaks only 2026-07-28 at {@code path}, its {@code serverInfo} publishing {@code icons}. */
+    public TestMcpServer modernWithIcons(String path, String name,
+            List<io.modelcontextprotocol.modern.McpSchema.Icon> icons, TestTool... tools) {
+        ToolHost host = hosts.computeIfAbsent(path, p -> new ToolHost());
+        host.modern = new ModernTools();
+        for (TestTool tool : tools) {
+            host.modern.tools.put(tool.name(), tool);
+        }
+        addServlet(modernServlet(path, name, host.modern, icons), path);
+        return this;
+    }
+
     private HttpServlet modernServlet(String path, String name, ModernTools tools) {
+        return modernServlet(path, name, tools, null);
+    }
+
+    private HttpServlet modernServlet(String path, String name, ModernTools tools,
+            List<io.modelcontextprotocol.modern.McpSchema.Icon> icons) {
         io.modelcontextprotocol.modern.server.McpServer server = io.modelcontextprotocol.modern.server.McpServer
                 .builder()
                 .serverInfo(new io.modelcontextprotocol.modern.McpSchema.Implementation(name, null, "2.0.0", null,
-                        null, null))
+                        icons, null))
                 .feature(io.modelcontextprotocol.modern.server.feature.ToolsFeature.ofSync(tools))
                 .subscriptions(tools.feed)
                 .requestStateCodec(io.modelcontextprotocol.modern.server.HmacRequestStateCodec.builder()
@@ -484,6 +507,50 @@ public final class TestMcpServer implements AutoCloseable {
 
     private void addServletMapping(String path) {
         context.addServletMappingDecoded(path, lastServlet);
+    }
+
+    private final Map<String, byte[]> rawDocuments = new ConcurrentHashMap<>();
+    private final Map<String, String> rawTypes = new ConcurrentHashMap<>();
+
+    /**
+     * Serves {@code body} at {@code path} with the given Content-Type (an icon, or something claiming to be one);
+     * {@link #lastAuthorization(String)} tells what Authorization header its last request carried ("" for none).
+     */
+    public TestMcpServer bytes(String path, String contentType, byte[] body) {
+        rawTypes.put(path, contentType);
+        rawDocuments.put(path, body.clone());
+        return this;
+    }
+
+    /** Whether the document router answered a request at {@code path}. */
+    public boolean requested(String path) {
+        return lastAuthorization.containsKey(path);
+    }
+
+    /**
+     * A Streamable HTTP MCP server (2025-11-25) at {@code path} whose {@code serverInfo} publishes {@code icons}
+     * (MCP 2025-11-25 Implementation.icons).
+     */
+    public TestMcpServer streamableWithIcons(String path, String name, List<McpSchema.Icon> icons,
+            SyncToolSpecification... tools) {
+        HttpServletStreamableServerTransportProvider provider = HttpServletStreamableServerTransportProvider.builder()
+                .mcpEndpoint(path)
+                .build();
+        servers.add(McpServer.sync(provider)
+                .serverInfo(new McpSchema.Implementation(name, null, "1.0.0", null, icons, null))
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+                .tools(tools)
+                .build());
+        addServlet(provider, path);
+        return this;
+    }
+
+    /** {@code spec}'s tool publishing {@code icons}. */
+    public static SyncToolSpecification withIcons(SyncToolSpecification spec, List<McpSchema.Icon> icons) {
+        McpSchema.Tool t = spec.tool();
+        McpSchema.Tool tool = McpSchema.Tool.builder(t.name()).description(t.description())
+                .inputSchema(t.inputSchema()).icons(icons).build();
+        return new SyncToolSpecification(tool, spec.callHandler());
     }
 
     /** Serves a JSON document at {@code path}. */

@@ -60,10 +60,13 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
     private final Div outcome = new Div();
     private final Map<ConnectorId, Div> cards = new LinkedHashMap<>();
     private final Member me;
+    private final org.connectorconsole.connector.ConnectorService connectorService;
     private UI ui;
 
     MemberConnectorsView(ConnectionService connections, ConnectionOverviewService overview,
-            CurrentMember currentMember, List<PageSection> sections) {
+            CurrentMember currentMember, List<PageSection> sections,
+            org.connectorconsole.connector.ConnectorService connectorService) {
+        this.connectorService = connectorService;
         this.connections = connections;
         this.overview = overview;
         this.me = currentMember.require();
@@ -174,7 +177,7 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
         Div card = new Div();
         card.addClassName("console-connection-card");
         card.setId("connector-" + c.id());
-        card.add(head(c));
+        card.add(head(c, connectorService.serverIcon(c.id()).orElse(null)));
         Span url = new Span(c.url());
         url.addClassName("console-muted");
         card.add(url);
@@ -199,7 +202,7 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
         return card;
     }
 
-    private static HorizontalLayout head(MemberConnector c) {
+    private static HorizontalLayout head(MemberConnector c, org.connectorconsole.base.IconData icon) {
         Span name = new Span(c.name());
         name.addClassName("console-connection-name");
         Span custom = badge("Custom", "contrast");
@@ -209,7 +212,8 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
             case NOT_CONNECTED, CHECKING -> "contrast";
         });
         state.addClassName("console-connection-state");
-        HorizontalLayout head = new HorizontalLayout(name, custom, state);
+        HorizontalLayout head = new HorizontalLayout(org.connectorconsole.base.ui.IconImages.server(icon), name, custom,
+                state);
         head.setAlignItems(FlexComponent.Alignment.CENTER);
         head.setSpacing(true);
         return head;

@@ -52,6 +52,7 @@ class ConnectorView extends VerticalLayout implements BeforeEnterObserver {
     private final ConnectorService connectors;
     private Connector connector;
     private final H2 title = new H2();
+    private final com.vaadin.flow.component.html.Span serverIcon = new com.vaadin.flow.component.html.Span();
     private final Span urlText = new Span();
     private final HorizontalLayout badges = new HorizontalLayout();
     private final Button edit = new Button("Edit", VaadinIcon.EDIT.create());
@@ -78,7 +79,7 @@ class ConnectorView extends VerticalLayout implements BeforeEnterObserver {
         Anchor back = new Anchor("connectors", "← All connectors");
         back.addClassName("console-trail");
         badges.setSpacing(true);
-        HorizontalLayout heading = new HorizontalLayout(title, badges);
+        HorizontalLayout heading = new HorizontalLayout(serverIcon, title, badges);
         heading.setAlignItems(FlexComponent.Alignment.CENTER);
         urlText.addClassName("console-url");
         urlText.setId("connector-url-text");
@@ -162,6 +163,9 @@ class ConnectorView extends VerticalLayout implements BeforeEnterObserver {
     private void show(Connector c) {
         this.connector = c;
         title.setText(c.name());
+        serverIcon.removeAll();
+        serverIcon.add(org.connectorconsole.base.ui.IconImages.server(connectors.serverIcon(c.id()).orElse(null)));
+        serverIcon.setId("connector-server-icon");
         urlText.setText(c.url());
         badges.removeAll();
         badges.add(Badges.custom(), Badges.state(c));

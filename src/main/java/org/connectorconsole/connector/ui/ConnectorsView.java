@@ -125,7 +125,9 @@ class ConnectorsView extends VerticalLayout {
     private void configureGrid() {
         grid.setId("connectors");
         grid.addComponentColumn(c -> {
-            HorizontalLayout cell = new HorizontalLayout(new Span(c.name()), Badges.custom());
+            HorizontalLayout cell = new HorizontalLayout(
+                    org.connectorconsole.base.ui.IconImages.server(connectors.serverIcon(c.id()).orElse(null)),
+                    new Span(c.name()), Badges.custom());
             cell.setAlignItems(FlexComponent.Alignment.CENTER);
             cell.setSpacing(true);
             return cell;

@@ -91,7 +91,8 @@ class ToolList extends VerticalLayout {
         name.addClassName("console-tool-name");
         Span connector = new Span(tool.connectorName());
         connector.getElement().getThemeList().add("badge small pill contrast");
-        HorizontalLayout head = new HorizontalLayout(name, connector);
+        HorizontalLayout head = new HorizontalLayout(org.connectorconsole.base.ui.IconImages.tool(tool.icon()), name,
+                connector);
         head.setAlignItems(FlexComponent.Alignment.CENTER);
         head.setSpacing(true);
         Div card = new Div(head);
