@@ -23,9 +23,11 @@ import org.connectorconsole.connector.ToolCatalog;
 import org.connectorconsole.connector.ToolDefinition;
 import org.connectorconsole.connector.ToolPolicy;
 import org.connectorconsole.conversation.internal.ConversationRepository;
+import org.connectorconsole.mcp.FormAnswerer;
 import org.connectorconsole.mcp.McpAuthorizationException;
 import org.connectorconsole.mcp.McpProbeException;
 import org.connectorconsole.mcp.McpToolSession;
+import org.connectorconsole.mcp.SessionOptions;
 import org.connectorconsole.mcp.ToolCallException;
 import org.connectorconsole.mcp.ToolInfo;
 import org.connectorconsole.mcp.ToolOutcome;
@@ -60,6 +62,8 @@ public class ToolCallRuntime implements DisposableBean {
     public static final int MAX_RUNNING_PER_MEMBER = 4;
     private static final Logger log = LoggerFactory.getLogger(ToolCallRuntime.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** How long before the call's timeout an unanswered request for input is cancelled (the server then ends). */
+    private static final Duration ANSWER_MARGIN = Duration.ofSeconds(1);
 
     private final ConversationRepository repository;
     private final ConnectionService connections;
@@ -192,7 +196,7 @@ public class ToolCallRuntime implements DisposableBean {
     private void runAndTell(PreparedCall call, RunningCalls.Tracked tracked, long started) {
         ToolCallEntry done;
         try {
-            done = run(call, tracked.cancelled(), new ThrottledProgress(tracked.audience()));
+            done = run(call, tracked, new ThrottledProgress(tracked.audience()));
         } catch (RuntimeException e) {
             log.error("Tool call {} failed unexpectedly", call.callId(), e);
             done = recorder.finish(call, ToolCallStatus.FAILED, "The call failed inside the console. Try again; if "
@@ -210,10 +214,14 @@ public class ToolCallRuntime implements DisposableBean {
         }
     }
 
-    private ToolCallEntry run(PreparedCall call, AtomicBoolean cancelled, ToolCallListener listener) {
+    private ToolCallEntry run(PreparedCall call, RunningCalls.Tracked tracked, ToolCallListener listener) {
+        AtomicBoolean cancelled = tracked.cancelled();
         long started = System.nanoTime();
         Connector connector = call.connector();
-        try (McpToolSession session = sessions.open(call.member(), connector.id())) {
+        try (McpToolSession session = tracked.asksPeople()
+                ? sessions.open(call.member(), connector.id(), new SessionOptions(forms(call.callId(), tracked,
+                        started)))
+                : sessions.open(call.member(), connector.id())) {
             calls.sessionOpened(call.callId(), session);
             if (cancelled.get()) {
                 return recorder.finish(call, ToolCallStatus.CANCELLED, "You cancelled the call before it was sent.",
@@ -243,6 +251,39 @@ public class ToolCallRuntime implements DisposableBean {
         } finally {
             calls.sessionClosed(call.callId());
         }
+    }
+
+    /**
+     * Answers the server's requests for input during one call: each is put before everyone following the call who
+     * can answer (the page that started it, another tab), and the first answer goes back; none within the call's
+     * timeout, the call cancelled, or the last page showing it closed: {@code cancel}. The wait ends a little before
+     * the call's own timeout, so the server hears {@code cancel} and can still finish the call.
+     */
+    private FormAnswerer forms(UUID callId, RunningCalls.Tracked tracked, long startedNanos) {
+        return (message, schema) -> {
+            InputRequest request = new InputRequest(message, schema);
+            calls.asking(callId, request);
+            try {
+                if (tracked.cancelled().get()) {
+                    return FormAnswerer.Answer.cancel();
+                }
+                boolean told = false;
+                for (ToolCallListener listener : tracked.audience()) {
+                    if (listener.answersInput()) {
+                        try {
+                            listener.inputRequested(request);
+                            told = true;
+                        } catch (RuntimeException e) {
+                            log.debug("A listener of call {} failed", callId, e);
+                        }
+                    }
+                }
+                Duration left = callTimeout().minusNanos(System.nanoTime() - startedNanos).minus(ANSWER_MARGIN);
+                return told && left.isPositive() ? request.await(left) : FormAnswerer.Answer.cancel();
+            } finally {
+                calls.asking(callId, null);
+            }
+        };
     }
 
     /**

@@ -21,10 +21,18 @@ public record TestTool(String name, String description, Map<String, Object> inpu
         String call(Map<String, Object> arguments, Progress progress, String revision);
     }
 
-    /** Reports progress to the caller; throws when the caller is gone (its stream closed). */
+    /**
+     * Reports progress to the caller; throws when the caller is gone (its stream closed). Over 2025-11-25 it can also
+     * ask the client for input ({@link #askForm}).
+     */
     @FunctionalInterface
     public interface Progress {
         void report(double progress, Double total, String message);
+
+        /** Asks the client for input in a form ({@code elicitation/create}): its action and content. */
+        default Map<String, Object> askForm(String message, Map<String, Object> requestedSchema) {
+            throw new UnsupportedOperationException("asking for input in this revision");
+        }
     }
 
     public static TestTool echo() {
@@ -59,6 +67,27 @@ public record TestTool(String name, String description, Map<String, Object> inpu
                 });
     }
 
+    /**
+     * Asks the member which colour (a required text with the default "teal", and a whole number with the default 3)
+     * and answers with what came back: "accept {colour=…, count=…}", "decline" or "cancel".
+     */
+    public static TestTool askColour() {
+        Map<String, Object> properties = new java.util.LinkedHashMap<>();
+        properties.put("colour", Map.of("type", "string", "title", "Favourite colour", "default", "teal"));
+        properties.put("count", Map.of("type", "integer", "title", "How many", "minimum", 1, "maximum", 9,
+                "default", 3));
+        Map<String, Object> schema = Map.of("type", "object", "properties", properties, "required",
+                List.of("colour"));
+        return new TestTool("ask-colour", "Asks which colour to use", Map.of("type", "object"), false,
+                (arguments, progress, revision) -> {
+                    Map<String, Object> answer = progress.askForm("Which colour should the <b>report</b> use?",
+                            schema);
+                    Object action = answer.get("action");
+                    return "accept".equals(action) ? "accept " + new java.util.TreeMap<>(
+                            (Map<?, ?>) answer.get("content")) : String.valueOf(action);
+                });
+    }
+
     public TestTool describedAs(String newDescription) {
         return new TestTool(name, newDescription, inputSchema, streams, handler);
     }
@@ -67,9 +96,23 @@ public record TestTool(String name, String description, Map<String, Object> inpu
         McpSchema.Tool tool = McpSchema.Tool.builder(name).description(description).inputSchema(inputSchema).build();
         return new SyncToolSpecification(tool, (exchange, request) -> {
             Object token = request.meta() == null ? null : request.meta().get("progressToken");
-            Progress progress = (value, total, message) -> {
-                if (token != null) {
-                    exchange.progressNotification(new McpSchema.ProgressNotification(token, value, total, message));
+            Progress progress = new Progress() {
+                @Override
+                public void report(double value, Double total, String message) {
+                    if (token != null) {
+                        exchange.progressNotification(new McpSchema.ProgressNotification(token, value, total,
+                                message));
+                    }
+                }
+
+                @Override
+                public Map<String, Object> askForm(String message, Map<String, Object> requestedSchema) {
+                    McpSchema.ElicitResult result = exchange.createElicitation(
+                            McpSchema.ElicitRequest.builder(message, requestedSchema).build());
+                    Map<String, Object> answer = new java.util.HashMap<>();
+                    answer.put("action", result.action().name().toLowerCase(java.util.Locale.ROOT));
+                    answer.put("content", result.content());
+                    return answer;
                 }
             };
             return McpSchema.CallToolResult.builder()

@@ -1,0 +1,103 @@
+package org.connectorconsole.conversation.ui;
+
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.formlayout.FormLayout;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.connectorconsole.conversation.InputRequest;
+import org.connectorconsole.conversation.ToolForm;
+
+/**
+ * A running call's server asks the member for input: its message (plain text, the server's words), a form made
+ * from the requested schema with its defaults filled in, and Send / Decline / Cancel. Send checks the form first
+ * and marks what is wrong. The dialog closes when anyone answers (another tab, the timeout); closing it any other
+ * way, or leaving the page, cancels when no other page shows the request.
+ */
+class InputRequestDialog extends Dialog {
+
+    private final InputRequest request;
+    private final ToolForm form;
+    private final Map<String, Component> inputs = new LinkedHashMap<>();
+    private final Paragraph problem = new Paragraph();
+    private boolean gone;
+
+    InputRequestDialog(InputRequest request, String toolLabel) {
+        this.request = request;
+        this.form = request.form();
+        setId("input-request");
+        setHeaderTitle(toolLabel + " asks for input");
+        setWidth("min(40rem, 95vw)");
+        setCloseOnOutsideClick(false);
+        Span from = new Span("The tool's server asks:");
+        from.addClassName("console-muted");
+        Paragraph message = new Paragraph(request.message());
+        message.setId("input-request-message");
+        message.getStyle().set("white-space", "pre-line");
+        add(from, message);
+        FormLayout fields = new FormLayout();
+        fields.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 1));
+        for (ToolForm.Field field : form.fields()) {
+            Component input = ToolRunDialog.input(field, true);
+            inputs.put(field.name(), input);
+            fields.add(input);
+        }
+        problem.setId("input-request-problem");
+        problem.addClassName("console-connection-reason");
+        problem.setVisible(false);
+        Span note = new Span("Your answer goes to the tool's server only; nothing is sent until you choose.");
+        note.addClassName("console-muted");
+        add(fields, problem, note);
+
+        Button send = new Button("Send", e -> send());
+        send.setId("input-request-send");
+        send.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        Button decline = new Button("Decline", e -> {
+            request.decline();
+            close();
+        });
+        decline.setId("input-request-decline");
+        Button cancel = new Button("Cancel", e -> {
+            request.cancel();
+            close();
+        });
+        cancel.setId("input-request-cancel");
+        cancel.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+        getFooter().add(cancel, decline, send);
+
+        // Esc or the page going away: this page no longer shows it
+        addOpenedChangeListener(e -> {
+            if (!e.isOpened()) {
+                hiddenHere();
+            }
+        });
+        addDetachListener(e -> hiddenHere());
+    }
+
+    private void send() {
+        if (!ToolRunDialog.valid(form, inputs)) {
+            problem.setText("Check the marked fields.");
+            problem.setVisible(true);
+            return;
+        }
+        Optional<String> wrong = request.accept(ToolRunDialog.values(form, inputs));
+        if (wrong.isPresent()) {
+            problem.setText(wrong.get());
+            problem.setVisible(true);
+            return;
+        }
+        close();
+    }
+
+    private void hiddenHere() {
+        if (!gone) {
+            gone = true;
+            request.hidden();
+        }
+    }
+}
