@@ -31,11 +31,13 @@ import org.connectorconsole.mcp.SessionOptions;
 import org.connectorconsole.mcp.ToolCallException;
 import org.connectorconsole.mcp.ToolInfo;
 import org.connectorconsole.mcp.ToolOutcome;
+import org.connectorconsole.mcp.UrlAnswerer;
 import org.connectorconsole.security.Member;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.security.access.AccessDeniedException;
@@ -76,10 +78,13 @@ public class ToolCallRuntime implements DisposableBean {
     private final ObservationRegistry observations;
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
     private final RunningCalls calls = new RunningCalls(MAX_RUNNING_PER_MEMBER);
+    private final boolean loopbackHttp;
 
     ToolCallRuntime(ConversationRepository repository, ConnectionService connections, ConnectorDirectory connectors,
             ToolCatalog catalog, ToolSessions sessions, ToolCallRecorder recorder, TransactionTemplate tx,
-            Clock clock, ObjectProvider<ObservationRegistry> observations) {
+            Clock clock, ObjectProvider<ObservationRegistry> observations,
+            @Value("${console.egress.allow-loopback-http:false}") boolean loopbackHttp) {
+        this.loopbackHttp = loopbackHttp;
         this.repository = repository;
         this.connections = connections;
         this.connectors = connectors;
@@ -220,7 +225,7 @@ public class ToolCallRuntime implements DisposableBean {
         Connector connector = call.connector();
         try (McpToolSession session = tracked.asksPeople()
                 ? sessions.open(call.member(), connector.id(), new SessionOptions(forms(call.callId(), tracked,
-                        started)))
+                        started), urls(call.callId(), tracked, started)))
                 : sessions.open(call.member(), connector.id())) {
             calls.sessionOpened(call.callId(), session);
             if (cancelled.get()) {
@@ -260,30 +265,48 @@ public class ToolCallRuntime implements DisposableBean {
      * the call's own timeout, so the server hears {@code cancel} and can still finish the call.
      */
     private FormAnswerer forms(UUID callId, RunningCalls.Tracked tracked, long startedNanos) {
-        return (message, schema) -> {
-            InputRequest request = new InputRequest(message, schema);
-            calls.asking(callId, request);
-            try {
-                if (tracked.cancelled().get()) {
-                    return FormAnswerer.Answer.cancel();
-                }
-                boolean told = false;
-                for (ToolCallListener listener : tracked.audience()) {
-                    if (listener.answersInput()) {
-                        try {
-                            listener.inputRequested(request);
-                            told = true;
-                        } catch (RuntimeException e) {
-                            log.debug("A listener of call {} failed", callId, e);
-                        }
+        return (message, schema) -> ask(callId, tracked, startedNanos, new InputRequest(message, schema));
+    }
+
+    /**
+     * As {@link #forms}, for a request to open an address (URL mode): one that is not {@code https} (or loopback
+     * {@code http} where egress allows it in development) is declined without being shown.
+     */
+    private UrlAnswerer urls(UUID callId, RunningCalls.Tracked tracked, long startedNanos) {
+        return (message, url) -> {
+            java.net.URI openable = InputRequest.openable(url, loopbackHttp);
+            if (openable == null) {
+                log.info("Call {}: the server asked to open an address that is not https; declined", callId);
+                return FormAnswerer.Answer.decline();
+            }
+            return ask(callId, tracked, startedNanos, InputRequest.toOpen(message, openable));
+        };
+    }
+
+    /** Puts {@code request} before those following the call who can answer, and waits for the answer. */
+    private FormAnswerer.Answer ask(UUID callId, RunningCalls.Tracked tracked, long startedNanos,
+            InputRequest request) {
+        calls.asking(callId, request);
+        try {
+            if (tracked.cancelled().get()) {
+                return FormAnswerer.Answer.cancel();
+            }
+            boolean told = false;
+            for (ToolCallListener listener : tracked.audience()) {
+                if (listener.answersInput()) {
+                    try {
+                        listener.inputRequested(request);
+                        told = true;
+                    } catch (RuntimeException e) {
+                        log.debug("A listener of call {} failed", callId, e);
                     }
                 }
-                Duration left = callTimeout().minusNanos(System.nanoTime() - startedNanos).minus(ANSWER_MARGIN);
-                return told && left.isPositive() ? request.await(left) : FormAnswerer.Answer.cancel();
-            } finally {
-                calls.asking(callId, null);
             }
-        };
+            Duration left = callTimeout().minusNanos(System.nanoTime() - startedNanos).minus(ANSWER_MARGIN);
+            return told && left.isPositive() ? request.await(left) : FormAnswerer.Answer.cancel();
+        } finally {
+            calls.asking(callId, null);
+        }
     }
 
     /**

@@ -45,7 +45,8 @@ class ElicitationConversationTest {
     @BeforeAll
     static void start() {
         mcp = new TestMcpServer();
-        mcp.classicOnly("/asks", "asking-server", TestTool.askColour());
+        mcp.classicOnly("/asks", "asking-server", TestTool.askColour(), TestTool.askToOpen());
+        mcp.modern("/asks-modern", "asking-modern-server", TestTool.askColour(), TestTool.askToOpen());
     }
 
     @AfterAll
@@ -99,8 +100,16 @@ class ElicitationConversationTest {
     }
 
     private Page start(boolean answers) throws Exception {
+        return start(answers, "ask-colour", "{}");
+    }
+
+    private Page start(boolean answers, String tool, String arguments) throws Exception {
+        return start(answers, tool, arguments, "/asks");
+    }
+
+    private Page start(boolean answers, String tool, String arguments, String path) throws Exception {
         Org org = orgs.create(Plan.TEAM, 1);
-        TestConnectors.Checked checked = testConnectors.addChecked(org, "Asks", mcp.url("/asks"),
+        TestConnectors.Checked checked = testConnectors.addChecked(org, "Asks", mcp.url(path),
                 ToolSettings.NewTools.ALLOW);
         assertThat(checked.diagnosis().outcome()).isEqualTo(Diagnosis.Outcome.READY);
         Connector c = checked.connector();
@@ -108,7 +117,7 @@ class ElicitationConversationTest {
         Conversation conversation = conversations.create("Colours");
         conversations.setEnabled(conversation.id(), c.id(), true);
         Page page = new Page(answers);
-        RunningCall call = conversations.start(new ToolCallRequest(conversation.id(), c.id(), "ask-colour", "{}",
+        RunningCall call = conversations.start(new ToolCallRequest(conversation.id(), c.id(), tool, arguments,
                 null), page);
         page.call = call;
         return page;
@@ -185,5 +194,50 @@ class ElicitationConversationTest {
         ToolCallEntry entry = page.entry();
         assertThat(page.asked).isNotDone();
         assertThat(entry.status()).isNotEqualTo(ToolCallStatus.SUCCEEDED);
+    }
+
+    @Test
+    void a_request_to_open_an_https_address_shows_its_host_and_opening_it_is_an_accept_without_content()
+            throws Exception {
+        Page page = start(true, "ask-to-open", "{\"url\": \"https://Forms.Example.com/sign?case=7\"}");
+        InputRequest request = page.request();
+        assertThat(request.message()).isEqualTo("Sign the form on our site to continue.");
+        assertThat(request.host()).isEqualTo("forms.example.com");
+        assertThat(request.url()).hasToString("https://Forms.Example.com/sign?case=7");
+        request.opened();
+        assertThat(resultText(page.entry())).isEqualTo("accept");
+
+        Page declined = start(true, "ask-to-open", "{\"url\": \"https://forms.example.com/\"}");
+        declined.request().decline();
+        assertThat(resultText(declined.entry())).isEqualTo("decline");
+    }
+
+    @Test
+    void addresses_that_are_not_https_are_declined_without_being_shown() throws Exception {
+        for (String url : java.util.List.of("http://forms.example.com/sign", "javascript:alert(1)",
+                "https://user:pw@forms.example.com/", "data:text/html,hi", "https://forms.example.com/\u202Egpj")) {
+            Page page = start(true, "ask-to-open", "{\"url\": \"" + url + "\"}");
+            assertThat(resultText(page.entry())).as(url).isEqualTo("decline");
+            assertThat(page.asked).as(url).isNotDone();
+        }
+    }
+
+    @Test
+    void over_2026_07_28_the_same_through_multi_round_trip_requests() throws Exception {
+        Page form = start(true, "ask-colour", "{}", "/asks-modern");
+        InputRequest request = form.request();
+        assertThat(request.message()).isEqualTo("Which colour should the <b>report</b> use?");
+        assertThat(request.form().fields()).extracting(ToolForm.Field::defaultValue).containsExactly("\"teal\"", "3");
+        assertThat(request.accept(Map.of("colour", "navy", "count", 4))).isEmpty();
+        assertThat(resultText(form.entry())).isEqualTo("accept {colour=navy, count=4}");
+
+        Page declined = start(true, "ask-colour", "{}", "/asks-modern");
+        declined.request().decline();
+        assertThat(resultText(declined.entry())).isEqualTo("decline");
+
+        Page open = start(true, "ask-to-open", "{\"url\": \"https://forms.example.com/sign\"}", "/asks-modern");
+        assertThat(open.request().host()).isEqualTo("forms.example.com");
+        open.request().opened();
+        assertThat(resultText(open.entry())).isEqualTo("accept");
     }
 }

@@ -33,6 +33,11 @@ public record TestTool(String name, String description, Map<String, Object> inpu
         default Map<String, Object> askForm(String message, Map<String, Object> requestedSchema) {
             throw new UnsupportedOperationException("asking for input in this revision");
         }
+
+        /** Asks the client to open {@code url} (URL-mode {@code elicitation/create}): the action. */
+        default String askToOpen(String message, String url) {
+            throw new UnsupportedOperationException("asking to open an address in this revision");
+        }
     }
 
     public static TestTool echo() {
@@ -88,6 +93,14 @@ public record TestTool(String name, String description, Map<String, Object> inpu
                 });
     }
 
+    /** Asks the member to open the address it is given ({@code url}) and answers with the action that came back. */
+    public static TestTool askToOpen() {
+        return new TestTool("ask-to-open", "Asks you to sign the form on another site", Map.of("type", "object",
+                "properties", Map.of("url", Map.of("type", "string")), "required", List.of("url")), false,
+                (arguments, progress, revision) -> progress.askToOpen("Sign the form on our site to continue.",
+                        String.valueOf(arguments.get("url"))));
+    }
+
     public TestTool describedAs(String newDescription) {
         return new TestTool(name, newDescription, inputSchema, streams, handler);
     }
@@ -114,6 +127,14 @@ public record TestTool(String name, String description, Map<String, Object> inpu
                     answer.put("content", result.content());
                     return answer;
                 }
+
+                @Override
+                public String askToOpen(String message, String url) {
+                    McpSchema.ElicitResult result = exchange.createElicitation(McpSchema.ElicitUrlRequest
+                            .builder(message, url, java.util.UUID.randomUUID().toString()).build());
+                    return result.action().name().toLowerCase(java.util.Locale.ROOT)
+                            + (result.content() == null ? "" : " with content");
+                }
             };
             return McpSchema.CallToolResult.builder()
                     .addTextContent(handler.call(request.arguments() == null ? Map.of() : request.arguments(),
@@ -129,8 +150,12 @@ public record TestTool(String name, String description, Map<String, Object> inpu
             Map<String, Object> arguments = request.arguments() == null ? Map.of() : request.arguments();
             String revision = ProtocolRevision.DISCOVER + " " + ctx.protocolVersion();
             if (!streams) {
-                return io.modelcontextprotocol.modern.server.McpSyncResponse.result(
-                        result(handler.call(arguments, (v, t, m) -> { }, revision)));
+                try {
+                    return io.modelcontextprotocol.modern.server.McpSyncResponse.result(
+                            result(handler.call(arguments, new MultiRoundTrip(request.inputResponses()), revision)));
+                } catch (MultiRoundTrip.InputNeeded needed) {
+                    return io.modelcontextprotocol.modern.server.McpSyncResponse.result(needed.result);
+                }
             }
             return io.modelcontextprotocol.modern.server.McpSyncResponse.streaming(notifier ->
                     result(handler.call(arguments, notifier::progress, revision)));
@@ -141,5 +166,52 @@ public record TestTool(String name, String description, Map<String, Object> inpu
         return io.modelcontextprotocol.modern.McpSchema.CallToolResult.builder()
                 .addContent(io.modelcontextprotocol.modern.McpSchema.TextContent.builder(text).build())
                 .build();
+    }
+
+    /**
+     * Asking for input over 2026-07-28: the tool runs again from the start with the client's answers
+     * ({@code inputResponses}); a question not yet answered ends the round with an {@code input_required} result.
+     */
+    private static final class MultiRoundTrip implements Progress {
+
+        static final class InputNeeded extends RuntimeException {
+            final io.modelcontextprotocol.modern.McpSchema.InputRequiredResult result;
+
+            InputNeeded(io.modelcontextprotocol.modern.McpSchema.InputRequiredResult result) {
+                super(null, null, false, false);
+                this.result = result;
+            }
+        }
+
+        private final Map<String, Object> answers;
+
+        MultiRoundTrip(Map<String, Object> answers) {
+            this.answers = answers == null ? Map.of() : answers;
+        }
+
+        @Override
+        public void report(double progress, Double total, String message) {
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public Map<String, Object> askForm(String message, Map<String, Object> requestedSchema) {
+            if (answers.get("form") instanceof Map<?, ?> answer) {
+                return (Map<String, Object>) answer;
+            }
+            throw new InputNeeded(io.modelcontextprotocol.modern.McpSchema.InputRequiredResult.builder()
+                    .elicit("form", new io.modelcontextprotocol.modern.McpSchema.ElicitFormRequest(message,
+                            requestedSchema, null))
+                    .build());
+        }
+
+        @Override
+        public String askToOpen(String message, String url) {
+            if (answers.get("open") instanceof Map<?, ?> answer) {
+                return answer.get("action") + (answer.get("content") == null ? "" : " with content");
+            }
+            throw new InputNeeded(io.modelcontextprotocol.modern.McpSchema.InputRequiredResult.builder()
+                    .elicitUrl("open", message, url).build());
+        }
     }
 }

@@ -5,6 +5,10 @@ import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.formlayout.FormLayout;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.AnchorTarget;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import java.util.LinkedHashMap;
@@ -14,8 +18,9 @@ import org.connectorconsole.conversation.InputRequest;
 import org.connectorconsole.conversation.ToolForm;
 
 /**
- * A running call's server asks the member for input: its message (plain text, the server's words), a form made
- * from the requested schema with its defaults filled in, and Send / Decline / Cancel. Send checks the form first
+ * A running call's server asks the member for input: its message (plain text, the server's words), then either a
+ * form made from the requested schema with its defaults filled in and Send, or (URL mode) the address's host and a
+ * link that opens it only when clicked; Decline and Cancel either way. Send checks the form first
  * and marks what is wrong. The dialog closes when anyone answers (another tab, the timeout); closing it any other
  * way, or leaving the page, cancels when no other page shows the request.
  */
@@ -40,23 +45,27 @@ class InputRequestDialog extends Dialog {
         message.setId("input-request-message");
         message.getStyle().set("white-space", "pre-line");
         add(from, message);
-        FormLayout fields = new FormLayout();
-        fields.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 1));
-        for (ToolForm.Field field : form.fields()) {
-            Component input = ToolRunDialog.input(field, true);
-            inputs.put(field.name(), input);
-            fields.add(input);
-        }
-        problem.setId("input-request-problem");
-        problem.addClassName("console-connection-reason");
-        problem.setVisible(false);
-        Span note = new Span("Your answer goes to the tool's server only; nothing is sent until you choose.");
-        note.addClassName("console-muted");
-        add(fields, problem, note);
-
         Button send = new Button("Send", e -> send());
         send.setId("input-request-send");
         send.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        if (request.url() != null) {
+            add(urlPart(request));
+        } else {
+            FormLayout fields = new FormLayout();
+            fields.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 1));
+            for (ToolForm.Field field : form.fields()) {
+                Component input = ToolRunDialog.input(field, true);
+                inputs.put(field.name(), input);
+                fields.add(input);
+            }
+            problem.setId("input-request-problem");
+            problem.addClassName("console-connection-reason");
+            problem.setVisible(false);
+            Span note = new Span("Your answer goes to the tool's server only; nothing is sent until you choose.");
+            note.addClassName("console-muted");
+            add(fields, problem, note);
+        }
+
         Button decline = new Button("Decline", e -> {
             request.decline();
             close();
@@ -68,7 +77,10 @@ class InputRequestDialog extends Dialog {
         });
         cancel.setId("input-request-cancel");
         cancel.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
-        getFooter().add(cancel, decline, send);
+        getFooter().add(cancel, decline);
+        if (request.url() == null) {
+            getFooter().add(send);
+        }
 
         // Esc or the page going away: this page no longer shows it
         addOpenedChangeListener(e -> {
@@ -77,6 +89,34 @@ class InputRequestDialog extends Dialog {
             }
         });
         addDetachListener(e -> hiddenHere());
+    }
+
+    /**
+     * URL mode: the host large, the whole address as text, and a link that opens it in a new tab only when the
+     * member clicks it (without the console as opener or referrer); the click answers {@code accept}.
+     */
+    private Component urlPart(InputRequest request) {
+        Span asks = new Span("It asks you to open a page on");
+        asks.addClassName("console-muted");
+        H3 host = new H3(request.host());
+        host.setId("input-request-host");
+        Paragraph address = new Paragraph(request.url().toString());
+        address.setId("input-request-url");
+        address.addClassName("console-muted");
+        address.getStyle().set("overflow-wrap", "anywhere");
+        Anchor open = new Anchor(request.url().toString(), "Open " + request.host());
+        open.setId("input-request-open");
+        open.setTarget(AnchorTarget.BLANK);
+        open.getElement().setAttribute("rel", "noopener noreferrer");
+        open.getElement().getThemeList().add("badge primary");
+        open.getElement().addEventListener("click", e -> {
+            request.opened();
+            close();
+        });
+        Span note = new Span("Only open it if you expected this tool to send you there. Nothing opens unless you "
+                + "click.");
+        note.addClassName("console-muted");
+        return new Div(asks, host, address, open, new Paragraph(note));
     }
 
     private void send() {
