@@ -60,10 +60,8 @@ final class RunningCalls {
         AtomicBoolean cancelled = new AtomicBoolean();
         Runnable canceller = () -> {
             cancelled.set(true);
-            InputRequest pending = asking.get(callId);
-            if (pending != null) {
-                pending.cancel();
-            }
+            // a request for input still open is answered (cancel) when the call ends (untrack), not here: an answer
+            // now could let the server finish the call before the session is cancelled
             McpToolSession session = sessions.get(callId);
             if (session != null) {
                 session.cancel();

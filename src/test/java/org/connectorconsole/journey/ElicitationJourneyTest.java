@@ -47,7 +47,7 @@ class ElicitationJourneyTest {
 
     @BeforeAll
     static void start() {
-        mcp = new TestMcpServer().classicOnly("/asks", "asking-server", TestTool.askColour());
+        mcp = new TestMcpServer().classicOnly("/asks", "asking-server", TestTool.askColour(), TestTool.askToOpen());
     }
 
     @AfterAll
@@ -107,5 +107,23 @@ class ElicitationJourneyTest {
                 .anyMatch(e -> e.getText().equals("accept {colour=navy, count=4}")));
         assertThat(b.driver().findElements(By.id("input-request"))).as("the dialog closed").isEmpty();
         b.screenshot("62-input-request-answered");
+
+        // URL mode: the host shown large, the address as text, a link that opens only on a click, in a new tab
+        // without opener or referrer; the member declines
+        b.find(By.id("tool-ask-to-open")).click();
+        b.find(By.cssSelector("#tool-dialog vaadin-text-field[data-argument='url'] input"))
+                .sendKeys("https://forms.example.com/sign?case=7");
+        b.find(By.id("run-tool")).click();
+        assertThat(b.find(By.id("input-request-host")).getText()).isEqualTo("forms.example.com");
+        assertThat(b.find(By.id("input-request-url")).getText()).isEqualTo("https://forms.example.com/sign?case=7");
+        WebElement open = b.find(By.id("input-request-open"));
+        assertThat(open.getText()).isEqualTo("Open forms.example.com");
+        assertThat(open.getDomAttribute("href")).isEqualTo("https://forms.example.com/sign?case=7");
+        assertThat(open.getDomAttribute("target")).isEqualTo("_blank");
+        assertThat(open.getDomAttribute("rel")).isEqualTo("noopener noreferrer");
+        b.screenshot("63-input-request-url");
+        b.find(By.id("input-request-decline")).click();
+        b.await(d -> d.findElements(By.cssSelector(".console-call-text")).stream()
+                .anyMatch(e -> e.getText().equals("decline")));
     }
 }

@@ -36,7 +36,7 @@ class InputRequestDialog extends Dialog {
         this.request = request;
         this.form = request.form();
         setId("input-request");
-        setHeaderTitle(toolLabel + " asks for input");
+        setHeaderTitle(toolLabel + (request.url() == null ? " asks for input" : " asks you to open a page"));
         setWidth("min(40rem, 95vw)");
         setCloseOnOutsideClick(false);
         Span from = new Span("The tool's server asks:");
@@ -48,7 +48,9 @@ class InputRequestDialog extends Dialog {
         Button send = new Button("Send", e -> send());
         send.setId("input-request-send");
         send.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        Anchor open = null;
         if (request.url() != null) {
+            open = openLink(request);
             add(urlPart(request));
         } else {
             FormLayout fields = new FormLayout();
@@ -78,9 +80,7 @@ class InputRequestDialog extends Dialog {
         cancel.setId("input-request-cancel");
         cancel.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
         getFooter().add(cancel, decline);
-        if (request.url() == null) {
-            getFooter().add(send);
-        }
+        getFooter().add(open != null ? open : send);
 
         // Esc or the page going away: this page no longer shows it
         addOpenedChangeListener(e -> {
@@ -91,32 +91,40 @@ class InputRequestDialog extends Dialog {
         addDetachListener(e -> hiddenHere());
     }
 
-    /**
-     * URL mode: the host large, the whole address as text, and a link that opens it in a new tab only when the
-     * member clicks it (without the console as opener or referrer); the click answers {@code accept}.
-     */
-    private Component urlPart(InputRequest request) {
-        Span asks = new Span("It asks you to open a page on");
+    /** URL mode: the host large and the whole address as text. */
+    private static Component urlPart(InputRequest request) {
+        Span asks = new Span("The page is on");
         asks.addClassName("console-muted");
         H3 host = new H3(request.host());
         host.setId("input-request-host");
+        host.getStyle().set("margin", "0");
         Paragraph address = new Paragraph(request.url().toString());
         address.setId("input-request-url");
         address.addClassName("console-muted");
         address.getStyle().set("overflow-wrap", "anywhere");
+        Span note = new Span("Open it only if you expected this tool to send you there. Nothing opens unless you "
+                + "click Open.");
+        note.addClassName("console-muted");
+        return new Div(asks, host, address, note);
+    }
+
+    /**
+     * URL mode: a link, styled as the primary button, that opens the address in a new tab only when the member
+     * clicks it (without the console as opener or referrer); the click answers {@code accept}.
+     */
+    private Anchor openLink(InputRequest request) {
         Anchor open = new Anchor(request.url().toString(), "Open " + request.host());
         open.setId("input-request-open");
         open.setTarget(AnchorTarget.BLANK);
         open.getElement().setAttribute("rel", "noopener noreferrer");
-        open.getElement().getThemeList().add("badge primary");
+        open.getStyle().set("background", "var(--lumo-primary-color)")
+                .set("color", "var(--lumo-primary-contrast-color)").set("padding", "0 var(--lumo-space-m)").set("border-radius", "var(--lumo-border-radius-m)")
+                .set("line-height", "var(--lumo-size-m)").set("font-weight", "600").set("text-decoration", "none");
         open.getElement().addEventListener("click", e -> {
             request.opened();
             close();
         });
-        Span note = new Span("Only open it if you expected this tool to send you there. Nothing opens unless you "
-                + "click.");
-        note.addClassName("console-muted");
-        return new Div(asks, host, address, open, new Paragraph(note));
+        return open;
     }
 
     private void send() {
