@@ -7,6 +7,7 @@ import org.connectorconsole.connector.ConnectorDirectory;
 import org.connectorconsole.connector.ConnectorId;
 import org.connectorconsole.mcp.McpAuthorizationException;
 import org.connectorconsole.mcp.McpToolSession;
+import org.connectorconsole.mcp.SessionOptions;
 import org.connectorconsole.oauth.OAuthFlowException;
 import org.connectorconsole.security.CurrentMember;
 import org.connectorconsole.security.Member;
@@ -80,6 +81,16 @@ public class ConnectionService {
             throws ConnectorUnavailableException {
         ConnectionAccess.requirePaidPlan(member);
         return sessions.open(member, access.usableConnector(member, connectorId), callTimeout);
+    }
+
+    /**
+     * As {@link #openSession(Member, ConnectorId, Duration)}, with {@code options}: a form answerer for a server that
+     * asks the member for input during a call.
+     */
+    public McpToolSession openSession(Member member, ConnectorId connectorId, Duration callTimeout,
+            SessionOptions options) throws ConnectorUnavailableException {
+        ConnectionAccess.requirePaidPlan(member);
+        return sessions.open(member, access.usableConnector(member, connectorId), callTimeout, options);
     }
 
     /**

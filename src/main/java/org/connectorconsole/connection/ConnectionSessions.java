@@ -16,6 +16,7 @@ import org.connectorconsole.egress.EgressClient;
 import org.connectorconsole.mcp.McpAuthorizationException;
 import org.connectorconsole.mcp.McpProbeException;
 import org.connectorconsole.mcp.McpToolSession;
+import org.connectorconsole.mcp.SessionOptions;
 import org.connectorconsole.oauth.OAuthFlowException;
 import org.connectorconsole.security.Member;
 import org.springframework.beans.factory.annotation.Value;
@@ -54,13 +55,20 @@ class ConnectionSessions {
     /** Opens a session with the connector for {@code member}; the caller closes it. */
     McpToolSession open(Member member, ConnectorDirectory.Target target, Duration callTimeout)
             throws ConnectorUnavailableException {
+        return open(member, target, callTimeout, SessionOptions.NONE);
+    }
+
+    /** As {@link #open(Member, ConnectorDirectory.Target, Duration)}, with {@code options} (a form answerer). */
+    McpToolSession open(Member member, ConnectorDirectory.Target target, Duration callTimeout,
+            SessionOptions options) throws ConnectorUnavailableException {
         Connector c = target.connector();
         StoredConnection row = access.find(member, c.id()).orElse(null);
         EgressClient client = egress.forOrganization(member.orgId());
         URI url = URI.create(c.url());
         if (row == null) {
             try {
-                McpToolSession session = McpToolSession.open(client, url, transportOf(c), timeout, callTimeout, null);
+                McpToolSession session = McpToolSession.open(client, url, transportOf(c), timeout, callTimeout, null,
+                        options);
                 watches.used(member, target, null);
                 return session;
             } catch (McpAuthorizationException e) {
@@ -74,7 +82,8 @@ class ConnectionSessions {
         }
         try {
             ConnectionTokens.Used<McpToolSession> used = tokens.use(member, target, row.id(),
-                    token -> McpToolSession.open(client, url, transportOf(c), timeout, callTimeout, token));
+                    token -> McpToolSession.open(client, url, transportOf(c), timeout, callTimeout, token,
+                            options));
             try {
                 tx.executeWithoutResult(s -> repository.markWorking(row.id(), used.token(), access.now()));
             } catch (RuntimeException e) {

@@ -18,6 +18,11 @@ final class RunningCalls {
 
     /** One call being followed: whether someone cancelled it, how to cancel it, and who hears about it. */
     record Tracked(AtomicBoolean cancelled, Runnable canceller, List<ToolCallListener> audience) {
+
+        /** Whether the one who started the call can answer the server's requests for input. */
+        boolean asksPeople() {
+            return !audience.isEmpty() && audience.getFirst().answersInput();
+        }
     }
 
     private final int maxPerMember;
@@ -25,6 +30,7 @@ final class RunningCalls {
     private final Map<UUID, McpToolSession> sessions = new ConcurrentHashMap<>();
     private final Map<UUID, List<ToolCallListener>> watchers = new ConcurrentHashMap<>();
     private final Map<UUID, Runnable> cancellers = new ConcurrentHashMap<>();
+    private final Map<UUID, InputRequest> asking = new ConcurrentHashMap<>();
 
     RunningCalls(int maxPerMember) {
         this.maxPerMember = maxPerMember;
@@ -54,6 +60,8 @@ final class RunningCalls {
         AtomicBoolean cancelled = new AtomicBoolean();
         Runnable canceller = () -> {
             cancelled.set(true);
+            // a request for input still open is answered (cancel) when the call ends (untrack), not here: an answer
+            // now could let the server finish the call before the session is cancelled
             McpToolSession session = sessions.get(callId);
             if (session != null) {
                 session.cancel();
@@ -69,6 +77,24 @@ final class RunningCalls {
     void untrack(UUID callId) {
         cancellers.remove(callId);
         watchers.remove(callId);
+        InputRequest pending = asking.remove(callId);
+        if (pending != null) {
+            pending.cancel();
+        }
+    }
+
+    /** The call's server waits for {@code request} to be answered (null: no longer). */
+    void asking(UUID callId, InputRequest request) {
+        if (request == null) {
+            asking.remove(callId);
+        } else {
+            asking.put(callId, request);
+        }
+    }
+
+    /** The request the call's server waits on, if any (a page that starts following the call shows it too). */
+    InputRequest asking(UUID callId) {
+        return asking.get(callId);
     }
 
     void sessionOpened(UUID callId, McpToolSession session) {
@@ -86,6 +112,10 @@ final class RunningCalls {
             return false;
         }
         audience.add(listener);
+        InputRequest pending = asking.get(callId);
+        if (pending != null && !pending.answered() && listener.answersInput()) {
+            listener.inputRequested(pending);
+        }
         return true;
     }
 

@@ -23,17 +23,21 @@ import org.connectorconsole.connector.ToolCatalog;
 import org.connectorconsole.connector.ToolDefinition;
 import org.connectorconsole.connector.ToolPolicy;
 import org.connectorconsole.conversation.internal.ConversationRepository;
+import org.connectorconsole.mcp.FormAnswerer;
 import org.connectorconsole.mcp.McpAuthorizationException;
 import org.connectorconsole.mcp.McpProbeException;
 import org.connectorconsole.mcp.McpToolSession;
+import org.connectorconsole.mcp.SessionOptions;
 import org.connectorconsole.mcp.ToolCallException;
 import org.connectorconsole.mcp.ToolInfo;
 import org.connectorconsole.mcp.ToolOutcome;
+import org.connectorconsole.mcp.UrlAnswerer;
 import org.connectorconsole.security.Member;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.security.access.AccessDeniedException;
@@ -60,6 +64,8 @@ public class ToolCallRuntime implements DisposableBean {
     public static final int MAX_RUNNING_PER_MEMBER = 4;
     private static final Logger log = LoggerFactory.getLogger(ToolCallRuntime.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** How long before the call's timeout an unanswered request for input is cancelled (the server then ends). */
+    private static final Duration ANSWER_MARGIN = Duration.ofSeconds(1);
 
     private final ConversationRepository repository;
     private final ConnectionService connections;
@@ -72,10 +78,13 @@ public class ToolCallRuntime implements DisposableBean {
     private final ObservationRegistry observations;
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
     private final RunningCalls calls = new RunningCalls(MAX_RUNNING_PER_MEMBER);
+    private final boolean loopbackHttp;
 
     ToolCallRuntime(ConversationRepository repository, ConnectionService connections, ConnectorDirectory connectors,
             ToolCatalog catalog, ToolSessions sessions, ToolCallRecorder recorder, TransactionTemplate tx,
-            Clock clock, ObjectProvider<ObservationRegistry> observations) {
+            Clock clock, ObjectProvider<ObservationRegistry> observations,
+            @Value("${console.egress.allow-loopback-http:false}") boolean loopbackHttp) {
+        this.loopbackHttp = loopbackHttp;
         this.repository = repository;
         this.connections = connections;
         this.connectors = connectors;
@@ -192,7 +201,7 @@ public class ToolCallRuntime implements DisposableBean {
     private void runAndTell(PreparedCall call, RunningCalls.Tracked tracked, long started) {
         ToolCallEntry done;
         try {
-            done = run(call, tracked.cancelled(), new ThrottledProgress(tracked.audience()));
+            done = run(call, tracked, new ThrottledProgress(tracked.audience()));
         } catch (RuntimeException e) {
             log.error("Tool call {} failed unexpectedly", call.callId(), e);
             done = recorder.finish(call, ToolCallStatus.FAILED, "The call failed inside the console. Try again; if "
@@ -210,10 +219,14 @@ public class ToolCallRuntime implements DisposableBean {
         }
     }
 
-    private ToolCallEntry run(PreparedCall call, AtomicBoolean cancelled, ToolCallListener listener) {
+    private ToolCallEntry run(PreparedCall call, RunningCalls.Tracked tracked, ToolCallListener listener) {
+        AtomicBoolean cancelled = tracked.cancelled();
         long started = System.nanoTime();
         Connector connector = call.connector();
-        try (McpToolSession session = sessions.open(call.member(), connector.id())) {
+        try (McpToolSession session = tracked.asksPeople()
+                ? sessions.open(call.member(), connector.id(), new SessionOptions(forms(call.callId(), tracked,
+                        started), urls(call.callId(), tracked, started)))
+                : sessions.open(call.member(), connector.id())) {
             calls.sessionOpened(call.callId(), session);
             if (cancelled.get()) {
                 return recorder.finish(call, ToolCallStatus.CANCELLED, "You cancelled the call before it was sent.",
@@ -242,6 +255,57 @@ public class ToolCallRuntime implements DisposableBean {
             return recorder.finish(call, ToolCallStatus.REFUSED, e.getMessage(), millis(started));
         } finally {
             calls.sessionClosed(call.callId());
+        }
+    }
+
+    /**
+     * Answers the server's requests for input during one call: each is put before everyone following the call who
+     * can answer (the page that started it, another tab), and the first answer goes back; none within the call's
+     * timeout, the call cancelled, or the last page showing it closed: {@code cancel}. The wait ends a little before
+     * the call's own timeout, so the server hears {@code cancel} and can still finish the call.
+     */
+    private FormAnswerer forms(UUID callId, RunningCalls.Tracked tracked, long startedNanos) {
+        return (message, schema) -> ask(callId, tracked, startedNanos, new InputRequest(message, schema));
+    }
+
+    /**
+     * As {@link #forms}, for a request to open an address (URL mode): one that is not {@code https} (or loopback
+     * {@code http} where egress allows it in development) is declined without being shown.
+     */
+    private UrlAnswerer urls(UUID callId, RunningCalls.Tracked tracked, long startedNanos) {
+        return (message, url) -> {
+            java.net.URI openable = InputRequest.openable(url, loopbackHttp);
+            if (openable == null) {
+                log.info("Call {}: the server asked to open an address that is not https; declined", callId);
+                return FormAnswerer.Answer.decline();
+            }
+            return ask(callId, tracked, startedNanos, InputRequest.toOpen(message, openable));
+        };
+    }
+
+    /** Puts {@code request} before those following the call who can answer, and waits for the answer. */
+    private FormAnswerer.Answer ask(UUID callId, RunningCalls.Tracked tracked, long startedNanos,
+            InputRequest request) {
+        calls.asking(callId, request);
+        try {
+            if (tracked.cancelled().get()) {
+                return FormAnswerer.Answer.cancel();
+            }
+            boolean told = false;
+            for (ToolCallListener listener : tracked.audience()) {
+                if (listener.answersInput()) {
+                    try {
+                        listener.inputRequested(request);
+                        told = true;
+                    } catch (RuntimeException e) {
+                        log.debug("A listener of call {} failed", callId, e);
+                    }
+                }
+            }
+            Duration left = callTimeout().minusNanos(System.nanoTime() - startedNanos).minus(ANSWER_MARGIN);
+            return told && left.isPositive() ? request.await(left) : FormAnswerer.Answer.cancel();
+        } finally {
+            calls.asking(callId, null);
         }
     }
 

@@ -6,6 +6,7 @@ import org.connectorconsole.connection.ConnectionService;
 import org.connectorconsole.connection.ConnectorUnavailableException;
 import org.connectorconsole.connector.ConnectorId;
 import org.connectorconsole.mcp.McpToolSession;
+import org.connectorconsole.mcp.SessionOptions;
 import org.connectorconsole.security.Member;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -36,12 +37,18 @@ class ToolSessions {
     }
 
     McpToolSession open(Member member, ConnectorId connectorId) throws ConnectorUnavailableException {
+        return open(member, connectorId, SessionOptions.NONE);
+    }
+
+    /** As {@link #open(Member, ConnectorId)}, with {@code options} (who answers the server's input requests). */
+    McpToolSession open(Member member, ConnectorId connectorId, SessionOptions options)
+            throws ConnectorUnavailableException {
         if (!slots.tryAcquire()) {
             throw new ConnectorUnavailableException("The console is busy with many tool calls; try again in a "
                     + "moment.", false);
         }
         try {
-            return connections.openSession(member, connectorId, callTimeout).whenClosed(slots::release);
+            return connections.openSession(member, connectorId, callTimeout, options).whenClosed(slots::release);
         } catch (ConnectorUnavailableException | RuntimeException e) {
             slots.release();
             throw e;

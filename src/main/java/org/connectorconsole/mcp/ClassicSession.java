@@ -83,8 +83,13 @@ final class ClassicSession extends McpToolSession {
                 });
         if (options.forms() != null) {
             FormAnswerer forms = options.forms();
-            spec.capabilities(McpSchema.ClientCapabilities.builder().elicitation().build())
+            spec.capabilities(McpSchema.ClientCapabilities.builder().elicitation(true, options.urls() != null)
+                            .build())
                     .elicitation(request -> answer(forms.answer(request.message(), request.requestedSchema())));
+            if (options.urls() != null) {
+                UrlAnswerer urls = options.urls();
+                spec.urlElicitation(request -> answer(urls.answer(request.message(), request.url())));
+            }
         }
         McpSyncClient client = spec.build();
         McpSchema.InitializeResult init;

@@ -22,6 +22,11 @@ public interface FormAnswerer {
             return new Answer(Action.ACCEPT, Map.copyOf(content));
         }
 
+        /** URL mode: the person agreed to open the address; no content. */
+        public static Answer acceptWithoutContent() {
+            return new Answer(Action.ACCEPT, null);
+        }
+
         public static Answer decline() {
             return new Answer(Action.DECLINE, null);
         }

@@ -78,6 +78,12 @@ final class ModernSession extends McpToolSession {
             builder.formElicitation(request -> Mono.fromCallable(
                             () -> answer(forms.answer(request.message(), request.requestedSchema())))
                     .subscribeOn(Schedulers.boundedElastic()));
+            if (options.urls() != null) {
+                UrlAnswerer urls = options.urls();
+                builder.urlElicitation(request -> Mono.fromCallable(
+                                () -> answer(urls.answer(request.message(), request.url())))
+                        .subscribeOn(Schedulers.boundedElastic()));
+            }
         }
         McpAsyncClient client = builder.build();
         McpSchema.DiscoverResult discovered;
@@ -102,7 +108,10 @@ final class ModernSession extends McpToolSession {
 
     private static McpSchema.ElicitResult answer(FormAnswerer.Answer answer) {
         return switch (answer.action()) {
-            case ACCEPT -> McpSchema.ElicitResult.accept(answer.content());
+            // URL mode: accepted without content
+            case ACCEPT -> answer.content() == null
+                    ? new McpSchema.ElicitResult(McpSchema.ElicitResult.Action.ACCEPT, null)
+                    : McpSchema.ElicitResult.accept(answer.content());
             case DECLINE -> McpSchema.ElicitResult.decline();
             case CANCEL -> McpSchema.ElicitResult.cancel();
         };

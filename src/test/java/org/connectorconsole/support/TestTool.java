@@ -21,10 +21,23 @@ public record TestTool(String name, String description, Map<String, Object> inpu
         String call(Map<String, Object> arguments, Progress progress, String revision);
     }
 
-    /** Reports progress to the caller; throws when the caller is gone (its stream closed). */
+    /**
+     * Reports progress to the caller; throws when the caller is gone (its stream closed). Over 2025-11-25 it can also
+     * ask the client for input ({@link #askForm}).
+     */
     @FunctionalInterface
     public interface Progress {
         void report(double progress, Double total, String message);
+
+        /** Asks the client for input in a form ({@code elicitation/create}): its action and content. */
+        default Map<String, Object> askForm(String message, Map<String, Object> requestedSchema) {
+            throw new UnsupportedOperationException("asking for input in this revision");
+        }
+
+        /** Asks the client to open {@code url} (URL-mode {@code elicitation/create}): the action. */
+        default String askToOpen(String message, String url) {
+            throw new UnsupportedOperationException("asking to open an address in this revision");
+        }
     }
 
     public static TestTool echo() {
@@ -59,6 +72,35 @@ public record TestTool(String name, String description, Map<String, Object> inpu
                 });
     }
 
+    /**
+     * Asks the member which colour (a required text with the default "teal", and a whole number with the default 3)
+     * and answers with what came back: "accept {colour=…, count=…}", "decline" or "cancel".
+     */
+    public static TestTool askColour() {
+        Map<String, Object> properties = new java.util.LinkedHashMap<>();
+        properties.put("colour", Map.of("type", "string", "title", "Favourite colour", "default", "teal"));
+        properties.put("count", Map.of("type", "integer", "title", "How many", "minimum", 1, "maximum", 9,
+                "default", 3));
+        Map<String, Object> schema = Map.of("type", "object", "properties", properties, "required",
+                List.of("colour"));
+        return new TestTool("ask-colour", "Asks which colour to use", Map.of("type", "object"), false,
+                (arguments, progress, revision) -> {
+                    Map<String, Object> answer = progress.askForm("Which colour should the <b>report</b> use?",
+                            schema);
+                    Object action = answer.get("action");
+                    return "accept".equals(action) ? "accept " + new java.util.TreeMap<>(
+                            (Map<?, ?>) answer.get("content")) : String.valueOf(action);
+                });
+    }
+
+    /** Asks the member to open the address it is given ({@code url}) and answers with the action that came back. */
+    public static TestTool askToOpen() {
+        return new TestTool("ask-to-open", "Asks you to sign the form on another site", Map.of("type", "object",
+                "properties", Map.of("url", Map.of("type", "string")), "required", List.of("url")), false,
+                (arguments, progress, revision) -> progress.askToOpen("Sign the form on our site to continue.",
+                        String.valueOf(arguments.get("url"))));
+    }
+
     public TestTool describedAs(String newDescription) {
         return new TestTool(name, newDescription, inputSchema, streams, handler);
     }
@@ -67,9 +109,31 @@ public record TestTool(String name, String description, Map<String, Object> inpu
         McpSchema.Tool tool = McpSchema.Tool.builder(name).description(description).inputSchema(inputSchema).build();
         return new SyncToolSpecification(tool, (exchange, request) -> {
             Object token = request.meta() == null ? null : request.meta().get("progressToken");
-            Progress progress = (value, total, message) -> {
-                if (token != null) {
-                    exchange.progressNotification(new McpSchema.ProgressNotification(token, value, total, message));
+            Progress progress = new Progress() {
+                @Override
+                public void report(double value, Double total, String message) {
+                    if (token != null) {
+                        exchange.progressNotification(new McpSchema.ProgressNotification(token, value, total,
+                                message));
+                    }
+                }
+
+                @Override
+                public Map<String, Object> askForm(String message, Map<String, Object> requestedSchema) {
+                    McpSchema.ElicitResult result = exchange.createElicitation(
+                            McpSchema.ElicitRequest.builder(message, requestedSchema).build());
+                    Map<String, Object> answer = new java.util.HashMap<>();
+                    answer.put("action", result.action().name().toLowerCase(java.util.Locale.ROOT));
+                    answer.put("content", result.content());
+                    return answer;
+                }
+
+                @Override
+                public String askToOpen(String message, String url) {
+                    McpSchema.ElicitResult result = exchange.createElicitation(McpSchema.ElicitUrlRequest
+                            .builder(message, url, java.util.UUID.randomUUID().toString()).build());
+                    return result.action().name().toLowerCase(java.util.Locale.ROOT)
+                            + (result.content() == null ? "" : " with content");
                 }
             };
             return McpSchema.CallToolResult.builder()
@@ -86,8 +150,12 @@ public record TestTool(String name, String description, Map<String, Object> inpu
             Map<String, Object> arguments = request.arguments() == null ? Map.of() : request.arguments();
             String revision = ProtocolRevision.DISCOVER + " " + ctx.protocolVersion();
             if (!streams) {
-                return io.modelcontextprotocol.modern.server.McpSyncResponse.result(
-                        result(handler.call(arguments, (v, t, m) -> { }, revision)));
+                try {
+                    return io.modelcontextprotocol.modern.server.McpSyncResponse.result(
+                            result(handler.call(arguments, new MultiRoundTrip(request.inputResponses()), revision)));
+                } catch (MultiRoundTrip.InputNeeded needed) {
+                    return io.modelcontextprotocol.modern.server.McpSyncResponse.result(needed.result);
+                }
             }
             return io.modelcontextprotocol.modern.server.McpSyncResponse.streaming(notifier ->
                     result(handler.call(arguments, notifier::progress, revision)));
@@ -98,5 +166,52 @@ public record TestTool(String name, String description, Map<String, Object> inpu
         return io.modelcontextprotocol.modern.McpSchema.CallToolResult.builder()
                 .addContent(io.modelcontextprotocol.modern.McpSchema.TextContent.builder(text).build())
                 .build();
+    }
+
+    /**
+     * Asking for input over 2026-07-28: the tool runs again from the start with the client's answers
+     * ({@code inputResponses}); a question not yet answered ends the round with an {@code input_required} result.
+     */
+    private static final class MultiRoundTrip implements Progress {
+
+        static final class InputNeeded extends RuntimeException {
+            final io.modelcontextprotocol.modern.McpSchema.InputRequiredResult result;
+
+            InputNeeded(io.modelcontextprotocol.modern.McpSchema.InputRequiredResult result) {
+                super(null, null, false, false);
+                this.result = result;
+            }
+        }
+
+        private final Map<String, Object> answers;
+
+        MultiRoundTrip(Map<String, Object> answers) {
+            this.answers = answers == null ? Map.of() : answers;
+        }
+
+        @Override
+        public void report(double progress, Double total, String message) {
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public Map<String, Object> askForm(String message, Map<String, Object> requestedSchema) {
+            if (answers.get("form") instanceof Map<?, ?> answer) {
+                return (Map<String, Object>) answer;
+            }
+            throw new InputNeeded(io.modelcontextprotocol.modern.McpSchema.InputRequiredResult.builder()
+                    .elicit("form", new io.modelcontextprotocol.modern.McpSchema.ElicitFormRequest(message,
+                            requestedSchema, null))
+                    .build());
+        }
+
+        @Override
+        public String askToOpen(String message, String url) {
+            if (answers.get("open") instanceof Map<?, ?> answer) {
+                return answer.get("action") + (answer.get("content") == null ? "" : " with content");
+            }
+            throw new InputNeeded(io.modelcontextprotocol.modern.McpSchema.InputRequiredResult.builder()
+                    .elicitUrl("open", message, url).build());
+        }
     }
 }

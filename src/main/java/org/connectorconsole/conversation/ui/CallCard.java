@@ -39,7 +39,10 @@ final class CallCard extends Div {
     private static final Set<String> IMAGE_TYPES = Set.of("image/png", "image/jpeg", "image/gif", "image/webp");
     private static final int MAX_IMAGE_BYTES = 2 * 1024 * 1024;
 
+    private final String toolName;
+
     private CallCard(ToolCallEntry entry) {
+        this.toolName = entry.toolName();
         add(head(entry));
         addClassName("console-call-card");
         setId("call-" + entry.id());
@@ -47,6 +50,11 @@ final class CallCard extends Div {
         Details arguments = new Details("Arguments", pre(pretty(entry.argumentsJson())));
         arguments.addClassName("console-call-arguments");
         add(arguments);
+    }
+
+    /** The tool's name, as the history shows it. */
+    String toolName() {
+        return toolName;
     }
 
     /** A running call: an indeterminate progress bar, how long the console waits, and Cancel. */

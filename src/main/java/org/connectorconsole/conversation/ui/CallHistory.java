@@ -5,6 +5,7 @@ import static org.connectorconsole.conversation.ui.ConversationParts.push;
 
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.UIDetachedException;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.html.Paragraph;
@@ -17,6 +18,7 @@ import java.util.UUID;
 import org.connectorconsole.base.ListPage;
 import org.connectorconsole.conversation.ConversationId;
 import org.connectorconsole.conversation.ConversationService;
+import org.connectorconsole.conversation.InputRequest;
 import org.connectorconsole.conversation.RunningCall;
 import org.connectorconsole.conversation.ToolCallEntry;
 import org.connectorconsole.conversation.ToolCallListener;
@@ -48,6 +50,22 @@ class CallHistory extends VerticalLayout {
         @Override
         public void finished(ToolCallEntry entry) {
             push(ui, () -> showFinished(entry));
+        }
+
+        @Override
+        public boolean answersInput() {
+            return true;
+        }
+
+        /** The server asks for input: a dialog on this page; a page that is gone cancels (if it was the last). */
+        @Override
+        public void inputRequested(InputRequest request) {
+            request.shown();
+            try {
+                ui.access(() -> showInputRequest(callId, request));
+            } catch (UIDetachedException | IllegalStateException e) {
+                request.hidden();
+            }
         }
     }
 
@@ -128,6 +146,19 @@ class CallHistory extends VerticalLayout {
             card.cannotFollow();
         }
         return card;
+    }
+
+    private void showInputRequest(UUID callId, InputRequest request) {
+        CallCard card = callId == null ? null : runningCards.get(callId);
+        String tool = card == null ? "A tool" : card.toolName();
+        InputRequestDialog dialog = new InputRequestDialog(request, tool);
+        UI ui = UI.getCurrent();
+        request.whenAnswered(answer -> push(ui, dialog::close));
+        if (!request.answered()) {
+            dialog.open();
+        } else {
+            request.hidden();
+        }
     }
 
     private void showProgress(UUID callId, McpToolSession.Progress progress) {

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.connectorconsole.base.VisibleText;
 import org.connectorconsole.conversation.ConversationTool;
 import org.connectorconsole.conversation.ToolForm;
 
@@ -50,7 +51,7 @@ class ToolRunDialog extends Dialog {
         FormLayout fields = new FormLayout();
         fields.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 1));
         for (ToolForm.Field field : form.fields()) {
-            Component input = input(field);
+            Component input = input(field, false);
             inputs.put(field.name(), input);
             fields.add(input);
         }
@@ -74,15 +75,22 @@ class ToolRunDialog extends Dialog {
         getFooter().add(cancel, run);
     }
 
-    private Component input(ToolForm.Field field) {
+    /**
+     * The input for one field; {@code fillDefaults}: the schema's default as the value (else a text field shows it
+     * as its placeholder). The label is the server's text, hidden characters written out.
+     */
+    static Component input(ToolForm.Field field, boolean fillDefaults) {
         // required fields carry Vaadin's own indicator; a checkbox has none, so its label says it
-        String label = field.label() + (field.required() && field.kind() == ToolForm.Kind.BOOLEAN ? " (required)" : "");
+        String label = VisibleText.escape(field.label())
+                + (field.required() && field.kind() == ToolForm.Kind.BOOLEAN ? " (required)" : "");
         Component input = switch (field.kind()) {
             case TEXT -> {
                 TextField text = new TextField(label);
                 text.setWidthFull();
                 text.setRequiredIndicatorVisible(field.required());
-                if (field.defaultValue() != null) {
+                if (field.defaultValue() != null && fillDefaults) {
+                    text.setValue(literal(field.defaultValue()));
+                } else if (field.defaultValue() != null) {
                     text.setPlaceholder(literal(field.defaultValue()));
                 }
                 yield text;
@@ -90,12 +98,26 @@ class ToolRunDialog extends Dialog {
             case NUMBER -> {
                 NumberField number = new NumberField(label);
                 number.setRequiredIndicatorVisible(field.required());
+                if (fillDefaults && field.defaultValue() != null) {
+                    try {
+                        number.setValue(Double.valueOf(field.defaultValue()));
+                    } catch (NumberFormatException e) {
+                        // not a number: left empty
+                    }
+                }
                 yield number;
             }
             case INTEGER -> {
                 IntegerField number = new IntegerField(label);
                 number.setRequiredIndicatorVisible(field.required());
                 number.setStepButtonsVisible(true);
+                if (fillDefaults && field.defaultValue() != null) {
+                    try {
+                        number.setValue(Integer.valueOf(field.defaultValue()));
+                    } catch (NumberFormatException e) {
+                        // not a whole number: left empty
+                    }
+                }
                 yield number;
             }
             case BOOLEAN -> {
@@ -131,12 +153,18 @@ class ToolRunDialog extends Dialog {
         };
         input.getElement().setAttribute("data-argument", field.name());
         if (field.description() != null && input instanceof com.vaadin.flow.component.HasHelper helper) {
-            helper.setHelperText(field.description());
+            helper.setHelperText(VisibleText.escape(field.description()));
         }
         return input;
     }
 
     private boolean valid() {
+        problem.setVisible(false);
+        return valid(form, inputs);
+    }
+
+    /** Checks every field (required, JSON editors against their schema), marking those with a problem. */
+    static boolean valid(ToolForm form, Map<String, Component> inputs) {
         boolean ok = true;
         for (ToolForm.Field field : form.fields()) {
             Component input = inputs.get(field.name());
@@ -157,12 +185,16 @@ class ToolRunDialog extends Dialog {
             }
             ok &= message == null;
         }
-        problem.setVisible(false);
         return ok;
     }
 
     /** The arguments as a JSON object, from what was entered. */
     String argumentsJson() {
+        return form.argumentsJson(values(form, inputs));
+    }
+
+    /** What was entered, by field name (unticked optional boxes without a default left out). */
+    static Map<String, Object> values(ToolForm form, Map<String, Component> inputs) {
         Map<String, Object> values = new LinkedHashMap<>();
         for (ToolForm.Field field : form.fields()) {
             Object value = valueOf(inputs.get(field.name()));
@@ -172,7 +204,7 @@ class ToolRunDialog extends Dialog {
             }
             values.put(field.name(), value);
         }
-        return form.argumentsJson(values);
+        return values;
     }
 
     void showProblem(String message) {
@@ -185,7 +217,7 @@ class ToolRunDialog extends Dialog {
         run.setText(isRunning ? "Starting…" : "Run");
     }
 
-    private static Object valueOf(Component input) {
+    static Object valueOf(Component input) {
         if (input instanceof AbstractField<?, ?> field) {
             return field.getValue();
         }
