@@ -44,7 +44,9 @@ import org.springframework.stereotype.Component;
  * ({@link ConnectionService#sessionCredentials}, checked on every lease: a renewed or ended token, a disconnected
  * connection, a connector turned off or moved, or a member without access any more closes it); an idle one expires
  * after {@code console.tools.pool.idle} (60 s), any after {@code console.tools.pool.max-life} (10 min); at most
- * {@code console.tools.pool.max-idle} (64) idle on the instance, {@value ToolCallRuntime#MAX_RUNNING_PER_MEMBER}
+ * {@code console.tools.pool.max-idle} (64) idle on the instance, {@code console.tools.pool.max-idle-per-connector}
+ * (8) per connector (a classic session holds one of the egress client's 32 connections per server open for its
+ * notification stream: kept sessions must leave room for calls), {@value ToolCallRuntime#MAX_RUNNING_PER_MEMBER}
  * per member and connector. A session that failed, timed out or was cancelled is closed, never kept. The listing
  * for the pin check is kept with the session at most {@code console.tools.pin-listing-max-age} (5 s; 0: list
  * before every call), with its age.
@@ -60,6 +62,7 @@ class ToolSessions implements DisposableBean {
     private final long idleNanos;
     private final long lifeNanos;
     private final int maxIdle;
+    private final int maxIdlePerConnector;
     private volatile long listingMaxAgeNanos;
     private final Map<Key, Deque<Kept>> idle = new HashMap<>();
     private int idleCount;
@@ -73,6 +76,7 @@ class ToolSessions implements DisposableBean {
             @Value("${console.tools.pool.idle:60s}") Duration idleExpiry,
             @Value("${console.tools.pool.max-life:10m}") Duration maxLife,
             @Value("${console.tools.pool.max-idle:64}") int maxIdle,
+            @Value("${console.tools.pool.max-idle-per-connector:8}") int maxIdlePerConnector,
             @Value("${console.tools.pin-listing-max-age:5s}") Duration listingMaxAge) {
         this.connections = connections;
         this.callTimeout = callTimeout;
@@ -80,6 +84,7 @@ class ToolSessions implements DisposableBean {
         this.idleNanos = idleExpiry.toNanos();
         this.lifeNanos = maxLife.toNanos();
         this.maxIdle = maxIdle;
+        this.maxIdlePerConnector = maxIdlePerConnector;
         this.listingMaxAgeNanos = listingMaxAge.toNanos();
         this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("tool-sessions-sweep")
                 .factory());
@@ -181,7 +186,8 @@ class ToolSessions implements DisposableBean {
         synchronized (this) {
             Deque<Kept> queue = idle.computeIfAbsent(kept.key, k -> new ArrayDeque<>());
             keep = kept.usable(now) && kept.credentials != null && maxIdle > 0
-                    && queue.size() < ToolCallRuntime.MAX_RUNNING_PER_MEMBER;
+                    && queue.size() < ToolCallRuntime.MAX_RUNNING_PER_MEMBER
+                    && idleFor(kept.key.connector) < maxIdlePerConnector;
             if (keep) {
                 kept.idleSince = now;
                 queue.addLast(kept);
@@ -199,6 +205,17 @@ class ToolSessions implements DisposableBean {
         if (evicted != null) {
             evicted.close();
         }
+    }
+
+    /** Idle sessions with one connector, all members together (each holds a connection to its server). */
+    private int idleFor(ConnectorId connector) {
+        int count = 0;
+        for (Map.Entry<Key, Deque<Kept>> e : idle.entrySet()) {
+            if (e.getKey().connector.equals(connector)) {
+                count += e.getValue().size();
+            }
+        }
+        return count;
     }
 
     private Kept evictOldest() {
