@@ -94,6 +94,19 @@ public class ConnectionService {
     }
 
     /**
+     * What a session opened now for {@code member} with the connector would carry: the connector's address and
+     * transport, and which connection and access token (a SHA-256 of the sealed token, never the token). A session
+     * kept open between calls is reused only while this stays the same (decision 0042). Null when the token is due
+     * for renewal (a new session renews it). Checks what {@link #openSession} checks, without the network.
+     *
+     * @throws ConnectorUnavailableException the member must connect (again) first
+     */
+    public String sessionCredentials(Member member, ConnectorId connectorId) throws ConnectorUnavailableException {
+        ConnectionAccess.requirePaidPlan(member);
+        return sessions.credentials(member, access.usableConnector(member, connectorId));
+    }
+
+    /**
      * A server refused the member's token during use (a tool call): records that the member must sign in again
      * (with more scope for a step-up) and returns the reason to show.
      */

@@ -5,6 +5,8 @@ import static org.connectorconsole.connection.ConnectionRefusals.reconnectReason
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Base64;
+import org.connectorconsole.base.Tokens;
 import org.connectorconsole.connection.ConnectionRefusals.ReauthenticationNeeded;
 import org.connectorconsole.connection.internal.ConnectionRepository;
 import org.connectorconsole.connection.internal.ConnectionRepository.StoredConnection;
@@ -97,6 +99,26 @@ class ConnectionSessions {
         } catch (McpProbeException | OAuthFlowException e) {
             throw new ConnectorUnavailableException(c.name() + " could not be used: " + e.getMessage(), false);
         }
+    }
+
+    /** See {@link ConnectionService#sessionCredentials}. */
+    String credentials(Member member, ConnectorDirectory.Target target) throws ConnectorUnavailableException {
+        Connector c = target.connector();
+        String base = c.id() + " " + transportOf(c) + " " + c.url();
+        StoredConnection row = access.find(member, c.id()).orElse(null);
+        if (row == null) {
+            return base + " no connection";
+        }
+        if (row.status() == ConnectionStatus.NEEDS_REAUTH) {
+            throw new ConnectorUnavailableException(reconnectReason(c, row), true);
+        }
+        if (row.expiresAt() != null
+                && row.expiresAt().isBefore(access.now().toInstant().plus(ConnectionTokens.REFRESH_AHEAD))) {
+            return null;
+        }
+        String token = row.accessToken() == null ? "-"
+                : Tokens.sha256Hex(Base64.getEncoder().encodeToString(row.accessToken()));
+        return base + " " + row.id() + " " + token;
     }
 
     /**

@@ -54,16 +54,16 @@ class ToolCallRecorder {
 
     /** Keeps the call in the history as running (the conversation counts as used now) and returns its entry. */
     ToolCallEntry running(PreparedCall call) {
-        tx.executeWithoutResult(s -> {
+        // one transaction: the row, the conversation's last use, and the entry as stored
+        return tx.execute(s -> {
             repository.insertCall(call.member().orgId(), call.member().userId(), call.conversationId(),
                     call.callId(), call.connector().id(), call.connector().name(), call.toolName(),
                     call.argumentsJson(), ToolCallStatus.RUNNING, null, call.clientName(), now());
             if (call.conversationId() != null) {
                 repository.touch(call.conversationId(), now());
             }
-        });
-        return tx.execute(s -> repository.findCall(call.callId())).orElseThrow(() -> new NotFoundException(
-                "This conversation does not exist (it may have been deleted)."));
+            return repository.findCall(call.callId());
+        }).orElseThrow(() -> new NotFoundException("This conversation does not exist (it may have been deleted)."));
     }
 
     /** Ends the call with a status and message (no result). */
@@ -81,12 +81,13 @@ class ToolCallRecorder {
         ConsoleMetrics.toolCall(status.name(), Duration.ofMillis(durationMs));
         Member member = call.member();
         Connector connector = call.connector();
-        boolean recordPayloads = catalog.settings(member.orgId()).recordPayloads();
         ToolOutcome storable = kept == null ? null : ToolResults.storable(kept);
         String trimmed = ToolResults.trimmed(message);
         ToolCallEntry inMemory = new ToolCallEntry(call.callId(), connector.id(), connector.name(), call.toolName(),
                 call.argumentsJson(), status, storable, trimmed, Instant.now(clock), durationMs);
+        // one transaction: the owners' payload setting, the history row and the audit event
         return tx.execute(s -> {
+            boolean recordPayloads = catalog.settings(member.orgId()).recordPayloads();
             repository.finishCall(call.callId(), status, storable, trimmed, durationMs, now());
             Map<String, String> details = callDetails(call.conversationId(), call.clientName(), call.toolName(),
                     call.argumentsJson(), recordPayloads);

@@ -223,20 +223,20 @@ public class ToolCallRuntime implements DisposableBean {
         AtomicBoolean cancelled = tracked.cancelled();
         long started = System.nanoTime();
         Connector connector = call.connector();
-        try (McpToolSession session = tracked.asksPeople()
-                ? sessions.open(call.member(), connector.id(), new SessionOptions(forms(call.callId(), tracked,
-                        started), urls(call.callId(), tracked, started)))
-                : sessions.open(call.member(), connector.id())) {
-            calls.sessionOpened(call.callId(), session);
+        SessionOptions options = tracked.asksPeople()
+                ? new SessionOptions(forms(call.callId(), tracked, started), urls(call.callId(), tracked, started))
+                : SessionOptions.NONE;
+        try (ToolSessions.Lease lease = sessions.lease(call.member(), connector.id(), options,
+                session -> calls.sessionOpened(call.callId(), session))) {
             if (cancelled.get()) {
                 return recorder.finish(call, ToolCallStatus.CANCELLED, "You cancelled the call before it was sent.",
                         millis(started));
             }
-            String refusal = refusalRightBeforeSending(call, session);
+            String refusal = refusalRightBeforeSending(call, lease);
             if (refusal != null) {
                 return recorder.finish(call, ToolCallStatus.REFUSED, refusal, millis(started));
             }
-            ToolOutcome outcome = session.call(call.toolName(), call.arguments(), listener::progress);
+            ToolOutcome outcome = lease.call(call.toolName(), call.arguments(), listener::progress);
             ToolOutcome kept = ResultCap.capped(outcome);
             return recorder.finish(call, outcome.isError() ? ToolCallStatus.TOOL_ERROR : ToolCallStatus.SUCCEEDED,
                     kept, ResultCap.note(outcome, kept), millis(started), outcome);
@@ -310,14 +310,17 @@ public class ToolCallRuntime implements DisposableBean {
     }
 
     /**
-     * In the call's own session, right before it is sent: the definition the server offers now must be the pinned
-     * one (a tool changed since an owner approved it is held for review and not called), allowed, confirmed if it
-     * must be, matched by the arguments, and still switched on. The reason it may not be sent, or null.
+     * In the call's own session, right before it is sent: the definition the server offers must be the pinned one
+     * (a tool changed since an owner approved it is held for review and not called), allowed, confirmed if it must
+     * be, matched by the arguments, and still switched on. What the server offers is its listing of now, or one
+     * kept with the session for a few seconds ({@link ToolSessions}, decision 0042). The reason it may not be sent,
+     * or null.
      */
-    private String refusalRightBeforeSending(PreparedCall call, McpToolSession session) throws McpProbeException {
+    private String refusalRightBeforeSending(PreparedCall call, ToolSessions.Lease lease)
+            throws McpProbeException, ConnectorUnavailableException {
         Member member = call.member();
         Connector connector = call.connector();
-        McpToolSession.ToolListing listing = session.listTools();
+        McpToolSession.ToolListing listing = lease.listing().listing();
         ToolInfo current = ToolCatalog.usable(listing.tools()).stream()
                 .filter(t -> t.name().equals(call.toolName())).findFirst().orElse(null);
         if (current == null) {

@@ -130,4 +130,32 @@ class ConversationOAuthTest {
         assertThat(conversations.toolsNow(conv.id()).problems()).singleElement()
                 .satisfies(p -> assertThat(p.reconnect()).isTrue());
     }
+
+    private static long initializes() {
+        return mcp.received().stream().filter(m -> m.contains("\"method\":\"initialize\"")).count();
+    }
+
+    @Test
+    void a_kept_session_is_not_used_once_the_member_signed_in_again_with_a_new_token() throws Exception {
+        Org org = orgs.create(Plan.TEAM, 1);
+        orgs.signIn(org.owner());
+        policies.updateSettings(ToolSettings.NewTools.ALLOW, false, policies.settings().version());
+        Connector c = connectors.add(new ConnectorForm("Acme files", mcp.url("/mcp"), null, null, false));
+        orgs.signIn(org.members().get(0));
+        Conversation conv = conversations.create("Kept session");
+        connect(c);
+        conversations.setEnabled(conv.id(), c.id(), true);
+        mcp.recordMessages("/mcp");
+        assertThat(run(conv.id(), c, "first").status()).isEqualTo(ToolCallStatus.SUCCEEDED);
+        long initializes = initializes();
+        assertThat(run(conv.id(), c, "again").status()).isEqualTo(ToolCallStatus.SUCCEEDED);
+        assertThat(initializes()).as("the session is kept while the token is the same").isEqualTo(initializes);
+        String first = stored.accessToken(c.id());
+
+        // signing in again gives a new token: the session kept with the old one must not carry the next call
+        connect(c);
+        assertThat(stored.accessToken(c.id())).isNotEqualTo(first);
+        assertThat(run(conv.id(), c, "second").status()).isEqualTo(ToolCallStatus.SUCCEEDED);
+        assertThat(initializes()).as("a new session, with the new token").isEqualTo(initializes + 1);
+    }
 }

@@ -335,6 +335,24 @@ public final class TestMcpServer implements AutoCloseable {
     }
 
     /**
+     * Makes the server at {@code path} forget its sessions once: the next POST that names a session
+     * ({@code Mcp-Session-Id}) is answered 404, as a restarted server answers, without reaching the MCP server.
+     */
+    public TestMcpServer forgetSessionsOnce(String path) {
+        java.util.concurrent.atomic.AtomicBoolean pending = new java.util.concurrent.atomic.AtomicBoolean(true);
+        addFilter("forget" + (++servletCount), path, (request, response, chain) -> {
+            HttpServletRequest http = (HttpServletRequest) request;
+            if ("POST".equals(http.getMethod()) && http.getHeader("Mcp-Session-Id") != null
+                    && pending.compareAndSet(true, false)) {
+                ((jakarta.servlet.http.HttpServletResponse) response).sendError(404, "Session not found");
+                return;
+            }
+            chain.doFilter(request, response);
+        });
+        return this;
+    }
+
+    /**
      * Keeps, for every POST to {@code path}, the value of request header {@code header} (empty text when absent),
      * in arrival order, in the list handed back.
      */
