@@ -167,6 +167,7 @@ class AccessControlMatrixTest extends ViewTest {
         rule("PersonalAccessTokens.revoke", Rule.SIGNED_IN);
         internal("PersonalAccessTokens.authenticate", "the gateway's bearer check: the token is the credential");
         internal("ConnectionService.listFor", "the gateway, for the member its credential stands for");
+        internal("ConnectionService.sessionCredentials", "the tool runtime, for the member it already acts for");
         internal("ConversationService.toolsFor", "the gateway, for the member its credential stands for");
         internal("ConversationService.switchedOn", "the gateway, for the member its credential stands for");
         internal("ConversationService.ownerOf", "the gateway's endpoint check, before it knows the caller");
