@@ -1,6 +1,5 @@
 package org.connectorconsole.audit;
 
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +14,7 @@ import java.util.function.LongConsumer;
  * (progress every 1,000) and keeps the last record's values of the columns asked for, for the export's trailer.
  * Bytes arrive in pieces of any size.
  */
-final class CsvToJsonLines extends FilterOutputStream {
+final class CsvToJsonLines extends BufferedPass {
 
     /** How a column's cells are written. */
     enum Kind {
@@ -36,8 +35,6 @@ final class CsvToJsonLines extends FilterOutputStream {
     private final Kind[] kinds;
     private final boolean[] kept;
     private final LongConsumer progress;
-    private final byte[] buffer = new byte[1 << 16];
-    private int length;
     private int state = START;
     private int column;
     /** How many bytes of E2 80 (A8|A9) were seen last in a text cell and held back. */
@@ -286,27 +283,7 @@ final class CsvToJsonLines extends FilterOutputStream {
         append(bytes, 0, bytes.length);
     }
 
-    private void append(byte[] b, int off, int len) throws IOException {
-        while (len > 0) {
-            if (length == buffer.length) {
-                out.write(buffer, 0, length);
-                length = 0;
-            }
-            int n = Math.min(len, buffer.length - length);
-            System.arraycopy(b, off, buffer, length, n);
-            length += n;
-            off += n;
-            len -= n;
-        }
-    }
 
-    private void put(int b) throws IOException {
-        if (length == buffer.length) {
-            out.write(buffer, 0, length);
-            length = 0;
-        }
-        buffer[length++] = (byte) b;
-    }
 
     long rows() {
         return rows;
@@ -315,12 +292,5 @@ final class CsvToJsonLines extends FilterOutputStream {
     /** The last record's value of a kept column: null when there was no record or the cell was NULL. */
     String last(int column) {
         return rows == 0 || last[column] == null || last[column].isEmpty() ? null : last[column];
-    }
-
-    @Override
-    public void flush() throws IOException {
-        out.write(buffer, 0, length);
-        length = 0;
-        out.flush();
     }
 }
