@@ -92,7 +92,7 @@ final class CsvToJsonLines extends BufferedPass {
         if (!text()) {
             while (i < end) {
                 byte c = b[i];
-                if (c == '"' || (!quotedCell && (c == ',' || c == '\n'))) {
+                if (c == '"' || c == (byte) 0xE2 || (!quotedCell && (c == ',' || c == '\n'))) {
                     break;
                 }
                 i++;
@@ -192,10 +192,6 @@ final class CsvToJsonLines extends BufferedPass {
         if (column < kept.length && kept[column]) {
             current[column].append((char) c); // ASCII columns (numbers, hashes)
         }
-        if (!text()) {
-            put(c);
-            return;
-        }
         if (held == 1) {
             if (c == 0x80) {
                 held = 2;
@@ -211,8 +207,15 @@ final class CsvToJsonLines extends BufferedPass {
             put(0xE2);
             put(0x80);
         }
+        if (c == 0xE2) {
+            held = 1; // U+2028 and U+2029 are escaped in raw JSON too: PostgreSQL's jsonb output keeps them raw
+            return;
+        }
+        if (!text()) {
+            put(c);
+            return;
+        }
         switch (c) {
-            case 0xE2 -> held = 1;
             case '"' -> {
                 put('\\');
                 put('"');
