@@ -20,6 +20,8 @@ import org.connectorconsole.oauth.AuthorizationTarget;
 import org.connectorconsole.oauth.AuthorizationTargets;
 import org.connectorconsole.oauth.BearerChallenge;
 import org.connectorconsole.oauth.ClientChoice;
+import org.connectorconsole.oauth.ClientRegistrar;
+import org.connectorconsole.oauth.EnterpriseManagedAuthorization;
 import org.connectorconsole.oauth.OAuthClient;
 import org.connectorconsole.oauth.OAuthFlowException;
 import org.connectorconsole.oauth.TokenEndpoint;
@@ -33,7 +35,11 @@ import tools.jackson.databind.json.JsonMapper;
  * authorization redirect itself (for servers that approve at once, such as the official conformance suite's).
  * It opens a session, lists the tools and calls them ({@link McpClientExercise}); a 401 or 403 leads to
  * (re-)authorization with the challenged scopes, at most {@value #MAX_AUTHORIZATIONS} times. Pre-registered credentials come from
- * {@code MCP_CONFORMANCE_CONTEXT} ({@code client_id}, {@code client_secret}) when set.
+ * {@code MCP_CONFORMANCE_CONTEXT} ({@code client_id}, {@code client_secret}) when set. When the context also carries
+ * an identity provider's ID token ({@code idp_id_token}, {@code idp_token_endpoint}, {@code idp_client_id}), the
+ * client authorizes the enterprise-managed way instead of through the browser: token exchange at the identity
+ * provider for an ID-JAG, redeemed with the JWT bearer grant ({@link EnterpriseManagedAuthorization}), as the
+ * console does for members signed in with single sign-on.
  * Exit status 0 when the session worked, 1 when it did not, 2 for wrong arguments.
  */
 public final class McpAuthClientCommand {
@@ -66,6 +72,7 @@ public final class McpAuthClientCommand {
         }
         ClientChoice.OwnerCredentials preRegistered = preRegistered(env.get("MCP_CONFORMANCE_CONTEXT"));
         List<McpClientExercise.Call> calls = McpClientExercise.calls(env.get("MCP_CONFORMANCE_CONTEXT"));
+        EnterpriseIdentity enterprise = enterprise(env.get("MCP_CONFORMANCE_CONTEXT"));
         try (EgressClient egress = new EgressClient(EgressSettings.DEFAULTS.withLoopbackHttp(true), Set.of(),
                 HostResolver.SYSTEM)) {
             // Parsed once, by the policy, before anything is called: its sentence says why a URL is refused.
@@ -74,7 +81,7 @@ public final class McpAuthClientCommand {
                 out.println("Refused: " + check.problem());
                 return 2;
             }
-            return new Session(egress, check.uri(), metadataUrl, preRegistered, calls, out).run();
+            return new Session(egress, check.uri(), metadataUrl, preRegistered, enterprise, calls, out).run();
         }
     }
 
@@ -90,6 +97,29 @@ public final class McpAuthClientCommand {
         return new ClientChoice.OwnerCredentials(json.path("client_id").asString(), secret, null);
     }
 
+    /** The identity provider's client and the member's ID token, for enterprise-managed authorization. */
+    private record EnterpriseIdentity(EnterpriseManagedAuthorization.IdentityProvider idp, String idToken) {
+        @Override
+        public String toString() {
+            return "EnterpriseIdentity[" + idp + "]";
+        }
+    }
+
+    private static EnterpriseIdentity enterprise(String context) {
+        if (context == null || context.isBlank()) {
+            return null;
+        }
+        JsonNode json = JsonMapper.builder().build().readTree(context);
+        if (!json.path("idp_id_token").isString() || !json.path("idp_token_endpoint").isString()
+                || !json.path("idp_client_id").isString()) {
+            return null;
+        }
+        String secret = json.path("idp_client_secret").isString() ? json.path("idp_client_secret").asString() : null;
+        return new EnterpriseIdentity(new EnterpriseManagedAuthorization.IdentityProvider(
+                URI.create(json.path("idp_token_endpoint").asString()), json.path("idp_client_id").asString(), secret),
+                json.path("idp_id_token").asString());
+    }
+
     private static final class Session {
         private final EgressClient egress;
         private final URI url;
@@ -98,12 +128,14 @@ public final class McpAuthClientCommand {
         private final PrintStream out;
         private final Set<String> granted = new LinkedHashSet<>();
         private final Map<String, OAuthClient> registered = new java.util.HashMap<>();
+        private final EnterpriseIdentity enterprise;
         private ClientChoice.OwnerCredentials owner;
         private String token;
 
         Session(EgressClient egress, URI url, String metadataUrl, ClientChoice.OwnerCredentials owner,
-                List<McpClientExercise.Call> calls, PrintStream out) {
+                EnterpriseIdentity enterprise, List<McpClientExercise.Call> calls, PrintStream out) {
             this.egress = egress;
+            this.enterprise = enterprise;
             this.url = url;
             this.metadataUrl = metadataUrl;
             this.owner = owner;
@@ -146,6 +178,10 @@ public final class McpAuthClientCommand {
                 owner = new ClientChoice.OwnerCredentials(owner.clientId(), owner.clientSecret(),
                         target.server().issuer());
             }
+            if (enterprise != null && owner != null && target.server().supportsJwtBearerGrant()) {
+                authorizeEnterpriseManaged(target, status);
+                return;
+            }
             OAuthClient client = ClientChoice.choose(target, owner, metadataUrl, (issuer, registration) -> {
                 OAuthClient known = registered.get(issuer);
                 if (known == null) {
@@ -173,6 +209,23 @@ public final class McpAuthClientCommand {
             }
             TokenSet tokens = TokenEndpoint.exchange(egress, target.server(), client, REDIRECT_URI,
                     back.get("code"), started.codeVerifier(), started.state(), target.resource(), TIMEOUT);
+            token = tokens.accessToken();
+            granted.addAll(scopes);
+            granted.addAll(tokens.scopes());
+        }
+
+        /** SEP-990: no browser; the identity provider's grant, redeemed with the owner's credentials. */
+        private void authorizeEnterpriseManaged(AuthorizationTarget target, int status) throws OAuthFlowException {
+            ClientChoice.requireBound(owner, target.server().issuer());
+            OAuthClient client = ClientRegistrar.owners(owner.clientId(), owner.clientSecret(), target.server());
+            Set<String> scopes = target.scopes(status == 403 ? granted : Set.of());
+            out.println("Exchanging the identity assertion at " + enterprise.idp().tokenEndpoint() + " for "
+                    + target.server().issuer() + " (scope: " + (scopes.isEmpty() ? "none" : String.join(" ", scopes))
+                    + ")");
+            EnterpriseManagedAuthorization.IdJag grant = EnterpriseManagedAuthorization.requestGrant(egress,
+                    enterprise.idp(), enterprise.idToken(), target.server().issuer(), target.resource(), scopes,
+                    TIMEOUT);
+            TokenSet tokens = EnterpriseManagedAuthorization.redeem(egress, target.server(), client, grant, TIMEOUT);
             token = tokens.accessToken();
             granted.addAll(scopes);
             granted.addAll(tokens.scopes());

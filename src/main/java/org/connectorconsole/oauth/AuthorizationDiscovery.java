@@ -104,7 +104,7 @@ public final class AuthorizationDiscovery {
                     strings(doc, "token_endpoint_auth_methods_supported"), strings(doc, "scopes_supported"),
                     Boolean.TRUE.equals(doc.get("client_id_metadata_document_supported")),
                     Boolean.TRUE.equals(doc.get("authorization_response_iss_parameter_supported")),
-                    addresses.refused);
+                    addresses.refused, strings(doc, "grant_types_supported"));
         }
         throw new DiscoveryException("No authorization server metadata was found for " + issuer + ".", attempts,
                 nothingThere(attempts));

@@ -162,7 +162,7 @@ public final class TokenEndpoint {
                 .build();
     }
 
-    private static RestClient restClient(EgressClient egress, Duration timeout) {
+    static RestClient restClient(EgressClient egress, Duration timeout) {
         DefaultMapOAuth2AccessTokenResponseConverter standard = new DefaultMapOAuth2AccessTokenResponseConverter();
         OAuth2AccessTokenResponseHttpMessageConverter tokenConverter = new OAuth2AccessTokenResponseHttpMessageConverter();
         tokenConverter.setAccessTokenResponseConverter(parameters -> {
@@ -213,7 +213,7 @@ public final class TokenEndpoint {
     private static final tools.jackson.databind.json.JsonMapper ERRORS = tools.jackson.databind.json.JsonMapper
             .builder().build();
 
-    private static TokenSet tokenSet(OAuth2AccessTokenResponse response, Set<String> requested) {
+    static TokenSet tokenSet(OAuth2AccessTokenResponse response, Set<String> requested) {
         OAuth2AccessToken access = response.getAccessToken();
         boolean expires = Boolean.TRUE.equals(response.getAdditionalParameters().get(EXPIRES_IN_SENT));
         Set<String> scopes = access.getScopes().isEmpty() ? requested : access.getScopes();
@@ -222,7 +222,7 @@ public final class TokenEndpoint {
                 Set.copyOf(scopes), expires ? access.getExpiresAt() : null);
     }
 
-    private static OAuthFlowException failure(String step, OAuth2AuthorizationException e) {
+    static OAuthFlowException failure(String step, OAuth2AuthorizationException e) {
         String code = e.getError().getErrorCode();
         String description = e.getError().getDescription();
         Throwable cause = e.getCause();
@@ -251,13 +251,13 @@ public final class TokenEndpoint {
                 : " It said: " + truncate(description)), code, e);
     }
 
-    private static OAuthFlowException transportFailure(String step, RestClientException e) {
+    static OAuthFlowException transportFailure(String step, RestClientException e) {
         return new OAuthFlowException("The token endpoint could not be reached while " + step + ": "
                 + EgressFailures.describe(e).orElseGet(() -> Incidents.talkingToTheServer(LOG,
                         "The token endpoint failed while " + step, e)), null, e);
     }
 
-    private static String truncate(String s) {
+    static String truncate(String s) {
         String clean = s.replaceAll("\\p{Cntrl}", " ");
         return clean.length() > 300 ? clean.substring(0, 300) + "…" : clean;
     }

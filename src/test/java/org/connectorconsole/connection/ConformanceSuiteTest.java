@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The official MCP conformance suite ({@code @modelcontextprotocol/conformance}, from the npm registry) against the
  * console's headless client on this test classpath: every client scenario the suite lists as required for 2025-11-25
- * and for 2026-07-28, and its 2025-03-26 backward-compatibility scenarios. {@code src/test/conformance/run.sh} does
+ * and for 2026-07-28, its 2025-03-26 backward-compatibility scenarios, and the enterprise-managed authorization
+ * extension scenario. {@code src/test/conformance/run.sh} does
  * the work (output in target/conformance/run.log); this test asks the suite for its lists itself, so a scenario
  * the script skipped or miscounted fails here too.
  */
@@ -63,7 +64,12 @@ class ConformanceSuiteTest {
                 missing.add("2025-03-26 " + s);
             }
         }
+        // the extension the console implements (SEP-990, enterprise-managed authorization), run off the timeline
+        if (!output.contains("PASS extension auth/enterprise-managed-authorization ")) {
+            missing.add("extension auth/enterprise-managed-authorization");
+        }
         assertThat(missing).as("scenarios that did not pass:\n" + output).isEmpty();
+        assertThat(output).contains("Conformance extensions: 1 of 1 passed");
         assertThat(output).contains("Conformance 2025-11-25 (required): " + r2025.size() + " of " + r2025.size()
                 + " passed", "Conformance 2026-07-28 (required): " + r2026.size() + " of " + r2026.size() + " passed");
         assertThat(process.exitValue()).as(output).isZero();
