@@ -19,6 +19,7 @@ import org.connectorconsole.base.ConsoleMetrics;
 import org.connectorconsole.connection.ConnectionRefusals.ReauthenticationNeeded;
 import org.connectorconsole.connection.internal.ConnectionRepository;
 import org.connectorconsole.connection.internal.ConnectionRepository.StoredConnection;
+import org.connectorconsole.connection.internal.EnterpriseManagedRepository;
 import org.connectorconsole.connector.ConnectorDirectory;
 import org.connectorconsole.egress.Egress;
 import org.connectorconsole.egress.EgressClient;
@@ -58,14 +59,18 @@ class ConnectionTokens {
     private final Egress egress;
     private final AuditService audit;
     private final ConsoleAddress address;
+    private final EnterpriseConnections enterprise;
+    private final EnterpriseManagedRepository enterpriseManaged;
     private final TransactionTemplate tx;
     private final Clock clock;
     private final Duration timeout;
 
     ConnectionTokens(ConnectionRepository repository, ConnectionAccess access, ConnectionClients clients,
             SealedTokens sealed, TokenRevocation revocation, ConnectionRefusals refusals, Egress egress, AuditService audit,
-            ConsoleAddress address, TransactionTemplate tx, Clock clock,
-            @Value("${console.connections.timeout:10s}") Duration timeout) {
+            ConsoleAddress address, EnterpriseConnections enterprise, EnterpriseManagedRepository enterpriseManaged,
+            TransactionTemplate tx, Clock clock, @Value("${console.connections.timeout:10s}") Duration timeout) {
+        this.enterprise = enterprise;
+        this.enterpriseManaged = enterpriseManaged;
         this.repository = repository;
         this.access = access;
         this.clients = clients;
@@ -136,7 +141,9 @@ class ConnectionTokens {
             if (!stale) {
                 return stored(row);
             }
-            if (row.refreshToken() == null) {
+            // enterprise-managed: no refresh token; renewed by exchanging the member's identity assertion again
+            boolean managed = row.refreshToken() == null && enterpriseManaged.isEnterpriseManaged(row.id());
+            if (row.refreshToken() == null && !managed) {
                 if (refused != null || isExpired(row)) {
                     String reason = "Your sign-in to " + target.connector().name() + " expired and the server gave "
                             + "no way to renew it. Reconnect.";
@@ -149,7 +156,7 @@ class ConnectionTokens {
             OffsetDateTime claimUntil = access.now().plus(timeout.multipliedBy(2));
             if (Boolean.TRUE.equals(tx.execute(s -> repository.claimRefresh(connectionId, row.accessToken(),
                     access.now(), claimUntil)))) {
-                return refresh(member, target, row);
+                return managed ? exchangeAgain(member, target, row) : refresh(member, target, row);
             }
             waitForRenewal(deadline);
         }
@@ -198,6 +205,21 @@ class ConnectionTokens {
             // The connection ended (disconnect, connector removed) while renewing: the new tokens must not live on.
             revocation.revokeQuietly(member.orgId(), row.issuer(), clients.of(target, row), tokens.refreshToken(),
                     tokens.accessToken());
+            throw new ReauthenticationNeeded();
+        }
+        return new Token(tokens.accessToken(), accessToken);
+    }
+
+    /** Renews an enterprise-managed connection's token by exchange, holding the claim (decision 0059). */
+    private Token exchangeAgain(Member member, ConnectorDirectory.Target target, StoredConnection row)
+            throws OAuthFlowException, ReauthenticationNeeded {
+        TokenSet tokens = enterprise.renew(member, target, row);
+        ConsoleMetrics.tokenRefresh(true);
+        byte[] accessToken = sealed.seal(tokens.accessToken(), SealedTokens.ACCESS, row.orgId(), row.id());
+        String scope = tokens.scopes().isEmpty() ? row.scope() : String.join(" ", tokens.scopes());
+        boolean saved = Boolean.TRUE.equals(tx.execute(s -> repository.saveRefreshed(row.id(), row.accessToken(),
+                accessToken, null, scope, tokens.expiresAt(), access.now())));
+        if (!saved) {
             throw new ReauthenticationNeeded();
         }
         return new Token(tokens.accessToken(), accessToken);

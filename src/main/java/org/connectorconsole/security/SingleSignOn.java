@@ -34,8 +34,9 @@ import org.springframework.stereotype.Component;
  * Sign-in through OpenID Connect providers configured with Spring Boot's standard
  * {@code spring.security.oauth2.client.*} properties. The provider's answer is mapped to a console account by
  * {@link SsoEnrollment}; after that, the session holds only the console's own {@link ConsoleUser}, exactly as
- * after a password sign-in: the provider's ID, access and refresh tokens are neither stored (no authorized
- * client is kept) nor ever sent anywhere, and connections use only their own per-connector tokens.
+ * after a password sign-in: the provider's access and refresh tokens are neither stored (no authorized client is
+ * kept) nor ever sent anywhere. The ID token alone is kept, sealed, until it expires ({@link SsoAssertions}): it is
+ * the identity assertion enterprise-managed connections exchange at the provider (decision 0059).
  */
 @Component
 class SingleSignOn implements OAuth2UserService<OidcUserRequest, OidcUser> {
@@ -47,14 +48,17 @@ class SingleSignOn implements OAuth2UserService<OidcUserRequest, OidcUser> {
     private final SsoEnrollment enrollment;
     private final IdentityRepository repository;
     private final SignInEvents events;
+    private final SsoAssertions assertions;
     private final SecurityContextRepository sessions = new HttpSessionSecurityContextRepository();
     private final SavedRequestAwareAuthenticationSuccessHandler onwards =
             new SavedRequestAwareAuthenticationSuccessHandler();
     private final SimpleUrlAuthenticationFailureHandler back = new SimpleUrlAuthenticationFailureHandler(
             "/login?error");
 
-    SingleSignOn(SsoEnrollment enrollment, IdentityRepository repository, SignInEvents events) {
+    SingleSignOn(SsoEnrollment enrollment, IdentityRepository repository, SignInEvents events,
+            SsoAssertions assertions) {
         this.enrollment = enrollment;
+        this.assertions = assertions;
         this.repository = repository;
         this.events = events;
         onwards.setDefaultTargetUrl("/");
@@ -105,6 +109,7 @@ class SingleSignOn implements OAuth2UserService<OidcUserRequest, OidcUser> {
             IdentityRepository.Account account = repository.account(userId).orElseThrow(
                     () -> new SsoRefusedException("Your account could not be found. Try again."));
             ConsoleUser user = ConsoleAuthenticationProvider.signedInUser(repository, account, registrationId);
+            assertions.keep(userId, issuer, request.getIdToken().getTokenValue(), request.getIdToken().getExpiresAt());
             events.signedIn(repository.memberships(userId), "sso");
             return new Mapped(provided, user);
         } catch (SsoRefusedException e) {

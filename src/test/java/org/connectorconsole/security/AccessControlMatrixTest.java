@@ -145,6 +145,11 @@ class AccessControlMatrixTest extends ViewTest {
         rule("ConnectionService.complete", Rule.PAID_PLAN);
         rule("ConnectionService.disconnect", Rule.PAID_PLAN);
         rule("ConnectionService.disconnectInBackground", Rule.PAID_PLAN);
+        rule("EnterpriseManagedService.tokenExchange", Rule.PAID_OWNER);
+        rule("EnterpriseManagedService.saveTokenExchange", Rule.PAID_OWNER);
+        rule("EnterpriseManagedService.setEnterpriseManaged", Rule.PAID_OWNER);
+        rule("EnterpriseManagedService.enterpriseManagedConnectors", Rule.PAID_PLAN);
+        rule("EnterpriseManagedService.connectAutomatically", Rule.PAID_PLAN);
         rule("AuditLogService.page", Rule.OWNER);
         rule("AuditLogService.count", Rule.OWNER);
         rule("AuditLogService.actions", Rule.OWNER);
