@@ -7,6 +7,7 @@ import static org.connectorconsole.db.Tables.AUDIT_EVENT;
 import static org.connectorconsole.db.Tables.CONNECTION;
 import static org.connectorconsole.db.Tables.INVITATION;
 import static org.connectorconsole.db.Tables.MEMBERSHIP;
+import static org.connectorconsole.db.Tables.SSO_ASSERTION;
 import static org.connectorconsole.db.Tables.SSO_IDENTITY;
 
 import java.time.OffsetDateTime;
@@ -528,6 +529,12 @@ class IdentityServiceTest extends SsoConsole {
         assertThat(invitations.preview(issued.token()).state()).isEqualTo(InvitationPreview.State.USED);
         assertThat(actions(org)).contains("sso.identity_linked", "member.added", "invitation.accepted",
                 "session.signed_in");
+        // the ID token is kept for enterprise-managed connections: sealed, with its expiry, never in clear
+        var assertion = db.selectFrom(SSO_ASSERTION).where(SSO_ASSERTION.USER_ID.eq(user.getId())).fetchSingle();
+        assertThat(assertion.getIssuer()).isEqualTo(IDP.issuer());
+        assertThat(assertion.getExpiresAt().toInstant()).isAfter(java.time.Instant.now());
+        assertThat(new String(assertion.getIdToken(), java.nio.charset.StandardCharsets.ISO_8859_1))
+                .doesNotContain("eyJ");
 
         assertThat(signInThroughProvider().signedIn()).as("the second time, by the known identity").isTrue();
     }
