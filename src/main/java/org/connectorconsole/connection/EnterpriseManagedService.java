@@ -56,12 +56,14 @@ public class EnterpriseManagedService {
     private final Egress egress;
     private final AuditService audit;
     private final TransactionTemplate tx;
+    private final ConnectionBackground background;
     private final Duration timeout;
 
     EnterpriseManagedService(CurrentMember currentMember, EnterpriseManagedRepository repository,
             EnterpriseConnections connections, ConnectionAccess access, ConnectorDirectory connectors,
             SecretSealer sealer, Egress egress, AuditService audit, TransactionTemplate tx,
-            @Value("${console.connections.timeout:10s}") Duration timeout) {
+            ConnectionBackground background, @Value("${console.connections.timeout:10s}") Duration timeout) {
+        this.background = background;
         this.currentMember = currentMember;
         this.repository = repository;
         this.connections = connections;
@@ -154,7 +156,19 @@ public class EnterpriseManagedService {
      * without asking them anything. Network calls: run it off the UI thread.
      */
     public List<ManagedConnection> connectAutomatically() {
+        return connectAll(access.member());
+    }
+
+    /**
+     * {@link #connectAutomatically()} for the member's page: the caller is checked here, the network calls run in
+     * the background, and {@code onDone} receives the outcome there (the page hands it to its UI).
+     */
+    public void connectAutomaticallyInBackground(java.util.function.Consumer<List<ManagedConnection>> onDone) {
         Member member = access.member();
+        background.run(() -> onDone.accept(connectAll(member)));
+    }
+
+    private List<ManagedConnection> connectAll(Member member) {
         List<ManagedConnection> out = new ArrayList<>();
         for (ConnectorId id : repository.managedConnectors(member.orgId())) {
             ConnectorDirectory.Target target = connectors.find(member.orgId(), id).orElse(null);

@@ -150,6 +150,7 @@ class AccessControlMatrixTest extends ViewTest {
         rule("EnterpriseManagedService.setEnterpriseManaged", Rule.PAID_OWNER);
         rule("EnterpriseManagedService.enterpriseManagedConnectors", Rule.PAID_PLAN);
         rule("EnterpriseManagedService.connectAutomatically", Rule.PAID_PLAN);
+        rule("EnterpriseManagedService.connectAutomaticallyInBackground", Rule.PAID_PLAN);
         rule("AuditLogService.page", Rule.OWNER);
         rule("AuditLogService.count", Rule.OWNER);
         rule("AuditLogService.actions", Rule.OWNER);
@@ -233,6 +234,7 @@ class AccessControlMatrixTest extends ViewTest {
         route("AccountView", Rule.SIGNED_IN);
         route("AuthorizedAppsView", Rule.SIGNED_IN);
         route("GatewaySettingsView", Rule.ORG_OWNER);
+        route("EnterpriseSignInView", Rule.ORG_OWNER);
         route("ConsentView", Rule.SIGNED_IN);
         route("OrganizationAppsView", Rule.ORG_OWNER);
         route("MemberConnectorsView", Rule.SIGNED_IN);

@@ -61,12 +61,16 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
     private final Map<ConnectorId, Div> cards = new LinkedHashMap<>();
     private final Member me;
     private final org.connectorconsole.connector.ConnectorService connectorService;
+    private final org.connectorconsole.connection.EnterpriseManagedService enterprise;
+    private final EnterpriseSignInNotice enterpriseNotice = new EnterpriseSignInNotice();
     private UI ui;
 
     MemberConnectorsView(ConnectionService connections, ConnectionOverviewService overview,
             CurrentMember currentMember, List<PageSection> sections,
-            org.connectorconsole.connector.ConnectorService connectorService) {
+            org.connectorconsole.connector.ConnectorService connectorService,
+            org.connectorconsole.connection.EnterpriseManagedService enterprise) {
         this.connectorService = connectorService;
+        this.enterprise = enterprise;
         this.connections = connections;
         this.overview = overview;
         this.me = currentMember.require();
@@ -93,7 +97,7 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
         H3 section = new H3("Connectors");
         list.setPadding(false);
         list.setId("member-connectors");
-        add(lead, section, list);
+        add(lead, enterpriseNotice, section, list);
         // other features' sections for this page (the gateway's "Use your connectors from your assistant")
         sections.stream().filter(s -> PageSection.SETTINGS_CONNECTORS.equals(s.page()))
                 .forEach(s -> s.create(null).ifPresent(this::add));
@@ -117,7 +121,23 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
         ui = attachEvent.getUI();
         if (me.plan().allowsCustomConnectors()) {
             refresh(true);
+            connectThroughOrganization();
         }
+    }
+
+    /** Enterprise-managed connectors: connected in the background, without a click; the list follows. */
+    private void connectThroughOrganization() {
+        UI current = ui;
+        enterprise.connectAutomaticallyInBackground(results -> {
+            if (current != null && !results.isEmpty()) {
+                current.access(() -> {
+                    enterpriseNotice.show(results);
+                    if (results.stream().anyMatch(r -> r.connected())) {
+                        refresh(true);
+                    }
+                });
+            }
+        });
     }
 
     @Override

@@ -1,0 +1,108 @@
+package org.connectorconsole.journey;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import org.connectorconsole.base.Plan;
+import org.connectorconsole.connection.EnterpriseManagedService;
+import org.connectorconsole.connector.Connector;
+import org.connectorconsole.connector.ConnectorForm;
+import org.connectorconsole.connector.ConnectorService;
+import org.connectorconsole.security.SsoAssertions;
+import org.connectorconsole.support.Browser;
+import org.connectorconsole.support.TestMcpServer;
+import org.connectorconsole.support.TestOrganizations;
+import org.connectorconsole.support.TestOrganizations.Org;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import testpeers.EnterpriseIdentityPeers;
+
+/**
+ * Enterprise-managed connections in a real browser: the owner's settings page, a member connected without a click,
+ * and a member the identity provider refuses, who sees the provider's refusal and its reason as plain text. The
+ * identity provider and the MCP authorization server run in this JVM ({@link EnterpriseIdentityPeers}).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+class EnterpriseManagedJourneyTest {
+
+    static EnterpriseIdentityPeers peers;
+    static TestMcpServer mcp;
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    TestOrganizations orgs;
+    @Autowired
+    ConnectorService connectors;
+    @Autowired
+    EnterpriseManagedService enterprise;
+    @Autowired
+    SsoAssertions assertions;
+
+    @AfterAll
+    static void stop() {
+        if (mcp != null) {
+            mcp.close();
+        }
+        if (peers != null) {
+            peers.close();
+        }
+    }
+
+    @Test
+    void members_are_connected_through_the_organisations_sign_in_or_see_the_providers_refusal() {
+        peers = new EnterpriseIdentityPeers();
+        mcp = new TestMcpServer();
+        mcp.oauthProtected("/ema", "Enterprise tools", peers.asIssuer(), "tools.read", TestMcpServer.echoTool());
+        peers.serving(mcp.url("/ema"));
+        Org org = orgs.create(Plan.TEAM, 2);
+        orgs.signIn(org.owner());
+        Connector c = connectors.add(new ConnectorForm("Enterprise tools", mcp.url("/ema"),
+                EnterpriseIdentityPeers.AS_CLIENT_ID, EnterpriseIdentityPeers.AS_CLIENT_SECRET, false));
+        enterprise.saveTokenExchange(true, peers.idpTokenEndpoint().toString(), EnterpriseIdentityPeers.IDP_CLIENT_ID,
+                EnterpriseIdentityPeers.IDP_CLIENT_SECRET);
+        enterprise.setEnterpriseManaged(c.id(), true);
+        TestOrganizations.signOut();
+        var alice = org.members().get(0);
+        var bob = org.members().get(1);
+        Instant exp = Instant.now().plusSeconds(900);
+        assertions.keep(alice.id(), peers.idpIssuer(), peers.idToken("alice-journey", exp), exp);
+        assertions.keep(bob.id(), peers.idpIssuer(), peers.idToken("bob-journey", exp), exp);
+        peers.deny("bob-journey");
+
+        try (Browser b = new Browser("http://localhost:" + port + "/")) {
+            b.signIn(org.owner().email(), TestOrganizations.PASSWORD);
+            b.open("organization/enterprise-sign-in");
+            b.awaitText("Organization sign-in");
+            assertThat(b.find(By.id("token-exchange-endpoint")).getAttribute("value"))
+                    .isEqualTo(peers.idpTokenEndpoint().toString());
+            assertThat(b.find(By.cssSelector("#enterprise-connectors vaadin-checkbox")).getAttribute("checked"))
+                    .isNotNull();
+            b.screenshot("enterprise-sign-in-owner");
+        }
+        try (Browser b = new Browser("http://localhost:" + port + "/")) {
+            b.signIn(alice.email(), TestOrganizations.PASSWORD);
+            b.open("settings/connectors");
+            b.awaitText("Enterprise tools: Connected through your organization's sign-in.");
+            // the connection works with the exchanged token: the server lists its tools to the member
+            b.awaitText("1 tool you can use");
+            assertThat(b.text()).doesNotContain("did not allow");
+            b.screenshot("enterprise-member-connected");
+        }
+        try (Browser b = new Browser("http://localhost:" + port + "/")) {
+            b.signIn(bob.email(), TestOrganizations.PASSWORD);
+            b.open("settings/connectors");
+            b.awaitText("Your organization's identity provider did not allow access to Enterprise tools.");
+            // the provider's own words, shown as text: its markup is not interpreted
+            b.awaitText("Policy <b>MCP-Engineering-Only</b> does not allow bob-journey to use this server.");
+            assertThat(b.driver().findElements(By.cssSelector("#enterprise-sign-in b"))).isEmpty();
+            b.screenshot("enterprise-member-refused");
+        }
+    }
+}
