@@ -217,6 +217,14 @@ public final class ConnectionDoctor {
         if (!registration(run, server, ownerClientId, ownerClientIssuer)) {
             return run.finish(url.toString(), Diagnosis.Outcome.FAILED);
         }
+        if (server.supportsJwtBearerGrant()) {
+            // the extension io.modelcontextprotocol/enterprise-managed-authorization (SEP-990): shown only when offered
+            boolean clientSet = ownerClientId != null && !ownerClientId.isBlank();
+            run.add(DoctorStep.passed("enterprise-managed", "Enterprise-managed authorization",
+                    "The authorization server redeems identity-provider grants (JWT bearer grant): members can be "
+                            + "connected through the organization's sign-in (switch it on under Organization sign-in"
+                            + (clientSet ? ")." : "; it needs the console's client ID there in Advanced settings).")));
+        }
         return run.finish(url.toString(), Diagnosis.Outcome.SIGN_IN_REQUIRED);
     }
 

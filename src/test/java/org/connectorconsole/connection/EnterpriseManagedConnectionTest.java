@@ -12,11 +12,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.connectorconsole.base.Plan;
 import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.connector.Connector;
 import org.connectorconsole.connector.ConnectorForm;
 import org.connectorconsole.connector.ConnectorService;
+import org.connectorconsole.connector.Diagnosis;
+import org.connectorconsole.connector.DoctorStep;
 import org.connectorconsole.mcp.McpToolSession;
 import org.connectorconsole.mcp.ToolOutcome;
 import org.connectorconsole.security.CurrentMember;
@@ -184,6 +188,22 @@ class EnterpriseManagedConnectionTest {
         byte[] stored = db.select(ORG_TOKEN_EXCHANGE.CLIENT_SECRET).from(ORG_TOKEN_EXCHANGE)
                 .where(ORG_TOKEN_EXCHANGE.ORG_ID.eq(org.id())).fetchSingle().value1();
         assertThat(new String(stored, StandardCharsets.ISO_8859_1)).doesNotContain("a-secret-value");
+    }
+
+    @Test
+    void the_doctor_tells_the_owner_that_the_server_supports_it() throws Exception {
+        Org org = orgs.create(Plan.TEAM, 0);
+        orgs.signIn(org.owner());
+        Connector c = connectors.add(new ConnectorForm("Enterprise tools", mcp.url("/ema"),
+                EnterpriseIdentityPeers.AS_CLIENT_ID, EnterpriseIdentityPeers.AS_CLIENT_SECRET, false));
+        CompletableFuture<Diagnosis> done = new CompletableFuture<>();
+        connectors.startCheck(c.id(), step -> { }, done::complete);
+        var diagnosis = done.get(60, TimeUnit.SECONDS);
+        assertThat(diagnosis.steps()).filteredOn(s -> s.key().equals("enterprise-managed")).singleElement()
+                .satisfies(s -> {
+                    assertThat(s.status()).isEqualTo(DoctorStep.Status.PASSED);
+                    assertThat(s.seen()).contains("organization's sign-in");
+                });
     }
 
     private String echo(Connector c, String message) throws Exception {
