@@ -107,9 +107,11 @@ class ToolCallRecorder {
             if (message != null && status != ToolCallStatus.SUCCEEDED) {
                 details.put("reason", trimmed);
             }
+            ToolCallEntry stored = repository.findCall(call.callId()).orElse(inMemory);
+            // last: the audit event takes the organisation's chain lock, held until the commit
             audit.record(AuditRecord.of(member.orgId(), member.actor(), AuditAction.TOOL_CALLED)
                     .target("connector", connector.id().toString(), connector.name()).details(details));
-            return repository.findCall(call.callId()).orElse(inMemory);
+            return stored;
         });
     }
 
