@@ -59,7 +59,8 @@ class AuditRepository {
 
     @Transactional(propagation = Propagation.MANDATORY)
     void append(AuditEvent e) {
-        db.insertInto(AUDIT_EVENT)
+        // the event and the new head in one round trip (a batch): the chain lock is held while they are written
+        db.batch(db.insertInto(AUDIT_EVENT)
                 .set(AUDIT_EVENT.ID, e.id())
                 .set(AUDIT_EVENT.ORG_ID, e.orgId())
                 .set(AUDIT_EVENT.SEQ, e.seq())
@@ -74,12 +75,11 @@ class AuditRepository {
                 .set(AUDIT_EVENT.CLIENT_ADDRESS, e.clientAddress())
                 .set(AUDIT_EVENT.USER_AGENT, e.userAgent())
                 .set(AUDIT_EVENT.PREV_HASH, e.prevHash())
-                .set(AUDIT_EVENT.HASH, e.hash())
-                .execute();
-        db.update(AUDIT_CHAIN_HEAD)
+                .set(AUDIT_EVENT.HASH, e.hash()),
+                db.update(AUDIT_CHAIN_HEAD)
                 .set(AUDIT_CHAIN_HEAD.LAST_SEQ, e.seq())
                 .set(AUDIT_CHAIN_HEAD.LAST_HASH, e.hash())
-                .where(AUDIT_CHAIN_HEAD.ORG_ID.eq(e.orgId()))
+                .where(AUDIT_CHAIN_HEAD.ORG_ID.eq(e.orgId())))
                 .execute();
     }
 
