@@ -6,6 +6,7 @@ import static org.connectorconsole.db.Tables.AUDIT_EVENT;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.connectorconsole.base.OrganizationId;
 import org.connectorconsole.db.tables.records.AuditEventRecord;
@@ -36,22 +37,30 @@ class AuditRepository {
     /** Locks the organisation's chain head for this transaction, creating it on first use. */
     @Transactional(propagation = Propagation.MANDATORY)
     ChainHead lockHead(OrganizationId orgId) {
-        db.insertInto(AUDIT_CHAIN_HEAD)
-                .set(AUDIT_CHAIN_HEAD.ORG_ID, orgId)
-                .set(AUDIT_CHAIN_HEAD.LAST_SEQ, 0L)
-                .set(AUDIT_CHAIN_HEAD.LAST_HASH, AuditChain.GENESIS)
-                .onConflictDoNothing()
-                .execute();
+        // one round trip: the head as it is, locked (SELECT … FOR UPDATE); created first only when there is none yet
         var head = db.selectFrom(AUDIT_CHAIN_HEAD)
                 .where(AUDIT_CHAIN_HEAD.ORG_ID.eq(orgId))
                 .forUpdate()
-                .fetchSingle();
-        return new ChainHead(head.getLastSeq(), head.getLastHash());
+                .fetchOptional();
+        if (head.isEmpty()) {
+            db.insertInto(AUDIT_CHAIN_HEAD)
+                    .set(AUDIT_CHAIN_HEAD.ORG_ID, orgId)
+                    .set(AUDIT_CHAIN_HEAD.LAST_SEQ, 0L)
+                    .set(AUDIT_CHAIN_HEAD.LAST_HASH, AuditChain.GENESIS)
+                    .onConflictDoNothing()
+                    .execute();
+            head = Optional.of(db.selectFrom(AUDIT_CHAIN_HEAD)
+                    .where(AUDIT_CHAIN_HEAD.ORG_ID.eq(orgId))
+                    .forUpdate()
+                    .fetchSingle());
+        }
+        return new ChainHead(head.get().getLastSeq(), head.get().getLastHash());
     }
 
     @Transactional(propagation = Propagation.MANDATORY)
     void append(AuditEvent e) {
-        db.insertInto(AUDIT_EVENT)
+        // the event and the new head in one round trip (a batch): the chain lock is held while they are written
+        db.batch(db.insertInto(AUDIT_EVENT)
                 .set(AUDIT_EVENT.ID, e.id())
                 .set(AUDIT_EVENT.ORG_ID, e.orgId())
                 .set(AUDIT_EVENT.SEQ, e.seq())
@@ -66,12 +75,11 @@ class AuditRepository {
                 .set(AUDIT_EVENT.CLIENT_ADDRESS, e.clientAddress())
                 .set(AUDIT_EVENT.USER_AGENT, e.userAgent())
                 .set(AUDIT_EVENT.PREV_HASH, e.prevHash())
-                .set(AUDIT_EVENT.HASH, e.hash())
-                .execute();
-        db.update(AUDIT_CHAIN_HEAD)
+                .set(AUDIT_EVENT.HASH, e.hash()),
+                db.update(AUDIT_CHAIN_HEAD)
                 .set(AUDIT_CHAIN_HEAD.LAST_SEQ, e.seq())
                 .set(AUDIT_CHAIN_HEAD.LAST_HASH, e.hash())
-                .where(AUDIT_CHAIN_HEAD.ORG_ID.eq(e.orgId()))
+                .where(AUDIT_CHAIN_HEAD.ORG_ID.eq(e.orgId())))
                 .execute();
     }
 

@@ -4,15 +4,30 @@ import io.modelcontextprotocol.json.schema.jackson3.DefaultJsonSchemaValidator;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Checks arguments against a tool's input schema with the MCP SDK's JSON Schema validator (networknt). A fresh
- * validator per check: the SDK's shared one caches compiled schemas by {@code $id} (or hash) across every
- * organisation, so one server's schema could stand in for another's. A schema that refers outside itself
+ * Checks arguments against a tool's input schema with the MCP SDK's JSON Schema validator (networknt). One
+ * validator, whose compiled schemas are kept by their <em>whole text</em> (the SDK keys them by {@code $id} or a
+ * hash, so one server's schema could stand in for another's; by the whole text, only the same schema can), at most
+ * {@value #MAX_KEPT} (then forgotten all at once). Making a validator for each check cost more than the rest of a
+ * gateway call's checks together (decision 0061). A schema that refers outside itself
  * ({@code $ref} not starting with {@code #}) is not checked here — the console never fetches it — and the server
  * checks its own input.
  */
 final class ArgumentSchemas {
+
+    static final int MAX_KEPT = 512;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final DefaultJsonSchemaValidator VALIDATOR = new DefaultJsonSchemaValidator() {
+        @Override
+        protected String generateCacheKey(Map<String, Object> schema) {
+            if (getCacheSize() >= MAX_KEPT) {
+                clearCache();
+            }
+            return JSON.writeValueAsString(schema);
+        }
+    };
 
     private ArgumentSchemas() {
     }
@@ -23,7 +38,7 @@ final class ArgumentSchemas {
             return Optional.empty();
         }
         try {
-            var response = new DefaultJsonSchemaValidator().validate(schema, value);
+            var response = VALIDATOR.validate(schema, value);
             return response.valid() ? Optional.empty() : Optional.ofNullable(response.errorMessage())
                     .or(() -> Optional.of("does not match the schema"));
         } catch (RuntimeException e) {

@@ -56,13 +56,13 @@ class ToolCallRecorder {
     ToolCallEntry running(PreparedCall call) {
         // one transaction: the row, the conversation's last use, and the entry as stored
         return tx.execute(s -> {
-            repository.insertCall(call.member().orgId(), call.member().userId(), call.conversationId(),
-                    call.callId(), call.connector().id(), call.connector().name(), call.toolName(),
-                    call.argumentsJson(), ToolCallStatus.RUNNING, null, call.clientName(), now());
+            ToolCallEntry stored = repository.insertCall(call.member().orgId(), call.member().userId(),
+                    call.conversationId(), call.callId(), call.connector().id(), call.connector().name(),
+                    call.toolName(), call.argumentsJson(), ToolCallStatus.RUNNING, null, call.clientName(), now());
             if (call.conversationId() != null) {
                 repository.touch(call.conversationId(), now());
             }
-            return repository.findCall(call.callId());
+            return java.util.Optional.of(stored);
         }).orElseThrow(() -> new NotFoundException("This conversation does not exist (it may have been deleted)."));
     }
 
@@ -88,7 +88,8 @@ class ToolCallRecorder {
         // one transaction: the owners' payload setting, the history row and the audit event
         return tx.execute(s -> {
             boolean recordPayloads = catalog.settings(member.orgId()).recordPayloads();
-            repository.finishCall(call.callId(), status, storable, trimmed, durationMs, now());
+            java.util.Optional<ToolCallEntry> finished = repository.finishCallReturning(call.callId(), status,
+                    storable, trimmed, durationMs, now());
             Map<String, String> details = callDetails(call.conversationId(), call.clientName(), call.toolName(),
                     call.argumentsJson(), recordPayloads);
             details.put("outcome", status.name());
@@ -107,9 +108,12 @@ class ToolCallRecorder {
             if (message != null && status != ToolCallStatus.SUCCEEDED) {
                 details.put("reason", trimmed);
             }
+            ToolCallEntry stored = finished.isPresent() ? finished.get()
+                    : repository.findCall(call.callId()).orElse(inMemory);
+            // last: the audit event takes the organisation's chain lock, held until the commit
             audit.record(AuditRecord.of(member.orgId(), member.actor(), AuditAction.TOOL_CALLED)
                     .target("connector", connector.id().toString(), connector.name()).details(details));
-            return repository.findCall(call.callId()).orElse(inMemory);
+            return stored;
         });
     }
 

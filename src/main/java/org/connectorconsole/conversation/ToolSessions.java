@@ -46,8 +46,8 @@ import org.springframework.stereotype.Component;
  * connection, a connector turned off or moved, or a member without access any more closes it); an idle one expires
  * after {@code console.tools.pool.idle} (60 s), any after {@code console.tools.pool.max-life} (10 min); at most
  * {@code console.tools.pool.max-idle} (64) idle on the instance, {@code console.tools.pool.max-idle-per-connector}
- * (8) per connector (a classic session holds one of the egress client's 32 connections per server open for its
- * notification stream: kept sessions must leave room for calls), {@value ToolCallRuntime#MAX_RUNNING_PER_MEMBER}
+ * (64) per connector (a kept session holds no connection to the server: it opens no notification stream, decision
+ * 0061), {@value ToolCallRuntime#MAX_RUNNING_PER_MEMBER}
  * per member and connector. A session that failed, timed out or was cancelled is closed, never kept. The listing
  * for the pin check is kept with the session at most {@code console.tools.pin-listing-max-age} (5 s; 0: list
  * before every call), with its age.
@@ -77,7 +77,7 @@ class ToolSessions implements DisposableBean {
             @Value("${console.tools.pool.idle:60s}") Duration idleExpiry,
             @Value("${console.tools.pool.max-life:10m}") Duration maxLife,
             @Value("${console.tools.pool.max-idle:64}") int maxIdle,
-            @Value("${console.tools.pool.max-idle-per-connector:8}") int maxIdlePerConnector,
+            @Value("${console.tools.pool.max-idle-per-connector:64}") int maxIdlePerConnector,
             @Value("${console.tools.pin-listing-max-age:5s}") Duration listingMaxAge) {
         this.connections = connections;
         this.callTimeout = callTimeout;

@@ -61,6 +61,16 @@ public final class EgressClient implements AutoCloseable {
     private final PoolingHttpClientConnectionManager connections;
     private final ExecutorService streams = Executors.newVirtualThreadPerTaskExecutor();
 
+    /**
+     * Connections open at once to one server (scheme, host and port) from this client: room for every tool call an
+     * instance runs at once ({@code console.tools.max-concurrent}, 64) and every tool watch's stream
+     * ({@code console.tools.watch.max}, 16), with some to spare; sessions for calls hold none between requests (they
+     * open no notification stream, decision 0061).
+     */
+    static final int MAX_CONNECTIONS_PER_SERVER = 96;
+    /** How long a request waits for one of those connections before it fails, saying so. */
+    static final java.time.Duration CONNECTION_WAIT = java.time.Duration.ofSeconds(2);
+
     public EgressClient(EgressSettings settings, Set<String> privateHosts, HostResolver resolver) {
         this.settings = settings;
         this.policy = new EgressPolicy(settings.allowLoopbackHttp());
@@ -89,7 +99,7 @@ public final class EgressClient implements AutoCloseable {
                         .setSocketTimeout(Timeout.of(settings.readTimeout()))
                         .setTimeToLive(Timeout.ofMinutes(5))
                         .build())
-                .setMaxConnPerRoute(32)
+                .setMaxConnPerRoute(MAX_CONNECTIONS_PER_SERVER)
                 .setMaxConnTotal(256)
                 .build();
         this.http = HttpClients.custom()
@@ -101,7 +111,7 @@ public final class EgressClient implements AutoCloseable {
                 .setUserAgent(USER_AGENT)
                 .setDefaultRequestConfig(RequestConfig.custom()
                         .setResponseTimeout(Timeout.of(settings.readTimeout()))
-                        .setConnectionRequestTimeout(Timeout.ofSeconds(10))
+                        .setConnectionRequestTimeout(Timeout.of(CONNECTION_WAIT))
                         .build())
                 .build();
     }
@@ -184,6 +194,11 @@ public final class EgressClient implements AutoCloseable {
             }
             if (request.isCancelled()) {
                 throw new EgressTimeoutException("No complete answer within " + timeout.toSeconds() + " s.");
+            }
+            if (e instanceof org.apache.hc.core5.http.ConnectionRequestTimeoutException) {
+                throw new EgressTimeoutException("The console has " + MAX_CONNECTIONS_PER_SERVER + " requests open "
+                        + "to " + target.getHost() + " already (its bound for one server), and none ended within "
+                        + CONNECTION_WAIT.toSeconds() + " s. Try again shortly.");
             }
             throw unwrap(e);
         }

@@ -361,11 +361,7 @@ class GatewayMcpServer implements SmartLifecycle {
             Confirmer confirmer, java.util.function.Consumer<RunningCall> onStart) {
         Member member = request.member();
         GatewayToolNames.Parts parts = GatewayToolNames.parse(name).orElse(null);
-        ConnectorId connectorId = parts == null ? null : connectors.keys(member.orgId()).entrySet().stream()
-                .filter(e -> e.getValue().equals(parts.connectorKey())).map(Map.Entry::getKey).findFirst()
-                .orElse(null);
-        Connector connector = connectorId == null ? null : connectors.find(member.orgId(), connectorId)
-                .map(ConnectorDirectory.Target::connector).orElse(null);
+        Connector connector = parts == null ? null : connectorByKey(member, parts.connectorKey());
         if (connector == null) {
             throw new Refusal(-32602, "Unknown tool: " + DisplayNames.clean(String.valueOf(name))
                     + ". List the tools again.", null);
@@ -400,6 +396,34 @@ class GatewayMcpServer implements SmartLifecycle {
             }
         }
         return error("The call could not be confirmed.");
+    }
+
+    /**
+     * Connector ids by key, per organisation, as last read. A connector's key is fixed when it is added, so an entry
+     * never names another connector than it did; a key not found, or whose connector is gone (a key of a removed
+     * connector may be given to a new one), is read again from the database.
+     */
+    private final Map<org.connectorconsole.base.OrganizationId, Map<String, ConnectorId>> keysByOrg =
+            new ConcurrentHashMap<>();
+    private static final int MAX_ORGS_KEPT = 10_000;
+
+    private Connector connectorByKey(Member member, String key) {
+        Map<String, ConnectorId> keys = keysByOrg.get(member.orgId());
+        ConnectorId id = keys == null ? null : keys.get(key);
+        Connector found = id == null ? null : connectors.find(member.orgId(), id)
+                .map(ConnectorDirectory.Target::connector).orElse(null);
+        if (found != null) {
+            return found;
+        }
+        Map<String, ConnectorId> fresh = new HashMap<>();
+        connectors.keys(member.orgId()).forEach((connectorId, k) -> fresh.put(k, connectorId));
+        if (keysByOrg.size() >= MAX_ORGS_KEPT) {
+            keysByOrg.clear();
+        }
+        keysByOrg.put(member.orgId(), Map.copyOf(fresh));
+        ConnectorId freshId = fresh.get(key);
+        return freshId == null || freshId.equals(id) ? null : connectors.find(member.orgId(), freshId)
+                .map(ConnectorDirectory.Target::connector).orElse(null);
     }
 
     /** The tool error for a client that cannot ask the member (no MCP elicitation): where to run it instead. */

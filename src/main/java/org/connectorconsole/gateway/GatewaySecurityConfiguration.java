@@ -128,8 +128,15 @@ class GatewaySecurityConfiguration {
             chain.doFilter(request, response);
         }
 
+        /** The credential beans, in order (singletons: looked up once, not on every request). */
+        private volatile List<GatewayCredentials> ordered;
+
         private Optional<GatewayCaller> authenticate(String token, String resource) {
-            List<GatewayCredentials> all = credentials.orderedStream().toList();
+            List<GatewayCredentials> all = ordered;
+            if (all == null) {
+                all = credentials.orderedStream().toList();
+                ordered = all;
+            }
             for (GatewayCredentials c : all) {
                 Optional<GatewayCaller> found = c.authenticate(token, resource);
                 if (found.isPresent()) {

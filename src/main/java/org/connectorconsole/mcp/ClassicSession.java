@@ -65,9 +65,9 @@ final class ClassicSession extends McpToolSession {
      * revision comes back as {@link NotSpoken}; otherwise as a {@link McpProbeException}.
      */
     static ClassicSession open(EgressClient egress, URI url, TransportKind kind, Duration timeout,
-            Duration callTimeout, String bearerToken, SessionOptions options, boolean negotiating)
+            Duration callTimeout, String bearerToken, SessionOptions options, boolean negotiating, boolean listening)
             throws McpProbeException, NotSpoken {
-        CallTracking transport = new CallTracking(transport(egress, url, kind, bearerToken));
+        CallTracking transport = new CallTracking(transport(egress, url, kind, bearerToken, listening));
         // a list change announced to any session: listings kept for this server are stale
         transport.onToolsChanged = () -> ToolListCache.forget(url);
         ClassicSession[] self = new ClassicSession[1];
@@ -320,7 +320,13 @@ final class ClassicSession extends McpToolSession {
                 "notifications/cancelled", Map.of("requestId", id, "reason", reason))));
     }
 
-    static McpClientTransport transport(EgressClient egress, URI url, TransportKind kind, String bearerToken) {
+    /**
+     * {@code listening}: whether a Streamable HTTP session opens its own GET stream for the server's notifications
+     * outside any request (a tool watch needs it; a session for listings and calls does not, and would hold one of
+     * the egress client's connections to the server while it lives, decision 0061).
+     */
+    static McpClientTransport transport(EgressClient egress, URI url, TransportKind kind, String bearerToken,
+            boolean listening) {
         String origin = url.getScheme() + "://" + url.getRawAuthority();
         // The member's token for this connector only, in the header (never in a query string).
         McpSyncHttpClientRequestCustomizer bearer = (builder, method, uri, body, context) -> {
@@ -335,7 +341,7 @@ final class ClassicSession extends McpToolSession {
             // Through the egress client, resuming an event stream that ends before its answer (SEP-1699).
             case STREAMABLE_HTTP -> HttpClientStreamableHttpTransport.builder(origin)
                     .endpoint(url.toString())
-                    .clientBuilder(new ResumingHttpClient.Builder(egress.jdkClientBuilder()))
+                    .clientBuilder(new ResumingHttpClient.Builder(egress.jdkClientBuilder(), listening))
                     .connectTimeout(egress.settings().connectTimeout())
                     .openConnectionOnStartup(false)
                     .httpRequestCustomizer(bearer)

@@ -71,16 +71,18 @@ public abstract sealed class McpToolSession implements AutoCloseable permits Cla
      */
     public static McpToolSession open(EgressClient egress, URI url, TransportKind kind, Duration timeout,
             Duration callTimeout, String bearerToken, SessionOptions options) throws McpProbeException {
-        McpToolSession session = negotiate(egress, url, kind, timeout, callTimeout, bearerToken, options);
+        McpToolSession session = negotiate(egress, url, kind, timeout, callTimeout, bearerToken, options, false);
         session.listingKey = ToolListCache.key(url, bearerToken);
         return session;
     }
 
     private static McpToolSession negotiate(EgressClient egress, URI url, TransportKind kind, Duration timeout,
-            Duration callTimeout, String bearerToken, SessionOptions options) throws McpProbeException {
+            Duration callTimeout, String bearerToken, SessionOptions options, boolean listening)
+            throws McpProbeException {
         if (kind == TransportKind.SSE) {
             try {
-                return ClassicSession.open(egress, url, kind, timeout, callTimeout, bearerToken, options, false);
+                return ClassicSession.open(egress, url, kind, timeout, callTimeout, bearerToken, options, false,
+                        listening);
             } catch (NotSpoken e) {
                 throw new IllegalStateException("not negotiating", e);
             }
@@ -91,7 +93,8 @@ public abstract sealed class McpToolSession implements AutoCloseable permits Cla
         }
         NotSpoken firstRefusal;
         try {
-            McpToolSession session = openWith(first, egress, url, timeout, callTimeout, bearerToken, options);
+            McpToolSession session = openWith(first, egress, url, timeout, callTimeout, bearerToken, options,
+                    listening);
             KnownRevisions.remember(url, first);
             return session;
         } catch (NotSpoken e) {
@@ -99,7 +102,8 @@ public abstract sealed class McpToolSession implements AutoCloseable permits Cla
         }
         ProtocolRevision second = first.other();
         try {
-            McpToolSession session = openWith(second, egress, url, timeout, callTimeout, bearerToken, options);
+            McpToolSession session = openWith(second, egress, url, timeout, callTimeout, bearerToken, options,
+                    listening);
             KnownRevisions.remember(url, second);
             return session;
         } catch (NotSpoken e) {
@@ -110,11 +114,12 @@ public abstract sealed class McpToolSession implements AutoCloseable permits Cla
     }
 
     private static McpToolSession openWith(ProtocolRevision revision, EgressClient egress, URI url, Duration timeout,
-            Duration callTimeout, String bearerToken, SessionOptions options) throws McpProbeException, NotSpoken {
+            Duration callTimeout, String bearerToken, SessionOptions options, boolean listening)
+            throws McpProbeException, NotSpoken {
         return switch (revision) {
             case DISCOVER -> ModernSession.open(egress, url, timeout, callTimeout, bearerToken, options);
             case INITIALIZE -> ClassicSession.open(egress, url, TransportKind.STREAMABLE_HTTP, timeout, callTimeout,
-                    bearerToken, options, true);
+                    bearerToken, options, true, listening);
         };
     }
 
@@ -199,7 +204,8 @@ public abstract sealed class McpToolSession implements AutoCloseable permits Cla
                 listener.ended(cause);
             }
         };
-        McpToolSession session = negotiate(egress, url, kind, timeout, timeout, bearerToken, SessionOptions.NONE);
+        McpToolSession session = negotiate(egress, url, kind, timeout, timeout, bearerToken, SessionOptions.NONE,
+                true);
         ToolWatch watch = session.watch(forgetting);
         if (watch == null) {
             session.close();

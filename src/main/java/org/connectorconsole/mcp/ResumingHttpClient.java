@@ -45,14 +45,20 @@ final class ResumingHttpClient extends HttpClient {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpClient delegate;
+    /** Whether the session's own GET stream (the server's notifications outside any request) is opened. */
+    private final boolean listening;
 
-    private ResumingHttpClient(HttpClient delegate) {
+    private ResumingHttpClient(HttpClient delegate, boolean listening) {
         this.delegate = delegate;
+        this.listening = listening;
     }
 
     @Override
     public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
             HttpResponse.BodyHandler<T> handler) {
+        if (!listening && isListeningStream(request)) {
+            return notListening(request, handler);
+        }
         JsonNode id = requestId(request);
         if (id == null) {
             return delegate.sendAsync(request, handler);
@@ -62,6 +68,94 @@ final class ResumingHttpClient extends HttpClient {
             String type = info.headers().firstValue("content-type").orElse("").toLowerCase(Locale.ROOT);
             return info.statusCode() / 100 == 2 && type.startsWith("text/event-stream")
                     ? new Resuming<>(request, id, downstream) : downstream;
+        });
+    }
+
+    /**
+     * The GET the SDK sends as soon as a session has an id, to open the session's stream for the server's
+     * notifications outside any request (MCP SDK 2.2.0 opens it whatever {@code openConnectionOnStartup} says). A GET
+     * that resumes a request's stream carries {@code Last-Event-ID} and is not this one.
+     */
+    static boolean isListeningStream(HttpRequest request) {
+        return "GET".equals(request.method()) && request.headers().firstValue("Last-Event-ID").isEmpty();
+    }
+
+    /**
+     * Answers the session's listening GET here, without sending it, as a server without that stream would (405: the
+     * SDK goes on in request-response mode). A session for calls needs no such stream (answers, progress and input
+     * requests come on each request's own stream), and each open stream would hold one of the egress client's
+     * connections to the server for as long as the session lives.
+     */
+    private static <T> CompletableFuture<HttpResponse<T>> notListening(HttpRequest request,
+            HttpResponse.BodyHandler<T> handler) {
+        HttpHeaders headers = HttpHeaders.of(java.util.Map.of(), (a, b) -> true);
+        HttpResponse.ResponseInfo info = new HttpResponse.ResponseInfo() {
+            @Override
+            public int statusCode() {
+                return 405;
+            }
+
+            @Override
+            public HttpHeaders headers() {
+                return headers;
+            }
+
+            @Override
+            public Version version() {
+                return Version.HTTP_1_1;
+            }
+        };
+        HttpResponse.BodySubscriber<T> subscriber = handler.apply(info);
+        subscriber.onSubscribe(new Flow.Subscription() {
+            @Override
+            public void request(long n) {
+            }
+
+            @Override
+            public void cancel() {
+            }
+        });
+        subscriber.onComplete();
+        return subscriber.getBody().toCompletableFuture().thenApply(body -> new HttpResponse<T>() {
+            @Override
+            public int statusCode() {
+                return 405;
+            }
+
+            @Override
+            public HttpRequest request() {
+                return request;
+            }
+
+            @Override
+            public Optional<HttpResponse<T>> previousResponse() {
+                return Optional.empty();
+            }
+
+            @Override
+            public HttpHeaders headers() {
+                return headers;
+            }
+
+            @Override
+            public T body() {
+                return body;
+            }
+
+            @Override
+            public Optional<javax.net.ssl.SSLSession> sslSession() {
+                return Optional.empty();
+            }
+
+            @Override
+            public java.net.URI uri() {
+                return request.uri();
+            }
+
+            @Override
+            public Version version() {
+                return Version.HTTP_1_1;
+            }
         });
     }
 
@@ -458,9 +552,12 @@ final class ResumingHttpClient extends HttpClient {
     /** Wraps the egress client's builder: what the SDK configures goes to it. */
     static final class Builder implements HttpClient.Builder {
         private final HttpClient.Builder delegate;
+        private final boolean listening;
 
-        Builder(HttpClient.Builder delegate) {
+        /** {@code listening}: whether the session's own notification stream is opened (see {@link #sendAsync}). */
+        Builder(HttpClient.Builder delegate, boolean listening) {
             this.delegate = delegate;
+            this.listening = listening;
         }
 
         @Override
@@ -525,7 +622,7 @@ final class ResumingHttpClient extends HttpClient {
 
         @Override
         public HttpClient build() {
-            return new ResumingHttpClient(delegate.build());
+            return new ResumingHttpClient(delegate.build(), listening);
         }
     }
 }

@@ -55,6 +55,28 @@ class AuditChainTest {
     }
 
     @Test
+    void awkward_text_is_stored_exactly_as_hashed() {
+        // the event and the chain head are written in one batch (values inlined in the SQL): what comes back must
+        // be exactly what was hashed
+        Org org = orgs.create(Plan.TEAM, 0);
+        String awkward = "quote ' double \" backslash \\ \\' newline \n tab \t \u2028 \u2029 dollar $$ $1 ? :x "
+                + "emoji \uD83D\uDE00 e\u0301 NBSP\u00A0 end\\";
+        tx.executeWithoutResult(s -> audit.record(new AuditRecord(org.id(), Actor.person(org.owner().id(),
+                org.owner().email() + awkward), "test.awkward", "type'\\", "id\\" + awkward,
+                "label " + awkward, Map.of("k'" + awkward, "v\\" + awkward, "json", "{\"a\": [1, \"\\u0000x\"]}"))));
+        tx.executeWithoutResult(s -> audit.record(new AuditRecord(org.id(), Actor.person(org.owner().id(),
+                org.owner().email()), "test.after", null, null, null, Map.of())));
+        List<AuditEvent> chain = repository.chain(org.id());
+        assertThat(chain).hasSize(2);
+        assertThat(chain.get(0).targetLabel()).isEqualTo("label " + awkward);
+        assertThat(chain.get(0).details()).containsEntry("k'" + awkward, "v\\" + awkward);
+        assertThat(chain.get(1).prevHash()).isEqualTo(chain.get(0).hash());
+        for (AuditEvent e : chain) {
+            assertThat(AuditChain.hash(e)).as("stored hash recomputes from the stored row").isEqualTo(e.hash());
+        }
+    }
+
+    @Test
     void database_refuses_update_and_delete_of_audit_events() {
         Org a = orgs.create(Plan.TEAM, 0);
         record(a, "test.keep");

@@ -79,6 +79,10 @@ class GatewayTest {
     OrganizationService organizations;
     @Autowired
     DSLContext db;
+    @Autowired
+    GatewayRateLimits rateLimits;
+    @Autowired
+    java.time.Clock clock;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -256,6 +260,8 @@ class GatewayTest {
     void approval_reauthentication_and_rate_limits_answer_the_client_clearly() throws Exception {
         Setup s = setup(4);
         orgs.signIn(s.org().owner());
+        // every call of this test counts in one minute window, whenever it runs (no straddling a minute boundary)
+        rateLimits.clock(java.time.Clock.fixed(clock.instant(), java.time.ZoneOffset.UTC));
         try (McpSyncClient plain = GatewayClients.java(base(), s.path(), s.token(), "plain");
                 McpSyncClient asking = GatewayClients.java(base(), s.path(), s.token(), "asking",
                         request -> new McpSchema.ElicitResult(McpSchema.ElicitResult.Action.ACCEPT,
@@ -296,6 +302,8 @@ class GatewayTest {
             plain.callTool(new McpSchema.CallToolRequest("acme-files__add", Map.of("a", 1, "b", 2)));
             assertThatThrownBy(() -> plain.callTool(new McpSchema.CallToolRequest("acme-files__add",
                     Map.of("a", 1, "b", 2)))).hasMessageContaining("Rate limit");
+        } finally {
+            rateLimits.clock(clock);
         }
     }
 

@@ -353,6 +353,21 @@ public final class TestMcpServer implements AutoCloseable {
     }
 
     /**
+     * Keeps, for every request to {@code path}, its method and the session it names ({@code "GET 3f2a…"}; no
+     * session: the method alone), in arrival order, in the list handed back.
+     */
+    public List<String> recordRequests(String path) {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        addFilter("requests" + (++servletCount), path, (request, response, chain) -> {
+            HttpServletRequest http = (HttpServletRequest) request;
+            String session = http.getHeader("Mcp-Session-Id");
+            seen.add(http.getMethod() + (session == null ? "" : " " + session));
+            chain.doFilter(request, response);
+        });
+        return seen;
+    }
+
+    /**
      * Keeps, for every POST to {@code path}, the value of request header {@code header} (empty text when absent),
      * in arrival order, in the list handed back.
      */

@@ -131,10 +131,11 @@ public class ConversationRepository {
     // ---- tool calls ----
 
     @Transactional(propagation = Propagation.MANDATORY)
-    public void insertCall(OrganizationId orgId, UserId userId, ConversationId conversationId, UUID callId,
+    /** Keeps a call; the entry as stored (one round trip). */
+    public ToolCallEntry insertCall(OrganizationId orgId, UserId userId, ConversationId conversationId, UUID callId,
             ConnectorId connectorId, String connectorName, String toolName, String argumentsJson,
             ToolCallStatus status, String message, String clientName, OffsetDateTime now) {
-        db.insertInto(TOOL_CALL)
+        return toEntry(db.insertInto(TOOL_CALL)
                 .set(TOOL_CALL.ID, callId)
                 .set(TOOL_CALL.ORG_ID, orgId)
                 .set(TOOL_CALL.CONVERSATION_ID, conversationId == null ? null : conversationId.value())
@@ -149,7 +150,8 @@ public class ConversationRepository {
                 .set(TOOL_CALL.STARTED_AT, now)
                 .set(TOOL_CALL.FINISHED_AT, status == ToolCallStatus.RUNNING ? null : now)
                 .set(TOOL_CALL.DURATION_MS, status == ToolCallStatus.RUNNING ? null : 0L)
-                .execute();
+                .returning()
+                .fetchSingle());
     }
 
     /** Records how a running call ended (only once: a call already final stays as it is). */
@@ -164,6 +166,25 @@ public class ConversationRepository {
                 .set(TOOL_CALL.DURATION_MS, durationMs)
                 .where(TOOL_CALL.ID.eq(callId).and(TOOL_CALL.STATUS.eq(ToolCallStatus.RUNNING.name())))
                 .execute() == 1;
+    }
+
+    /**
+     * As {@link #finishCall}, in one round trip: the entry as stored now, or empty when the call was final already
+     * (then it stays as it is).
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Optional<ToolCallEntry> finishCallReturning(UUID callId, ToolCallStatus status, ToolOutcome result,
+            String message, long durationMs, OffsetDateTime now) {
+        return db.update(TOOL_CALL)
+                .set(TOOL_CALL.STATUS, status.name())
+                .set(TOOL_CALL.RESULT, result == null ? null : JSONB.valueOf(JSON.writeValueAsString(result)))
+                .set(TOOL_CALL.MESSAGE, message)
+                .set(TOOL_CALL.FINISHED_AT, now)
+                .set(TOOL_CALL.DURATION_MS, durationMs)
+                .where(TOOL_CALL.ID.eq(callId).and(TOOL_CALL.STATUS.eq(ToolCallStatus.RUNNING.name())))
+                .returning()
+                .fetchOptional()
+                .map(ConversationRepository::toEntry);
     }
 
     /** Calls still marked running that started before {@code before} (their console instance stopped). */
