@@ -168,6 +168,7 @@ class AccessControlMatrixTest extends ViewTest {
         internal("PersonalAccessTokens.authenticate", "the gateway's bearer check: the token is the credential");
         internal("ConnectionService.listFor", "the gateway, for the member its credential stands for");
         internal("ConnectionService.sessionCredentials", "the tool runtime, for the member it already acts for");
+        internal("ConnectionService.recordUse", "the tool runtime's recorder, when a call of the member it acts for starts");
         internal("ConversationService.toolsFor", "the gateway, for the member its credential stands for");
         internal("ConversationService.switchedOn", "the gateway, for the member its credential stands for");
         internal("ConversationService.ownerOf", "the gateway's endpoint check, before it knows the caller");

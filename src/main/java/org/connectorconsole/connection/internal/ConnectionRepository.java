@@ -2,6 +2,7 @@ package org.connectorconsole.connection.internal;
 
 import static org.connectorconsole.db.Tables.CONNECTION;
 import static org.connectorconsole.db.Tables.CONNECTOR_OAUTH_CLIENT;
+import static org.connectorconsole.db.Tables.CONNECTOR_USE;
 import static org.connectorconsole.db.Tables.MEMBERSHIP;
 import static org.connectorconsole.db.Tables.PENDING_AUTHORIZATION;
 import static org.connectorconsole.db.Tables.RECONNECT_REQUEST;
@@ -317,6 +318,24 @@ public class ConnectionRepository {
      * a new sign-in or holds another token (a concurrent refresh or reconnect wins).
      */
     @Transactional(propagation = Propagation.MANDATORY)
+    /**
+     * A member used a connector (a tool call started): keeps when, at most once every {@value #USE_GRAIN_SECONDS}
+     * seconds per member and connector, so a busy member's calls do not all write.
+     */
+    public void recordUse(OrganizationId orgId, ConnectorId connectorId, UserId userId, OffsetDateTime now) {
+        db.insertInto(CONNECTOR_USE)
+                .set(CONNECTOR_USE.CONNECTOR_ID, connectorId.value())
+                .set(CONNECTOR_USE.USER_ID, userId)
+                .set(CONNECTOR_USE.ORG_ID, orgId)
+                .set(CONNECTOR_USE.LAST_USED_AT, now)
+                .onConflict(CONNECTOR_USE.CONNECTOR_ID, CONNECTOR_USE.USER_ID).doUpdate()
+                .set(CONNECTOR_USE.LAST_USED_AT, now)
+                .where(CONNECTOR_USE.LAST_USED_AT.lt(now.minusSeconds(USE_GRAIN_SECONDS)))
+                .execute();
+    }
+
+    static final int USE_GRAIN_SECONDS = 30;
+
     public void markWorking(UUID id, byte[] accessUsed, OffsetDateTime now) {
         db.update(CONNECTION)
                 .set(CONNECTION.STATUS, ConnectionStatus.CONNECTED.name())
