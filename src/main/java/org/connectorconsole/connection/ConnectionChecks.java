@@ -146,7 +146,7 @@ class ConnectionChecks {
             return view(c, access.current(row));
         } catch (McpProbeException | OAuthFlowException e) {
             String reason = "The server could not be used: " + e.getMessage()
-                    + " Try again later; if it keeps failing, tell an owner of your organisation.";
+                    + " Try again later; if it keeps failing, tell an owner of your organization.";
             tx.executeWithoutResult(s -> repository.find(row.id()).ifPresent(fresh -> {
                 if (fresh.status() != ConnectionStatus.NEEDS_REAUTH) {
                     repository.setStatus(row.id(), ConnectionStatus.FAILING, trim(reason), fresh.requiredScope(),

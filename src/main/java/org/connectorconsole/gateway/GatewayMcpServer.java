@@ -148,7 +148,7 @@ class GatewayMcpServer implements SmartLifecycle {
                 new McpSchema.ServerCapabilities(null, null, null, null, null,
                         new McpSchema.ServerCapabilities.ToolCapabilities(true)),
                 new McpSchema.Implementation("connector-console-gateway", "Connector Console", "1.0"),
-                "The tools of your organisation's connectors that you may use, each named <connector>__<tool>. "
+                "The tools of your organization's connectors that you may use, each named <connector>__<tool>. "
                         + "Calls run with your own sign-in to each connector and follow your owners' rules.");
         return new McpStreamableServerSession.McpStreamableServerSessionInit(session, Mono.just(result));
     }

@@ -149,7 +149,7 @@ class IdentityJourneyTest extends SsoConsole {
         m.await(d -> d.getCurrentUrl().equals("http://localhost:" + port + "/"));
         m.waitForVaadin();
         m.await(d -> second.name().equals(activeOrganization(m)));
-        m.screenshot("79-member-joined-a-second-organisation");
+        m.screenshot("79-member-joined-a-second-organization");
         m.find(By.id("organization-switcher")).click();
         m.find(By.xpath("//vaadin-select-item[contains(., '" + org.name() + "')]")).click();
         m.await(d -> org.name().equals(activeOrganization(m)));

@@ -316,7 +316,8 @@ public class OverviewRepository {
         Map<OverviewState, Long> byState = new EnumMap<>(OverviewState.class);
         long openConnections = 0;
         long otherConnections = 0;
-        var open = DSL.coalesce(CONNECTOR.LAST_CHECK_OUTCOME.eq(READY), DSL.inline(false));
+        // inlined: the same expression is selected and grouped by
+        var open = DSL.coalesce(CONNECTOR.LAST_CHECK_OUTCOME.eq(DSL.inline(READY)), DSL.inline(false));
         for (var r : db.select(CONNECTION_STATE_COUNT.STATUS, open,
                         DSL.sum(CONNECTION_STATE_COUNT.N).cast(Long.class))
                 .from(CONNECTION_STATE_COUNT)
@@ -355,6 +356,15 @@ public class OverviewRepository {
                 .set(RECONNECT_REQUEST.REQUESTED_BY, by)
                 .set(RECONNECT_REQUEST.REQUESTED_AT, now)
                 .execute();
+    }
+
+    /** Open reconnect requests of the organisation's members on its enabled connectors. */
+    public long openReconnectRequests(OrganizationId orgId) {
+        return db.fetchCount(db.select(RECONNECT_REQUEST.CONNECTOR_ID).from(RECONNECT_REQUEST)
+                .join(CONNECTOR).on(CONNECTOR.ID.eq(RECONNECT_REQUEST.CONNECTOR_ID))
+                .join(MEMBERSHIP).on(MEMBERSHIP.ORG_ID.eq(RECONNECT_REQUEST.ORG_ID)
+                        .and(MEMBERSHIP.USER_ID.eq(RECONNECT_REQUEST.USER_ID)))
+                .where(RECONNECT_REQUEST.ORG_ID.eq(orgId).and(CONNECTOR.ENABLED.isTrue())));
     }
 
     /** The member's open reconnect requests, by connector, with when they were made. */

@@ -103,7 +103,7 @@ class ConnectorsMenu extends Popover {
         }
         List<ConversationConnector> list = conversations.connectors(conversationId);
         if (list.isEmpty()) {
-            Paragraph empty = muted("Your organisation has no connectors yet. An owner adds them under Connectors; "
+            Paragraph empty = muted("Your organization has no connectors yet. An owner adds them under Connectors; "
                     + "then you connect under Your connectors.");
             empty.setId("menu-no-connectors");
             content.add(empty);
