@@ -124,7 +124,7 @@ class IdentityJourneyTest extends SsoConsole {
         o.find(By.cssSelector("vaadin-side-nav-item[path='organization/connections']")).click();
         o.waitForVaadin();
         o.awaitText("Rosa Rivera");
-        o.awaitText("Never connected");
+        o.awaitText("Not connected");
         assertThat(o.text()).contains("Team wiki");
         o.screenshot("76-connections-overview");
         o.find(By.cssSelector("vaadin-button[id^='ask-" + memberId(email) + "']")).click();
