@@ -20,6 +20,7 @@ public final class StateBadges {
         badge.getElement().getThemeList().add(("badge small pill " + state.theme()).strip());
         badge.getElement().setAttribute("data-state", state.name());
         badge.addClassName("console-state");
+        badge.getStyle().set("white-space", "nowrap"); // the state's words stay on one line
         return badge;
     }
 }

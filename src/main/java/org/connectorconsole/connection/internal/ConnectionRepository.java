@@ -323,15 +323,22 @@ public class ConnectionRepository {
      * seconds per member and connector, so a busy member's calls do not all write.
      */
     public void recordUse(OrganizationId orgId, ConnectorId connectorId, UserId userId, OffsetDateTime now) {
-        db.insertInto(CONNECTOR_USE)
+        // two statements, not one upsert: "on conflict do update ... where" locks the row even when it changes
+        // nothing, which would queue a member's concurrent calls (the gateway's) behind each other
+        int inserted = db.insertInto(CONNECTOR_USE)
                 .set(CONNECTOR_USE.CONNECTOR_ID, connectorId.value())
                 .set(CONNECTOR_USE.USER_ID, userId)
                 .set(CONNECTOR_USE.ORG_ID, orgId)
                 .set(CONNECTOR_USE.LAST_USED_AT, now)
-                .onConflict(CONNECTOR_USE.CONNECTOR_ID, CONNECTOR_USE.USER_ID).doUpdate()
-                .set(CONNECTOR_USE.LAST_USED_AT, now)
-                .where(CONNECTOR_USE.LAST_USED_AT.lt(now.minusSeconds(USE_GRAIN_SECONDS)))
+                .onConflictDoNothing()
                 .execute();
+        if (inserted == 0) {
+            db.update(CONNECTOR_USE)
+                    .set(CONNECTOR_USE.LAST_USED_AT, now)
+                    .where(CONNECTOR_USE.CONNECTOR_ID.eq(connectorId.value()).and(CONNECTOR_USE.USER_ID.eq(userId))
+                            .and(CONNECTOR_USE.LAST_USED_AT.lt(now.minusSeconds(USE_GRAIN_SECONDS))))
+                    .execute();
+        }
     }
 
     static final int USE_GRAIN_SECONDS = 30;
