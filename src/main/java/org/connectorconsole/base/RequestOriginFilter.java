@@ -24,7 +24,7 @@ class RequestOriginFilter extends OncePerRequestFilter {
         if (agent != null && agent.length() > MAX_USER_AGENT) {
             agent = agent.substring(0, MAX_USER_AGENT);
         }
-        RequestOrigin.set(new RequestOrigin(request.getRemoteAddr(), agent));
+        RequestOrigin.set(new RequestOrigin(Addresses.compact(request.getRemoteAddr()), agent));
         try {
             chain.doFilter(request, response);
         } finally {

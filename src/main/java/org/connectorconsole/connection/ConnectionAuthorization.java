@@ -101,7 +101,7 @@ class ConnectionAuthorization {
             } catch (RuntimeException e) {
                 log.error("Connecting to connector {} failed unexpectedly", target.connector().id(), e);
                 onFailure.accept("Connecting to " + target.connector().name() + " failed unexpectedly. Try again; "
-                        + "if it keeps failing, tell an owner of your organisation.");
+                        + "if it keeps failing, tell an owner of your organization.");
             }
         });
     }

@@ -80,7 +80,8 @@ class ConnectionChecks {
         List<MemberConnector> out = new ArrayList<>();
         for (Connector c : connectors.list(member.orgId())) {
             if (c.enabled()) {
-                out.add(view(c, mine.get(c.id())));
+                MemberConnector m = view(c, mine.get(c.id()));
+                out.add(m.tools().isEmpty() ? m : m.runnable(toolCatalog.known(member.orgId(), c.id())));
             }
         }
         return out;
@@ -91,7 +92,7 @@ class ConnectionChecks {
             boolean open = c.lastCheck() != null && c.lastCheck().outcome() == Diagnosis.Outcome.READY;
             return new MemberConnector(c.id(), c.name(), c.url(),
                     open ? MemberConnector.State.NO_SIGN_IN : MemberConnector.State.NOT_CONNECTED,
-                    open ? "This server needs no sign-in." : null, Set.of(), null, null,
+                    null, Set.of(), null, null,
                     open ? c.lastCheck().tools() : List.of());
         }
         MemberConnector.State state = switch (row.status()) {
@@ -100,7 +101,8 @@ class ConnectionChecks {
             case FAILING -> MemberConnector.State.FAILING;
         };
         return new MemberConnector(c.id(), c.name(), c.url(), state, row.statusReason(),
-                AuthorizationTarget.split(row.scope()), row.expiresAt(), row.connectedAt(), List.of());
+                AuthorizationTarget.split(row.scope()), row.expiresAt(), row.connectedAt(), List.of(), 0,
+                row.refreshToken() != null);
     }
 
     /** {@link #checkNow} on a background thread; {@code onResult} always runs, there. */
@@ -136,15 +138,15 @@ class ConnectionChecks {
             ConnectionTokens.Used<ProbeResult> used = tokens.use(member, target, row.id(),
                     token -> McpProbe.probe(client, URI.create(c.url()), transportOf(c), timeout, token));
             tx.executeWithoutResult(s -> repository.markWorking(row.id(), used.token(), access.now()));
-            toolCatalog.reconcile(member.orgId(), c.id(), used.result().tools(), member.actor());
+            var standing = toolCatalog.reconcile(member.orgId(), c.id(), used.result().tools(), member.actor());
             watches.used(member, target, row.id());
             return view(c, access.current(row)).withState(MemberConnector.State.CONNECTED, null,
-                    used.result().tools());
+                    used.result().tools()).runnable(standing);
         } catch (ReauthenticationNeeded e) {
             return view(c, access.current(row));
         } catch (McpProbeException | OAuthFlowException e) {
             String reason = "The server could not be used: " + e.getMessage()
-                    + " Try again later; if it keeps failing, tell an owner of your organisation.";
+                    + " Try again later; if it keeps failing, tell an owner of your organization.";
             tx.executeWithoutResult(s -> repository.find(row.id()).ifPresent(fresh -> {
                 if (fresh.status() != ConnectionStatus.NEEDS_REAUTH) {
                     repository.setStatus(row.id(), ConnectionStatus.FAILING, trim(reason), fresh.requiredScope(),
@@ -160,10 +162,10 @@ class ConnectionChecks {
         EgressClient client = egress.forOrganization(member.orgId());
         try {
             ProbeResult result = McpProbe.probe(client, URI.create(c.url()), transportOf(c), timeout, null);
-            toolCatalog.reconcile(member.orgId(), c.id(), result.tools(), member.actor());
+            var standing = toolCatalog.reconcile(member.orgId(), c.id(), result.tools(), member.actor());
             watches.used(member, target, null);
-            return view(c, null).withState(MemberConnector.State.NO_SIGN_IN, "This server needs no sign-in.",
-                    result.tools());
+            return view(c, null).withState(MemberConnector.State.NO_SIGN_IN, null, result.tools())
+                    .runnable(standing);
         } catch (McpAuthorizationException e) {
             return view(c, null).withState(MemberConnector.State.NOT_CONNECTED, null, List.of());
         } catch (McpProbeException e) {

@@ -68,6 +68,11 @@ class ConnectionEndings {
      * are revoked where the server offers it. Says what happened.
      */
     String disconnect(Member member, ConnectorId connectorId) {
+        return disconnection(member, connectorId).message();
+    }
+
+    /** {@link #disconnect}, with whether the server confirmed the revocation. */
+    Disconnection disconnection(Member member, ConnectorId connectorId) {
         ConnectorDirectory.Target target = access.anyConnector(member, connectorId);
         StoredConnection row = tx.execute(s -> repository.deleteReturning(member.orgId(), connectorId,
                 member.userId()).orElseThrow(() -> new NotFoundException("You are not connected to "
@@ -78,25 +83,27 @@ class ConnectionEndings {
                 .target("connector", connectorId.toString(), target.connector().name())
                 .details(Map.of("revocation", outcome.name().toLowerCase()))));
         String name = target.connector().name();
-        return switch (outcome) {
+        return new Disconnection(switch (outcome) {
             case REVOKED -> "Disconnected from " + name + ". The server revoked your tokens.";
             case NOT_OFFERED -> "Disconnected from " + name + ". The server offers no way to revoke tokens; the "
                     + "console deleted its copy.";
             case FAILED -> "Disconnected from " + name + ". The server did not confirm the revocation; the console "
                     + "deleted its copy of your tokens.";
-        };
+        }, outcome == TokenEndpoint.Revocation.REVOKED ? Disconnection.Outcome.REVOKED
+                : Disconnection.Outcome.ENDED_WITHOUT_REVOCATION);
     }
 
-    /** {@link #disconnect} on a background thread; {@code onDone} gets the message for the member. */
-    void disconnectInBackground(Member member, ConnectorId connectorId, Consumer<String> onDone) {
+    /** {@link #disconnect} on a background thread; {@code onDone} gets what happened. */
+    void disconnectInBackground(Member member, ConnectorId connectorId, Consumer<Disconnection> onDone) {
         background.run(() -> {
             try {
-                onDone.accept(disconnect(member, connectorId));
+                onDone.accept(disconnection(member, connectorId));
             } catch (NotFoundException e) {
-                onDone.accept(e.getMessage());
+                onDone.accept(new Disconnection(e.getMessage(), Disconnection.Outcome.NOT_DONE));
             } catch (RuntimeException e) {
                 log.error("Disconnecting {} from connector {} failed unexpectedly", member.userId(), connectorId, e);
-                onDone.accept("Disconnecting failed unexpectedly. Reload the page and try again.");
+                onDone.accept(new Disconnection("Disconnecting failed unexpectedly. Reload the page and try again.",
+                        Disconnection.Outcome.NOT_DONE));
             }
         });
     }

@@ -86,6 +86,15 @@ public class ConnectionOverviewService {
                 .details(Map.of("member", memberId.toString())));
     }
 
+    /**
+     * How many of the organisation's reconnect requests are still open (the member has not connected since), on
+     * enabled connectors: what the owners' navigation shows on Connections.
+     */
+    @Transactional(readOnly = true)
+    public long openReconnectRequests() {
+        return repository.openReconnectRequests(requireOrganizationOwner().orgId());
+    }
+
     /** The signed-in member's open reconnect requests, by connector (any member, their own only). */
     @Transactional(readOnly = true)
     public Map<ConnectorId, Instant> myReconnectRequests() {
@@ -97,7 +106,7 @@ public class ConnectionOverviewService {
         Member owner = currentMember.requireOwner();
         if (!owner.plan().isOrganization()) {
             throw new AccessDeniedException("The connections overview is for owners of Team and Enterprise "
-                    + "organisations.");
+                    + "organizations.");
         }
         return owner;
     }

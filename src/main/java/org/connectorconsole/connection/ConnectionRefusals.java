@@ -39,7 +39,7 @@ class ConnectionRefusals {
                 String reason = e.status() == 401
                         ? "The server no longer accepts your sign-in (it may have been revoked). Reconnect."
                         : "The server refuses your sign-in (HTTP " + e.status() + "). Reconnect; if that does not "
-                                + "help, ask an owner of your organisation.";
+                                + "help, ask an owner of your organization.";
                 repository.setStatus(connectionId, ConnectionStatus.NEEDS_REAUTH, reason, row.requiredScope(),
                         row.stepUps(), access.now());
             }
@@ -52,7 +52,7 @@ class ConnectionRefusals {
         if (stepUps > MAX_STEP_UPS) {
             repository.setStatus(row.id(), ConnectionStatus.FAILING, "The server keeps asking for more "
                     + "permissions than a sign-in grants (after " + MAX_STEP_UPS + " attempts). Tell an "
-                    + "owner of your organisation.", null, stepUps, access.now());
+                    + "owner of your organization.", null, stepUps, access.now());
         } else {
             Set<String> wanted = AuthorizationTarget.split(row.scope());
             wanted.addAll(AuthorizationTarget.split(scope));

@@ -30,9 +30,12 @@ public class ConnectionService {
     private final ConnectionAuthorization authorization;
     private final ConnectionEndings endings;
     private final ConsoleAddress address;
+    private final org.connectorconsole.connection.internal.ConnectionRepository repository;
 
     ConnectionService(ConnectionAccess access, ConnectionChecks checks, ConnectionSessions sessions,
-            ConnectionAuthorization authorization, ConnectionEndings endings, ConsoleAddress address) {
+            ConnectionAuthorization authorization, ConnectionEndings endings, ConsoleAddress address,
+            org.connectorconsole.connection.internal.ConnectionRepository repository) {
+        this.repository = repository;
         this.access = access;
         this.checks = checks;
         this.sessions = sessions;
@@ -155,9 +158,20 @@ public class ConnectionService {
         return endings.disconnect(access.member(), connectorId);
     }
 
-    /** {@link #disconnect} on a background thread; {@code onDone} gets the message for the member. */
-    public void disconnectInBackground(ConnectorId connectorId, Consumer<String> onDone) {
+    /**
+     * {@link #disconnect} on a background thread; {@code onDone} gets the message for the member and whether the
+     * server confirmed the revocation.
+     */
+    public void disconnectInBackground(ConnectorId connectorId, Consumer<Disconnection> onDone) {
         endings.disconnectInBackground(access.member(), connectorId, onDone);
+    }
+
+    /**
+     * A tool call of {@code member} (resolved by the caller's service) with the connector started: "last use" counts
+     * it, whatever the connector's sign-in kind (console or gateway). Joins the caller's transaction.
+     */
+    public void recordUse(Member member, ConnectorId connectorId) {
+        repository.recordUse(member.orgId(), connectorId, member.userId(), access.now());
     }
 
     /** Only paths inside the console: never an absolute URL or a protocol-relative one (open redirect). */

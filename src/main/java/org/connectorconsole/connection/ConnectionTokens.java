@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.connectorconsole.base.ConnectorUseState;
 import org.connectorconsole.audit.AuditAction;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
@@ -248,7 +249,9 @@ class ConnectionTokens {
                 : "Renewing your sign-in failed for now: " + e.getMessage();
         Map<String, String> details = new LinkedHashMap<>();
         details.put("reason", trim(e.getMessage()));
-        details.put("outcome", definitive ? "needs re-authentication" : "will retry");
+        // the state's words, as every page shows them (decision 0045)
+        details.put("outcome", definitive ? ConnectorUseState.NEEDS_RECONNECT.label()
+                : ConnectorUseState.FAILING.label() + " (will retry)");
         tx.executeWithoutResult(s -> {
             repository.setStatus(row.id(), definitive ? ConnectionStatus.NEEDS_REAUTH : ConnectionStatus.FAILING,
                     trim(reason), row.requiredScope(), row.stepUps(), access.now());

@@ -45,7 +45,7 @@ public class OAuthCallbackController {
         } catch (RuntimeException e) {
             log.error("The OAuth callback failed unexpectedly", e);
             outcome = new CallbackOutcome(false, null, "Connecting failed unexpectedly; nothing was connected. Try "
-                    + "again, and tell an owner of your organisation if it keeps failing.", MemberConnectorsPath.PATH);
+                    + "again, and tell an owner of your organization if it keeps failing.", MemberConnectorsPath.PATH);
         }
         session.setAttribute(OUTCOME_ATTRIBUTE, outcome);
         // A path inside the console only (checked when the authorization started).

@@ -1,6 +1,7 @@
 package org.connectorconsole.connector;
 
 import java.time.Instant;
+import org.connectorconsole.base.ConnectorUseState;
 
 /**
  * A custom connector as owners see it. The OAuth client secret is write-only: this record only says whether one
@@ -20,9 +21,21 @@ public record Connector(
         int connectedMembers) {
 
     public String stateLabel() {
+        return useState().label();
+    }
+
+    /** The connector's state in the shared vocabulary (decision 0045), as the owners' list shows it. */
+    public ConnectorUseState useState() {
         if (!enabled) {
-            return "Disabled";
+            return ConnectorUseState.TURNED_OFF;
         }
-        return lastCheck == null ? "Not checked yet" : lastCheck.outcome().label();
+        if (lastCheck == null) {
+            return ConnectorUseState.NOT_CHECKED;
+        }
+        return switch (lastCheck.outcome()) {
+            case READY -> ConnectorUseState.NO_SIGN_IN;
+            case SIGN_IN_REQUIRED -> ConnectorUseState.SIGN_IN_PER_MEMBER;
+            case FAILED -> ConnectorUseState.FAILING;
+        };
     }
 }

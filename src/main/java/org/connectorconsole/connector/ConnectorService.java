@@ -380,7 +380,7 @@ public class ConnectorService implements DisposableBean {
     }
 
     private static ValidationException duplicate(String url, String existing) {
-        return ValidationException.forField("url", "This organisation already has a connector for " + url
+        return ValidationException.forField("url", "This organization already has a connector for " + url
                 + " (" + existing + ").");
     }
 

@@ -56,7 +56,7 @@ public record ConnectorTool(
     /** Why a member cannot call it now, in their words; null when they can. */
     public String refusal(ToolDefinition current) {
         if (policy == ToolPolicy.BLOCKED) {
-            return "An owner of your organisation has blocked " + name + ".";
+            return "An owner of your organization has blocked " + name + ".";
         }
         if (review() == Review.NEW) {
             return name + " is new and waits for an owner's review before anyone can use it.";

@@ -20,7 +20,7 @@ public record Diagnosis(
 
     public enum Outcome {
         /** Answers without sign-in; tools listed. */
-        READY("Ready"),
+        READY(org.connectorconsole.base.ConnectorUseState.NO_SIGN_IN.label()),
         /** Needs each member's sign-in, and the authorization set-up is usable. */
         SIGN_IN_REQUIRED("Members sign in"),
         /** A step failed: the steps say which and what to do. */

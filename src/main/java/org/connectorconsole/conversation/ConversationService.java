@@ -17,6 +17,7 @@ import org.connectorconsole.audit.AuditAction;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.ConflictException;
+import org.connectorconsole.base.ConnectorUseState;
 import org.connectorconsole.base.DisplayNames;
 import org.connectorconsole.base.ListPage;
 import org.connectorconsole.base.NotFoundException;
@@ -265,8 +266,8 @@ public class ConversationService implements DisposableBean {
                     || c.state() == MemberConnector.State.FAILING) {
                 usable.add(c.id());
             } else if (c.state() == MemberConnector.State.NEEDS_REAUTH) {
-                problems.add(new ToolBoard.Problem(c.name(), c.reason() == null ? c.name() + " needs you to sign in "
-                        + "again." : c.reason(), true));
+                problems.add(new ToolBoard.Problem(c.name(), c.reason() == null
+                        ? ConnectorUseState.NEEDS_RECONNECT.sentence(c.name()) : c.reason(), true));
             }
         }
         ToolBoard board = boardOf(member, usable);
@@ -300,7 +301,7 @@ public class ConversationService implements DisposableBean {
             }
             if (!connector.enabled()) {
                 problems.add(new ToolBoard.Problem(connector.name(), connector.name() + " is turned off by an owner "
-                        + "of " + member.orgName() + ".", false));
+                        + "of " + member.orgName() + ".", false, ConnectorUseState.TURNED_OFF));
                 continue;
             }
             try (McpToolSession session = sessions.open(member, connectorId)) {
@@ -318,7 +319,8 @@ public class ConversationService implements DisposableBean {
                 }
                 if (listing.truncated()) {
                     problems.add(new ToolBoard.Problem(connector.name(), connector.name() + " offers more tools than "
-                            + "the console lists; only the first " + listing.tools().size() + " are shown.", false));
+                            + "the console lists; only the first " + listing.tools().size() + " are shown.", false,
+                            null));
                 }
             } catch (ConnectorUnavailableException e) {
                 problems.add(new ToolBoard.Problem(connector.name(), e.getMessage(), e.reconnect()));

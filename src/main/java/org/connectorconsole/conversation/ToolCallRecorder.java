@@ -14,6 +14,7 @@ import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.ConsoleMetrics;
 import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.Times;
+import org.connectorconsole.connection.ConnectionService;
 import org.connectorconsole.connector.Connector;
 import org.connectorconsole.connector.ToolCatalog;
 import org.connectorconsole.conversation.internal.ConversationRepository;
@@ -42,9 +43,11 @@ class ToolCallRecorder {
     private final AuditService audit;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final ConnectionService connections;
 
     ToolCallRecorder(ConversationRepository repository, ToolCatalog catalog, AuditService audit,
-            TransactionTemplate tx, Clock clock) {
+            TransactionTemplate tx, Clock clock, ConnectionService connections) {
+        this.connections = connections;
         this.repository = repository;
         this.catalog = catalog;
         this.audit = audit;
@@ -62,6 +65,7 @@ class ToolCallRecorder {
             if (call.conversationId() != null) {
                 repository.touch(call.conversationId(), now());
             }
+            connections.recordUse(call.member(), call.connector().id());
             return java.util.Optional.of(stored);
         }).orElseThrow(() -> new NotFoundException("This conversation does not exist (it may have been deleted)."));
     }

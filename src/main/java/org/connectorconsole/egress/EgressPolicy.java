@@ -170,7 +170,7 @@ public final class EgressPolicy {
                         throw new EgressRefusedException(describe(name, shown) + " " + verdict.reason() + (isLiteral(name)
                                 ? ". Private addresses are reached only through a host name that an owner allows "
                                         + "under Private hosts."
-                                : ". If this is your organisation's own server, an owner can allow the host name "
+                                : ". If this is your organization's own server, an owner can allow the host name "
                                         + name + " under Private hosts."));
                     }
                     allowed.add(address);

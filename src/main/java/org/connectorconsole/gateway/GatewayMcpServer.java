@@ -148,7 +148,7 @@ class GatewayMcpServer implements SmartLifecycle {
                 new McpSchema.ServerCapabilities(null, null, null, null, null,
                         new McpSchema.ServerCapabilities.ToolCapabilities(true)),
                 new McpSchema.Implementation("connector-console-gateway", "Connector Console", "1.0"),
-                "The tools of your organisation's connectors that you may use, each named <connector>__<tool>. "
+                "The tools of your organization's connectors that you may use, each named <connector>__<tool>. "
                         + "Calls run with your own sign-in to each connector and follow your owners' rules.");
         return new McpStreamableServerSession.McpStreamableServerSessionInit(session, Mono.just(result));
     }
@@ -499,15 +499,29 @@ class GatewayMcpServer implements SmartLifecycle {
         }
         String message = entry.message() == null ? "The call ended: " + entry.status().label() + "."
                 : entry.message();
-        boolean reconnect = entry.connectorId() != null && connections.listFor(request.member()).stream()
-                .anyMatch(c -> c.id().equals(entry.connectorId())
-                        && (c.state() == MemberConnector.State.NEEDS_REAUTH
-                        || c.state() == MemberConnector.State.NOT_CONNECTED));
-        if (reconnect) {
-            message = message + " Reconnect " + entry.connectorName() + " in the console: " + address.base() + "/"
-                    + MemberConnectorsPath.ROUTE + " (Reconnect), then call the tool again.";
+        MemberConnector.State state = entry.connectorId() == null ? null : connections.listFor(request.member())
+                .stream().filter(c -> c.id().equals(entry.connectorId())).map(MemberConnector::state).findFirst()
+                .orElse(null);
+        return error(message + stateAdvice(entry.connectorName(), state));
+    }
+
+    /**
+     * The connector's state in the words every page uses (decision 0045), and what to do about it: " Notes: Reconnect
+     * needed. Reconnect it in the console: …/settings/connectors (Reconnect), then call the tool again."
+     */
+    String stateAdvice(String connectorName, MemberConnector.State state) {
+        if (state != MemberConnector.State.NEEDS_REAUTH && state != MemberConnector.State.NOT_CONNECTED
+                && state != MemberConnector.State.FAILING) {
+            return "";
         }
-        return error(message);
+        String action = state == MemberConnector.State.NOT_CONNECTED ? "Connect" : "Reconnect";
+        String advice = " " + connectorName + ": " + state.label() + ".";
+        if (state == MemberConnector.State.FAILING) {
+            return advice + " If it keeps failing, " + action.toLowerCase(java.util.Locale.ROOT) + " it in the "
+                    + "console (" + address.base() + "/" + MemberConnectorsPath.ROUTE + ") or tell an owner.";
+        }
+        return advice + " " + action + " it in the console: " + address.base() + "/" + MemberConnectorsPath.ROUTE
+                + " (" + action + "), then call the tool again.";
     }
 
     private static McpSchema.CallToolResult outcome(ToolOutcome outcome, boolean isError, String note) {

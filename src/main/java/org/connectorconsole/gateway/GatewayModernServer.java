@@ -47,7 +47,7 @@ class GatewayModernServer {
         McpServer server = McpServer.builder()
                 .serverInfo(new McpSchema.Implementation("connector-console-gateway", "Connector Console", "1.0",
                         null, null, null))
-                .instructions("The tools of your organisation's connectors that you may use, each named "
+                .instructions("The tools of your organization's connectors that you may use, each named "
                         + "<connector>__<tool>. Calls run with your own sign-in to each connector and follow your "
                         + "owners' rules.")
                 .feature(ToolsFeature.ofSync(new Tools()))

@@ -114,13 +114,13 @@ class GatewaySecurityConfiguration {
             }
             Optional<Member> member = currentMember.of(who.member(), who.organization());
             if (member.isEmpty()) {
-                challenge(response, metadata, "invalid_token", "You are no longer a member of this organisation.");
+                challenge(response, metadata, "invalid_token", "You are no longer a member of this organization.");
                 return;
             }
             GatewaySettings current = settings.of(who.organization());
             if (!current.enabled()) {
                 GatewayServlet.jsonError(response, 403, "gateway_off", "An owner of " + member.get().orgName()
-                        + " has switched the gateway off: your assistant cannot use the organisation's connectors "
+                        + " has switched the gateway off: your assistant cannot use the organization's connectors "
                         + "until an owner switches it on again.");
                 return;
             }

@@ -107,7 +107,7 @@ final class GatewayServlet extends HttpServlet {
                         e.toString());
                 if (!response.isCommitted()) {
                     jsonError(response, 500, "internal_error", "The gateway could not answer this request. Try "
-                            + "again; if it keeps failing, tell an owner of your organisation.");
+                            + "again; if it keeps failing, tell an owner of your organization.");
                 }
             }
             return;
@@ -147,7 +147,7 @@ final class GatewayServlet extends HttpServlet {
             log.warn("The gateway could not answer a {} request: {}", request.getMethod(), e.toString());
             if (!response.isCommitted()) {
                 jsonError(response, 500, "internal_error", "The gateway could not answer this request. Try again; "
-                        + "if it keeps failing, tell an owner of your organisation.");
+                        + "if it keeps failing, tell an owner of your organization.");
             }
         }
     }

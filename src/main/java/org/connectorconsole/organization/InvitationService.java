@@ -280,7 +280,7 @@ public class InvitationService {
                     + "owner who invited you for a new one.";
             case USED -> "This invitation has already been used. If that was you, sign in; otherwise ask the owner "
                     + "who invited you for a new one.";
-            case REVOKED -> "This invitation was withdrawn by an owner of the organisation. Ask them for a new one.";
+            case REVOKED -> "This invitation was withdrawn by an owner of the organization. Ask them for a new one.";
             case OPEN -> "";
         };
     }
@@ -309,7 +309,7 @@ public class InvitationService {
     private Member requireOrganizationOwner() {
         Member owner = currentMember.requireOwner();
         if (!owner.plan().isOrganization()) {
-            throw new AccessDeniedException("Only Team and Enterprise organisations have members to invite.");
+            throw new AccessDeniedException("Only Team and Enterprise organizations have members to invite.");
         }
         return owner;
     }

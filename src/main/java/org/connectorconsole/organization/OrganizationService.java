@@ -44,7 +44,7 @@ public class OrganizationService {
     public Organization current() {
         Member member = currentMember.require();
         return repository.organization(member.orgId())
-                .orElseThrow(() -> new NotFoundException("Your organisation no longer exists."));
+                .orElseThrow(() -> new NotFoundException("Your organization no longer exists."));
     }
 
     /**
@@ -169,7 +169,7 @@ public class OrganizationService {
     private Member requireOrganizationOwner() {
         Member owner = currentMember.requireOwner();
         if (!owner.plan().isOrganization()) {
-            throw new AccessDeniedException("Only Team and Enterprise organisations have members to manage.");
+            throw new AccessDeniedException("Only Team and Enterprise organizations have members to manage.");
         }
         return owner;
     }

@@ -71,7 +71,7 @@ public class SetupService {
         if (request.code() == null || request.code().isBlank()) {
             errors.put("code", "Enter the setup code printed in the console's log.");
         }
-        DisplayNames.problem(orgName, MAX_ORG_NAME, "Name your organisation.")
+        DisplayNames.problem(orgName, MAX_ORG_NAME, "Name your organization.")
                 .ifPresent(p -> errors.put("organizationName", p));
         if (request.plan() == null) {
             errors.put("plan", "Choose a plan.");

@@ -76,15 +76,15 @@ class SsoAccounts implements SsoEnrollment {
             if (!invited && !organizations.inSsoRequiredOrganization(account.get())) {
                 throw new SsoRefusedException("An account for " + id.email() + " already exists and signs in with "
                         + "a password. Sign in with your password: single sign-on is linked to an existing account "
-                        + "only when you are invited or your organisation requires single sign-on.");
+                        + "only when you are invited or your organization requires single sign-on.");
             }
             boolean passwordRemoved = organizations.removePassword(account.get());
             link(id, account.get(), now, passwordRemoved);
             return account.get();
         }
         if (!invited) {
-            throw new SsoRefusedException("No organisation on this console has invited " + id.email() + ". Ask an "
-                    + "owner of your organisation to invite this address, then sign in again.");
+            throw new SsoRefusedException("No organization on this console has invited " + id.email() + ". Ask an "
+                    + "owner of your organization to invite this address, then sign in again.");
         }
         UserId userId = UserId.random();
         String name = DisplayNames.clean(id.name());

@@ -53,7 +53,7 @@ public class ActiveOrganization implements OrganizationChoices {
     public void switchTo(OrganizationId orgId) {
         ConsoleUser user = currentMember.user().orElseThrow(() -> new AccessDeniedException("Sign in to continue."));
         IdentityRepository.Membership m = repository.membershipWithRules(user.userId(), orgId)
-                .orElseThrow(() -> new NotFoundException("You are not a member of that organisation."));
+                .orElseThrow(() -> new NotFoundException("You are not a member of that organization."));
         currentMember.refuseUnlessSignedInAsRequired(user, m);
         Member member = m.member();
         ConsoleUser next = user.inOrganization(orgId, ConsoleAuthenticationProvider.authoritiesFor(member));

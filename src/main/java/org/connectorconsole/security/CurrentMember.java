@@ -38,11 +38,11 @@ public class CurrentMember {
     public Member require() {
         ConsoleUser user = user().orElseThrow(() -> new AccessDeniedException("Sign in to continue."));
         if (user.activeOrgId() == null) {
-            throw new AccessDeniedException("Your account does not belong to any organisation.");
+            throw new AccessDeniedException("Your account does not belong to any organization.");
         }
         IdentityRepository.Membership m = repository.membershipWithRules(user.userId(), user.activeOrgId())
                 .orElseThrow(() -> new AccessDeniedException(
-                        "You are no longer a member of this organisation. Sign in again."));
+                        "You are no longer a member of this organization. Sign in again."));
         refuseUnlessSignedInAsRequired(user, m);
         return m.member();
     }

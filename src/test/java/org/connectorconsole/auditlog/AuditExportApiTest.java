@@ -116,7 +116,7 @@ class AuditExportApiTest {
         Org stranger = orgs.create(Plan.TEAM, 0);
         ApiTokenService.Created mine = tokens.create("mine");
         orgs.signIn(stranger.owner());
-        assertThatThrownBy(() -> tokens.revoke(mine.id())).as("another organisation's token is not found")
+        assertThatThrownBy(() -> tokens.revoke(mine.id())).as("another organization's token is not found")
                 .hasMessageContaining("does not exist");
     }
 }

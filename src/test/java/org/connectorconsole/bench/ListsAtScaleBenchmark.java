@@ -56,7 +56,7 @@ class ListsAtScaleBenchmark {
             }
         }
         db.execute("analyze");
-        report(String.format("%d organisations of %,d connectors and %,d members generated in %.1f s", others + 1,
+        report(String.format("%d organizations of %,d connectors and %,d members generated in %.1f s", others + 1,
                 CONNECTORS, MEMBERS, (System.nanoTime() - t0) / 1e9));
         orgs.signIn(org.owner());
         int connectorCount = connectors.count();

@@ -133,7 +133,9 @@ class ConnectionServiceTest {
 
         MemberConnector checked = connections.checkNow(c.id());
         assertThat(checked.state()).as(String.valueOf(checked.reason())).isEqualTo(MemberConnector.State.CONNECTED);
-        assertThat(checked.tools()).extracting(t -> t.name()).containsExactlyInAnyOrder("echo", "add");
+        // both tools are new, so held for an owner's review (decision 0017): listed as waiting, not as usable
+        assertThat(checked.tools()).isEmpty();
+        assertThat(checked.waitingForReview()).isEqualTo(2);
         assertThat(checked.scopes()).contains("mcp");
 
         orgs.signIn(org.members().get(1));
@@ -424,7 +426,8 @@ class ConnectionServiceTest {
         assertThat(connections.connect(open.id(), "/settings/connectors").needsBrowser()).isFalse();
         MemberConnector checked = connections.checkNow(open.id());
         assertThat(checked.state()).isEqualTo(MemberConnector.State.NO_SIGN_IN);
-        assertThat(checked.tools()).extracting(t -> t.name()).containsExactly("echo");
+        assertThat(checked.tools()).as("held for review until an owner approves it").isEmpty();
+        assertThat(checked.waitingForReview()).isEqualTo(1);
 
         Org free = orgs.create(Plan.FREE, 0);
         orgs.signIn(free.owner());

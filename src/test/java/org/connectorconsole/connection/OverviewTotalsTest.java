@@ -133,6 +133,13 @@ class OverviewTotalsTest {
             connectors.setEnabled(b.id(), connectors.get(b.id()).version(), true);
             expect(org, 0, 1, 0, 10 - 1);
 
+            // Beta's last check found a server that needs no sign-in: its pairs are "No sign-in needed"
+            Object outcome = db.fetchValue("select last_check_outcome from connector where id = ?", b.id().value());
+            db.execute("update connector set last_check_outcome = 'READY' where id = ?", b.id().value());
+            expect(org, 0, 1, 0, 5 - 1, 5);
+            db.execute("update connector set last_check_outcome = ? where id = ?", outcome, b.id().value());
+            expect(org, 0, 1, 0, 10 - 1);
+
             orgs.signIn(org.owner());
             organizations.removeMember(m1.id());
             expect(org, 0, 0, 0, 4 * 2);
@@ -464,6 +471,10 @@ class OverviewTotalsTest {
 
     /** The owner's totals equal these, equal a count from scratch, and each state filter lists that many pairs. */
     private void expect(Org org, long connected, long reauth, long failing, long never) {
+        expect(org, connected, reauth, failing, never, 0);
+    }
+
+    private void expect(Org org, long connected, long reauth, long failing, long never, long noSignIn) {
         orgs.signIn(org.owner());
         ConnectionOverview.Counts counts = overview.counts();
         Map<OverviewState, Long> shown = new EnumMap<>(OverviewState.class);
@@ -471,7 +482,8 @@ class OverviewTotalsTest {
             shown.put(s, counts.of(s));
         }
         assertThat(shown).isEqualTo(Map.of(OverviewState.CONNECTED, connected, OverviewState.NEEDS_REAUTH, reauth,
-                OverviewState.FAILING, failing, OverviewState.NEVER_CONNECTED, never));
+                OverviewState.FAILING, failing, OverviewState.NEVER_CONNECTED, never, OverviewState.NO_SIGN_IN,
+                noSignIn));
         assertThat(shown).as("kept totals vs a count of the rows").isEqualTo(truth(org));
         for (OverviewState s : OverviewState.values()) {
             List<ConnectionOverview.Row> rows = new ArrayList<>();
@@ -495,18 +507,24 @@ class OverviewTotalsTest {
             out.put(s, 0L);
         }
         long connections = 0;
+        long openConnections = 0;
         for (var r : db.fetch("""
-                select cn.status, count(*) from connection cn
+                select cn.status, coalesce(c.last_check_outcome = 'READY', false), count(*) from connection cn
                   join connector c on c.id = cn.connector_id and c.enabled
                   join membership m on m.org_id = cn.org_id and m.user_id = cn.user_id
-                 where cn.org_id = ? group by cn.status""", org.id().value())) {
-            out.put(OverviewState.valueOf(r.get(0, String.class)), r.get(1, Long.class));
-            connections += r.get(1, Long.class);
+                 where cn.org_id = ? group by 1, 2""", org.id().value())) {
+            out.merge(OverviewState.valueOf(r.get(0, String.class)), r.get(2, Long.class), Long::sum);
+            connections += r.get(2, Long.class);
+            openConnections += r.get(1, Boolean.class) ? r.get(2, Long.class) : 0;
         }
         long pairs = db.fetchOne("select (select count(*) from membership where org_id = ?) * (select count(*) "
                 + "from connector where org_id = ? and enabled)", org.id().value(), org.id().value())
                 .get(0, Long.class);
-        out.put(OverviewState.NEVER_CONNECTED, pairs - connections);
+        long openPairs = db.fetchOne("select (select count(*) from membership where org_id = ?) * (select count(*) "
+                + "from connector where org_id = ? and enabled and last_check_outcome = 'READY')", org.id().value(),
+                org.id().value()).get(0, Long.class);
+        out.put(OverviewState.NO_SIGN_IN, openPairs - openConnections);
+        out.put(OverviewState.NEVER_CONNECTED, pairs - openPairs - (connections - openConnections));
         return out;
     }
 

@@ -164,7 +164,7 @@ class ConnectorServiceTest {
         Connector c = connectors.add(ConnectorForm.of("Tools", server.url("/mcp")));
         Connector disabled = connectors.setEnabled(c.id(), c.version(), false);
         assertThat(disabled.enabled()).isFalse();
-        assertThat(disabled.stateLabel()).isEqualTo("Disabled");
+        assertThat(disabled.stateLabel()).isEqualTo("Turned off");
         Connector enabled = connectors.setEnabled(c.id(), disabled.version(), true);
         connectors.remove(c.id(), enabled.version());
         assertThatThrownBy(() -> connectors.get(c.id())).isInstanceOf(NotFoundException.class);
@@ -235,7 +235,7 @@ class ConnectorServiceTest {
         Connector stored = connectors.get(c.id());
         assertThat(stored.lastCheck().outcome()).isEqualTo(Diagnosis.Outcome.READY);
         assertThat(stored.lastCheck().tools()).hasSize(2);
-        assertThat(stored.stateLabel()).isEqualTo("Ready");
+        assertThat(stored.stateLabel()).isEqualTo("No sign-in needed");
         assertThat(db.fetchCount(AUDIT_EVENT, AUDIT_EVENT.TARGET_ID.eq(c.id().toString())
                 .and(AUDIT_EVENT.ACTION.eq("connector.checked")))).isEqualTo(1);
 

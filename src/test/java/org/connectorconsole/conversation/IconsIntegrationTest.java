@@ -100,6 +100,6 @@ class IconsIntegrationTest {
 
         Org other = orgs.create(Plan.TEAM, 0);
         orgs.signIn(other.owner());
-        assertThat(connectors.serverIcon(c.id())).as("another organisation's connector").isEmpty();
+        assertThat(connectors.serverIcon(c.id())).as("another organization's connector").isEmpty();
     }
 }

@@ -39,7 +39,7 @@ class PrivateHostServiceTest {
         hosts.allow("  MCP.Intranet.Example ");
         assertThat(hosts.list()).containsExactly("mcp.intranet.example");
         assertThat(egress.forOrganization(org.id()))
-                .as("the organisation's outbound client carries its allowance, and is not the default one")
+                .as("the organization's outbound client carries its allowance, and is not the default one")
                 .isSameAs(egress.withPrivateHosts(java.util.Set.of("mcp.intranet.example")))
                 .isNotSameAs(egress.withPrivateHosts(java.util.Set.of()));
         assertThatThrownBy(() -> hosts.allow("mcp.intranet.example")).isInstanceOf(ValidationException.class)

@@ -294,7 +294,10 @@ class GatewayTest {
             McpSchema.CallToolResult reauth = plain.callTool(new McpSchema.CallToolRequest("acme-files__add",
                     Map.of("a", 1, "b", 2)));
             assertThat(reauth.isError()).isTrue();
-            assertThat(text(reauth)).contains("Reconnect").contains(base() + "/settings/connectors");
+            // in the state words every page uses (decision 0045)
+            assertThat(text(reauth)).contains(s.connector().name() + ": "
+                    + org.connectorconsole.base.ConnectorUseState.NEEDS_RECONNECT.label() + ". Reconnect it in the console: "
+                    + base() + "/settings/connectors (Reconnect), then call the tool again.");
             // its pinned tools are still offered, so the assistant can say what to do
             assertThat(names(plain)).contains("acme-files__add");
 

@@ -133,7 +133,7 @@ class GatewayAuthorizationServerTest {
         Org other = orgs.create(Plan.TEAM, 0);
         assertThat(play.get("/.well-known/oauth-protected-resource"
                 + GatewayEndpoints.memberPath(other.id(), member.id()), null).statusCode())
-                .as("a member of another organisation has no endpoint there").isEqualTo(404);
+                .as("a member of another organization has no endpoint there").isEqualTo(404);
         assertThat(play.get("/.well-known/oauth-protected-resource"
                 + GatewayEndpoints.conversationPath(java.util.UUID.randomUUID()), null).statusCode()).isEqualTo(404);
         assertThat(play.get("/.well-known/oauth-protected-resource/mcp/whatever", null).statusCode()).isEqualTo(404);

@@ -509,7 +509,7 @@ class IdentitySecurityTest extends SsoConsole {
         assertThat(invitations.preview(second.token()).state()).isEqualTo(InvitationPreview.State.OPEN);
 
         assertThatThrownBy(() -> insertOpenInvitation(org, email))
-                .as("the database keeps one open invitation per organisation and address")
+                .as("the database keeps one open invitation per organization and address")
                 .isInstanceOf(org.springframework.dao.DataIntegrityViolationException.class);
     }
 

@@ -358,7 +358,7 @@ class IdentityServiceTest extends SsoConsole {
 
         orgs.signIn(leaving);
         assertThatThrownBy(() -> currentMember.require()).isInstanceOf(AccessDeniedException.class)
-                .hasMessageContaining("does not belong to any organisation");
+                .hasMessageContaining("does not belong to any organization");
     }
 
     // ------------------------------------------------------------------ switching organisation

@@ -84,11 +84,11 @@ class ConnectorJourneyTest {
         b.awaitText("Acme internal tools");
 
         b.find(By.id("toggle-connector")).click();
-        b.awaitText("members cannot use it until it is enabled again");
+        b.awaitText("members cannot use it until it is turned on again");
 
         b.open("connectors");
         b.awaitText("Acme internal tools");
-        b.awaitText("Disabled");
+        b.awaitText("Turned off");
         b.screenshot("13-connectors-list");
 
         b.find(By.xpath("//vaadin-grid-cell-content[contains(., 'Acme internal tools')]")).click();

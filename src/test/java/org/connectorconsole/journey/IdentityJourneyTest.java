@@ -124,7 +124,7 @@ class IdentityJourneyTest extends SsoConsole {
         o.find(By.cssSelector("vaadin-side-nav-item[path='organization/connections']")).click();
         o.waitForVaadin();
         o.awaitText("Rosa Rivera");
-        o.awaitText("Never connected");
+        o.awaitText("Not connected");
         assertThat(o.text()).contains("Team wiki");
         o.screenshot("76-connections-overview");
         o.find(By.cssSelector("vaadin-button[id^='ask-" + memberId(email) + "']")).click();
@@ -149,7 +149,7 @@ class IdentityJourneyTest extends SsoConsole {
         m.await(d -> d.getCurrentUrl().equals("http://localhost:" + port + "/"));
         m.waitForVaadin();
         m.await(d -> second.name().equals(activeOrganization(m)));
-        m.screenshot("79-member-joined-a-second-organisation");
+        m.screenshot("79-member-joined-a-second-organization");
         m.find(By.id("organization-switcher")).click();
         m.find(By.xpath("//vaadin-select-item[contains(., '" + org.name() + "')]")).click();
         m.await(d -> org.name().equals(activeOrganization(m)));

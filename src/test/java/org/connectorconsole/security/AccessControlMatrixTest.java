@@ -158,7 +158,7 @@ class AccessControlMatrixTest extends ViewTest {
         rule("AuditLogService.members", Rule.OWNER);
         rule("AuditLogService.export", Rule.OWNER);
         rule("AuditLogService.verify", Rule.OWNER);
-        internal("AuditLogService.begin", "the export API, after ApiTokenService.authenticate named the organisation");
+        internal("AuditLogService.begin", "the export API, after ApiTokenService.authenticate named the organization");
         internal("AuditLogService.stream", "streams an Export that begin() or export() created after their checks");
         rule("ApiTokenService.create", Rule.OWNER);
         rule("ApiTokenService.list", Rule.OWNER);
@@ -174,6 +174,7 @@ class AccessControlMatrixTest extends ViewTest {
         internal("PersonalAccessTokens.authenticate", "the gateway's bearer check: the token is the credential");
         internal("ConnectionService.listFor", "the gateway, for the member its credential stands for");
         internal("ConnectionService.sessionCredentials", "the tool runtime, for the member it already acts for");
+        internal("ConnectionService.recordUse", "the tool runtime's recorder, when a call of the member it acts for starts");
         internal("ConversationService.toolsFor", "the gateway, for the member its credential stands for");
         internal("ConversationService.switchedOn", "the gateway, for the member its credential stands for");
         internal("ConversationService.ownerOf", "the gateway's endpoint check, before it knows the caller");
@@ -206,7 +207,7 @@ class AccessControlMatrixTest extends ViewTest {
         rule("ToolPolicyService.settings", Rule.PAID_OWNER);
         rule("ToolPolicyService.updateSettings", Rule.PAID_OWNER);
         internal("ConnectionService.openSession", "ConversationService's calls, with the Member it resolved through "
-                + "CurrentMember on the request thread; checks plan, organisation and connector again");
+                + "CurrentMember on the request thread; checks plan, organization and connector again");
         internal("ConnectionService.refusedDuringUse", "ConversationService, after a server refused that member's "
                 + "own token during a call; only ever touches that member's connection");
         rule("InvitationService.invite", Rule.ORG_OWNER);
@@ -223,6 +224,7 @@ class AccessControlMatrixTest extends ViewTest {
         rule("ConnectionOverviewService.counts", Rule.ORG_OWNER);
         rule("ConnectionOverviewService.requestReconnect", Rule.ORG_OWNER);
         rule("ConnectionOverviewService.myReconnectRequests", Rule.SIGNED_IN);
+        rule("ConnectionOverviewService.openReconnectRequests", Rule.ORG_OWNER);
         // the drawer's organisation list: empty for a visitor, one's own memberships otherwise
         rule("ActiveOrganization.choices", Rule.PUBLIC);
         rule("ActiveOrganization.switchTo", Rule.SIGNED_IN);
@@ -503,7 +505,7 @@ class AccessControlMatrixTest extends ViewTest {
             }
         }
         TestOrganizations.signOut();
-        assertThat(leaks).as("another organisation's data reached through a service").isEmpty();
+        assertThat(leaks).as("another organization's data reached through a service").isEmpty();
         assertThat(aimed).isGreaterThanOrEqualTo(30);
         // and nothing of the victim changed: its connector is as it was, its token still valid
         assertThat(db.fetchOne(CONNECTOR, CONNECTOR.ID.eq(victimConnector.id().value())))
@@ -513,7 +515,7 @@ class AccessControlMatrixTest extends ViewTest {
                     assertThat(row.getEnabled()).isTrue();
                 });
         assertThat(db.fetchOne(API_TOKEN, API_TOKEN.ID.eq(victimToken)).getRevokedAt())
-                .as("the victim's API token was revoked by another organisation").isNull();
+                .as("the victim's API token was revoked by another organization").isNull();
     }
 
     // ---------------------------------------------------------------- routes

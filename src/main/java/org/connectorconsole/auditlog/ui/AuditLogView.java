@@ -33,6 +33,8 @@ import java.util.Deque;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.connectorconsole.base.ui.Confirmations;
+import org.connectorconsole.base.Addresses;
 import org.connectorconsole.audit.AuditEvent;
 import org.connectorconsole.audit.AuditExportFormat;
 import org.connectorconsole.audit.AuditQuery;
@@ -109,7 +111,7 @@ class AuditLogView extends VerticalLayout {
                 .setTooltipGenerator(e -> e.targetId() == null ? "" : e.targetType() + " " + e.targetId());
         grid.addColumn(AuditLogView::details).setHeader("Details").setFlexGrow(2).setResizable(true)
                 .setTooltipGenerator(AuditLogView::details);
-        grid.addColumn(e -> e.clientAddress() == null ? "" : e.clientAddress()).setHeader("Address")
+        grid.addColumn(e -> e.clientAddress() == null ? "" : Addresses.compact(e.clientAddress())).setHeader("Address")
                 .setAutoWidth(true).setFlexGrow(0);
         grid.addColumn(AuditEvent::seq).setHeader("#").setAutoWidth(true).setFlexGrow(0);
         grid.setAllRowsVisible(true);
@@ -313,7 +315,7 @@ class AuditLogView extends VerticalLayout {
     private VerticalLayout tokenSection() {
         Paragraph about = new Paragraph("Compliance tools export the log over HTTP with a token: GET "
                 + "/api/audit/export?format=csv|jsonl&from=…&to=… with the header Authorization: Bearer <token>. "
-                + "A token can only export this organisation's audit log; it is shown once.");
+                + "A token can only export this organization's audit log; it is shown once.");
         about.addClassName("console-muted");
         tokenGrid.setId("api-tokens");
         tokenGrid.setAllRowsVisible(true);
@@ -328,11 +330,14 @@ class AuditLogView extends VerticalLayout {
                 revoked.getElement().getThemeList().add("badge contrast small pill");
                 return revoked;
             }
-            Button revoke = new Button("Revoke", e -> {
-                tokens.revoke(t.id());
-                Notices.success("The token \u201c" + t.name() + "\u201d is revoked; tools using it are refused now.");
-                refreshTokens();
-            });
+            Button revoke = new Button("Revoke", e -> Confirmations.confirm("Revoke \u201c" + t.name() + "\u201d?",
+                    "Tools exporting the audit log with this token are refused from then on. This cannot be undone.",
+                    "Revoke", () -> {
+                        tokens.revoke(t.id());
+                        Notices.success("The token \u201c" + t.name() + "\u201d is revoked; tools using it are refused "
+                                + "now.");
+                        refreshTokens();
+                    }));
             revoke.setId("revoke-token-" + t.id());
             revoke.addThemeVariants(ButtonVariant.LUMO_ERROR, ButtonVariant.LUMO_TERTIARY);
             return revoke;

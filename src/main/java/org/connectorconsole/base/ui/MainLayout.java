@@ -14,6 +14,8 @@ import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.sidenav.SideNav;
 import com.vaadin.flow.component.sidenav.SideNavItem;
+import com.vaadin.flow.router.AfterNavigationEvent;
+import com.vaadin.flow.router.AfterNavigationObserver;
 import com.vaadin.flow.router.Layout;
 import com.vaadin.flow.server.menu.MenuConfiguration;
 import com.vaadin.flow.server.menu.MenuEntry;
@@ -31,11 +33,18 @@ import org.connectorconsole.base.SignedInSummary;
  */
 @Layout
 @PermitAll
-public class MainLayout extends AppLayout {
+public class MainLayout extends AppLayout implements AfterNavigationObserver {
 
-    MainLayout(SignedInSummary signedIn, OrganizationChoices organizations, AuthenticationContext authentication) {
+    private final List<NavAttention> attention;
+    private final java.util.Map<String, SideNavItem> items = new java.util.LinkedHashMap<>();
+    private final boolean signedIn;
+
+    MainLayout(SignedInSummary signedIn, OrganizationChoices organizations, AuthenticationContext authentication,
+            List<NavAttention> attention) {
+        this.attention = attention;
         setPrimarySection(Section.DRAWER);
         SignedInSummary.Summary me = signedIn.current().orElse(null);
+        this.signedIn = me != null;
 
         H1 product = new H1("Connector Console");
         product.addClassName("console-product");
@@ -52,6 +61,7 @@ public class MainLayout extends AppLayout {
                 String[] icon = entry.icon().split(":", 2);
                 item.setPrefixComponent(icon.length == 2 ? new Icon(icon[0], icon[1]) : new Icon(entry.icon()));
             }
+            items.put(entry.path() == null ? "" : entry.path().replaceFirst("^/", ""), item);
             nav.addItem(item);
         }
         addToDrawer(brand);
@@ -90,6 +100,48 @@ public class MainLayout extends AppLayout {
         addToNavbar(header);
     }
 
+    /** The layout stays while the person moves between pages: what waits for them is counted again each time. */
+    @Override
+    public void afterNavigation(AfterNavigationEvent event) {
+        if (signedIn) {
+            items.forEach((path, item) -> attentionBadge(item, path, attention));
+        }
+    }
+
+    /** What waits for the signed-in person behind this item, as a count badge (nothing when nothing does). */
+    private static void attentionBadge(SideNavItem item, String bare, List<NavAttention> attention) {
+        if (attention.stream().noneMatch(a -> a.path().equals(bare))) {
+            return;
+        }
+        long total = 0;
+        List<String> what = new java.util.ArrayList<>();
+        for (NavAttention a : attention) {
+            if (!a.path().equals(bare)) {
+                continue;
+            }
+            try {
+                var waiting = a.waiting().orElse(null);
+                if (waiting != null && waiting.count() > 0) {
+                    total += waiting.count();
+                    what.add(waiting.description());
+                }
+            } catch (RuntimeException e) {
+                // a count that cannot be read now must not stop the navigation from showing
+            }
+        }
+        if (total > 0) {
+            Span badge = new Span(Long.toString(total));
+            badge.getElement().getThemeList().add("badge error pill small");
+            badge.getElement().setAttribute("aria-label", String.join("; ", what));
+            badge.getElement().setAttribute("title", String.join("; ", what));
+            badge.setId("attention-" + bare.replace('/', '-'));
+            badge.addClassName("console-nav-attention");
+            item.setSuffixComponent(badge);
+        } else {
+            item.setSuffixComponent(null);
+        }
+    }
+
     /** Only for people in more than one organisation: which one this session acts in (kept server-side). */
     private void organizationSwitcher(OrganizationChoices organizations) {
         List<OrganizationChoices.Choice> choices = organizations.choices();
@@ -98,7 +150,7 @@ public class MainLayout extends AppLayout {
         }
         Select<OrganizationChoices.Choice> select = new Select<>();
         select.setId("organization-switcher");
-        select.setLabel("Organisation");
+        select.setLabel("Organization");
         select.setItems(choices);
         select.setItemLabelGenerator(c -> c.name() + " · " + c.roleLabel());
         choices.stream().filter(OrganizationChoices.Choice::active).findFirst().ifPresent(select::setValue);

@@ -20,7 +20,7 @@ public class NotAllowedView extends MessagePage<AccessDeniedException> implement
 
     @Override
     protected String messageFor(AccessDeniedException exception) {
-        return "Your role or your organisation's plan does not include it. "
-                + "If you need it, ask an owner of your organisation.";
+        return "Your role or your organization's plan does not include it. "
+                + "If you need it, ask an owner of your organization.";
     }
 }

@@ -3,7 +3,11 @@ package org.connectorconsole.base.ui;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
 
-/** Short messages at the bottom of the screen, in the console's voice. */
+/**
+ * Short messages at the bottom of the screen, in the console's voice, coloured by what happened: {@link #success}
+ * (green) when what was asked was done in full, {@link #info} (neutral) for facts, {@link #warning} (yellow) when it
+ * was done but not everything went as one would wish, {@link #error} (red) when it was not done.
+ */
 public final class Notices {
 
     private Notices() {
@@ -12,6 +16,16 @@ public final class Notices {
     public static void success(String message) {
         Notification n = Notification.show(message, 4000, Notification.Position.BOTTOM_START);
         n.addThemeVariants(NotificationVariant.LUMO_SUCCESS);
+    }
+
+    public static void info(String message) {
+        Notification n = Notification.show(message, 5000, Notification.Position.BOTTOM_START);
+        n.addThemeVariants(NotificationVariant.LUMO_CONTRAST);
+    }
+
+    public static void warning(String message) {
+        Notification n = Notification.show(message, 8000, Notification.Position.BOTTOM_START);
+        n.addThemeVariants(NotificationVariant.LUMO_WARNING);
     }
 
     public static void error(String message) {

@@ -2,6 +2,7 @@ package org.connectorconsole.connection.internal;
 
 import static org.connectorconsole.db.Tables.CONNECTION;
 import static org.connectorconsole.db.Tables.CONNECTOR_OAUTH_CLIENT;
+import static org.connectorconsole.db.Tables.CONNECTOR_USE;
 import static org.connectorconsole.db.Tables.MEMBERSHIP;
 import static org.connectorconsole.db.Tables.PENDING_AUTHORIZATION;
 import static org.connectorconsole.db.Tables.RECONNECT_REQUEST;
@@ -317,6 +318,31 @@ public class ConnectionRepository {
      * a new sign-in or holds another token (a concurrent refresh or reconnect wins).
      */
     @Transactional(propagation = Propagation.MANDATORY)
+    /**
+     * A member used a connector (a tool call started): keeps when, at most once every {@value #USE_GRAIN_SECONDS}
+     * seconds per member and connector, so a busy member's calls do not all write.
+     */
+    public void recordUse(OrganizationId orgId, ConnectorId connectorId, UserId userId, OffsetDateTime now) {
+        // two statements, not one upsert: "on conflict do update ... where" locks the row even when it changes
+        // nothing, which would queue a member's concurrent calls (the gateway's) behind each other
+        int inserted = db.insertInto(CONNECTOR_USE)
+                .set(CONNECTOR_USE.CONNECTOR_ID, connectorId.value())
+                .set(CONNECTOR_USE.USER_ID, userId)
+                .set(CONNECTOR_USE.ORG_ID, orgId)
+                .set(CONNECTOR_USE.LAST_USED_AT, now)
+                .onConflictDoNothing()
+                .execute();
+        if (inserted == 0) {
+            db.update(CONNECTOR_USE)
+                    .set(CONNECTOR_USE.LAST_USED_AT, now)
+                    .where(CONNECTOR_USE.CONNECTOR_ID.eq(connectorId.value()).and(CONNECTOR_USE.USER_ID.eq(userId))
+                            .and(CONNECTOR_USE.LAST_USED_AT.lt(now.minusSeconds(USE_GRAIN_SECONDS))))
+                    .execute();
+        }
+    }
+
+    static final int USE_GRAIN_SECONDS = 30;
+
     public void markWorking(UUID id, byte[] accessUsed, OffsetDateTime now) {
         db.update(CONNECTION)
                 .set(CONNECTION.STATUS, ConnectionStatus.CONNECTED.name())

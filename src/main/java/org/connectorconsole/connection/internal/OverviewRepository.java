@@ -3,6 +3,7 @@ package org.connectorconsole.connection.internal;
 import static org.connectorconsole.db.Tables.APP_USER;
 import static org.connectorconsole.db.Tables.CONNECTION;
 import static org.connectorconsole.db.Tables.CONNECTOR;
+import static org.connectorconsole.db.Tables.CONNECTOR_USE;
 import static org.connectorconsole.db.Tables.CONNECTION_STATE_COUNT;
 import static org.connectorconsole.db.Tables.MEMBERSHIP;
 import static org.connectorconsole.db.Tables.RECONNECT_REQUEST;
@@ -74,13 +75,13 @@ public class OverviewRepository {
             // every member has a pair with each connector: a chunk this size fills the page
             chunk = (int) Math.min(MAX_MEMBER_CHUNK, Math.ceilDiv(need, totals.connectors()) + 1);
         } else {
-            long matching = state == OverviewState.NEVER_CONNECTED
+            long matching = !state.stored()
                     ? totals.members() * totals.connectors() - totals.connections() : totals.connections();
             if (matching <= 0) {
                 return new ArrayList<>();
             }
             boolean rare = matching * matching <= RARE_FACTOR * need * totals.members();
-            if (state != OverviewState.NEVER_CONNECTED && rare) {
+            if (state.stored() && rare) {
                 return fromConnections(orgId, filter, after, need);
             }
             // members to walk for a page at this density, with a margin (the first chunk is usually the last)
@@ -111,7 +112,7 @@ public class OverviewRepository {
      */
     private Totals totals(OrganizationId orgId, Filter filter) {
         List<Object> binds = new ArrayList<>();
-        String connectors = "c.org_id = ? and c.enabled";
+        String connectors = "c.org_id = ? and c.enabled" + openCondition(filter.state());
         binds.add(orgId.value());
         if (filter.connector() != null) {
             connectors += " and c.id = ?";
@@ -130,7 +131,7 @@ public class OverviewRepository {
             if (filter.connector() != null) {
                 binds.add(filter.connector().value());
             }
-            if (filter.state() != OverviewState.NEVER_CONNECTED) {
+            if (filter.state().stored()) {
                 sql += " and s.status = ?";
                 binds.add(filter.state().name());
             }
@@ -138,6 +139,20 @@ public class OverviewRepository {
         }
         Record r = db.fetchOne(sql, binds.toArray());
         return new Totals(r.get(1, Long.class), r.get(0, Long.class), r.get(2, Long.class));
+    }
+
+    /** The server answers without sign-in (its last check said so): pairs without a connection are "no sign-in". */
+    static final String OPEN = "c.last_check_outcome = 'READY'";
+
+    /** For the two states without a connection: only the connectors of that sign-in kind. */
+    private static String openCondition(OverviewState state) {
+        if (state == OverviewState.NO_SIGN_IN) {
+            return " and " + OPEN;
+        }
+        if (state == OverviewState.NEVER_CONNECTED) {
+            return " and not coalesce(" + OPEN + ", false)";
+        }
+        return "";
     }
 
     private static Condition memberFilter(Filter filter) {
@@ -151,7 +166,8 @@ public class OverviewRepository {
 
     private static final String PAIR_COLUMNS = """
             u.id as user_id, u.display_name, u.email, p.connector_id, p.connector_name, p.connection_id, p.status,
-            p.status_reason, p.scope, p.expires_at, p.last_used_at, rr.requested_at""";
+            p.status_reason, p.scope, p.expires_at, greatest(p.last_used_at, cu.last_used_at) as last_used_at,
+            rr.requested_at, p.last_check_outcome""";
 
     private record Chunk(List<Row> rows, int members, String lastEmail) {
     }
@@ -185,10 +201,10 @@ public class OverviewRepository {
             List<Object> binds) {
         OverviewState state = filter.state();
         String perMember;
-        if (state != null && state != OverviewState.NEVER_CONNECTED) {
+        if (state != null && state.stored()) {
             perMember = """
                     select c.id as connector_id, c.name as connector_name, cn.id as connection_id, cn.status,
-                           cn.status_reason, cn.scope, cn.expires_at, cn.last_used_at
+                           cn.status_reason, cn.scope, cn.expires_at, cn.last_used_at, c.last_check_outcome
                       from connection cn join connector c on c.id = cn.connector_id
                      where cn.org_id = ? and cn.user_id = u.id and cn.status = ? and c.enabled""";
             binds.add(orgId.value());
@@ -196,10 +212,11 @@ public class OverviewRepository {
         } else {
             perMember = """
                     select c.id as connector_id, c.name as connector_name, cn.id as connection_id, cn.status,
-                           cn.status_reason, cn.scope, cn.expires_at, cn.last_used_at
+                           cn.status_reason, cn.scope, cn.expires_at, cn.last_used_at, c.last_check_outcome
                       from connector c
                       left join connection cn on cn.connector_id = c.id and cn.user_id = u.id
-                     where c.org_id = ? and c.enabled""" + (state == null ? "" : " and cn.id is null");
+                     where c.org_id = ? and c.enabled""" + (state == null ? ""
+                    : " and cn.id is null" + openCondition(state));
             binds.add(orgId.value());
         }
         if (filter.connector() != null) {
@@ -242,6 +259,7 @@ public class OverviewRepository {
 
                      ) p
                       left join reconnect_request rr on rr.connector_id = p.connector_id and rr.user_id = u.id
+                      left join connector_use cu on cu.connector_id = p.connector_id and cu.user_id = u.id
                      order by u.email, p.connector_name, p.connector_id
                      limit ?
                   ) x on true
@@ -273,14 +291,17 @@ public class OverviewRepository {
         return new ArrayList<>(db.select(APP_USER.ID.as("user_id"), APP_USER.DISPLAY_NAME, APP_USER.EMAIL,
                         CONNECTOR.ID.as("connector_id"), CONNECTOR.NAME.as("connector_name"),
                         CONNECTION.ID.as("connection_id"), CONNECTION.STATUS, CONNECTION.STATUS_REASON,
-                        CONNECTION.SCOPE, CONNECTION.EXPIRES_AT, CONNECTION.LAST_USED_AT,
-                        RECONNECT_REQUEST.REQUESTED_AT)
+                        CONNECTION.SCOPE, CONNECTION.EXPIRES_AT,
+                        DSL.greatest(CONNECTION.LAST_USED_AT, CONNECTOR_USE.LAST_USED_AT).as("last_used_at"),
+                        RECONNECT_REQUEST.REQUESTED_AT, CONNECTOR.LAST_CHECK_OUTCOME)
                 .from(CONNECTION)
                 .join(MEMBERSHIP).on(MEMBERSHIP.ORG_ID.eq(CONNECTION.ORG_ID).and(MEMBERSHIP.USER_ID.eq(CONNECTION.USER_ID)))
                 .join(APP_USER).on(APP_USER.ID.eq(CONNECTION.USER_ID))
                 .join(CONNECTOR).on(CONNECTOR.ID.eq(CONNECTION.CONNECTOR_ID))
                 .leftJoin(RECONNECT_REQUEST).on(RECONNECT_REQUEST.CONNECTOR_ID.eq(CONNECTOR.ID)
                         .and(RECONNECT_REQUEST.USER_ID.eq(APP_USER.ID)))
+                .leftJoin(CONNECTOR_USE).on(CONNECTOR_USE.CONNECTOR_ID.eq(CONNECTOR.ID)
+                        .and(CONNECTOR_USE.USER_ID.eq(APP_USER.ID)))
                 .where(where)
                 .orderBy(APP_USER.EMAIL, CONNECTOR.NAME, CONNECTOR.ID)
                 .limit(need)
@@ -293,18 +314,29 @@ public class OverviewRepository {
      */
     public Counts counts(OrganizationId orgId) {
         Map<OverviewState, Long> byState = new EnumMap<>(OverviewState.class);
-        long connections = 0;
-        for (var r : db.select(CONNECTION_STATE_COUNT.STATUS, DSL.sum(CONNECTION_STATE_COUNT.N).cast(Long.class))
+        long openConnections = 0;
+        long otherConnections = 0;
+        // inlined: the same expression is selected and grouped by
+        var open = DSL.coalesce(CONNECTOR.LAST_CHECK_OUTCOME.eq(DSL.inline(READY)), DSL.inline(false));
+        for (var r : db.select(CONNECTION_STATE_COUNT.STATUS, open,
+                        DSL.sum(CONNECTION_STATE_COUNT.N).cast(Long.class))
                 .from(CONNECTION_STATE_COUNT)
                 .join(CONNECTOR).on(CONNECTOR.ID.eq(CONNECTION_STATE_COUNT.CONNECTOR_ID))
                 .where(CONNECTION_STATE_COUNT.ORG_ID.eq(orgId).and(CONNECTOR.ENABLED.isTrue()))
-                .groupBy(CONNECTION_STATE_COUNT.STATUS).fetch()) {
-            byState.put(OverviewState.valueOf(r.value1()), r.value2());
-            connections += r.value2();
+                .groupBy(CONNECTION_STATE_COUNT.STATUS, open).fetch()) {
+            byState.merge(OverviewState.valueOf(r.value1()), r.value3(), Long::sum);
+            if (Boolean.TRUE.equals(r.value2())) {
+                openConnections += r.value3();
+            } else {
+                otherConnections += r.value3();
+            }
         }
         long members = db.fetchCount(MEMBERSHIP, MEMBERSHIP.ORG_ID.eq(orgId));
         long connectors = db.fetchCount(CONNECTOR, CONNECTOR.ORG_ID.eq(orgId).and(CONNECTOR.ENABLED.isTrue()));
-        byState.put(OverviewState.NEVER_CONNECTED, members * connectors - connections);
+        long openConnectors = db.fetchCount(CONNECTOR, CONNECTOR.ORG_ID.eq(orgId).and(CONNECTOR.ENABLED.isTrue())
+                .and(CONNECTOR.LAST_CHECK_OUTCOME.eq(READY)));
+        byState.put(OverviewState.NO_SIGN_IN, members * openConnectors - openConnections);
+        byState.put(OverviewState.NEVER_CONNECTED, members * (connectors - openConnectors) - otherConnections);
         return new Counts(byState);
     }
 
@@ -326,6 +358,15 @@ public class OverviewRepository {
                 .execute();
     }
 
+    /** Open reconnect requests of the organisation's members on its enabled connectors. */
+    public long openReconnectRequests(OrganizationId orgId) {
+        return db.fetchCount(db.select(RECONNECT_REQUEST.CONNECTOR_ID).from(RECONNECT_REQUEST)
+                .join(CONNECTOR).on(CONNECTOR.ID.eq(RECONNECT_REQUEST.CONNECTOR_ID))
+                .join(MEMBERSHIP).on(MEMBERSHIP.ORG_ID.eq(RECONNECT_REQUEST.ORG_ID)
+                        .and(MEMBERSHIP.USER_ID.eq(RECONNECT_REQUEST.USER_ID)))
+                .where(RECONNECT_REQUEST.ORG_ID.eq(orgId).and(CONNECTOR.ENABLED.isTrue())));
+    }
+
     /** The member's open reconnect requests, by connector, with when they were made. */
     public Map<ConnectorId, Instant> reconnectRequests(OrganizationId orgId, UserId userId) {
         Map<ConnectorId, Instant> out = new java.util.LinkedHashMap<>();
@@ -342,8 +383,9 @@ public class OverviewRepository {
 
     private static Row toRow(Record r) {
         String status = r.get("status", String.class);
-        OverviewState state = r.get("connection_id") == null ? OverviewState.NEVER_CONNECTED
-                : OverviewState.valueOf(status);
+        OverviewState state = r.get("connection_id") != null ? OverviewState.valueOf(status)
+                : READY.equals(r.get("last_check_outcome", String.class)) ? OverviewState.NO_SIGN_IN
+                : OverviewState.NEVER_CONNECTED;
         String scope = r.get("scope", String.class);
         return new Row(userId(r.get("user_id")), r.get("display_name", String.class),
                 r.get("email", String.class), new ConnectorId(r.get("connector_id", UUID.class)),
@@ -354,6 +396,8 @@ public class OverviewRepository {
                 instant(r.get("last_used_at", OffsetDateTime.class)),
                 instant(r.get("requested_at", OffsetDateTime.class)));
     }
+
+    private static final String READY = "READY";
 
     private static Instant instant(OffsetDateTime t) {
         return t == null ? null : t.toInstant();

@@ -23,6 +23,7 @@ import jakarta.annotation.security.RolesAllowed;
 import java.util.ArrayList;
 import java.util.List;
 import org.connectorconsole.base.ui.Notices;
+import org.connectorconsole.base.ui.StateBadges;
 import org.connectorconsole.base.ui.TimeTexts;
 import org.connectorconsole.connection.ConnectionOverview;
 import org.connectorconsole.connection.ConnectionOverviewService;
@@ -33,7 +34,7 @@ import org.connectorconsole.security.Authorities;
 
 /**
  * Organisation settings › Connections: every connector × member with the connection's state, scopes, token expiry
- * and last successful use, so an owner sees at a glance who is silently broken; and asks them to reconnect.
+ * and last use (any tool call, whatever the sign-in kind), so an owner sees at a glance who is silently broken; and asks them to reconnect.
  */
 @Route("organization/connections")
 @PageTitle("Connections · Connector Console")
@@ -101,13 +102,13 @@ class ConnectionsOverviewView extends VerticalLayout {
             return who;
         }).setHeader("Member").setFlexGrow(5);
         grid.addColumn(ConnectionOverview.Row::connectorName).setHeader("Connector").setFlexGrow(2);
-        grid.addComponentColumn(ConnectionsOverviewView::stateBadge).setHeader("State").setFlexGrow(2);
+        grid.addComponentColumn(ConnectionsOverviewView::stateBadge).setKey("state").setHeader("State").setFlexGrow(2);
         grid.addColumn(r -> r.scopes().isEmpty() ? "—" : String.join(" ", r.scopes())).setHeader("Scopes")
                 .setFlexGrow(1);
         grid.addColumn(r -> r.expiresAt() == null ? "—" : TimeTexts.in(r.expiresAt())).setHeader("Token expires")
                 .setFlexGrow(1);
         grid.addColumn(r -> r.lastUsedAt() == null ? "never" : TimeTexts.ago(r.lastUsedAt()))
-                .setHeader("Last successful use").setFlexGrow(1);
+                .setHeader("Last use").setFlexGrow(1);
         grid.addComponentColumn(this::action).setKey("action").setHeader("").setAutoWidth(true).setFlexGrow(0);
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_WRAP_CELL_CONTENT);
         grid.setAllRowsVisible(true);
@@ -165,6 +166,9 @@ class ConnectionsOverviewView extends VerticalLayout {
     }
 
     private Component action(ConnectionOverview.Row r) {
+        if (r.state() == OverviewState.NO_SIGN_IN) {
+            return new Span(); // nothing to ask: the server needs no sign-in
+        }
         if (r.reconnectRequestedAt() != null) {
             Span asked = new Span("Asked " + TimeTexts.ago(r.reconnectRequestedAt()));
             asked.addClassName("console-muted");
@@ -192,12 +196,7 @@ class ConnectionsOverviewView extends VerticalLayout {
     }
 
     private static Span stateBadge(ConnectionOverview.Row r) {
-        Span badge = new Span(r.state().label());
-        badge.getElement().getThemeList().add("badge small pill " + switch (r.state()) {
-            case CONNECTED -> "success";
-            case NEEDS_REAUTH, FAILING -> "error";
-            case NEVER_CONNECTED -> "contrast";
-        });
+        Span badge = StateBadges.badge(r.state().use());
         if (r.reason() != null) {
             badge.setTitle(r.reason());
         }

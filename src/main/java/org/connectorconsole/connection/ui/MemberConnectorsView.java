@@ -27,7 +27,10 @@ import jakarta.annotation.security.PermitAll;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.connectorconsole.base.ConnectorUseState;
+import org.connectorconsole.base.ui.Confirmations;
 import org.connectorconsole.base.ui.Notices;
+import org.connectorconsole.base.ui.StateBadges;
 import org.connectorconsole.base.ui.PageSection;
 import org.connectorconsole.base.ui.TimeTexts;
 import org.connectorconsole.connection.CallbackOutcome;
@@ -160,6 +163,9 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
             list.add(empty);
             return;
         }
+        // what needs the member's action first (connect, reconnect, failing), in the list's order otherwise
+        all = java.util.stream.Stream.concat(all.stream().filter(c -> needsAction(c)),
+                all.stream().filter(c -> !needsAction(c))).toList();
         for (MemberConnector c : all) {
             boolean check = checkConnected && (c.state() == MemberConnector.State.CONNECTED
                     || c.state() == MemberConnector.State.FAILING || c.state() == MemberConnector.State.NO_SIGN_IN);
@@ -171,6 +177,11 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
                 startCheck(c.id());
             }
         }
+    }
+
+    /** The member must act: connect, reconnect, or look at a failure (or an owner asked them to). */
+    private boolean needsAction(MemberConnector c) {
+        return c.state().use().needsMemberAction() || reconnectRequests.containsKey(c.id());
     }
 
     private void startCheck(ConnectorId id) {
@@ -188,7 +199,20 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
             return;
         }
         Div fresh = card(c);
-        list.replace(old, fresh);
+        if (needsAction(c)) {
+            // a check found that the member must act: the card moves up, after the others that need action
+            list.remove(old);
+            int at = 0;
+            for (var e : cards.entrySet()) {
+                if (e.getValue() != old && e.getValue().getElement().hasAttribute("data-needs-action")
+                        && list.indexOf(e.getValue()) >= 0) {
+                    at = Math.max(at, list.indexOf(e.getValue()) + 1);
+                }
+            }
+            list.addComponentAtIndex(at, fresh);
+        } else {
+            list.replace(old, fresh);
+        }
         cards.put(c.id(), fresh);
     }
 
@@ -197,12 +221,21 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
         Div card = new Div();
         card.addClassName("console-connection-card");
         card.setId("connector-" + c.id());
+        if (needsAction(c)) {
+            card.getElement().setAttribute("data-needs-action", "");
+        }
         card.add(head(c, connectorService.serverIcon(c.id()).orElse(null)));
         Span url = new Span(c.url());
         url.addClassName("console-muted");
         card.add(url);
         addProgressOrHint(card, c);
         addReconnectRequest(card, c);
+        if (c.state() == MemberConnector.State.NO_SIGN_IN) {
+            Paragraph open = new Paragraph("This server needs no sign-in: its tools work for you as they are.");
+            open.addClassName("console-muted");
+            open.setId("no-sign-in-" + c.id());
+            card.add(open);
+        }
         if (c.reason() != null) {
             Paragraph reason = new Paragraph(c.reason());
             reason.addClassName("console-connection-reason");
@@ -226,11 +259,7 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
         Span name = new Span(c.name());
         name.addClassName("console-connection-name");
         Span custom = badge("Custom", "contrast");
-        Span state = badge(c.state().label(), switch (c.state()) {
-            case CONNECTED, NO_SIGN_IN -> "success";
-            case NEEDS_REAUTH, FAILING -> "error";
-            case NOT_CONNECTED, CHECKING -> "contrast";
-        });
+        Span state = StateBadges.badge(c.state().use());
         state.addClassName("console-connection-state");
         HorizontalLayout head = new HorizontalLayout(org.connectorconsole.base.ui.IconImages.server(icon), name, custom,
                 state);
@@ -274,15 +303,30 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
         if (c.state() == MemberConnector.State.CONNECTED || c.state() == MemberConnector.State.NEEDS_REAUTH
                 || c.state() == MemberConnector.State.FAILING) {
             String details = (c.scopes().isEmpty() ? "No scopes" : "Scopes: " + String.join(" ", c.scopes()))
-                    + (c.expiresAt() == null ? "" : " · access renews " + TimeTexts.in(c.expiresAt()))
                     + (c.connectedAt() == null ? "" : " · connected " + TimeTexts.ago(c.connectedAt()));
             Span meta = new Span(details);
             meta.addClassName("console-muted");
             card.add(meta);
         }
+        if (c.state() == MemberConnector.State.CONNECTED && c.expiresAt() != null) {
+            Span access = new Span(ConnectorUseState.accessLine(TimeTexts.in(c.expiresAt()), c.renews()) + ".");
+            access.addClassName(c.renews() ? "console-muted" : "console-caution");
+            access.setId("access-" + c.id());
+            card.add(access);
+        }
     }
 
+    /** Lists longer than this fold into a closed Details. */
+    static final int FOLD_AFTER = 5;
+
     private static void addTools(Div card, MemberConnector c) {
+        if (c.waitingForReview() > 0) {
+            Span waiting = new Span(c.waitingForReview() == 1 ? "1 tool waits for an owner's review before you can "
+                    + "use it." : c.waitingForReview() + " tools wait for an owner's review before you can use them.");
+            waiting.addClassName("console-muted");
+            waiting.setId("waiting-" + c.id());
+            card.add(waiting);
+        }
         if (c.tools().isEmpty()) {
             return;
         }
@@ -297,8 +341,18 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
             }
             tools.add(item);
         }
-        card.add(new Span(c.tools().size() == 1 ? "1 tool you can use:" : c.tools().size()
-                + " tools you can use:"), tools);
+        String summary = c.tools().size() == 1 ? "1 tool you can use" : c.tools().size() + " tools you can use";
+        if (c.tools().size() > FOLD_AFTER) {
+            com.vaadin.flow.component.details.Details fold = new com.vaadin.flow.component.details.Details(summary,
+                    tools);
+            fold.setOpened(false);
+            fold.setId("tools-" + c.id());
+            card.add(fold);
+        } else {
+            Span heading = new Span(summary + ":");
+            heading.setId("tools-" + c.id());
+            card.add(heading, tools);
+        }
     }
 
     private HorizontalLayout actions(MemberConnector c) {
@@ -308,7 +362,7 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
             Button button = new Button(action);
             button.setId((action.toLowerCase()) + "-" + c.id());
             if (c.state() == MemberConnector.State.CONNECTED) {
-                button.addClickListener(e -> disconnect(c, button));
+                button.addClickListener(e -> confirmDisconnect(c, button));
             } else {
                 button.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
                 button.addClickListener(e -> connect(c, button));
@@ -320,7 +374,7 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
             Button disconnect = new Button("Disconnect");
             disconnect.setId("disconnect-" + c.id());
             disconnect.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
-            disconnect.addClickListener(e -> disconnect(c, disconnect));
+            disconnect.addClickListener(e -> confirmDisconnect(c, disconnect));
             actions.add(disconnect);
         }
         return actions;
@@ -335,7 +389,8 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
                 if (start.needsBrowser()) {
                     current.getPage().setLocation(start.authorizationUrl());
                 } else {
-                    Notices.success(c.name() + " needs no sign-in: its tools are available to you.");
+                    Notices.info(ConnectorUseState.NO_SIGN_IN.sentence(c.name()) + " Its tools work for you as they "
+                            + "are.");
                     refresh(true);
                 }
             }), failure -> current.access(() -> {
@@ -350,12 +405,22 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
         }
     }
 
+    private void confirmDisconnect(MemberConnector c, Button button) {
+        Confirmations.confirm("Disconnect " + c.name() + "?", "Your connection ends and the console asks the "
+                + "server to revoke your tokens. Your assistant can no longer use " + c.name() + "'s tools for you "
+                + "until you connect again.", "Disconnect", () -> disconnect(c, button));
+    }
+
     private void disconnect(MemberConnector c, Button button) {
         button.setEnabled(false);
         button.setText("Disconnecting…");
         UI current = UI.getCurrent();
-        connections.disconnectInBackground(c.id(), message -> current.access(() -> {
-            Notices.success(message);
+        connections.disconnectInBackground(c.id(), done -> current.access(() -> {
+            switch (done.outcome()) {
+                case REVOKED -> Notices.success(done.message());
+                case ENDED_WITHOUT_REVOCATION -> Notices.warning(done.message());
+                case NOT_DONE -> Notices.error(done.message());
+            }
             refresh(false);
         }));
     }

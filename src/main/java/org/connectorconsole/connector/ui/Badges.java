@@ -2,7 +2,7 @@ package org.connectorconsole.connector.ui;
 
 import com.vaadin.flow.component.html.Span;
 import org.connectorconsole.connector.Connector;
-import org.connectorconsole.connector.Diagnosis;
+import org.connectorconsole.base.ui.StateBadges;
 
 /** Lumo badges for connectors: the "Custom" label and the state. */
 final class Badges {
@@ -17,15 +17,6 @@ final class Badges {
     }
 
     static Span state(Connector connector) {
-        Span badge = new Span(connector.stateLabel());
-        String theme = "badge small pill";
-        if (connector.enabled() && connector.lastCheck() != null) {
-            Diagnosis.Outcome outcome = connector.lastCheck().outcome();
-            theme += outcome == Diagnosis.Outcome.FAILED ? " error" : " success";
-        } else if (!connector.enabled()) {
-            theme += " contrast";
-        }
-        badge.getElement().getThemeList().add(theme);
-        return badge;
+        return StateBadges.badge(connector.useState());
     }
 }

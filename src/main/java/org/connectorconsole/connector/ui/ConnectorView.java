@@ -97,8 +97,8 @@ class ConnectorView extends VerticalLayout implements BeforeEnterObserver {
         toggle.addClickListener(e -> {
             try {
                 show(connectors.setEnabled(connector.id(), connector.version(), !connector.enabled()));
-                Notices.success(connector.enabled() ? connector.name() + " is enabled."
-                        : connector.name() + " is disabled: members cannot use it until it is enabled again, and "
+                Notices.success(connector.enabled() ? connector.name() + " is turned on."
+                        : connector.name() + " is turned off: members cannot use it until it is turned on again, and "
                                 + "their connections have ended.");
             } catch (ConflictException ex) {
                 Notices.error(ex.getMessage());
@@ -169,7 +169,7 @@ class ConnectorView extends VerticalLayout implements BeforeEnterObserver {
         urlText.setText(c.url());
         badges.removeAll();
         badges.add(Badges.custom(), Badges.state(c));
-        toggle.setText(c.enabled() ? "Disable" : "Enable");
+        toggle.setText(c.enabled() ? "Turn off" : "Turn on");
         toggle.setIcon(c.enabled() ? VaadinIcon.BAN.create() : VaadinIcon.CHECK.create());
         if (!running) {
             showDiagnosis(c.lastCheck());

@@ -22,6 +22,8 @@ import com.vaadin.flow.router.Route;
 import jakarta.annotation.security.RolesAllowed;
 import java.util.List;
 import java.util.Map;
+import org.connectorconsole.base.ConnectorUseState;
+import org.connectorconsole.base.ui.Confirmations;
 import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.base.ui.FieldErrors;
@@ -98,7 +100,7 @@ class ConnectorsView extends VerticalLayout {
         empty.setId("connectors-empty");
         empty.addClassName("console-empty");
         empty.add(new H3("No custom connectors yet"), new Paragraph("Add the URL of a remote MCP server to give "
-                + (me.plan().isOrganization() ? "your organisation's" : "your") + " assistant new tools. The console "
+                + (me.plan().isOrganization() ? "your organization's" : "your") + " assistant new tools. The console "
                 + "checks the server and shows what it offers before anyone uses it."));
 
         Button add = new Button("Add custom connector", VaadinIcon.PLUS.create(),
@@ -133,9 +135,11 @@ class ConnectorsView extends VerticalLayout {
             return cell;
         }).setHeader("Name").setFlexGrow(2);
         grid.addColumn(Connector::url).setHeader("URL").setFlexGrow(3);
-        grid.addComponentColumn(Badges::state).setHeader("State").setAutoWidth(true);
-        grid.addColumn(c -> c.connectedMembers() == 1 ? "1 member" : c.connectedMembers() + " members")
-                .setHeader("Connected").setAutoWidth(true);
+        grid.addComponentColumn(Badges::state).setKey("state").setHeader("State").setAutoWidth(true);
+        // nobody connects to a server that needs no sign-in: no count that reads as "nobody uses it"
+        grid.addColumn(c -> c.useState() == ConnectorUseState.NO_SIGN_IN ? "—" : c.connectedMembers() == 1
+                ? "1 member" : c.connectedMembers() + " members").setKey("connected")
+                .setHeader(ConnectorUseState.CONNECTED.label()).setAutoWidth(true);
         grid.addColumn(c -> c.lastCheck() == null ? "never" : TimeTexts.ago(c.lastCheck().checkedAt()))
                 .setHeader("Last check").setAutoWidth(true);
         grid.addComponentColumn(c -> {
@@ -232,14 +236,17 @@ class ConnectorsView extends VerticalLayout {
             hostList.add(new Text("No private hosts are allowed."));
         }
         for (String h : hosts) {
-            Button remove = new Button("Remove", e -> {
-                try {
-                    privateHosts.remove(h);
-                } catch (NotFoundException ex) {
-                    Notices.error(ex.getMessage());
-                }
-                refreshHosts();
-            });
+            Button remove = new Button("Remove", e -> Confirmations.confirm("Stop allowing " + h + "?",
+                    "Connectors can then no longer reach the private addresses of " + h + "; connectors on it stop "
+                            + "working.", "Remove", () -> {
+                        try {
+                            privateHosts.remove(h);
+                            Notices.success(h + " is no longer allowed.");
+                        } catch (NotFoundException ex) {
+                            Notices.error(ex.getMessage());
+                        }
+                        refreshHosts();
+                    }));
             remove.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_ERROR);
             HorizontalLayout row = new HorizontalLayout(new Span(h), remove);
             row.setAlignItems(FlexComponent.Alignment.CENTER);

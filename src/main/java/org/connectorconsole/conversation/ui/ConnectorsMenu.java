@@ -17,7 +17,9 @@ import com.vaadin.flow.component.popover.Popover;
 import com.vaadin.flow.component.popover.PopoverPosition;
 import java.util.List;
 import org.connectorconsole.base.NotFoundException;
+import org.connectorconsole.base.ConnectorUseState;
 import org.connectorconsole.base.ui.Notices;
+import org.connectorconsole.base.ui.StateBadges;
 import org.connectorconsole.connection.ConnectionService;
 import org.connectorconsole.connection.MemberConnector;
 import org.connectorconsole.conversation.ConversationConnector;
@@ -101,7 +103,7 @@ class ConnectorsMenu extends Popover {
         }
         List<ConversationConnector> list = conversations.connectors(conversationId);
         if (list.isEmpty()) {
-            Paragraph empty = muted("Your organisation has no connectors yet. An owner adds them under Connectors; "
+            Paragraph empty = muted("Your organization has no connectors yet. An owner adds them under Connectors; "
                     + "then you connect under Your connectors.");
             empty.setId("menu-no-connectors");
             content.add(empty);
@@ -119,7 +121,11 @@ class ConnectorsMenu extends Popover {
     private HorizontalLayout row(ConversationConnector c) {
         Span name = new Span(c.name());
         name.addClassName("console-connector-row-name");
-        HorizontalLayout row = new HorizontalLayout(name);
+        Span state = StateBadges.badge(c.state().use());
+        if (c.stateReason() != null) {
+            state.setTitle(c.stateReason());
+        }
+        HorizontalLayout row = new HorizontalLayout(name, state);
         row.setWidthFull();
         row.setAlignItems(FlexComponent.Alignment.CENTER);
         row.getElement().setAttribute("data-connector", c.connectorId().toString());
@@ -169,7 +175,7 @@ class ConnectorsMenu extends Popover {
                 if (start.needsBrowser()) {
                     current.getPage().setLocation(start.authorizationUrl());
                 } else {
-                    Notices.success(c.name() + " needs no sign-in.");
+                    Notices.info(ConnectorUseState.NO_SIGN_IN.sentence(c.name()));
                     showConnectors();
                 }
             }), failure -> push(current, () -> {

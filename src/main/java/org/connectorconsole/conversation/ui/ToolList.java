@@ -3,6 +3,7 @@ package org.connectorconsole.conversation.ui;
 import static org.connectorconsole.conversation.ui.ConversationParts.push;
 
 import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.details.Details;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
@@ -12,9 +13,11 @@ import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.progressbar.ProgressBar;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.connectorconsole.base.VisibleText;
+import org.connectorconsole.base.ui.StateBadges;
 import org.connectorconsole.connector.ToolPolicy;
 import org.connectorconsole.conversation.ConversationId;
 import org.connectorconsole.conversation.ConversationService;
@@ -61,10 +64,15 @@ class ToolList extends VerticalLayout {
     private void show(ToolBoard board) {
         removeAll();
         for (ToolBoard.Problem problem : board.problems()) {
+            // what needs the member's action comes first, with the state's badge
             Paragraph p = new Paragraph(problem.message() + (problem.reconnect()
                     ? " Use + › Connectors to connect again." : ""));
             p.addClassName("console-connection-reason");
-            add(p);
+            HorizontalLayout line = problem.state() == null ? new HorizontalLayout(p)
+                    : new HorizontalLayout(StateBadges.badge(problem.state()), p);
+            line.setAlignItems(FlexComponent.Alignment.BASELINE);
+            line.addClassName("console-tool-problem");
+            add(line);
         }
         if (board.tools().isEmpty()) {
             if (board.problems().isEmpty()) {
@@ -78,13 +86,32 @@ class ToolList extends VerticalLayout {
             return;
         }
         toolIds.clear();
+        // the tools the member can run first; a long list folds after the first few, so the history stays in view
+        List<ConversationTool> ordered = java.util.stream.Stream.concat(
+                board.tools().stream().filter(ConversationTool::runnable),
+                board.tools().stream().filter(t -> !t.runnable())).toList();
         Div grid = new Div();
         grid.addClassName("console-tool-grid");
-        for (ConversationTool tool : board.tools()) {
+        for (ConversationTool tool : ordered.subList(0, Math.min(FOLD_AFTER, ordered.size()))) {
             grid.add(card(tool));
         }
         add(grid);
+        if (ordered.size() > FOLD_AFTER) {
+            Div rest = new Div();
+            rest.addClassName("console-tool-grid");
+            for (ConversationTool tool : ordered.subList(FOLD_AFTER, ordered.size())) {
+                rest.add(card(tool));
+            }
+            int more = ordered.size() - FOLD_AFTER;
+            Details fold = new Details(more == 1 ? "1 more tool" : more + " more tools", rest);
+            fold.setOpened(false);
+            fold.setId("more-tools");
+            add(fold);
+        }
     }
+
+    /** Tool lists longer than this fold into a closed Details. */
+    static final int FOLD_AFTER = 5;
 
     private Div card(ConversationTool tool) {
         Span name = new Span(VisibleText.escape(tool.label()));

@@ -19,6 +19,7 @@ import com.vaadin.flow.component.textfield.TextField;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import org.connectorconsole.base.ui.Confirmations;
 import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.base.ui.FieldErrors;
 import org.connectorconsole.base.ui.Notices;
@@ -104,11 +105,14 @@ class ConnectorsPageSection implements PageSection {
             if (!t.live(Instant.now())) {
                 return new Span();
             }
-            Button revoke = new Button("Revoke", e -> {
-                tokens.revoke(t.id());
-                Notices.success("The token \u201c" + t.name() + "\u201d is revoked; agents using it are refused now.");
-                refresh[0].run();
-            });
+            Button revoke = new Button("Revoke", e -> Confirmations.confirm("Revoke \u201c" + t.name() + "\u201d?",
+                    "Agents using this token are refused from then on. This cannot be undone: a new token must be "
+                            + "created and given to them.", "Revoke", () -> {
+                        tokens.revoke(t.id());
+                        Notices.success("The token \u201c" + t.name() + "\u201d is revoked; agents using it are refused "
+                                + "now.");
+                        refresh[0].run();
+                    }));
             revoke.setId("revoke-gateway-token-" + t.id());
             revoke.addThemeVariants(ButtonVariant.LUMO_ERROR, ButtonVariant.LUMO_TERTIARY);
             return revoke;

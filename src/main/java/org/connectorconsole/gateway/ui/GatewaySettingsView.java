@@ -39,7 +39,7 @@ class GatewaySettingsView extends VerticalLayout {
         this.gateway = gateway;
         addClassName("console-page");
         setMaxWidth("60rem");
-        Span trail = new Span("Organisation");
+        Span trail = new Span("Organization");
         trail.addClassName("console-trail");
         Paragraph lead = new Paragraph("The gateway is one MCP address per member (and per conversation) through "
                 + "which their own assistants (Claude, ChatGPT, VS Code, Cursor, agents) use the connectors they "

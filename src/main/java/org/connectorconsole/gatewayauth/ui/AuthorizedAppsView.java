@@ -10,6 +10,7 @@ import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import jakarta.annotation.security.PermitAll;
+import org.connectorconsole.base.ui.Confirmations;
 import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.ui.Notices;
 import org.connectorconsole.base.ui.TimeTexts;
@@ -35,7 +36,9 @@ class AuthorizedAppsView extends VerticalLayout {
         grid.addColumn(a -> TimeTexts.ago(a.grantedAt())).setHeader("Granted");
         grid.addColumn(a -> a.lastUsedAt() == null ? "never" : TimeTexts.ago(a.lastUsedAt())).setHeader("Last used");
         grid.addComponentColumn(a -> {
-            Button revoke = new Button("Revoke", e -> revoke(a));
+            Button revoke = new Button("Revoke", e -> Confirmations.confirm("Revoke " + a.clientName() + "?",
+                    a.clientName() + " loses access to your connectors at once; it must ask you again to come back.",
+                    "Revoke", () -> revoke(a)));
             revoke.addThemeVariants(ButtonVariant.LUMO_ERROR, ButtonVariant.LUMO_SMALL);
             return revoke;
         }).setKey("revoke");

@@ -10,6 +10,7 @@ import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import jakarta.annotation.security.RolesAllowed;
+import org.connectorconsole.base.ui.Confirmations;
 import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.ui.Notices;
 import org.connectorconsole.base.ui.TimeTexts;
@@ -37,7 +38,9 @@ class OrganizationAppsView extends VerticalLayout {
         grid.addColumn(a -> TimeTexts.ago(a.grantedAt())).setHeader("Granted");
         grid.addColumn(a -> a.lastUsedAt() == null ? "never" : TimeTexts.ago(a.lastUsedAt())).setHeader("Last used");
         grid.addComponentColumn(a -> {
-            Button revoke = new Button("Revoke", e -> revoke(a));
+            Button revoke = new Button("Revoke", e -> Confirmations.confirm("Revoke " + a.clientName() + "?",
+                    a.clientName() + " loses access for " + a.memberEmail() + " at once; it must ask them again to "
+                            + "come back.", "Revoke", () -> revoke(a)));
             revoke.addThemeVariants(ButtonVariant.LUMO_ERROR, ButtonVariant.LUMO_SMALL);
             return revoke;
         }).setKey("revoke");

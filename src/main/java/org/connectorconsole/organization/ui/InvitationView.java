@@ -155,7 +155,7 @@ class InvitationView extends Main implements HasUrlParameter<String> {
         if (!providers.isEmpty()) {
             Div ssoBox = new Div();
             ssoBox.addClassName("console-sso");
-            Paragraph or = new Paragraph("Or accept with your organisation's identity provider (it must confirm "
+            Paragraph or = new Paragraph("Or accept with your organization's identity provider (it must confirm "
                     + p.email() + "):");
             or.addClassName("console-muted");
             ssoBox.add(or);

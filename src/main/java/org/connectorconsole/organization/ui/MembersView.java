@@ -26,6 +26,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.List;
+import org.connectorconsole.base.ui.Confirmations;
 import org.connectorconsole.base.ConflictException;
 import org.connectorconsole.base.PublicAddress;
 import org.connectorconsole.base.ValidationException;
@@ -115,7 +116,7 @@ class MembersView extends VerticalLayout {
     private void refresh() {
         MemberCounts counts = organizations.memberCounts();
         summary.setText(counts.people() + (counts.people() == 1 ? " person" : " people") + ", " + counts.owners()
-                + (counts.owners() == 1 ? " owner" : " owners") + ". Each member connects to the organisation's "
+                + (counts.owners() == 1 ? " owner" : " owners") + ". Each member connects to the organization's "
                 + "connectors with their own sign-in.");
         list.reload();
         List<Invitation> pending = invitations.pending();
@@ -154,7 +155,7 @@ class MembersView extends VerticalLayout {
         remove.addClickListener(e -> {
             ConfirmDialog confirm = new ConfirmDialog();
             confirm.setHeader("Remove " + m.displayName() + "?");
-            confirm.setText(m.email() + " loses access to this organisation at once. Their connections to its "
+            confirm.setText(m.email() + " loses access to this organization at once. Their connections to its "
                     + "connectors end and their tokens are revoked at each server.");
             confirm.setCancelable(true);
             confirm.setConfirmText("Remove");
@@ -177,15 +178,16 @@ class MembersView extends VerticalLayout {
         Button revoke = new Button("Revoke");
         revoke.setId("revoke-" + i.id());
         revoke.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
-        revoke.addClickListener(e -> {
-            try {
-                invitations.revoke(i.id());
-                Notices.success("The invitation for " + i.email() + " no longer works.");
-            } catch (ValidationException ex) {
-                Notices.error(ex.getMessage());
-            }
-            refresh();
-        });
+        revoke.addClickListener(e -> Confirmations.confirm("Revoke the invitation for " + i.email() + "?",
+                "Its link stops working at once; you can invite " + i.email() + " again later.", "Revoke", () -> {
+                    try {
+                        invitations.revoke(i.id());
+                        Notices.success("The invitation for " + i.email() + " no longer works.");
+                    } catch (ValidationException ex) {
+                        Notices.error(ex.getMessage());
+                    }
+                    refresh();
+                }));
         return revoke;
     }
 
@@ -276,7 +278,7 @@ class MembersView extends VerticalLayout {
                 required.setValue(e.getOldValue());
             }
         });
-        Paragraph note = new Paragraph("With this on, everyone in this organisation — you too — signs in through "
+        Paragraph note = new Paragraph("With this on, everyone in this organization — you too — signs in through "
                 + "the identity provider; their first sign-in there links to their account when the provider "
                 + "confirms the same e-mail address.");
         note.addClassName("console-muted");

@@ -29,7 +29,7 @@ class OverviewView extends VerticalLayout {
         Organization org = organizations.current();
 
         H2 title = new H2("Welcome, " + me.displayName());
-        Div facts = new Div(fact("Organisation", org.name()), fact("Plan", org.plan().label()),
+        Div facts = new Div(fact("Organization", org.name()), fact("Plan", org.plan().label()),
                 fact("Your role", me.role().label()));
         facts.addClassName("console-facts");
 
@@ -48,11 +48,11 @@ class OverviewView extends VerticalLayout {
                     + "manage your account.";
         }
         if (me.plan().isOrganization() && me.isOwner()) {
-            return "As an owner you add the organisation's custom connectors and manage its members; every member "
+            return "As an owner you add the organization's custom connectors and manage its members; every member "
                     + "then connects to them with their own sign-in.";
         }
         if (me.plan().isOrganization()) {
-            return "Your organisation's owners add custom connectors; you connect to them with your own sign-in, "
+            return "Your organization's owners add custom connectors; you connect to them with your own sign-in, "
                     + "so a connector reaches only what you may reach.";
         }
         return "On the " + me.plan().label() + " plan you add, connect and remove your own custom connectors.";

@@ -35,7 +35,7 @@ class SetupView extends Main implements BeforeEnterObserver {
 
     private final SetupService setup;
     private final TextField code = new TextField("Setup code");
-    private final TextField organizationName = new TextField("Organisation name");
+    private final TextField organizationName = new TextField("Organization name");
     private final Select<Plan> plan = new Select<>();
     private final TextField ownerName = new TextField("Your name");
     private final EmailField email = new EmailField("Your e-mail address");
@@ -55,7 +55,7 @@ class SetupView extends Main implements BeforeEnterObserver {
         plan.setItems(Plan.TEAM, Plan.ENTERPRISE, Plan.PRO, Plan.MAX, Plan.FREE);
         plan.setItemLabelGenerator(p -> switch (p) {
             case TEAM -> "Team: owners add connectors, members connect";
-            case ENTERPRISE -> "Enterprise: as Team, for larger organisations";
+            case ENTERPRISE -> "Enterprise: as Team, for larger organizations";
             case PRO -> "Pro: one person, own connectors";
             case MAX -> "Max: one person, own connectors";
             case FREE -> "Free: one person, no custom connectors";
@@ -72,7 +72,7 @@ class SetupView extends Main implements BeforeEnterObserver {
 
         FormLayout form = new FormLayout(code, organizationName, plan, ownerName, email, password, confirmation);
         form.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 1));
-        Button create = new Button("Create organisation and owner", e -> submit());
+        Button create = new Button("Create organization and owner", e -> submit());
         create.setId("complete-setup");
         create.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         create.setWidthFull();
@@ -82,7 +82,7 @@ class SetupView extends Main implements BeforeEnterObserver {
         card.addClassName("console-auth-card-wide");
         H1 title = new H1("Set up Connector Console");
         title.addClassName("console-auth-title");
-        Paragraph lead = new Paragraph("Create your organisation and its first owner. This page disappears once "
+        Paragraph lead = new Paragraph("Create your organization and its first owner. This page disappears once "
                 + "it has been used.");
         lead.addClassName("console-auth-lead");
         card.add(title, lead, form, create);
@@ -105,7 +105,7 @@ class SetupView extends Main implements BeforeEnterObserver {
             setup.completeSetup(new SetupService.SetupRequest(code.getValue(), organizationName.getValue(),
                     plan.getValue(), ownerName.getValue(), email.getValue(), password.getValue(),
                     confirmation.getValue()));
-            Notices.success("Your organisation is ready. Sign in with the e-mail address and password you chose.");
+            Notices.success("Your organization is ready. Sign in with the e-mail address and password you chose.");
             getUI().ifPresent(ui -> ui.navigate("login"));
         } catch (ValidationException e) {
             show(e);

@@ -65,14 +65,14 @@ class AccountView extends VerticalLayout {
         FormLayout password = new FormLayout(currentPassword, newPassword, confirmation);
         password.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 1));
 
-        memberships.addColumn(Member::orgName).setHeader("Organisation").setFlexGrow(2);
+        memberships.addColumn(Member::orgName).setHeader("Organization").setFlexGrow(2);
         memberships.addColumn(m -> m.plan().label()).setHeader("Plan");
         memberships.addColumn(m -> m.role().label()).setHeader("Your role");
         memberships.setAllRowsVisible(true);
 
         add(new H2("Your account"), profile, saveName,
                 new H3("Password"), password, changePassword,
-                new H3("Organisations"), new Paragraph("You belong to these organisations."), memberships);
+                new H3("Organizations"), new Paragraph("You belong to these organizations."), memberships);
         load();
     }
 

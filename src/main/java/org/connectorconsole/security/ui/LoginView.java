@@ -51,7 +51,7 @@ public class LoginView extends Main implements BeforeEnterObserver {
         if (!providers.isEmpty()) {
             Div sso = new Div();
             sso.addClassName("console-sso");
-            Paragraph or = new Paragraph("Or sign in with your organisation's identity provider:");
+            Paragraph or = new Paragraph("Or sign in with your organization's identity provider:");
             or.addClassName("console-muted");
             sso.add(or);
             for (SignInOptions.SsoProvider p : providers) {
@@ -95,7 +95,7 @@ public class LoginView extends Main implements BeforeEnterObserver {
             String description = sso.getError().getDescription();
             return "console_refused".equals(code) && description != null ? description
                     : "Single sign-on did not complete (" + (description == null ? code : description)
-                            + "). Try again; if it keeps failing, tell an owner of your organisation.";
+                            + "). Try again; if it keeps failing, tell an owner of your organization.";
         }
         return WRONG_CREDENTIALS;
     }

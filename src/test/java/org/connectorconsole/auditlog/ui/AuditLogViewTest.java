@@ -18,6 +18,7 @@ import org.connectorconsole.base.ui.NotAllowedView;
 import org.connectorconsole.support.TestOrganizations.Org;
 import org.connectorconsole.support.ViewTest;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 class AuditLogViewTest extends ViewTest {
 
@@ -62,5 +63,40 @@ class AuditLogViewTest extends ViewTest {
         navigate("organization/audit");
         assertThat(UI.getCurrent().getCurrentView()).isNotInstanceOf(AuditLogView.class);
         assertThat(_find(NotAllowedView.class)).hasSize(1);
+    }
+
+    @Autowired
+    org.connectorconsole.audit.AuditService audit;
+    @Autowired
+    org.springframework.transaction.support.TransactionTemplate tx;
+    @Autowired
+    org.connectorconsole.security.CurrentMember currentMember;
+
+    @Test
+    void addresses_read_compactly() {
+        Org acme = orgs.create(Plan.TEAM, 0);
+        orgs.signIn(acme.owner());
+        var me = currentMember.require();
+        for (String address : new String[] {"0:0:0:0:0:0:0:1", "0:0:0:0:0:ffff:c000:0207"}) {
+            org.connectorconsole.base.TestRequestOrigin.with(address, () -> tx.executeWithoutResult(s -> audit.record(
+                    org.connectorconsole.audit.AuditRecord.of(me.orgId(), me.actor(),
+                            org.connectorconsole.audit.AuditAction.AUDIT_EXPORTED))));
+        }
+        signIn(acme.owner());
+        navigate("organization/audit");
+        @SuppressWarnings("unchecked")
+        Grid<AuditEvent> grid = _get(Grid.class, spec -> spec.withId("audit-events"));
+        java.util.List<Integer> exports = new java.util.ArrayList<>(); // newest first
+        for (int i = 0; i < GridKt._size(grid); i++) {
+            if (GridKt._get(grid, i).action().equals("audit.exported")) {
+                exports.add(i);
+            }
+        }
+        assertThat(exports).hasSize(2);
+        assertThat(GridKt._get(grid, exports.get(0)).clientAddress()).as("stored as it came")
+                .isEqualTo("0:0:0:0:0:ffff:c000:0207");
+        assertThat(GridKt._getFormattedRow(grid, exports.get(0))).contains("192.0.2.7")
+                .doesNotContain("0:0:0:0:0:ffff:c000:0207");
+        assertThat(GridKt._getFormattedRow(grid, exports.get(1))).contains("::1").doesNotContain("0:0:0:0:0:0:0:1");
     }
 }

@@ -43,6 +43,12 @@ class ConversationViewsTest extends ViewTest {
     @BeforeAll
     static void start() {
         server = new TestMcpServer().streamable("/mcp", "tools", TestMcpServer.echoTool(), TestMcpServer.addTool());
+        org.connectorconsole.support.TestTool[] many = new org.connectorconsole.support.TestTool[7];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = new org.connectorconsole.support.TestTool("t" + (i + 1), "Tool " + (i + 1),
+                    java.util.Map.of("type", "object"), false, (arguments, progress, revision) -> "ok");
+        }
+        server.modern("/many", "many", many);
     }
 
     @AfterAll
@@ -170,5 +176,41 @@ class ConversationViewsTest extends ViewTest {
         assertThat(shown.getElement().getChildren()).as("one text node, no elements made from the result")
                 .singleElement().satisfies(node -> assertThat(node.isTextNode()).isTrue());
         assertThat(_find(com.vaadin.flow.component.Html.class)).isEmpty();
+    }
+
+    @Test
+    void a_long_tool_list_folds_after_five_with_the_tools_the_member_can_run_first() throws Exception {
+        Org acme = orgs.create(Plan.TEAM, 1);
+        signIn(acme.owner());
+        policies.updateSettings(org.connectorconsole.connector.ToolSettings.NewTools.ALLOW, false,
+                policies.settings().version());
+        Connector c = connectors.add(ConnectorForm.of("Many", server.url("/many")));
+        java.util.concurrent.CompletableFuture<org.connectorconsole.connector.Diagnosis> checked =
+                new java.util.concurrent.CompletableFuture<>();
+        connectors.startCheck(c.id(), step -> { }, checked::complete);
+        checked.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        ConnectorTool first = policies.tools(c.id()).stream().filter(t -> t.name().equals("t1")).findFirst()
+                .orElseThrow();
+        policies.setPolicy(c.id(), "t1", org.connectorconsole.connector.ToolPolicy.BLOCKED, first.version());
+
+        signIn(acme.members().getFirst());
+        Conversation conv = conversations.create("Many tools");
+        conversations.setEnabled(conv.id(), c.id(), true);
+        navigate("conversations/" + conv.id());
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(60);
+        while (_find(com.vaadin.flow.component.html.Div.class, spec -> spec.withClasses("console-tool-card")).isEmpty()
+                && java.time.Instant.now().isBefore(deadline)) {
+            Thread.sleep(50);
+            com.github.mvysny.kaributesting.v10.MockVaadin.clientRoundtrip(false);
+        }
+        com.vaadin.flow.component.details.Details fold = _get(com.vaadin.flow.component.details.Details.class,
+                spec -> spec.withId("more-tools"));
+        assertThat(fold.isOpened()).as("folded: the history stays in view").isFalse();
+        assertThat(fold.getSummaryText()).isEqualTo("2 more tools");
+        java.util.List<String> folded = _find(fold, com.vaadin.flow.component.html.Div.class,
+                spec -> spec.withClasses("console-tool-card")).stream().map(d -> d.getId().orElse("")).toList();
+        assertThat(folded).as("the blocked tool comes last").containsExactly("tool-t7", "tool-t1");
+        assertThat(_find(com.vaadin.flow.component.html.Div.class, spec -> spec.withClasses("console-tool-card")))
+                .hasSize(7);
     }
 }

@@ -59,6 +59,17 @@ class AuthorizedAppsViewTest extends ViewTest {
         assertThat(GridKt._size(grid)).isEqualTo(1);
         assertThat(GridKt._getFormattedRow(grid, 0)).contains("Claude Desktop", "never");
         _click((Button) GridKt._getCellComponent(grid, 0, "revoke"));
+        com.vaadin.flow.component.confirmdialog.ConfirmDialog confirm = com.github.mvysny.kaributesting.v10.LocatorJ
+                ._get(com.vaadin.flow.component.confirmdialog.ConfirmDialog.class);
+        assertThat(com.github.mvysny.kaributesting.v10.pro.ConfirmDialogKt._getText(confirm))
+                .contains("Claude Desktop loses access to your connectors at once");
+        com.github.mvysny.kaributesting.v10.pro.ConfirmDialogKt._fireCancel(confirm);
+        assertThat(GridKt._size(gridWithId("authorized-apps"))).as("Cancel revokes nothing").isEqualTo(1);
+        assertThat(jdbc.queryForObject("select count(*) from oauth2_authorization where id = ?", Integer.class, mine))
+                .as("Cancel revokes nothing").isOne();
+        _click((Button) GridKt._getCellComponent(gridWithId("authorized-apps"), 0, "revoke"));
+        com.github.mvysny.kaributesting.v10.pro.ConfirmDialogKt._fireConfirm(com.github.mvysny.kaributesting.v10
+                .LocatorJ._get(com.vaadin.flow.component.confirmdialog.ConfirmDialog.class));
         NotificationsKt.expectNotifications("Claude Desktop no longer has access.");
         assertThat(GridKt._size(gridWithId("authorized-apps"))).isZero();
         assertThat(jdbc.queryForObject("select count(*) from oauth2_authorization where id = ?", Integer.class, mine))
@@ -70,12 +81,14 @@ class AuthorizedAppsViewTest extends ViewTest {
         Org org = orgs.create(Plan.TEAM, 2);
         grant(org, org.members().get(0), "VS Code");
         grant(org, org.members().get(1), "In-house agent");
-        grant(orgs.create(Plan.TEAM, 1), org.owner(), "Another organisation's app");
+        grant(orgs.create(Plan.TEAM, 1), org.owner(), "Another organization's app");
         signIn(org.owner());
         navigate("organization/authorized-apps");
         Grid<?> grid = gridWithId("organization-apps");
         assertThat(GridKt._size(grid)).isEqualTo(2);
         _click((Button) GridKt._getCellComponent(grid, 0, "revoke"));
+        com.github.mvysny.kaributesting.v10.pro.ConfirmDialogKt._fireConfirm(com.github.mvysny.kaributesting.v10
+                .LocatorJ._get(com.vaadin.flow.component.confirmdialog.ConfirmDialog.class));
         assertThat(GridKt._size(gridWithId("organization-apps"))).isEqualTo(1);
     }
 

@@ -90,6 +90,11 @@ class IdentityViewsTest extends ViewTest {
         assertThat(_size(pending)).isEqualTo(1);
 
         _click((Button) _getCellComponent(pending, 0, "revoke"));
+        ConfirmDialog revokeConfirm = _get(ConfirmDialog.class);
+        ConfirmDialogKt._fireCancel(revokeConfirm);
+        assertThat(_size(grid("pending-invitations"))).as("Cancel revokes nothing").isEqualTo(1);
+        _click((Button) _getCellComponent(grid("pending-invitations"), 0, "revoke"));
+        ConfirmDialogKt._fireConfirm(_get(ConfirmDialog.class));
         NotificationsKt.expectNotifications("The invitation for " + email + " no longer works.");
         assertThat(pending.isVisible()).isFalse();
     }

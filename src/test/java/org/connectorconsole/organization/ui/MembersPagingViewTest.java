@@ -37,7 +37,7 @@ class MembersPagingViewTest extends ViewTest {
         signIn(org.owner());
         navigate("organization/members");
         assertThat(_get(Paragraph.class, spec -> spec.withText("61 people, 1 owner. Each member connects to the "
-                + "organisation's connectors with their own sign-in."))).isNotNull();
+                + "organization's connectors with their own sign-in."))).isNotNull();
         assertThat(_size(gridWithId("members"))).isEqualTo(50);
         Button more = _get(Button.class, spec -> spec.withId("members-more"));
         assertThat(more.getText()).isEqualTo("Show 50 more");
@@ -79,7 +79,7 @@ class MembersPagingViewTest extends ViewTest {
                 _get(com.vaadin.flow.component.confirmdialog.ConfirmDialog.class));
         assertThat(_size(members)).as("the rows shown stay, less the one removed").isEqualTo(60);
         assertThat(_get(Paragraph.class, spec -> spec.withText("60 people, 1 owner. Each member connects to the "
-                + "organisation's connectors with their own sign-in."))).isNotNull();
+                + "organization's connectors with their own sign-in."))).isNotNull();
         assertThat(com.github.mvysny.kaributesting.v10.GridKt._getFormattedRow(members, 59))
                 .doesNotContain(last.email());
 

@@ -41,7 +41,7 @@ class ShellAndNavigationViewTest extends ViewTest {
         assertThat(menu()).containsExactly("Overview", "Conversations", "Your connectors", "Authorized apps",
                 "Connectors", "Connections", "Gateway", "Members", "Members' apps", "Audit log", "Your account");
         assertThat(_get(Paragraph.class, spec -> spec.withId("what-you-can-do")).getText())
-                .contains("As an owner you add the organisation's custom connectors");
+                .contains("As an owner you add the organization's custom connectors");
     }
 
     @Test
