@@ -154,6 +154,11 @@ class EffectiveToolsBenchmark {
         measure("member's page data (all connectors, every tool decided)", page);
         measure("gateway listing's decisions (offered connectors' tools)", listing);
         measure("one tool call's check (one connector)", oneCall);
+        // where the time goes: the three queries alone, and the decisions alone (over rows read once)
+        measure("the three queries alone (all connectors)",
+                () -> toolAccess.forMember(member.orgId(), member.userId()).toolCount());
+        MemberTools read = toolAccess.forMember(member.orgId(), member.userId());
+        measure("the decisions alone (every tool of the offered connectors)", () -> decideAll(read));
         report("load average after: " + loadAverage());
         TestOrganizations.signOut();
 

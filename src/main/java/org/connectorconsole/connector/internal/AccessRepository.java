@@ -54,6 +54,9 @@ public class AccessRepository {
     public record StoredGrant(UUID groupId, String groupName, String tool, ToolPolicy mode) {
     }
 
+    private static final ConnectorTool.Review[] REVIEWS = {ConnectorTool.Review.APPROVED, ConnectorTool.Review.NEW,
+            ConnectorTool.Review.CHANGED};
+
     private final DSLContext db;
 
     AccessRepository(DSLContext db) {
@@ -89,17 +92,30 @@ public class AccessRepository {
                 .orderBy(DSL.lower(MEMBER_GROUP.NAME))
                 .fetch().forEach(r -> grants.computeIfAbsent(new ConnectorId(r.value1()), k -> new ArrayList<>())
                         .add(new Grant(r.value2(), r.value3(), ToolPolicy.valueOf(r.value4()))));
+        // one row per connector (its tools as parallel arrays, aggregated over the same rows in the same order):
+        // far fewer rows to map than one per tool
         Map<ConnectorId, Map<String, ToolRules>> tools = new HashMap<>();
-        db.select(CONNECTOR_TOOL.CONNECTOR_ID, CONNECTOR_TOOL.NAME, CONNECTOR_TOOL.POLICY, CONNECTOR_TOOL.READ_ONLY,
-                        CONNECTOR_TOOL.APPROVED_FINGERPRINT.isNull(), CONNECTOR_TOOL.PENDING_FINGERPRINT.isNotNull())
+        Field<Integer> review = DSL.when(CONNECTOR_TOOL.PENDING_FINGERPRINT.isNull(), DSL.inline(0))
+                .when(CONNECTOR_TOOL.APPROVED_FINGERPRINT.isNull(), DSL.inline(1)).otherwise(DSL.inline(2));
+        db.select(CONNECTOR_TOOL.CONNECTOR_ID, DSL.arrayAgg(CONNECTOR_TOOL.NAME),
+                        DSL.arrayAgg(CONNECTOR_TOOL.POLICY), DSL.arrayAgg(CONNECTOR_TOOL.READ_ONLY),
+                        DSL.arrayAgg(review))
                 .from(CONNECTOR_TOOL)
                 .where(CONNECTOR_TOOL.ORG_ID.eq(orgId)
                         .and(only == null ? DSL.noCondition() : CONNECTOR_TOOL.CONNECTOR_ID.eq(only.value())))
-                .orderBy(CONNECTOR_TOOL.CONNECTOR_ID, CONNECTOR_TOOL.NAME)
-                .fetch().forEach(r -> tools.computeIfAbsent(new ConnectorId(r.value1()), k -> new LinkedHashMap<>())
-                        .put(r.value2(), new ToolRules(r.value2(), ToolPolicy.valueOf(r.value3()), r.value4(),
-                                !r.value6() ? ConnectorTool.Review.APPROVED
-                                        : r.value5() ? ConnectorTool.Review.NEW : ConnectorTool.Review.CHANGED)));
+                .groupBy(CONNECTOR_TOOL.CONNECTOR_ID)
+                .fetch().forEach(r -> {
+                    String[] names = r.value2();
+                    String[] policies = r.value3();
+                    Boolean[] readOnly = r.value4();
+                    Integer[] reviews = r.value5();
+                    Map<String, ToolRules> byName = new java.util.TreeMap<>();
+                    for (int i = 0; i < names.length; i++) {
+                        byName.put(names[i], new ToolRules(names[i], ToolPolicy.valueOf(policies[i]),
+                                Boolean.TRUE.equals(readOnly[i]), REVIEWS[reviews[i]]));
+                    }
+                    tools.put(new ConnectorId(r.value1()), byName);
+                });
         return new MemberRows(connectors, grants, tools);
     }
 
