@@ -229,6 +229,24 @@ class AccessControlMatrixTest extends ViewTest {
         rule("ActiveOrganization.choices", Rule.PUBLIC);
         rule("ActiveOrganization.switchTo", Rule.SIGNED_IN);
         rule("SignInOptions.ssoProviders", Rule.PUBLIC);
+        rule("GroupService.list", Rule.ORG_OWNER);
+        rule("GroupService.get", Rule.ORG_OWNER);
+        rule("GroupService.create", Rule.ORG_OWNER);
+        rule("GroupService.rename", Rule.ORG_OWNER);
+        rule("GroupService.delete", Rule.ORG_OWNER);
+        rule("GroupService.addMember", Rule.ORG_OWNER);
+        rule("GroupService.removeMember", Rule.ORG_OWNER);
+        rule("GroupService.members", Rule.ORG_OWNER);
+        rule("GroupService.groupsOf", Rule.ORG_OWNER);
+        rule("GroupService.myGroups", Rule.SIGNED_IN);
+        rule("ConnectorAccessService.settings", Rule.PAID_OWNER);
+        rule("ConnectorAccessService.setAudience", Rule.ORG_OWNER);
+        rule("ConnectorAccessService.setRules", Rule.PAID_OWNER);
+        rule("ConnectorAccessService.setGrant", Rule.ORG_OWNER);
+        rule("ConnectorAccessService.explain", Rule.ORG_OWNER);
+        rule("ConnectorAccessService.myTools", Rule.PAID_PLAN);
+        internal("ConversationService.standing", "the gateway, with the Member it resolved from its bearer token; "
+                + "reads only that member's own standing in their organisation");
 
         route("LoginView", Rule.PUBLIC);
         route("SetupView", Rule.PUBLIC);
@@ -244,6 +262,7 @@ class AccessControlMatrixTest extends ViewTest {
         route("ConnectorView", Rule.OWNER);
         route("AuditLogView", Rule.OWNER);
         route("MembersView", Rule.ORG_OWNER);
+        route("GroupsView", Rule.ORG_OWNER);
         route("ConversationsView", Rule.SIGNED_IN);
         route("ConversationView", Rule.SIGNED_IN);
         route("ConnectionsOverviewView", Rule.ORG_OWNER);
@@ -265,6 +284,7 @@ class AccessControlMatrixTest extends ViewTest {
     Org victim;
     Connector victimConnector;
     UUID victimToken;
+    org.connectorconsole.group.GroupId victimGroup;
     org.connectorconsole.conversation.ConversationId victimConversation;
     @Autowired
     org.connectorconsole.conversation.ConversationService conversations;
@@ -279,6 +299,7 @@ class AccessControlMatrixTest extends ViewTest {
         victimConnector = connectorService.add(ConnectorForm.of("Victim's private tools",
                 "https://victim-" + UUID.randomUUID() + ".example/mcp"));
         victimToken = apiTokens.create("victim token").id();
+        victimGroup = context.getBean(org.connectorconsole.group.GroupService.class).create("Victim's group").id();
         orgs.signIn(victim.members().getFirst());
         victimConversation = conversations.create("Victim's private conversation").id();
         TestOrganizations.signOut();
@@ -383,6 +404,9 @@ class AccessControlMatrixTest extends ViewTest {
                             org.connectorconsole.conversation.ConversationId.random(), ConnectorId.random(), "echo",
                             "{}", null);
         }
+        if (type == org.connectorconsole.group.GroupId.class) {
+            return aimAtVictim ? victimGroup : org.connectorconsole.group.GroupId.random();
+        }
         if (type == UUID.class) {
             return aimAtVictim ? victimToken : UUID.randomUUID();
         }
@@ -484,7 +508,7 @@ class AccessControlMatrixTest extends ViewTest {
         List<String> leaks = new ArrayList<>();
         List<String> markers = List.of(victimConnector.id().toString(), victimConnector.url(), victim.name(),
                 victim.owner().email(), victim.members().getFirst().email(), victimToken.toString(),
-                "Victim's private conversation");
+                "Victim's private conversation", victimGroup.toString(), "Victim's group");
         int aimed = 0;
         for (Object bean : serviceBeans()) {
             Class<?> type = AopUtils.getTargetClass(bean);

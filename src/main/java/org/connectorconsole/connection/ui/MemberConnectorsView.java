@@ -67,13 +67,18 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
     private final org.connectorconsole.connection.EnterpriseManagedService enterprise;
     private final EnterpriseSignInNotice enterpriseNotice = new EnterpriseSignInNotice();
     private UI ui;
+    private final org.connectorconsole.connector.ConnectorAccessService access;
+    /** The member's effective modes (groups, grants, ceiling), read with the list. */
+    private org.connectorconsole.connector.MemberTools standing;
 
     MemberConnectorsView(ConnectionService connections, ConnectionOverviewService overview,
             CurrentMember currentMember, List<PageSection> sections,
             org.connectorconsole.connector.ConnectorService connectorService,
-            org.connectorconsole.connection.EnterpriseManagedService enterprise) {
+            org.connectorconsole.connection.EnterpriseManagedService enterprise,
+            org.connectorconsole.connector.ConnectorAccessService access) {
         this.connectorService = connectorService;
         this.enterprise = enterprise;
+        this.access = access;
         this.connections = connections;
         this.overview = overview;
         this.me = currentMember.require();
@@ -152,6 +157,7 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
         list.removeAll();
         cards.clear();
         List<MemberConnector> all = connections.list();
+        standing = access.myTools();
         reconnectRequests = overview.myReconnectRequests();
         if (all.isEmpty()) {
             Div empty = new Div(new H3("No connectors yet"), new Paragraph(me.isOwner()
@@ -198,6 +204,7 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
         if (old == null) {
             return;
         }
+        standing = access.myTools();
         Div fresh = card(c);
         if (needsAction(c)) {
             // a check found that the member must act: the card moves up, after the others that need action
@@ -319,7 +326,7 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
     /** Lists longer than this fold into a closed Details. */
     static final int FOLD_AFTER = 5;
 
-    private static void addTools(Div card, MemberConnector c) {
+    private void addTools(Div card, MemberConnector c) {
         if (c.waitingForReview() > 0) {
             Span waiting = new Span(c.waitingForReview() == 1 ? "1 tool waits for an owner's review before you can "
                     + "use it." : c.waitingForReview() + " tools wait for an owner's review before you can use them.");
@@ -332,6 +339,8 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
         }
         UnorderedList tools = new UnorderedList();
         tools.addClassName("console-tool-list");
+        tools.setId("tool-list-" + c.id());
+        int usable = 0;
         for (ToolInfo tool : c.tools()) {
             ListItem item = new ListItem(new Span(VisibleText.escape(tool.name())));
             if (tool.description() != null) {
@@ -339,10 +348,32 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
                 d.addClassName("console-muted");
                 item.add(d);
             }
+            // what this member may do with it, and why (groups, grants, the organisation's ceiling)
+            org.connectorconsole.connector.EffectiveMode mode = standing == null ? null
+                    : standing.mode(c.id(), tool.name());
+            if (mode != null) {
+                Span badge = badge(mode.mode().label(), switch (mode.mode()) {
+                    case ALLOWED -> "success";
+                    case NEEDS_APPROVAL -> "contrast";
+                    case BLOCKED -> "error";
+                });
+                badge.getElement().setAttribute("title", mode.reason());
+                Span why = new Span(mode.reason());
+                why.addClassName("console-muted");
+                why.addClassName("console-tool-mode-reason");
+                Div line = new Div(badge, new Span(" "), why);
+                line.addClassName("console-tool-mode");
+                item.add(line);
+                usable += mode.usable() ? 1 : 0;
+            } else {
+                usable++;
+            }
             tools.add(item);
         }
-        String summary = c.tools().size() == 1 ? "1 tool you can use" : c.tools().size() + " tools you can use";
-        if (c.tools().size() > FOLD_AFTER) {
+        int all = c.tools().size();
+        String summary = usable == all ? (all == 1 ? "1 tool you can use" : all + " tools you can use")
+                : all + (all == 1 ? " tool, " : " tools, ") + usable + " of them you can use";
+        if (all > FOLD_AFTER) {
             com.vaadin.flow.component.details.Details fold = new com.vaadin.flow.component.details.Details(summary,
                     tools);
             fold.setOpened(false);
