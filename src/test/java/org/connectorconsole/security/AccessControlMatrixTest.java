@@ -211,6 +211,10 @@ class AccessControlMatrixTest extends ViewTest {
         rule("InvitationService.acceptAsSignedIn", Rule.SIGNED_IN);
         rule("OrganizationService.changeRole", Rule.ORG_OWNER);
         rule("OrganizationService.removeMember", Rule.ORG_OWNER);
+        rule("MemberAccess.revokeEverything", Rule.ORG_OWNER);
+        internal("MemberAccess.suspend", "the SCIM endpoint, after its bearer credential named the organisation");
+        internal("MemberAccess.reactivate", "the SCIM endpoint, after its bearer credential named the organisation");
+        internal("MemberAccess.suspended", "the SCIM endpoint, after its bearer credential named the organisation");
         rule("OrganizationService.ssoRequired", Rule.SIGNED_IN);
         rule("OrganizationService.setSsoRequired", Rule.ORG_OWNER);
         rule("ConnectionOverviewService.page", Rule.ORG_OWNER);
