@@ -225,6 +225,16 @@ class AccessControlMatrixTest extends ViewTest {
         rule("ActiveOrganization.choices", Rule.PUBLIC);
         rule("ActiveOrganization.switchTo", Rule.SIGNED_IN);
         rule("SignInOptions.ssoProviders", Rule.PUBLIC);
+        rule("GroupService.list", Rule.ORG_OWNER);
+        rule("GroupService.get", Rule.ORG_OWNER);
+        rule("GroupService.create", Rule.ORG_OWNER);
+        rule("GroupService.rename", Rule.ORG_OWNER);
+        rule("GroupService.delete", Rule.ORG_OWNER);
+        rule("GroupService.addMember", Rule.ORG_OWNER);
+        rule("GroupService.removeMember", Rule.ORG_OWNER);
+        rule("GroupService.members", Rule.ORG_OWNER);
+        rule("GroupService.groupsOf", Rule.ORG_OWNER);
+        rule("GroupService.myGroups", Rule.SIGNED_IN);
 
         route("LoginView", Rule.PUBLIC);
         route("SetupView", Rule.PUBLIC);
@@ -260,6 +270,7 @@ class AccessControlMatrixTest extends ViewTest {
     Org victim;
     Connector victimConnector;
     UUID victimToken;
+    org.connectorconsole.group.GroupId victimGroup;
     org.connectorconsole.conversation.ConversationId victimConversation;
     @Autowired
     org.connectorconsole.conversation.ConversationService conversations;
@@ -274,6 +285,7 @@ class AccessControlMatrixTest extends ViewTest {
         victimConnector = connectorService.add(ConnectorForm.of("Victim's private tools",
                 "https://victim-" + UUID.randomUUID() + ".example/mcp"));
         victimToken = apiTokens.create("victim token").id();
+        victimGroup = context.getBean(org.connectorconsole.group.GroupService.class).create("Victim's group").id();
         orgs.signIn(victim.members().getFirst());
         victimConversation = conversations.create("Victim's private conversation").id();
         TestOrganizations.signOut();
@@ -378,6 +390,9 @@ class AccessControlMatrixTest extends ViewTest {
                             org.connectorconsole.conversation.ConversationId.random(), ConnectorId.random(), "echo",
                             "{}", null);
         }
+        if (type == org.connectorconsole.group.GroupId.class) {
+            return aimAtVictim ? victimGroup : org.connectorconsole.group.GroupId.random();
+        }
         if (type == UUID.class) {
             return aimAtVictim ? victimToken : UUID.randomUUID();
         }
@@ -479,7 +494,7 @@ class AccessControlMatrixTest extends ViewTest {
         List<String> leaks = new ArrayList<>();
         List<String> markers = List.of(victimConnector.id().toString(), victimConnector.url(), victim.name(),
                 victim.owner().email(), victim.members().getFirst().email(), victimToken.toString(),
-                "Victim's private conversation");
+                "Victim's private conversation", victimGroup.toString(), "Victim's group");
         int aimed = 0;
         for (Object bean : serviceBeans()) {
             Class<?> type = AopUtils.getTargetClass(bean);

@@ -1,0 +1,30 @@
+package org.connectorconsole.group;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/** A group of an organisation's members. */
+public record GroupId(UUID value) {
+    public GroupId {
+        Objects.requireNonNull(value, "value");
+    }
+
+    public static GroupId random() {
+        return new GroupId(UUID.randomUUID());
+    }
+
+    /** Parses an id from a URL; empty when it is not one. */
+    public static Optional<GroupId> parse(String text) {
+        try {
+            return Optional.of(new GroupId(UUID.fromString(text)));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return value.toString();
+    }
+}
