@@ -38,3 +38,6 @@ create table registry_settings (
     constraint registry_settings_access check (access in ('OFF', 'PUBLIC', 'TOKEN')),
     constraint registry_settings_token check (access <> 'TOKEN' or token_hash is not null)
 );
+
+-- Groups from single sign-on: the claim of the ID token / user info that names the person's groups (null: off).
+alter table organization add column sso_groups_claim varchar(100);

@@ -53,7 +53,11 @@ class SingleSignOn implements OAuth2UserService<OidcUserRequest, OidcUser> {
     private final SimpleUrlAuthenticationFailureHandler back = new SimpleUrlAuthenticationFailureHandler(
             "/login?error");
 
-    SingleSignOn(SsoEnrollment enrollment, IdentityRepository repository, SignInEvents events) {
+    private final org.springframework.context.ApplicationEventPublisher publisher;
+
+    SingleSignOn(SsoEnrollment enrollment, IdentityRepository repository, SignInEvents events,
+            org.springframework.context.ApplicationEventPublisher publisher) {
+        this.publisher = publisher;
         this.enrollment = enrollment;
         this.repository = repository;
         this.events = events;
@@ -106,6 +110,7 @@ class SingleSignOn implements OAuth2UserService<OidcUserRequest, OidcUser> {
                     () -> new SsoRefusedException("Your account could not be found. Try again."));
             ConsoleUser user = ConsoleAuthenticationProvider.signedInUser(repository, account, registrationId);
             events.signedIn(repository.memberships(userId), "sso");
+            publisher.publishEvent(new SsoSignedIn(userId, provider, provided.getClaims()));
             return new Mapped(provided, user);
         } catch (SsoRefusedException e) {
             throw refused(e.getMessage());

@@ -7,13 +7,9 @@ import static org.connectorconsole.db.Tables.CONNECTION;
 import static org.connectorconsole.db.Tables.GATEWAY_TOKEN;
 
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.connectorconsole.base.Plan;
 import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.connection.ConnectionService;
@@ -25,6 +21,7 @@ import org.connectorconsole.gateway.GatewayEndpoints;
 import org.connectorconsole.gateway.GatewaySettingsService;
 import org.connectorconsole.gateway.PersonalAccessTokens;
 import org.connectorconsole.support.AuthorizationBrowser;
+import org.connectorconsole.support.SignedInBrowser;
 import org.connectorconsole.support.TestMcpServer;
 import org.connectorconsole.support.TestOrganizations;
 import org.connectorconsole.support.TestOrganizations.Org;
@@ -49,8 +46,6 @@ import testpeers.TestAuthorizationServer;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
 class RevokeEverythingTest {
-
-    private static final Pattern META = Pattern.compile("<meta name=\"(_csrf(?:_parameter)?)\" content=\"([^\"]*)\"");
 
     static TestAuthorizationServer as;
     static TestMcpServer mcp;
@@ -174,20 +169,8 @@ class RevokeEverythingTest {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** The console's own sign-in form, as a browser posts it; returns the signed-in session's cookie. */
     private String signInOverHttp(String email) throws Exception {
-        HttpResponse<String> page = get("/login", null);
-        String cookie = sessionCookie(page);
-        HttpResponse<String> signedIn = http.send(HttpRequest.newBuilder(URI.create(base() + "/login"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Origin", base()).header("Sec-Fetch-Site", "same-origin").header("Cookie", cookie)
-                .POST(HttpRequest.BodyPublishers.ofString("username=" + enc(email) + "&password="
-                        + enc(TestOrganizations.PASSWORD) + "&" + csrfField(page.body())))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(signedIn.statusCode()).isEqualTo(302);
-        assertThat(signedIn.headers().firstValue("Location").orElse("")).doesNotContain("error");
-        String renewed = sessionCookie(signedIn);
-        return renewed == null ? cookie : renewed;
+        return new SignedInBrowser(port).signIn(email);
     }
 
     private HttpResponse<String> gatewayInitialize(String path, String token) throws Exception {
@@ -199,30 +182,5 @@ class RevokeEverythingTest {
                         + "\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
                         + "\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String sessionCookie(HttpResponse<?> response) {
-        return response.headers().allValues("Set-Cookie").stream()
-                .filter(c -> c.startsWith("JSESSIONID="))
-                .map(c -> c.substring(0, c.indexOf(';') < 0 ? c.length() : c.indexOf(';')))
-                .findFirst().orElse(null);
-    }
-
-    private static String csrfField(String page) {
-        String name = null;
-        String value = null;
-        Matcher m = META.matcher(page);
-        while (m.find()) {
-            if (m.group(1).equals("_csrf_parameter")) {
-                name = m.group(2);
-            } else {
-                value = m.group(2);
-            }
-        }
-        return enc(name) + "=" + enc(value);
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }

@@ -215,6 +215,15 @@ class AccessControlMatrixTest extends ViewTest {
         internal("MemberAccess.suspend", "the SCIM endpoint, after its bearer credential named the organisation");
         internal("MemberAccess.reactivate", "the SCIM endpoint, after its bearer credential named the organisation");
         internal("MemberAccess.suspended", "the SCIM endpoint, after its bearer credential named the organisation");
+        rule("ScimCredentials.endpoint", Rule.ORG_OWNER);
+        rule("ScimCredentials.list", Rule.ORG_OWNER);
+        rule("ScimCredentials.create", Rule.ORG_OWNER);
+        rule("ScimCredentials.revoke", Rule.ORG_OWNER);
+        internal("ScimCredentials.authenticate", "the SCIM endpoint's bearer check: the credential is the caller");
+        rule("RegistrySettingsService.current", Rule.ORG_OWNER);
+        rule("RegistrySettingsService.save", Rule.ORG_OWNER);
+        rule("SsoGroupClaims.claimName", Rule.ORG_OWNER);
+        rule("SsoGroupClaims.setClaimName", Rule.ORG_OWNER);
         rule("OrganizationService.ssoRequired", Rule.SIGNED_IN);
         rule("OrganizationService.setSsoRequired", Rule.ORG_OWNER);
         rule("ConnectionOverviewService.page", Rule.ORG_OWNER);
@@ -236,6 +245,8 @@ class AccessControlMatrixTest extends ViewTest {
         rule("GroupService.groupsOf", Rule.ORG_OWNER);
         rule("GroupService.myGroups", Rule.SIGNED_IN);
 
+        route("ProvisioningView", Rule.ORG_OWNER);
+        route("RegistryView", Rule.ORG_OWNER);
         route("LoginView", Rule.PUBLIC);
         route("SetupView", Rule.PUBLIC);
         route("OverviewView", Rule.SIGNED_IN);
