@@ -43,7 +43,10 @@ import testpeers.TestAuthorizationServer;
  * refused, the connection ends and its tokens are revoked at the (real, in-JVM) authorization server; the member
  * stays a member and can sign in again.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        // a console context of its own: the gateway's MCP transport does not come back after Spring's test cache
+        // paused a shared context (GatewayMcpServer.stop closes it for good), and this class calls the gateway
+        properties = "console.test.context=revoke-everything")
 @ActiveProfiles("test")
 class RevokeEverythingTest {
 
