@@ -163,6 +163,35 @@ class ScimProvisioningTest {
     }
 
     @Test
+    void concurrent_creates_of_one_person_make_one_member_and_conflicts() throws Exception {
+        Org org = orgs.create(Plan.TEAM, 0);
+        String token = provisioned(org);
+        requireSso(org);
+        String base = "/scim/v2/o/" + org.id();
+        String email = "twice-" + org.id().toString().substring(0, 6) + "@example.com";
+        int n = 12;
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<Integer>> statuses = new ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(n)) {
+            for (int i = 0; i < n; i++) {
+                statuses.add(pool.submit(() -> {
+                    start.await();
+                    return scim("POST", base + "/Users", "{\"userName\":\"" + email + "\"}", token).statusCode();
+                }));
+            }
+            start.countDown();
+            List<Integer> codes = new ArrayList<>();
+            for (var f : statuses) {
+                codes.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertThat(codes).filteredOn(c -> c == 201).hasSize(1);
+            assertThat(codes).filteredOn(c -> c == 409).hasSize(n - 1);
+        }
+        assertThat(ok(scim("GET", base + "/Users?filter=" + enc("userName eq \"" + email + "\""), null, token))
+                .path("totalResults").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void only_a_live_credential_of_the_organisation_is_accepted_and_never_a_browser_session() throws Exception {
         Org org = orgs.create(Plan.TEAM, 0);
         String token = provisioned(org);
