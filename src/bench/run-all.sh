@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every benchmark, one after another, and writes docs/benchmark-run.md: a dated table of each figure
 # (every `[bench]` line a script prints) with the 1-minute load average at the moment it was printed.
-#   src/bench/run-all.sh [name ...]      (default: all; names: startup audit-export mcp-probe sessions lists overview)
+#   src/bench/run-all.sh [name ...]      (default: all; names: startup audit-export mcp-probe sessions lists overview
+#                                         effective-tools)
 # Each script starts and stops only its own processes and lets the OS pick ports; nothing here kills by name.
 # Takes about an hour on the project's 2-core machine (most of it generating 6,000,000 audit events).
 set -uo pipefail
@@ -15,8 +16,9 @@ declare -A COMMANDS=(
     [sessions]="src/bench/sessions.sh 50 60 10"
     [lists]="src/bench/lists-at-scale.sh"
     [overview]="src/bench/connections-overview.sh"
+    [effective-tools]="src/bench/effective-tools.sh"
 )
-ORDER=(startup audit-export mcp-probe sessions lists overview)
+ORDER=(startup audit-export mcp-probe sessions lists overview effective-tools)
 [ -x src/bench/gateway.sh ] && { COMMANDS[gateway]="src/bench/gateway.sh"; ORDER+=(gateway); }
 if [ $# -gt 0 ]; then ORDER=("$@"); fi
 

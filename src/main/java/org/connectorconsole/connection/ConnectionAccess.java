@@ -32,9 +32,11 @@ class ConnectionAccess {
     private final ConnectorDirectory connectors;
     private final ConnectionRepository repository;
     private final Clock clock;
+    private final org.connectorconsole.connector.ToolAccess toolAccess;
 
     ConnectionAccess(CurrentMember currentMember, ConnectorDirectory connectors, ConnectionRepository repository,
-            Clock clock) {
+            Clock clock, org.connectorconsole.connector.ToolAccess toolAccess) {
+        this.toolAccess = toolAccess;
         this.currentMember = currentMember;
         this.connectors = connectors;
         this.repository = repository;
@@ -64,7 +66,17 @@ class ConnectionAccess {
             throw new AccessDeniedException(target.connector().name() + " is turned off by an owner of "
                     + member.orgName() + ".");
         }
+        if (!toolAccess.forConnector(member.orgId(), member.userId(), connectorId).offered(connectorId)) {
+            // offered only to groups the member is in none of: as if it did not exist (they do not see it)
+            throw notFound();
+        }
         return target;
+    }
+
+    /** The member's standing with every connector of their organisation (who may use which, effective modes). */
+    @Transactional
+    org.connectorconsole.connector.MemberTools standing(Member member) {
+        return toolAccess.forMember(member.orgId(), member.userId());
     }
 
     /** The connector in the member's organisation, enabled or not (ending a connection needs no more). */

@@ -78,8 +78,9 @@ class ConnectionChecks {
             mine.put(row.connectorId(), row);
         }
         List<MemberConnector> out = new ArrayList<>();
+        org.connectorconsole.connector.MemberTools standing = access.standing(member);
         for (Connector c : connectors.list(member.orgId())) {
-            if (c.enabled()) {
+            if (c.enabled() && standing.offered(c.id())) {
                 out.add(view(c, mine.get(c.id())));
             }
         }

@@ -68,9 +68,13 @@ public class ToolCatalog {
                 ToolDefinition definition = ToolDefinition.of(tool);
                 ConnectorTool row = current.get(tool.name());
                 if (row == null) {
-                    repository.insert(orgId, connectorId, definition, ToolPolicy.ALLOWED, allow, now);
+                    repository.insert(orgId, connectorId, definition, ToolPolicy.ALLOWED, allow, tool.readOnlyHint(),
+                            now);
                     added.add(tool.name());
                     continue;
+                }
+                if (row.readOnly() != tool.readOnlyHint()) {
+                    repository.setReadOnly(connectorId, tool.name(), tool.readOnlyHint(), now);
                 }
                 String fingerprint = definition.fingerprint();
                 boolean isApproved = row.approved() != null && row.approved().fingerprint().equals(fingerprint);
@@ -126,6 +130,9 @@ public class ToolCatalog {
         for (ToolInfo tool : listed) {
             ConnectorTool row = known.get(tool.name());
             if (row == null) {
+                return true;
+            }
+            if (row.readOnly() != tool.readOnlyHint()) {
                 return true;
             }
             String fingerprint = ToolDefinition.of(tool).fingerprint();

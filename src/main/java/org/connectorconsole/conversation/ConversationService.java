@@ -76,8 +76,9 @@ public class ConversationService implements DisposableBean {
     ConversationService(CurrentMember currentMember, ConversationRepository repository,
             ConnectionService connections, ConnectorDirectory connectors, ToolCatalog catalog, AuditService audit,
             TransactionTemplate tx, Clock clock, ToolSessions sessions, ToolCallRuntime runtime,
-            org.connectorconsole.connector.IconFetcher icons) {
+            org.connectorconsole.connector.IconFetcher icons, org.connectorconsole.connector.ToolAccess access) {
         this.icons = icons;
+        this.access = access;
         this.currentMember = currentMember;
         this.repository = repository;
         this.connections = connections;
@@ -91,6 +92,7 @@ public class ConversationService implements DisposableBean {
     }
 
     private final org.connectorconsole.connector.IconFetcher icons;
+    private final org.connectorconsole.connector.ToolAccess access;
 
     public Duration callTimeout() {
         return runtime.callTimeout();
@@ -274,6 +276,14 @@ public class ConversationService implements DisposableBean {
         return new ToolBoard(board.tools(), problems);
     }
 
+    /**
+     * The member's standing with their organisation's connectors (who may use which, each tool's effective mode):
+     * for the gateway, which resolved the member itself, so its listing follows the same rules as the tool runner.
+     */
+    public org.connectorconsole.connector.MemberTools standing(Member member) {
+        return access.forMember(member.orgId(), member.userId());
+    }
+
     /** The connectors switched on in one of {@code member}'s conversations (the gateway's conversation endpoint). */
     public Set<ConnectorId> switchedOn(Member member, ConversationId conversation) {
         requireConversationOf(member, conversation);
@@ -303,17 +313,29 @@ public class ConversationService implements DisposableBean {
                         + "of " + member.orgName() + ".", false));
                 continue;
             }
+            if (!access.forConnector(member.orgId(), member.userId(), connectorId).offered(connectorId)) {
+                problems.add(new ToolBoard.Problem(connector.name(), access.decide(member.orgId(), member.userId(),
+                        connectorId, "").reason(), false));
+                continue;
+            }
             try (McpToolSession session = sessions.open(member, connectorId)) {
                 McpToolSession.ToolListing listing = session.listTools();
                 Map<String, ConnectorTool> standing = catalog.reconcile(member.orgId(), connectorId,
                         listing.tools(), member.actor());
                 java.net.URI serverUrl = java.net.URI.create(connector.url());
                 icons.learnServerIcon(member.orgId(), connectorId, serverUrl, session.serverIcons());
+                // each tool's effective mode for this member, as the tool runner decides it (ToolAccessRules)
+                org.connectorconsole.connector.MemberTools modes = access.forConnector(member.orgId(),
+                        member.userId(), connectorId);
                 for (ToolInfo tool : ToolCatalog.usable(listing.tools())) {
                     ConnectorTool row = standing.get(tool.name());
+                    org.connectorconsole.connector.EffectiveMode mode = modes.mode(connectorId, tool.name());
                     String refusal = row == null ? "This tool is not available." : row.refusal(ToolDefinition.of(tool));
+                    if (refusal == null && !mode.usable()) {
+                        refusal = mode.reason();
+                    }
                     tools.add(new ConversationTool(connectorId, connector.name(), tool.name(), tool.title(),
-                            tool.description(), tool.inputSchemaJson(), row == null ? null : row.policy(), refusal,
+                            tool.description(), tool.inputSchemaJson(), row == null ? null : mode.mode(), refusal,
                             icons.first(member.orgId(), serverUrl, tool.icons()).orElse(null)));
                 }
                 if (listing.truncated()) {

@@ -31,6 +31,10 @@ final class RunningCalls {
     private final Map<UUID, List<ToolCallListener>> watchers = new ConcurrentHashMap<>();
     private final Map<UUID, Runnable> cancellers = new ConcurrentHashMap<>();
     private final Map<UUID, InputRequest> asking = new ConcurrentHashMap<>();
+    /** The connector each running call uses (an owner's kill switch stops all of a connector's calls). */
+    private final Map<UUID, org.connectorconsole.connector.ConnectorId> connectorOf = new ConcurrentHashMap<>();
+    /** Why a call was stopped by someone other than the member who started it (an owner disabled its connector). */
+    private final Map<UUID, String> stopped = new ConcurrentHashMap<>();
 
     RunningCalls(int maxPerMember) {
         this.maxPerMember = maxPerMember;
@@ -73,8 +77,36 @@ final class RunningCalls {
         return new Tracked(cancelled, canceller, audience);
     }
 
+    /** The call uses this connector (so it stops when an owner disables it). */
+    void uses(UUID callId, org.connectorconsole.connector.ConnectorId connectorId) {
+        connectorOf.put(callId, connectorId);
+    }
+
+    /**
+     * Stops every call running here on the connector: each is cancelled as if its member had, and {@link #stopped}
+     * then gives {@code reason}. Returns how many were stopped.
+     */
+    int stopConnector(org.connectorconsole.connector.ConnectorId connectorId, String reason) {
+        int count = 0;
+        for (Map.Entry<UUID, org.connectorconsole.connector.ConnectorId> e : connectorOf.entrySet()) {
+            if (e.getValue().equals(connectorId)) {
+                stopped.put(e.getKey(), reason);
+                cancel(e.getKey());
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** Why the call was stopped by an owner, or null when it was not. */
+    String stopped(UUID callId) {
+        return stopped.get(callId);
+    }
+
     /** The call ended: nobody can follow or cancel it any more. */
     void untrack(UUID callId) {
+        connectorOf.remove(callId);
+        stopped.remove(callId);
         cancellers.remove(callId);
         watchers.remove(callId);
         InputRequest pending = asking.remove(callId);

@@ -20,8 +20,9 @@ import org.connectorconsole.connector.Connector;
 import org.connectorconsole.connector.ConnectorDirectory;
 import org.connectorconsole.connector.ConnectorTool;
 import org.connectorconsole.connector.ToolCatalog;
+import org.connectorconsole.connector.EffectiveMode;
+import org.connectorconsole.connector.ToolAccess;
 import org.connectorconsole.connector.ToolDefinition;
-import org.connectorconsole.connector.ToolPolicy;
 import org.connectorconsole.conversation.internal.ConversationRepository;
 import org.connectorconsole.mcp.FormAnswerer;
 import org.connectorconsole.mcp.McpAuthorizationException;
@@ -71,6 +72,7 @@ public class ToolCallRuntime implements DisposableBean {
     private final ConnectionService connections;
     private final ConnectorDirectory connectors;
     private final ToolCatalog catalog;
+    private final ToolAccess access;
     private final ToolSessions sessions;
     private final ToolCallRecorder recorder;
     private final TransactionTemplate tx;
@@ -81,7 +83,8 @@ public class ToolCallRuntime implements DisposableBean {
     private final boolean loopbackHttp;
 
     ToolCallRuntime(ConversationRepository repository, ConnectionService connections, ConnectorDirectory connectors,
-            ToolCatalog catalog, ToolSessions sessions, ToolCallRecorder recorder, TransactionTemplate tx,
+            ToolCatalog catalog, ToolAccess access, ToolSessions sessions, ToolCallRecorder recorder,
+            TransactionTemplate tx,
             Clock clock, ObjectProvider<ObservationRegistry> observations,
             @Value("${console.egress.allow-loopback-http:false}") boolean loopbackHttp) {
         this.loopbackHttp = loopbackHttp;
@@ -89,6 +92,7 @@ public class ToolCallRuntime implements DisposableBean {
         this.connections = connections;
         this.connectors = connectors;
         this.catalog = catalog;
+        this.access = access;
         this.sessions = sessions;
         this.recorder = recorder;
         this.tx = tx;
@@ -124,6 +128,11 @@ public class ToolCallRuntime implements DisposableBean {
             throw e;
         }
         RunningCalls.Tracked tracked = calls.track(prepared.callId(), listener);
+        calls.uses(prepared.callId(), prepared.connector().id());
+        if (!stillEnabled(member, prepared.connector().id())) {
+            // disabled between the check and now: the kill switch's event may have passed this call by
+            calls.stopConnector(prepared.connector().id(), stoppedMessage(prepared.connector().name()));
+        }
         long started = System.nanoTime();
         // one span per call (OpenTelemetry, when tracing is on), a child of the request that started it; the
         // requests to the server are made inside it, so they carry its trace context (egress)
@@ -178,19 +187,29 @@ public class ToolCallRuntime implements DisposableBean {
                             + "with + › Connectors." : connector.name() + " is turned off by an owner of "
                             + member.orgName() + ".");
         }
+        // Who may use the connector and each tool's effective mode for this member (groups, grants, ceiling, the
+        // kill switch): ToolAccessRules decides, here and right before sending, for the gateway's calls too.
+        org.connectorconsole.connector.MemberTools standing = access.forConnector(member.orgId(), member.userId(),
+                connector.id());
+        EffectiveMode mode = standing.mode(connector.id(), toolName);
+        if (!standing.offered(connector.id())) {
+            throw recorder.refuse(member, call, connector, toolName, argumentsJson, mode.reason());
+        }
         // A tool the console has seen is checked here already; one it has not (nobody listed this server's tools
         // yet) is checked in the background, after listing, by the same rules.
         ConnectorTool known = catalog.known(member.orgId(), connector.id()).get(toolName);
         String hash = ToolArguments.hash(argumentsJson);
         if (known != null) {
             String refusal = known.refusal(known.approved() != null ? known.approved() : known.pending());
+            if (refusal == null && !mode.usable()) {
+                refusal = mode.reason();
+            }
             if (refusal != null) {
                 throw recorder.refuse(member, call, connector, toolName, argumentsJson, refusal);
             }
             ToolArguments.validate(known.approved(), arguments);
-            if (known.policy() == ToolPolicy.NEEDS_APPROVAL && !hash.equals(call.confirmedArguments())) {
-                throw new ApprovalRequiredException("An owner asks members to confirm each call of " + toolName
-                        + ".", hash);
+            if (mode.needsApproval() && !hash.equals(call.confirmedArguments())) {
+                throw new ApprovalRequiredException("Confirm this call of " + toolName + ": " + mode.reason(), hash);
             }
         }
         return new PreparedCall(member, call.conversationId(), connector, toolName, arguments, argumentsJson,
@@ -229,8 +248,9 @@ public class ToolCallRuntime implements DisposableBean {
         try (ToolSessions.Lease lease = sessions.lease(call.member(), connector.id(), options,
                 session -> calls.sessionOpened(call.callId(), session))) {
             if (cancelled.get()) {
-                return recorder.finish(call, ToolCallStatus.CANCELLED, "You cancelled the call before it was sent.",
-                        millis(started));
+                String stopped = calls.stopped(call.callId());
+                return recorder.finish(call, ToolCallStatus.CANCELLED, stopped != null ? stopped
+                        : "You cancelled the call before it was sent.", millis(started));
             }
             String refusal = refusalRightBeforeSending(call, lease);
             if (refusal != null) {
@@ -241,7 +261,9 @@ public class ToolCallRuntime implements DisposableBean {
             return recorder.finish(call, outcome.isError() ? ToolCallStatus.TOOL_ERROR : ToolCallStatus.SUCCEEDED,
                     kept, ResultCap.note(outcome, kept), millis(started), outcome);
         } catch (ToolCallException e) {
-            return recorder.finish(call, status(e), message(e, started), millis(started));
+            String stopped = e.kind() == ToolCallException.Kind.CANCELLED ? calls.stopped(call.callId()) : null;
+            return recorder.finish(call, status(e), stopped != null ? stopped : message(e, started),
+                    millis(started));
         } catch (McpAuthorizationException e) {
             return recorder.finish(call, ToolCallStatus.FAILED, connections.refusedDuringUse(call.member(),
                     connector.id(), e), millis(started));
@@ -249,7 +271,8 @@ public class ToolCallRuntime implements DisposableBean {
             return recorder.finish(call, ToolCallStatus.FAILED, e.getMessage(), millis(started));
         } catch (McpProbeException e) {
             return recorder.finish(call, cancelled.get() ? ToolCallStatus.CANCELLED : ToolCallStatus.FAILED,
-                    cancelled.get() ? "You cancelled the call after " + seconds(millis(started)) + "."
+                    cancelled.get() ? (calls.stopped(call.callId()) != null ? calls.stopped(call.callId())
+                            : "You cancelled the call after " + seconds(millis(started)) + ".")
                             : connector.name() + " could not be used: " + e.getMessage(), millis(started));
         } catch (AccessDeniedException | NotFoundException e) {
             return recorder.finish(call, ToolCallStatus.REFUSED, e.getMessage(), millis(started));
@@ -330,9 +353,13 @@ public class ToolCallRuntime implements DisposableBean {
                 .get(call.toolName());
         String refusal = standing == null ? "This tool is not available." : standing
                 .refusal(ToolDefinition.of(current));
-        if (refusal == null && standing.policy() == ToolPolicy.NEEDS_APPROVAL && !call.approved()) {
-            refusal = "An owner now asks members to confirm each call of " + call.toolName() + ". Run it again to "
-                    + "confirm.";
+        EffectiveMode mode = refusal != null ? null
+                : access.decide(member.orgId(), member.userId(), connector.id(), call.toolName());
+        if (mode != null && !mode.usable()) {
+            refusal = mode.reason();
+        } else if (mode != null && mode.needsApproval() && !call.approved()) {
+            refusal = "Each call of " + call.toolName() + " now needs your confirmation (" + mode.reason()
+                    + ") Run it again to confirm.";
         }
         if (refusal == null) {
             try {
@@ -386,6 +413,33 @@ public class ToolCallRuntime implements DisposableBean {
     private ToolCallEntry ownCall(Member member, UUID callId) {
         return tx.execute(s -> repository.findOwnCall(member.orgId(), member.userId(), callId))
                 .orElseThrow(() -> new NotFoundException("This tool call does not exist."));
+    }
+
+    /**
+     * The kill switch: an owner disabled (or removed, or moved) a connector. Every call of it running on this
+     * instance is cancelled at once, once the owner's change is committed (new calls are refused from then on,
+     * also right before sending); the history says why. Calls running on another instance are stopped by that one
+     * when it hears of it, and are refused there right before sending in any case.
+     */
+    @org.springframework.transaction.event.TransactionalEventListener(fallbackExecution = true)
+    void onConnectorRetired(org.connectorconsole.connector.ConnectorRetired event) {
+        int stopped = calls.stopConnector(event.connectorId(), switch (event.reason()) {
+            case DISABLED -> stoppedMessage(event.connectorName());
+            case REMOVED -> "Stopped: an owner removed " + event.connectorName() + ".";
+            case URL_CHANGED -> "Stopped: an owner pointed " + event.connectorName() + " at another server.";
+        });
+        if (stopped > 0) {
+            log.info("Stopped {} running calls of connector {} ({})", stopped, event.connectorId(), event.reason());
+        }
+    }
+
+    private static String stoppedMessage(String connectorName) {
+        return "Stopped by an owner: " + connectorName + " was disabled while the call was running.";
+    }
+
+    private boolean stillEnabled(Member member, org.connectorconsole.connector.ConnectorId id) {
+        return Boolean.TRUE.equals(tx.execute(s -> connectors.find(member.orgId(), id)
+                .map(t -> t.connector().enabled()).orElse(false)));
     }
 
     /** A call still "running" after the console restarted can never finish: say so instead of spinning. */

@@ -39,7 +39,6 @@ import org.connectorconsole.connector.ConnectorId;
 import org.connectorconsole.connector.ConnectorTool;
 import org.connectorconsole.connector.ToolCatalog;
 import org.connectorconsole.connector.ToolDefinition;
-import org.connectorconsole.connector.ToolPolicy;
 import org.connectorconsole.conversation.ApprovalRequiredException;
 import org.connectorconsole.conversation.ConversationService;
 import org.connectorconsole.conversation.ConversationTool;
@@ -180,6 +179,7 @@ class GatewayMcpServer implements SmartLifecycle {
         StringBuilder out = new StringBuilder();
         Set<ConnectorId> scope = request.endpoint().conversation() == null ? null
                 : conversations.switchedOn(member, request.endpoint().conversation());
+        org.connectorconsole.connector.MemberTools standing = conversations.standing(member);
         for (MemberConnector c : connections.listFor(member)) {
             if (scope != null && !scope.contains(c.id())) {
                 continue;
@@ -187,7 +187,8 @@ class GatewayMcpServer implements SmartLifecycle {
             out.append(c.id()).append('=').append(c.state()).append(';');
             catalog.known(member.orgId(), c.id()).values().stream()
                     .sorted(java.util.Comparator.comparing(ConnectorTool::name))
-                    .forEach(t -> out.append(t.name()).append(':').append(t.policy()).append(':')
+                    .forEach(t -> out.append(t.name()).append(':')
+                            .append(standing.mode(c.id(), t.name()).mode()).append(':')
                             .append(t.approved() == null ? "" : t.approved().fingerprint()).append(':')
                             .append(t.pending() == null ? "" : t.pending().fingerprint()).append(','));
         }
@@ -251,19 +252,23 @@ class GatewayMcpServer implements SmartLifecycle {
             GatewayToolNames.of(key, t.name()).ifPresent(name -> out.put(name, new Offered(tool(name, t.connectorName(),
                     t.label(), t.description(), t.inputSchemaJson(), t.needsApproval()), t.connectorId(), t.name())));
         }
-        for (MemberConnector c : needingSignIn(request)) {
+        List<MemberConnector> signIn = needingSignIn(request);
+        org.connectorconsole.connector.MemberTools standing = signIn.isEmpty() ? null
+                : conversations.standing(member);
+        for (MemberConnector c : signIn) {
             String key = keys.get(c.id());
             if (key == null) {
                 continue;
             }
             for (ConnectorTool known : catalog.known(member.orgId(), c.id()).values()) {
                 ToolDefinition pinned = known.approved();
-                if (pinned == null || known.refusal(pinned) != null) {
+                org.connectorconsole.connector.EffectiveMode mode = standing.mode(c.id(), known.name());
+                if (pinned == null || known.refusal(pinned) != null || !mode.usable()) {
                     continue;
                 }
                 GatewayToolNames.of(key, known.name()).ifPresent(name -> out.putIfAbsent(name, new Offered(tool(name,
                         c.name(), pinned.title() == null || pinned.title().isBlank() ? pinned.name() : pinned.title(),
-                        pinned.description(), pinned.inputSchemaJson(), known.policy() == ToolPolicy.NEEDS_APPROVAL),
+                        pinned.description(), pinned.inputSchemaJson(), mode.needsApproval()),
                         c.id(), known.name())));
             }
         }

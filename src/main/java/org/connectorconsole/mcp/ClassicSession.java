@@ -207,7 +207,9 @@ final class ClassicSession extends McpToolSession {
                 for (McpSchema.Tool tool : page.tools()) {
                     pages.add(new ToolInfo(tool.name(), tool.title(), tool.description(),
                             McpJsonDefaults.getMapper().writeValueAsString(tool.inputSchema()),
-                            ToolInfo.sources(tool.icons())));
+                            ToolInfo.sources(tool.icons()),
+                            tool.annotations() != null
+                                    && Boolean.TRUE.equals(tool.annotations().readOnlyHint())));
                 }
                 cursor = page.nextCursor();
             } while (pages.next(cursor));

@@ -216,7 +216,9 @@ final class ModernSession extends McpToolSession {
                 for (McpSchema.Tool tool : page.tools()) {
                     pages.add(new ToolInfo(tool.name(), tool.title(), tool.description(),
                             McpJsonDefaults.getMapper().writeValueAsString(tool.inputSchema()),
-                            ToolInfo.modernSources(tool.icons())));
+                            ToolInfo.modernSources(tool.icons()),
+                            tool.annotations() != null
+                                    && Boolean.TRUE.equals(tool.annotations().readOnlyHint())));
                 }
                 long pageTtl = page.ttlMs() == null ? 0 : page.ttlMs();
                 ttlMs = ttlMs == null ? pageTtl : Math.min(ttlMs, pageTtl);

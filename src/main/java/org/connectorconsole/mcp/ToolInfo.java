@@ -10,7 +10,8 @@ import java.util.Map;
  * sources ({@code src}) the server published for it, unchecked, in its order (MCP 2025-11-25 and later); the
  * console never hands them to a browser as they are (see {@code connector.IconFetcher}).
  */
-public record ToolInfo(String name, String title, String description, String inputSchemaJson, List<String> icons) {
+public record ToolInfo(String name, String title, String description, String inputSchemaJson, List<String> icons,
+        boolean readOnlyHint) {
 
     /** At most this many icon sources are kept per tool or server. */
     public static final int MAX_ICONS = 4;
@@ -22,7 +23,11 @@ public record ToolInfo(String name, String title, String description, String inp
     }
 
     public ToolInfo(String name, String title, String description, String inputSchemaJson) {
-        this(name, title, description, inputSchemaJson, List.of());
+        this(name, title, description, inputSchemaJson, List.of(), false);
+    }
+
+    public ToolInfo(String name, String title, String description, String inputSchemaJson, List<String> icons) {
+        this(name, title, description, inputSchemaJson, icons, false);
     }
 
     /** The sources of the SDK's icons, bounded in number and length. */

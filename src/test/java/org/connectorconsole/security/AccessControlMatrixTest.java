@@ -244,6 +244,14 @@ class AccessControlMatrixTest extends ViewTest {
         rule("GroupService.members", Rule.ORG_OWNER);
         rule("GroupService.groupsOf", Rule.ORG_OWNER);
         rule("GroupService.myGroups", Rule.SIGNED_IN);
+        rule("ConnectorAccessService.settings", Rule.PAID_OWNER);
+        rule("ConnectorAccessService.setAudience", Rule.ORG_OWNER);
+        rule("ConnectorAccessService.setRules", Rule.PAID_OWNER);
+        rule("ConnectorAccessService.setGrant", Rule.ORG_OWNER);
+        rule("ConnectorAccessService.explain", Rule.ORG_OWNER);
+        rule("ConnectorAccessService.myTools", Rule.PAID_PLAN);
+        internal("ConversationService.standing", "the gateway, with the Member it resolved from its bearer token; "
+                + "reads only that member's own standing in their organisation");
 
         route("ProvisioningView", Rule.ORG_OWNER);
         route("RegistryView", Rule.ORG_OWNER);
@@ -260,6 +268,7 @@ class AccessControlMatrixTest extends ViewTest {
         route("ConnectorView", Rule.OWNER);
         route("AuditLogView", Rule.OWNER);
         route("MembersView", Rule.ORG_OWNER);
+        route("GroupsView", Rule.ORG_OWNER);
         route("ConversationsView", Rule.SIGNED_IN);
         route("ConversationView", Rule.SIGNED_IN);
         route("ConnectionsOverviewView", Rule.ORG_OWNER);

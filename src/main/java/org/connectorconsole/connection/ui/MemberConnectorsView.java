@@ -62,11 +62,16 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
     private final Member me;
     private final org.connectorconsole.connector.ConnectorService connectorService;
     private UI ui;
+    private final org.connectorconsole.connector.ConnectorAccessService access;
+    /** The member's effective modes (groups, grants, ceiling), read with the list. */
+    private org.connectorconsole.connector.MemberTools standing;
 
     MemberConnectorsView(ConnectionService connections, ConnectionOverviewService overview,
             CurrentMember currentMember, List<PageSection> sections,
-            org.connectorconsole.connector.ConnectorService connectorService) {
+            org.connectorconsole.connector.ConnectorService connectorService,
+            org.connectorconsole.connector.ConnectorAccessService access) {
         this.connectorService = connectorService;
+        this.access = access;
         this.connections = connections;
         this.overview = overview;
         this.me = currentMember.require();
@@ -129,6 +134,7 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
         list.removeAll();
         cards.clear();
         List<MemberConnector> all = connections.list();
+        standing = access.myTools();
         reconnectRequests = overview.myReconnectRequests();
         if (all.isEmpty()) {
             Div empty = new Div(new H3("No connectors yet"), new Paragraph(me.isOwner()
@@ -167,6 +173,7 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
         if (old == null) {
             return;
         }
+        standing = access.myTools();
         Div fresh = card(c);
         list.replace(old, fresh);
         cards.put(c.id(), fresh);
@@ -262,12 +269,14 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
         }
     }
 
-    private static void addTools(Div card, MemberConnector c) {
+    private void addTools(Div card, MemberConnector c) {
         if (c.tools().isEmpty()) {
             return;
         }
         UnorderedList tools = new UnorderedList();
         tools.addClassName("console-tool-list");
+        tools.setId("tools-" + c.id());
+        int usable = 0;
         for (ToolInfo tool : c.tools()) {
             ListItem item = new ListItem(new Span(VisibleText.escape(tool.name())));
             if (tool.description() != null) {
@@ -275,10 +284,31 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
                 d.addClassName("console-muted");
                 item.add(d);
             }
+            // what this member may do with it, and why (groups, grants, the organisation's ceiling)
+            org.connectorconsole.connector.EffectiveMode mode = standing == null ? null
+                    : standing.mode(c.id(), tool.name());
+            if (mode != null) {
+                Span badge = badge(mode.mode().label(), switch (mode.mode()) {
+                    case ALLOWED -> "success";
+                    case NEEDS_APPROVAL -> "contrast";
+                    case BLOCKED -> "error";
+                });
+                badge.getElement().setAttribute("title", mode.reason());
+                Span why = new Span(mode.reason());
+                why.addClassName("console-muted");
+                why.addClassName("console-tool-mode-reason");
+                Div line = new Div(badge, new Span(" "), why);
+                line.addClassName("console-tool-mode");
+                item.add(line);
+                usable += mode.usable() ? 1 : 0;
+            } else {
+                usable++;
+            }
             tools.add(item);
         }
-        card.add(new Span(c.tools().size() == 1 ? "1 tool you can use:" : c.tools().size()
-                + " tools you can use:"), tools);
+        int all = c.tools().size();
+        card.add(new Span(usable == all ? (all == 1 ? "1 tool you can use:" : all + " tools you can use:")
+                : all + (all == 1 ? " tool, " : " tools, ") + usable + " of them you can use:"), tools);
     }
 
     private HorizontalLayout actions(MemberConnector c) {

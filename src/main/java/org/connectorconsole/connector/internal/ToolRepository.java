@@ -63,7 +63,14 @@ public class ToolRepository {
     @Transactional(propagation = Propagation.MANDATORY)
     public void insert(OrganizationId orgId, ConnectorId connectorId, ToolDefinition definition, ToolPolicy policy,
             boolean approve, OffsetDateTime now) {
+        insert(orgId, connectorId, definition, policy, approve, false, now);
+    }
+
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void insert(OrganizationId orgId, ConnectorId connectorId, ToolDefinition definition, ToolPolicy policy,
+            boolean approve, boolean readOnly, OffsetDateTime now) {
         db.insertInto(CONNECTOR_TOOL)
+                .set(CONNECTOR_TOOL.READ_ONLY, readOnly)
                 .set(CONNECTOR_TOOL.CONNECTOR_ID, connectorId.value())
                 .set(CONNECTOR_TOOL.NAME, definition.name())
                 .set(CONNECTOR_TOOL.ORG_ID, orgId)
@@ -76,6 +83,16 @@ public class ToolRepository {
                 .set(CONNECTOR_TOOL.FIRST_SEEN_AT, now)
                 .set(CONNECTOR_TOOL.LAST_SEEN_AT, now)
                 .set(CONNECTOR_TOOL.UPDATED_AT, now)
+                .execute();
+    }
+
+    /** Notes the server's read-only hint as listed now. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void setReadOnly(ConnectorId connectorId, String name, boolean readOnly, OffsetDateTime now) {
+        db.update(CONNECTOR_TOOL)
+                .set(CONNECTOR_TOOL.READ_ONLY, readOnly)
+                .set(CONNECTOR_TOOL.UPDATED_AT, now)
+                .where(CONNECTOR_TOOL.CONNECTOR_ID.eq(connectorId.value()).and(CONNECTOR_TOOL.NAME.eq(name)))
                 .execute();
     }
 
@@ -166,6 +183,6 @@ public class ToolRepository {
         return new ConnectorTool(new ConnectorId(r.getConnectorId()), r.getName(), ToolPolicy.valueOf(r.getPolicy()),
                 definition(r.getApprovedDefinition()), definition(r.getPendingDefinition()),
                 r.getPendingSince() == null ? null : r.getPendingSince().toInstant(), r.getFirstSeenAt().toInstant(),
-                r.getVersion());
+                r.getVersion(), r.getReadOnly());
     }
 }

@@ -70,7 +70,20 @@ class ConnectorView extends VerticalLayout implements BeforeEnterObserver {
     private final ToolPolicyService toolPolicies;
     private ToolPolicyPanel policyPanel;
 
-    ConnectorView(ConnectorService connectors, ToolPolicyService toolPolicies) {
+    private final org.connectorconsole.connector.ConnectorAccessService access;
+    private final org.connectorconsole.group.GroupService groups;
+    private final org.connectorconsole.organization.OrganizationService organizations;
+    private final org.connectorconsole.security.CurrentMember currentMember;
+
+    ConnectorView(ConnectorService connectors, ToolPolicyService toolPolicies,
+            org.connectorconsole.connector.ConnectorAccessService access,
+            org.connectorconsole.group.GroupService groups,
+            org.connectorconsole.organization.OrganizationService organizations,
+            org.connectorconsole.security.CurrentMember currentMember) {
+        this.access = access;
+        this.groups = groups;
+        this.organizations = organizations;
+        this.currentMember = currentMember;
         this.connectors = connectors;
         this.toolPolicies = toolPolicies;
         addClassName("console-page");
@@ -98,8 +111,8 @@ class ConnectorView extends VerticalLayout implements BeforeEnterObserver {
             try {
                 show(connectors.setEnabled(connector.id(), connector.version(), !connector.enabled()));
                 Notices.success(connector.enabled() ? connector.name() + " is enabled."
-                        : connector.name() + " is disabled: members cannot use it until it is enabled again, and "
-                                + "their connections have ended.");
+                        : connector.name() + " is disabled: calls running now were stopped, members cannot use "
+                                + "it until it is enabled again, and their connections have ended.");
             } catch (ConflictException ex) {
                 Notices.error(ex.getMessage());
             }
@@ -144,6 +157,8 @@ class ConnectorView extends VerticalLayout implements BeforeEnterObserver {
         if (policyPanel == null) {
             policyPanel = new ToolPolicyPanel(toolPolicies, id);
             add(policyPanel);
+            add(new AccessPanel(access, groups, toolPolicies, organizations, id,
+                    currentMember.require().plan().isOrganization()));
         }
         if (connector.lastCheck() == null && connector.enabled()) {
             startCheck();

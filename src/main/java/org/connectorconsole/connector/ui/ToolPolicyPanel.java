@@ -44,7 +44,8 @@ class ToolPolicyPanel extends VerticalLayout {
         setId("tool-policies");
         Paragraph lead = new Paragraph("The console pins each tool's name, description and input schema. When the "
                 + "server changes a tool or adds one, the change waits here for your review, and a changed tool "
-                + "cannot be called until you approve it.");
+                + "cannot be called until you approve it. Each tool's setting is the organisation's ceiling for it: "
+                + "no group's grant exceeds it (see \"Who may use it\" below).");
         lead.addClassName("console-muted");
         summary.setId("tool-review-summary");
         approveAllNew.setId("approve-all-new");
@@ -66,7 +67,7 @@ class ToolPolicyPanel extends VerticalLayout {
         grid.setId("tool-policy-grid");
         grid.addComponentColumn(this::describe).setHeader("Tool").setFlexGrow(1);
         grid.addComponentColumn(this::review).setHeader("Review").setAutoWidth(true).setFlexGrow(0);
-        grid.addComponentColumn(this::policy).setHeader("Policy").setAutoWidth(true).setFlexGrow(0);
+        grid.addComponentColumn(this::policy).setHeader("Ceiling").setAutoWidth(true).setFlexGrow(0);
         grid.addThemeVariants(GridVariant.LUMO_WRAP_CELL_CONTENT, GridVariant.LUMO_ROW_STRIPES);
         grid.setAllRowsVisible(true);
         add(new H3("Tool policies"), lead, bar, empty, grid);

@@ -1,0 +1,187 @@
+package org.connectorconsole.connector.internal;
+
+import static org.connectorconsole.db.Tables.CONNECTOR;
+import static org.connectorconsole.db.Tables.CONNECTOR_GROUP;
+import static org.connectorconsole.db.Tables.CONNECTOR_TOOL;
+import static org.connectorconsole.db.Tables.GROUP_GRANT;
+import static org.connectorconsole.db.Tables.GROUP_MEMBER;
+import static org.connectorconsole.db.Tables.MEMBER_GROUP;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.connectorconsole.base.OrganizationId;
+import org.connectorconsole.base.UserId;
+import org.connectorconsole.connector.ConnectorId;
+import org.connectorconsole.connector.ConnectorTool;
+import org.connectorconsole.connector.ToolAccessRules.ConnectorRules;
+import org.connectorconsole.connector.ToolAccessRules.Grant;
+import org.connectorconsole.connector.ToolAccessRules.ToolRules;
+import org.connectorconsole.connector.ToolPolicy;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.impl.DSL;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * What deciding a member's effective tools reads (three queries whatever the numbers of connectors, tools and
+ * groups: the connectors with the member's place in their audience, the grants of the member's groups, the tools),
+ * and the owners' access settings of a connector. Every query is scoped by organisation.
+ */
+@Repository
+public class AccessRepository {
+
+    /** Everything {@code ToolAccessRules.decide} needs about one member, for some or all connectors. */
+    public record MemberRows(Map<ConnectorId, ConnectorRules> connectors, Map<ConnectorId, List<Grant>> grants,
+            Map<ConnectorId, Map<String, ToolRules>> tools) {
+    }
+
+    /** A connector's access settings as owners set them. */
+    public record Settings(boolean everyone, Set<UUID> groups, ToolPolicy ceiling, ToolPolicy everyoneMode,
+            boolean readOnlyAllowed, int version) {
+    }
+
+    /** A group's grant as stored, with the group's name. */
+    public record StoredGrant(UUID groupId, String groupName, String tool, ToolPolicy mode) {
+    }
+
+    private final DSLContext db;
+
+    AccessRepository(DSLContext db) {
+        this.db = db;
+    }
+
+    /** The member's rows for every connector of the organisation ({@code only} null) or for one. */
+    public MemberRows memberRows(OrganizationId orgId, UserId userId, ConnectorId only) {
+        Condition connectorScope = only == null ? DSL.noCondition() : CONNECTOR.ID.eq(only.value());
+        Field<Boolean> inAudience = DSL.field(DSL.exists(DSL.selectOne().from(CONNECTOR_GROUP)
+                .join(GROUP_MEMBER).on(GROUP_MEMBER.GROUP_ID.eq(CONNECTOR_GROUP.GROUP_ID))
+                .where(CONNECTOR_GROUP.CONNECTOR_ID.eq(CONNECTOR.ID)
+                        .and(GROUP_MEMBER.ORG_ID.eq(orgId)).and(GROUP_MEMBER.USER_ID.eq(userId)))));
+        Map<ConnectorId, ConnectorRules> connectors = new LinkedHashMap<>();
+        db.select(CONNECTOR.ID, CONNECTOR.NAME, CONNECTOR.ENABLED, CONNECTOR.AUDIENCE, CONNECTOR.CEILING,
+                        CONNECTOR.EVERYONE_MODE, CONNECTOR.READ_ONLY_ALLOWED,
+                        DSL.when(CONNECTOR.AUDIENCE.eq("EVERYONE"), DSL.inline(true)).otherwise(inAudience))
+                .from(CONNECTOR)
+                .where(CONNECTOR.ORG_ID.eq(orgId).and(connectorScope))
+                .fetch().forEach(r -> {
+                    ConnectorId id = new ConnectorId(r.value1());
+                    connectors.put(id, new ConnectorRules(id, r.value2(), r.value3(), "EVERYONE".equals(r.value4()),
+                            Boolean.TRUE.equals(r.value8()), ToolPolicy.valueOf(r.value5()),
+                            ToolPolicy.valueOf(r.value6()), r.value7()));
+                });
+        Map<ConnectorId, List<Grant>> grants = new HashMap<>();
+        db.select(GROUP_GRANT.CONNECTOR_ID, MEMBER_GROUP.NAME, GROUP_GRANT.TOOL_NAME, GROUP_GRANT.MODE)
+                .from(GROUP_MEMBER)
+                .join(GROUP_GRANT).on(GROUP_GRANT.GROUP_ID.eq(GROUP_MEMBER.GROUP_ID))
+                .join(MEMBER_GROUP).on(MEMBER_GROUP.ID.eq(GROUP_MEMBER.GROUP_ID))
+                .where(GROUP_MEMBER.ORG_ID.eq(orgId).and(GROUP_MEMBER.USER_ID.eq(userId))
+                        .and(only == null ? DSL.noCondition() : GROUP_GRANT.CONNECTOR_ID.eq(only.value())))
+                .orderBy(DSL.lower(MEMBER_GROUP.NAME))
+                .fetch().forEach(r -> grants.computeIfAbsent(new ConnectorId(r.value1()), k -> new ArrayList<>())
+                        .add(new Grant(r.value2(), r.value3(), ToolPolicy.valueOf(r.value4()))));
+        Map<ConnectorId, Map<String, ToolRules>> tools = new HashMap<>();
+        db.select(CONNECTOR_TOOL.CONNECTOR_ID, CONNECTOR_TOOL.NAME, CONNECTOR_TOOL.POLICY, CONNECTOR_TOOL.READ_ONLY,
+                        CONNECTOR_TOOL.APPROVED_FINGERPRINT.isNull(), CONNECTOR_TOOL.PENDING_FINGERPRINT.isNotNull())
+                .from(CONNECTOR_TOOL)
+                .where(CONNECTOR_TOOL.ORG_ID.eq(orgId)
+                        .and(only == null ? DSL.noCondition() : CONNECTOR_TOOL.CONNECTOR_ID.eq(only.value())))
+                .orderBy(CONNECTOR_TOOL.CONNECTOR_ID, CONNECTOR_TOOL.NAME)
+                .fetch().forEach(r -> tools.computeIfAbsent(new ConnectorId(r.value1()), k -> new LinkedHashMap<>())
+                        .put(r.value2(), new ToolRules(r.value2(), ToolPolicy.valueOf(r.value3()), r.value4(),
+                                !r.value6() ? ConnectorTool.Review.APPROVED
+                                        : r.value5() ? ConnectorTool.Review.NEW : ConnectorTool.Review.CHANGED)));
+        return new MemberRows(connectors, grants, tools);
+    }
+
+    // ---- owners' settings
+
+    public Optional<Settings> settings(OrganizationId orgId, ConnectorId id) {
+        var row = db.select(CONNECTOR.AUDIENCE, CONNECTOR.CEILING, CONNECTOR.EVERYONE_MODE,
+                CONNECTOR.READ_ONLY_ALLOWED, CONNECTOR.VERSION).from(CONNECTOR)
+                .where(CONNECTOR.ORG_ID.eq(orgId).and(CONNECTOR.ID.eq(id.value()))).fetchOne();
+        if (row == null) {
+            return Optional.empty();
+        }
+        Set<UUID> groups = db.select(CONNECTOR_GROUP.GROUP_ID).from(CONNECTOR_GROUP)
+                .where(CONNECTOR_GROUP.ORG_ID.eq(orgId).and(CONNECTOR_GROUP.CONNECTOR_ID.eq(id.value())))
+                .fetchSet(r -> r.value1());
+        return Optional.of(new Settings("EVERYONE".equals(row.value1()), groups, ToolPolicy.valueOf(row.value2()),
+                ToolPolicy.valueOf(row.value3()), row.value4(), row.value5()));
+    }
+
+    public List<StoredGrant> grants(OrganizationId orgId, ConnectorId id) {
+        return db.select(GROUP_GRANT.GROUP_ID, MEMBER_GROUP.NAME, GROUP_GRANT.TOOL_NAME, GROUP_GRANT.MODE)
+                .from(GROUP_GRANT).join(MEMBER_GROUP).on(MEMBER_GROUP.ID.eq(GROUP_GRANT.GROUP_ID))
+                .where(GROUP_GRANT.ORG_ID.eq(orgId).and(GROUP_GRANT.CONNECTOR_ID.eq(id.value())))
+                .orderBy(DSL.lower(MEMBER_GROUP.NAME), GROUP_GRANT.TOOL_NAME)
+                .fetch(r -> new StoredGrant(r.value1(), r.value2(), r.value3(), ToolPolicy.valueOf(r.value4())));
+    }
+
+    /** Sets who may use the connector (everyone, or the groups given), if still at {@code version}. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public boolean setAudience(OrganizationId orgId, ConnectorId id, boolean everyone, Set<UUID> groups,
+            int version, OffsetDateTime now) {
+        int updated = db.update(CONNECTOR)
+                .set(CONNECTOR.AUDIENCE, everyone ? "EVERYONE" : "GROUPS")
+                .set(CONNECTOR.UPDATED_AT, now)
+                .set(CONNECTOR.VERSION, CONNECTOR.VERSION.plus(1))
+                .where(CONNECTOR.ORG_ID.eq(orgId).and(CONNECTOR.ID.eq(id.value())).and(CONNECTOR.VERSION.eq(version)))
+                .execute();
+        if (updated != 1) {
+            return false;
+        }
+        db.deleteFrom(CONNECTOR_GROUP).where(CONNECTOR_GROUP.ORG_ID.eq(orgId)
+                .and(CONNECTOR_GROUP.CONNECTOR_ID.eq(id.value()))).execute();
+        if (!everyone) {
+            for (UUID group : groups) {
+                db.insertInto(CONNECTOR_GROUP).set(CONNECTOR_GROUP.ORG_ID, orgId)
+                        .set(CONNECTOR_GROUP.CONNECTOR_ID, id.value()).set(CONNECTOR_GROUP.GROUP_ID, group).execute();
+            }
+        }
+        return true;
+    }
+
+    @Transactional(propagation = Propagation.MANDATORY)
+    public boolean setRules(OrganizationId orgId, ConnectorId id, ToolPolicy ceiling, ToolPolicy everyoneMode,
+            boolean readOnlyAllowed, int version, OffsetDateTime now) {
+        return db.update(CONNECTOR)
+                .set(CONNECTOR.CEILING, ceiling.name())
+                .set(CONNECTOR.EVERYONE_MODE, everyoneMode.name())
+                .set(CONNECTOR.READ_ONLY_ALLOWED, readOnlyAllowed)
+                .set(CONNECTOR.UPDATED_AT, now)
+                .set(CONNECTOR.VERSION, CONNECTOR.VERSION.plus(1))
+                .where(CONNECTOR.ORG_ID.eq(orgId).and(CONNECTOR.ID.eq(id.value())).and(CONNECTOR.VERSION.eq(version)))
+                .execute() == 1;
+    }
+
+    /** Sets (mode) or clears (null) a group's grant for the connector ({@code tool} "") or one tool. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void setGrant(OrganizationId orgId, ConnectorId id, UUID groupId, String tool, ToolPolicy mode,
+            OffsetDateTime now) {
+        if (mode == null) {
+            db.deleteFrom(GROUP_GRANT).where(GROUP_GRANT.ORG_ID.eq(orgId).and(GROUP_GRANT.CONNECTOR_ID.eq(id.value()))
+                    .and(GROUP_GRANT.GROUP_ID.eq(groupId)).and(GROUP_GRANT.TOOL_NAME.eq(tool))).execute();
+            return;
+        }
+        db.insertInto(GROUP_GRANT)
+                .set(GROUP_GRANT.ORG_ID, orgId)
+                .set(GROUP_GRANT.CONNECTOR_ID, id.value())
+                .set(GROUP_GRANT.GROUP_ID, groupId)
+                .set(GROUP_GRANT.TOOL_NAME, tool)
+                .set(GROUP_GRANT.MODE, mode.name())
+                .set(GROUP_GRANT.UPDATED_AT, now)
+                .onConflict(GROUP_GRANT.CONNECTOR_ID, GROUP_GRANT.GROUP_ID, GROUP_GRANT.TOOL_NAME)
+                .doUpdate().set(GROUP_GRANT.MODE, mode.name()).set(GROUP_GRANT.UPDATED_AT, now)
+                .execute();
+    }
+}
