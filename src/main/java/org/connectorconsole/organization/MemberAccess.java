@@ -66,6 +66,16 @@ public class MemberAccess {
         endAccess(owner.orgId(), target, owner.actor(), "access_revoked", AuditAction.MEMBER_ACCESS_REVOKED);
     }
 
+    /** The owner's organisation's members its identity provider deactivated (suspended). */
+    @Transactional(readOnly = true)
+    public java.util.Set<UserId> suspendedMembers() {
+        Member owner = currentMember.requireOwner();
+        if (!owner.plan().isOrganization()) {
+            throw new AccessDeniedException("Only Team and Enterprise organisations have members to manage.");
+        }
+        return repository.suspendedIn(owner.orgId());
+    }
+
     /**
      * Inside the caller's transaction, for a caller that has checked its right (the SCIM endpoint's credential):
      * suspends the membership and ends everything it holds; false when it was suspended already.

@@ -2,7 +2,9 @@ package org.connectorconsole.journey;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.connectorconsole.audit.Actor;
 import org.connectorconsole.base.Plan;
+import org.connectorconsole.organization.ProvisionedMembers;
 import org.connectorconsole.provisioning.ScimCredentials;
 import org.connectorconsole.registry.RegistryAccess;
 import org.connectorconsole.registry.RegistrySettingsService;
@@ -35,6 +37,8 @@ class ProvisioningJourneyTest {
     ScimCredentials credentials;
     @Autowired
     RegistrySettingsService registry;
+    @Autowired
+    ProvisionedMembers provisioned;
 
     @AfterAll
     static void stop() {
@@ -45,7 +49,9 @@ class ProvisioningJourneyTest {
 
     @Test
     void owner_revokes_a_members_access_creates_a_scim_credential_and_publishes_the_registry() {
-        Org org = orgs.create(Plan.TEAM, 1);
+        Org org = orgs.create(Plan.TEAM, 2);
+        // the identity provider deactivated the second member
+        provisioned.update(org.id(), new Actor(null, "scim:test"), org.members().get(1).id(), null, false);
         browser = new Browser("http://localhost:" + port + "/");
         Browser b = browser;
         b.signIn(org.owner().email(), TestOrganizations.PASSWORD);
@@ -58,6 +64,7 @@ class ProvisioningJourneyTest {
         b.find(By.cssSelector("vaadin-confirm-dialog [slot='confirm-button'], vaadin-button[slot='confirm-button']"))
                 .click();
         b.awaitText("was revoked; they stay a member");
+        b.awaitText(org.members().get(1).name() + " (deactivated by the identity provider)");
 
         b.open("organization/provisioning");
         b.awaitText("No credentials yet");

@@ -212,6 +212,7 @@ class AccessControlMatrixTest extends ViewTest {
         rule("OrganizationService.changeRole", Rule.ORG_OWNER);
         rule("OrganizationService.removeMember", Rule.ORG_OWNER);
         rule("MemberAccess.revokeEverything", Rule.ORG_OWNER);
+        rule("MemberAccess.suspendedMembers", Rule.ORG_OWNER);
         internal("MemberAccess.suspend", "the SCIM endpoint, after its bearer credential named the organisation");
         internal("MemberAccess.reactivate", "the SCIM endpoint, after its bearer credential named the organisation");
         internal("MemberAccess.suspended", "the SCIM endpoint, after its bearer credential named the organisation");

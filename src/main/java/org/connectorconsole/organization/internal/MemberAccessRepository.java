@@ -35,6 +35,13 @@ public class MemberAccessRepository {
                 .where(MEMBERSHIP.ORG_ID.eq(orgId).and(MEMBERSHIP.USER_ID.eq(userId))).execute() == 1;
     }
 
+    /** The organisation's suspended members. */
+    public java.util.Set<UserId> suspendedIn(OrganizationId orgId) {
+        return new java.util.HashSet<>(db.select(MEMBERSHIP.USER_ID).from(MEMBERSHIP)
+                .where(MEMBERSHIP.ORG_ID.eq(orgId).and(MEMBERSHIP.SUSPENDED_AT.isNotNull()))
+                .fetch(r -> r.value1()));
+    }
+
     /** When the membership was suspended; empty when it is active or does not exist. */
     public Optional<OffsetDateTime> suspendedAt(OrganizationId orgId, UserId userId) {
         return db.select(MEMBERSHIP.SUSPENDED_AT).from(MEMBERSHIP)

@@ -72,6 +72,7 @@ class MembersView extends VerticalLayout {
 
     private final PublicAddress publicAddress;
     private final MemberAccess memberAccess;
+    private java.util.Set<org.connectorconsole.base.UserId> suspended = java.util.Set.of();
 
     MembersView(OrganizationService organizations, InvitationService invitations,
             SignInOptions signInOptions, CurrentMember currentMember, PublicAddress publicAddress,
@@ -86,7 +87,8 @@ class MembersView extends VerticalLayout {
         setMaxWidth("70rem");
 
         grid.setId("members");
-        grid.addColumn(MemberSummary::displayName).setHeader("Name").setFlexGrow(2);
+        grid.addColumn(m -> suspended.contains(m.userId()) ? m.displayName() + " (deactivated by the identity "
+                + "provider)" : m.displayName()).setHeader("Name").setFlexGrow(2);
         grid.addColumn(MemberSummary::email).setHeader("E-mail address").setFlexGrow(3);
         grid.addComponentColumn(this::roleSelect).setKey("role").setHeader("Role").setFlexGrow(1);
         grid.addColumn(m -> DATE.format(m.joinedAt())).setHeader("Joined").setFlexGrow(1);
@@ -117,6 +119,7 @@ class MembersView extends VerticalLayout {
 
     /** After a change: the counts and open invitations again, and as many people as were shown, from the top. */
     private void refresh() {
+        suspended = memberAccess.suspendedMembers();
         MemberCounts counts = organizations.memberCounts();
         summary.setText(counts.people() + (counts.people() == 1 ? " person" : " people") + ", " + counts.owners()
                 + (counts.owners() == 1 ? " owner" : " owners") + ". Each member connects to the organisation's "
