@@ -217,6 +217,11 @@ public final class TestAuthorizationServer implements AutoCloseable {
         Peer.signedIn = person.subject();
     }
 
+    /** The {@code groups} claim of the person's ID tokens from now on (empty list: none sent). */
+    public void setGroups(String subject, java.util.List<String> names) {
+        Peer.groups.put(subject, java.util.List.copyOf(names));
+    }
+
     /** A console registered as a sign-in (OpenID Connect) client: confidential, code flow, openid email profile. */
     public void registerSignInClient(String clientId, String secret, String... redirectUris) {
         RegisteredClient.Builder builder = RegisteredClient.withId(UUID.randomUUID().toString())
@@ -254,6 +259,8 @@ public final class TestAuthorizationServer implements AutoCloseable {
         static volatile String signedIn = "alice";
         /** Who each subject is, for ID tokens and user info. */
         static final java.util.Map<String, Person> people = new ConcurrentHashMap<>();
+        /** The groups claim of each subject, where a test set one. */
+        static final java.util.Map<String, java.util.List<String>> groups = new ConcurrentHashMap<>();
 
         /** Puts e-mail address, its verification and name into ID tokens, as identity providers do. */
         @Bean
@@ -266,6 +273,10 @@ public final class TestAuthorizationServer implements AutoCloseable {
                         context.getClaims().claim("email", person.email())
                                 .claim("email_verified", person.emailVerified())
                                 .claim("name", person.name());
+                        java.util.List<String> names = groups.get(person.subject());
+                        if (names != null && !names.isEmpty()) {
+                            context.getClaims().claim("groups", names);
+                        }
                     }
                 }
             };

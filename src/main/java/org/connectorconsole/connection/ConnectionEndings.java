@@ -21,7 +21,7 @@ import org.connectorconsole.connector.ConnectorRetired;
 import org.connectorconsole.oauth.AuthorizationServerMetadata;
 import org.connectorconsole.oauth.OAuthClient;
 import org.connectorconsole.oauth.TokenEndpoint;
-import org.connectorconsole.organization.MemberRemoved;
+import org.connectorconsole.organization.MemberAccessEnded;
 import org.connectorconsole.security.Member;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -132,9 +132,9 @@ class ConnectionEndings {
         revokeAfterCommit(ended, revocables);
     }
 
-    /** A person left the organisation: their connections end in the owner's transaction. */
+    /** A person left the organisation or their access was revoked: their connections end in that transaction. */
     @EventListener
-    void onMemberRemoved(MemberRemoved event) {
+    void onMemberAccessEnded(MemberAccessEnded event) {
         List<StoredConnection> rows = repository.deleteAllOfUserReturning(event.orgId(), event.userId());
         if (rows.isEmpty()) {
             return;
@@ -147,7 +147,7 @@ class ConnectionEndings {
         Ended ended = new Ended(event.orgId(), "user", event.userId().toString(), event.email());
         audit.record(AuditRecord.of(event.orgId(), event.actor(), AuditAction.CONNECTION_ENDED)
                 .target(ended.targetType(), ended.targetId(), ended.targetName())
-                .details(Map.of("connections", Integer.toString(rows.size()), "reason", "member_removed")));
+                .details(Map.of("connections", Integer.toString(rows.size()), "reason", event.reason())));
         revokeAfterCommit(ended, revocables);
     }
 

@@ -26,7 +26,7 @@ import org.connectorconsole.mcp.McpToolSession;
 import org.connectorconsole.mcp.ProbeResult;
 import org.connectorconsole.mcp.ToolWatch;
 import org.connectorconsole.oauth.OAuthFlowException;
-import org.connectorconsole.organization.MemberRemoved;
+import org.connectorconsole.organization.MemberAccessEnded;
 import org.connectorconsole.security.Member;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -266,9 +266,9 @@ class ToolWatches implements DisposableBean {
         closeWhere(w -> w.connectorId.equals(event.connectorId()));
     }
 
-    /** A person left the organisation: the watches with their credentials end. */
+    /** A person left the organisation or their access was revoked: the watches with their credentials end. */
     @EventListener
-    void onMemberRemoved(MemberRemoved event) {
+    void onMemberAccessEnded(MemberAccessEnded event) {
         closeWhere(w -> w.member.orgId().equals(event.orgId()) && w.member.userId().equals(event.userId()));
     }
 

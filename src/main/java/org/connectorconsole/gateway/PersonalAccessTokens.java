@@ -19,7 +19,7 @@ import org.connectorconsole.base.Times;
 import org.connectorconsole.base.Tokens;
 import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.gateway.internal.GatewayRepository;
-import org.connectorconsole.organization.MemberRemoved;
+import org.connectorconsole.organization.MemberAccessEnded;
 import org.connectorconsole.security.CurrentMember;
 import org.connectorconsole.security.Member;
 import org.springframework.context.event.EventListener;
@@ -129,14 +129,19 @@ public class PersonalAccessTokens implements GatewayCredentials {
                 .target("gateway_token", id.toString(), name).details(Map.of("why", "member")));
     }
 
-    /** A removed member's tokens end with the membership (inside the owner's transaction). */
+    /**
+     * A removed member's tokens end with the membership, and a member's whose access was revoked end too (inside
+     * the deciding transaction).
+     */
     @EventListener
-    void onMemberRemoved(MemberRemoved event) {
-        int count = repository.revokeAll(event.orgId(), event.userId(), "MEMBERSHIP", Times.utcNow(clock));
+    void onMemberAccessEnded(MemberAccessEnded event) {
+        String why = event.membershipEnded() ? "MEMBERSHIP" : "ACCESS_REVOKED";
+        int count = repository.revokeAll(event.orgId(), event.userId(), why, Times.utcNow(clock));
         if (count > 0) {
             audit.record(AuditRecord.of(event.orgId(), event.actor(), AuditAction.GATEWAY_TOKEN_REVOKED)
                     .target("member", event.userId().toString(), event.email())
-                    .details(Map.of("why", "membership", "count", String.valueOf(count))));
+                    .details(Map.of("why", event.membershipEnded() ? "membership" : event.reason(),
+                            "count", String.valueOf(count))));
         }
     }
 

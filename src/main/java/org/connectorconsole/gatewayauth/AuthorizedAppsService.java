@@ -16,7 +16,7 @@ import org.connectorconsole.base.PublicAddress;
 import org.connectorconsole.gateway.GatewayEndpoints;
 import org.connectorconsole.gatewayauth.internal.GatewayAuthRepository;
 import org.connectorconsole.gatewayauth.internal.GatewayAuthRepository.GrantRow;
-import org.connectorconsole.organization.MemberRemoved;
+import org.connectorconsole.organization.MemberAccessEnded;
 import org.connectorconsole.security.CurrentMember;
 import org.connectorconsole.security.Member;
 import org.springframework.context.event.EventListener;
@@ -97,16 +97,19 @@ public class AuthorizedAppsService {
         });
     }
 
-    /** Inside the owner's transaction: the removed member's grants (and consents) in that organisation end. */
+    /**
+     * Inside the deciding transaction: the removed (or revoked) member's grants and consents in that organisation
+     * end.
+     */
     @EventListener
-    void memberRemoved(MemberRemoved event) {
+    void memberAccessEnded(MemberAccessEnded event) {
         Set<String> resources = new LinkedHashSet<>();
         resources.add(GatewayEndpoints.resource(publicAddress.base(),
                 GatewayEndpoints.memberPath(event.orgId(), event.userId())));
         for (String id : repository.grantIds(event.orgId(), event.userId())) {
             repository.grant(id).ifPresent(grant -> {
                 resources.add(grant.resource());
-                revoke(grant, event.actor(), "membership_ended");
+                revoke(grant, event.actor(), event.membershipEnded() ? "membership_ended" : event.reason());
             });
         }
         repository.consentsOf(event.email()).forEach((clientId, authorities) ->

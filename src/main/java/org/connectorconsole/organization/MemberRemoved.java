@@ -8,5 +8,11 @@ import org.connectorconsole.base.UserId;
  * Published inside the owner's transaction when a person leaves an organisation: their connections to its
  * connectors end, and their tokens are revoked after the transaction commits.
  */
-public record MemberRemoved(OrganizationId orgId, UserId userId, String email, Actor actor) {
+public record MemberRemoved(OrganizationId orgId, UserId userId, String email, Actor actor)
+        implements MemberAccessEnded {
+
+    @Override
+    public String reason() {
+        return "member_removed";
+    }
 }

@@ -55,6 +55,10 @@ public class ActiveOrganization implements OrganizationChoices {
         IdentityRepository.Membership m = repository.membershipWithRules(user.userId(), orgId)
                 .orElseThrow(() -> new NotFoundException("You are not a member of that organization."));
         currentMember.refuseUnlessSignedInAsRequired(user, m);
+        if (m.sessionsValidAfter() != null && user.signedInBefore(m.sessionsValidAfter())) {
+            throw new AccessDeniedException("An owner of " + m.member().orgName() + " ended your sessions. Sign "
+                    + "in again.");
+        }
         Member member = m.member();
         ConsoleUser next = user.inOrganization(orgId, ConsoleAuthenticationProvider.authoritiesFor(member));
         audit.record(AuditRecord.of(orgId, member.actor(), AuditAction.SESSION_ORGANIZATION_SWITCHED)

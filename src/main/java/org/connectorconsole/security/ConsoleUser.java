@@ -1,6 +1,7 @@
 package org.connectorconsole.security;
 
 import java.io.Serial;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
@@ -27,9 +28,18 @@ public final class ConsoleUser implements UserDetails, CredentialsContainer {
     /** {@code null} for a password sign-in, else the registration id of the single sign-on provider used. */
     private final String ssoRegistrationId;
     private String passwordHash;
+    /** When this session signed in ({@code null} in a session kept from before the field existed). */
+    private final Instant signedInAt;
 
     ConsoleUser(UserId userId, String email, String displayName, OrganizationId activeOrgId, String passwordHash,
             Collection<? extends GrantedAuthority> authorities, String ssoRegistrationId) {
+        this(userId, email, displayName, activeOrgId, passwordHash, authorities, ssoRegistrationId, Instant.now());
+    }
+
+    private ConsoleUser(UserId userId, String email, String displayName, OrganizationId activeOrgId,
+            String passwordHash, Collection<? extends GrantedAuthority> authorities, String ssoRegistrationId,
+            Instant signedInAt) {
+        this.signedInAt = signedInAt;
         this.userId = userId.value();
         this.ssoRegistrationId = ssoRegistrationId;
         this.email = email;
@@ -66,6 +76,14 @@ public final class ConsoleUser implements UserDetails, CredentialsContainer {
         return signedInWithSso() ? "sso" : "password";
     }
 
+    /**
+     * Whether this session began before {@code moment} (a session of unknown age did): an owner's "Revoke
+     * everything" at {@code moment} ends it.
+     */
+    public boolean signedInBefore(Instant moment) {
+        return signedInAt == null || !signedInAt.isAfter(moment);
+    }
+
     /** The single sign-on provider's registration id this session signed in through, or {@code null}. */
     public String ssoRegistrationId() {
         return ssoRegistrationId;
@@ -73,7 +91,8 @@ public final class ConsoleUser implements UserDetails, CredentialsContainer {
 
     /** The same person acting in another organisation (the caller has checked the membership). */
     ConsoleUser inOrganization(OrganizationId orgId, Collection<? extends GrantedAuthority> newAuthorities) {
-        return new ConsoleUser(userId(), email, displayName, orgId, null, newAuthorities, ssoRegistrationId);
+        return new ConsoleUser(userId(), email, displayName, orgId, null, newAuthorities, ssoRegistrationId,
+                signedInAt);
     }
 
     @Override

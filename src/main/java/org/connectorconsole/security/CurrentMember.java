@@ -44,7 +44,28 @@ public class CurrentMember {
                 .orElseThrow(() -> new AccessDeniedException(
                         "You are no longer a member of this organization. Sign in again."));
         refuseUnlessSignedInAsRequired(user, m);
+        if (sessionEnded(user, m)) {
+            throw new AccessDeniedException("An owner of " + m.member().orgName() + " ended your sessions. Sign in "
+                    + "again.");
+        }
         return m.member();
+    }
+
+    /**
+     * Whether an owner ("Revoke everything") or the identity provider (a deactivation) ended this session's
+     * sessions in its active organisation after it signed in. (A session whose membership is gone is refused by
+     * {@link #require()}.)
+     */
+    public boolean sessionEnded(ConsoleUser user) {
+        if (user.activeOrgId() == null) {
+            return false;
+        }
+        return repository.sessionsValidAfter(user.userId(), user.activeOrgId())
+                .map(user::signedInBefore).orElse(false);
+    }
+
+    private static boolean sessionEnded(ConsoleUser user, IdentityRepository.Membership m) {
+        return m.sessionsValidAfter() != null && user.signedInBefore(m.sessionsValidAfter());
     }
 
     /**

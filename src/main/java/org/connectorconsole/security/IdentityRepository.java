@@ -51,7 +51,7 @@ class IdentityRepository {
                 .from(MEMBERSHIP)
                 .join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
                 .join(ORGANIZATION).on(ORGANIZATION.ID.eq(MEMBERSHIP.ORG_ID))
-                .where(MEMBERSHIP.USER_ID.eq(userId))
+                .where(MEMBERSHIP.USER_ID.eq(userId).and(MEMBERSHIP.SUSPENDED_AT.isNull()))
                 .orderBy(DSL.when(MEMBERSHIP.ROLE.eq(Role.OWNER.name()), 0).otherwise(1), MEMBERSHIP.CREATED_AT)
                 .fetch(IdentityRepository::toMember);
     }
@@ -63,24 +63,39 @@ class IdentityRepository {
                 .from(MEMBERSHIP)
                 .join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
                 .join(ORGANIZATION).on(ORGANIZATION.ID.eq(MEMBERSHIP.ORG_ID))
-                .where(MEMBERSHIP.USER_ID.eq(userId))
+                .where(MEMBERSHIP.USER_ID.eq(userId).and(MEMBERSHIP.SUSPENDED_AT.isNull()))
                 .orderBy(MEMBERSHIP.CREATED_AT, MEMBERSHIP.ORG_ID)
                 .limit(1)
                 .fetchOptional(IdentityRepository::toMember);
     }
 
-    /** A membership and whether its organisation requires single sign-on. */
-    record Membership(Member member, boolean ssoRequired) {
+    /**
+     * A membership (never a suspended one), whether its organisation requires single sign-on, and the moment
+     * before which its sessions are ended ({@code null}: none are).
+     */
+    record Membership(Member member, boolean ssoRequired, java.time.Instant sessionsValidAfter) {
     }
 
     Optional<Membership> membershipWithRules(UserId userId, OrganizationId orgId) {
         return db.select(APP_USER.ID, APP_USER.EMAIL, APP_USER.DISPLAY_NAME, ORGANIZATION.ID, ORGANIZATION.NAME,
-                        ORGANIZATION.PLAN, MEMBERSHIP.ROLE, ORGANIZATION.SSO_REQUIRED)
+                        ORGANIZATION.PLAN, MEMBERSHIP.ROLE, ORGANIZATION.SSO_REQUIRED,
+                        MEMBERSHIP.SESSIONS_VALID_AFTER)
                 .from(MEMBERSHIP)
                 .join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
                 .join(ORGANIZATION).on(ORGANIZATION.ID.eq(MEMBERSHIP.ORG_ID))
-                .where(MEMBERSHIP.USER_ID.eq(userId).and(MEMBERSHIP.ORG_ID.eq(orgId)))
-                .fetchOptional(r -> new Membership(toMember(r), r.get(ORGANIZATION.SSO_REQUIRED)));
+                .where(MEMBERSHIP.USER_ID.eq(userId).and(MEMBERSHIP.ORG_ID.eq(orgId))
+                        .and(MEMBERSHIP.SUSPENDED_AT.isNull()))
+                .fetchOptional(r -> new Membership(toMember(r), r.get(ORGANIZATION.SSO_REQUIRED),
+                        r.get(MEMBERSHIP.SESSIONS_VALID_AFTER) == null ? null
+                                : r.get(MEMBERSHIP.SESSIONS_VALID_AFTER).toInstant()));
+    }
+
+    /** When the membership's sessions were last ended (also for a suspended membership), if ever. */
+    Optional<java.time.Instant> sessionsValidAfter(UserId userId, OrganizationId orgId) {
+        return db.select(MEMBERSHIP.SESSIONS_VALID_AFTER).from(MEMBERSHIP)
+                .where(MEMBERSHIP.USER_ID.eq(userId).and(MEMBERSHIP.ORG_ID.eq(orgId))
+                        .and(MEMBERSHIP.SESSIONS_VALID_AFTER.isNotNull()))
+                .fetchOptional(r -> r.value1().toInstant());
     }
 
     Optional<Member> membership(UserId userId, OrganizationId orgId) {
@@ -89,7 +104,8 @@ class IdentityRepository {
                 .from(MEMBERSHIP)
                 .join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
                 .join(ORGANIZATION).on(ORGANIZATION.ID.eq(MEMBERSHIP.ORG_ID))
-                .where(MEMBERSHIP.USER_ID.eq(userId).and(MEMBERSHIP.ORG_ID.eq(orgId)))
+                .where(MEMBERSHIP.USER_ID.eq(userId).and(MEMBERSHIP.ORG_ID.eq(orgId))
+                        .and(MEMBERSHIP.SUSPENDED_AT.isNull()))
                 .fetchOptional(IdentityRepository::toMember);
     }
 

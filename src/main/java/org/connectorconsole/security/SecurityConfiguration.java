@@ -16,6 +16,7 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.csrf.CsrfFilter;
 
 /**
@@ -28,8 +29,8 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http,
-            ObjectProvider<ClientRegistrationRepository> ssoProviders, SingleSignOn sso, RequestUtil vaadinRequests)
-            throws Exception {
+            ObjectProvider<ClientRegistrationRepository> ssoProviders, SingleSignOn sso, RequestUtil vaadinRequests,
+            CurrentMember currentMember) throws Exception {
         http.authorizeHttpRequests(auth -> auth
                 // a refusal's error page (a 403 for a missing CSRF token) is shown as it is, not turned into a
                 // redirect to sign in
@@ -60,6 +61,7 @@ class SecurityConfiguration {
                 .enableCsrfConfiguration(false));
         http.csrf(csrf -> csrf.ignoringRequestMatchers(vaadinRequests::isFrameworkInternalRequest));
         http.addFilterBefore(new CrossSiteRequestFilter(), CsrfFilter.class);
+        http.addFilterAfter(new EndedSessionFilter(currentMember), SecurityContextHolderFilter.class);
         return http.build();
     }
 

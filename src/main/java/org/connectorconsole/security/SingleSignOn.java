@@ -55,8 +55,11 @@ class SingleSignOn implements OAuth2UserService<OidcUserRequest, OidcUser> {
     private final SimpleUrlAuthenticationFailureHandler back = new SimpleUrlAuthenticationFailureHandler(
             "/login?error");
 
+    private final org.springframework.context.ApplicationEventPublisher publisher;
+
     SingleSignOn(SsoEnrollment enrollment, IdentityRepository repository, SignInEvents events,
-            SsoAssertions assertions) {
+            SsoAssertions assertions, org.springframework.context.ApplicationEventPublisher publisher) {
+        this.publisher = publisher;
         this.enrollment = enrollment;
         this.assertions = assertions;
         this.repository = repository;
@@ -111,6 +114,7 @@ class SingleSignOn implements OAuth2UserService<OidcUserRequest, OidcUser> {
             ConsoleUser user = ConsoleAuthenticationProvider.signedInUser(repository, account, registrationId);
             assertions.keep(userId, issuer, request.getIdToken().getTokenValue(), request.getIdToken().getExpiresAt());
             events.signedIn(repository.memberships(userId), "sso");
+            publisher.publishEvent(new SsoSignedIn(userId, provider, provided.getClaims()));
             return new Mapped(provided, user);
         } catch (SsoRefusedException e) {
             throw refused(e.getMessage());

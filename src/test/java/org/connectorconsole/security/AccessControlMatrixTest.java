@@ -218,6 +218,20 @@ class AccessControlMatrixTest extends ViewTest {
         rule("InvitationService.acceptAsSignedIn", Rule.SIGNED_IN);
         rule("OrganizationService.changeRole", Rule.ORG_OWNER);
         rule("OrganizationService.removeMember", Rule.ORG_OWNER);
+        rule("MemberAccess.revokeEverything", Rule.ORG_OWNER);
+        rule("MemberAccess.suspendedMembers", Rule.ORG_OWNER);
+        internal("MemberAccess.suspend", "the SCIM endpoint, after its bearer credential named the organisation");
+        internal("MemberAccess.reactivate", "the SCIM endpoint, after its bearer credential named the organisation");
+        internal("MemberAccess.suspended", "the SCIM endpoint, after its bearer credential named the organisation");
+        rule("ScimCredentials.endpoint", Rule.ORG_OWNER);
+        rule("ScimCredentials.list", Rule.ORG_OWNER);
+        rule("ScimCredentials.create", Rule.ORG_OWNER);
+        rule("ScimCredentials.revoke", Rule.ORG_OWNER);
+        internal("ScimCredentials.authenticate", "the SCIM endpoint's bearer check: the credential is the caller");
+        rule("RegistrySettingsService.current", Rule.ORG_OWNER);
+        rule("RegistrySettingsService.save", Rule.ORG_OWNER);
+        rule("SsoGroupClaims.claimName", Rule.ORG_OWNER);
+        rule("SsoGroupClaims.setClaimName", Rule.ORG_OWNER);
         rule("OrganizationService.ssoRequired", Rule.SIGNED_IN);
         rule("OrganizationService.setSsoRequired", Rule.ORG_OWNER);
         rule("ConnectionOverviewService.page", Rule.ORG_OWNER);
@@ -248,6 +262,8 @@ class AccessControlMatrixTest extends ViewTest {
         internal("ConversationService.standing", "the gateway, with the Member it resolved from its bearer token; "
                 + "reads only that member's own standing in their organisation");
 
+        route("ProvisioningView", Rule.ORG_OWNER);
+        route("RegistryView", Rule.ORG_OWNER);
         route("LoginView", Rule.PUBLIC);
         route("SetupView", Rule.PUBLIC);
         route("OverviewView", Rule.SIGNED_IN);

@@ -36,6 +36,7 @@ import org.connectorconsole.base.ui.Notices;
 import org.connectorconsole.organization.Invitation;
 import org.connectorconsole.organization.InvitationService;
 import org.connectorconsole.organization.IssuedInvitation;
+import org.connectorconsole.organization.MemberAccess;
 import org.connectorconsole.organization.MemberCounts;
 import org.connectorconsole.organization.MemberSummary;
 import org.connectorconsole.organization.OrganizationService;
@@ -71,10 +72,14 @@ class MembersView extends VerticalLayout {
     private final PagedList<MemberSummary> list;
 
     private final PublicAddress publicAddress;
+    private final MemberAccess memberAccess;
+    private java.util.Set<org.connectorconsole.base.UserId> suspended = java.util.Set.of();
 
     MembersView(OrganizationService organizations, InvitationService invitations,
-            SignInOptions signInOptions, CurrentMember currentMember, PublicAddress publicAddress) {
+            SignInOptions signInOptions, CurrentMember currentMember, PublicAddress publicAddress,
+            MemberAccess memberAccess) {
         this.publicAddress = publicAddress;
+        this.memberAccess = memberAccess;
         this.organizations = organizations;
         this.invitations = invitations;
         this.signInOptions = signInOptions;
@@ -83,11 +88,12 @@ class MembersView extends VerticalLayout {
         setMaxWidth("70rem");
 
         grid.setId("members");
-        grid.addColumn(MemberSummary::displayName).setHeader("Name").setFlexGrow(2);
+        grid.addColumn(m -> suspended.contains(m.userId()) ? m.displayName() + " (deactivated by the identity "
+                + "provider)" : m.displayName()).setHeader("Name").setFlexGrow(2);
         grid.addColumn(MemberSummary::email).setHeader("E-mail address").setFlexGrow(3);
         grid.addComponentColumn(this::roleSelect).setKey("role").setHeader("Role").setFlexGrow(1);
         grid.addColumn(m -> DATE.format(m.joinedAt())).setHeader("Joined").setFlexGrow(1);
-        grid.addComponentColumn(this::removeButton).setKey("remove").setHeader("").setFlexGrow(0).setAutoWidth(true);
+        grid.addComponentColumn(this::memberActions).setKey("remove").setHeader("").setFlexGrow(0).setAutoWidth(true);
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
         grid.setAllRowsVisible(true);
 
@@ -114,6 +120,7 @@ class MembersView extends VerticalLayout {
 
     /** After a change: the counts and open invitations again, and as many people as were shown, from the top. */
     private void refresh() {
+        suspended = memberAccess.suspendedMembers();
         MemberCounts counts = organizations.memberCounts();
         summary.setText(counts.people() + (counts.people() == 1 ? " person" : " people") + ", " + counts.owners()
                 + (counts.owners() == 1 ? " owner" : " owners") + ". Each member connects to the organization's "
@@ -146,6 +153,40 @@ class MembersView extends VerticalLayout {
             refresh();
         });
         return select;
+    }
+
+    private HorizontalLayout memberActions(MemberSummary m) {
+        HorizontalLayout actions = new HorizontalLayout(revokeEverythingButton(m), removeButton(m));
+        actions.setSpacing(false);
+        return actions;
+    }
+
+    private Button revokeEverythingButton(MemberSummary m) {
+        Button revoke = new Button("Revoke everything");
+        revoke.setId("revoke-everything-" + m.userId());
+        revoke.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_ERROR);
+        revoke.setVisible(!m.userId().equals(currentMember.require().userId()));
+        revoke.addClickListener(e -> {
+            ConfirmDialog confirm = new ConfirmDialog();
+            confirm.setHeader("Revoke everything of " + m.displayName() + "?");
+            confirm.setText(m.email() + " is signed out everywhere, their gateway tokens and authorized apps stop "
+                    + "working, and their connections end (their tokens are revoked at each server). They stay a "
+                    + "member and can sign in and connect again.");
+            confirm.setCancelable(true);
+            confirm.setConfirmText("Revoke everything");
+            confirm.setConfirmButtonTheme("error primary");
+            confirm.addConfirmListener(c -> {
+                try {
+                    memberAccess.revokeEverything(m.userId());
+                    Notices.success("Everything of " + m.displayName() + " was revoked; they stay a member.");
+                } catch (ValidationException ex) {
+                    Notices.error(ex.getMessage());
+                }
+                refresh();
+            });
+            confirm.open();
+        });
+        return revoke;
     }
 
     private Button removeButton(MemberSummary m) {

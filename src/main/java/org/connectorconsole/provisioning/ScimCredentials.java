@@ -1,0 +1,131 @@
+package org.connectorconsole.provisioning;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.connectorconsole.audit.AuditAction;
+import org.connectorconsole.audit.AuditRecord;
+import org.connectorconsole.audit.AuditService;
+import org.connectorconsole.base.DisplayNames;
+import org.connectorconsole.base.NotFoundException;
+import org.connectorconsole.base.PublicAddress;
+import org.connectorconsole.base.Times;
+import org.connectorconsole.base.Tokens;
+import org.connectorconsole.base.ValidationException;
+import org.connectorconsole.provisioning.internal.ScimCredentialRepository;
+import org.connectorconsole.security.CurrentMember;
+import org.connectorconsole.security.Member;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Organization › Provisioning: the bearer credentials an owner gives the identity provider for the organisation's
+ * SCIM endpoint. A credential is shown once, stored as a SHA-256 hash, and revocable; every change is audited.
+ */
+@Service
+public class ScimCredentials {
+
+    public static final String PREFIX = "ccscim_";
+    public static final int MAX_NAME = 100;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** A credential as its owner sees it (never the secret). */
+    public record Info(UUID id, String name, Instant createdAt, Instant lastUsedAt, Instant revokedAt) {
+    }
+
+    /** A new credential with its secret, shown once. */
+    public record Created(UUID id, String name, String secret, String endpoint) {
+    }
+
+    private final CurrentMember currentMember;
+    private final ScimCredentialRepository repository;
+    private final AuditService audit;
+    private final PublicAddress publicAddress;
+    private final Clock clock;
+
+    ScimCredentials(CurrentMember currentMember, ScimCredentialRepository repository, AuditService audit,
+            PublicAddress publicAddress, Clock clock) {
+        this.currentMember = currentMember;
+        this.repository = repository;
+        this.audit = audit;
+        this.publicAddress = publicAddress;
+        this.clock = clock;
+    }
+
+    /** The organisation's SCIM base address (the "Tenant URL" / "SCIM connector base URL"). */
+    @Transactional(readOnly = true)
+    public String endpoint() {
+        return endpoint(requireOrganizationOwner());
+    }
+
+    @Transactional(readOnly = true)
+    public List<Info> list() {
+        Member owner = requireOrganizationOwner();
+        return repository.list(owner.orgId()).stream()
+                .map(r -> new Info(r.id(), r.name(), r.createdAt().toInstant(), instant(r.lastUsedAt()),
+                        instant(r.revokedAt())))
+                .toList();
+    }
+
+    @Transactional
+    public Created create(String name) {
+        Member owner = requireOrganizationOwner();
+        String clean = DisplayNames.clean(name);
+        DisplayNames.problem(clean, MAX_NAME, "Name the credential after the identity provider that will use it.")
+                .ifPresent(p -> {
+                    throw ValidationException.forField("name", p);
+                });
+        byte[] random = new byte[32];
+        RANDOM.nextBytes(random);
+        String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        UUID id = UUID.randomUUID();
+        repository.insert(id, owner.orgId(), clean, Tokens.sha256Hex(secret), owner.userId(), Times.utcNow(clock));
+        audit.record(AuditRecord.of(owner.orgId(), owner.actor(), AuditAction.SCIM_CREDENTIAL_CREATED)
+                .target("scim_credential", id.toString(), clean));
+        return new Created(id, clean, secret, endpoint(owner));
+    }
+
+    @Transactional
+    public void revoke(UUID id) {
+        Member owner = requireOrganizationOwner();
+        String name = repository.revoke(owner.orgId(), id, Times.utcNow(clock))
+                .orElseThrow(() -> new NotFoundException("This credential does not exist or was revoked already."));
+        audit.record(AuditRecord.of(owner.orgId(), owner.actor(), AuditAction.SCIM_CREDENTIAL_REVOKED)
+                .target("scim_credential", id.toString(), name));
+    }
+
+    /** The SCIM endpoint's bearer check: the live credential this secret is, if any. */
+    @Transactional
+    public Optional<ScimCaller> authenticate(String bearerToken) {
+        if (bearerToken == null || !bearerToken.startsWith(PREFIX) || bearerToken.length() > 200) {
+            return Optional.empty();
+        }
+        OffsetDateTime now = Times.utcNow(clock);
+        return repository.live(Tokens.sha256Hex(bearerToken)).map(r -> {
+            repository.touch(r.id(), now);
+            return new ScimCaller(r.orgId(), r.id(), r.name());
+        });
+    }
+
+    private String endpoint(Member owner) {
+        return publicAddress.base() + "/scim/v2/o/" + owner.orgId();
+    }
+
+    private Member requireOrganizationOwner() {
+        Member owner = currentMember.requireOwner();
+        if (!owner.plan().isOrganization()) {
+            throw new AccessDeniedException("Only Team and Enterprise organisations provision members.");
+        }
+        return owner;
+    }
+
+    private static Instant instant(OffsetDateTime t) {
+        return t == null ? null : t.toInstant();
+    }
+}

@@ -1,0 +1,71 @@
+package org.connectorconsole.provisioning;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Optional;
+import org.connectorconsole.security.SecurityHeaders;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.header.HeaderWriterFilter;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * {@code /scim/**}: identity providers with a SCIM credential only. No session, no cookie (a signed-in browser's
+ * session cookie authenticates nothing here, so no cross-site request can use it and no CSRF token is needed), no
+ * redirect to a sign-in page: a request without a live credential is answered 401 in SCIM's error shape before any
+ * controller runs.
+ */
+@Configuration
+class ScimSecurityConfiguration {
+
+    static final String CALLER = "connector-console.scim-caller";
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain scimSecurityFilterChain(HttpSecurity http, ScimCredentials credentials) throws Exception {
+        SecurityHeaders.apply(http);
+        http.securityMatcher("/scim/**")
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .securityContext(context -> context.securityContextRepository(
+                        new org.springframework.security.web.context.RequestAttributeSecurityContextRepository()))
+                .csrf(csrf -> csrf.disable())
+                .requestCache(cache -> cache.disable())
+                .anonymous(anonymous -> anonymous.disable())
+                .addFilterAfter(new ScimCredentialFilter(credentials), HeaderWriterFilter.class)
+                // the credential filter lets nothing through without a live credential
+                .authorizeHttpRequests(auth -> auth.anyRequest().permitAll());
+        return http.build();
+    }
+
+    static final class ScimCredentialFilter extends OncePerRequestFilter {
+        private final ScimCredentials credentials;
+
+        ScimCredentialFilter(ScimCredentials credentials) {
+            this.credentials = credentials;
+        }
+
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws ServletException, IOException {
+            String header = request.getHeader("Authorization");
+            Optional<ScimCaller> caller = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+                    ? credentials.authenticate(header.substring(7).strip()) : Optional.empty();
+            if (caller.isEmpty()) {
+                response.setHeader("WWW-Authenticate", "Bearer realm=\"scim\"");
+                ScimErrors.write(response, 401, null, "A SCIM credential is required: Authorization: Bearer "
+                        + "ccscim_... (an owner creates one under Organization > Provisioning; revoked ones stop "
+                        + "working).");
+                return;
+            }
+            request.setAttribute(CALLER, caller.get());
+            chain.doFilter(request, response);
+        }
+    }
+}
