@@ -12,6 +12,9 @@ import org.connectorconsole.audit.AuditAction;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.ConsoleMetrics;
+import org.connectorconsole.base.LiveChange;
+import org.connectorconsole.base.LiveChanges;
+import org.connectorconsole.base.LiveTopic;
 import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.Times;
 import org.connectorconsole.connector.Connector;
@@ -42,9 +45,11 @@ class ToolCallRecorder {
     private final AuditService audit;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final LiveChanges live;
 
     ToolCallRecorder(ConversationRepository repository, ToolCatalog catalog, AuditService audit,
-            TransactionTemplate tx, Clock clock) {
+            TransactionTemplate tx, Clock clock, LiveChanges live) {
+        this.live = live;
         this.repository = repository;
         this.catalog = catalog;
         this.audit = audit;
@@ -62,6 +67,8 @@ class ToolCallRecorder {
             if (call.conversationId() != null) {
                 repository.touch(call.conversationId(), now());
             }
+            // not audited until it ends: the member's open pages hear of it on commit (its end is audited)
+            live.publish(LiveChange.forMember(call.member().orgId(), call.member().userId(), LiveTopic.TOOL_CALLS));
             return repository.findCall(call.callId());
         }).orElseThrow(() -> new NotFoundException("This conversation does not exist (it may have been deleted)."));
     }

@@ -65,7 +65,8 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
 
     MemberConnectorsView(ConnectionService connections, ConnectionOverviewService overview,
             CurrentMember currentMember, List<PageSection> sections,
-            org.connectorconsole.connector.ConnectorService connectorService) {
+            org.connectorconsole.connector.ConnectorService connectorService,
+            org.connectorconsole.security.LiveUpdates live) {
         this.connectorService = connectorService;
         this.connections = connections;
         this.overview = overview;
@@ -94,6 +95,10 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
         list.setPadding(false);
         list.setId("member-connectors");
         add(lead, section, list);
+        // an owner removing, disabling or changing a connector, a tool held or approved, this member's connection
+        // changing in another tab or on another instance: re-read without re-checking every server
+        org.connectorconsole.base.ui.LivePage.refreshOn(this, live::subscribe, java.util.EnumSet.of(
+                org.connectorconsole.base.LiveTopic.CONNECTORS, org.connectorconsole.base.LiveTopic.TOOLS, org.connectorconsole.base.LiveTopic.CONNECTIONS), () -> refresh(false));
         // other features' sections for this page (the gateway's "Use your connectors from your assistant")
         sections.stream().filter(s -> PageSection.SETTINGS_CONNECTORS.equals(s.page()))
                 .forEach(s -> s.create(null).ifPresent(this::add));
