@@ -46,9 +46,46 @@ public class LiveChanges implements SmartLifecycle {
         void close();
     }
 
-    private record Subscriber(OrganizationId orgId, UserId member, Consumer<LiveChange> onChange) {
+    /** One subscription; its changes are handed over one at a time, in the order the database delivered them. */
+    private final class Subscriber {
+        final OrganizationId orgId;
+        final UserId member;
+        final Consumer<LiveChange> onChange;
+        private final java.util.Queue<LiveChange> queue = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Subscriber(OrganizationId orgId, UserId member, Consumer<LiveChange> onChange) {
+            this.orgId = orgId;
+            this.member = member;
+            this.onChange = onChange;
+        }
+
         boolean wants(LiveChange change) {
             return member == null || change.member() == null || member.equals(change.member());
+        }
+
+        void hand(LiveChange change) {
+            queue.add(change);
+            if (draining.compareAndSet(false, true)) {
+                delivery.execute(this::drain);
+            }
+        }
+
+        private void drain() {
+            while (true) {
+                LiveChange next;
+                while ((next = queue.poll()) != null) {
+                    try {
+                        onChange.accept(next);
+                    } catch (RuntimeException e) {
+                        log.debug("A live update subscriber failed", e);
+                    }
+                }
+                draining.set(false);
+                if (queue.isEmpty() || !draining.compareAndSet(false, true)) {
+                    return;
+                }
+            }
         }
     }
 
@@ -105,23 +142,13 @@ public class LiveChanges implements SmartLifecycle {
         }
         for (Subscriber s : set) {
             if (s.wants(change)) {
-                hand(s, change);
+                s.hand(change);
             }
         }
     }
 
     private void resyncAll() {
-        subscribers.values().forEach(set -> set.forEach(s -> hand(s, new LiveChange(s.orgId(), null, LiveTopic.RESYNC))));
-    }
-
-    private void hand(Subscriber s, LiveChange change) {
-        delivery.execute(() -> {
-            try {
-                s.onChange().accept(change);
-            } catch (RuntimeException e) {
-                log.debug("A live update subscriber failed", e);
-            }
-        });
+        subscribers.values().forEach(set -> set.forEach(s -> s.hand(new LiveChange(s.orgId, null, LiveTopic.RESYNC))));
     }
 
     private void listen() {

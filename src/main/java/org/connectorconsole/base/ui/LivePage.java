@@ -27,6 +27,15 @@ public final class LivePage {
 
     public static void refreshOn(Component page, Function<Consumer<LiveChange>, LiveChanges.Subscription> subscribe,
             Set<LiveTopic> topics, Runnable refresh) {
+        onChanges(page, subscribe, topics, seen -> refresh.run());
+    }
+
+    /**
+     * As {@link #refreshOn}, handing {@code refresh} the topics seen since the last refresh ({@code RESYNC} among
+     * them after the listener reconnected: then re-read everything).
+     */
+    public static void onChanges(Component page, Function<Consumer<LiveChange>, LiveChanges.Subscription> subscribe,
+            Set<LiveTopic> topics, Consumer<Set<LiveTopic>> refresh) {
         Set<LiveTopic> wanted = EnumSet.copyOf(topics);
         wanted.add(LiveTopic.RESYNC);
         LiveChanges.Subscription[] current = new LiveChanges.Subscription[1];
@@ -35,16 +44,27 @@ public final class LivePage {
                 current[0].close();
             }
             UI ui = attach.getUI();
+            Set<LiveTopic> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
             AtomicBoolean pending = new AtomicBoolean();
             current[0] = subscribe.apply(change -> {
-                if (!wanted.contains(change.topic()) || !pending.compareAndSet(false, true)) {
+                if (!wanted.contains(change.topic())) {
+                    return;
+                }
+                seen.add(change.topic());
+                if (!pending.compareAndSet(false, true)) {
                     return;
                 }
                 try {
                     ui.access(() -> {
                         pending.set(false);
-                        if (page.isAttached()) {
-                            refresh.run();
+                        Set<LiveTopic> these = EnumSet.noneOf(LiveTopic.class);
+                        for (LiveTopic t : LiveTopic.values()) {
+                            if (seen.remove(t)) {
+                                these.add(t);
+                            }
+                        }
+                        if (page.isAttached() && !these.isEmpty()) {
+                            refresh.accept(these);
                         }
                     });
                 } catch (UIDetachedException e) {
