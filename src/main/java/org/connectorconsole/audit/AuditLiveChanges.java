@@ -11,7 +11,9 @@ import org.connectorconsole.base.UserId;
  * Which audited changes open pages must see, and for whom. Every change a page shows is audited in the transaction
  * that makes it, so the audit writer publishes the live change in that same transaction: delivered on commit, never
  * for a change rolled back. Changes that are not audited (a tool call starting, a token refreshed) are published by
- * their services. See docs/decisions/0048-live-pages-through-postgresql-notify.md.
+ * their services. A connection's status is told by its repository, and only when it changes: a failed renewal or
+ * callback (audited every time) is not told again, so a page that re-reads on a change cannot set off another
+ * attempt, and another, while a server stays down. See docs/decisions/0048-live-pages-through-postgresql-notify.md.
  */
 final class AuditLiveChanges {
 
@@ -35,8 +37,6 @@ final class AuditLiveChanges {
             org(AuditAction.TOOL_SETTINGS_UPDATED, LiveTopic.TOOLS),
             actor(AuditAction.CONNECTION_CONNECTED, LiveTopic.CONNECTIONS),
             actor(AuditAction.CONNECTION_REAUTHORIZED, LiveTopic.CONNECTIONS),
-            actor(AuditAction.CONNECTION_FAILED, LiveTopic.CONNECTIONS),
-            actor(AuditAction.CONNECTION_REFRESH_FAILED, LiveTopic.CONNECTIONS),
             actor(AuditAction.CONNECTION_DISCONNECTED, LiveTopic.CONNECTIONS),
             org(AuditAction.CONNECTION_ENDED, LiveTopic.CONNECTIONS),
             Map.entry(AuditAction.CONNECTION_RECONNECT_REQUESTED.wireName(),

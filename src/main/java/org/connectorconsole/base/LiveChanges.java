@@ -67,7 +67,11 @@ public class LiveChanges implements SmartLifecycle {
         void hand(LiveChange change) {
             queue.add(change);
             if (draining.compareAndSet(false, true)) {
-                delivery.execute(this::drain);
+                try {
+                    delivery.execute(this::drain);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    draining.set(false); // stopping: nothing to hand over to
+                }
             }
         }
 
@@ -92,7 +96,8 @@ public class LiveChanges implements SmartLifecycle {
     private final DSLContext dsl;
     private final DataSource dataSource;
     private final Map<OrganizationId, Set<Subscriber>> subscribers = new ConcurrentHashMap<>();
-    private final ExecutorService delivery = Executors.newVirtualThreadPerTaskExecutor();
+    /** Made on each start: Spring stops and starts again a context it pauses (tests do), not only once. */
+    private volatile ExecutorService delivery = Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean running;
     private volatile boolean listening;
     private volatile Thread listener;
@@ -154,7 +159,7 @@ public class LiveChanges implements SmartLifecycle {
     private void listen() {
         long backoff = 100;
         boolean missed = false;
-        while (running) {
+        while (running && listener == Thread.currentThread()) {
             try (Connection c = openDedicated()) {
                 connection = c;
                 try (Statement s = c.createStatement()) {
@@ -168,7 +173,7 @@ public class LiveChanges implements SmartLifecycle {
                     resyncAll();
                     missed = false;
                 }
-                while (running) {
+                while (running && listener == Thread.currentThread()) {
                     PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
                     if (notifications == null) {
                         continue;
@@ -180,12 +185,13 @@ public class LiveChanges implements SmartLifecycle {
             } catch (SQLException | RuntimeException e) {
                 listening = false;
                 connection = null;
-                if (!running) {
+                if (!running || listener != Thread.currentThread()) {
                     break;
                 }
                 if (!missed) {
                     log.warn("Live updates: lost the database listener ({}); open pages do not update until it "
-                            + "reconnects", e.getMessage());
+                            + "reconnects", e.toString());
+                    log.debug("Live updates: the listener's failure", e);
                 }
                 missed = true;
                 try {
@@ -222,7 +228,13 @@ public class LiveChanges implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        if (delivery.isShutdown()) {
+            delivery = Executors.newVirtualThreadPerTaskExecutor();
+        }
         running = true;
         Thread t = Thread.ofPlatform().daemon().name("live-updates-listener").unstarted(this::listen);
         listener = t;
@@ -230,7 +242,7 @@ public class LiveChanges implements SmartLifecycle {
     }
 
     @Override
-    public void stop() {
+    public synchronized void stop() {
         running = false;
         Thread t = listener;
         if (t != null) {

@@ -148,6 +148,27 @@ class LiveChangesTest {
     }
 
     @Test
+    void a_listener_stopped_and_started_again_delivers_each_change_once() throws Exception {
+        // Spring stops a paused context's lifecycle beans and starts them again when a test uses it once more
+        other = new LiveChanges(dsl, dataSource);
+        other.start();
+        awaitTrue(other::listening, "the listener to LISTEN");
+        other.stop();
+        other.start();
+        awaitTrue(other::listening, "the listener to LISTEN again");
+        OrganizationId org = OrganizationId.random();
+        BlockingQueue<LiveChange> heard = new LinkedBlockingQueue<>();
+        other.subscribe(org, null, heard::add);
+        LiveChange first = LiveChange.forOrganization(org, LiveTopic.CONNECTORS);
+        LiveChange second = LiveChange.forOrganization(org, LiveTopic.TOOLS);
+        live.publish(first);
+        live.publish(second);
+        assertThat(heard.poll(60, TimeUnit.SECONDS)).isEqualTo(first);
+        assertThat(heard.poll(60, TimeUnit.SECONDS)).as("once: one listener after the restart").isEqualTo(second);
+        assertThat(heard).isEmpty();
+    }
+
+    @Test
     void payloads_not_ours_are_ignored() {
         assertThat(LiveChange.parse("hello")).isEmpty();
         assertThat(LiveChange.parse("1;not-a-uuid;CONNECTORS;-")).isEmpty();

@@ -35,6 +35,7 @@ class LivePagesJourneyTest {
     }
 
     static TestMcpServer server;
+    static TestMcpServer open;
     static Browser owner;
     static Browser member;
 
@@ -44,10 +45,13 @@ class LivePagesJourneyTest {
     TestOrganizations orgs;
     @Autowired
     ConnectorService connectors;
+    @Autowired
+    org.connectorconsole.conversation.ConversationService conversations;
 
     @BeforeAll
     static void start() {
         server = new TestMcpServer().protectedEndpoint("/files", true, true).protectedEndpoint("/notes", true, true);
+        open = new TestMcpServer().streamable("/mcp", "acme-tools", TestMcpServer.echoTool());
     }
 
     @AfterAll
@@ -59,6 +63,7 @@ class LivePagesJourneyTest {
             member.close();
         }
         server.close();
+        open.close();
     }
 
     @Test
@@ -151,6 +156,49 @@ class LivePagesJourneyTest {
         assertThat(js(member, "return window.liveMark;")).isEqualTo("same page");
         System.out.println("[live] " + expectedTransport() + ": owner's click to the member's page changing: disable " + disableMs
                 + " ms, remove " + removeMs + " ms (includes the owner's request)");
+    }
+
+    @Test
+    void an_owners_tool_approval_reaches_a_members_open_conversation() throws Exception {
+        Org org = orgs.create(Plan.TEAM, 1);
+        orgs.signIn(org.owner());
+        Connector tools = connectors.add(new ConnectorForm("Acme tools", open.url("/mcp"), null, null, false));
+        java.util.concurrent.CompletableFuture<org.connectorconsole.connector.Diagnosis> checked =
+                new java.util.concurrent.CompletableFuture<>();
+        connectors.startCheck(tools.id(), step -> { }, checked::complete);
+        checked.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        orgs.signIn(org.members().getFirst());
+        var conversation = conversations.create("Live review");
+        conversations.setEnabled(conversation.id(), tools.id(), true);
+        TestOrganizations.signOut();
+
+        try (Browser m = new Browser("http://localhost:" + port + "/");
+                Browser o = new Browser("http://localhost:" + port + "/")) {
+            m.signIn(org.members().getFirst().email(), TestOrganizations.PASSWORD);
+            m.open("conversations/" + conversation.id());
+            // new tools are held for an owner's review (decision 0017): the member sees it and cannot run it
+            m.await(d -> text(m, "tool-echo").contains("Waiting for review"));
+            js(m, "window.liveMark = 'same page';");
+            m.screenshot(expectedTransport() + "-live-04-member-tool-held");
+
+            o.signIn(org.owner().email(), TestOrganizations.PASSWORD);
+            o.open("connectors/" + tools.id());
+            var approve = o.find(By.id("approve-all-new"));
+            js(o, "arguments[0].scrollIntoView({block: 'center'})", approve);
+            o.await(d -> approve.isDisplayed() && approve.isEnabled());
+            approve.click();
+            o.awaitText("1 new tool approved.");
+
+            m.await(d -> !text(m, "tool-echo").contains("Waiting for review")
+                    && text(m, "tool-echo").contains("Repeats the message it is given"));
+            assertThat(js(m, "return window.liveMark;")).as("no reload").isEqualTo("same page");
+            m.screenshot(expectedTransport() + "-live-05-member-tool-approved");
+        }
+    }
+
+    private static String text(Browser b, String id) {
+        var found = b.driver().findElements(By.id(id));
+        return found.isEmpty() ? "" : found.getFirst().getText();
     }
 
     private static Object js(Browser b, String script, Object... args) {

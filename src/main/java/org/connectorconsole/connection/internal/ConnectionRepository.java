@@ -315,7 +315,11 @@ public class ConnectionRepository {
     @Transactional(propagation = Propagation.MANDATORY)
     public void setStatus(UUID id, ConnectionStatus status, String reason, String requiredScope, int stepUps,
             OffsetDateTime now) {
-        tellPages(db.update(CONNECTION)
+        // pages hear of it only when the status changes (a check storing "failing" again must not refresh pages
+        // that would check again)
+        String before = db.select(CONNECTION.STATUS).from(CONNECTION).where(CONNECTION.ID.eq(id))
+                .fetchOptional(CONNECTION.STATUS).orElse(null);
+        var changed = db.update(CONNECTION)
                 .set(CONNECTION.STATUS, status.name())
                 .set(CONNECTION.STATUS_REASON, reason)
                 .set(CONNECTION.REQUIRED_SCOPE, requiredScope)
@@ -325,7 +329,10 @@ public class ConnectionRepository {
                 .set(CONNECTION.UPDATED_AT, now)
                 .where(CONNECTION.ID.eq(id))
                 .returning(CONNECTION.ORG_ID, CONNECTION.USER_ID)
-                .fetchOptional());
+                .fetchOptional();
+        if (!status.name().equals(before)) {
+            tellPages(changed);
+        }
     }
 
     /**

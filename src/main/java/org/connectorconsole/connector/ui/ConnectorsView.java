@@ -121,9 +121,10 @@ class ConnectorsView extends VerticalLayout {
 
         add(tools, grid, list.noMatch(), list.moreButton(), empty, add, toolRulesSection(), privateHostsSection());
         refresh();
-        // changes by another owner, a check finishing, tools held for review: on any instance, without a reload
-        LivePage.refreshOn(this, live::subscribe, java.util.EnumSet.of(LiveTopic.CONNECTORS, LiveTopic.TOOLS),
-                this::refresh);
+        // changes by another owner, a check finishing, tools held for review, members connecting (the counts): on
+        // any instance, without a reload
+        LivePage.refreshOn(this, live::subscribe, java.util.EnumSet.of(LiveTopic.CONNECTORS, LiveTopic.TOOLS,
+                LiveTopic.CONNECTIONS), this::refresh);
     }
 
     /** The list of connectors: name with its Custom badge, URL, state, members connected, last check, reviews. */
