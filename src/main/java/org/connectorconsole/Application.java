@@ -2,7 +2,6 @@ package org.connectorconsole;
 
 import com.vaadin.flow.component.dependency.StyleSheet;
 import com.vaadin.flow.component.page.AppShellConfigurator;
-import com.vaadin.flow.component.page.Push;
 import com.vaadin.flow.server.AppShellSettings;
 import com.vaadin.flow.theme.lumo.Lumo;
 import java.util.List;
@@ -21,7 +20,8 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 @StyleSheet(Lumo.STYLESHEET)
 @StyleSheet("styles.css")
-@Push
+// server push: on for every UI, with the configured transport, by base.ui.PushTransportSetting (an @Push here
+// would override that transport)
 @org.springframework.scheduling.annotation.EnableScheduling
 public class Application implements AppShellConfigurator {
 

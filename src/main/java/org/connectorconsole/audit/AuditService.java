@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.connectorconsole.base.LiveChanges;
 import org.connectorconsole.base.RequestOrigin;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
@@ -19,10 +20,12 @@ public class AuditService {
 
     private final AuditRepository repository;
     private final Clock clock;
+    private final LiveChanges live;
 
-    AuditService(AuditRepository repository, Clock clock) {
+    AuditService(AuditRepository repository, Clock clock, LiveChanges live) {
         this.repository = repository;
         this.clock = clock;
+        this.live = live;
     }
 
     @Transactional(propagation = Propagation.MANDATORY)
@@ -41,6 +44,8 @@ public class AuditService {
                 record.action(), record.targetType(), record.targetId(), record.targetLabel(), details,
                 origin.clientAddress(), origin.userAgent(), head.lastHash(), hash);
         repository.append(event);
+        // open pages on every instance hear of it when this transaction commits (NOTIFY is transactional)
+        AuditLiveChanges.of(record).ifPresent(live::publish);
         return event;
     }
 }

@@ -12,6 +12,9 @@ import org.connectorconsole.audit.AuditAction;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.ConsoleMetrics;
+import org.connectorconsole.base.LiveChange;
+import org.connectorconsole.base.LiveChanges;
+import org.connectorconsole.base.LiveTopic;
 import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.Times;
 import org.connectorconsole.connection.ConnectionService;
@@ -44,10 +47,12 @@ class ToolCallRecorder {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final ConnectionService connections;
+    private final LiveChanges live;
 
     ToolCallRecorder(ConversationRepository repository, ToolCatalog catalog, AuditService audit,
-            TransactionTemplate tx, Clock clock, ConnectionService connections) {
+            TransactionTemplate tx, Clock clock, ConnectionService connections, LiveChanges live) {
         this.connections = connections;
+        this.live = live;
         this.repository = repository;
         this.catalog = catalog;
         this.audit = audit;
@@ -66,6 +71,8 @@ class ToolCallRecorder {
                 repository.touch(call.conversationId(), now());
             }
             connections.recordUse(call.member(), call.connector().id());
+            // not audited until it ends: the member's open pages hear of it on commit (its end is audited)
+            live.publish(LiveChange.forMember(call.member().orgId(), call.member().userId(), LiveTopic.TOOL_CALLS));
             return java.util.Optional.of(stored);
         }).orElseThrow(() -> new NotFoundException("This conversation does not exist (it may have been deleted)."));
     }

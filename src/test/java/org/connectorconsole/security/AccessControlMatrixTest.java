@@ -114,6 +114,7 @@ class AccessControlMatrixTest extends ViewTest {
     // ---------------------------------------------------------------- declared rules: one line per method / route
     static {
         rule("AccountService.me", Rule.SIGNED_IN);
+        rule("LiveUpdates.subscribe", Rule.SIGNED_IN);
         rule("AccountService.rename", Rule.SIGNED_IN);
         rule("AccountService.changePassword", Rule.SIGNED_IN);
         rule("SignInOptions.firstTimeSetupPending", Rule.PUBLIC);

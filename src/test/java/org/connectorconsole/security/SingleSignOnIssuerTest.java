@@ -20,7 +20,7 @@ import org.springframework.security.oauth2.core.oidc.OidcIdToken;
  */
 class SingleSignOnIssuerTest {
 
-    private final SingleSignOn sso = new SingleSignOn(null, null, null, null);
+    private final SingleSignOn sso = new SingleSignOn(null, null, null, null, null);
 
     private static OidcUserRequest request(String configuredIssuer, String tokenIssuer) {
         ClientRegistration.Builder registration = ClientRegistration.withRegistrationId("corp")

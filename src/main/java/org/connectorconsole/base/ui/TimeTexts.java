@@ -1,5 +1,6 @@
 package org.connectorconsole.base.ui;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -10,7 +11,11 @@ public final class TimeTexts {
     }
 
     public static String ago(Instant when) {
-        Duration d = Duration.between(when, Instant.now());
+        return ago(when, Clock.systemUTC());
+    }
+
+    public static String ago(Instant when, Clock clock) {
+        Duration d = Duration.between(when, clock.instant());
         if (d.toMinutes() < 1) {
             return "just now";
         }

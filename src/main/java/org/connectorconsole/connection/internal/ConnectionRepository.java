@@ -13,6 +13,9 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.connectorconsole.base.LiveChange;
+import org.connectorconsole.base.LiveChanges;
+import org.connectorconsole.base.LiveTopic;
 import org.connectorconsole.base.OrganizationId;
 import org.connectorconsole.base.UserId;
 import org.connectorconsole.connection.ConnectionStatus;
@@ -48,8 +51,17 @@ public class ConnectionRepository {
 
     private final DSLContext db;
 
-    ConnectionRepository(DSLContext db) {
+    private final LiveChanges live;
+
+    ConnectionRepository(DSLContext db, LiveChanges live) {
         this.db = db;
+        this.live = live;
+    }
+
+    /** The member's open pages hear of a changed status or renewed tokens when the transaction commits. */
+    private void tellPages(Optional<? extends org.jooq.Record> changed) {
+        changed.ifPresent(r -> live.publish(LiveChange.forMember(r.get(CONNECTION.ORG_ID), r.get(CONNECTION.USER_ID),
+                LiveTopic.CONNECTIONS)));
     }
 
     // ---- registered clients ----
@@ -281,7 +293,7 @@ public class ConnectionRepository {
     @Transactional(propagation = Propagation.MANDATORY)
     public boolean saveRefreshed(UUID id, byte[] oldAccess, byte[] access, byte[] refresh, String scope,
             Instant expiresAt, OffsetDateTime now) {
-        return db.update(CONNECTION)
+        var changed = db.update(CONNECTION)
                 .set(CONNECTION.ACCESS_TOKEN, access)
                 .set(CONNECTION.REFRESH_TOKEN, refresh)
                 .set(CONNECTION.SCOPE, scope)
@@ -290,7 +302,10 @@ public class ConnectionRepository {
                 .set(CONNECTION.REFRESHED_AT, now)
                 .set(CONNECTION.UPDATED_AT, now)
                 .where(CONNECTION.ID.eq(id).and(CONNECTION.ACCESS_TOKEN.eq(oldAccess)))
-                .execute() == 1;
+                .returning(CONNECTION.ORG_ID, CONNECTION.USER_ID)
+                .fetchOptional();
+        tellPages(changed);
+        return changed.isPresent();
     }
 
     @Transactional(propagation = Propagation.MANDATORY)
@@ -301,7 +316,11 @@ public class ConnectionRepository {
     @Transactional(propagation = Propagation.MANDATORY)
     public void setStatus(UUID id, ConnectionStatus status, String reason, String requiredScope, int stepUps,
             OffsetDateTime now) {
-        db.update(CONNECTION)
+        // pages hear of it only when the status changes (a check storing "failing" again must not refresh pages
+        // that would check again)
+        String before = db.select(CONNECTION.STATUS).from(CONNECTION).where(CONNECTION.ID.eq(id))
+                .fetchOptional(CONNECTION.STATUS).orElse(null);
+        var changed = db.update(CONNECTION)
                 .set(CONNECTION.STATUS, status.name())
                 .set(CONNECTION.STATUS_REASON, reason)
                 .set(CONNECTION.REQUIRED_SCOPE, requiredScope)
@@ -310,7 +329,11 @@ public class ConnectionRepository {
                 .set(CONNECTION.CHECKED_AT, now)
                 .set(CONNECTION.UPDATED_AT, now)
                 .where(CONNECTION.ID.eq(id))
-                .execute();
+                .returning(CONNECTION.ORG_ID, CONNECTION.USER_ID)
+                .fetchOptional();
+        if (!status.name().equals(before)) {
+            tellPages(changed);
+        }
     }
 
     /**

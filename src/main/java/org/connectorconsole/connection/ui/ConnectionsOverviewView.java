@@ -55,8 +55,11 @@ class ConnectionsOverviewView extends VerticalLayout {
     private final List<ConnectionOverview.Row> rows = new ArrayList<>();
     private ConnectionOverview.Cursor next;
 
-    ConnectionsOverviewView(ConnectionOverviewService overview, ConnectorService connectors) {
+    ConnectionsOverviewView(ConnectionOverviewService overview, ConnectorService connectors,
+            org.connectorconsole.security.LiveUpdates live) {
         this.overview = overview;
+        org.connectorconsole.base.ui.LivePage.refreshOn(this, live::subscribe, java.util.EnumSet.of(
+                org.connectorconsole.base.LiveTopic.CONNECTORS, org.connectorconsole.base.LiveTopic.CONNECTIONS, org.connectorconsole.base.LiveTopic.TOOL_CALLS, org.connectorconsole.base.LiveTopic.MEMBERS), this::liveReload);
         addClassName("console-page");
         Span trail = new Span("Organization settings");
         trail.addClassName("console-trail");
@@ -128,6 +131,13 @@ class ConnectionsOverviewView extends VerticalLayout {
             return;
         }
         reload();
+    }
+
+    /** Another member's connection or use changed: the counts and the first page again (if there are connectors). */
+    private void liveReload() {
+        if (facts.getChildren().findAny().isPresent()) {
+            reload();
+        }
     }
 
     private void reload() {

@@ -62,6 +62,8 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
     private final VerticalLayout list = new VerticalLayout();
     private final Div outcome = new Div();
     private final Map<ConnectorId, Div> cards = new LinkedHashMap<>();
+    /** What each card shows (its last check's result, or the stored state). */
+    private final Map<ConnectorId, MemberConnector> shownModels = new LinkedHashMap<>();
     private final Member me;
     private final org.connectorconsole.connector.ConnectorService connectorService;
     private final org.connectorconsole.connection.EnterpriseManagedService enterprise;
@@ -75,7 +77,8 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
             CurrentMember currentMember, List<PageSection> sections,
             org.connectorconsole.connector.ConnectorService connectorService,
             org.connectorconsole.connection.EnterpriseManagedService enterprise,
-            org.connectorconsole.connector.ConnectorAccessService access) {
+            org.connectorconsole.connector.ConnectorAccessService access,
+            org.connectorconsole.security.LiveUpdates live) {
         this.connectorService = connectorService;
         this.enterprise = enterprise;
         this.access = access;
@@ -106,6 +109,12 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
         list.setPadding(false);
         list.setId("member-connectors");
         add(lead, enterpriseNotice, section, list);
+        // an owner removing, disabling or changing a connector, a tool held or approved, this member's connection
+        // changing in another tab or on another instance: re-read without re-checking every server
+        // (a tool held or approved changes what a connection offers: then ask the servers again)
+        org.connectorconsole.base.ui.LivePage.onChanges(this, live::subscribe, java.util.EnumSet.of(
+                org.connectorconsole.base.LiveTopic.CONNECTORS, org.connectorconsole.base.LiveTopic.CONNECTIONS, org.connectorconsole.base.LiveTopic.TOOLS), seen -> liveRefresh(
+                        seen.contains(org.connectorconsole.base.LiveTopic.TOOLS) || seen.contains(org.connectorconsole.base.LiveTopic.RESYNC)));
         // other features' sections for this page (the gateway's "Use your connectors from your assistant")
         sections.stream().filter(s -> PageSection.SETTINGS_CONNECTORS.equals(s.page()))
                 .forEach(s -> s.create(null).ifPresent(this::add));
@@ -190,6 +199,46 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
         return c.state().use().needsMemberAction() || reconnectRequests.containsKey(c.id());
     }
 
+    /**
+     * A change elsewhere: connectors removed or switched off go, new ones come, a card whose stored state changed is
+     * shown anew (and checked, if connected); others keep what their last check showed. With {@code recheck}, every
+     * connected card is checked again. A check only publishes a change when the state it stores differs, so this
+     * cannot loop.
+     */
+    private void liveRefresh(boolean recheck) {
+        List<MemberConnector> all = connections.list();
+        if (all.isEmpty() || cards.isEmpty()) {
+            refresh(false);
+            return;
+        }
+        reconnectRequests = overview.myReconnectRequests();
+        standing = access.myTools();
+        // what needs the member's action first, as on a full refresh
+        all = java.util.stream.Stream.concat(all.stream().filter(c -> needsAction(c)),
+                all.stream().filter(c -> !needsAction(c))).toList();
+        Map<ConnectorId, Div> kept = new LinkedHashMap<>();
+        list.removeAll();
+        for (MemberConnector c : all) {
+            Div card = cards.get(c.id());
+            MemberConnector before = shownModels.get(c.id());
+            boolean same = card != null && before != null && (before.state() == c.state()
+                    || before.state() == MemberConnector.State.CHECKING);
+            boolean checkable = c.state() == MemberConnector.State.CONNECTED
+                    || c.state() == MemberConnector.State.FAILING || c.state() == MemberConnector.State.NO_SIGN_IN;
+            if (!same) {
+                card = card(checkable ? c.withState(MemberConnector.State.CHECKING, null, List.of()) : c);
+            }
+            kept.put(c.id(), card);
+            list.add(card);
+            if (checkable && (!same || recheck)) {
+                startCheck(c.id());
+            }
+        }
+        cards.clear();
+        cards.putAll(kept);
+        shownModels.keySet().retainAll(kept.keySet());
+    }
+
     private void startCheck(ConnectorId id) {
         UI current = ui;
         connections.check(id, result -> {
@@ -225,6 +274,7 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
 
     /** One connector as the member sees it: what it is, its state, what to do, the tools it gives them. */
     private Div card(MemberConnector c) {
+        shownModels.put(c.id(), c);
         Div card = new Div();
         card.addClassName("console-connection-card");
         card.setId("connector-" + c.id());

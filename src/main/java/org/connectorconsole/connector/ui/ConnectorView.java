@@ -79,7 +79,8 @@ class ConnectorView extends VerticalLayout implements BeforeEnterObserver {
             org.connectorconsole.connector.ConnectorAccessService access,
             org.connectorconsole.group.GroupService groups,
             org.connectorconsole.organization.OrganizationService organizations,
-            org.connectorconsole.security.CurrentMember currentMember) {
+            org.connectorconsole.security.CurrentMember currentMember,
+            org.connectorconsole.security.LiveUpdates live) {
         this.access = access;
         this.groups = groups;
         this.organizations = organizations;
@@ -147,6 +148,28 @@ class ConnectorView extends VerticalLayout implements BeforeEnterObserver {
 
         add(back, heading, urlText, actions, new H3("Connection doctor"), checking, steps, checkedAt,
                 new H3("Tools"), toolsEmpty, tools);
+        org.connectorconsole.base.ui.LivePage.refreshOn(this, live::subscribe, java.util.EnumSet.of(
+                org.connectorconsole.base.LiveTopic.CONNECTORS, org.connectorconsole.base.LiveTopic.TOOLS),
+                this::liveRefresh);
+    }
+
+    /** Another owner's change, a check or a tool listing elsewhere: re-read the connector and its tools. */
+    private void liveRefresh() {
+        if (connector == null) {
+            return;
+        }
+        try {
+            show(connectors.get(connector.id()));
+            if (policyPanel != null) {
+                policyPanel.refresh();
+            }
+        } catch (NotFoundException e) {
+            String name = connector.name();
+            getUI().ifPresent(u -> u.navigate(ConnectorsView.class));
+            Notices.error(name + " was removed.");
+        } catch (org.springframework.security.access.AccessDeniedException e) {
+            // no longer allowed (role changed, signed out): the next navigation says so
+        }
     }
 
     @Override

@@ -27,6 +27,8 @@ import org.connectorconsole.base.ui.Confirmations;
 import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.base.ui.FieldErrors;
+import org.connectorconsole.base.LiveTopic;
+import org.connectorconsole.base.ui.LivePage;
 import org.connectorconsole.base.ui.PagedList;
 import org.connectorconsole.base.ui.Notices;
 import org.connectorconsole.base.ui.TimeTexts;
@@ -66,7 +68,7 @@ class ConnectorsView extends VerticalLayout {
     private java.util.Map<org.connectorconsole.connector.ConnectorId, Integer> reviews = java.util.Map.of();
 
     ConnectorsView(ConnectorService connectors, PrivateHostService privateHosts, ToolPolicyService toolPolicies,
-            CurrentMember currentMember) {
+            CurrentMember currentMember, org.connectorconsole.security.LiveUpdates live) {
         this.connectors = connectors;
         this.toolPolicies = toolPolicies;
         this.privateHosts = privateHosts;
@@ -121,6 +123,10 @@ class ConnectorsView extends VerticalLayout {
 
         add(tools, grid, list.noMatch(), list.moreButton(), empty, add, toolRulesSection(), privateHostsSection());
         refresh();
+        // changes by another owner, a check finishing, tools held for review, members connecting (the counts): on
+        // any instance, without a reload
+        LivePage.refreshOn(this, live::subscribe, java.util.EnumSet.of(LiveTopic.CONNECTORS, LiveTopic.TOOLS,
+                LiveTopic.CONNECTIONS), this::refresh);
     }
 
     /** The list of connectors: name with its Custom badge, URL, state, members connected, last check, reviews. */

@@ -23,7 +23,6 @@ import java.util.Base64;
 import java.util.Locale;
 import java.util.Set;
 import org.connectorconsole.base.VisibleText;
-import org.connectorconsole.base.ui.TimeTexts;
 import org.connectorconsole.conversation.ToolCallEntry;
 import org.connectorconsole.conversation.ToolCallStatus;
 import org.connectorconsole.mcp.McpToolSession;
@@ -145,8 +144,8 @@ final class CallCard extends Div {
             case CANCELLED -> "contrast";
             default -> "error";
         });
-        Span when = new Span(TimeTexts.ago(entry.startedAt()) + (entry.durationMs() == null ? ""
-                : " · " + duration(entry.durationMs())));
+        String took = entry.durationMs() == null ? "" : " · " + duration(entry.durationMs());
+        Span when = new org.connectorconsole.base.ui.RelativeTime(entry.startedAt(), ago -> ago + took);
         when.addClassName("console-muted");
         when.addClassName("console-call-duration");
         HorizontalLayout head = new HorizontalLayout(name, connector, status, when);

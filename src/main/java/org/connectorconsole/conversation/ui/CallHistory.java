@@ -72,6 +72,8 @@ class CallHistory extends VerticalLayout {
     private final ConversationService conversations;
     private final Runnable onRefused;
     private final Map<UUID, CallCard> runningCards = new LinkedHashMap<>();
+    /** Every call with a card on the page (running or finished). */
+    private final java.util.Set<UUID> shown = new java.util.HashSet<>();
     private ConversationId conversationId;
 
     /** {@code onRefused} runs when a call ends refused (the tools may have changed). */
@@ -87,6 +89,7 @@ class CallHistory extends VerticalLayout {
         conversationId = id;
         removeAll();
         runningCards.clear();
+        shown.clear();
         ListPage<ToolCallEntry> latest = conversations.history(id, null, ConversationService.HISTORY);
         if (latest.items().isEmpty()) {
             Paragraph empty = muted("No tool calls yet. Choose a tool above to run it; its result stays here.");
@@ -95,6 +98,26 @@ class CallHistory extends VerticalLayout {
             return;
         }
         showEarlier(latest);
+    }
+
+    /**
+     * Calls started or finished elsewhere (another tab, the gateway, another console instance) since the page
+     * showed them: new ones appended, running ones that ended replaced by their result.
+     */
+    void catchUp() {
+        if (conversationId == null) {
+            return;
+        }
+        ListPage<ToolCallEntry> latest = conversations.history(conversationId, null, ConversationService.HISTORY);
+        for (ToolCallEntry entry : latest.items()) {
+            if (!shown.contains(entry.id())) {
+                removeEmpty();
+                add(entry.status() == ToolCallStatus.RUNNING ? follow(entry) : CallCard.finished(entry));
+                shown.add(entry.id());
+            } else if (entry.status() != ToolCallStatus.RUNNING && runningCards.containsKey(entry.id())) {
+                showFinished(entry);
+            }
+        }
     }
 
     /** A listener for a call about to be started from this page (on {@code ui}). */
@@ -107,7 +130,7 @@ class CallHistory extends VerticalLayout {
         UUID id = call.entry().id();
         follower.callId = id;
         CallCard card = CallCard.running(call.entry(), conversations.callTimeout(), call::cancel);
-        if (!runningCards.containsKey(id)) {
+        if (!runningCards.containsKey(id) && shown.add(id)) {
             runningCards.put(id, card);
             removeEmpty();
             add(card);
@@ -129,6 +152,7 @@ class CallHistory extends VerticalLayout {
             cards.add(earlier);
         }
         for (ToolCallEntry entry : page.items()) {
+            shown.add(entry.id());
             cards.add(entry.status() == ToolCallStatus.RUNNING ? follow(entry) : CallCard.finished(entry));
         }
         for (int i = cards.size() - 1; i >= 0; i--) {
@@ -169,8 +193,11 @@ class CallHistory extends VerticalLayout {
     }
 
     private void showFinished(ToolCallEntry entry) {
-        CallCard fresh = CallCard.finished(entry);
         CallCard old = runningCards.remove(entry.id());
+        if (old == null && !shown.add(entry.id())) {
+            return; // already shown finished (caught up from the database before this page's follower said so)
+        }
+        CallCard fresh = CallCard.finished(entry);
         if (old != null && old.getParent().isPresent()) {
             replace(old, fresh);
         } else {

@@ -56,7 +56,8 @@ class ConversationView extends VerticalLayout implements BeforeEnterObserver {
     private final List<PageSection> sections;
     private final Div contributed = new Div();
 
-    ConversationView(ConversationService conversations, ConnectionService connections, List<PageSection> sections) {
+    ConversationView(ConversationService conversations, ConnectionService connections, List<PageSection> sections,
+            org.connectorconsole.security.LiveUpdates live) {
         this.sections = sections;
         this.conversations = conversations;
         this.header = new ConversationHeader(conversations);
@@ -72,6 +73,16 @@ class ConversationView extends VerticalLayout implements BeforeEnterObserver {
         outcome.setVisible(false);
         add(back, header, outcome, new H3("Tools"), tools, new H3("History"), history, menu.composer(), menu,
                 contributed);
+        // a call started or finished in another tab or through the gateway; tools held, approved, connections changed
+        org.connectorconsole.base.ui.LivePage.onChanges(this, live::subscribe, java.util.EnumSet.of(
+                org.connectorconsole.base.LiveTopic.TOOL_CALLS, org.connectorconsole.base.LiveTopic.CONNECTORS, org.connectorconsole.base.LiveTopic.TOOLS, org.connectorconsole.base.LiveTopic.CONNECTIONS), seen -> {
+                    if (seen.contains(org.connectorconsole.base.LiveTopic.TOOL_CALLS) || seen.contains(org.connectorconsole.base.LiveTopic.RESYNC)) {
+                        history.catchUp();
+                    }
+                    if (!seen.equals(java.util.EnumSet.of(org.connectorconsole.base.LiveTopic.TOOL_CALLS))) {
+                        loadTools();
+                    }
+                });
     }
 
     @Override

@@ -20,7 +20,6 @@ import jakarta.annotation.security.PermitAll;
 import java.util.List;
 import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.base.ui.Notices;
-import org.connectorconsole.base.ui.TimeTexts;
 import org.connectorconsole.conversation.Conversation;
 import org.connectorconsole.conversation.ConversationService;
 
@@ -34,7 +33,7 @@ class ConversationsView extends VerticalLayout {
     private final ConversationService conversations;
     private final VerticalLayout list = new VerticalLayout();
 
-    ConversationsView(ConversationService conversations) {
+    ConversationsView(ConversationService conversations, org.connectorconsole.security.LiveUpdates live) {
         this.conversations = conversations;
         addClassName("console-page");
         setMaxWidth("60rem");
@@ -64,6 +63,9 @@ class ConversationsView extends VerticalLayout {
         list.setId("conversations");
         add(new H2("Conversations"), lead, bar, new H3("Recent"), list);
         refresh();
+        // a call in another tab, or through the gateway, moves a conversation up
+        org.connectorconsole.base.ui.LivePage.refreshOn(this, live::subscribe,
+                java.util.EnumSet.of(org.connectorconsole.base.LiveTopic.TOOL_CALLS), this::refresh);
     }
 
     private void refresh() {
@@ -80,7 +82,7 @@ class ConversationsView extends VerticalLayout {
         for (Conversation c : recent) {
             Span name = new Span(c.title());
             name.addClassName("console-connection-name");
-            Span when = new Span("last used " + TimeTexts.ago(c.updatedAt()));
+            Span when = new org.connectorconsole.base.ui.RelativeTime(c.updatedAt(), ago -> "last used " + ago);
             when.addClassName("console-muted");
             Div card = new Div(name, new Div(when));
             card.addClassName("console-connection-card");
