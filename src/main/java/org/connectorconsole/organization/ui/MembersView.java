@@ -84,7 +84,8 @@ class MembersView extends VerticalLayout {
         grid.setId("members");
         grid.addColumn(MemberSummary::displayName).setHeader("Name").setFlexGrow(2);
         grid.addColumn(MemberSummary::email).setHeader("E-mail address").setFlexGrow(3);
-        grid.addComponentColumn(this::roleSelect).setKey("role").setHeader("Role").setFlexGrow(1);
+        grid.addComponentColumn(this::roleSelect).setKey("role").setHeader("Role").setFlexGrow(1)
+                .setWidth("10rem");
         grid.addColumn(m -> DATE.format(m.joinedAt())).setHeader("Joined").setFlexGrow(1);
         grid.addComponentColumn(this::removeButton).setKey("remove").setHeader("").setFlexGrow(0).setAutoWidth(true);
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
@@ -131,6 +132,7 @@ class MembersView extends VerticalLayout {
         select.setValue(m.role());
         select.setId("role-" + m.userId());
         select.setAriaLabel("Role of " + m.displayName());
+        select.setWidthFull();
         select.addValueChangeListener(e -> {
             if (!e.isFromClient() || e.getValue() == null) {
                 return;
