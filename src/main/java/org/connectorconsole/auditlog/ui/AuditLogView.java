@@ -102,14 +102,14 @@ class AuditLogView extends VerticalLayout {
         grid.setId("audit-events");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
         grid.addColumn(e -> TIME.format(e.occurredAt())).setHeader("Time").setAutoWidth(true).setFlexGrow(0);
-        grid.addColumn(AuditEvent::actorLabel).setHeader("Actor").setFlexGrow(1).setResizable(true)
+        grid.addColumn(AuditEvent::actorLabel).setHeader("Actor").setFlexGrow(1).setResizable(true).setWidth("12rem")
                 .setTooltipGenerator(AuditEvent::actorLabel);
         grid.addColumn(AuditEvent::action).setHeader("Action").setAutoWidth(true);
         grid.addColumn(e -> e.targetType() == null ? "" : e.targetType() + ": "
                 + (e.targetLabel() == null ? e.targetId() : e.targetLabel())).setHeader("Target").setFlexGrow(1)
                 .setResizable(true).setWidth("12rem")
                 .setTooltipGenerator(e -> e.targetId() == null ? "" : e.targetType() + " " + e.targetId());
-        grid.addColumn(AuditLogView::details).setHeader("Details").setFlexGrow(2).setResizable(true)
+        grid.addColumn(AuditLogView::details).setHeader("Details").setFlexGrow(2).setResizable(true).setWidth("18rem")
                 .setTooltipGenerator(AuditLogView::details);
         grid.addColumn(e -> e.clientAddress() == null ? "" : Addresses.compact(e.clientAddress())).setHeader("Address")
                 .setAutoWidth(true).setFlexGrow(0);

@@ -89,7 +89,10 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
             userMenu.getElement().setAttribute("aria-label", "Your account");
             Avatar avatar = new Avatar(me.displayName());
             avatar.addThemeVariants(com.vaadin.flow.component.avatar.AvatarVariant.LUMO_XSMALL);
-            HorizontalLayout who = new HorizontalLayout(avatar, new Span(me.displayName()));
+            Span name = new Span(me.displayName());
+            name.addClassName("console-user-name");
+            HorizontalLayout who = new HorizontalLayout(avatar, name);
+            who.addClassName("console-who");
             who.setAlignItems(FlexComponent.Alignment.CENTER);
             who.setSpacing(true);
             var root = userMenu.addItem(who);
@@ -98,6 +101,9 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
             header.add(userMenu);
         }
         addToNavbar(header);
+        // the page area scrolls: keyboard users reach it too (axe-core's scrollable-region-focusable)
+        getElement().executeJs("const c = this.shadowRoot && this.shadowRoot.querySelector('[part=content]');"
+                + "if (c) { c.tabIndex = 0; c.setAttribute('role', 'region'); c.setAttribute('aria-label', 'Page'); }");
     }
 
     /** The layout stays while the person moves between pages: what waits for them is counted again each time. */

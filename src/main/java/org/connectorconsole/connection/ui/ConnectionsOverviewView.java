@@ -92,6 +92,7 @@ class ConnectionsOverviewView extends VerticalLayout {
         state.setId("overview-state");
         state.addValueChangeListener(e -> reload());
         HorizontalLayout filters = new HorizontalLayout(member, connector, state);
+        filters.addClassName("console-filter-bar");
         filters.setAlignItems(FlexComponent.Alignment.BASELINE);
 
         grid.setId("connections-overview");

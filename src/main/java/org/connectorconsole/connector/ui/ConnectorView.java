@@ -94,6 +94,7 @@ class ConnectorView extends VerticalLayout implements BeforeEnterObserver {
         back.addClassName("console-trail");
         badges.setSpacing(true);
         HorizontalLayout heading = new HorizontalLayout(serverIcon, title, badges);
+        heading.addClassName("console-title-row");
         heading.setAlignItems(FlexComponent.Alignment.CENTER);
         urlText.addClassName("console-url");
         urlText.setId("connector-url-text");

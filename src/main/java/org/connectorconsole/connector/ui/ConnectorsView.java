@@ -138,8 +138,9 @@ class ConnectorsView extends VerticalLayout {
                     new Span(c.name()), Badges.custom());
             cell.setAlignItems(FlexComponent.Alignment.CENTER);
             cell.setSpacing(true);
+            cell.addClassName("console-name-cell");
             return cell;
-        }).setHeader("Name").setFlexGrow(2);
+        }).setHeader("Name").setFlexGrow(2).setWidth("16rem");
         grid.addColumn(Connector::url).setHeader("URL").setFlexGrow(3);
         grid.addComponentColumn(Badges::state).setKey("state").setHeader("State").setAutoWidth(true);
         // nobody connects to a server that needs no sign-in: no count that reads as "nobody uses it"

@@ -65,7 +65,7 @@ class ToolPolicyPanel extends VerticalLayout {
         empty.setText("No tools yet. Tools appear here once the console has listed them: check the connector (for a "
                 + "server without sign-in), or connect to it yourself under Your connectors.");
         grid.setId("tool-policy-grid");
-        grid.addComponentColumn(this::describe).setHeader("Tool").setFlexGrow(1);
+        grid.addComponentColumn(this::describe).setHeader("Tool").setFlexGrow(1).setWidth("14rem");
         grid.addComponentColumn(this::review).setHeader("Review").setAutoWidth(true).setFlexGrow(0);
         grid.addComponentColumn(this::policy).setHeader("Ceiling").setAutoWidth(true).setFlexGrow(0);
         grid.addThemeVariants(GridVariant.LUMO_WRAP_CELL_CONTENT, GridVariant.LUMO_ROW_STRIPES);
@@ -153,6 +153,10 @@ class ToolPolicyPanel extends VerticalLayout {
                         + "starting with - are what you approved; + is what the server offers now.");
         Pre diff = new Pre();
         diff.setId("tool-diff");
+        // the diff scrolls inside its box: keyboard users can focus it and scroll it
+        diff.getElement().setAttribute("tabindex", "0");
+        diff.getElement().setAttribute("role", "region");
+        diff.getElement().setAttribute("aria-label", "The tool's definition");
         diff.addClassName("console-diff");
         diff.setText(ToolPolicyService.diff(tool));
         Button approve = new Button(tool.review() == ConnectorTool.Review.NEW ? "Approve tool" : "Approve change",

@@ -89,6 +89,7 @@ class ConversationsView extends VerticalLayout {
             card.addClassName("console-clickable");
             card.setId("conversation-" + c.id());
             card.addClickListener(e -> open(c));
+            org.connectorconsole.base.ui.KeyboardActivation.of(card);
             list.add(card);
         }
     }

@@ -151,6 +151,7 @@ class ToolList extends VerticalLayout {
         }
         card.addClassName("console-clickable");
         card.addClickListener(e -> onOpen.accept(tool));
+        org.connectorconsole.base.ui.KeyboardActivation.of(card);
         return card;
     }
 }

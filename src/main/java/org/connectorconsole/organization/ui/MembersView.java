@@ -91,7 +91,8 @@ class MembersView extends VerticalLayout {
         grid.addColumn(m -> suspended.contains(m.userId()) ? m.displayName() + " (deactivated by the identity "
                 + "provider)" : m.displayName()).setHeader("Name").setFlexGrow(2);
         grid.addColumn(MemberSummary::email).setHeader("E-mail address").setFlexGrow(3);
-        grid.addComponentColumn(this::roleSelect).setKey("role").setHeader("Role").setFlexGrow(1);
+        grid.addComponentColumn(this::roleSelect).setKey("role").setHeader("Role").setFlexGrow(1)
+                .setWidth("10rem");
         grid.addColumn(m -> DATE.format(m.joinedAt())).setHeader("Joined").setFlexGrow(1);
         grid.addComponentColumn(this::memberActions).setKey("remove").setHeader("").setFlexGrow(0).setAutoWidth(true);
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
@@ -139,6 +140,7 @@ class MembersView extends VerticalLayout {
         select.setValue(m.role());
         select.setId("role-" + m.userId());
         select.setAriaLabel("Role of " + m.displayName());
+        select.setWidthFull();
         select.addValueChangeListener(e -> {
             if (!e.isFromClient() || e.getValue() == null) {
                 return;
