@@ -332,11 +332,13 @@ public class ConversationService implements DisposableBean {
                     ConnectorTool row = standing.get(tool.name());
                     org.connectorconsole.connector.EffectiveMode mode = modes.mode(connectorId, tool.name());
                     String refusal = row == null ? "This tool is not available." : row.refusal(ToolDefinition.of(tool));
+                    // a tool held for review shows as waiting (the owner's own setting), not as blocked by a mode
+                    org.connectorconsole.connector.ToolPolicy shown = row == null ? null : refusal != null ? row.policy() : mode.mode();
                     if (refusal == null && !mode.usable()) {
                         refusal = mode.reason();
                     }
                     tools.add(new ConversationTool(connectorId, connector.name(), tool.name(), tool.title(),
-                            tool.description(), tool.inputSchemaJson(), row == null ? null : mode.mode(), refusal,
+                            tool.description(), tool.inputSchemaJson(), shown, refusal,
                             icons.first(member.orgId(), serverUrl, tool.icons()).orElse(null)));
                 }
                 if (listing.truncated()) {

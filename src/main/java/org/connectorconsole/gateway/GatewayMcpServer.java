@@ -619,10 +619,24 @@ class GatewayMcpServer implements SmartLifecycle {
         started = false;
         running.values().forEach(RunningCall::cancel);
         try {
-            transport.closeGracefully().block(Duration.ofSeconds(5));
+            if (closing) {
+                // the transport refuses every request from now on (503): clients go to another instance
+                transport.closeGracefully().block(Duration.ofSeconds(5));
+            } else {
+                // stopped without closing (a paused context may start again): end the sessions, keep the transport
+                List.copyOf(sessions.values()).forEach(session -> session.closeGracefully().block(Duration.ofSeconds(5)));
+            }
         } catch (RuntimeException e) {
             log.debug("Closing the gateway's sessions did not finish", e);
         }
+    }
+
+    private volatile boolean closing;
+
+    /** Published before the lifecycle stops when the context really closes (not when it is only stopped). */
+    @org.springframework.context.event.EventListener
+    void closing(org.springframework.context.event.ContextClosedEvent event) {
+        closing = true;
     }
 
     @Override

@@ -119,10 +119,10 @@ class LivePagesJourneyTest {
         owner.signIn(org.owner().email(), TestOrganizations.PASSWORD);
         owner.open("connectors/" + notes.id());
         owner.find(By.id("toggle-connector"));
-        owner.awaitText("Disable");
+        owner.awaitText("Turn off");
         long disabledAt = (Long) js(owner, "return Date.now();");
         owner.find(By.id("toggle-connector")).click();
-        owner.awaitText("Acme notes is disabled");
+        owner.awaitText("Acme notes is turned off");
 
         // the member's open page drops the disabled connector by itself
         member.await(d -> d.findElements(By.id("connector-" + notes.id())).isEmpty());
@@ -149,9 +149,9 @@ class LivePagesJourneyTest {
 
         // switched on again: it comes back to the member's page, still the same page load
         owner.open("connectors/" + notes.id());
-        owner.awaitText("Enable");
+        owner.awaitText("Turn on");
         owner.find(By.id("toggle-connector")).click();
-        owner.awaitText("Acme notes is enabled");
+        owner.awaitText("Acme notes is turned on");
         member.find(By.id("connector-" + notes.id()));
         assertThat(js(member, "return window.liveMark;")).isEqualTo("same page");
         System.out.println("[live] " + expectedTransport() + ": owner's click to the member's page changing: disable " + disableMs
