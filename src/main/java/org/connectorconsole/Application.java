@@ -14,7 +14,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
- * Connector Console: a self-hosted console for an organisation's custom MCP connectors.
+ * Connector Console: a self-hosted console for an organization's custom MCP connectors.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan

@@ -14,7 +14,7 @@ import org.connectorconsole.base.UserId;
  */
 public final class AuditChain {
 
-    /** The "previous hash" of an organisation's first event. */
+    /** The "previous hash" of an organization's first event. */
     public static final String GENESIS = "0".repeat(64);
 
     private AuditChain() {

@@ -6,7 +6,7 @@ import java.util.UUID;
 import org.connectorconsole.base.OrganizationId;
 import org.connectorconsole.base.UserId;
 
-/** A stored audit event, with its place in the organisation's hash chain. */
+/** A stored audit event, with its place in the organization's hash chain. */
 public record AuditEvent(
         UUID id,
         OrganizationId orgId,

@@ -7,7 +7,7 @@ import java.util.UUID;
 import org.connectorconsole.base.ValidationException;
 
 /**
- * A filter over an organisation's audit events. Every part is optional: a time range ({@code from} inclusive,
+ * A filter over an organization's audit events. Every part is optional: a time range ({@code from} inclusive,
  * {@code to} exclusive), an actor (part of the label, e.g. an e-mail address), an exact action, a target (e.g. a
  * connector's id), a member (events by or about that person), and free text (action, actor, target, details).
  */

@@ -14,7 +14,7 @@ import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
 
-/** Reads an organisation's audit events (filtered, keyset-paged, streamed) and its API tokens. */
+/** Reads an organization's audit events (filtered, keyset-paged, streamed) and its API tokens. */
 @Repository
 class AuditReadRepository {
 
@@ -149,7 +149,7 @@ class AuditReadRepository {
         });
     }
 
-    /** The organisation's chain head: the last event's seq and hash as the writers recorded them. */
+    /** The organization's chain head: the last event's seq and hash as the writers recorded them. */
     java.util.Optional<long[]> headSeq(OrganizationId orgId) {
         return db.select(org.connectorconsole.db.Tables.AUDIT_CHAIN_HEAD.LAST_SEQ)
                 .from(org.connectorconsole.db.Tables.AUDIT_CHAIN_HEAD)

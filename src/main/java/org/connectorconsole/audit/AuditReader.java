@@ -10,8 +10,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Reading an organisation's audit log: pages, filters, streamed export and chain verification. Callers have
- * checked who may read (see the audit log service); every method is scoped to the organisation given.
+ * Reading an organization's audit log: pages, filters, streamed export and chain verification. Callers have
+ * checked who may read (see the audit log service); every method is scoped to the organization given.
  */
 @Component
 public class AuditReader {
@@ -135,7 +135,7 @@ public class AuditReader {
     }
 
     /**
-     * Walks the organisation's whole chain in one snapshot and reports the first broken link, including events
+     * Walks the organization's whole chain in one snapshot and reports the first broken link, including events
      * missing at the end (the chain must end at its recorded head).
      */
     public AuditVerifier.Result verify(OrganizationId orgId) {

@@ -6,7 +6,7 @@ import java.util.TreeMap;
 import org.connectorconsole.base.OrganizationId;
 
 /**
- * An event to be appended to an organisation's audit chain. {@code details} holds flat, non-secret facts
+ * An event to be appended to an organization's audit chain. {@code details} holds flat, non-secret facts
  * (for a change: {@code before.x} and {@code after.x}); never a token, secret or code.
  */
 public record AuditRecord(

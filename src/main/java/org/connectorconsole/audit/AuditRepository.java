@@ -34,7 +34,7 @@ class AuditRepository {
         this.db = db;
     }
 
-    /** Locks the organisation's chain head for this transaction, creating it on first use. */
+    /** Locks the organization's chain head for this transaction, creating it on first use. */
     @Transactional(propagation = Propagation.MANDATORY)
     ChainHead lockHead(OrganizationId orgId) {
         // one round trip: the head as it is, locked (SELECT … FOR UPDATE); created first only when there is none yet
@@ -83,7 +83,7 @@ class AuditRepository {
                 .execute();
     }
 
-    /** The organisation's events in chain order (oldest first). */
+    /** The organization's events in chain order (oldest first). */
     List<AuditEvent> chain(OrganizationId orgId) {
         return db.selectFrom(AUDIT_EVENT)
                 .where(AUDIT_EVENT.ORG_ID.eq(orgId))

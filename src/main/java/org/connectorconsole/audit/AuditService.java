@@ -12,7 +12,7 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Appends events to an organisation's audit chain, inside the caller's transaction: the event is stored if and
+ * Appends events to an organization's audit chain, inside the caller's transaction: the event is stored if and
  * only if the change it describes is.
  */
 @Service

@@ -45,7 +45,7 @@ public final class AuditVerifier {
     private Result failure;
 
     /**
-     * A whole chain from the organisation's first event ({@code gapsAllowed} false), or a filtered part of one
+     * A whole chain from the organization's first event ({@code gapsAllowed} false), or a filtered part of one
      * ({@code true}: every event's own hash is checked, and links between consecutive events).
      */
     public AuditVerifier(boolean gapsAllowed) {

@@ -21,7 +21,7 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 
 /**
  * {@code GET /api/audit/export?format=csv|jsonl&from=&to=} for compliance tools, with an owner-issued API token
- * ({@code Authorization: Bearer ccat_…}, scope {@code audit:export}). The token decides the organisation; the
+ * ({@code Authorization: Bearer ccat_…}, scope {@code audit:export}). The token decides the organization; the
  * answer streams (memory stays flat however long the log). Bad parameters get a 400 with the reason.
  */
 @RestController

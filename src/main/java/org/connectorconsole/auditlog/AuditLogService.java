@@ -23,7 +23,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Owners read, export and verify their organisation's audit log; nobody else does. Exports and verifications
+ * Owners read, export and verify their organization's audit log; nobody else does. Exports and verifications
  * are themselves audit events.
  */
 @Service

@@ -3,7 +3,7 @@ package org.connectorconsole.base;
 import java.util.Optional;
 
 /**
- * Names people type for themselves, organisations, connectors and tokens: trimmed, bounded, no control, invisible
+ * Names people type for themselves, organizations, connectors and tokens: trimmed, bounded, no control, invisible
  * or text-direction characters ({@link VisibleText}).
  */
 public final class DisplayNames {

@@ -4,9 +4,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * "Something of this kind changed in this organisation" (for one member, or for everyone in it when
+ * "Something of this kind changed in this organization" (for one member, or for everyone in it when
  * {@code member} is null). It carries ids and a topic only, never data and never a secret: a page that receives
- * one re-reads through its services, which check role and organisation again.
+ * one re-reads through its services, which check role and organization again.
  */
 public record LiveChange(OrganizationId orgId, UserId member, LiveTopic topic) {
 

@@ -26,9 +26,9 @@ import org.springframework.stereotype.Component;
  *
  * <p>{@link #publish} sends {@code pg_notify} on the caller's connection, so inside a transaction the notification
  * is delivered when (and only if) the transaction commits; outside one, at once. Each instance holds one dedicated
- * connection (outside the pool) that LISTENs and hands every change to the subscribers of its organisation on this
- * instance: all subscribers of that organisation when the change is for everyone, otherwise those subscribed for
- * that member or for the whole organisation. Views subscribe through {@code security.LiveUpdates}, which decides
+ * connection (outside the pool) that LISTENs and hands every change to the subscribers of its organization on this
+ * instance: all subscribers of that organization when the change is for everyone, otherwise those subscribed for
+ * that member or for the whole organization. Views subscribe through {@code security.LiveUpdates}, which decides
  * the scope from the caller's membership. See docs/decisions/0048-live-pages-through-postgresql-notify.md.
  */
 @Component
@@ -108,7 +108,7 @@ public class LiveChanges implements SmartLifecycle {
         this.dataSource = dataSource;
     }
 
-    /** Tells every instance's open pages of the change's organisation; on commit when called in a transaction. */
+    /** Tells every instance's open pages of the change's organization; on commit when called in a transaction. */
     public void publish(LiveChange change) {
         if (change.topic() == LiveTopic.RESYNC) {
             throw new IllegalArgumentException("RESYNC is the listener's own signal");
@@ -118,7 +118,7 @@ public class LiveChanges implements SmartLifecycle {
 
     /**
      * Calls {@code onChange} (on a thread of its own, never the caller's) for every change in {@code orgId} that is
-     * for everyone, or for {@code member}; every change in the organisation when {@code member} is null. Callers
+     * for everyone, or for {@code member}; every change in the organization when {@code member} is null. Callers
      * decide the scope after checking who asks: only {@code security.LiveUpdates} should call this.
      */
     public Subscription subscribe(OrganizationId orgId, UserId member, Consumer<LiveChange> onChange) {
@@ -130,7 +130,7 @@ public class LiveChanges implements SmartLifecycle {
         });
     }
 
-    /** Subscriptions open on this instance (all organisations): what a test of "unsubscribed on detach" reads. */
+    /** Subscriptions open on this instance (all organizations): what a test of "unsubscribed on detach" reads. */
     public int subscriberCount() {
         return subscribers.values().stream().mapToInt(Set::size).sum();
     }

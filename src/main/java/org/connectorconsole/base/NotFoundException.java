@@ -1,7 +1,7 @@
 package org.connectorconsole.base;
 
 /**
- * What was asked for does not exist, or is outside the caller's organisation (the two are deliberately not
+ * What was asked for does not exist, or is outside the caller's organization (the two are deliberately not
  * told apart).
  */
 public class NotFoundException extends RuntimeException {

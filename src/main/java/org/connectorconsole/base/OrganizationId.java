@@ -3,7 +3,7 @@ package org.connectorconsole.base;
 import java.util.Objects;
 import java.util.UUID;
 
-/** The id of an organisation: the scope of every connector, connection and audit event. */
+/** The id of an organization: the scope of every connector, connection and audit event. */
 public record OrganizationId(UUID value) {
     public OrganizationId {
         Objects.requireNonNull(value, "value");

@@ -4,7 +4,7 @@ import java.util.UUID;
 import org.jooq.impl.AbstractConverter;
 
 /**
- * Lets jOOQ's generated classes read and write the uuid columns holding an organisation's id as
+ * Lets jOOQ's generated classes read and write the uuid columns holding an organization's id as
  * {@link OrganizationId} (the forced type in pom.xml names it), so repositories need no {@code .value()}.
  */
 public final class OrganizationIdConverter extends AbstractConverter<UUID, OrganizationId> {

@@ -1,8 +1,8 @@
 package org.connectorconsole.base;
 
 /**
- * An organisation's plan. Team and Enterprise organisations have owners and members; Free, Pro and Max
- * organisations are one person, who owns them.
+ * An organization's plan. Team and Enterprise organizations have owners and members; Free, Pro and Max
+ * organizations are one person, who owns them.
  */
 public enum Plan {
     FREE("Free"),
@@ -21,7 +21,7 @@ public enum Plan {
         return label;
     }
 
-    /** Team and Enterprise: an organisation of several people, where owners manage connectors. */
+    /** Team and Enterprise: an organization of several people, where owners manage connectors. */
     public boolean isOrganization() {
         return this == TEAM || this == ENTERPRISE;
     }

@@ -12,7 +12,7 @@ import java.security.GeneralSecurityException;
 
 /**
  * Seals secrets and tokens for storage: AES-256-GCM through Google Tink, with a keyset kept outside the database.
- * The caller names what a value belongs to (organisation, row, field) as associated data, so a sealed value
+ * The caller names what a value belongs to (organization, row, field) as associated data, so a sealed value
  * copied to another row or field does not open. Keysets may hold several keys: new values use the primary key,
  * old values still open with the key that sealed them (rotation).
  */

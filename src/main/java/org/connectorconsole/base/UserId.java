@@ -3,7 +3,7 @@ package org.connectorconsole.base;
 import java.util.Objects;
 import java.util.UUID;
 
-/** The id of a person's account (one account may belong to several organisations). */
+/** The id of a person's account (one account may belong to several organizations). */
 public record UserId(UUID value) {
     public UserId {
         Objects.requireNonNull(value, "value");

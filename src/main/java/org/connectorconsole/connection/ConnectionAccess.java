@@ -57,7 +57,7 @@ class ConnectionAccess {
         }
     }
 
-    /** The connector in the member's organisation, refused when an owner turned it off. */
+    /** The connector in the member's organization, refused when an owner turned it off. */
     @Transactional
     ConnectorDirectory.Target usableConnector(Member member, ConnectorId connectorId) {
         ConnectorDirectory.Target target = connectors.find(member.orgId(), connectorId)
@@ -73,13 +73,13 @@ class ConnectionAccess {
         return target;
     }
 
-    /** The member's standing with every connector of their organisation (who may use which, effective modes). */
+    /** The member's standing with every connector of their organization (who may use which, effective modes). */
     @Transactional
     org.connectorconsole.connector.MemberTools standing(Member member) {
         return toolAccess.forMember(member.orgId(), member.userId());
     }
 
-    /** The connector in the member's organisation, enabled or not (ending a connection needs no more). */
+    /** The connector in the member's organization, enabled or not (ending a connection needs no more). */
     @Transactional
     ConnectorDirectory.Target anyConnector(Member member, ConnectorId connectorId) {
         return connectors.find(member.orgId(), connectorId).orElseThrow(ConnectionAccess::notFound);

@@ -70,7 +70,7 @@ class ConnectionChecks {
         this.timeout = timeout;
     }
 
-    /** Every enabled connector of the member's organisation, with the member's own connection state. */
+    /** Every enabled connector of the member's organization, with the member's own connection state. */
     @Transactional
     List<MemberConnector> list(Member member) {
         Map<ConnectorId, StoredConnection> mine = new LinkedHashMap<>();

@@ -132,7 +132,7 @@ class ConnectionEndings {
         revokeAfterCommit(ended, revocables);
     }
 
-    /** A person left the organisation or their access was revoked: their connections end in that transaction. */
+    /** A person left the organization or their access was revoked: their connections end in that transaction. */
     @EventListener
     void onMemberAccessEnded(MemberAccessEnded event) {
         List<StoredConnection> rows = repository.deleteAllOfUserReturning(event.orgId(), event.userId());

@@ -11,7 +11,7 @@ import org.connectorconsole.connection.internal.ConnectionRepository;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code console.connections{state=…}}: members' connections by stored state, across organisations. One query
+ * {@code console.connections{state=…}}: members' connections by stored state, across organizations. One query
  * per scrape at most (the counts are kept for a few seconds), not one per state.
  */
 @Component

@@ -8,7 +8,7 @@ import java.util.UUID;
 import org.connectorconsole.base.UserId;
 import org.connectorconsole.connector.ConnectorId;
 
-/** The owners' view of every connector × member of their organisation: the types it pages through. */
+/** The owners' view of every connector × member of their organization: the types it pages through. */
 public final class ConnectionOverview {
 
     private ConnectionOverview() {
@@ -35,7 +35,7 @@ public final class ConnectionOverview {
         }
     }
 
-    /** How many connector × member pairs are in each state, for the whole organisation. */
+    /** How many connector × member pairs are in each state, for the whole organization. */
     public record Counts(Map<OverviewState, Long> byState) {
         public long of(OverviewState state) {
             return byState.getOrDefault(state, 0L);

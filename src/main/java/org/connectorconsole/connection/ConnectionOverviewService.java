@@ -21,7 +21,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The owners' overview of their organisation's connections: every enabled connector × member, with state, scopes,
+ * The owners' overview of their organization's connections: every enabled connector × member, with state, scopes,
  * token expiry and last successful use (never a token); and owners asking a member to reconnect.
  */
 @Service
@@ -87,7 +87,7 @@ public class ConnectionOverviewService {
     }
 
     /**
-     * How many of the organisation's reconnect requests are still open (the member has not connected since), on
+     * How many of the organization's reconnect requests are still open (the member has not connected since), on
      * enabled connectors: what the owners' navigation shows on Connections.
      */
     @Transactional(readOnly = true)

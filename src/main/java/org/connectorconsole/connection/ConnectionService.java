@@ -14,9 +14,9 @@ import org.connectorconsole.security.Member;
 import org.springframework.stereotype.Service;
 
 /**
- * Members' connections to their organisation's connectors, as the views and other features use them. Every
+ * Members' connections to their organization's connectors, as the views and other features use them. Every
  * method acts for the signed-in member (found here through {@link CurrentMember}, on the calling thread), within
- * their organisation, on their own connection only, and hands the work to the class whose one job it is:
+ * their organization, on their own connection only, and hands the work to the class whose one job it is:
  * {@link ConnectionChecks} (state), {@link ConnectionSessions} (tool calls), {@link ConnectionAuthorization}
  * (connecting), {@link ConnectionEndings} (disconnecting); tokens are {@link ConnectionTokens}' alone and are never
  * handed out. No network call runs inside a database transaction.
@@ -44,7 +44,7 @@ public class ConnectionService {
         this.address = address;
     }
 
-    /** Every enabled connector of the member's organisation, with the member's own connection state. */
+    /** Every enabled connector of the member's organization, with the member's own connection state. */
     public List<MemberConnector> list() {
         return checks.list(access.member());
     }

@@ -43,7 +43,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Enterprise-managed connections (SEP-990) for the member the caller already acts for: connecting without a click
  * ({@link #connect}) and renewing an expired token the same way ({@link #renew}, from {@link ConnectionTokens}).
- * The member's ID token ({@link SsoAssertions}) is exchanged at the organisation's identity provider for an
+ * The member's ID token ({@link SsoAssertions}) is exchanged at the organization's identity provider for an
  * ID-JAG, which the connector's authorization server redeems for the connector's owner-entered client. The
  * resulting access token is stored and used like any connection's (sealed, bound to its row). Refusals are
  * stored on the connection row as its reason, shown to the member, and audited; no transaction spans an HTTP call.
@@ -86,7 +86,7 @@ class EnterpriseConnections {
         return "org_token_exchange.client_secret|" + orgId;
     }
 
-    /** The organisation's identity provider for token exchange, when an owner switched it on. */
+    /** The organization's identity provider for token exchange, when an owner switched it on. */
     Optional<IdentityProvider> identityProvider(org.connectorconsole.base.OrganizationId orgId) {
         return settings.exchange(orgId).filter(EnterpriseManagedRepository.StoredExchange::enabled)
                 .map(s -> new IdentityProvider(URI.create(s.tokenEndpoint()), s.clientId(),
@@ -94,7 +94,7 @@ class EnterpriseConnections {
     }
 
     /**
-     * Connects the member to {@code target} through the organisation's sign-in: nothing is asked of the member.
+     * Connects the member to {@code target} through the organization's sign-in: nothing is asked of the member.
      * Returns what the member's page says.
      */
     Outcome connect(Member member, ConnectorDirectory.Target target) {

@@ -29,11 +29,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Enterprise-managed authorization in the console (the MCP extension
- * {@code io.modelcontextprotocol/enterprise-managed-authorization}): owners set up the organisation's identity
- * provider for token exchange and switch connectors to the organisation's sign-in; members signed in with single
+ * {@code io.modelcontextprotocol/enterprise-managed-authorization}): owners set up the organization's identity
+ * provider for token exchange and switch connectors to the organization's sign-in; members signed in with single
  * sign-on are then connected to those connectors without a Connect click or consent screen
  * ({@link #connectAutomatically()}, when their page opens). Every method finds the caller itself and checks role,
- * plan and organisation; see docs/connections.md#enterprise-managed-connections.
+ * plan and organization; see docs/connections.md#enterprise-managed-connections.
  */
 @Service
 public class EnterpriseManagedService {
@@ -42,7 +42,7 @@ public class EnterpriseManagedService {
     public record TokenExchange(boolean enabled, String tokenEndpoint, String clientId, boolean secretSet) {
     }
 
-    /** A connector the member reaches through the organisation's sign-in, and how that went just now. */
+    /** A connector the member reaches through the organization's sign-in, and how that went just now. */
     public record ManagedConnection(ConnectorId connectorId, String connectorName, boolean connected, String message,
             String detail) {
     }
@@ -76,7 +76,7 @@ public class EnterpriseManagedService {
         this.timeout = timeout;
     }
 
-    /** The organisation's token exchange as an owner set it (all empty when never set). */
+    /** The organization's token exchange as an owner set it (all empty when never set). */
     public TokenExchange tokenExchange() {
         Member owner = owner();
         return repository.exchange(owner.orgId()).map(s -> new TokenExchange(s.enabled(), s.tokenEndpoint(),
@@ -122,7 +122,7 @@ public class EnterpriseManagedService {
     }
 
     /**
-     * Switches a connector to the organisation's sign-in, after asking its server: only a server whose
+     * Switches a connector to the organization's sign-in, after asking its server: only a server whose
      * authorization server lists the JWT bearer grant (RFC 7523, how an ID-JAG is redeemed) can be switched on,
      * and only with the console's client ID there entered in the connector's Advanced settings.
      */
@@ -145,7 +145,7 @@ public class EnterpriseManagedService {
         });
     }
 
-    /** The organisation's connectors that use its sign-in (for the member's page and the owner's). */
+    /** The organization's connectors that use its sign-in (for the member's page and the owner's). */
     public Set<ConnectorId> enterpriseManagedConnectors() {
         Member member = access.member();
         return repository.managedConnectors(member.orgId());
@@ -189,7 +189,7 @@ public class EnterpriseManagedService {
         return out;
     }
 
-    /** Why the connector cannot use the organisation's sign-in, or null when it can. */
+    /** Why the connector cannot use the organization's sign-in, or null when it can. */
     private String support(Member owner, ConnectorDirectory.Target target) {
         if (target.connector().oauthClientId() == null || target.connector().oauthClientId().isBlank()) {
             return "Enter the console's client ID at the server's authorization server in the connector's Advanced "

@@ -7,7 +7,7 @@ import org.connectorconsole.connection.internal.ConnectionRepository.StoredConne
 import org.springframework.stereotype.Component;
 
 /**
- * Seals a connection's tokens for the database and opens them again, bound to their kind, organisation and
+ * Seals a connection's tokens for the database and opens them again, bound to their kind, organization and
  * connection (a sealed token copied to another row does not open).
  */
 @Component

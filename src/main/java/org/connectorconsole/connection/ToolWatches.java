@@ -266,7 +266,7 @@ class ToolWatches implements DisposableBean {
         closeWhere(w -> w.connectorId.equals(event.connectorId()));
     }
 
-    /** A person left the organisation or their access was revoked: the watches with their credentials end. */
+    /** A person left the organization or their access was revoked: the watches with their credentials end. */
     @EventListener
     void onMemberAccessEnded(MemberAccessEnded event) {
         closeWhere(w -> w.member.orgId().equals(event.orgId()) && w.member.userId().equals(event.userId()));

@@ -30,7 +30,7 @@ import org.springframework.transaction.annotation.Transactional;
  * Who may use a connector and how (issue 20): owners choose its audience (everyone, or chosen groups), its
  * ceiling, what everyone gets without a group's grant, whether read-only tools are allowed, and each group's
  * approval mode for the connector or a tool; they can ask why a chosen member gets what they get. Members see their
- * own effective modes. Every method finds the caller, checks role, plan and organisation, and audits changes.
+ * own effective modes. Every method finds the caller, checks role, plan and organization, and audits changes.
  */
 @Service
 public class ConnectorAccessService {
@@ -126,7 +126,7 @@ public class ConnectorAccessService {
 
     /**
      * Sets a group's approval mode for the whole connector ({@code tool} null or blank) or one tool, or clears it
-     * ({@code mode} null). The organisation's ceiling still caps it.
+     * ({@code mode} null). The organization's ceiling still caps it.
      */
     @Transactional
     public AccessSettings setGrant(ConnectorId id, GroupId groupId, String tool, ToolPolicy mode) {
@@ -160,7 +160,7 @@ public class ConnectorAccessService {
         return read(owner, id);
     }
 
-    /** What a chosen member of the organisation may do with the connector's tools, and why. */
+    /** What a chosen member of the organization may do with the connector's tools, and why. */
     @Transactional(readOnly = true)
     public Explanation explain(ConnectorId id, UserId userId) {
         Member owner = organizationOwner();
@@ -172,7 +172,7 @@ public class ConnectorAccessService {
         return new Explanation(tools.offered(id), tools.tools(id));
     }
 
-    /** The signed-in member's standing with every connector of their organisation (their page). */
+    /** The signed-in member's standing with every connector of their organization (their page). */
     @Transactional(readOnly = true)
     public MemberTools myTools() {
         Member member = currentMember.require();
@@ -215,7 +215,7 @@ public class ConnectorAccessService {
     private Member organizationOwner() {
         Member owner = paidOwner();
         if (!owner.plan().isOrganization()) {
-            throw new AccessDeniedException("Groups are for Team and Enterprise organisations.");
+            throw new AccessDeniedException("Groups are for Team and Enterprise organizations.");
         }
         return owner;
     }

@@ -9,8 +9,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Read access to an organisation's connectors for the members' side (connections). Callers have already
- * established the member and pass their organisation: every lookup is scoped by it. The client secret is opened
+ * Read access to an organization's connectors for the members' side (connections). Callers have already
+ * established the member and pass their organization: every lookup is scoped by it. The client secret is opened
  * only to be sent to the connector's own token endpoint.
  */
 @Component
@@ -45,8 +45,8 @@ public class ConnectorDirectory {
     }
 
     /**
-     * Each connector's key in the organisation: fixed when the connector was added (not its display name), unique
-     * in the organisation, lower-case letters and digits joined by single hyphens (never "__"), at most 32 long.
+     * Each connector's key in the organization: fixed when the connector was added (not its display name), unique
+     * in the organization, lower-case letters and digits joined by single hyphens (never "__"), at most 32 long.
      */
     public java.util.Map<ConnectorId, String> keys(OrganizationId orgId) {
         return repository.keys(orgId);

@@ -38,7 +38,7 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Custom connectors, managed by owners: Team/Enterprise owners for their organisation, Pro/Max individuals for
+ * Custom connectors, managed by owners: Team/Enterprise owners for their organization, Pro/Max individuals for
  * themselves. Members and Free individuals are refused here, whatever a view shows.
  */
 @Service
@@ -109,7 +109,7 @@ public class ConnectorService implements DisposableBean {
         return ListPage.of(repository.page(owner.orgId(), text, after, ListPage.checkLimit(limit)), limit);
     }
 
-    /** How many connectors the organisation has. */
+    /** How many connectors the organization has. */
     @Transactional(readOnly = true)
     public int count() {
         return repository.count(manager().orgId());
@@ -118,7 +118,7 @@ public class ConnectorService implements DisposableBean {
     /**
      * The icon a connector's server published, as last seen by a check, a member's connection or a conversation
      * (checked by {@link IconCheck}; kept in memory, so empty after a restart until the next one). Any member of the
-     * connector's organisation may see it; empty for another organisation's connector.
+     * connector's organization may see it; empty for another organization's connector.
      */
     @Transactional(readOnly = true)
     public java.util.Optional<org.connectorconsole.base.IconData> serverIcon(ConnectorId id) {

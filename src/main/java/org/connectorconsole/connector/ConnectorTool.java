@@ -6,7 +6,7 @@ import java.time.Instant;
  * A tool a connector's server has offered, with the owner's policy. {@code approved} is the pinned definition
  * (null until an owner approves a tool held as new); {@code pending} a new or changed definition held for review.
  * {@code readOnly}: the server marked it read-only ({@code readOnlyHint}) when it last listed it. {@code policy} is
- * the organisation's ceiling for the tool (decision 0053): what a member may do is decided by {@link ToolAccess}.
+ * the organization's ceiling for the tool (decision 0053): what a member may do is decided by {@link ToolAccess}.
  */
 public record ConnectorTool(
         ConnectorId connectorId,

@@ -22,7 +22,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Finds the first acceptable icon among a server's or a tool's sources ({@link IconCheck}), fetching {@code https:}
- * ones through the organisation's {@link EgressClient} with no credentials (no {@code Authorization}, no cookies:
+ * ones through the organization's {@link EgressClient} with no credentials (no {@code Authorization}, no cookies:
  * the client keeps none) and reading at most {@value IconData#MAX_BYTES} bytes. Results (icons and refusals) are
  * kept in memory, bounded to {@value #MAX_ENTRIES} entries (at most about 32 MB), for {@link #KEEP}; the server
  * icons last seen per connector likewise, so lists show them without calling anyone.

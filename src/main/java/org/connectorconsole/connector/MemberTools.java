@@ -8,7 +8,7 @@ import org.connectorconsole.connector.ToolAccessRules.Grant;
 import org.connectorconsole.connector.ToolAccessRules.ToolRules;
 
 /**
- * One member's standing with some or all of their organisation's connectors, read at once ({@link ToolAccess}):
+ * One member's standing with some or all of their organization's connectors, read at once ({@link ToolAccess}):
  * which connectors are offered to them and the effective mode of each tool, decided by {@link ToolAccessRules}.
  */
 public final class MemberTools {

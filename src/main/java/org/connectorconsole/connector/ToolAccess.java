@@ -8,7 +8,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Reads what deciding a member's effective tools needs, in three queries whatever the numbers (decision 0055), for
- * callers that have established the member and pass their organisation (the tool runner, conversations, the
+ * callers that have established the member and pass their organization (the tool runner, conversations, the
  * gateway, the members' and owners' services). The decision itself is {@link ToolAccessRules#decide}.
  */
 @Component
@@ -20,7 +20,7 @@ public class ToolAccess {
         this.repository = repository;
     }
 
-    /** The member's standing with every connector of the organisation. */
+    /** The member's standing with every connector of the organization. */
     @Transactional(readOnly = true)
     public MemberTools forMember(OrganizationId orgId, UserId userId) {
         AccessRepository.MemberRows rows = repository.memberRows(orgId, userId, null);

@@ -16,7 +16,7 @@ import java.util.Map;
  * <li>The member's grants: what the connector gives everyone ({@code everyoneMode}); each of their groups' grant
  * (the group's grant for the tool if it has one, else its grant for the whole connector); and Allowed for a tool the
  * server marks read-only when an owner allows read-only tools. <b>The most permissive of these wins.</b></li>
- * <li>It is then capped by the organisation's ceiling: the lower of the connector's ceiling and the tool's own
+ * <li>It is then capped by the organization's ceiling: the lower of the connector's ceiling and the tool's own
  * (the owner's tool policy). No grant exceeds it.</li>
  * </ol>
  */
@@ -124,7 +124,7 @@ public final class ToolAccessRules {
             reason.append(" for ").append(String.join(" and ", winners));
         }
         if (rank(effective) < rank(best)) {
-            reason.append(", capped at ").append(ceiling.label()).append(" by the organisation");
+            reason.append(", capped at ").append(ceiling.label()).append(" by the organization");
         }
         if (!outranked.isEmpty()) {
             reason.append(" (the most permissive grant wins over ").append(String.join(", ", outranked))

@@ -18,9 +18,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Tool pinning. Whenever the console lists a connector's tools (a member's check, a conversation, a call, the
- * owner's check), the listing is compared with what is pinned: a new tool starts as the organisation's default
+ * owner's check), the listing is compared with what is pinned: a new tool starts as the organization's default
  * (allowed at once, or held for review), a changed one is held for review and cannot be called until an owner
- * approves it. Callers have established the member or owner and pass their organisation.
+ * approves it. Callers have established the member or owner and pass their organization.
  */
 @Component
 public class ToolCatalog {

@@ -21,8 +21,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Owners' control of tools: each tool's policy (allowed, needs approval, blocked), the review of new and changed
- * tools (with a readable diff against the pinned definition), and the organisation's tool settings. Every method
- * checks, on the server, that the caller is an owner of a paid plan and acts within their organisation.
+ * tools (with a readable diff against the pinned definition), and the organization's tool settings. Every method
+ * checks, on the server, that the caller is an owner of a paid plan and acts within their organization.
  */
 @Service
 public class ToolPolicyService {
@@ -56,7 +56,7 @@ public class ToolPolicyService {
         });
     }
 
-    /** How many tools wait for review, per connector of the owner's organisation. */
+    /** How many tools wait for review, per connector of the owner's organization. */
     public Map<ConnectorId, Integer> pendingReviews() {
         return tx.execute(s -> repository.pendingCounts(owner().orgId()));
     }

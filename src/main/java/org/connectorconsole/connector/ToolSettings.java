@@ -1,7 +1,7 @@
 package org.connectorconsole.connector;
 
 /**
- * An organisation's rules for tools: whether a newly offered tool is allowed at once or held for review, and
+ * An organization's rules for tools: whether a newly offered tool is allowed at once or held for review, and
  * whether the audit log records full arguments and results of tool calls (otherwise their size and SHA-256).
  */
 public record ToolSettings(NewTools newTools, boolean recordPayloads, int version) {

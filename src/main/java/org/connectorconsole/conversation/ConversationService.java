@@ -157,7 +157,7 @@ public class ConversationService implements DisposableBean {
     }
 
     /**
-     * The connectors the member may use in this conversation (their organisation's, switched on by its owners),
+     * The connectors the member may use in this conversation (their organization's, switched on by its owners),
      * with the member's own state and whether each is switched on here.
      */
     public List<ConversationConnector> connectors(ConversationId id) {
@@ -278,7 +278,7 @@ public class ConversationService implements DisposableBean {
     }
 
     /**
-     * The member's standing with their organisation's connectors (who may use which, each tool's effective mode):
+     * The member's standing with their organization's connectors (who may use which, each tool's effective mode):
      * for the gateway, which resolved the member itself, so its listing follows the same rules as the tool runner.
      */
     public org.connectorconsole.connector.MemberTools standing(Member member) {
@@ -291,7 +291,7 @@ public class ConversationService implements DisposableBean {
         return tx.execute(s -> repository.enabledConnectors(conversation));
     }
 
-    /** The organisation and member a conversation belongs to (the gateway's conversation endpoint), if it exists. */
+    /** The organization and member a conversation belongs to (the gateway's conversation endpoint), if it exists. */
     public Optional<Owner> ownerOf(ConversationId id) {
         return tx.execute(s -> repository.owner(id)).map(o -> new Owner(o.orgId(), o.userId()));
     }

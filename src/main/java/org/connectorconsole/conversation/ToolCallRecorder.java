@@ -121,7 +121,7 @@ class ToolCallRecorder {
             }
             ToolCallEntry stored = finished.isPresent() ? finished.get()
                     : repository.findCall(call.callId()).orElse(inMemory);
-            // last: the audit event takes the organisation's chain lock, held until the commit
+            // last: the audit event takes the organization's chain lock, held until the commit
             audit.record(AuditRecord.of(member.orgId(), member.actor(), AuditAction.TOOL_CALLED)
                     .target("connector", connector.id().toString(), connector.name()).details(details));
             return stored;

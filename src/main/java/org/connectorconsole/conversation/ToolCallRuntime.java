@@ -55,7 +55,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>It acts for the {@link Member} it is handed and does not look the caller up itself: the caller (today
  * {@link ConversationService}, later a gateway) has resolved who calls, checked their plan and that the conversation
- * is theirs, and found the connector in their organisation. No network call runs on the caller's thread or inside
+ * is theirs, and found the connector in their organization. No network call runs on the caller's thread or inside
  * a transaction.
  */
 @Component

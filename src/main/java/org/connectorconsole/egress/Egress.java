@@ -12,8 +12,8 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
- * Hands out the {@link EgressClient} for an organisation: the policy plus the private hosts its owners allowed.
- * Organisations with the same allowances share a client (and its connection pool); others never do.
+ * Hands out the {@link EgressClient} for an organization: the policy plus the private hosts its owners allowed.
+ * Organizations with the same allowances share a client (and its connection pool); others never do.
  */
 @Component
 public class Egress implements DisposableBean {
@@ -60,7 +60,7 @@ public class Egress implements DisposableBean {
     }
 
     /**
-     * Closes the clients of allowances nobody used for {@code idle} (an organisation changed its private hosts,
+     * Closes the clients of allowances nobody used for {@code idle} (an organization changed its private hosts,
      * or left): their connection pools would otherwise stay open for good. Every request is bounded far below
      * {@code IDLE}, so nothing in flight uses a client this old. Returns how many were closed.
      */

@@ -39,7 +39,7 @@ import org.apache.hc.core5.util.Timeout;
  * rebinding cannot slip past). Redirects are never followed; time and size are bounded.
  *
  * <p>One client serves one set of allowed private hosts: pooled connections are never shared between
- * organisations whose policies differ.
+ * organizations whose policies differ.
  */
 public final class EgressClient implements AutoCloseable {
 

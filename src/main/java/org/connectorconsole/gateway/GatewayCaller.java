@@ -5,7 +5,7 @@ import org.connectorconsole.base.OrganizationId;
 import org.connectorconsole.base.UserId;
 
 /**
- * Who calls the gateway: the member a credential acts for, in which organisation, and the client that holds it
+ * Who calls the gateway: the member a credential acts for, in which organization, and the client that holds it
  * (its name is shown in the audit log and in "Authorized apps").
  *
  * @param credentialId the grant or personal access token the call came with (to revoke it and to record its use)

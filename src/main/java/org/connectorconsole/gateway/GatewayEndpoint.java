@@ -10,7 +10,7 @@ import org.connectorconsole.conversation.ConversationId;
 
 /**
  * One gateway endpoint a request names: a member's ({@code /mcp/o/{organization}/u/{member}}) or a
- * conversation's ({@code /mcp/c/{conversation}}), with the organisation and member it belongs to (a conversation's
+ * conversation's ({@code /mcp/c/{conversation}}), with the organization and member it belongs to (a conversation's
  * owner). {@code conversation} is null for a member's endpoint.
  */
 record GatewayEndpoint(String path, OrganizationId orgId, UserId userId, ConversationId conversation) {

@@ -5,7 +5,7 @@ import org.connectorconsole.base.UserId;
 
 /**
  * The gateway's endpoint addresses. A member's endpoint offers every connector that member may use in one
- * organisation; a conversation's endpoint only the connectors switched on in that conversation.
+ * organization; a conversation's endpoint only the connectors switched on in that conversation.
  */
 public final class GatewayEndpoints {
 
@@ -20,7 +20,7 @@ public final class GatewayEndpoints {
         return PREFIX + "/o/" + organization.value() + "/u/" + member.value();
     }
 
-    /** {@code /mcp/c/{conversation}} (the conversation id is a UUID; its owner and organisation come from it) */
+    /** {@code /mcp/c/{conversation}} (the conversation id is a UUID; its owner and organization come from it) */
     public static String conversationPath(java.util.UUID conversation) {
         return PREFIX + "/c/" + conversation;
     }

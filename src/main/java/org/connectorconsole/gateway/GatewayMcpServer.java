@@ -404,7 +404,7 @@ class GatewayMcpServer implements SmartLifecycle {
     }
 
     /**
-     * Connector ids by key, per organisation, as last read. A connector's key is fixed when it is added, so an entry
+     * Connector ids by key, per organization, as last read. A connector's key is fixed when it is added, so an entry
      * never names another connector than it did; a key not found, or whose connector is gone (a key of a removed
      * connector may be given to a new one), is read again from the database.
      */

@@ -27,7 +27,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * no cookie, no CSRF token (a browser's cookies are never a credential here, so no cross-site request can use the
  * endpoint), nothing stored between requests. Every request is checked before the MCP server sees it: the token
  * by each {@link GatewayCredentials} bean against the endpoint's resource, the credential's member against the
- * endpoint's (a conversation's: its owner), the membership as the database says now, and the organisation's
+ * endpoint's (a conversation's: its owner), the membership as the database says now, and the organization's
  * gateway switch. A refusal is a 401 with {@code WWW-Authenticate: Bearer resource_metadata="…"} (RFC 9728), or a
  * 403 while an owner has the gateway off.
  */

@@ -1,7 +1,7 @@
 package org.connectorconsole.gateway;
 
 /**
- * An organisation's gateway: whether members' own MCP clients may use it, and the calls per minute each member and
+ * An organization's gateway: whether members' own MCP clients may use it, and the calls per minute each member and
  * each connector may make through it (null: no limit). {@code version} guards concurrent edits (-1: never saved).
  */
 public record GatewaySettings(boolean enabled, Integer memberCallsPerMinute, Integer connectorCallsPerMinute,

@@ -44,7 +44,7 @@ public class GatewaySettingsService {
         this.conversations = conversations;
     }
 
-    /** The signed-in member's own endpoint: every connector they may use in their active organisation. */
+    /** The signed-in member's own endpoint: every connector they may use in their active organization. */
     public String memberEndpoint() {
         Member member = currentMember.require();
         return GatewayEndpoints.resource(address.base(), GatewayEndpoints.memberPath(member.orgId(),
@@ -58,7 +58,7 @@ public class GatewaySettingsService {
         return GatewayEndpoints.resource(address.base(), GatewayEndpoints.conversationPath(conversation));
     }
 
-    /** The settings of the signed-in member's organisation (any member may read them: they say what applies). */
+    /** The settings of the signed-in member's organization (any member may read them: they say what applies). */
     @Transactional(readOnly = true)
     public GatewaySettings current() {
         return of(currentMember.require().orgId());

@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 
 /**
  * The names the gateway offers tools under: {@code <connectorKey>__<tool>}. A connector's key is fixed when the
- * connector is added and unique in its organisation, made of lower-case letters, digits and single hyphens (so it
+ * connector is added and unique in its organization, made of lower-case letters, digits and single hyphens (so it
  * never contains "__"): the first "__" of a gateway name always ends the key, two connectors' tools never collide,
  * and the name of a tool stays the same when an owner renames the connector. A tool whose gateway name would not
  * fit MCP's tool-name rules ({@code ^[A-Za-z0-9_.-]{1,128}$}) is not offered.

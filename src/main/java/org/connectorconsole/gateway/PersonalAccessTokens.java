@@ -30,7 +30,7 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Personal access tokens for the gateway: a member creates one for a headless agent (named, expiring, shown once,
  * stored only as a SHA-256 hash) and may revoke it at any time; they end with the membership. One of the
- * {@link GatewayCredentials}: a token stands for its member in its organisation, on that member's endpoints only
+ * {@link GatewayCredentials}: a token stands for its member in its organization, on that member's endpoints only
  * (the gateway checks the endpoint's member). While an owner has the gateway switched off they are refused.
  */
 @Service
@@ -85,7 +85,7 @@ public class PersonalAccessTokens implements GatewayCredentials {
             throw new AccessDeniedException("Connectors need a paid plan (Pro, Max, Team or Enterprise).");
         }
         if (!settings.of(member.orgId()).enabled()) {
-            // a state of the organisation, not a permission: the member may create one once it is on
+            // a state of the organization, not a permission: the member may create one once it is on
             throw new org.connectorconsole.base.ConflictException("An owner of " + member.orgName()
                     + " has not switched the gateway on.");
         }

@@ -32,7 +32,7 @@ import org.springframework.web.util.UriUtils;
  * The authorization endpoint's rules beyond Spring Authorization Server's own: the redirect URI must be given and
  * equal one the client registered, character for character (no loopback port leeway); the request must name exactly
  * one gateway endpoint that exists as its {@code resource} (RFC 8707); a signed-in member may only authorize their
- * own endpoint, and only with the sign-in their organisation requires. Answers carry {@code iss} (RFC 9207). A
+ * own endpoint, and only with the sign-in their organization requires. Answers carry {@code iss} (RFC 9207). A
  * refusal that must not go back to the client (an unknown client, a redirect URI not registered, another member's
  * endpoint) is a page that says what is wrong.
  */
@@ -109,7 +109,7 @@ class AuthorizationRequests {
                 new OAuth2Error(code, description, "invalid_target".equals(code) ? RFC8707 : null), result);
     }
 
-    /** Sends the code back, with {@code iss}; records the grant in the endpoint's organisation. */
+    /** Sends the code back, with {@code iss}; records the grant in the endpoint's organization. */
     void sendAuthorizationResponse(HttpServletRequest request, HttpServletResponse response,
             Authentication authentication) throws IOException {
         OAuth2AuthorizationCodeRequestAuthenticationToken result =

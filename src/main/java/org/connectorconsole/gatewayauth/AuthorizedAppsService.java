@@ -25,10 +25,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * "Authorized apps": the clients that hold access to a member's gateway endpoints. A member sees and revokes their
- * own; an owner sees and revokes those of every member of their organisation. Revoking deletes the grant's
+ * own; an owner sees and revokes those of every member of their organization. Revoking deletes the grant's
  * authorization (its access and refresh tokens stop working at once, on every instance: the gateway looks tokens up
  * in PostgreSQL) and forgets the consent for that endpoint, so the app must ask again. All of a member's grants in an
- * organisation end with the membership.
+ * organization end with the membership.
  */
 @Service
 public class AuthorizedAppsService {
@@ -59,7 +59,7 @@ public class AuthorizedAppsService {
                 () -> repository.deleteAuthorization(authorizationId)));
     }
 
-    /** The signed-in member's authorized apps in their organisation, newest grant first. */
+    /** The signed-in member's authorized apps in their organization, newest grant first. */
     public List<AuthorizedApp> mine() {
         return tx.execute(s -> {
             Member member = currentMember.require();
@@ -67,7 +67,7 @@ public class AuthorizedAppsService {
         });
     }
 
-    /** Every member's authorized apps in the owner's organisation (by member, newest first; at most 1,000). */
+    /** Every member's authorized apps in the owner's organization (by member, newest first; at most 1,000). */
     public List<AuthorizedApp> organization() {
         return tx.execute(s -> {
             Member owner = currentMember.requireOwner();
@@ -86,7 +86,7 @@ public class AuthorizedAppsService {
         });
     }
 
-    /** An owner ends a grant of any member of their organisation. */
+    /** An owner ends a grant of any member of their organization. */
     public void revokeAsOwner(String grantId) {
         tx.executeWithoutResult(s -> {
             Member owner = currentMember.requireOwner();
@@ -98,7 +98,7 @@ public class AuthorizedAppsService {
     }
 
     /**
-     * Inside the deciding transaction: the removed (or revoked) member's grants and consents in that organisation
+     * Inside the deciding transaction: the removed (or revoked) member's grants and consents in that organization
      * end.
      */
     @EventListener

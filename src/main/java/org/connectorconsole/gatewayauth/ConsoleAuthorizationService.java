@@ -30,7 +30,7 @@ import org.springframework.stereotype.Component;
  * has it), so Spring's own checks and revocation work unchanged; the others keep their hashes, which are never handed
  * out. The signed-in person is stored as their name and authorities only (not the console's session object).
  *
- * <p>When an authorization first holds an access token, its grant is recorded (organisation, member, client,
+ * <p>When an authorization first holds an access token, its grant is recorded (organization, member, client,
  * endpoint), which "Authorized apps" lists and {@link GatewayAccessTokens} reads.
  */
 @Component

@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
 /**
  * Which gateway endpoint a resource indicator (RFC 8707) or a metadata path names, and whose it is. Only the
  * canonical address of an endpoint that exists counts: the console's public address followed by
- * {@code /mcp/o/{organization}/u/{member}} (a member of that organisation) or {@code /mcp/c/{conversation}} (a
+ * {@code /mcp/o/{organization}/u/{member}} (a member of that organization) or {@code /mcp/c/{conversation}} (a
  * conversation whose owner is still a member).
  */
 @Component

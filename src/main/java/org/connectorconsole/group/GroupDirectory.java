@@ -24,10 +24,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * An organisation's groups for callers that have already established who acts and in which organisation: the
+ * An organization's groups for callers that have already established who acts and in which organization: the
  * owners' {@link GroupService} after its checks, other features deciding what a member may use, and provisioning
  * by an identity provider (SCIM, single sign-on claims) with its own credential. Every lookup and change is scoped
- * by the organisation passed in; every change is audited with the actor passed in, in the caller's transaction.
+ * by the organization passed in; every change is audited with the actor passed in, in the caller's transaction.
  */
 @Component
 public class GroupDirectory {
@@ -78,7 +78,7 @@ public class GroupDirectory {
         return repository.groupIdsOf(orgId, userId);
     }
 
-    /** Which of these ids are groups of the organisation (the others do not exist there). */
+    /** Which of these ids are groups of the organization (the others do not exist there). */
     @Transactional(readOnly = true)
     public Set<GroupId> existing(OrganizationId orgId, Collection<GroupId> ids) {
         return repository.existing(orgId, ids);
@@ -86,7 +86,7 @@ public class GroupDirectory {
 
     // ---- changing (audited as the actor given)
 
-    /** Creates a group; a name already used in the organisation (ignoring case) is refused. */
+    /** Creates a group; a name already used in the organization (ignoring case) is refused. */
     @Transactional
     public Group create(OrganizationId orgId, Actor actor, String name, GroupSource source, String externalId) {
         String clean = validName(name);
@@ -150,12 +150,12 @@ public class GroupDirectory {
                         "members", Integer.toString(before.memberCount()))));
     }
 
-    /** Adds a member of the organisation to the group; false when they were in it already (nothing recorded). */
+    /** Adds a member of the organization to the group; false when they were in it already (nothing recorded). */
     @Transactional
     public boolean addMember(OrganizationId orgId, Actor actor, GroupId id, UserId userId) {
         Group group = repository.lock(orgId, id).orElseThrow(GroupDirectory::notFound);
         String email = repository.memberEmail(orgId, userId).orElseThrow(
-                () -> new NotFoundException("No such member in this organisation."));
+                () -> new NotFoundException("No such member in this organization."));
         if (!repository.addMember(orgId, id, userId, Times.utcNow(clock))) {
             return false;
         }

@@ -4,7 +4,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
-/** A group of an organisation's members. */
+/** A group of an organization's members. */
 public record GroupId(UUID value) {
     public GroupId {
         Objects.requireNonNull(value, "value");

@@ -9,8 +9,8 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Owners' groups of their organisation's members (Team and Enterprise): list, create, rename, delete, add and
- * remove members. Every method finds the caller itself, checks that they are an owner of an organisation with
+ * Owners' groups of their organization's members (Team and Enterprise): list, create, rename, delete, add and
+ * remove members. Every method finds the caller itself, checks that they are an owner of an organization with
  * members, and acts only within it. Groups provisioned by the identity provider (SCIM, single sign-on) are shown
  * but not changed by hand. Changes are audited ({@link GroupDirectory}).
  */
@@ -25,7 +25,7 @@ public class GroupService {
         this.directory = directory;
     }
 
-    /** The organisation's groups by name, with their member counts. */
+    /** The organization's groups by name, with their member counts. */
     @Transactional(readOnly = true)
     public List<Group> list() {
         return directory.list(owner().orgId());
@@ -57,7 +57,7 @@ public class GroupService {
         directory.delete(owner.orgId(), owner.actor(), id);
     }
 
-    /** Adds a member of the organisation; false when they were in the group already. */
+    /** Adds a member of the organization; false when they were in the group already. */
     @Transactional
     public boolean addMember(GroupId id, UserId userId) {
         Member owner = owner();
@@ -81,7 +81,7 @@ public class GroupService {
         return directory.members(owner.orgId(), id);
     }
 
-    /** The groups a member of the organisation belongs to. */
+    /** The groups a member of the organization belongs to. */
     @Transactional(readOnly = true)
     public List<Group> groupsOf(UserId userId) {
         return directory.groupsOf(owner().orgId(), userId);
@@ -97,7 +97,7 @@ public class GroupService {
     private Member owner() {
         Member owner = currentMember.requireOwner();
         if (!owner.plan().isOrganization()) {
-            throw new AccessDeniedException("Groups are for Team and Enterprise organisations.");
+            throw new AccessDeniedException("Groups are for Team and Enterprise organizations.");
         }
         return owner;
     }

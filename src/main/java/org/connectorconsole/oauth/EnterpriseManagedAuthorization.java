@@ -33,7 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Enterprise-managed authorization (the MCP extension {@value #EXTENSION_ID}, SEP-990, an application of the
  * Identity Assertion Authorization Grant): the member's identity assertion (the OpenID Connect ID token of their
- * single sign-on) is exchanged at the organisation's identity provider for an ID-JAG (RFC 8693 token exchange,
+ * single sign-on) is exchanged at the organization's identity provider for an ID-JAG (RFC 8693 token exchange,
  * {@link #requestGrant}), which the MCP server's authorization server redeems for an access token (RFC 7523 JWT
  * bearer grant, {@link #redeem}). No browser, no consent screen: the identity provider's policy decides. Both
  * requests go through the egress door; neither the ID token nor the ID-JAG is ever logged.
@@ -53,7 +53,7 @@ public final class EnterpriseManagedAuthorization {
     }
 
     /**
-     * The console's client at the organisation's identity provider: its token endpoint and the client the console
+     * The console's client at the organization's identity provider: its token endpoint and the client the console
      * signs members in with (the ID token's audience). With a secret the console authenticates with
      * {@code client_secret_basic}; without, it names itself with {@code client_id}. {@link #toString()} hides the
      * secret.

@@ -1,7 +1,7 @@
 package org.connectorconsole.oauth;
 
 /**
- * The organisation's identity provider refused a token exchange (RFC 8693 §2.2.2, e.g. {@code access_denied} when
+ * The organization's identity provider refused a token exchange (RFC 8693 §2.2.2, e.g. {@code access_denied} when
  * its policy does not allow the member this server): the provider decided, not the console. {@link #description()}
  * is the provider's own {@code error_description} (control characters removed, at most 300 characters), shown to
  * the member as plain text.

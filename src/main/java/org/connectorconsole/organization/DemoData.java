@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The {@code demo} profile: a Team organisation (an owner, two members), a Pro and a Free individual, all with
+ * The {@code demo} profile: a Team organization (an owner, two members), a Pro and a Free individual, all with
  * the password {@value #PASSWORD}. Seeded once; never enable it on a console that holds real data.
  */
 @Component

@@ -36,7 +36,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Invitations to a Team or Enterprise organisation: owners issue them for one e-mail address (a link with a random
+ * Invitations to a Team or Enterprise organization: owners issue them for one e-mail address (a link with a random
  * 256-bit token, shown once; only its SHA-256 is stored; single use; expires after {@link #LIFETIME}); the
  * invited person accepts with a new local account, with the account they are signed in with (same address only),
  * or through single sign-on ({@link SsoAccounts}).
@@ -109,7 +109,7 @@ public class InvitationService {
                 expires.toInstant()), token);
     }
 
-    /** The organisation's open invitations, newest first. */
+    /** The organization's open invitations, newest first. */
     @Transactional(readOnly = true)
     public List<Invitation> pending() {
         Member owner = requireOrganizationOwner();

@@ -22,7 +22,7 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Ending everything a member holds in the organisation without removing them: their console sessions (signed out on
+ * Ending everything a member holds in the organization without removing them: their console sessions (signed out on
  * their next request), gateway grants and personal access tokens, connections (upstream tokens revoked at the
  * servers after the commit, as when a member is removed: the same listeners of {@link MemberAccessEnded} do it).
  */
@@ -47,7 +47,7 @@ public class MemberAccess {
     }
 
     /**
-     * An owner's "Revoke everything" on a member of their organisation (not on themselves: they sign out instead).
+     * An owner's "Revoke everything" on a member of their organization (not on themselves: they sign out instead).
      * The membership and its role stay.
      */
     @Transactional
@@ -55,7 +55,7 @@ public class MemberAccess {
         organizations.lockOrganization(currentMember.require().orgId());
         Member owner = currentMember.requireOwner();
         if (!owner.plan().isOrganization()) {
-            throw new AccessDeniedException("Only Team and Enterprise organisations have members to manage.");
+            throw new AccessDeniedException("Only Team and Enterprise organizations have members to manage.");
         }
         if (owner.userId().equals(userId)) {
             throw new ValidationException("You cannot revoke your own access here. Sign out instead, and revoke your "
@@ -66,12 +66,12 @@ public class MemberAccess {
         endAccess(owner.orgId(), target, owner.actor(), "access_revoked", AuditAction.MEMBER_ACCESS_REVOKED);
     }
 
-    /** The owner's organisation's members its identity provider deactivated (suspended). */
+    /** The owner's organization's members its identity provider deactivated (suspended). */
     @Transactional(readOnly = true)
     public java.util.Set<UserId> suspendedMembers() {
         Member owner = currentMember.requireOwner();
         if (!owner.plan().isOrganization()) {
-            throw new AccessDeniedException("Only Team and Enterprise organisations have members to manage.");
+            throw new AccessDeniedException("Only Team and Enterprise organizations have members to manage.");
         }
         return repository.suspendedIn(owner.orgId());
     }

@@ -5,7 +5,7 @@ import org.connectorconsole.base.OrganizationId;
 import org.connectorconsole.base.UserId;
 
 /**
- * Published inside the deciding transaction when everything a person holds in an organisation ends: their gateway
+ * Published inside the deciding transaction when everything a person holds in an organization ends: their gateway
  * grants and personal access tokens, their connections to its connectors (their upstream tokens revoked after the
  * transaction commits), their tool watches. Either the membership ended ({@link MemberRemoved}) or an owner or the
  * identity provider ended the person's access and kept the membership ({@link MemberAccessRevoked}).

@@ -1,5 +1,5 @@
 package org.connectorconsole.organization;
 
-/** How many people an organisation has, and how many of them are owners. */
+/** How many people an organization has, and how many of them are owners. */
 public record MemberCounts(int people, int owners) {
 }

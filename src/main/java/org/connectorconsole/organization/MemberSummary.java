@@ -4,7 +4,7 @@ import java.time.Instant;
 import org.connectorconsole.base.UserId;
 import org.connectorconsole.security.Role;
 
-/** A person in an organisation, as its owners see them; {@code version} is the membership's, for role changes. */
+/** A person in an organization, as its owners see them; {@code version} is the membership's, for role changes. */
 public record MemberSummary(UserId userId, String email, String displayName, Role role, Instant joinedAt,
         int version) {
 }

@@ -19,7 +19,7 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Creates organisations and accounts. Not a public entry point: its callers (first-time setup, demo data)
+ * Creates organizations and accounts. Not a public entry point: its callers (first-time setup, demo data)
  * decide who may create what.
  */
 @Component

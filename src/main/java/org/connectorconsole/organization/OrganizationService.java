@@ -19,7 +19,7 @@ import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** The signed-in person's organisation and, for its owners, its people and sign-in rules. */
+/** The signed-in person's organization and, for its owners, its people and sign-in rules. */
 @Service
 public class OrganizationService {
 
@@ -39,7 +39,7 @@ public class OrganizationService {
         this.signInOptions = signInOptions;
     }
 
-    /** The organisation the signed-in person acts in (any member). */
+    /** The organization the signed-in person acts in (any member). */
     @Transactional(readOnly = true)
     public Organization current() {
         Member member = currentMember.require();
@@ -48,7 +48,7 @@ public class OrganizationService {
     }
 
     /**
-     * A page of the owner's organisation, owners first, then by name: the {@code limit} people after {@code after}
+     * A page of the owner's organization, owners first, then by name: the {@code limit} people after {@code after}
      * (the last one of the page before, or null for the first page), optionally only those whose name or e-mail
      * address contains {@code search}. A search longer than {@value ListPage#MAX_SEARCH} characters or a limit
      * outside 1–{@value ListPage#MAX_LIMIT} is refused with a message.
@@ -60,14 +60,14 @@ public class OrganizationService {
         return ListPage.of(repository.memberPage(owner.orgId(), text, after, ListPage.checkLimit(limit)), limit);
     }
 
-    /** How many people the owner's organisation has, and how many owners. */
+    /** How many people the owner's organization has, and how many owners. */
     @Transactional(readOnly = true)
     public MemberCounts memberCounts() {
         Member owner = currentMember.requireOwner();
         return repository.memberCounts(owner.orgId());
     }
 
-    /** One person of the owner's organisation; people of other organisations are not found. */
+    /** One person of the owner's organization; people of other organizations are not found. */
     @Transactional(readOnly = true)
     public MemberSummary member(UserId userId) {
         Member owner = currentMember.requireOwner();
@@ -77,7 +77,7 @@ public class OrganizationService {
 
     /**
      * Makes a member an owner or an owner a member. The last owner cannot be demoted (the database refuses it
-     * too, at commit); the organisation's row is locked before the caller's ownership is checked, so two owners
+     * too, at commit); the organization's row is locked before the caller's ownership is checked, so two owners
      * demoting each other take turns and a just-demoted owner changes nothing. {@code expectedVersion} is the
      * {@link MemberSummary#version()} the owner saw: a membership changed meanwhile is not overwritten.
      */
@@ -106,7 +106,7 @@ public class OrganizationService {
     }
 
     /**
-     * Removes a person from the organisation: their connections to its connectors end and their tokens are
+     * Removes a person from the organization: their connections to its connectors end and their tokens are
      * revoked (by the connection feature, on {@link MemberRemoved}, after this commits). Never the last owner.
      */
     @Transactional
@@ -124,14 +124,14 @@ public class OrganizationService {
         events.publishEvent(new MemberRemoved(owner.orgId(), userId, target.email(), owner.actor()));
     }
 
-    /** Whether the active organisation requires single sign-on (any member may ask). */
+    /** Whether the active organization requires single sign-on (any member may ask). */
     @Transactional(readOnly = true)
     public boolean ssoRequired() {
         return repository.ssoRequired(currentMember.require().orgId());
     }
 
     /**
-     * Requires (or stops requiring) single sign-on for the organisation's members: their password sign-in is then
+     * Requires (or stops requiring) single sign-on for the organization's members: their password sign-in is then
      * refused, and their first single sign-on with the same (provider-verified) e-mail address links to their
      * account. Only with a provider configured.
      */
@@ -158,7 +158,7 @@ public class OrganizationService {
     }
 
     /**
-     * Locks the active organisation's row, then checks (after the lock) that the caller is still its owner: an
+     * Locks the active organization's row, then checks (after the lock) that the caller is still its owner: an
      * owner demoted or removed by a transaction that held the lock is refused.
      */
     private Member lockedOrganizationOwner() {

@@ -26,10 +26,10 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * An organisation's members as its identity provider manages them (SCIM). Not a public entry point: the SCIM
- * endpoint calls it after its bearer credential named the organisation; every change is scoped to that organisation
+ * An organization's members as its identity provider manages them (SCIM). Not a public entry point: the SCIM
+ * endpoint calls it after its bearer credential named the organization; every change is scoped to that organization
  * and audited with the credential as the actor. Provisioned people sign in through single sign-on only (decision
- * 0057): an organisation that does not require it refuses provisioning.
+ * 0057): an organization that does not require it refuses provisioning.
  */
 @Component
 public class ProvisionedMembers {
@@ -78,7 +78,7 @@ public class ProvisionedMembers {
         return repository.count(orgId);
     }
 
-    /** Whether the organisation requires single sign-on (provisioning needs it). */
+    /** Whether the organization requires single sign-on (provisioning needs it). */
     @Transactional(readOnly = true)
     public boolean ssoRequired(OrganizationId orgId) {
         return organizations.ssoRequired(orgId);
@@ -93,7 +93,7 @@ public class ProvisionedMembers {
             String externalId, boolean active) {
         organizations.lockOrganization(orgId);
         if (!organizations.ssoRequired(orgId)) {
-            throw new ValidationException("This organisation does not require single sign-on, so a provisioned "
+            throw new ValidationException("This organization does not require single sign-on, so a provisioned "
                     + "person could not sign in. An owner turns on \"Require single sign-on\" under Members first.");
         }
         EmailAddress.problem(email).ifPresent(p -> {

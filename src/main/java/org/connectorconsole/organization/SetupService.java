@@ -18,7 +18,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * First-time setup: while no owner exists, a person holding a one-time code from the console's log creates the
- * first organisation and its owner. Once an owner exists, setup is gone for good.
+ * first organization and its owner. Once an owner exists, setup is gone for good.
  */
 @Service
 public class SetupService {

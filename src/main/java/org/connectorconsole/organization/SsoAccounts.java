@@ -23,16 +23,16 @@ import org.springframework.transaction.annotation.Transactional;
  * Which account a single sign-on belongs to. In order:
  * <ol>
  * <li>an identity (provider issuer + subject) seen before: its account, nothing else changes (open invitations
- * are joined only through their link's Join button, so an organisation cannot pull an existing person in);</li>
+ * are joined only through their link's Join button, so an organization cannot pull an existing person in);</li>
  * <li>otherwise the provider must confirm the e-mail address ({@code email_verified}), or the sign-in is
  * refused;</li>
  * <li>an existing account with that address is linked only when an open invitation for it exists or one of its
- * organisations requires single sign-on (its owners chose the provider for their members); otherwise refused,
+ * organizations requires single sign-on (its owners chose the provider for their members); otherwise refused,
  * so a provider nobody chose cannot take over a password account. Linking removes the account's password: from
  * then on only single sign-on signs in, so whoever set that password (perhaps someone who intercepted an
  * invitation link) loses access. Invitations are not joined here (the Join button does that);</li>
  * <li>no account: one is created (without a password) only to accept open invitations for that address, which
- * are all joined (the first sign-in); without an invitation the sign-in is refused. An organisation is never
+ * are all joined (the first sign-in); without an invitation the sign-in is refused. An organization is never
  * created here.</li>
  * </ol>
  */

@@ -31,9 +31,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The organisation's SCIM 2.0 service provider (RFC 7644) at {@code /scim/v2/o/{org}}: discovery
+ * The organization's SCIM 2.0 service provider (RFC 7644) at {@code /scim/v2/o/{org}}: discovery
  * (ServiceProviderConfig, ResourceTypes, Schemas), Users and Groups. The credential checked by
- * {@link ScimSecurityConfiguration} must belong to {@code {org}}; any other organisation is not found. Bodies are read
+ * {@link ScimSecurityConfiguration} must belong to {@code {org}}; any other organization is not found. Bodies are read
  * and written with the SCIM SDK's JSON (Jackson 2), as {@code application/scim+json}.
  */
 @RestController
@@ -246,11 +246,11 @@ class ScimController {
 
     // ---------------------------------------------------------------- plumbing
 
-    /** The credential's caller, when {@code org} is its organisation; otherwise not found (nothing to tell). */
+    /** The credential's caller, when {@code org} is its organization; otherwise not found (nothing to tell). */
     private static ScimCaller caller(String org, HttpServletRequest request) throws ScimException {
         ScimCaller caller = (ScimCaller) request.getAttribute(ScimSecurityConfiguration.CALLER);
         if (caller == null || !caller.orgId().toString().equals(org)) {
-            throw new ScimException(404, null, "No such organisation for this credential.");
+            throw new ScimException(404, null, "No such organization for this credential.");
         }
         return caller;
     }

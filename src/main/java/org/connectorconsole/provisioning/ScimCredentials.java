@@ -25,7 +25,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Organization › Provisioning: the bearer credentials an owner gives the identity provider for the organisation's
+ * Organization › Provisioning: the bearer credentials an owner gives the identity provider for the organization's
  * SCIM endpoint. A credential is shown once, stored as a SHA-256 hash, and revocable; every change is audited.
  */
 @Service
@@ -58,7 +58,7 @@ public class ScimCredentials {
         this.clock = clock;
     }
 
-    /** The organisation's SCIM base address (the "Tenant URL" / "SCIM connector base URL"). */
+    /** The organization's SCIM base address (the "Tenant URL" / "SCIM connector base URL"). */
     @Transactional(readOnly = true)
     public String endpoint() {
         return endpoint(requireOrganizationOwner());
@@ -120,7 +120,7 @@ public class ScimCredentials {
     private Member requireOrganizationOwner() {
         Member owner = currentMember.requireOwner();
         if (!owner.plan().isOrganization()) {
-            throw new AccessDeniedException("Only Team and Enterprise organisations provision members.");
+            throw new AccessDeniedException("Only Team and Enterprise organizations provision members.");
         }
         return owner;
     }

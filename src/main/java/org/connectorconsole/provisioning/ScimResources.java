@@ -33,9 +33,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The SCIM 2.0 Users and Groups of one organisation, for a caller whose credential named it (the
- * {@link ScimController}). Users are the organisation's members (id: the account's id, userName: its e-mail address);
- * Groups are the organisation's groups provisioned by SCIM ({@link GroupSource#SCIM}; groups owners made in the
+ * The SCIM 2.0 Users and Groups of one organization, for a caller whose credential named it (the
+ * {@link ScimController}). Users are the organization's members (id: the account's id, userName: its e-mail address);
+ * Groups are the organization's groups provisioned by SCIM ({@link GroupSource#SCIM}; groups owners made in the
  * console or that single sign-on claims fill are not the identity provider's and are not shown). Each request is one
  * transaction: a deactivation or removal has ended the person's sessions, gateway tokens and grants and connections
  * when the response is sent (their upstream tokens are revoked right after, in the background).
@@ -345,7 +345,7 @@ class ScimResources {
             Optional<UserId> id = userId(value).filter(u -> members(caller, u));
             if (id.isEmpty()) {
                 throw new ScimException(400, "invalidValue", "Member " + value + " is not a user of this "
-                        + "organisation: provision the user first.");
+                        + "organization: provision the user first.");
             }
             ids.add(id.get());
         }

@@ -56,7 +56,7 @@ public class SsoGroupClaims {
         this.tx = tx;
     }
 
-    /** The claim the owner's organisation reads groups from, or empty when off. */
+    /** The claim the owner's organization reads groups from, or empty when off. */
     public Optional<String> claimName() {
         Member owner = requireOrganizationOwner();
         return repository.claim(owner.orgId());
@@ -143,7 +143,7 @@ public class SsoGroupClaims {
     private Member requireOrganizationOwner() {
         Member owner = currentMember.requireOwner();
         if (!owner.plan().isOrganization()) {
-            throw new AccessDeniedException("Only Team and Enterprise organisations have groups.");
+            throw new AccessDeniedException("Only Team and Enterprise organizations have groups.");
         }
         return owner;
     }

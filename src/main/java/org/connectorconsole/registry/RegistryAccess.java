@@ -1,6 +1,6 @@
 package org.connectorconsole.registry;
 
-/** Who may read the organisation's private registry. */
+/** Who may read the organization's private registry. */
 public enum RegistryAccess {
     /** Nobody: the registry's addresses answer 404 (the default). */
     OFF("Off"),

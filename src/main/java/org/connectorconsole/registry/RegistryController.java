@@ -18,7 +18,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The organisation's private registry, read-only, in the MCP Registry API v0.1 shape:
+ * The organization's private registry, read-only, in the MCP Registry API v0.1 shape:
  * {@code GET /registry/o/{org}/v0.1/servers} (paged with {@code cursor}/{@code limit}) and
  * {@code GET …/v0.1/servers/{namespace}/{name}/versions[/latest|/{version}]}. Off (404) unless an owner published
  * it; then public or with the registry's bearer token. No session or cookie is read here.
@@ -92,7 +92,7 @@ class RegistryController {
         return error(400, "A query parameter has the wrong type.");
     }
 
-    /** 404 when the organisation has no published registry; 401 without the right token. */
+    /** 404 when the organization has no published registry; 401 without the right token. */
     private Optional<ResponseEntity<Object>> refused(String org, HttpServletRequest request) {
         Optional<OrganizationId> orgId = orgId(org);
         String header = request.getHeader("Authorization");

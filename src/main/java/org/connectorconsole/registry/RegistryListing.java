@@ -18,7 +18,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The private registry's content for its readers (the {@link RegistryController}, which has no signed-in person):
- * the organisation's enabled connectors that everyone in it may use (decision 0058), as MCP Registry API v0.1
+ * the organization's enabled connectors that everyone in it may use (decision 0058), as MCP Registry API v0.1
  * {@code ServerResponse} objects, keyset-paged by connector key.
  */
 @Component
@@ -37,7 +37,7 @@ class RegistryListing {
         this.publicAddress = publicAddress;
     }
 
-    /** Whether this reader may read the organisation's registry: empty when it is off (404 for everyone). */
+    /** Whether this reader may read the organization's registry: empty when it is off (404 for everyone). */
     @Transactional(readOnly = true)
     public Optional<Boolean> mayRead(OrganizationId orgId, String bearerToken) {
         RegistryRepository.Settings s = repository.settings(orgId);
@@ -57,7 +57,7 @@ class RegistryListing {
     @Transactional(readOnly = true)
     public Page servers(OrganizationId orgId, String cursor, int limit) {
         String after = cursor == null || cursor.isBlank() ? null : decodeCursor(cursor);
-        String orgName = repository.organizationName(orgId).orElse("the organisation");
+        String orgName = repository.organizationName(orgId).orElse("the organization");
         List<RegistryRepository.Entry> rows = repository.published(orgId, after, limit + 1);
         List<Map<String, Object>> servers = new ArrayList<>();
         for (int i = 0; i < Math.min(limit, rows.size()); i++) {
@@ -74,7 +74,7 @@ class RegistryListing {
         if (serverName == null || !serverName.startsWith(prefix)) {
             return Optional.empty();
         }
-        String orgName = repository.organizationName(orgId).orElse("the organisation");
+        String orgName = repository.organizationName(orgId).orElse("the organization");
         return repository.publishedByKey(orgId, serverName.substring(prefix.length()))
                 .map(e -> response(e, orgName));
     }

@@ -22,7 +22,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Owners: whether the organisation's approved connectors are published as a private MCP registry (Registry API
+ * Owners: whether the organization's approved connectors are published as a private MCP registry (Registry API
  * v0.1) for editors and assistants that accept a registry or allow-list address, and who may read it (off by
  * default; public; or with a bearer token shown once and stored as a hash).
  */
@@ -102,7 +102,7 @@ public class RegistrySettingsService {
     private Member requireOwner() {
         Member owner = currentMember.requireOwner();
         if (!owner.plan().isOrganization()) {
-            throw new AccessDeniedException("Only Team and Enterprise organisations publish a private registry.");
+            throw new AccessDeniedException("Only Team and Enterprise organizations publish a private registry.");
         }
         return owner;
     }

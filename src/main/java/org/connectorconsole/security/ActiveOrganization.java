@@ -21,9 +21,9 @@ import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
- * Which of a person's organisations this session acts in. The choice lives in the session's security context on
+ * Which of a person's organizations this session acts in. The choice lives in the session's security context on
  * the server (the {@link ConsoleUser} principal); {@link CurrentMember} reads it and checks the membership in the
- * database on every call, so it is the one place that decides the active organisation.
+ * database on every call, so it is the one place that decides the active organization.
  */
 @Service
 public class ActiveOrganization implements OrganizationChoices {

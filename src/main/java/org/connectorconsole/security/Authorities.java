@@ -6,9 +6,9 @@ package org.connectorconsole.security;
  */
 public final class Authorities {
 
-    /** An owner of the active organisation, whatever its plan. */
+    /** An owner of the active organization, whatever its plan. */
     public static final String OWNER = "OWNER";
-    /** An owner of a Team or Enterprise organisation: manages its people. */
+    /** An owner of a Team or Enterprise organization: manages its people. */
     public static final String ORG_OWNER = "ORG_OWNER";
 
     private Authorities() {

@@ -110,8 +110,8 @@ class ConsoleAuthenticationProvider implements AuthenticationProvider {
     }
 
     /**
-     * The session's principal for an account, acting in its oldest membership: never in an organisation just
-     * joined (an organisation that invites someone as owner must not pull their next session into it), and the
+     * The session's principal for an account, acting in its oldest membership: never in an organization just
+     * joined (an organization that invites someone as owner must not pull their next session into it), and the
      * same one at every sign-in. {@code ssoRegistrationId} is null for a password sign-in.
      */
     static ConsoleUser signedInUser(IdentityRepository repository, IdentityRepository.Account a,

@@ -12,7 +12,7 @@ import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.userdetails.UserDetails;
 
 /**
- * The principal kept in the HTTP session. It holds who signed in and which organisation they act in; roles in
+ * The principal kept in the HTTP session. It holds who signed in and which organization they act in; roles in
  * {@link #getAuthorities()} only decide what a view offers, services look the membership up again.
  */
 public final class ConsoleUser implements UserDetails, CredentialsContainer {
@@ -61,7 +61,7 @@ public final class ConsoleUser implements UserDetails, CredentialsContainer {
         return displayName;
     }
 
-    /** The organisation this session acts in, or {@code null} for a person without any membership. */
+    /** The organization this session acts in, or {@code null} for a person without any membership. */
     public OrganizationId activeOrgId() {
         return activeOrgId == null ? null : new OrganizationId(activeOrgId);
     }
@@ -89,7 +89,7 @@ public final class ConsoleUser implements UserDetails, CredentialsContainer {
         return ssoRegistrationId;
     }
 
-    /** The same person acting in another organisation (the caller has checked the membership). */
+    /** The same person acting in another organization (the caller has checked the membership). */
     ConsoleUser inOrganization(OrganizationId orgId, Collection<? extends GrantedAuthority> newAuthorities) {
         return new ConsoleUser(userId(), email, displayName, orgId, null, newAuthorities, ssoRegistrationId,
                 signedInAt);

@@ -31,8 +31,8 @@ public class CurrentMember {
     }
 
     /**
-     * The signed-in person's membership in their active organisation; denied without one, and denied to a session
-     * that signed in with a password when the organisation requires single sign-on (also when an owner turned
+     * The signed-in person's membership in their active organization; denied without one, and denied to a session
+     * that signed in with a password when the organization requires single sign-on (also when an owner turned
      * that on after this session began).
      */
     public Member require() {
@@ -53,7 +53,7 @@ public class CurrentMember {
 
     /**
      * Whether an owner ("Revoke everything") or the identity provider (a deactivation) ended this session's
-     * sessions in its active organisation after it signed in. (A session whose membership is gone is refused by
+     * sessions in its active organization after it signed in. (A session whose membership is gone is refused by
      * {@link #require()}.)
      */
     public boolean sessionEnded(ConsoleUser user) {
@@ -70,14 +70,14 @@ public class CurrentMember {
 
     /**
      * The membership of a caller that is not a signed-in session (the gateway's bearer tokens) as the database says
-     * now; empty when the person is no longer a member of that organisation.
+     * now; empty when the person is no longer a member of that organization.
      */
     public Optional<Member> of(org.connectorconsole.base.UserId userId,
             org.connectorconsole.base.OrganizationId orgId) {
         return repository.membershipWithRules(userId, orgId).map(IdentityRepository.Membership::member);
     }
 
-    /** Refuses a password session in an organisation that requires single sign-on. */
+    /** Refuses a password session in an organization that requires single sign-on. */
     void refuseUnlessSignedInAsRequired(ConsoleUser user, IdentityRepository.Membership m) {
         if (m.ssoRequired() && !user.signedInWithSso()) {
             throw new AccessDeniedException(ssoRequiredMessage(m.member().orgName()));
@@ -91,7 +91,7 @@ public class CurrentMember {
                 ? "your identity provider" : String.join(" or ", names)) + " to sign in.";
     }
 
-    /** As {@link #require()}, and the person must be an owner of that organisation. */
+    /** As {@link #require()}, and the person must be an owner of that organization. */
     public Member requireOwner() {
         Member member = require();
         if (!member.isOwner()) {

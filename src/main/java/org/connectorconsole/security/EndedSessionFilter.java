@@ -12,7 +12,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Signs a session out on its next request once an owner's "Revoke everything" or the identity provider's
- * deactivation ended the person's sessions in its organisation: the session is invalidated before anything else
+ * deactivation ended the person's sessions in its organization: the session is invalidated before anything else
  * reads it, and the request goes on as a signed-out one (a page is sent to sign in).
  */
 final class EndedSessionFilter extends OncePerRequestFilter {

@@ -56,7 +56,7 @@ class IdentityRepository {
                 .fetch(IdentityRepository::toMember);
     }
 
-    /** The person's oldest membership (ties broken by organisation id): the organisation a sign-in starts in. */
+    /** The person's oldest membership (ties broken by organization id): the organization a sign-in starts in. */
     Optional<Member> oldestMembership(UserId userId) {
         return db.select(APP_USER.ID, APP_USER.EMAIL, APP_USER.DISPLAY_NAME, ORGANIZATION.ID, ORGANIZATION.NAME,
                         ORGANIZATION.PLAN, MEMBERSHIP.ROLE)
@@ -70,7 +70,7 @@ class IdentityRepository {
     }
 
     /**
-     * A membership (never a suspended one), whether its organisation requires single sign-on, and the moment
+     * A membership (never a suspended one), whether its organization requires single sign-on, and the moment
      * before which its sessions are ended ({@code null}: none are).
      */
     record Membership(Member member, boolean ssoRequired, java.time.Instant sessionsValidAfter) {
@@ -220,7 +220,7 @@ class IdentityRepository {
         return DSL.greatest(LOGIN_THROTTLE.IN_FLIGHT.minus(1), DSL.inline(0));
     }
 
-    /** The name of one organisation of the person that requires single sign-on, if any. */
+    /** The name of one organization of the person that requires single sign-on, if any. */
     Optional<String> ssoRequiredOrganization(UserId userId) {
         return db.select(ORGANIZATION.NAME).from(MEMBERSHIP)
                 .join(ORGANIZATION).on(ORGANIZATION.ID.eq(MEMBERSHIP.ORG_ID))

@@ -7,8 +7,8 @@ import org.springframework.stereotype.Service;
 
 /**
  * Open pages subscribe here to hear that something they show changed, on any console instance. The scope comes from
- * the caller's membership, never from the page: an owner hears every change in their organisation, a member the
- * organisation's changes and their own. A change carries no data; the page re-reads through its services.
+ * the caller's membership, never from the page: an owner hears every change in their organization, a member the
+ * organization's changes and their own. A change carries no data; the page re-reads through its services.
  */
 @Service
 public class LiveUpdates {

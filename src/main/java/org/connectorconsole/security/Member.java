@@ -5,7 +5,7 @@ import org.connectorconsole.base.OrganizationId;
 import org.connectorconsole.base.Plan;
 import org.connectorconsole.base.UserId;
 
-/** The signed-in person acting within one organisation, as the database says now. */
+/** The signed-in person acting within one organization, as the database says now. */
 public record Member(
         UserId userId,
         String email,

@@ -1,10 +1,10 @@
 package org.connectorconsole.security;
 
-/** A person's role in one organisation. */
+/** A person's role in one organization. */
 public enum Role {
-    /** Manages the organisation: connectors, members, audit log. */
+    /** Manages the organization: connectors, members, audit log. */
     OWNER("Owner"),
-    /** Uses the organisation's connectors with their own sign-in. */
+    /** Uses the organization's connectors with their own sign-in. */
     MEMBER("Member");
 
     private final String label;

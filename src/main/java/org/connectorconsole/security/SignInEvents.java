@@ -11,7 +11,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Audit events of sign-in, recorded in every organisation the person belongs to. */
+/** Audit events of sign-in, recorded in every organization the person belongs to. */
 @Component
 class SignInEvents {
 
@@ -32,7 +32,7 @@ class SignInEvents {
         }
     }
 
-    /** The right password, refused because an organisation of the person requires single sign-on. */
+    /** The right password, refused because an organization of the person requires single sign-on. */
     @Transactional(propagation = Propagation.REQUIRES_NEW)
     public void passwordRefused(UserId userId, String email) {
         for (Member m : repository.memberships(userId)) {

@@ -4,7 +4,7 @@ import org.connectorconsole.base.UserId;
 
 /**
  * Decides which account a single sign-on belongs to (a known identity, an invitation to accept, an account to
- * link) or refuses it. Implemented by the organisation feature, which owns invitations.
+ * link) or refuses it. Implemented by the organization feature, which owns invitations.
  */
 public interface SsoEnrollment {
 

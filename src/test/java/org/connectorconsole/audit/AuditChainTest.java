@@ -39,7 +39,7 @@ class AuditChainTest {
     }
 
     @Test
-    void events_form_one_verifiable_chain_per_organisation() {
+    void events_form_one_verifiable_chain_per_organization() {
         Org a = orgs.create(Plan.TEAM, 0);
         Org b = orgs.create(Plan.TEAM, 0);
         record(a, "test.one");

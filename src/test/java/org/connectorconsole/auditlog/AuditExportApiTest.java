@@ -56,7 +56,7 @@ class AuditExportApiTest {
     }
 
     @Test
-    void a_token_exports_its_own_organisation_until_it_is_revoked() throws Exception {
+    void a_token_exports_its_own_organization_until_it_is_revoked() throws Exception {
         Org org = orgs.create(Plan.TEAM, 1);
         Org other = orgs.create(Plan.TEAM, 0);
         orgs.signIn(org.owner());

@@ -51,10 +51,10 @@ class AuditLogServiceTest {
         TestOrganizations.signOut();
     }
 
-    /** An organisation whose log holds {@code n} synthetic events (after the ones its creation wrote). */
+    /** An organization whose log holds {@code n} synthetic events (after the ones its creation wrote). */
     private Org orgWithEvents(int n) {
         Org org = orgs.create(Plan.TEAM, 1);
-        // a fresh chain for this organisation: the synthetic events are its whole log
+        // a fresh chain for this organization: the synthetic events are its whole log
         db.execute("alter table audit_event disable trigger audit_event_no_update_or_delete");
         try {
             db.deleteFrom(AUDIT_EVENT).where(AUDIT_EVENT.ORG_ID.eq(org.id())).execute();
@@ -209,7 +209,7 @@ class AuditLogServiceTest {
     }
 
     @Test
-    void members_are_refused_and_owners_see_only_their_own_organisation() {
+    void members_are_refused_and_owners_see_only_their_own_organization() {
         Org org = orgWithEvents(10);
         Org other = orgs.create(Plan.TEAM, 0);
         orgs.signIn(org.members().getFirst());

@@ -160,7 +160,7 @@ class DatabaseRestartTest {
             assertThat(db.fetchCount(CONNECTOR, CONNECTOR.URL.eq("https://interrupted.example/mcp"))).isZero();
             assertThat(db.fetchCount(AUDIT_EVENT, AUDIT_EVENT.ORG_ID.eq(org.id())
                     .and(AUDIT_EVENT.TARGET_LABEL.eq("Interrupted")))).isZero();
-            // it writes again, and the organisation's audit chain is whole
+            // it writes again, and the organization's audit chain is whole
             connectors.add(ConnectorForm.of("After the outage", "https://after.example/mcp"));
             assertThat(console.bean(AuditLogService.class).verify().intact()).isTrue();
         } catch (Throwable t) {

@@ -22,7 +22,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Live updates through PostgreSQL's NOTIFY: they cross console instances (two listeners on one database), arrive on
- * commit and never for a rolled-back change, and reach only the organisation (and member) they are for.
+ * commit and never for a rolled-back change, and reach only the organization (and member) they are for.
  */
 @IntegrationTest
 class LiveChangesTest {
@@ -88,7 +88,7 @@ class LiveChangesTest {
     }
 
     @Test
-    void a_member_hears_their_organisation_and_their_own_changes_only() throws Exception {
+    void a_member_hears_their_organization_and_their_own_changes_only() throws Exception {
         Org mine = orgs.create(Plan.TEAM, 2);
         Org another = orgs.create(Plan.TEAM, 1);
         UserId me = mine.members().get(0).id();
@@ -112,8 +112,8 @@ class LiveChangesTest {
 
         assertThat(heard.poll(60, TimeUnit.SECONDS)).isEqualTo(forAll);
         assertThat(heard.poll(60, TimeUnit.SECONDS)).isEqualTo(forMe);
-        assertThat(heard).as("another organisation's changes and a colleague's own").isEmpty();
-        // an owner hears every member's changes in their organisation, still none of another organisation's
+        assertThat(heard).as("another organization's changes and a colleague's own").isEmpty();
+        // an owner hears every member's changes in their organization, still none of another organization's
         assertThat(owner.poll(60, TimeUnit.SECONDS))
                 .isEqualTo(LiveChange.forMember(mine.id(), colleague, LiveTopic.TOOL_CALLS));
         assertThat(owner.poll(60, TimeUnit.SECONDS)).isEqualTo(forAll);

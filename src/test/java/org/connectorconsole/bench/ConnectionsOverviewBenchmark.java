@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * On demand ({@code src/bench/connections-overview.sh}): the owners' connections overview of an organisation with
+ * On demand ({@code src/bench/connections-overview.sh}): the owners' connections overview of an organization with
  * 10,000 members and 20 connectors (200,000 pairs, 40% with a connection in mixed states), through the service (a
  * transaction, the membership check, the query, the mapping): the first page, a page deep in the list, each filter,
  * and the counts. Every scenario is first called 10 times in one pass over all of them, then each is called 5 more

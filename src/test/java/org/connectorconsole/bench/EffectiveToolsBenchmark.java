@@ -26,7 +26,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * On demand ({@code src/bench/effective-tools.sh}): the cost of deciding one member's effective tools (issue 20) in
- * an organisation of 5,000 members, 200 groups (each member in 3), 100 connectors (half offered to everyone, half to
+ * an organization of 5,000 members, 200 groups (each member in 3), 100 connectors (half offered to everyone, half to
  * 5 groups each) with 50 tools each, 20 groups' grants per connector and 10 tool grants per connector. Measured
  * through the code the console runs: the member's page data ({@code ConnectorAccessService.myTools} with every
  * tool's mode decided), the decision part of a gateway listing ({@code ConversationService.standing} plus the mode
@@ -134,7 +134,7 @@ class EffectiveToolsBenchmark {
                 (System.nanoTime() - t0) / 1e9));
         report("load average before: " + loadAverage());
 
-        // the organisation's own member (the bulk ones have no password), in 3 groups like everyone
+        // the organization's own member (the bulk ones have no password), in 3 groups like everyone
         orgs.signIn(org.members().getFirst());
         report("the member is in " + db.fetchCount(db.selectFrom("group_member").where("user_id = ?",
                 org.members().getFirst().id().value())) + " groups");

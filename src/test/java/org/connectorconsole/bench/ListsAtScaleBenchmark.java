@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * On demand ({@code src/bench/lists-at-scale.sh}): one organisation with 1,000 connectors and 10,000 members (plus
- * the rest of a busy database: 20 other organisations of the same size), and the queries behind the owner's
+ * On demand ({@code src/bench/lists-at-scale.sh}): one organization with 1,000 connectors and 10,000 members (plus
+ * the rest of a busy database: 20 other organizations of the same size), and the queries behind the owner's
  * Connectors and Members pages, through the services (transaction, the caller's membership re-read, mapping).
  * Median and p95 of 50 after 20 warm-up calls. Figures go to stdout and target/bench/lists-at-scale.txt.
  */

@@ -83,7 +83,7 @@ class EnterpriseManagedConnectionTest {
         TestOrganizations.signOut();
     }
 
-    /** An organisation whose owner set up the exchange and switched the connector to the organisation's sign-in. */
+    /** An organization whose owner set up the exchange and switched the connector to the organization's sign-in. */
     private Connector setUp(Org org) {
         orgs.signIn(org.owner());
         Connector c = connectors.add(new ConnectorForm("Enterprise tools", mcp.url("/ema"),
@@ -121,7 +121,7 @@ class EnterpriseManagedConnectionTest {
         assertThat(new String(row.getAccessToken(), StandardCharsets.ISO_8859_1)).doesNotContain("ema-");
         assertThat(enterprise.enterpriseManagedConnectors()).containsExactly(c.id());
 
-        assertThat(echo(c, "through the organisation")).isEqualTo("through the organisation");
+        assertThat(echo(c, "through the organization")).isEqualTo("through the organization");
 
         // the access token runs out: the next call is refused, and the console exchanges again by itself
         peers.expireAccessTokens();

@@ -500,7 +500,7 @@ class OverviewTotalsTest {
         TestOrganizations.signOut();
     }
 
-    /** The organisation's pairs per state, counted from the rows (members × enabled connectors, connections). */
+    /** The organization's pairs per state, counted from the rows (members × enabled connectors, connections). */
     private Map<OverviewState, Long> truth(Org org) {
         Map<OverviewState, Long> out = new EnumMap<>(OverviewState.class);
         for (OverviewState s : OverviewState.values()) {

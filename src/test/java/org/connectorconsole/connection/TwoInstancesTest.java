@@ -40,7 +40,7 @@ import testpeers.TestAuthorizationServer;
  * Two whole consoles (each its own web server, services and connection pool) on one PostgreSQL, sharing the
  * sealing key and public address as instances behind a load balancer do: a member's sign-in started on one
  * completes on the other, a token expiring under callers on both is refreshed once at the authorization server,
- * and the organisation's audit chain, written by both, stays one chain that verifies.
+ * and the organization's audit chain, written by both, stays one chain that verifies.
  */
 class TwoInstancesTest {
 
@@ -121,7 +121,7 @@ class TwoInstancesTest {
                 .isEqualTo(1);
         assertThat(seen).as("every caller on both instances got the one new token").hasSize(1);
 
-        // both instances wrote to the organisation's chain, concurrently too
+        // both instances wrote to the organization's chain, concurrently too
         orgsA.signIn(org.owner());
         Authentication owner = SecurityContextHolder.getContext().getAuthentication();
         ExecutorService writers = Executors.newFixedThreadPool(8);

@@ -192,7 +192,7 @@ class ConnectorServiceTest {
     }
 
     @Test
-    void owner_of_another_organisation_gets_nothing() {
+    void owner_of_another_organization_gets_nothing() {
         Org acme = orgs.create(Plan.TEAM, 0);
         orgs.signIn(acme.owner());
         Connector c = connectors.add(ConnectorForm.of("Acme tools", server.url("/mcp")));
@@ -205,7 +205,7 @@ class ConnectorServiceTest {
         assertThatThrownBy(() -> connectors.remove(c.id(), c.version())).isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> connectors.startCheck(c.id(), s -> { }, d -> { }))
                 .isInstanceOf(NotFoundException.class);
-        // the same URL is fine in another organisation
+        // the same URL is fine in another organization
         assertThat(connectors.add(ConnectorForm.of("Own copy", server.url("/mcp"))).name()).isEqualTo("Own copy");
         orgs.signIn(acme.owner());
         assertThat(connectors.get(c.id()).name()).isEqualTo("Acme tools");

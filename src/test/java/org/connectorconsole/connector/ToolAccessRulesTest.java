@@ -28,7 +28,7 @@ class ToolAccessRulesTest {
     void without_groups_everyone_gets_the_tool_policy_as_before() {
         assertThat(ToolAccessRules.decide(connector(ALLOWED, ALLOWED, false), tool(NEEDS_APPROVAL), List.of()))
                 .isEqualTo(new EffectiveMode(NEEDS_APPROVAL,
-                        "Allowed for everyone, capped at Needs approval by the organisation."));
+                        "Allowed for everyone, capped at Needs approval by the organization."));
         assertThat(ToolAccessRules.decide(connector(ALLOWED, ALLOWED, false), tool(ALLOWED), List.of()))
                 .isEqualTo(new EffectiveMode(ALLOWED, "Allowed for everyone."));
     }
@@ -40,7 +40,7 @@ class ToolAccessRulesTest {
         assertThat(ToolAccessRules.decide(files, tool(ALLOWED), grants)).isEqualTo(new EffectiveMode(ALLOWED,
                 "Allowed for Engineering (the most permissive grant wins over Sales: Needs approval)."));
         assertThat(ToolAccessRules.decide(files, tool(NEEDS_APPROVAL), grants)).isEqualTo(new EffectiveMode(
-                NEEDS_APPROVAL, "Allowed for Engineering, capped at Needs approval by the organisation (the most "
+                NEEDS_APPROVAL, "Allowed for Engineering, capped at Needs approval by the organization (the most "
                         + "permissive grant wins over Sales: Needs approval)."));
         assertThat(ToolAccessRules.decide(connector(NEEDS_APPROVAL, BLOCKED, false), tool(ALLOWED),
                 List.of(new Grant("Engineering", "", ALLOWED))).mode())

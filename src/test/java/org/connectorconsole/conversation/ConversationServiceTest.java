@@ -227,7 +227,7 @@ class ConversationServiceTest {
                 "{\"message\":\"hi\"}", null), listener(new CopyOnWriteArrayList<>(), new CompletableFuture<>())))
                 .isInstanceOf(NotFoundException.class);
 
-        // a member of another organisation does not even find the connector
+        // a member of another organization does not even find the connector
         Org other = orgs.create(Plan.TEAM, 1);
         orgs.signIn(other.members().get(0));
         Conversation theirs = conversations.create("Theirs");
@@ -592,7 +592,7 @@ class ConversationServiceTest {
         assertThatThrownBy(() -> conversations.create("t".repeat(201))).isInstanceOf(ValidationException.class);
         assertThat(conversations.history(conv.id())).as("nothing stored for bad input").isEmpty();
 
-        // another organisation's connector, named in a crafted request
+        // another organization's connector, named in a crafted request
         Setup other = setup(ToolSettings.NewTools.ALLOW);
         orgs.signIn(s.org().members().get(0));
         assertThatThrownBy(() -> run(new ToolCallRequest(conv.id(), other.connector().id(), "echo",

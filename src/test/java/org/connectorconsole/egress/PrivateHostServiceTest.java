@@ -62,7 +62,7 @@ class PrivateHostServiceTest {
     }
 
     @Test
-    void members_and_other_organisations_get_nothing() {
+    void members_and_other_organizations_get_nothing() {
         var acme = orgs.create(Plan.TEAM, 1);
         orgs.signIn(acme.owner());
         hosts.allow("acme.intranet.example");

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * V13 on a database that already has connectors: every connector gets a key made of its name, unique in its
- * organisation (a second "GitHub (work)" in the same organisation gets a piece of its id; another organisation may
+ * organization (a second "GitHub (work)" in the same organization gets a piece of its id; another organization may
  * have the same key), of the shape the gateway's tool names need; the console derives a new connector's key the
  * same way.
  */
@@ -76,7 +76,7 @@ class ConnectorKeyMigrationTest {
                 UUID owner = UUID.randomUUID();
                 sql(c, "insert into app_user (id, email, display_name, created_at) values ('" + owner + "', 'o-"
                         + owner + "@test.example', 'Owner', now())");
-                c.setAutoCommit(false); // an organisation and its owner together (the rules are checked at commit)
+                c.setAutoCommit(false); // an organization and its owner together (the rules are checked at commit)
                 sql(c, "insert into organization (id, name, plan, created_at) values ('" + org + "', 'Org', 'TEAM', "
                         + "now())");
                 sql(c, "insert into membership (org_id, user_id, role, created_at) values ('" + org + "', '" + owner

@@ -108,7 +108,7 @@ class GatewayTest {
         return "http://127.0.0.1:" + port;
     }
 
-    /** An organisation with the gateway on, the OAuth-protected connector, and its first member connected. */
+    /** An organization with the gateway on, the OAuth-protected connector, and its first member connected. */
     record Setup(Org org, Connector connector, Person member, String token, String path) {
     }
 

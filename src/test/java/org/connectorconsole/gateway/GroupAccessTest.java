@@ -133,7 +133,7 @@ class GroupAccessTest {
         });
     }
 
-    /** A Team organisation with the connector; Ada is in Engineering and Sales, Bob in no group. */
+    /** A Team organization with the connector; Ada is in Engineering and Sales, Bob in no group. */
     record Setup(Org org, Connector connector, Person ada, Person bob, Group engineering, Group sales) {
     }
 
@@ -242,7 +242,7 @@ class GroupAccessTest {
         access.setGrant(s.connector().id(), s.engineering().id(), null, ToolPolicy.ALLOWED);
         access.setGrant(s.connector().id(), s.sales().id(), "", ToolPolicy.NEEDS_APPROVAL);
         access.setGrant(s.connector().id(), s.sales().id(), "hold", ToolPolicy.BLOCKED);
-        // the organisation's ceiling for echo (the owner's tool policy)
+        // the organization's ceiling for echo (the owner's tool policy)
         var echo = policies.tools(s.connector().id()).stream().filter(t -> t.name().equals("echo")).findFirst()
                 .orElseThrow();
         policies.setPolicy(s.connector().id(), "echo", ToolPolicy.NEEDS_APPROVAL, echo.version());
@@ -252,7 +252,7 @@ class GroupAccessTest {
         Map<String, EffectiveMode> modes = new java.util.HashMap<>();
         forAda.tools().forEach(t -> modes.put(t.name(), t.mode()));
         assertThat(modes.get("echo")).isEqualTo(new EffectiveMode(ToolPolicy.NEEDS_APPROVAL, "Allowed for "
-                + "Engineering, capped at Needs approval by the organisation (the most permissive grant wins over "
+                + "Engineering, capped at Needs approval by the organization (the most permissive grant wins over "
                 + "Sales: Needs approval)."));
         assertThat(modes.get("hold")).isEqualTo(new EffectiveMode(ToolPolicy.ALLOWED, "Allowed for Engineering "
                 + "(the most permissive grant wins over Sales: Blocked)."));

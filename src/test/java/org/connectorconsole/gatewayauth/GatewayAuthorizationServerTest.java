@@ -346,7 +346,7 @@ class GatewayAuthorizationServerTest {
     }
 
     @Test
-    void a_password_session_cannot_authorize_in_an_organisation_that_requires_single_sign_on() throws Exception {
+    void a_password_session_cannot_authorize_in_an_organization_that_requires_single_sign_on() throws Exception {
         Org org = orgs.create(Plan.TEAM, 1);
         Person member = org.members().getFirst();
         String clientId = play.registerPublicClient("SSO app", REDIRECT);
@@ -510,7 +510,7 @@ class GatewayAuthorizationServerTest {
     }
 
     @Test
-    void an_owner_revokes_a_members_grant_and_an_owner_of_another_organisation_cannot() throws Exception {
+    void an_owner_revokes_a_members_grant_and_an_owner_of_another_organization_cannot() throws Exception {
         Org org = orgs.create(Plan.TEAM, 1);
         Person member = org.members().getFirst();
         String resource = memberResource(org, member);

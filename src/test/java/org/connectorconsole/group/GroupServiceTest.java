@@ -88,7 +88,7 @@ class GroupServiceTest {
     }
 
     @Test
-    void only_members_of_the_organisation_join_and_leaving_it_leaves_its_groups() {
+    void only_members_of_the_organization_join_and_leaving_it_leaves_its_groups() {
         var org = orgs.create(Plan.TEAM, 1);
         var other = orgs.create(Plan.TEAM, 1);
         orgs.signIn(org.owner());
@@ -101,7 +101,7 @@ class GroupServiceTest {
     }
 
     @Test
-    void members_and_other_organisations_reach_nothing() {
+    void members_and_other_organizations_reach_nothing() {
         var org = orgs.create(Plan.TEAM, 1);
         orgs.signIn(org.owner());
         Group group = groups.create("Finance");

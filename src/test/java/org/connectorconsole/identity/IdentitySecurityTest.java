@@ -62,9 +62,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 import testpeers.TestAuthorizationServer;
 
 /**
- * The fixes of the security review of organisations and identity, each shown against the real OpenID Connect
+ * The fixes of the security review of organizations and identity, each shown against the real OpenID Connect
  * provider and the embedded PostgreSQL: linking single sign-on removes a password, later sign-ins join nothing
- * and never move a session into a newly joined organisation, SSO-required organisations refuse password
+ * and never move a session into a newly joined organization, SSO-required organizations refuse password
  * sessions everywhere, and races end in messages instead of raw database errors.
  */
 class IdentitySecurityTest extends SsoConsole {
@@ -184,7 +184,7 @@ class IdentitySecurityTest extends SsoConsole {
     }
 
     @Test
-    void signing_in_starts_in_the_oldest_membership_not_in_an_organisation_joined_later_as_owner() {
+    void signing_in_starts_in_the_oldest_membership_not_in_an_organization_joined_later_as_owner() {
         Org home = orgs.create(Plan.TEAM, 1);
         Org other = orgs.create(Plan.TEAM, 0);
         Person mia = home.members().getFirst();
@@ -217,7 +217,7 @@ class IdentitySecurityTest extends SsoConsole {
     }
 
     @Test
-    void a_password_session_can_neither_switch_into_nor_join_an_sso_required_organisation() {
+    void a_password_session_can_neither_switch_into_nor_join_an_sso_required_organization() {
         Org home = orgs.create(Plan.TEAM, 1);
         Org strict = orgs.create(Plan.TEAM, 0);
         Org strictToo = orgs.create(Plan.TEAM, 0);
@@ -256,7 +256,7 @@ class IdentitySecurityTest extends SsoConsole {
     // ------------------------------------------------------------------ 6: lock, then check the caller
 
     @Test
-    void an_owner_demoted_while_waiting_for_the_organisation_lock_changes_nothing() throws Exception {
+    void an_owner_demoted_while_waiting_for_the_organization_lock_changes_nothing() throws Exception {
         Org org = orgs.create(Plan.TEAM, 2);
         Person second = org.members().get(0);
         Person bystander = org.members().get(1);
@@ -514,7 +514,7 @@ class IdentitySecurityTest extends SsoConsole {
     }
 
     @Test
-    void an_invitation_of_an_organisation_no_longer_on_a_team_plan_is_refused_with_a_message() {
+    void an_invitation_of_an_organization_no_longer_on_a_team_plan_is_refused_with_a_message() {
         Org org = orgs.create(Plan.TEAM, 0);
         Org home = orgs.create(Plan.TEAM, 1);
         Person mia = home.members().getFirst();

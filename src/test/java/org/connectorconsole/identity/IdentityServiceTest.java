@@ -59,11 +59,11 @@ import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import testpeers.TestAuthorizationServer;
 
 /**
- * Organisations and identity through the services, on the embedded PostgreSQL, with a real OpenID Connect
+ * Organizations and identity through the services, on the embedded PostgreSQL, with a real OpenID Connect
  * provider and a real OAuth-protected MCP server on 127.0.0.1: invitations, roles, the last owner, removal
- * (connections end, tokens revoked at the authorization server), single sign-on, SSO-required organisations,
- * switching organisation, and the owners' connections overview. Each for the one who may, the one who may not,
- * and another organisation's owner.
+ * (connections end, tokens revoked at the authorization server), single sign-on, SSO-required organizations,
+ * switching organization, and the owners' connections overview. Each for the one who may, the one who may not,
+ * and another organization's owner.
  */
 class IdentityServiceTest extends SsoConsole {
 
@@ -175,7 +175,7 @@ class IdentityServiceTest extends SsoConsole {
     }
 
     @Test
-    void members_individuals_and_other_organisations_cannot_invite_list_or_revoke() {
+    void members_individuals_and_other_organizations_cannot_invite_list_or_revoke() {
         Org org = orgs.create(Plan.TEAM, 1);
         Org other = orgs.create(Plan.TEAM, 0);
         Org pro = orgs.create(Plan.PRO, 0);
@@ -279,7 +279,7 @@ class IdentityServiceTest extends SsoConsole {
     // ------------------------------------------------------------------ roles and removal
 
     @Test
-    void owner_changes_a_role_members_cannot_and_other_organisations_find_nobody() {
+    void owner_changes_a_role_members_cannot_and_other_organizations_find_nobody() {
         Org org = orgs.create(Plan.TEAM, 2);
         Org other = orgs.create(Plan.TEAM, 0);
         Person mia = org.members().get(0);
@@ -361,10 +361,10 @@ class IdentityServiceTest extends SsoConsole {
                 .hasMessageContaining("does not belong to any organization");
     }
 
-    // ------------------------------------------------------------------ switching organisation
+    // ------------------------------------------------------------------ switching organization
 
     @Test
-    void switching_organisation_scopes_every_service_to_the_active_one() {
+    void switching_organization_scopes_every_service_to_the_active_one() {
         Org a = orgs.create(Plan.TEAM, 1);
         Org b = orgs.create(Plan.TEAM, 0);
         Person both = a.owner();
@@ -510,7 +510,7 @@ class IdentityServiceTest extends SsoConsole {
     }
 
     @Test
-    void first_sso_sign_in_joins_the_inviting_organisation_and_consumes_the_invitation() {
+    void first_sso_sign_in_joins_the_inviting_organization_and_consumes_the_invitation() {
         Org org = orgs.create(Plan.TEAM, 0);
         String email = newEmail("sso-newcomer");
         IssuedInvitation issued = invite(org, email, Role.MEMBER);
@@ -555,7 +555,7 @@ class IdentityServiceTest extends SsoConsole {
     }
 
     @Test
-    void sso_is_not_linked_to_an_existing_password_account_unless_its_organisation_requires_sso() {
+    void sso_is_not_linked_to_an_existing_password_account_unless_its_organization_requires_sso() {
         Org org = orgs.create(Plan.TEAM, 1);
         Person mia = org.members().getFirst();
         IDP.signInAs(new TestAuthorizationServer.Person("sub-" + UUID.randomUUID(), mia.email(), "Mia", true));
@@ -564,7 +564,7 @@ class IdentityServiceTest extends SsoConsole {
     }
 
     @Test
-    void an_sso_required_organisation_refuses_local_passwords_and_its_members_sign_in_through_sso() {
+    void an_sso_required_organization_refuses_local_passwords_and_its_members_sign_in_through_sso() {
         Org org = orgs.create(Plan.TEAM, 1);
         Person mia = org.members().getFirst();
         orgs.signIn(mia);

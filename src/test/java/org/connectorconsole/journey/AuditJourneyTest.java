@@ -63,7 +63,7 @@ class AuditJourneyTest {
         search.sendKeys("Payroll");
         b.find(By.id("filter-apply")).click();
         b.waitForVaadin();
-        // one event left: the connector Payroll tools being added (event #2 of this organisation)
+        // one event left: the connector Payroll tools being added (event #2 of this organization)
         b.awaitText("Events #2 to #2, newest first");
         b.screenshot("31-audit-log-filtered");
 

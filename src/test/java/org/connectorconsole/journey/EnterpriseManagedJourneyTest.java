@@ -56,7 +56,7 @@ class EnterpriseManagedJourneyTest {
     }
 
     @Test
-    void members_are_connected_through_the_organisations_sign_in_or_see_the_providers_refusal() {
+    void members_are_connected_through_the_organizations_sign_in_or_see_the_providers_refusal() {
         peers = new EnterpriseIdentityPeers();
         mcp = new TestMcpServer();
         mcp.oauthProtected("/ema", "Enterprise tools", peers.asIssuer(), "tools.read", TestMcpServer.echoTool());

@@ -107,7 +107,7 @@ class GroupScopingJourneyTest {
         b.find(By.id("connect-" + c.id())).click();
         b.await(d -> d.getCurrentUrl().contains("/settings/connectors"));
         b.awaitText("Connected to Acme files.");
-        b.awaitText("Allowed for Engineering, capped at Needs approval by the organisation.");
+        b.awaitText("Allowed for Engineering, capped at Needs approval by the organization.");
         b.screenshot("62-member-in-group-connected");
 
         b.driver().manage().deleteAllCookies();

@@ -138,7 +138,7 @@ class IdentityJourneyTest extends SsoConsole {
         m.awaitText("asked you");
         m.screenshot("78-member-sees-the-request");
 
-        // a second organisation invites the same person: signed in with that address, they join it, and switch
+        // a second organization invites the same person: signed in with that address, they join it, and switch
         Org second = orgs.create(Plan.TEAM, 0);
         orgs.signIn(second.owner());
         String token = invitations.invite(email, Role.MEMBER).token();

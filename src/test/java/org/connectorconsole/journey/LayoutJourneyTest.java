@@ -67,7 +67,7 @@ import org.springframework.test.context.ActiveProfiles;
  * together, naming page, width and element.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        // a console of its own: its database starts with no organisation, so the first-time setup page shows
+        // a console of its own: its database starts with no organization, so the first-time setup page shows
         properties = "console.layout-journey=true")
 @ActiveProfiles("test")
 class LayoutJourneyTest {
@@ -126,7 +126,7 @@ class LayoutJourneyTest {
         // ---- before anything exists: first-time setup, sign-in
         page("setup", "setup", "Setup code");
 
-        // ---- data: an organisation with long names, 24 tools, tools held for review, a conversation with calls
+        // ---- data: an organization with long names, 24 tools, tools held for review, a conversation with calls
         mcp = new TestMcpServer()
                 .streamable("/big", "customer-support-knowledge-base", manyTools(24))
                 .streamable("/held", "finance-reporting", TestMcpServer.echoTool(), TestMcpServer.addTool());
@@ -200,7 +200,7 @@ class LayoutJourneyTest {
         for (int i = 0; i < count; i++) {
             String name = verbs[i % verbs.length] + "_%02d".formatted(i + 1);
             McpSchema.Tool tool = McpSchema.Tool.builder(name)
-                    .description("Looks through every open and archived ticket of the support organisation and "
+                    .description("Looks through every open and archived ticket of the support organization and "
                             + "returns the ones that match, with their priority, assignee and the last three replies")
                     .inputSchema(Map.of("type", "object", "properties",
                             Map.of("message", Map.of("type", "string", "description", "What to look for")),

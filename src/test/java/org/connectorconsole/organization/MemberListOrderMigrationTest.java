@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * V10 (the Members page's sort keys copied into membership) on a database that already has people: the upgrade
- * runs (a whole organisation's memberships in one transaction), fills every copy with the truth, and afterwards
+ * runs (a whole organization's memberships in one transaction), fills every copy with the truth, and afterwards
  * the copy follows renames — also a membership created while its person's rename is still uncommitted.
  */
 class MemberListOrderMigrationTest {
@@ -70,7 +70,7 @@ class MemberListOrderMigrationTest {
 
     private static UUID team(Connection c, UUID owner, List<UUID> members) throws Exception {
         UUID org = UUID.randomUUID();
-        c.setAutoCommit(false); // an organisation and its owner together (the rules are checked at commit)
+        c.setAutoCommit(false); // an organization and its owner together (the rules are checked at commit)
         sql(c, "insert into organization (id, name, plan, created_at) values ('" + org + "', 'Org', 'TEAM', now())");
         sql(c, "insert into membership (org_id, user_id, role, created_at) values ('" + org + "', '" + owner
                 + "', 'OWNER', now())");
@@ -108,7 +108,7 @@ class MemberListOrderMigrationTest {
             assertThat(rows(c, "select count(*) from membership")).containsExactly("303");
         }
 
-        // a rename in progress while the same person joins another organisation: the new membership waits for
+        // a rename in progress while the same person joins another organization: the new membership waits for
         // the rename and copies the committed name
         try (Connection rename = db.getConnection(); Connection join = db.getConnection()) {
             rename.setAutoCommit(false);

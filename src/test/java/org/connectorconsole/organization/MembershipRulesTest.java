@@ -20,7 +20,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** The database itself keeps organisations honest, whatever a future bug in a service does. */
+/** The database itself keeps organizations honest, whatever a future bug in a service does. */
 @IntegrationTest
 class MembershipRulesTest {
 
@@ -34,7 +34,7 @@ class MembershipRulesTest {
     OrganizationRepository repository;
 
     @Test
-    void team_organisation_cannot_lose_its_last_owner() {
+    void team_organization_cannot_lose_its_last_owner() {
         Org org = orgs.create(Plan.TEAM, 1);
         assertThatThrownBy(() -> tx.executeWithoutResult(s -> db.update(MEMBERSHIP)
                 .set(MEMBERSHIP.ROLE, Role.MEMBER.name())
@@ -51,7 +51,7 @@ class MembershipRulesTest {
     }
 
     @Test
-    void team_organisation_may_hand_ownership_over_in_one_transaction() {
+    void team_organization_may_hand_ownership_over_in_one_transaction() {
         Org org = orgs.create(Plan.TEAM, 1);
         tx.executeWithoutResult(s -> {
             db.update(MEMBERSHIP).set(MEMBERSHIP.ROLE, "OWNER")
@@ -64,7 +64,7 @@ class MembershipRulesTest {
     }
 
     @Test
-    void individual_organisation_cannot_take_a_second_person() {
+    void individual_organization_cannot_take_a_second_person() {
         Org pro = orgs.create(Plan.PRO, 0);
         Org team = orgs.create(Plan.TEAM, 1);
         assertThatThrownBy(() -> tx.executeWithoutResult(s -> repository.insertMembership(pro.id(),
@@ -85,7 +85,7 @@ class MembershipRulesTest {
     }
 
     @Test
-    void individual_organisation_always_has_its_owner() {
+    void individual_organization_always_has_its_owner() {
         Org free = orgs.create(Plan.FREE, 0);
         UserId owner = free.owner().id();
         assertThatThrownBy(() -> tx.executeWithoutResult(s -> db.update(MEMBERSHIP)

@@ -27,7 +27,7 @@ class OrganizationServiceTest {
     }
 
     @Test
-    void owner_sees_every_member_of_their_organisation_owners_first() {
+    void owner_sees_every_member_of_their_organization_owners_first() {
         Org org = orgs.create(Plan.TEAM, 2);
         orgs.signIn(org.owner());
         assertThat(organizations.memberPage(null, null, 200).items()).extracting(MemberSummary::email)
@@ -44,7 +44,7 @@ class OrganizationServiceTest {
     }
 
     @Test
-    void member_sees_their_own_organisation() {
+    void member_sees_their_own_organization() {
         Org org = orgs.create(Plan.ENTERPRISE, 1);
         orgs.signIn(org.members().getFirst());
         Organization current = organizations.current();
@@ -53,7 +53,7 @@ class OrganizationServiceTest {
     }
 
     @Test
-    void owner_of_another_organisation_gets_nothing() {
+    void owner_of_another_organization_gets_nothing() {
         Org acme = orgs.create(Plan.TEAM, 1);
         Org other = orgs.create(Plan.TEAM, 1);
         orgs.signIn(other.owner());

@@ -67,7 +67,7 @@ class SetupServiceTest {
         assertThat(setup.isSetupPending()).isTrue();
         assertThat(db.fetchCount(ORGANIZATION)).isZero();
 
-        // Two people race with valid codes (e.g. two console instances): exactly one organisation results.
+        // Two people race with valid codes (e.g. two console instances): exactly one organization results.
         String code1 = setup.issueCode();
         String code2 = setup.issueCode();
         ExecutorService pool = Executors.newFixedThreadPool(2);

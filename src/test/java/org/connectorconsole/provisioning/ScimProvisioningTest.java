@@ -74,7 +74,7 @@ class ScimProvisioningTest {
         TestOrganizations.signOut();
     }
 
-    /** A SCIM credential of the organisation, created by its owner. */
+    /** A SCIM credential of the organization, created by its owner. */
     private String provisioned(Org org) {
         orgs.signIn(org.owner());
         String secret = credentials.create("Okta").secret();
@@ -82,7 +82,7 @@ class ScimProvisioningTest {
         return secret;
     }
 
-    /** The organisation requires single sign-on from now on (no password sign-in in the test after this). */
+    /** The organization requires single sign-on from now on (no password sign-in in the test after this). */
     private void requireSso(Org org) {
         db.update(ORGANIZATION).set(ORGANIZATION.SSO_REQUIRED, true).where(ORGANIZATION.ID.eq(org.id())).execute();
     }
@@ -192,7 +192,7 @@ class ScimProvisioningTest {
     }
 
     @Test
-    void only_a_live_credential_of_the_organisation_is_accepted_and_never_a_browser_session() throws Exception {
+    void only_a_live_credential_of_the_organization_is_accepted_and_never_a_browser_session() throws Exception {
         Org org = orgs.create(Plan.TEAM, 0);
         String token = provisioned(org);
         Org other = orgs.create(Plan.TEAM, 0);
@@ -227,7 +227,7 @@ class ScimProvisioningTest {
     }
 
     @Test
-    void a_password_organisation_refuses_provisioning_with_a_reason() throws Exception {
+    void a_password_organization_refuses_provisioning_with_a_reason() throws Exception {
         Org org = orgs.create(Plan.TEAM, 0);
         orgs.signIn(org.owner());
         String token = credentials.create("Entra").secret();

@@ -185,7 +185,7 @@ class PrivateRegistryTest {
         HttpResponse<String> withToken = get(base, token);
         assertThat(withToken.statusCode()).isEqualTo(200);
         assertThat(withToken.body()).contains(mcp.url("/mcp0"));
-        // another organisation's address with this token: not found
+        // another organization's address with this token: not found
         Org other = orgs.create(Plan.TEAM, 0);
         assertThat(get("/registry/o/" + other.id() + "/v0.1/servers", token).statusCode()).isEqualTo(404);
 

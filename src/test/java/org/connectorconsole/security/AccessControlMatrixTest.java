@@ -54,8 +54,8 @@ import org.springframework.stereotype.Service;
 /**
  * The access control matrix: every Vaadin route (found on the class path) and every public method of every
  * {@code @Service} bean (found in the application context), for the anonymous visitor, a member, an owner of a
- * Team organisation, a Pro individual, a Free individual, and an owner of <em>another</em> organisation aiming at
- * this organisation's data. The expected rule of each route and method is declared below, one line each; a route
+ * Team organization, a Pro individual, a Free individual, and an owner of <em>another</em> organization aiming at
+ * this organization's data. The expected rule of each route and method is declared below, one line each; a route
  * or a public service method without a declared rule fails the build, with the line to add.
  */
 class AccessControlMatrixTest extends ViewTest {
@@ -66,15 +66,15 @@ class AccessControlMatrixTest extends ViewTest {
         PUBLIC(EnumSet.allOf(Who.class)),
         /** Only someone not signed in (accepting an invitation by creating an account). */
         VISITOR(EnumSet.of(Who.ANONYMOUS)),
-        /** Anyone signed in to an organisation. */
+        /** Anyone signed in to an organization. */
         SIGNED_IN(EnumSet.of(Who.MEMBER, Who.TEAM_OWNER, Who.PRO, Who.FREE)),
-        /** Anyone in an organisation on a plan with custom connectors (members' own connections). */
+        /** Anyone in an organization on a plan with custom connectors (members' own connections). */
         PAID_PLAN(EnumSet.of(Who.MEMBER, Who.TEAM_OWNER, Who.PRO)),
-        /** Owners of any plan (an individual owns their own organisation). */
+        /** Owners of any plan (an individual owns their own organization). */
         OWNER(EnumSet.of(Who.TEAM_OWNER, Who.PRO, Who.FREE)),
         /** Owners on a plan with custom connectors (Pro, Max, Team, Enterprise). */
         PAID_OWNER(EnumSet.of(Who.TEAM_OWNER, Who.PRO)),
-        /** Owners of a Team or Enterprise organisation (the one with members). */
+        /** Owners of a Team or Enterprise organization (the one with members). */
         ORG_OWNER(EnumSet.of(Who.TEAM_OWNER)),
         /**
          * Not for people: called by other services or controllers after their own check (say, an API token), or
@@ -221,9 +221,9 @@ class AccessControlMatrixTest extends ViewTest {
         rule("OrganizationService.removeMember", Rule.ORG_OWNER);
         rule("MemberAccess.revokeEverything", Rule.ORG_OWNER);
         rule("MemberAccess.suspendedMembers", Rule.ORG_OWNER);
-        internal("MemberAccess.suspend", "the SCIM endpoint, after its bearer credential named the organisation");
-        internal("MemberAccess.reactivate", "the SCIM endpoint, after its bearer credential named the organisation");
-        internal("MemberAccess.suspended", "the SCIM endpoint, after its bearer credential named the organisation");
+        internal("MemberAccess.suspend", "the SCIM endpoint, after its bearer credential named the organization");
+        internal("MemberAccess.reactivate", "the SCIM endpoint, after its bearer credential named the organization");
+        internal("MemberAccess.suspended", "the SCIM endpoint, after its bearer credential named the organization");
         rule("ScimCredentials.endpoint", Rule.ORG_OWNER);
         rule("ScimCredentials.list", Rule.ORG_OWNER);
         rule("ScimCredentials.create", Rule.ORG_OWNER);
@@ -240,7 +240,7 @@ class AccessControlMatrixTest extends ViewTest {
         rule("ConnectionOverviewService.requestReconnect", Rule.ORG_OWNER);
         rule("ConnectionOverviewService.myReconnectRequests", Rule.SIGNED_IN);
         rule("ConnectionOverviewService.openReconnectRequests", Rule.ORG_OWNER);
-        // the drawer's organisation list: empty for a visitor, one's own memberships otherwise
+        // the drawer's organization list: empty for a visitor, one's own memberships otherwise
         rule("ActiveOrganization.choices", Rule.PUBLIC);
         rule("ActiveOrganization.switchTo", Rule.SIGNED_IN);
         rule("SignInOptions.ssoProviders", Rule.PUBLIC);
@@ -261,7 +261,7 @@ class AccessControlMatrixTest extends ViewTest {
         rule("ConnectorAccessService.explain", Rule.ORG_OWNER);
         rule("ConnectorAccessService.myTools", Rule.PAID_PLAN);
         internal("ConversationService.standing", "the gateway, with the Member it resolved from its bearer token; "
-                + "reads only that member's own standing in their organisation");
+                + "reads only that member's own standing in their organization");
 
         route("ProvisioningView", Rule.ORG_OWNER);
         route("RegistryView", Rule.ORG_OWNER);
@@ -297,7 +297,7 @@ class AccessControlMatrixTest extends ViewTest {
     Org team;
     Org pro;
     Org free;
-    /** Another Team organisation whose data the owner of {@link #team} aims at. */
+    /** Another Team organization whose data the owner of {@link #team} aims at. */
     Org victim;
     Connector victimConnector;
     UUID victimToken;
@@ -307,7 +307,7 @@ class AccessControlMatrixTest extends ViewTest {
     org.connectorconsole.conversation.ConversationService conversations;
 
     @BeforeEach
-    void organisations() {
+    void organizations() {
         team = orgs.create(Plan.TEAM, 1);
         pro = orgs.create(Plan.PRO, 0);
         free = orgs.create(Plan.FREE, 0);
@@ -521,7 +521,7 @@ class AccessControlMatrixTest extends ViewTest {
     }
 
     @Test
-    void owner_of_another_organisation_reaches_nothing_of_this_one_through_any_service_method() {
+    void owner_of_another_organization_reaches_nothing_of_this_one_through_any_service_method() {
         List<String> leaks = new ArrayList<>();
         List<String> markers = List.of(victimConnector.id().toString(), victimConnector.url(), victim.name(),
                 victim.owner().email(), victim.members().getFirst().email(), victimToken.toString(),
@@ -569,7 +569,7 @@ class AccessControlMatrixTest extends ViewTest {
     @Test
     void every_route_opens_for_exactly_those_its_rule_allows() {
         List<String> wrong = new ArrayList<>();
-        // a connector of the Team organisation, so parameterised routes have something to show its owner
+        // a connector of the Team organization, so parameterised routes have something to show its owner
         orgs.signIn(team.owner());
         Connector own = connectorService.add(ConnectorForm.of("Own tools",
                 "https://own-" + UUID.randomUUID() + ".example/mcp"));
@@ -602,7 +602,7 @@ class AccessControlMatrixTest extends ViewTest {
     }
 
     @Test
-    void routes_with_an_id_show_nothing_of_another_organisation() {
+    void routes_with_an_id_show_nothing_of_another_organization() {
         List<String> leaks = new ArrayList<>();
         for (Class<?> view : routes()) {
             if (!view.getAnnotation(Route.class).value().contains(":")) {

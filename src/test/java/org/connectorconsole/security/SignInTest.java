@@ -56,7 +56,7 @@ class SignInTest {
     }
 
     @Test
-    void owner_of_individual_plan_is_not_an_organisation_owner() throws Exception {
+    void owner_of_individual_plan_is_not_an_organization_owner() throws Exception {
         Org org = orgs.create(Plan.PRO, 0);
         Authentication auth = attempt(org.owner().email(), TestOrganizations.PASSWORD);
         assertThat(auth.getAuthorities()).extracting(GrantedAuthority::getAuthority)

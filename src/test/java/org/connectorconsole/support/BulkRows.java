@@ -3,7 +3,7 @@ package org.connectorconsole.support;
 import org.jooq.DSLContext;
 
 /**
- * Many members or connectors for an organisation in one statement each (no password hashing, no checks): for list
+ * Many members or connectors for an organization in one statement each (no password hashing, no checks): for list
  * paging tests. Member names repeat in threes ("Person 0", "Person 1"…) except #7 "100% Dev" and #8 "Under_score";
  * every fourth connector is called "Same name", the others "Tools N".
  */

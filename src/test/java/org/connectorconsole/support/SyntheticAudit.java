@@ -17,7 +17,7 @@ import org.jooq.DSLContext;
 import org.jooq.JSONB;
 
 /**
- * Writes a long, valid hash chain for an organisation quickly (batched inserts), for tests and benchmarks that
+ * Writes a long, valid hash chain for an organization quickly (batched inserts), for tests and benchmarks that
  * need many events: the same hashing as the console, one event per second from {@code start}.
  */
 public final class SyntheticAudit {

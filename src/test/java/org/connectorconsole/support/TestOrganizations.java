@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Creates organisations and people with unique names for a test (tests share one database and never assume it
+ * Creates organizations and people with unique names for a test (tests share one database and never assume it
  * is empty), and signs them in through the real authentication manager.
  */
 @Component

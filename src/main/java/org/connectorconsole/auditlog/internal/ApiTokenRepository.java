@@ -55,7 +55,7 @@ public class ApiTokenRepository {
 
     /**
      * The token with this hash, if it is live: not revoked, and the owner who issued it is still an owner of its
-     * organisation (a token does not outlive its issuer's ownership).
+     * organization (a token does not outlive its issuer's ownership).
      */
     public Optional<StoredToken> findLiveByHash(String hash) {
         return db.selectFrom(API_TOKEN)

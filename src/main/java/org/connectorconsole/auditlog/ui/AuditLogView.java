@@ -52,7 +52,7 @@ import org.connectorconsole.security.CurrentMember;
 import org.connectorconsole.security.Member;
 
 /**
- * Organization settings › Audit log: every event of the organisation, newest first, filtered and searched,
+ * Organization settings › Audit log: every event of the organization, newest first, filtered and searched,
  * paged by keyset (as fast on page 20,000 as on page 1); exports of the current filter as CSV or JSON Lines,
  * streamed, with progress; a check of the hash chain; and the API tokens compliance tools export with.
  */
@@ -119,7 +119,7 @@ class AuditLogView extends VerticalLayout {
         empty.addClassName("console-empty");
         empty.add(new H3("No events match this filter"), new Paragraph("Widen the time range or clear the filter."));
 
-        // actions come from the catalogue; the other lists scan the organisation's log: filled when first opened
+        // actions come from the catalogue; the other lists scan the organization's log: filled when first opened
         loadOnFirstOpen(action, auditLog::actions, a -> a);
         connector.setItemLabelGenerator(AuditTarget::label);
         loadOnFirstOpen(connector, auditLog::connectors, AuditTarget::label);

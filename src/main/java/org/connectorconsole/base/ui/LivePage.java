@@ -18,7 +18,7 @@ import org.connectorconsole.base.LiveTopic;
  * topics, through server push. Changes arriving while a refresh waits for the session are folded into that one.
  *
  * <p>Views pass {@code liveUpdates::subscribe} (security.LiveUpdates, which scopes the subscription to the
- * caller's organisation and, for a member, to changes for everyone or for them).
+ * caller's organization and, for a member, to changes for everyone or for them).
  */
 public final class LivePage {
 

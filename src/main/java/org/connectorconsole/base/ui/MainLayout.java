@@ -148,7 +148,7 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
         }
     }
 
-    /** Only for people in more than one organisation: which one this session acts in (kept server-side). */
+    /** Only for people in more than one organization: which one this session acts in (kept server-side). */
     private void organizationSwitcher(OrganizationChoices organizations) {
         List<OrganizationChoices.Choice> choices = organizations.choices();
         if (choices.size() < 2) {
@@ -166,12 +166,12 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
                 try {
                     organizations.switchTo(e.getValue().id());
                 } catch (AccessDeniedException | NotFoundException refused) {
-                    // e.g. the organisation requires single sign-on and this session signed in with a password
+                    // e.g. the organization requires single sign-on and this session signed in with a password
                     select.setValue(e.getOldValue());
                     Notices.error(refused.getMessage());
                     return;
                 }
-                // a fresh page: navigation, badges and every view are built for the new organisation
+                // a fresh page: navigation, badges and every view are built for the new organization
                 getUI().ifPresent(ui -> ui.getPage().setLocation("/"));
             }
         });

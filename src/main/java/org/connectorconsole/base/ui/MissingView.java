@@ -7,7 +7,7 @@ import com.vaadin.flow.server.auth.AnonymousAllowed;
 import jakarta.servlet.http.HttpServletResponse;
 import org.connectorconsole.base.NotFoundException;
 
-/** Something a page asked for does not exist, or belongs to another organisation (deliberately alike). */
+/** Something a page asked for does not exist, or belongs to another organization (deliberately alike). */
 @PageTitle("Not found · Connector Console")
 @AnonymousAllowed
 @ParentLayout(MainLayout.class)

@@ -177,7 +177,7 @@ public class ConnectionRepository {
                 .fetchOptional(ConnectionRepository::toStored);
     }
 
-    /** How many connections there are in each stored state, across every organisation (for the metrics). */
+    /** How many connections there are in each stored state, across every organization (for the metrics). */
     public java.util.Map<String, Long> countByStatus() {
         return db.select(CONNECTION.STATUS, org.jooq.impl.DSL.count())
                 .from(CONNECTION)
@@ -210,7 +210,7 @@ public class ConnectionRepository {
                 .returning().fetch().map(ConnectionRepository::toStored);
     }
 
-    /** Ends every connection of one person in one organisation (they left it); returns what they held. */
+    /** Ends every connection of one person in one organization (they left it); returns what they held. */
     public List<StoredConnection> deleteAllOfUserReturning(OrganizationId orgId, UserId userId) {
         db.deleteFrom(PENDING_AUTHORIZATION).where(PENDING_AUTHORIZATION.ORG_ID.eq(orgId)
                 .and(PENDING_AUTHORIZATION.USER_ID.eq(userId))).execute();

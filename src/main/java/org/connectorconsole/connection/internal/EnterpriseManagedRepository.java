@@ -17,7 +17,7 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Enterprise-managed authorization's settings: the organisation's token exchange and the connectors using it. */
+/** Enterprise-managed authorization's settings: the organization's token exchange and the connectors using it. */
 @Repository
 public class EnterpriseManagedRepository {
 
@@ -59,14 +59,14 @@ public class EnterpriseManagedRepository {
                 .execute();
     }
 
-    /** The organisation's connectors switched to its sign-in. */
+    /** The organization's connectors switched to its sign-in. */
     public Set<ConnectorId> managedConnectors(OrganizationId orgId) {
         return db.select(CONNECTOR_ENTERPRISE_MANAGED.CONNECTOR_ID).from(CONNECTOR_ENTERPRISE_MANAGED)
                 .where(CONNECTOR_ENTERPRISE_MANAGED.ORG_ID.eq(orgId))
                 .fetch(r -> new ConnectorId(r.value1())).stream().collect(Collectors.toSet());
     }
 
-    /** Switches a connector to or from the organisation's sign-in; false when nothing changed. */
+    /** Switches a connector to or from the organization's sign-in; false when nothing changed. */
     @Transactional(propagation = Propagation.MANDATORY)
     public boolean setManaged(OrganizationId orgId, ConnectorId connectorId, boolean managed, UserId by,
             OffsetDateTime now) {

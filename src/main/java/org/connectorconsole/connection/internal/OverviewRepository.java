@@ -32,7 +32,7 @@ import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
 
 /**
- * Connector × member pairs of one organisation with their connection, keyset-paged by (member e-mail, connector
+ * Connector × member pairs of one organization with their connection, keyset-paged by (member e-mail, connector
  * name, connector id): a page costs the same at the start and deep into 10,000 members.
  */
 @Repository
@@ -237,7 +237,7 @@ public class OverviewRepository {
     /**
      * One chunk of members in address order (from {@code from}, at most {@code size}) and their pairs, at most
      * {@code need}, in one statement: one small lateral query per member (its connections by the (org, user)
-     * index, or the connectors by name), so the work grows with the chunk, never with the organisation. Also
+     * index, or the connectors by name), so the work grows with the chunk, never with the organization. Also
      * returns how many members the chunk had and the last one's address (where the next chunk starts).
      */
     private Chunk chunk(OrganizationId orgId, Filter filter, Cursor after, String from, boolean inclusive, int size,
@@ -358,7 +358,7 @@ public class OverviewRepository {
                 .execute();
     }
 
-    /** Open reconnect requests of the organisation's members on its enabled connectors. */
+    /** Open reconnect requests of the organization's members on its enabled connectors. */
     public long openReconnectRequests(OrganizationId orgId) {
         return db.fetchCount(db.select(RECONNECT_REQUEST.CONNECTOR_ID).from(RECONNECT_REQUEST)
                 .join(CONNECTOR).on(CONNECTOR.ID.eq(RECONNECT_REQUEST.CONNECTOR_ID))

@@ -33,7 +33,7 @@ import org.connectorconsole.connector.ConnectorService;
 import org.connectorconsole.security.Authorities;
 
 /**
- * Organisation settings › Connections: every connector × member with the connection's state, scopes, token expiry
+ * Organization settings › Connections: every connector × member with the connection's state, scopes, token expiry
  * and last use (any tool call, whatever the sign-in kind), so an owner sees at a glance who is silently broken; and asks them to reconnect.
  */
 @Route("organization/connections")

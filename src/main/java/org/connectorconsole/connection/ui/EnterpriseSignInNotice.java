@@ -8,9 +8,9 @@ import java.util.List;
 import org.connectorconsole.connection.EnterpriseManagedService.ManagedConnection;
 
 /**
- * The member's connectors reached through the organisation's sign-in (enterprise-managed): connected without a
+ * The member's connectors reached through the organization's sign-in (enterprise-managed): connected without a
  * click, or why not — the identity provider's refusal with its own reason, as plain text. Hidden when the
- * organisation has no such connector.
+ * organization has no such connector.
  */
 class EnterpriseSignInNotice extends Div {
 

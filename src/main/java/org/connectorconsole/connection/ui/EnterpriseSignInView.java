@@ -29,8 +29,8 @@ import org.connectorconsole.connector.ConnectorService;
 import org.connectorconsole.security.Authorities;
 
 /**
- * Owners: the organisation's identity provider for token exchange, and which connectors members reach through the
- * organisation's sign-in (enterprise-managed authorization, docs/organisations.md).
+ * Owners: the organization's identity provider for token exchange, and which connectors members reach through the
+ * organization's sign-in (enterprise-managed authorization, docs/organisations.md).
  */
 @Route("organization/enterprise-sign-in")
 @PageTitle("Organization sign-in · Connector Console")
@@ -51,7 +51,7 @@ class EnterpriseSignInView extends VerticalLayout {
         this.connectorService = connectorService;
         addClassName("console-page");
         setMaxWidth("60rem");
-        Span trail = new Span("Organisation");
+        Span trail = new Span("Organization");
         trail.addClassName("console-trail");
         Paragraph lead = new Paragraph("Members who sign in with your organization's single sign-on can be connected "
                 + "to connectors without clicking Connect: the console exchanges their sign-in at your identity "

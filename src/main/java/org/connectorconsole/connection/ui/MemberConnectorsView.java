@@ -46,7 +46,7 @@ import org.connectorconsole.security.CurrentMember;
 import org.connectorconsole.security.Member;
 
 /**
- * Settings › Connectors: every connector of the member's organisation, labelled Custom, with the member's own
+ * Settings › Connectors: every connector of the member's organization, labelled Custom, with the member's own
  * state and one action (Connect, Disconnect, Reconnect). Connected ones are checked with their server when the
  * page opens, in the background.
  */
@@ -398,7 +398,7 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
                 d.addClassName("console-muted");
                 item.add(d);
             }
-            // what this member may do with it, and why (groups, grants, the organisation's ceiling)
+            // what this member may do with it, and why (groups, grants, the organization's ceiling)
             org.connectorconsole.connector.EffectiveMode mode = standing == null ? null
                     : standing.mode(c.id(), tool.name());
             if (mode != null) {

@@ -35,7 +35,7 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * What deciding a member's effective tools reads (three queries whatever the numbers of connectors, tools and
  * groups: the connectors with the member's place in their audience, the grants of the member's groups, the tools),
- * and the owners' access settings of a connector. Every query is scoped by organisation.
+ * and the owners' access settings of a connector. Every query is scoped by organization.
  */
 @Repository
 public class AccessRepository {
@@ -63,7 +63,7 @@ public class AccessRepository {
         this.db = db;
     }
 
-    /** The member's rows for every connector of the organisation ({@code only} null) or for one. */
+    /** The member's rows for every connector of the organization ({@code only} null) or for one. */
     public MemberRows memberRows(OrganizationId orgId, UserId userId, ConnectorId only) {
         Condition connectorScope = only == null ? DSL.noCondition() : CONNECTOR.ID.eq(only.value());
         Field<Boolean> inAudience = DSL.field(DSL.exists(DSL.selectOne().from(CONNECTOR_GROUP)

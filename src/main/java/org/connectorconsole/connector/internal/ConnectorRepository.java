@@ -23,7 +23,7 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Connectors of an organisation; every query is scoped by {@code org_id}. */
+/** Connectors of an organization; every query is scoped by {@code org_id}. */
 @Repository
 public class ConnectorRepository {
 
@@ -51,7 +51,7 @@ public class ConnectorRepository {
     }
 
     /**
-     * A page of the organisation's connectors in the list's order (name, then when added, then id) after
+     * A page of the organization's connectors in the list's order (name, then when added, then id) after
      * {@code after} (the last row of the previous page, or null), optionally only those whose name or URL contains
      * {@code search} (case-insensitive, wildcards taken literally). Reads {@code limit + 1} rows.
      */
@@ -122,7 +122,7 @@ public class ConnectorRepository {
 
     /**
      * A key for a new connector named {@code name}: its name in lower-case letters and digits joined by single
-     * hyphens (at most 24 characters), and "-2", "-3", ... when the organisation already has that key. Two owners
+     * hyphens (at most 24 characters), and "-2", "-3", ... when the organization already has that key. Two owners
      * adding connectors of the same name at once: one insert fails on the unique constraint and can be retried.
      */
     private String freeKey(OrganizationId orgId, String name) {
@@ -147,7 +147,7 @@ public class ConnectorRepository {
         return slug.isEmpty() ? "connector" : slug;
     }
 
-    /** Each connector's key in the organisation. */
+    /** Each connector's key in the organization. */
     public java.util.Map<ConnectorId, String> keys(OrganizationId orgId) {
         return db.select(CONNECTOR.ID, CONNECTOR.CONNECTOR_KEY).from(CONNECTOR).where(CONNECTOR.ORG_ID.eq(orgId))
                 .fetchMap(r -> new ConnectorId(r.value1()), r -> r.value2());
@@ -230,7 +230,7 @@ public class ConnectorRepository {
     }
 
     /**
-     * Every stored client secret, across organisations: only for re-sealing after a key rotation, which the
+     * Every stored client secret, across organizations: only for re-sealing after a key rotation, which the
      * console does for itself at start-up (no person's request reaches this).
      */
     public List<SealedSecret> allSealedSecrets() {

@@ -20,7 +20,7 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Connectors' tools with their policies and pinned definitions, and organisations' tool settings. */
+/** Connectors' tools with their policies and pinned definitions, and organizations' tool settings. */
 @Repository
 public class ToolRepository {
 
@@ -46,7 +46,7 @@ public class ToolRepository {
                 .fetchOptional(ToolRepository::toTool);
     }
 
-    /** How many tools of each connector of the organisation wait for a review. */
+    /** How many tools of each connector of the organization wait for a review. */
     public java.util.Map<ConnectorId, Integer> pendingCounts(OrganizationId orgId) {
         return db.select(CONNECTOR_TOOL.CONNECTOR_ID, org.jooq.impl.DSL.count()).from(CONNECTOR_TOOL)
                 .where(CONNECTOR_TOOL.ORG_ID.eq(orgId).and(CONNECTOR_TOOL.PENDING_FINGERPRINT.isNotNull()))

@@ -36,13 +36,13 @@ import org.connectorconsole.organization.MemberSummary;
 import org.connectorconsole.organization.OrganizationService;
 
 /**
- * A connector's "Who may use it" section: everyone or chosen groups, the organisation's ceiling, what everyone
+ * A connector's "Who may use it" section: everyone or chosen groups, the organization's ceiling, what everyone
  * gets, the read-only setting, each group's grants, and why a chosen member gets what they get. Groups, grants and
- * the explanation are for Team and Enterprise organisations.
+ * the explanation are for Team and Enterprise organizations.
  */
 class AccessPanel extends VerticalLayout {
 
-    private static final String EVERYONE = "Everyone in the organisation";
+    private static final String EVERYONE = "Everyone in the organization";
     private static final String CHOSEN = "Only members of chosen groups";
     private static final String WHOLE = "(whole connector)";
 
@@ -76,7 +76,7 @@ class AccessPanel extends VerticalLayout {
         setPadding(false);
         add(new H3("Who may use it and how"));
         Paragraph lead = new Paragraph("A member's mode for a tool is the most permissive of what everyone gets, "
-                + "their groups' grants and the read-only setting, then capped by the organisation's ceiling (the "
+                + "their groups' grants and the read-only setting, then capped by the organization's ceiling (the "
                 + "lower of this connector's ceiling and the tool's own). A tool held for review stays unusable, and "
                 + "Disable stops every call at once.");
         lead.addClassName("console-muted");
@@ -119,7 +119,7 @@ class AccessPanel extends VerticalLayout {
     }
 
     private void addRules() {
-        ceiling.setLabel("Organisation ceiling");
+        ceiling.setLabel("Organization ceiling");
         ceiling.setId("access-ceiling");
         ceiling.setItems(ToolPolicy.values());
         ceiling.setItemLabelGenerator(ToolPolicy::label);
@@ -188,7 +188,7 @@ class AccessPanel extends VerticalLayout {
         mode.setValue(ToolPolicy.ALLOWED);
         Button set = new Button("Set grant", e -> {
             if (group.getValue() == null) {
-                Notices.error("Choose a group (create groups under Organisation › Groups).");
+                Notices.error("Choose a group (create groups under Organization › Groups).");
                 return;
             }
             try {
@@ -204,7 +204,7 @@ class AccessPanel extends VerticalLayout {
         row.setAlignItems(FlexComponent.Alignment.BASELINE);
         row.setWrap(true);
         if (all.isEmpty()) {
-            Paragraph hint = new Paragraph("No groups yet: create them under Organisation › Groups.");
+            Paragraph hint = new Paragraph("No groups yet: create them under Organization › Groups.");
             hint.addClassName("console-muted");
             add(hint);
         }

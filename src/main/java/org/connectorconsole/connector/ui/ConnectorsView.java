@@ -45,7 +45,7 @@ import org.connectorconsole.security.Member;
 
 /**
  * Organization settings › Connectors (Team/Enterprise owners) or Settings › Connectors (Pro/Max individuals):
- * the list, "Add custom connector" at the bottom, and the private hosts the organisation allows.
+ * the list, "Add custom connector" at the bottom, and the private hosts the organization allows.
  */
 @Route("connectors")
 @PageTitle("Connectors · Connector Console")

@@ -44,7 +44,7 @@ class ToolPolicyPanel extends VerticalLayout {
         setId("tool-policies");
         Paragraph lead = new Paragraph("The console pins each tool's name, description and input schema. When the "
                 + "server changes a tool or adds one, the change waits here for your review, and a changed tool "
-                + "cannot be called until you approve it. Each tool's setting is the organisation's ceiling for it: "
+                + "cannot be called until you approve it. Each tool's setting is the organization's ceiling for it: "
                 + "no group's grant exceeds it (see \"Who may use it\" below).");
         lead.addClassName("console-muted");
         summary.setId("tool-review-summary");

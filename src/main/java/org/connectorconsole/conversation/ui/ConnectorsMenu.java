@@ -28,7 +28,7 @@ import org.connectorconsole.conversation.ConversationService;
 import org.springframework.security.access.AccessDeniedException;
 
 /**
- * The "+" button at the bottom left (in {@link #composer()}) and its menu: Connectors lists the organisation's
+ * The "+" button at the bottom left (in {@link #composer()}) and its menu: Connectors lists the organization's
  * connectors with the member's own state, a switch for each usable one (for this conversation only) and Connect for
  * the others.
  */

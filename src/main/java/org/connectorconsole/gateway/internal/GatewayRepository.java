@@ -17,7 +17,7 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Personal access tokens, gateway settings and rate windows; every query is scoped by organisation. */
+/** Personal access tokens, gateway settings and rate windows; every query is scoped by organization. */
 @Repository
 public class GatewayRepository {
 
@@ -26,7 +26,7 @@ public class GatewayRepository {
             Instant expiresAt, Instant lastUsedAt, Instant revokedAt, String revokedWhy) {
     }
 
-    /** The organisation's gateway settings; no row means off, no limits. */
+    /** The organization's gateway settings; no row means off, no limits. */
     public record Settings(boolean enabled, Integer memberCallsPerMinute, Integer connectorCallsPerMinute,
             int version) {
         public static final Settings OFF = new Settings(false, null, null, -1);
@@ -93,7 +93,7 @@ public class GatewayRepository {
                 .fetchOptional(GATEWAY_TOKEN.NAME);
     }
 
-    /** Revokes every live token of a member (userId) or of the whole organisation (userId null); how many. */
+    /** Revokes every live token of a member (userId) or of the whole organization (userId null); how many. */
     @Transactional(propagation = Propagation.MANDATORY)
     public int revokeAll(OrganizationId orgId, UserId userId, String why, OffsetDateTime now) {
         var where = GATEWAY_TOKEN.ORG_ID.eq(orgId).and(GATEWAY_TOKEN.REVOKED_AT.isNull());

@@ -22,7 +22,7 @@ import org.connectorconsole.gateway.GatewaySettings;
 import org.connectorconsole.gateway.GatewaySettingsService;
 import org.connectorconsole.security.Authorities;
 
-/** Owners: the gateway on or off for the organisation, and its rate limits. */
+/** Owners: the gateway on or off for the organization, and its rate limits. */
 @Route("organization/gateway")
 @PageTitle("Gateway · Connector Console")
 @Menu(title = "Gateway", order = 46, icon = "vaadin:exchange")

@@ -128,7 +128,7 @@ public class GatewayAuthRepository {
         return db.deleteFrom(OAUTH2_AUTHORIZATION).where(OAUTH2_AUTHORIZATION.ID.eq(authorizationId)).execute() > 0;
     }
 
-    /** The authorization ids of every grant a member holds in an organisation (to end them all). */
+    /** The authorization ids of every grant a member holds in an organization (to end them all). */
     public List<String> grantIds(OrganizationId orgId, UserId userId) {
         return db.select(GATEWAY_GRANT.AUTHORIZATION_ID).from(GATEWAY_GRANT)
                 .where(GATEWAY_GRANT.ORG_ID.eq(orgId).and(GATEWAY_GRANT.USER_ID.eq(userId)))
@@ -214,7 +214,7 @@ public class GatewayAuthRepository {
                 .execute();
     }
 
-    /** No grant of this client in this organisation yet (its first use there). */
+    /** No grant of this client in this organization yet (its first use there). */
     public boolean firstUseInOrganization(OrganizationId orgId, String registeredClientId) {
         return !db.fetchExists(GATEWAY_GRANT, GATEWAY_GRANT.ORG_ID.eq(orgId)
                 .and(GATEWAY_GRANT.REGISTERED_CLIENT_ID.eq(registeredClientId)));

@@ -26,11 +26,11 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Groups and their members; every query is scoped by organisation. */
+/** Groups and their members; every query is scoped by organization. */
 @Repository
 public class GroupRepository {
 
-    /** At most this many groups are listed at once (an organisation has a few hundred at most). */
+    /** At most this many groups are listed at once (an organization has a few hundred at most). */
     public static final int MAX_LISTED = 1000;
 
     private static final Field<Integer> MEMBER_COUNT = DSL.field(DSL.selectCount().from(GROUP_MEMBER)
@@ -56,7 +56,7 @@ public class GroupRepository {
                 .execute();
     }
 
-    /** The organisation's groups by name, with their member counts. */
+    /** The organization's groups by name, with their member counts. */
     public List<Group> list(OrganizationId orgId) {
         return db.select(MEMBER_GROUP.asterisk(), MEMBER_COUNT).from(MEMBER_GROUP)
                 .where(MEMBER_GROUP.ORG_ID.eq(orgId))
@@ -85,7 +85,7 @@ public class GroupRepository {
                 .fetchOptional(GroupRepository::group);
     }
 
-    /** Whether another group of the organisation has this name, ignoring case. */
+    /** Whether another group of the organization has this name, ignoring case. */
     public boolean nameTaken(OrganizationId orgId, String name, GroupId except) {
         return db.fetchExists(MEMBER_GROUP, MEMBER_GROUP.ORG_ID.eq(orgId)
                 .and(DSL.lower(MEMBER_GROUP.NAME).eq(name.toLowerCase(java.util.Locale.ROOT)))
@@ -110,7 +110,7 @@ public class GroupRepository {
                 .execute() == 1;
     }
 
-    /** Adds a member of the organisation; false when they were in the group already. */
+    /** Adds a member of the organization; false when they were in the group already. */
     @Transactional(propagation = Propagation.MANDATORY)
     public boolean addMember(OrganizationId orgId, GroupId id, UserId userId, OffsetDateTime now) {
         return db.insertInto(GROUP_MEMBER)
@@ -156,7 +156,7 @@ public class GroupRepository {
                 .fetchSet(r -> new GroupId(r.value1()));
     }
 
-    /** Which of these ids are groups of the organisation. */
+    /** Which of these ids are groups of the organization. */
     public Set<GroupId> existing(OrganizationId orgId, Collection<GroupId> ids) {
         if (ids.isEmpty()) {
             return Set.of();
@@ -167,12 +167,12 @@ public class GroupRepository {
                 .fetchSet(r -> new GroupId(r.value1()));
     }
 
-    /** Whether the person is a member of the organisation (only they can join its groups). */
+    /** Whether the person is a member of the organization (only they can join its groups). */
     public boolean isMember(OrganizationId orgId, UserId userId) {
         return db.fetchExists(MEMBERSHIP, MEMBERSHIP.ORG_ID.eq(orgId).and(MEMBERSHIP.USER_ID.eq(userId)));
     }
 
-    /** The e-mail address of a member of the organisation (for the audit log), if they are one. */
+    /** The e-mail address of a member of the organization (for the audit log), if they are one. */
     public Optional<String> memberEmail(OrganizationId orgId, UserId userId) {
         return db.select(APP_USER.EMAIL).from(MEMBERSHIP).join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
                 .where(MEMBERSHIP.ORG_ID.eq(orgId).and(MEMBERSHIP.USER_ID.eq(userId)))

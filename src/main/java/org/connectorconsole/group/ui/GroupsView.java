@@ -33,7 +33,7 @@ import org.connectorconsole.organization.OrganizationService;
 import org.connectorconsole.security.Authorities;
 
 /**
- * Organisation › Groups, for owners of a Team or Enterprise organisation: the groups connectors are offered to
+ * Organization › Groups, for owners of a Team or Enterprise organization: the groups connectors are offered to
  * and approval modes are granted to. Groups made here can be renamed, deleted (after a confirmation) and filled;
  * groups kept by the identity provider (SCIM, single sign-on) are shown, marked, and changed only there.
  */
@@ -55,7 +55,7 @@ class GroupsView extends VerticalLayout {
         setMaxWidth("56rem");
 
         Paragraph lead = new Paragraph("Offer a connector to chosen groups instead of everyone, and give groups "
-                + "their own approval modes under the organisation's ceiling (on each connector's page). A member in "
+                + "their own approval modes under the organization's ceiling (on each connector's page). A member in "
                 + "several groups gets the most permissive of their groups' grants.");
         lead.addClassName("console-muted");
 
@@ -159,7 +159,7 @@ class GroupsView extends VerticalLayout {
         dialog.setHeader("Delete " + g.name() + "?");
         dialog.setText("Its " + g.memberCount() + (g.memberCount() == 1 ? " member loses" : " members lose")
                 + " what the group gave them at once: connectors offered only to it, and its approval modes. The "
-                + "people stay members of the organisation.");
+                + "people stay members of the organization.");
         dialog.setCancelable(true);
         dialog.setConfirmText("Delete group");
         dialog.setConfirmButtonTheme("error primary");

@@ -22,7 +22,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class InvitationRepository {
 
-    /** An invitation as stored, with its organisation's name and whether that organisation requires SSO. */
+    /** An invitation as stored, with its organization's name and whether that organization requires SSO. */
     public record StoredInvitation(UUID id, OrganizationId orgId, String orgName, boolean orgSsoRequired,
             Plan orgPlan, String email, Role role, String invitedBy, Instant createdAt, Instant expiresAt, Instant acceptedAt,
             Instant revokedAt) {
@@ -65,7 +65,7 @@ public class InvitationRepository {
                 .fetchOptional(InvitationRepository::toStored);
     }
 
-    /** Open invitations of the organisation (not accepted, not revoked, not expired), newest first. */
+    /** Open invitations of the organization (not accepted, not revoked, not expired), newest first. */
     public List<StoredInvitation> pending(OrganizationId orgId, OffsetDateTime now) {
         return base().where(INVITATION.ORG_ID.eq(orgId).and(INVITATION.ACCEPTED_AT.isNull())
                         .and(INVITATION.REVOKED_AT.isNull()).and(INVITATION.EXPIRES_AT.gt(now)))
@@ -73,7 +73,7 @@ public class InvitationRepository {
                 .fetch(InvitationRepository::toStored);
     }
 
-    /** Open invitations for an e-mail address, in every organisation. */
+    /** Open invitations for an e-mail address, in every organization. */
     public List<StoredInvitation> pendingFor(String email, OffsetDateTime now) {
         return base().where(INVITATION.EMAIL.eq(email).and(INVITATION.ACCEPTED_AT.isNull())
                         .and(INVITATION.REVOKED_AT.isNull()).and(INVITATION.EXPIRES_AT.gt(now)))
@@ -88,8 +88,8 @@ public class InvitationRepository {
     }
 
     /**
-     * Closes the organisation's expired, never used invitations for the address (as revoked at {@code now}), so
-     * a new one can be issued: at most one open invitation per organisation and address (a unique index).
+     * Closes the organization's expired, never used invitations for the address (as revoked at {@code now}), so
+     * a new one can be issued: at most one open invitation per organization and address (a unique index).
      */
     public void closeExpired(OrganizationId orgId, String email, OffsetDateTime now) {
         db.update(INVITATION)

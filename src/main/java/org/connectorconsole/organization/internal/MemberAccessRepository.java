@@ -35,7 +35,7 @@ public class MemberAccessRepository {
                 .where(MEMBERSHIP.ORG_ID.eq(orgId).and(MEMBERSHIP.USER_ID.eq(userId))).execute() == 1;
     }
 
-    /** The organisation's suspended members. */
+    /** The organization's suspended members. */
     public java.util.Set<UserId> suspendedIn(OrganizationId orgId) {
         return new java.util.HashSet<>(db.select(MEMBERSHIP.USER_ID).from(MEMBERSHIP)
                 .where(MEMBERSHIP.ORG_ID.eq(orgId).and(MEMBERSHIP.SUSPENDED_AT.isNotNull()))

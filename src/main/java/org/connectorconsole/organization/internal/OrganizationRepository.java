@@ -23,7 +23,7 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Organisations, their people and the first-time setup codes. Every query of a member is scoped by org. */
+/** Organizations, their people and the first-time setup codes. Every query of a member is scoped by org. */
 @Repository
 public class OrganizationRepository {
 
@@ -80,7 +80,7 @@ public class OrganizationRepository {
     }
 
     /**
-     * A page of the organisation's people in the Members page's order (owners first, then by name, e-mail and id),
+     * A page of the organization's people in the Members page's order (owners first, then by name, e-mail and id),
      * after {@code after} (the last row of the previous page, or null), optionally only those whose name or e-mail
      * contains {@code search} (case-insensitive, wildcards taken literally). Reads {@code limit + 1} rows. The order
      * comes from the membership's copy of its sort keys (kept by the database, V10) and its index: a page is an
@@ -108,7 +108,7 @@ public class OrganizationRepository {
                         Role.valueOf(r.value4()), r.value5().toInstant(), r.value6()));
     }
 
-    /** How many people the organisation has, and how many of them are owners. */
+    /** How many people the organization has, and how many of them are owners. */
     public MemberCounts memberCounts(OrganizationId orgId) {
         return db.select(DSL.count(), DSL.count().filterWhere(MEMBERSHIP.ROLE.eq(Role.OWNER.name())))
                 .from(MEMBERSHIP)
@@ -131,7 +131,7 @@ public class OrganizationRepository {
                 r.get(MEMBERSHIP.VERSION));
     }
 
-    /** Locks the organisation's row until the transaction ends: membership changes of one organisation take turns. */
+    /** Locks the organization's row until the transaction ends: membership changes of one organization take turns. */
     public void lockOrganization(OrganizationId orgId) {
         db.select(ORGANIZATION.ID).from(ORGANIZATION).where(ORGANIZATION.ID.eq(orgId)).forUpdate().fetch();
     }
@@ -200,7 +200,7 @@ public class OrganizationRepository {
                 .execute();
     }
 
-    /** Whether any organisation the person belongs to requires single sign-on. */
+    /** Whether any organization the person belongs to requires single sign-on. */
     public boolean inSsoRequiredOrganization(UserId userId) {
         return db.fetchExists(db.selectOne().from(MEMBERSHIP).join(ORGANIZATION)
                 .on(ORGANIZATION.ID.eq(MEMBERSHIP.ORG_ID))

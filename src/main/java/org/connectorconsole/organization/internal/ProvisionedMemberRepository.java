@@ -16,7 +16,7 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
-/** An organisation's members as SCIM reads and writes them. Every query is scoped by the organisation. */
+/** An organization's members as SCIM reads and writes them. Every query is scoped by the organization. */
 @Repository
 public class ProvisionedMemberRepository {
 
@@ -40,7 +40,7 @@ public class ProvisionedMemberRepository {
                 .findFirst();
     }
 
-    /** A page of the organisation's members in a stable order (joined, then id), from {@code offset}. */
+    /** A page of the organization's members in a stable order (joined, then id), from {@code offset}. */
     public List<ProvisionedMember> page(OrganizationId orgId, int offset, int limit) {
         return db.select(APP_USER.ID, APP_USER.EMAIL, APP_USER.DISPLAY_NAME, MEMBERSHIP.ROLE,
                         MEMBERSHIP.SCIM_EXTERNAL_ID, MEMBERSHIP.SUSPENDED_AT, MEMBERSHIP.CREATED_AT,
@@ -56,7 +56,7 @@ public class ProvisionedMemberRepository {
         return db.fetchCount(MEMBERSHIP, MEMBERSHIP.ORG_ID.eq(orgId));
     }
 
-    /** The account with this address, in any organisation. */
+    /** The account with this address, in any organization. */
     public Optional<UserId> accountByEmail(String email) {
         return db.select(APP_USER.ID).from(APP_USER).where(APP_USER.EMAIL.eq(email)).fetchOptional(r -> r.value1());
     }

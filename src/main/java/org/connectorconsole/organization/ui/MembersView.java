@@ -46,7 +46,7 @@ import org.connectorconsole.security.Role;
 import org.connectorconsole.security.SignInOptions;
 
 /**
- * Organisation settings › Members, for owners of a Team or Enterprise organisation: invite people (a link to pass
+ * Organization settings › Members, for owners of a Team or Enterprise organization: invite people (a link to pass
  * on — the console sends no e-mail), open invitations, roles, removal, and whether single sign-on is required.
  */
 @Route("organization/members")

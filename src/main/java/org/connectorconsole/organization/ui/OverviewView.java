@@ -15,7 +15,7 @@ import org.connectorconsole.organization.OrganizationService;
 import org.connectorconsole.security.CurrentMember;
 import org.connectorconsole.security.Member;
 
-/** Where every signed-in person lands: their organisation, plan and role, and what that lets them do. */
+/** Where every signed-in person lands: their organization, plan and role, and what that lets them do. */
 @Route("")
 @PageTitle("Overview · Connector Console")
 @Menu(title = "Overview", order = 0, icon = "vaadin:home")

@@ -48,7 +48,7 @@ public class ScimCredentialRepository {
                         r.getLastUsedAt(), r.getRevokedAt()));
     }
 
-    /** Revokes a live credential of the organisation; its name, or empty when there is none. */
+    /** Revokes a live credential of the organization; its name, or empty when there is none. */
     @Transactional(propagation = Propagation.MANDATORY)
     public Optional<String> revoke(OrganizationId orgId, UUID id, OffsetDateTime now) {
         return db.update(SCIM_CREDENTIAL).set(SCIM_CREDENTIAL.REVOKED_AT, now)

@@ -12,11 +12,11 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Which claim names an organisation's groups at single sign-on. */
+/** Which claim names an organization's groups at single sign-on. */
 @Repository
 public class SsoGroupsRepository {
 
-    /** An organisation of the person that reads groups from a claim. */
+    /** An organization of the person that reads groups from a claim. */
     public record ClaimingOrganization(OrganizationId orgId, String claim) {
     }
 
@@ -36,7 +36,7 @@ public class SsoGroupsRepository {
         db.update(ORGANIZATION).set(ORGANIZATION.SSO_GROUPS_CLAIM, claim).where(ORGANIZATION.ID.eq(orgId)).execute();
     }
 
-    /** The person's active memberships whose organisation reads groups from a claim. */
+    /** The person's active memberships whose organization reads groups from a claim. */
     public List<ClaimingOrganization> claimingOrganizations(UserId userId) {
         return db.select(ORGANIZATION.ID, ORGANIZATION.SSO_GROUPS_CLAIM)
                 .from(MEMBERSHIP).join(ORGANIZATION).on(ORGANIZATION.ID.eq(MEMBERSHIP.ORG_ID))

@@ -30,7 +30,7 @@ import org.connectorconsole.provisioning.SsoGroupClaims;
 import org.connectorconsole.security.Authorities;
 
 /**
- * Organisation › Provisioning, for owners of a Team or Enterprise organisation: the SCIM endpoint their identity
+ * Organization › Provisioning, for owners of a Team or Enterprise organization: the SCIM endpoint their identity
  * provider (Okta, Microsoft Entra ID, …) creates, deactivates and removes members and groups through, and its bearer
  * credentials (named, shown once, revocable).
  */
@@ -51,9 +51,9 @@ class ProvisioningView extends VerticalLayout {
         this.claims = claims;
         addClassName("console-page");
         setMaxWidth("60rem");
-        Span trail = new Span("Organisation");
+        Span trail = new Span("Organization");
         trail.addClassName("console-trail");
-        Paragraph lead = new Paragraph("Your identity provider can add people to this organisation, deactivate and "
+        Paragraph lead = new Paragraph("Your identity provider can add people to this organization, deactivate and "
                 + "remove them, and keep its groups here, through SCIM 2.0. A deactivated person is signed out at "
                 + "once and loses their gateway tokens, authorized apps and connections; their membership stays "
                 + "until the provider deletes it. Provisioned people sign in with single sign-on, so require it "
@@ -161,7 +161,7 @@ class ProvisioningView extends VerticalLayout {
         revoke.addClickListener(e -> {
             ConfirmDialog confirm = new ConfirmDialog();
             confirm.setHeader("Revoke \u201c" + info.name() + "\u201d?");
-            confirm.setText("The identity provider using it can no longer provision this organisation. People and "
+            confirm.setText("The identity provider using it can no longer provision this organization. People and "
                     + "groups it provisioned stay.");
             confirm.setCancelable(true);
             confirm.setConfirmText("Revoke");

@@ -15,7 +15,7 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The private registry's settings, and the read-only projection of the organisation's connectors it publishes
+ * The private registry's settings, and the read-only projection of the organization's connectors it publishes
  * (a registry entry needs the connector's key, name, address and times, nothing else of the connector feature).
  */
 @Repository
@@ -69,7 +69,7 @@ public class RegistryRepository {
     }
 
     /**
-     * The organisation's enabled connectors that everyone in it may use, in key order, after {@code afterKey}
+     * The organization's enabled connectors that everyone in it may use, in key order, after {@code afterKey}
      * (null: from the first), at most {@code limit}.
      */
     public List<Entry> published(OrganizationId orgId, String afterKey, int limit) {

@@ -24,7 +24,7 @@ import org.connectorconsole.registry.RegistrySettingsService;
 import org.connectorconsole.security.Authorities;
 
 /**
- * Organisation › Registry, for owners: publish the organisation's approved connectors as a private MCP registry
+ * Organization › Registry, for owners: publish the organization's approved connectors as a private MCP registry
  * (Registry API v0.1) that editors and assistants accepting a registry or allow-list address can enforce; off by
  * default, public, or with a bearer token shown once.
  */
@@ -44,9 +44,9 @@ class RegistryView extends VerticalLayout {
         this.registry = registry;
         addClassName("console-page");
         setMaxWidth("60rem");
-        Span trail = new Span("Organisation");
+        Span trail = new Span("Organization");
         trail.addClassName("console-trail");
-        Paragraph lead = new Paragraph("The registry lists the organisation's enabled connectors that everyone in it "
+        Paragraph lead = new Paragraph("The registry lists the organization's enabled connectors that everyone in it "
                 + "may use (connectors limited to groups are left out), each with its address, in the MCP Registry "
                 + "API shape. Give its address to editors and assistants that accept a registry or allow-list, so "
                 + "they offer the same servers as this console.");

@@ -23,7 +23,7 @@ import org.connectorconsole.security.AccountService;
 import org.connectorconsole.security.Member;
 import org.connectorconsole.security.PasswordPolicy;
 
-/** The signed-in person's own account: name, password, and the organisations they belong to. */
+/** The signed-in person's own account: name, password, and the organizations they belong to. */
 @Route("account")
 @PageTitle("Your account · Connector Console")
 @Menu(title = "Your account", order = 90, icon = "vaadin:user")

@@ -150,7 +150,7 @@ class ConnectorViewsTest extends ViewTest {
     }
 
     @Test
-    void owner_of_another_organisation_gets_not_found_for_a_foreign_connector() {
+    void owner_of_another_organization_gets_not_found_for_a_foreign_connector() {
         Org acme = orgs.create(Plan.TEAM, 0);
         signIn(acme.owner());
         Connector c = connectors.add(ConnectorForm.of("Acme", server.url("/mcp")));

@@ -24,7 +24,7 @@ import org.connectorconsole.support.ViewTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Organisation › Groups: create, the empty state, delete after a confirmation, provisioned groups marked. */
+/** Organization › Groups: create, the empty state, delete after a confirmation, provisioned groups marked. */
 class GroupsViewTest extends ViewTest {
 
     @Test

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * The members page, the invitation page, the connections overview and the organisation switcher, browserless.
+ * The members page, the invitation page, the connections overview and the organization switcher, browserless.
  * Kept whole in organization.ui, where most of it belongs (members and invitations); the connections overview
  * (connection.ui), the switcher (base.ui) and the sign-in page (security.ui) are reached by route only, so none of
  * their views needs to be visible here.
@@ -229,7 +229,7 @@ class IdentityViewsTest extends ViewTest {
     }
 
     @Test
-    void a_person_in_one_organisation_sees_no_switcher() {
+    void a_person_in_one_organization_sees_no_switcher() {
         Org a = orgs.create(Plan.TEAM, 1);
         signIn(a.members().getFirst());
         navigate("");
@@ -237,7 +237,7 @@ class IdentityViewsTest extends ViewTest {
     }
 
     @Test
-    void a_person_in_two_organisations_switches_in_the_drawer() {
+    void a_person_in_two_organizations_switches_in_the_drawer() {
         Org a = orgs.create(Plan.TEAM, 1);
         Org b = orgs.create(Plan.TEAM, 0);
         signIn(b.owner());

@@ -13,13 +13,13 @@ import org.connectorconsole.support.ViewTest;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Members page shows the owner's organisation only (its paging: MembersPagingViewTest; its actions:
+ * The Members page shows the owner's organization only (its paging: MembersPagingViewTest; its actions:
  * IdentityViewsTest; Your account moved to security.ui.AccountViewTest).
  */
 class OrganizationViewsTest extends ViewTest {
 
     @Test
-    void members_view_lists_the_owners_organisation_only() {
+    void members_view_lists_the_owners_organization_only() {
         Org org = orgs.create(Plan.TEAM, 2);
         orgs.create(Plan.TEAM, 3);
         signIn(org.owner());
