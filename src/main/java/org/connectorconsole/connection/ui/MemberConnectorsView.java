@@ -127,6 +127,14 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
 
     /** Enterprise-managed connectors: connected in the background, without a click; the list follows. */
     private void connectThroughOrganization() {
+        enterpriseNotice.onAsk(id -> {
+            UI asking = ui;
+            enterprise.connectThroughOrganizationInBackground(id, result -> {
+                if (asking != null) {
+                    asking.access(this::connectThroughOrganization);
+                }
+            });
+        });
         UI current = ui;
         enterprise.connectAutomaticallyInBackground(results -> {
             if (current != null && !results.isEmpty()) {
