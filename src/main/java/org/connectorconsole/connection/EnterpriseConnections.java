@@ -53,9 +53,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 class EnterpriseConnections {
 
     /** What happened for one connector when the member's page opened. */
-    record Outcome(boolean connected, String message, String detail, boolean canAsk) {
+    record Outcome(boolean connected, String message, String detail, boolean canAsk, boolean paused) {
         Outcome(boolean connected, String message, String detail) {
-            this(connected, message, detail, false);
+            this(connected, message, detail, false, false);
         }
     }
 
@@ -116,7 +116,7 @@ class EnterpriseConnections {
         String name = target.connector().name();
         if (held.pausedAt() != null) {
             return Optional.of(new Outcome(false, "You disconnected from " + name + ": you stay disconnected until "
-                    + "you choose Connect through your organization's sign-in.", null, true));
+                    + "you choose Connect through your organization's sign-in.", null, true, true));
         }
         if (held.refusedAt() == null) {
             return Optional.empty();
@@ -125,7 +125,7 @@ class EnterpriseConnections {
         boolean sameSignIn = current != null && java.security.MessageDigest.isEqual(current,
                 held.refusedTokenHash());
         if (sameSignIn && access.now().isBefore(held.refusedAt().plus(refusalBackoff))) {
-            return Optional.of(new Outcome(false, held.message(), held.detail(), true));
+            return Optional.of(new Outcome(false, held.message(), held.detail(), true, false));
         }
         return Optional.empty();
     }
@@ -288,7 +288,7 @@ class EnterpriseConnections {
                     .target("connector", target.connector().id().toString(), target.connector().name())
                     .details(details));
         });
-        return new Outcome(false, message, description, true);
+        return new Outcome(false, message, description, true, false);
     }
 
     private void needsReauth(StoredConnection row, String reason) {

@@ -42,12 +42,16 @@ public class EnterpriseManagedService {
     public record TokenExchange(boolean enabled, String tokenEndpoint, String clientId, boolean secretSet) {
     }
 
-    /** A connector the member reaches through the organisation's sign-in, and how that went just now. */
+    /**
+     * A connector the member reaches through the organisation's sign-in, and how that went just now; {@code canAsk}
+     * when the member may choose "Connect through your organization's sign-in" (after a refusal, or {@code paused}:
+     * they disconnected).
+     */
     public record ManagedConnection(ConnectorId connectorId, String connectorName, boolean connected, String message,
-            String detail, boolean canAsk) {
+            String detail, boolean canAsk, boolean paused) {
         public ManagedConnection(ConnectorId connectorId, String connectorName, boolean connected, String message,
                 String detail) {
-            this(connectorId, connectorName, connected, message, detail, false);
+            this(connectorId, connectorName, connected, message, detail, false, false);
         }
     }
 
@@ -214,7 +218,7 @@ public class EnterpriseManagedService {
             try {
                 result = connectOne(member, connectorId);
             } catch (org.connectorconsole.base.NotFoundException e) {
-                result = new ManagedConnection(connectorId, "", false, e.getMessage(), null, false);
+                result = new ManagedConnection(connectorId, "", false, e.getMessage(), null, false, false);
             }
             onDone.accept(result);
         });
@@ -228,7 +232,7 @@ public class EnterpriseManagedService {
         connections.forget(member, target);
         EnterpriseConnections.Outcome outcome = connections.connect(member, target);
         return new ManagedConnection(connectorId, target.connector().name(), outcome.connected(), outcome.message(),
-                outcome.detail(), outcome.canAsk());
+                outcome.detail(), outcome.canAsk(), outcome.paused());
     }
 
     private List<ManagedConnection> connectAll(Member member) {
@@ -248,7 +252,7 @@ public class EnterpriseManagedService {
             EnterpriseConnections.Outcome outcome = connections.heldBack(member, target)
                     .orElseGet(() -> connections.connect(member, target));
             out.add(new ManagedConnection(id, target.connector().name(), outcome.connected(), outcome.message(),
-                    outcome.detail(), outcome.canAsk()));
+                    outcome.detail(), outcome.canAsk(), outcome.paused()));
         }
         return out;
     }

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.connectorconsole.db.Tables.AUDIT_EVENT;
 import static org.connectorconsole.db.Tables.CONNECTION;
+import static org.connectorconsole.db.Tables.ENTERPRISE_CONNECTION_STATE;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.connectorconsole.base.Plan;
@@ -107,6 +110,7 @@ class EnterpriseManagedHoldBackTest {
             assertThat(enterprise.connectAutomatically()).singleElement().satisfies(m -> {
                 assertThat(m.connected()).isFalse();
                 assertThat(m.canAsk()).isTrue();
+                assertThat(m.paused()).isTrue();
                 assertThat(m.message()).startsWith("You disconnected from Enterprise tools");
             });
         }
@@ -168,7 +172,20 @@ class EnterpriseManagedHoldBackTest {
         enterprise.connectAutomatically();
         assertThat(peers.exchangeRequests()).isEqualTo(exchanges + 3);
         assertThat(refusals(org)).isEqualTo(3);
+
+        // the back-off (15 minutes) passes with the same ID token: tried again by itself, once
+        db.update(ENTERPRISE_CONNECTION_STATE)
+                .set(ENTERPRISE_CONNECTION_STATE.REFUSED_AT, OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(16))
+                .where(ENTERPRISE_CONNECTION_STATE.CONNECTOR_ID.eq(c.id().value())).execute();
+        enterprise.connectAutomatically();
+        enterprise.connectAutomatically();
+        assertThat(peers.exchangeRequests()).isEqualTo(exchanges + 4);
+        assertThat(refusals(org)).isEqualTo(4);
         assertThat(connectionRows(c)).isZero();
+        assertThat(new String(db.select(ENTERPRISE_CONNECTION_STATE.REFUSED_TOKEN_HASH)
+                .from(ENTERPRISE_CONNECTION_STATE).where(ENTERPRISE_CONNECTION_STATE.USER_ID.eq(bob.id()))
+                .fetchSingle().value1(), java.nio.charset.StandardCharsets.ISO_8859_1)).as("only a fingerprint is kept")
+                .doesNotContain("eyJ");
     }
 
     @Test

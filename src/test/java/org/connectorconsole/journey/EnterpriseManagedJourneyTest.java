@@ -109,6 +109,16 @@ class EnterpriseManagedJourneyTest {
             b.awaitText("1 tool you can use");
             assertThat(b.text()).doesNotContain("did not allow");
             b.screenshot("enterprise-member-connected");
+            // her Disconnect sticks: the page (and the next visit) does not connect her again by itself
+            b.find(By.id("disconnect-" + c.id())).click();
+            b.awaitText("You disconnected from Enterprise tools: you stay disconnected until you choose Connect "
+                    + "through your organization's sign-in.");
+            b.open("settings/connectors");
+            b.awaitText("You disconnected from Enterprise tools");
+            assertThat(b.text()).doesNotContain("Enterprise tools: Connected through your organization's sign-in.");
+            b.screenshot("enterprise-member-disconnected");
+            b.find(By.cssSelector("#enterprise-sign-in .enterprise-ask")).click();
+            b.awaitText("Enterprise tools: Connected through your organization's sign-in.");
         }
         try (Browser b = new Browser("http://localhost:" + port + "/")) {
             b.signIn(bob.email(), TestOrganizations.PASSWORD);

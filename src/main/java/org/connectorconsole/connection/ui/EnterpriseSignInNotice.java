@@ -44,7 +44,13 @@ class EnterpriseSignInNotice extends Div {
         for (ManagedConnection c : connections) {
             Div line = new Div();
             line.addClassName("console-outcome");
-            line.addClassName(c.connected() ? "console-outcome-success" : "console-outcome-error");
+            if (c.paused()) {
+                // the member's own choice, not a failure
+                line.getStyle().set("background", "var(--lumo-contrast-5pct)");
+                line.addClassName("enterprise-paused");
+            } else {
+                line.addClassName(c.connected() ? "console-outcome-success" : "console-outcome-error");
+            }
             line.getElement().setAttribute("data-connector", c.connectorId().toString());
             Span name = new Span(c.connectorName() + ": ");
             name.getStyle().set("font-weight", "600");

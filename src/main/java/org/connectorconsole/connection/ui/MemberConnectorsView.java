@@ -365,6 +365,10 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
         connections.disconnectInBackground(c.id(), message -> current.access(() -> {
             Notices.success(message);
             refresh(false);
+            if (enterpriseNotice.isVisible()) {
+                // a connector reached through the organisation's sign-in now says it stays disconnected
+                connectThroughOrganization();
+            }
         }));
     }
 
