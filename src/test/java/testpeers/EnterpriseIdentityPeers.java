@@ -71,6 +71,7 @@ public final class EnterpriseIdentityPeers implements AutoCloseable {
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
     private final AtomicInteger exchanges = new AtomicInteger();
     private final AtomicInteger redemptions = new AtomicInteger();
+    private final AtomicInteger exchangeRequests = new AtomicInteger();
     private final List<String> asRefusals = new CopyOnWriteArrayList<>();
     private final DefaultJWTProcessor<SecurityContext> grantProcessor = new DefaultJWTProcessor<>();
     private volatile String expectedResource;
@@ -79,6 +80,14 @@ public final class EnterpriseIdentityPeers implements AutoCloseable {
     }
 
     public EnterpriseIdentityPeers() {
+        this(false);
+    }
+
+    /**
+     * {@code grantOnly}: the MCP authorization server's metadata offers only the JWT bearer grant (no authorization
+     * endpoint, no PKCE), as a server made for enterprise-managed authorization alone may.
+     */
+    public EnterpriseIdentityPeers(boolean grantOnly) {
         try {
             idTokenKey = new RSAKeyGenerator(2048).keyID("id-token-key").generate();
             grantKey = new RSAKeyGenerator(2048).keyID("id-jag-key").generate();
@@ -91,9 +100,11 @@ public final class EnterpriseIdentityPeers implements AutoCloseable {
                 grantKey.toPublicJWK())).toString()));
         idp.createContext("/token", this::exchange);
         as.createContext("/.well-known/oauth-authorization-server", ex -> send(ex, 200, JSON.writeValueAsString(
-                Map.of("issuer", asIssuer(), "token_endpoint", asIssuer() + "/token",
-                        // the console's discovery requires both (it also serves members through the browser);
-                        // nobody is sent there in these tests
+                grantOnly ? Map.of("issuer", asIssuer(), "token_endpoint", asIssuer() + "/token",
+                        "grant_types_supported", List.of("urn:ietf:params:oauth:grant-type:jwt-bearer"),
+                        "token_endpoint_auth_methods_supported", List.of("client_secret_basic"))
+                : Map.of("issuer", asIssuer(), "token_endpoint", asIssuer() + "/token",
+                        // browser sign-in offered as well (nobody is sent there in these tests)
                         "authorization_endpoint", asIssuer() + "/authorize",
                         "code_challenge_methods_supported", List.of("S256"),
                         "grant_types_supported", List.of("urn:ietf:params:oauth:grant-type:jwt-bearer"),
@@ -151,6 +162,11 @@ public final class EnterpriseIdentityPeers implements AutoCloseable {
         tokens.replaceAll((k, t) -> new Token(t.subject(), t.scope(), Instant.EPOCH));
     }
 
+    /** Token-exchange requests received, granted or not. */
+    public int exchangeRequests() {
+        return exchangeRequests.get();
+    }
+
     public int exchanges() {
         return exchanges.get();
     }
@@ -165,6 +181,7 @@ public final class EnterpriseIdentityPeers implements AutoCloseable {
     }
 
     private void exchange(HttpExchange ex) throws IOException {
+        exchangeRequests.incrementAndGet();
         Map<String, String> form = form(ex);
         String[] client = basic(ex);
         if (client == null || !IDP_CLIENT_ID.equals(client[0]) || !IDP_CLIENT_SECRET.equals(client[1])) {

@@ -15,6 +15,7 @@ import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.OrganizationId;
 import org.connectorconsole.connection.internal.ConnectionRepository;
 import org.connectorconsole.connection.internal.ConnectionRepository.StoredConnection;
+import org.connectorconsole.connection.internal.EnterpriseStateRepository;
 import org.connectorconsole.connector.ConnectorDirectory;
 import org.connectorconsole.connector.ConnectorId;
 import org.connectorconsole.connector.ConnectorRetired;
@@ -49,10 +50,12 @@ class ConnectionEndings {
     private final AuditService audit;
     private final ConnectionBackground background;
     private final TransactionTemplate tx;
+    private final EnterpriseStateRepository enterpriseState;
 
     ConnectionEndings(ConnectionRepository repository, ConnectorDirectory connectors, ConnectionAccess access,
             ConnectionClients clients, TokenRevocation revocation, AuditService audit,
-            ConnectionBackground background, TransactionTemplate tx) {
+            ConnectionBackground background, TransactionTemplate tx, EnterpriseStateRepository enterpriseState) {
+        this.enterpriseState = enterpriseState;
         this.repository = repository;
         this.connectors = connectors;
         this.access = access;
@@ -74,23 +77,32 @@ class ConnectionEndings {
     /** {@link #disconnect}, with whether the server confirmed the revocation. */
     Disconnection disconnection(Member member, ConnectorId connectorId) {
         ConnectorDirectory.Target target = access.anyConnector(member, connectorId);
-        StoredConnection row = tx.execute(s -> repository.deleteReturning(member.orgId(), connectorId,
-                member.userId()).orElseThrow(() -> new NotFoundException("You are not connected to "
-                        + target.connector().name() + ".")));
+        boolean[] paused = {false};
+        StoredConnection row = tx.execute(s -> {
+            StoredConnection deleted = repository.deleteReturning(member.orgId(), connectorId, member.userId())
+                    .orElseThrow(() -> new NotFoundException("You are not connected to " + target.connector().name()
+                            + "."));
+            // through the organization's sign-in: remembered, so the page does not connect it again (decision 0063)
+            paused[0] = enterpriseState.pauseIfManaged(member.orgId(), connectorId, member.userId(), access.now());
+            return deleted;
+        });
         TokenEndpoint.Revocation outcome = revocation.revoke(member.orgId(), row, clients.of(target, row));
         tx.executeWithoutResult(s -> audit.record(AuditRecord.of(member.orgId(), member.actor(),
                         AuditAction.CONNECTION_DISCONNECTED)
                 .target("connector", connectorId.toString(), target.connector().name())
-                .details(Map.of("revocation", outcome.name().toLowerCase()))));
+                .details(paused[0] ? Map.of("revocation", outcome.name().toLowerCase(), "organizationSignIn", "paused")
+                        : Map.of("revocation", outcome.name().toLowerCase()))));
         String name = target.connector().name();
-        return new Disconnection(switch (outcome) {
+        String message = switch (outcome) {
             case REVOKED -> "Disconnected from " + name + ". The server revoked your tokens.";
             case NOT_OFFERED -> "Disconnected from " + name + ". The server offers no way to revoke tokens; the "
                     + "console deleted its copy.";
             case FAILED -> "Disconnected from " + name + ". The server did not confirm the revocation; the console "
                     + "deleted its copy of your tokens.";
-        }, outcome == TokenEndpoint.Revocation.REVOKED ? Disconnection.Outcome.REVOKED
-                : Disconnection.Outcome.ENDED_WITHOUT_REVOCATION);
+        };
+        return new Disconnection(paused[0] ? message + " You stay disconnected until you choose Connect through "
+                + "your organization's sign-in." : message, outcome == TokenEndpoint.Revocation.REVOKED
+                        ? Disconnection.Outcome.REVOKED : Disconnection.Outcome.ENDED_WITHOUT_REVOCATION);
     }
 
     /** {@link #disconnect} on a background thread; {@code onDone} gets what happened. */

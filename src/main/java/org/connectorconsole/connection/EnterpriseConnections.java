@@ -19,6 +19,7 @@ import org.connectorconsole.connection.ConnectionRefusals.ReauthenticationNeeded
 import org.connectorconsole.connection.internal.ConnectionRepository;
 import org.connectorconsole.connection.internal.ConnectionRepository.StoredConnection;
 import org.connectorconsole.connection.internal.EnterpriseManagedRepository;
+import org.connectorconsole.connection.internal.EnterpriseStateRepository;
 import org.connectorconsole.connector.ConnectorDirectory;
 import org.connectorconsole.egress.Egress;
 import org.connectorconsole.egress.EgressClient;
@@ -52,10 +53,15 @@ import org.springframework.transaction.support.TransactionTemplate;
 class EnterpriseConnections {
 
     /** What happened for one connector when the member's page opened. */
-    record Outcome(boolean connected, String message, String detail) {
+    record Outcome(boolean connected, String message, String detail, boolean canAsk, boolean paused) {
+        Outcome(boolean connected, String message, String detail) {
+            this(connected, message, detail, false, false);
+        }
     }
 
     private final EnterpriseManagedRepository settings;
+    private final EnterpriseStateRepository state;
+    private final Duration refusalBackoff;
     private final ConnectionRepository repository;
     private final ConnectionAccess access;
     private final SealedTokens sealed;
@@ -69,8 +75,11 @@ class EnterpriseConnections {
     EnterpriseConnections(EnterpriseManagedRepository settings, ConnectionRepository repository,
             ConnectionAccess access, SealedTokens sealed, SsoAssertions assertions, SecretSealer sealer, Egress egress,
             AuditService audit, TransactionTemplate tx,
-            @Value("${console.connections.timeout:10s}") Duration timeout) {
+            @Value("${console.connections.timeout:10s}") Duration timeout, EnterpriseStateRepository state,
+            @Value("${console.enterprise.refusal-backoff:15m}") Duration refusalBackoff) {
         this.settings = settings;
+        this.state = state;
+        this.refusalBackoff = refusalBackoff;
         this.repository = repository;
         this.access = access;
         this.sealed = sealed;
@@ -94,6 +103,48 @@ class EnterpriseConnections {
     }
 
     /**
+     * Why the console must not connect the member to {@code target} by itself now, as the page says it: they
+     * disconnected (until they ask again), or the last attempt was refused with the ID token they still have and the
+     * back-off has not passed (no call, no audit row: decision 0063). Empty when it may try.
+     */
+    Optional<Outcome> heldBack(Member member, ConnectorDirectory.Target target) {
+        EnterpriseStateRepository.State held = state.find(member.orgId(), target.connector().id(), member.userId())
+                .orElse(null);
+        if (held == null) {
+            return Optional.empty();
+        }
+        String name = target.connector().name();
+        if (held.pausedAt() != null) {
+            return Optional.of(new Outcome(false, "You disconnected from " + name + ": you stay disconnected until "
+                    + "you choose Connect through your organization's sign-in.", null, true, true));
+        }
+        if (held.refusedAt() == null) {
+            return Optional.empty();
+        }
+        byte[] current = assertions.current(member.userId()).map(a -> fingerprint(a.idToken())).orElse(null);
+        boolean sameSignIn = current != null && java.security.MessageDigest.isEqual(current,
+                held.refusedTokenHash());
+        if (sameSignIn && access.now().isBefore(held.refusedAt().plus(refusalBackoff))) {
+            return Optional.of(new Outcome(false, held.message(), held.detail(), true, false));
+        }
+        return Optional.empty();
+    }
+
+    /** The member asked to be connected again: a pause or a remembered refusal no longer holds. */
+    void forget(Member member, ConnectorDirectory.Target target) {
+        tx.executeWithoutResult(s -> state.clear(member.orgId(), target.connector().id(), member.userId()));
+    }
+
+    static byte[] fingerprint(String idToken) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(idToken.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
      * Connects the member to {@code target} through the organization's sign-in: nothing is asked of the member.
      * Returns what the member's page says.
      */
@@ -112,15 +163,15 @@ class EnterpriseConnections {
         AuthorizationTarget found;
         OAuthClient oauthClient;
         try {
-            found = AuthorizationTargets.discover(client, URI.create(target.connector().url()), timeout)
+            found = AuthorizationTargets.discoverForGrant(client, URI.create(target.connector().url()), timeout)
                     .orElse(null);
             if (found == null) {
                 return new Outcome(false, name + " needs no sign-in.", null);
             }
             oauthClient = clientFor(target, found.server());
         } catch (OAuthFlowException e) {
-            return refused(member, target, "authorization_server", null, name + " cannot be connected through your "
-                    + "organization's sign-in: " + e.getMessage(), null);
+            return refused(member, target, assertion.get(), "authorization_server", null, name + " cannot be "
+                    + "connected through your organization's sign-in: " + e.getMessage(), null);
         }
         TokenSet tokens;
         Set<String> scopes = found.scopes(Set.of());
@@ -129,10 +180,11 @@ class EnterpriseConnections {
                     found.server().issuer(), found.resource(), scopes, timeout);
             tokens = EnterpriseManagedAuthorization.redeem(client, found.server(), oauthClient, grant, timeout);
         } catch (IdentityProviderRefusedException e) {
-            return refused(member, target, "identity_provider", e.error(), refusalSentence(name), e.description());
+            return refused(member, target, assertion.get(), "identity_provider", e.error(), refusalSentence(name),
+                    e.description());
         } catch (OAuthFlowException e) {
-            return refused(member, target, "authorization_server", e.error(), name + " did not accept your "
-                    + "organization's sign-in: " + e.getMessage(), null);
+            return refused(member, target, assertion.get(), "authorization_server", e.error(), name + " did not "
+                    + "accept your organization's sign-in: " + e.getMessage(), null);
         }
         Set<String> granted = tokens.scopes().isEmpty() ? scopes : tokens.scopes();
         tx.executeWithoutResult(s -> {
@@ -143,6 +195,7 @@ class EnterpriseConnections {
                     sealed.seal(tokens.accessToken(), SealedTokens.ACCESS, member.orgId(), id), null,
                     String.join(" ", granted), 0, tokens.expiresAt(), found.resource(), now);
             settings.markEnterpriseManaged(id);
+            state.clear(member.orgId(), target.connector().id(), member.userId());
             audit.record(AuditRecord.of(member.orgId(), member.actor(), AuditAction.CONNECTION_ENTERPRISE_CONNECTED)
                     .target("connector", target.connector().id().toString(), name)
                     .details(connectedDetails(found.server().issuer(), granted, idp, false)));
@@ -176,8 +229,8 @@ class EnterpriseConnections {
                     timeout);
             tokens = EnterpriseManagedAuthorization.redeem(client, as, oauthClient, grant, timeout);
         } catch (IdentityProviderRefusedException e) {
-            Outcome outcome = refused(member, target, "identity_provider", e.error(), refusalSentence(name),
-                    e.description());
+            Outcome outcome = refused(member, target, assertion.get(), "identity_provider", e.error(),
+                    refusalSentence(name), e.description());
             needsReauth(row, outcome.message() + (e.description() == null ? "" : " " + e.description()));
             throw new ReauthenticationNeeded();
         } catch (OAuthFlowException e) {
@@ -213,8 +266,8 @@ class EnterpriseConnections {
         return "Your organization's identity provider did not allow access to " + connectorName + ".";
     }
 
-    private Outcome refused(Member member, ConnectorDirectory.Target target, String by, String error,
-            String message, String description) {
+    private Outcome refused(Member member, ConnectorDirectory.Target target, SsoAssertions.Assertion assertion,
+            String by, String error, String message, String description) {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("by", by);
         if (error != null) {
@@ -226,8 +279,16 @@ class EnterpriseConnections {
         if (!"identity_provider".equals(by)) {
             details.put("reason", trim(message));
         }
-        audit(member, target, AuditAction.CONNECTION_ENTERPRISE_REFUSED, details);
-        return new Outcome(false, message, description);
+        // remembered with the refused ID token's fingerprint, in the audit row's transaction: the next visits show
+        // it without asking again until the member asks, signs in again or the back-off passes
+        tx.executeWithoutResult(s -> {
+            state.refused(member.orgId(), target.connector().id(), member.userId(), fingerprint(assertion.idToken()),
+                    trim(message), description == null ? null : trim(description), access.now());
+            audit.record(AuditRecord.of(member.orgId(), member.actor(), AuditAction.CONNECTION_ENTERPRISE_REFUSED)
+                    .target("connector", target.connector().id().toString(), target.connector().name())
+                    .details(details));
+        });
+        return new Outcome(false, message, description, true, false);
     }
 
     private void needsReauth(StoredConnection row, String reason) {

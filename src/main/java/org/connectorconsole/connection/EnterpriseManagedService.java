@@ -42,9 +42,17 @@ public class EnterpriseManagedService {
     public record TokenExchange(boolean enabled, String tokenEndpoint, String clientId, boolean secretSet) {
     }
 
-    /** A connector the member reaches through the organization's sign-in, and how that went just now. */
+    /**
+     * A connector the member reaches through the organization's sign-in, and how that went just now; {@code canAsk}
+     * when the member may choose "Connect through your organization's sign-in" (after a refusal, or {@code paused}:
+     * they disconnected).
+     */
     public record ManagedConnection(ConnectorId connectorId, String connectorName, boolean connected, String message,
-            String detail) {
+            String detail, boolean canAsk, boolean paused) {
+        public ManagedConnection(ConnectorId connectorId, String connectorName, boolean connected, String message,
+                String detail) {
+            this(connectorId, connectorName, connected, message, detail, false, false);
+        }
     }
 
     private final CurrentMember currentMember;
@@ -127,7 +135,32 @@ public class EnterpriseManagedService {
      * and only with the console's client ID there entered in the connector's Advanced settings.
      */
     public void setEnterpriseManaged(ConnectorId connectorId, boolean managed) {
+        apply(owner(), connectorId, managed);
+    }
+
+    /**
+     * {@link #setEnterpriseManaged} for the owner's page: the caller is checked here, asking the server (up to the
+     * connections timeout) runs in the background, and {@code onDone} receives there null when it was switched, or
+     * the reason it was not.
+     */
+    public void setEnterpriseManagedInBackground(ConnectorId connectorId, boolean managed,
+            java.util.function.Consumer<String> onDone) {
         Member owner = owner();
+        background.run(() -> {
+            String problem;
+            try {
+                apply(owner, connectorId, managed);
+                problem = null;
+            } catch (ValidationException | org.connectorconsole.base.NotFoundException e) {
+                problem = e.getMessage();
+            } catch (RuntimeException e) {
+                problem = "Switching failed unexpectedly. Reload the page and try again.";
+            }
+            onDone.accept(problem);
+        });
+    }
+
+    private void apply(Member owner, ConnectorId connectorId, boolean managed) {
         ConnectorDirectory.Target target = connectors.find(owner.orgId(), connectorId)
                 .orElseThrow(ConnectionAccess::notFound);
         if (managed) {
@@ -168,6 +201,40 @@ public class EnterpriseManagedService {
         background.run(() -> onDone.accept(connectAll(member)));
     }
 
+    /**
+     * The member chose "Connect through your organization's sign-in" for one connector: a disconnect they made or a
+     * remembered refusal no longer holds, and the console tries now. Network calls: run it off the UI thread.
+     */
+    public ManagedConnection connectThroughOrganization(ConnectorId connectorId) {
+        return connectOne(access.member(), connectorId);
+    }
+
+    /** {@link #connectThroughOrganization} for the member's page; {@code onDone} runs in the background. */
+    public void connectThroughOrganizationInBackground(ConnectorId connectorId,
+            java.util.function.Consumer<ManagedConnection> onDone) {
+        Member member = access.member();
+        background.run(() -> {
+            ManagedConnection result;
+            try {
+                result = connectOne(member, connectorId);
+            } catch (org.connectorconsole.base.NotFoundException e) {
+                result = new ManagedConnection(connectorId, "", false, e.getMessage(), null, false, false);
+            }
+            onDone.accept(result);
+        });
+    }
+
+    private ManagedConnection connectOne(Member member, ConnectorId connectorId) {
+        ConnectorDirectory.Target target = connectors.find(member.orgId(), connectorId)
+                .filter(t -> t.connector().enabled())
+                .filter(t -> repository.managedConnectors(member.orgId()).contains(connectorId))
+                .orElseThrow(ConnectionAccess::notFound);
+        connections.forget(member, target);
+        EnterpriseConnections.Outcome outcome = connections.connect(member, target);
+        return new ManagedConnection(connectorId, target.connector().name(), outcome.connected(), outcome.message(),
+                outcome.detail(), outcome.canAsk(), outcome.paused());
+    }
+
     private List<ManagedConnection> connectAll(Member member) {
         List<ManagedConnection> out = new ArrayList<>();
         for (ConnectorId id : repository.managedConnectors(member.orgId())) {
@@ -182,9 +249,10 @@ public class EnterpriseManagedService {
                         "Connected through your organization's sign-in.", null));
                 continue;
             }
-            EnterpriseConnections.Outcome outcome = connections.connect(member, target);
+            EnterpriseConnections.Outcome outcome = connections.heldBack(member, target)
+                    .orElseGet(() -> connections.connect(member, target));
             out.add(new ManagedConnection(id, target.connector().name(), outcome.connected(), outcome.message(),
-                    outcome.detail()));
+                    outcome.detail(), outcome.canAsk(), outcome.paused()));
         }
         return out;
     }
@@ -196,7 +264,7 @@ public class EnterpriseManagedService {
                     + "settings first: the organization's grant is redeemed with it.";
         }
         try {
-            AuthorizationTarget found = AuthorizationTargets.discover(egress.forOrganization(owner.orgId()),
+            AuthorizationTarget found = AuthorizationTargets.discoverForGrant(egress.forOrganization(owner.orgId()),
                     URI.create(target.connector().url()), timeout).orElse(null);
             if (found == null) {
                 return target.connector().name() + " asks for no sign-in.";

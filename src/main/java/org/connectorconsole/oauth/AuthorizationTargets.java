@@ -19,6 +19,21 @@ public final class AuthorizationTargets {
      */
     public static Optional<AuthorizationTarget> discover(EgressClient egress, URI url, Duration timeout)
             throws OAuthFlowException {
+        return discover(egress, url, timeout, true);
+    }
+
+    /**
+     * {@link #discover(EgressClient, URI, Duration)} for enterprise-managed authorization (an ID-JAG redeemed with
+     * the JWT bearer grant): the authorization server needs a token endpoint only; no browser is sent to it, so
+     * neither an authorization endpoint nor PKCE is asked for (decision 0063).
+     */
+    public static Optional<AuthorizationTarget> discoverForGrant(EgressClient egress, URI url, Duration timeout)
+            throws OAuthFlowException {
+        return discover(egress, url, timeout, false);
+    }
+
+    private static Optional<AuthorizationTarget> discover(EgressClient egress, URI url, Duration timeout,
+            boolean interactive) throws OAuthFlowException {
         TransportDetection detection = McpProbe.detect(egress, url, timeout);
         if (!detection.ok()) {
             throw new OAuthFlowException("The server could not be reached: " + detection.failure());
@@ -27,7 +42,7 @@ public final class AuthorizationTargets {
             return Optional.empty();
         }
         BearerChallenge challenge = BearerChallenge.parse(detection.wwwAuthenticate()).orElse(null);
-        return Optional.of(discover(egress, url, challenge));
+        return Optional.of(discover(egress, url, challenge, interactive));
     }
 
     /**
@@ -39,6 +54,11 @@ public final class AuthorizationTargets {
      */
     public static AuthorizationTarget discover(EgressClient egress, URI url, BearerChallenge challenge)
             throws OAuthFlowException {
+        return discover(egress, url, challenge, true);
+    }
+
+    private static AuthorizationTarget discover(EgressClient egress, URI url, BearerChallenge challenge,
+            boolean interactive) throws OAuthFlowException {
         try {
             ProtectedResourceMetadata prm;
             AuthorizationServerMetadata as;
@@ -60,6 +80,20 @@ public final class AuthorizationTargets {
             // Before the member's browser is sent anywhere or anything is registered: every address the server
             // handed back passes the policy, or connecting stops here naming the one refused.
             ServerAddresses.requireAllowed(egress, as);
+            if (!interactive) {
+                if (as.tokenEndpoint() == null) {
+                    throw new OAuthFlowException("The authorization server " + as.issuer() + " names no token "
+                            + "endpoint in its metadata.");
+                }
+                return new AuthorizationTarget(resource, prm, as, challenge == null ? null : challenge.scope());
+            }
+            boolean browserSignIn = as.supportsS256() && as.authorizationEndpoint() != null;
+            if (!browserSignIn && as.supportsJwtBearerGrant()) {
+                throw new OAuthFlowException("The authorization server " + as.issuer() + " offers no sign-in "
+                        + "through the browser (" + (as.authorizationEndpoint() == null ? "no authorization endpoint"
+                        : "no PKCE with S256") + "): it accepts only an organization's sign-in. Ask an owner to "
+                        + "switch this connector to the organization's sign-in (Organization sign-in).");
+            }
             if (!as.supportsS256()) {
                 throw new OAuthFlowException("The authorization server " + as.issuer() + " does not offer PKCE with "
                         + "S256, which the console always uses; ask the owner to contact the server's provider.");

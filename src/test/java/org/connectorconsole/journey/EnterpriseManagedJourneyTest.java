@@ -61,6 +61,7 @@ class EnterpriseManagedJourneyTest {
         mcp = new TestMcpServer();
         mcp.oauthProtected("/ema", "Enterprise tools", peers.asIssuer(), "tools.read", TestMcpServer.echoTool());
         peers.serving(mcp.url("/ema"));
+        mcp.oauthProtected("/ema-second", "Second tools", peers.asIssuer(), "tools.read", TestMcpServer.echoTool());
         Org org = orgs.create(Plan.TEAM, 2);
         orgs.signIn(org.owner());
         Connector c = connectors.add(new ConnectorForm("Enterprise tools", mcp.url("/ema"),
@@ -68,6 +69,8 @@ class EnterpriseManagedJourneyTest {
         enterprise.saveTokenExchange(true, peers.idpTokenEndpoint().toString(), EnterpriseIdentityPeers.IDP_CLIENT_ID,
                 EnterpriseIdentityPeers.IDP_CLIENT_SECRET);
         enterprise.setEnterpriseManaged(c.id(), true);
+        Connector second = connectors.add(new ConnectorForm("Second tools", mcp.url("/ema-second"),
+                EnterpriseIdentityPeers.AS_CLIENT_ID, EnterpriseIdentityPeers.AS_CLIENT_SECRET, false));
         TestOrganizations.signOut();
         var alice = org.members().get(0);
         var bob = org.members().get(1);
@@ -85,7 +88,19 @@ class EnterpriseManagedJourneyTest {
             assertThat(b.find(By.cssSelector("#enterprise-connectors vaadin-checkbox")).getAttribute("checked"))
                     .isNotNull();
             b.screenshot("enterprise-sign-in-owner");
+            // switching on asks the server in the background; the outcome arrives by itself
+            var box = b.find(By.cssSelector("#enterprise-connectors vaadin-checkbox[data-connector='" + second.id()
+                    + "']"));
+            ((org.openqa.selenium.JavascriptExecutor) b.driver())
+                    .executeScript("arguments[0].scrollIntoView({block: 'center'})", box);
+            b.screenshot("enterprise-sign-in-owner-connectors");
+            box.click();
+            b.awaitText("Second tools now uses the organization's sign-in.");
+            b.screenshot("enterprise-sign-in-owner-switched");
         }
+        orgs.signIn(org.owner());
+        enterprise.setEnterpriseManaged(second.id(), false);
+        TestOrganizations.signOut();
         try (Browser b = new Browser("http://localhost:" + port + "/")) {
             b.signIn(alice.email(), TestOrganizations.PASSWORD);
             b.open("settings/connectors");
@@ -94,6 +109,16 @@ class EnterpriseManagedJourneyTest {
             b.awaitText("1 tool you can use");
             assertThat(b.text()).doesNotContain("did not allow");
             b.screenshot("enterprise-member-connected");
+            // her Disconnect sticks: the page (and the next visit) does not connect her again by itself
+            b.find(By.id("disconnect-" + c.id())).click();
+            b.awaitText("You disconnected from Enterprise tools: you stay disconnected until you choose Connect "
+                    + "through your organization's sign-in.");
+            b.open("settings/connectors");
+            b.awaitText("You disconnected from Enterprise tools");
+            assertThat(b.text()).doesNotContain("Enterprise tools: Connected through your organization's sign-in.");
+            b.screenshot("enterprise-member-disconnected");
+            b.find(By.cssSelector("#enterprise-sign-in .enterprise-ask")).click();
+            b.awaitText("Enterprise tools: Connected through your organization's sign-in.");
         }
         try (Browser b = new Browser("http://localhost:" + port + "/")) {
             b.signIn(bob.email(), TestOrganizations.PASSWORD);
@@ -102,6 +127,8 @@ class EnterpriseManagedJourneyTest {
             // the provider's own words, shown as text: its markup is not interpreted
             b.awaitText("Policy <b>MCP-Engineering-Only</b> does not allow bob-journey to use this server.");
             assertThat(b.driver().findElements(By.cssSelector("#enterprise-sign-in b"))).isEmpty();
+            // the member may ask again; nothing is retried by itself on the next visit
+            b.awaitText("Connect through your organization's sign-in");
             b.screenshot("enterprise-member-refused");
         }
     }

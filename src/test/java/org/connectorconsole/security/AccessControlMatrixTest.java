@@ -152,6 +152,9 @@ class AccessControlMatrixTest extends ViewTest {
         rule("EnterpriseManagedService.enterpriseManagedConnectors", Rule.PAID_PLAN);
         rule("EnterpriseManagedService.connectAutomatically", Rule.PAID_PLAN);
         rule("EnterpriseManagedService.connectAutomaticallyInBackground", Rule.PAID_PLAN);
+        rule("EnterpriseManagedService.setEnterpriseManagedInBackground", Rule.PAID_OWNER);
+        rule("EnterpriseManagedService.connectThroughOrganization", Rule.PAID_PLAN);
+        rule("EnterpriseManagedService.connectThroughOrganizationInBackground", Rule.PAID_PLAN);
         rule("AuditLogService.page", Rule.OWNER);
         rule("AuditLogService.count", Rule.OWNER);
         rule("AuditLogService.actions", Rule.OWNER);

@@ -1,5 +1,6 @@
 package org.connectorconsole.connection.ui;
 
+import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.checkbox.Checkbox;
@@ -122,20 +123,40 @@ class EnterpriseSignInView extends VerticalLayout {
             Checkbox box = new Checkbox(c.name() + ": use the organization's sign-in (enterprise-managed)",
                     managed.contains(c.id()));
             box.getElement().setAttribute("data-connector", c.id().toString());
+            Span progress = new Span();
+            progress.addClassName("console-muted");
+            progress.addClassName("enterprise-progress");
+            progress.setVisible(false);
             box.addValueChangeListener(e -> {
                 if (!e.isFromClient()) {
                     return;
                 }
+                // asking the server takes up to the connections timeout: never on the UI thread
+                UI ui = UI.getCurrent();
+                box.setEnabled(false);
+                progress.setText(e.getValue() ? "Asking " + c.name() + "'s server whether it supports the "
+                        + "organization's sign-in…" : "Switching " + c.name() + " off…");
+                progress.setVisible(true);
                 try {
-                    enterprise.setEnterpriseManaged(c.id(), e.getValue());
-                    Notices.success(e.getValue() ? c.name() + " now uses the organization's sign-in."
-                            : c.name() + " no longer uses the organization's sign-in.");
+                    enterprise.setEnterpriseManagedInBackground(c.id(), e.getValue(), problem -> ui.access(() -> {
+                        box.setEnabled(true);
+                        progress.setVisible(false);
+                        if (problem == null) {
+                            Notices.success(e.getValue() ? c.name() + " now uses the organization's sign-in."
+                                    : c.name() + " no longer uses the organization's sign-in.");
+                        } else {
+                            box.setValue(e.getOldValue());
+                            Notices.error(problem);
+                        }
+                    }));
                 } catch (ValidationException | NotFoundException failure) {
+                    box.setEnabled(true);
+                    progress.setVisible(false);
                     box.setValue(e.getOldValue());
                     Notices.error(failure.getMessage());
                 }
             });
-            connectorList.add(box);
+            connectorList.add(new Div(box, progress));
         }
     }
 }

@@ -144,6 +144,14 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
 
     /** Enterprise-managed connectors: connected in the background, without a click; the list follows. */
     private void connectThroughOrganization() {
+        enterpriseNotice.onAsk(id -> {
+            UI asking = ui;
+            enterprise.connectThroughOrganizationInBackground(id, result -> {
+                if (asking != null) {
+                    asking.access(this::connectThroughOrganization);
+                }
+            });
+        });
         UI current = ui;
         enterprise.connectAutomaticallyInBackground(results -> {
             if (current != null && !results.isEmpty()) {
@@ -503,6 +511,10 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
                 case NOT_DONE -> Notices.error(done.message());
             }
             refresh(false);
+            if (enterpriseNotice.isVisible()) {
+                // a connector reached through the organization's sign-in now says it stays disconnected
+                connectThroughOrganization();
+            }
         }));
     }
 
