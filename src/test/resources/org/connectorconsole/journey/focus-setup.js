@@ -47,13 +47,18 @@ const SELECTOR = 'a[href], button, input:not([type=hidden]), select, textarea, [
 const controls = [];
 const collect = (root) => {
   for (const el of root.querySelectorAll(SELECTOR)) {
-    if (el.closest('vaadin-grid')) continue;
+    if (el.closest('vaadin-grid') || el.closest('vaadin-radio-group')) continue;
     if (el.disabled || el.hasAttribute('disabled')) continue;
     if (el.tagName === 'VAADIN-SIDE-NAV' ) continue;
     if (!shown(el)) continue;
     controls.push(el);
   }
   for (const grid of root.querySelectorAll('vaadin-grid')) if (shown(grid)) controls.push(grid);
+  // a radio group is one stop too: Tab reaches its checked (or first) radio, the arrow keys the others (ARIA radio
+  // group pattern)
+  for (const group of root.querySelectorAll('vaadin-radio-group')) {
+    if (shown(group) && !group.hasAttribute('disabled')) controls.push(group);
+  }
 };
 collect(document);
 // overlays (dialogs) render outside the view's tree: when one is open the page behind is inert

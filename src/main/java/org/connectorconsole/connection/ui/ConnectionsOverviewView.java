@@ -106,7 +106,8 @@ class ConnectionsOverviewView extends VerticalLayout {
             return who;
         }).setHeader("Member").setFlexGrow(5);
         grid.addColumn(ConnectionOverview.Row::connectorName).setHeader("Connector").setFlexGrow(2);
-        grid.addComponentColumn(ConnectionsOverviewView::stateBadge).setKey("state").setHeader("State").setFlexGrow(2);
+        grid.addComponentColumn(ConnectionsOverviewView::stateBadge).setKey("state").setHeader("State")
+                .setWidth("12rem").setFlexGrow(1); // a state badge stays on one line (StateBadges): room for the longest
         grid.addColumn(r -> r.scopes().isEmpty() ? "—" : String.join(" ", r.scopes())).setHeader("Scopes")
                 .setFlexGrow(1);
         grid.addColumn(r -> r.expiresAt() == null ? "—" : TimeTexts.in(r.expiresAt())).setHeader("Token expires")
