@@ -27,7 +27,7 @@ class DoctorCommandTest {
             assertThat(r.exit()).isZero();
             assertThat(r.output()).contains("[ok]   URL and address").contains("[ok]   Transport: Streamable HTTP")
                     .contains("Server cli-server 1.0.0").contains("echo — Repeats the message it is given")
-                    .contains("Result: Ready");
+                    .contains("Result: No sign-in needed");
         }
     }
 
