@@ -127,7 +127,11 @@ class IdentityJourneyTest extends SsoConsole {
         o.awaitText("Not connected");
         assertThat(o.text()).contains("Team wiki");
         o.screenshot("76-connections-overview");
-        o.find(By.cssSelector("vaadin-button[id^='ask-" + memberId(email) + "']")).click();
+        org.openqa.selenium.WebElement ask = o.find(By.cssSelector("vaadin-button[id^='ask-" + memberId(email) + "']"));
+        // the grid may scroll sideways (its last column is past the window's edge at this width): as a person would
+        ((org.openqa.selenium.JavascriptExecutor) o.driver())
+                .executeScript("arguments[0].scrollIntoView({block: 'center', inline: 'center'})", ask);
+        ask.click();
         o.waitForVaadin();
         o.awaitText("Rosa Rivera will see your request");
         o.screenshot("77-connections-overview-after-asking");
