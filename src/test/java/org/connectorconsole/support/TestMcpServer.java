@@ -668,6 +668,43 @@ public final class TestMcpServer implements AutoCloseable {
         return protectWithBearer(path, issuer, scope);
     }
 
+    /**
+     * As {@link #oauthProtected(String, String, String, String, SyncToolSpecification...)}, a server that also offers
+     * one resource ({@code file:///notes/today.md}, text "Buy milk") and one prompt ({@code summarize}, argument
+     * {@code topic}, answering "Summarize <topic>.").
+     */
+    public TestMcpServer oauthProtectedWithResourcesAndPrompts(String path, String name, String issuer, String scope,
+            SyncToolSpecification... tools) {
+        withResourcesAndPrompts(path, name, tools);
+        return protectWithBearer(path, issuer, scope);
+    }
+
+    /** An open (no sign-in) server with the resource and prompt of {@link #oauthProtectedWithResourcesAndPrompts}. */
+    public TestMcpServer withResourcesAndPrompts(String path, String name, SyncToolSpecification... tools) {
+        HttpServletStreamableServerTransportProvider provider = HttpServletStreamableServerTransportProvider.builder()
+                .mcpEndpoint(path)
+                .build();
+        McpSchema.Resource resource = McpSchema.Resource.builder("file:///notes/today.md", "today")
+                .mimeType("text/markdown").build();
+        McpSchema.Prompt prompt = new McpSchema.Prompt("summarize", "Summarize a topic",
+                List.of(new McpSchema.PromptArgument("topic", "What to summarize", true)));
+        servers.add(McpServer.sync(provider)
+                .serverInfo(name, "1.0.0")
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).resources(false, false)
+                        .prompts(false).build())
+                .tools(tools)
+                .resources(new io.modelcontextprotocol.server.McpServerFeatures.SyncResourceSpecification(resource,
+                        (exchange, request) -> new McpSchema.ReadResourceResult(List.of(
+                                new McpSchema.TextResourceContents(request.uri(), "text/markdown", "Buy milk")))))
+                .prompts(new io.modelcontextprotocol.server.McpServerFeatures.SyncPromptSpecification(prompt,
+                        (exchange, request) -> new McpSchema.GetPromptResult("Summary", List.of(
+                                new McpSchema.PromptMessage(McpSchema.Role.USER, new McpSchema.TextContent(
+                                        "Summarize " + request.arguments().get("topic") + "."))))))
+                .build());
+        addServlet(provider, path);
+        return this;
+    }
+
     /** Which revisions a test server speaks. */
     public enum Speaks { ONLY_2026_07_28, ONLY_2025_11_25, BOTH }
 
