@@ -705,6 +705,74 @@ public final class TestMcpServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * A server that speaks only 2026-07-28 at {@code path}, offering the resource and prompt of
+     * {@link #withResourcesAndPrompts} (and no tools).
+     */
+    public TestMcpServer modernWithResourcesAndPrompts(String path, String name) {
+        io.modelcontextprotocol.modern.McpSchema.Resource resource = io.modelcontextprotocol.modern.McpSchema.Resource
+                .builder("file:///notes/today.md", "today").build();
+        io.modelcontextprotocol.modern.McpSchema.Prompt prompt = io.modelcontextprotocol.modern.McpSchema.Prompt
+                .builder("summarize").build();
+        var resources = new io.modelcontextprotocol.modern.server.feature.McpSyncResourceRepository() {
+            @Override
+            public io.modelcontextprotocol.modern.server.feature.ResourcesPage list(
+                    io.modelcontextprotocol.modern.server.McpRequestContext ctx, String cursor) {
+                return io.modelcontextprotocol.modern.server.feature.ResourcesPage.of(List.of(resource));
+            }
+
+            @Override
+            public io.modelcontextprotocol.modern.server.feature.McpSyncResource find(
+                    io.modelcontextprotocol.modern.server.McpRequestContext ctx, String uri) {
+                if (!uri.equals(resource.uri())) {
+                    return null;
+                }
+                return io.modelcontextprotocol.modern.server.feature.McpSyncResource.of((c, request) ->
+                        io.modelcontextprotocol.modern.server.McpSyncResponse.result(
+                                io.modelcontextprotocol.modern.McpSchema.ReadResourceResult.builder(List.of(
+                                        io.modelcontextprotocol.modern.McpSchema.TextResourceContents.builder(
+                                                request.uri(), "Buy milk").build())).build()));
+            }
+        };
+        var prompts = new io.modelcontextprotocol.modern.server.feature.McpSyncPromptRepository() {
+            @Override
+            public io.modelcontextprotocol.modern.server.feature.PromptsPage list(
+                    io.modelcontextprotocol.modern.server.McpRequestContext ctx, String cursor) {
+                return io.modelcontextprotocol.modern.server.feature.PromptsPage.of(List.of(prompt));
+            }
+
+            @Override
+            public io.modelcontextprotocol.modern.server.feature.McpSyncPrompt find(
+                    io.modelcontextprotocol.modern.server.McpRequestContext ctx, String promptName) {
+                if (!promptName.equals(prompt.name())) {
+                    return null;
+                }
+                return io.modelcontextprotocol.modern.server.feature.McpSyncPrompt.of(prompt, (c, request) ->
+                        io.modelcontextprotocol.modern.server.McpSyncResponse.result(
+                                io.modelcontextprotocol.modern.McpSchema.GetPromptResult.builder(List.of(
+                                        new io.modelcontextprotocol.modern.McpSchema.PromptMessage(
+                                                io.modelcontextprotocol.modern.McpSchema.Role.USER,
+                                                io.modelcontextprotocol.modern.McpSchema.TextContent.builder(
+                                                        "Summarize " + request.arguments().get("topic") + ".")
+                                                        .build()))).build()));
+            }
+        };
+        io.modelcontextprotocol.modern.server.McpServer server = io.modelcontextprotocol.modern.server.McpServer
+                .builder()
+                .serverInfo(new io.modelcontextprotocol.modern.McpSchema.Implementation(name, null, "2.0.0", null,
+                        null, null))
+                .feature(io.modelcontextprotocol.modern.server.feature.ResourcesFeature.ofSync(resources))
+                .feature(io.modelcontextprotocol.modern.server.feature.PromptsFeature.ofSync(prompts))
+                .requestStateCodec(io.modelcontextprotocol.modern.server.HmacRequestStateCodec.builder()
+                        .key(STATE_KEY).build())
+                .build();
+        modernServers.add(server);
+        addServlet(io.modelcontextprotocol.modern.server.transport.HttpServletMcpTransport.builder(server)
+                .endpoint(path)
+                .build(), path);
+        return this;
+    }
+
     /** Which revisions a test server speaks. */
     public enum Speaks { ONLY_2026_07_28, ONLY_2025_11_25, BOTH }
 
