@@ -111,7 +111,9 @@ public enum AuditAction {
     GATEWAY_CONSENT_GIVEN("gateway.consent_given", "A member allowed an app to use one of their gateway endpoints"),
     GATEWAY_CONSENT_DENIED("gateway.consent_denied", "A member refused an app access to a gateway endpoint"),
     GATEWAY_GRANT_ISSUED("gateway.grant_issued", "An app received an authorization code for a member's gateway endpoint"),
-    GATEWAY_GRANT_REVOKED("gateway.grant_revoked", "An app's access to a gateway endpoint was revoked");
+    GATEWAY_GRANT_REVOKED("gateway.grant_revoked", "An app's access to a gateway endpoint was revoked"),
+    GATEWAY_RESOURCE_READ("gateway.resource_read", "A member's client read a connector's resource through the gateway"),
+    GATEWAY_PROMPT_GOT("gateway.prompt_got", "A member's client got a connector's prompt through the gateway");
 
     private static final Map<String, AuditAction> BY_WIRE_NAME = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(AuditAction::wireName, Function.identity()));

@@ -83,6 +83,7 @@ class GatewayMcpServer implements SmartLifecycle {
     private final ToolCatalog catalog;
     private final ConnectionService connections;
     private final GatewayRateLimits limits;
+    private final GatewayPassThrough passThrough;
     private final PublicAddress address;
     private final HttpServletStreamableServerTransportProvider transport;
     private final GatewayServlet servlet;
@@ -91,7 +92,9 @@ class GatewayMcpServer implements SmartLifecycle {
     private final Map<String, McpStreamableServerSession> sessions = new ConcurrentHashMap<>();
 
     GatewayMcpServer(ConversationService conversations, ToolCallRuntime runtime, ConnectorDirectory connectors,
-            ToolCatalog catalog, ConnectionService connections, GatewayRateLimits limits, PublicAddress address) {
+            ToolCatalog catalog, ConnectionService connections, GatewayRateLimits limits, PublicAddress address,
+            GatewayPassThrough passThrough) {
+        this.passThrough = passThrough;
         this.conversations = conversations;
         this.runtime = runtime;
         this.connectors = connectors;
@@ -134,6 +137,14 @@ class GatewayMcpServer implements SmartLifecycle {
         requests.put("ping", (exchange, params) -> Mono.just(Map.of()));
         requests.put("tools/list", (exchange, params) -> Mono.fromCallable(() -> listTools(exchange)));
         requests.put("tools/call", (exchange, params) -> Mono.fromCallable(() -> callTool(exchange, params)));
+        requests.put("resources/list", (exchange, params) -> Mono.fromCallable(() -> passThrough.list(
+                request(exchange), McpToolSession.Listing.RESOURCES)));
+        requests.put("resources/templates/list", (exchange, params) -> Mono.fromCallable(() -> passThrough.list(
+                request(exchange), McpToolSession.Listing.RESOURCE_TEMPLATES)));
+        requests.put("prompts/list", (exchange, params) -> Mono.fromCallable(() -> passThrough.list(
+                request(exchange), McpToolSession.Listing.PROMPTS)));
+        requests.put("resources/read", (exchange, params) -> Mono.fromCallable(() -> readResource(exchange, params)));
+        requests.put("prompts/get", (exchange, params) -> Mono.fromCallable(() -> getPrompt(exchange, params)));
         Map<String, McpNotificationHandler> notifications = new HashMap<>();
         notifications.put("notifications/initialized", (exchange, params) -> Mono.empty());
         notifications.put("notifications/cancelled", (exchange, params) -> Mono.fromRunnable(() ->
@@ -144,12 +155,42 @@ class GatewayMcpServer implements SmartLifecycle {
                 () -> Mono.fromRunnable(() -> sessions.remove(id)));
         sessions.put(id, session);
         McpSchema.InitializeResult result = new McpSchema.InitializeResult(version,
-                new McpSchema.ServerCapabilities(null, null, null, null, null,
+                new McpSchema.ServerCapabilities(null, null, null,
+                        new McpSchema.ServerCapabilities.PromptCapabilities(false),
+                        new McpSchema.ServerCapabilities.ResourceCapabilities(false, false),
                         new McpSchema.ServerCapabilities.ToolCapabilities(true)),
                 new McpSchema.Implementation("connector-console-gateway", "Connector Console", "1.0"),
                 "The tools of your organization's connectors that you may use, each named <connector>__<tool>. "
                         + "Calls run with your own sign-in to each connector and follow your owners' rules.");
         return new McpStreamableServerSession.McpStreamableServerSessionInit(session, Mono.just(result));
+    }
+
+    // ------------------------------------------------------------------ resources and prompts (decision 0065)
+
+    private Map<String, Object> readResource(McpAsyncServerExchange exchange, Object params) {
+        GatewayRequest request = request(exchange);
+        McpSchema.ReadResourceRequest read = JSON.convertValue(params,
+                new TypeRef<McpSchema.ReadResourceRequest>() { });
+        try {
+            return passThrough.readResource(request, clientName(exchange.getClientInfo(), request), read.uri());
+        } catch (GatewayPassThrough.Unknown e) {
+            throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(e.code, e.getMessage(), null));
+        }
+    }
+
+    private Map<String, Object> getPrompt(McpAsyncServerExchange exchange, Object params) {
+        GatewayRequest request = request(exchange);
+        McpSchema.GetPromptRequest get = JSON.convertValue(params, new TypeRef<McpSchema.GetPromptRequest>() { });
+        Map<String, String> arguments = new LinkedHashMap<>();
+        if (get.arguments() != null) {
+            get.arguments().forEach((k, v) -> arguments.put(k, v == null ? null : String.valueOf(v)));
+        }
+        try {
+            return passThrough.getPrompt(request, clientName(exchange.getClientInfo(), request), get.name(),
+                    arguments);
+        } catch (GatewayPassThrough.Unknown e) {
+            throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(e.code, e.getMessage(), null));
+        }
     }
 
     // ------------------------------------------------------------------ tools/list

@@ -220,6 +220,45 @@ final class ClassicSession extends McpToolSession {
     }
 
     @Override
+    public String list(Listing what, String cursor) throws McpProbeException {
+        McpSchema.ServerCapabilities caps = init.capabilities();
+        boolean offered = caps != null && (what == Listing.PROMPTS ? caps.prompts() != null : caps.resources() != null);
+        if (!offered) {
+            return emptyPage(what);
+        }
+        try {
+            Object page = switch (what) {
+                case RESOURCES -> client.listResources(cursor);
+                case RESOURCE_TEMPLATES -> client.listResourceTemplates(cursor);
+                case PROMPTS -> client.listPrompts(cursor);
+            };
+            return McpJsonDefaults.getMapper().writeValueAsString(page);
+        } catch (RuntimeException | IOException e) {
+            throw failure(e, listTimeout);
+        }
+    }
+
+    @Override
+    public String readResource(String uri) throws McpProbeException {
+        try {
+            return McpJsonDefaults.getMapper().writeValueAsString(
+                    client.readResource(new McpSchema.ReadResourceRequest(uri)));
+        } catch (RuntimeException | IOException e) {
+            throw failure(e, listTimeout);
+        }
+    }
+
+    @Override
+    public String getPrompt(String name, Map<String, String> arguments) throws McpProbeException {
+        try {
+            return McpJsonDefaults.getMapper().writeValueAsString(client.getPrompt(new McpSchema.GetPromptRequest(
+                    name, arguments == null ? Map.of() : new java.util.HashMap<String, Object>(arguments))));
+        } catch (RuntimeException | IOException e) {
+            throw failure(e, listTimeout);
+        }
+    }
+
+    @Override
     public ToolOutcome call(String name, Map<String, Object> arguments, Consumer<Progress> onProgress)
             throws McpProbeException {
         progressListener = onProgress;

@@ -224,6 +224,29 @@ public abstract sealed class McpToolSession implements AutoCloseable permits Cla
     public abstract ToolOutcome call(String name, Map<String, Object> arguments, Consumer<Progress> onProgress)
             throws McpProbeException;
 
+    /** What a server lists besides tools, for the gateway to pass through (decision 0065). */
+    public enum Listing { RESOURCES, RESOURCE_TEMPLATES, PROMPTS }
+
+    /**
+     * One page of the server's resources, resource templates or prompts, as the JSON of the MCP result (the shape is
+     * the same in both revisions); an empty page when the server does not offer them.
+     */
+    public abstract String list(Listing what, String cursor) throws McpProbeException;
+
+    /** {@code resources/read} of one resource, as the JSON of the MCP result. */
+    public abstract String readResource(String uri) throws McpProbeException;
+
+    /** {@code prompts/get}, as the JSON of the MCP result. */
+    public abstract String getPrompt(String name, Map<String, String> arguments) throws McpProbeException;
+
+    static String emptyPage(Listing what) {
+        return switch (what) {
+            case RESOURCES -> "{\"resources\":[]}";
+            case RESOURCE_TEMPLATES -> "{\"resourceTemplates\":[]}";
+            case PROMPTS -> "{\"prompts\":[]}";
+        };
+    }
+
     /** Runs {@code action} once when the session ends (closed or cancelled). */
     public McpToolSession whenClosed(Runnable action) {
         this.onEnd = action;

@@ -293,6 +293,46 @@ final class ModernSession extends McpToolSession {
     }
 
     @Override
+    public String list(Listing what, String cursor) throws McpProbeException {
+        McpSchema.ServerCapabilities caps = discovered.capabilities();
+        boolean offered = caps != null && (what == Listing.PROMPTS ? caps.prompts() != null : caps.resources() != null);
+        if (!offered) {
+            return emptyPage(what);
+        }
+        try {
+            Object page = switch (what) {
+                case RESOURCES -> client.resources().cursor(cursor).list().block(listTimeout.plus(BACKSTOP));
+                case RESOURCE_TEMPLATES -> client.resourceTemplates().cursor(cursor).list()
+                        .block(listTimeout.plus(BACKSTOP));
+                case PROMPTS -> client.prompts().cursor(cursor).list().block(listTimeout.plus(BACKSTOP));
+            };
+            return McpJsonDefaults.getMapper().writeValueAsString(page);
+        } catch (RuntimeException | IOException e) {
+            throw failure(e, listTimeout);
+        }
+    }
+
+    @Override
+    public String readResource(String uri) throws McpProbeException {
+        try {
+            return McpJsonDefaults.getMapper().writeValueAsString(client.resource(uri).read()
+                    .block(listTimeout.plus(BACKSTOP)));
+        } catch (RuntimeException | IOException e) {
+            throw failure(e, listTimeout);
+        }
+    }
+
+    @Override
+    public String getPrompt(String name, Map<String, String> arguments) throws McpProbeException {
+        try {
+            return McpJsonDefaults.getMapper().writeValueAsString(client.prompt(name)
+                    .arguments(arguments == null ? Map.of() : arguments).get().block(listTimeout.plus(BACKSTOP)));
+        } catch (RuntimeException | IOException e) {
+            throw failure(e, listTimeout);
+        }
+    }
+
+    @Override
     public ToolOutcome call(String name, Map<String, Object> arguments, Consumer<Progress> onProgress)
             throws McpProbeException {
         CompletableFuture<McpSchema.CallToolResult> call = tool(name)

@@ -668,6 +668,111 @@ public final class TestMcpServer implements AutoCloseable {
         return protectWithBearer(path, issuer, scope);
     }
 
+    /**
+     * As {@link #oauthProtected(String, String, String, String, SyncToolSpecification...)}, a server that also offers
+     * one resource ({@code file:///notes/today.md}, text "Buy milk") and one prompt ({@code summarize}, argument
+     * {@code topic}, answering "Summarize <topic>.").
+     */
+    public TestMcpServer oauthProtectedWithResourcesAndPrompts(String path, String name, String issuer, String scope,
+            SyncToolSpecification... tools) {
+        withResourcesAndPrompts(path, name, tools);
+        return protectWithBearer(path, issuer, scope);
+    }
+
+    /** An open (no sign-in) server with the resource and prompt of {@link #oauthProtectedWithResourcesAndPrompts}. */
+    public TestMcpServer withResourcesAndPrompts(String path, String name, SyncToolSpecification... tools) {
+        HttpServletStreamableServerTransportProvider provider = HttpServletStreamableServerTransportProvider.builder()
+                .mcpEndpoint(path)
+                .build();
+        McpSchema.Resource resource = McpSchema.Resource.builder("file:///notes/today.md", "today")
+                .mimeType("text/markdown").build();
+        McpSchema.Prompt prompt = new McpSchema.Prompt("summarize", "Summarize a topic",
+                List.of(new McpSchema.PromptArgument("topic", "What to summarize", true)));
+        servers.add(McpServer.sync(provider)
+                .serverInfo(name, "1.0.0")
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).resources(false, false)
+                        .prompts(false).build())
+                .tools(tools)
+                .resources(new io.modelcontextprotocol.server.McpServerFeatures.SyncResourceSpecification(resource,
+                        (exchange, request) -> new McpSchema.ReadResourceResult(List.of(
+                                new McpSchema.TextResourceContents(request.uri(), "text/markdown", "Buy milk")))))
+                .prompts(new io.modelcontextprotocol.server.McpServerFeatures.SyncPromptSpecification(prompt,
+                        (exchange, request) -> new McpSchema.GetPromptResult("Summary", List.of(
+                                new McpSchema.PromptMessage(McpSchema.Role.USER, new McpSchema.TextContent(
+                                        "Summarize " + request.arguments().get("topic") + "."))))))
+                .build());
+        addServlet(provider, path);
+        return this;
+    }
+
+    /**
+     * A server that speaks only 2026-07-28 at {@code path}, offering the resource and prompt of
+     * {@link #withResourcesAndPrompts} (and no tools).
+     */
+    public TestMcpServer modernWithResourcesAndPrompts(String path, String name) {
+        io.modelcontextprotocol.modern.McpSchema.Resource resource = io.modelcontextprotocol.modern.McpSchema.Resource
+                .builder("file:///notes/today.md", "today").build();
+        io.modelcontextprotocol.modern.McpSchema.Prompt prompt = io.modelcontextprotocol.modern.McpSchema.Prompt
+                .builder("summarize").build();
+        var resources = new io.modelcontextprotocol.modern.server.feature.McpSyncResourceRepository() {
+            @Override
+            public io.modelcontextprotocol.modern.server.feature.ResourcesPage list(
+                    io.modelcontextprotocol.modern.server.McpRequestContext ctx, String cursor) {
+                return io.modelcontextprotocol.modern.server.feature.ResourcesPage.of(List.of(resource));
+            }
+
+            @Override
+            public io.modelcontextprotocol.modern.server.feature.McpSyncResource find(
+                    io.modelcontextprotocol.modern.server.McpRequestContext ctx, String uri) {
+                if (!uri.equals(resource.uri())) {
+                    return null;
+                }
+                return io.modelcontextprotocol.modern.server.feature.McpSyncResource.of((c, request) ->
+                        io.modelcontextprotocol.modern.server.McpSyncResponse.result(
+                                io.modelcontextprotocol.modern.McpSchema.ReadResourceResult.builder(List.of(
+                                        io.modelcontextprotocol.modern.McpSchema.TextResourceContents.builder(
+                                                request.uri(), "Buy milk").build())).build()));
+            }
+        };
+        var prompts = new io.modelcontextprotocol.modern.server.feature.McpSyncPromptRepository() {
+            @Override
+            public io.modelcontextprotocol.modern.server.feature.PromptsPage list(
+                    io.modelcontextprotocol.modern.server.McpRequestContext ctx, String cursor) {
+                return io.modelcontextprotocol.modern.server.feature.PromptsPage.of(List.of(prompt));
+            }
+
+            @Override
+            public io.modelcontextprotocol.modern.server.feature.McpSyncPrompt find(
+                    io.modelcontextprotocol.modern.server.McpRequestContext ctx, String promptName) {
+                if (!promptName.equals(prompt.name())) {
+                    return null;
+                }
+                return io.modelcontextprotocol.modern.server.feature.McpSyncPrompt.of(prompt, (c, request) ->
+                        io.modelcontextprotocol.modern.server.McpSyncResponse.result(
+                                io.modelcontextprotocol.modern.McpSchema.GetPromptResult.builder(List.of(
+                                        new io.modelcontextprotocol.modern.McpSchema.PromptMessage(
+                                                io.modelcontextprotocol.modern.McpSchema.Role.USER,
+                                                io.modelcontextprotocol.modern.McpSchema.TextContent.builder(
+                                                        "Summarize " + request.arguments().get("topic") + ".")
+                                                        .build()))).build()));
+            }
+        };
+        io.modelcontextprotocol.modern.server.McpServer server = io.modelcontextprotocol.modern.server.McpServer
+                .builder()
+                .serverInfo(new io.modelcontextprotocol.modern.McpSchema.Implementation(name, null, "2.0.0", null,
+                        null, null))
+                .feature(io.modelcontextprotocol.modern.server.feature.ResourcesFeature.ofSync(resources))
+                .feature(io.modelcontextprotocol.modern.server.feature.PromptsFeature.ofSync(prompts))
+                .requestStateCodec(io.modelcontextprotocol.modern.server.HmacRequestStateCodec.builder()
+                        .key(STATE_KEY).build())
+                .build();
+        modernServers.add(server);
+        addServlet(io.modelcontextprotocol.modern.server.transport.HttpServletMcpTransport.builder(server)
+                .endpoint(path)
+                .build(), path);
+        return this;
+    }
+
     /** Which revisions a test server speaks. */
     public enum Speaks { ONLY_2026_07_28, ONLY_2025_11_25, BOTH }
 

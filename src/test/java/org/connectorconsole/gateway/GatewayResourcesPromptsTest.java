@@ -1,0 +1,183 @@
+package org.connectorconsole.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.connectorconsole.db.Tables.AUDIT_EVENT;
+
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.List;
+import java.util.Map;
+import org.connectorconsole.base.Plan;
+import org.connectorconsole.connection.ConnectionService;
+import org.connectorconsole.connector.Connector;
+import org.connectorconsole.connector.ConnectorAccessService;
+import org.connectorconsole.connector.ConnectorForm;
+import org.connectorconsole.connector.ConnectorService;
+import org.connectorconsole.connector.ToolPolicyService;
+import org.connectorconsole.connector.ToolSettings;
+import org.connectorconsole.conversation.Conversation;
+import org.connectorconsole.conversation.ConversationService;
+import org.connectorconsole.group.Group;
+import org.connectorconsole.group.GroupService;
+import org.connectorconsole.support.AuthorizationBrowser;
+import org.connectorconsole.support.TestMcpServer;
+import org.connectorconsole.support.TestOrganizations;
+import org.connectorconsole.support.TestOrganizations.Org;
+import org.connectorconsole.support.TestOrganizations.Person;
+import org.jooq.DSLContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import testpeers.TestAuthorizationServer;
+
+/**
+ * Resources and prompts of the upstream servers through the gateway (decision 0065), as a member's MCP client (the
+ * Java SDK's) sees them: those of a connector the member signed in to, read and got with the member's own upstream
+ * sign-in, namespaced; none of a connector the member may not use; and every read and get audited.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        // the same context as GatewayTest (started after this class's authorization server)
+        properties = {"console.tools.max-concurrent=62", "console.gateway.list-changed-check=PT0.5S"})
+@ActiveProfiles("test")
+class GatewayResourcesPromptsTest {
+
+    static TestAuthorizationServer as;
+    static TestMcpServer mcp;
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    TestOrganizations orgs;
+    @Autowired
+    ConnectorService connectors;
+    @Autowired
+    org.connectorconsole.support.TestConnectors testConnectors;
+    @Autowired
+    ConnectorAccessService access;
+    @Autowired
+    GroupService groups;
+    @Autowired
+    ConnectionService connections;
+    @Autowired
+    ToolPolicyService policies;
+    @Autowired
+    ConversationService conversations;
+    @Autowired
+    GatewaySettingsService gateway;
+    @Autowired
+    PersonalAccessTokens tokens;
+    @Autowired
+    DSLContext db;
+
+    @BeforeAll
+    static void start() {
+        as = new TestAuthorizationServer();
+        mcp = new TestMcpServer()
+                .oauthProtectedWithResourcesAndPrompts("/notes", "notes", as.issuer(), "mcp", TestMcpServer.echoTool())
+                .withResourcesAndPrompts("/secret", "secret", TestMcpServer.echoTool());
+    }
+
+    @AfterAll
+    static void stop() {
+        mcp.close();
+        as.close();
+    }
+
+    @AfterEach
+    void signOut() {
+        TestOrganizations.signOut();
+    }
+
+    @Test
+    void a_members_client_lists_reads_and_gets_through_the_gateway_and_sees_nothing_of_a_connector_it_may_not_use()
+            throws Exception {
+        Org org = orgs.create(Plan.TEAM, 2);
+        Connector secret = testConnectors.addChecked(org, "Secret", mcp.url("/secret"), ToolSettings.NewTools.ALLOW)
+                .connector();
+        orgs.signIn(org.owner());
+        gateway.save(true, null, null, gateway.current().version());
+        Connector notes = connectors.add(new ConnectorForm("Notes", mcp.url("/notes"), null, null, false));
+        // only a group the member is not in may use Secret
+        Group board = groups.create("Board");
+        access.setAudience(secret.id(), false, List.of(board.id()), access.settings(secret.id()).version());
+        Person member = org.members().get(0);
+        orgs.signIn(member);
+        assertThat(AuthorizationBrowser.connect(connections, notes.id(), "/settings/connectors").connected()).isTrue();
+        String token = tokens.create("my agent", 30).secret();
+        String path = GatewayEndpoints.memberPath(org.id(), member.id());
+        String base = "http://127.0.0.1:" + port;
+
+        try (McpSyncClient client = GatewayClients.java(base, path, token, "resource-client")) {
+            McpSchema.InitializeResult init = client.initialize();
+            assertThat(init.capabilities().resources()).isNotNull();
+            assertThat(init.capabilities().prompts()).isNotNull();
+
+            List<McpSchema.Resource> resources = client.listResources().resources();
+            assertThat(resources).extracting(McpSchema.Resource::uri)
+                    .containsExactly("console://notes/file%3A%2F%2F%2Fnotes%2Ftoday.md");
+            McpSchema.ReadResourceResult read = client.readResource(new McpSchema.ReadResourceRequest(
+                    resources.get(0).uri()));
+            assertThat(read.contents()).singleElement().satisfies(c -> {
+                assertThat(c.uri()).isEqualTo(resources.get(0).uri());
+                assertThat(((McpSchema.TextResourceContents) c).text()).isEqualTo("Buy milk");
+            });
+
+            assertThat(client.listPrompts().prompts()).extracting(McpSchema.Prompt::name)
+                    .containsExactly("notes__summarize");
+            McpSchema.GetPromptResult prompt = client.getPrompt(new McpSchema.GetPromptRequest("notes__summarize",
+                    Map.of("topic", "the week")));
+            assertThat(((McpSchema.TextContent) prompt.messages().get(0).content()).text())
+                    .isEqualTo("Summarize the week.");
+
+            // the connector the member may not use: absent, and refused when named
+            assertThatThrownBy(() -> client.getPrompt(new McpSchema.GetPromptRequest("secret__summarize", Map.of())))
+                    .isInstanceOf(McpError.class).hasMessageContaining("Unknown prompt");
+            assertThatThrownBy(() -> client.readResource(new McpSchema.ReadResourceRequest(
+                    "console://secret/file%3A%2F%2F%2Fnotes%2Ftoday.md")))
+                    .isInstanceOf(McpError.class).hasMessageContaining("Unknown resource");
+        }
+        // the upstream server (which checks each token at the authorization server) saw the member's own upstream
+        // token on every request, never the gateway's
+        assertThat(mcp.authorizationsSeen()).isNotEmpty().allSatisfy(a -> assertThat(a).doesNotContain(token));
+        assertThat(mcp.authorizationsSeen().getLast()).startsWith("Bearer ");
+
+        var rows = db.select(AUDIT_EVENT.ACTION, AUDIT_EVENT.TARGET_ID, AUDIT_EVENT.DETAILS).from(AUDIT_EVENT)
+                .where(AUDIT_EVENT.ORG_ID.eq(org.id()))
+                .and(AUDIT_EVENT.ACTION.in("gateway.resource_read", "gateway.prompt_got"))
+                .orderBy(AUDIT_EVENT.SEQ).fetch();
+        assertThat(rows).extracting(r -> r.value1()).containsExactly("gateway.resource_read", "gateway.prompt_got");
+        assertThat(rows).allSatisfy(r -> assertThat(r.value2()).isEqualTo(notes.id().toString()));
+        assertThat(rows.get(0).value3().data()).contains("file:///notes/today.md").contains("SUCCEEDED")
+                .contains("resource-client");
+    }
+
+    @Test
+    void a_conversation_endpoint_passes_through_only_the_connectors_switched_on_in_it() throws Exception {
+        Org org = orgs.create(Plan.TEAM, 1);
+        Connector secret = testConnectors.addChecked(org, "Secret", mcp.url("/secret"), ToolSettings.NewTools.ALLOW)
+                .connector();
+        orgs.signIn(org.owner());
+        gateway.save(true, null, null, gateway.current().version());
+        Person member = org.members().get(0);
+        orgs.signIn(member);
+        String token = tokens.create("my agent", 30).secret();
+        Conversation conv = conversations.create("Notes talk");
+        String path = GatewayEndpoints.conversationPath(conv.id().value());
+        try (McpSyncClient client = GatewayClients.java("http://127.0.0.1:" + port, path, token, "conv-client")) {
+            client.initialize();
+            assertThat(client.listPrompts().prompts()).isEmpty();
+            conversations.setEnabled(conv.id(), secret.id(), true);
+            assertThat(client.listPrompts().prompts()).extracting(McpSchema.Prompt::name)
+                    .containsExactly("secret__summarize");
+            assertThat(client.listResources().resources()).extracting(McpSchema.Resource::uri)
+                    .containsExactly("console://secret/file%3A%2F%2F%2Fnotes%2Ftoday.md");
+        }
+    }
+}
