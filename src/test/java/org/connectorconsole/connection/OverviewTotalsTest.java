@@ -498,7 +498,12 @@ class OverviewTotalsTest {
         ConnectionOverview.Page connected = overview.page(new ConnectionOverview.Filter(null,
                 new org.connectorconsole.connector.ConnectorId(limited), OverviewState.CONNECTED), null, 50);
         assertThat(connected.rows()).extracting(r -> r.userId().value()).containsExactly(m0);
-        assertThat(everyone).isNotNull();
+        // a reconnect request left for m2 on Limited is not an open request the owners' navigation counts
+        db.execute("insert into reconnect_request (org_id, connector_id, user_id, requested_by, requested_at) values "
+                + "(?, ?, ?, ?, now())", orgId, limited, m2, org.owner().id().value());
+        db.execute("insert into reconnect_request (org_id, connector_id, user_id, requested_by, requested_at) values "
+                + "(?, ?, ?, ?, now())", orgId, everyone, m2, org.owner().id().value());
+        assertThat(overview.openReconnectRequests()).isEqualTo(1);
     }
 
     private UUID insertGroup(UUID orgId, String name, UUID... members) {

@@ -409,13 +409,17 @@ public class OverviewRepository {
                 .execute();
     }
 
-    /** Open reconnect requests of the organization's members on its enabled connectors. */
+    /** Open reconnect requests of the organization's members on its enabled connectors they may use. */
     public long openReconnectRequests(OrganizationId orgId) {
         return db.fetchCount(db.select(RECONNECT_REQUEST.CONNECTOR_ID).from(RECONNECT_REQUEST)
                 .join(CONNECTOR).on(CONNECTOR.ID.eq(RECONNECT_REQUEST.CONNECTOR_ID))
                 .join(MEMBERSHIP).on(MEMBERSHIP.ORG_ID.eq(RECONNECT_REQUEST.ORG_ID)
                         .and(MEMBERSHIP.USER_ID.eq(RECONNECT_REQUEST.USER_ID)))
-                .where(RECONNECT_REQUEST.ORG_ID.eq(orgId).and(CONNECTOR.ENABLED.isTrue())));
+                .where(RECONNECT_REQUEST.ORG_ID.eq(orgId).and(CONNECTOR.ENABLED.isTrue())
+                        .and(CONNECTOR.AUDIENCE.eq(EVERYONE).or(DSL.exists(DSL.selectOne().from(CONNECTOR_GROUP)
+                                .join(GROUP_MEMBER).on(GROUP_MEMBER.GROUP_ID.eq(CONNECTOR_GROUP.GROUP_ID))
+                                .where(CONNECTOR_GROUP.CONNECTOR_ID.eq(CONNECTOR.ID)
+                                        .and(GROUP_MEMBER.USER_ID.eq(RECONNECT_REQUEST.USER_ID))))))));
     }
 
     /** The member's open reconnect requests, by connector, with when they were made. */
