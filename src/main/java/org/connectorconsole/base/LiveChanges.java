@@ -96,6 +96,8 @@ public class LiveChanges implements SmartLifecycle {
     private final DSLContext dsl;
     private final DataSource dataSource;
     private final Map<OrganizationId, Set<Subscriber>> subscribers = new ConcurrentHashMap<>();
+    /** The instance's own work that hears every organization's changes (not pages): see {@link #subscribeInstance}. */
+    private final Set<Subscriber> instanceWide = ConcurrentHashMap.newKeySet();
     /** Made on each start: Spring stops and starts again a context it pauses (tests do), not only once. */
     private volatile ExecutorService delivery = Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean running;
@@ -130,6 +132,18 @@ public class LiveChanges implements SmartLifecycle {
         });
     }
 
+    /**
+     * Calls {@code onChange} (on a thread of its own) for every change of every organization, and with a
+     * {@link LiveTopic#RESYNC} change (organization null) when the listener reconnected and may have missed some. For
+     * the instance's own work that must follow changes made on other instances (the kill switch stopping running
+     * calls, decision 0064), never for a page: it hears no member's scope and must re-read through its own checks.
+     */
+    public Subscription subscribeInstance(Consumer<LiveChange> onChange) {
+        Subscriber s = new Subscriber(null, null, onChange);
+        instanceWide.add(s);
+        return () -> instanceWide.remove(s);
+    }
+
     /** Subscriptions open on this instance (all organizations): what a test of "unsubscribed on detach" reads. */
     public int subscriberCount() {
         return subscribers.values().stream().mapToInt(Set::size).sum();
@@ -141,6 +155,7 @@ public class LiveChanges implements SmartLifecycle {
     }
 
     void deliver(LiveChange change) {
+        instanceWide.forEach(s -> s.hand(change));
         Set<Subscriber> set = subscribers.get(change.orgId());
         if (set == null) {
             return;
@@ -154,6 +169,7 @@ public class LiveChanges implements SmartLifecycle {
 
     private void resyncAll() {
         subscribers.values().forEach(set -> set.forEach(s -> s.hand(new LiveChange(s.orgId, null, LiveTopic.RESYNC))));
+        instanceWide.forEach(s -> s.hand(new LiveChange(null, null, LiveTopic.RESYNC)));
     }
 
     private void listen() {

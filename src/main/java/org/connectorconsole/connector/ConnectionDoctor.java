@@ -199,6 +199,19 @@ public final class ConnectionDoctor {
         }
         run.add(DoctorStep.passed("server-addresses", "Server addresses", "Every address in the metadata "
                 + "(authorization, token, registration, revocation, JWKS) passes the egress policy"));
+        if (enterpriseOnly(server)) {
+            // no browser is sent to such a server (decision 0063): its authorization endpoint and PKCE do not matter
+            if (!registration(run, server, ownerClientId, ownerClientIssuer)) {
+                return run.finish(url.toString(), Diagnosis.Outcome.FAILED);
+            }
+            boolean clientSet = ownerClientId != null && !ownerClientId.isBlank();
+            run.add(DoctorStep.passed("enterprise-managed", "Enterprise-managed authorization",
+                    "This server accepts only the organization's sign-in (enterprise-managed authorization, JWT "
+                            + "bearer grant): members cannot sign in to it in the browser, they are connected "
+                            + "through Organization sign-in (switch it on there"
+                            + (clientSet ? ")." : "; it needs the console's client ID there in Advanced settings).")));
+            return run.finish(url.toString(), Diagnosis.Outcome.SIGN_IN_REQUIRED);
+        }
         if (server.authorizationEndpoint() == null || server.tokenEndpoint() == null) {
             run.add(DoctorStep.failed("server-metadata-endpoints", "Authorization endpoints", "missing",
                     "The authorization server's metadata lacks an authorization or token endpoint."));
@@ -226,6 +239,16 @@ public final class ConnectionDoctor {
                             + (clientSet ? ")." : "; it needs the console's client ID there in Advanced settings).")));
         }
         return run.finish(url.toString(), Diagnosis.Outcome.SIGN_IN_REQUIRED);
+    }
+
+    /**
+     * The server offers only enterprise-managed authorization (decision 0064): it redeems identity-provider grants
+     * (JWT bearer grant), and either lists grant types without the authorization code grant or offers no usable
+     * browser sign-in (no authorization endpoint, or no PKCE S256).
+     */
+    static boolean enterpriseOnly(AuthorizationServerMetadata server) {
+        return server.supportsJwtBearerGrant() && (!server.grantTypesSupported().contains("authorization_code")
+                || server.authorizationEndpoint() == null || !server.supportsS256());
     }
 
     /** How members' sign-ins will get a client: the owner's client ID, the metadata document, or registration. */

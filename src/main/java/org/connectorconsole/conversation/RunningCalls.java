@@ -33,6 +33,8 @@ final class RunningCalls {
     private final Map<UUID, InputRequest> asking = new ConcurrentHashMap<>();
     /** The connector each running call uses (an owner's kill switch stops all of a connector's calls). */
     private final Map<UUID, org.connectorconsole.connector.ConnectorId> connectorOf = new ConcurrentHashMap<>();
+    /** Where each running call's connector was when the call started: its organization, name and address. */
+    private final Map<UUID, Used> usedBy = new ConcurrentHashMap<>();
     /** Why a call was stopped by someone other than the member who started it (an owner disabled its connector). */
     private final Map<UUID, String> stopped = new ConcurrentHashMap<>();
 
@@ -77,9 +79,29 @@ final class RunningCalls {
         return new Tracked(cancelled, canceller, audience);
     }
 
-    /** The call uses this connector (so it stops when an owner disables it). */
-    void uses(UUID callId, org.connectorconsole.connector.ConnectorId connectorId) {
-        connectorOf.put(callId, connectorId);
+    /** A running call's connector as it was when the call started. */
+    record Used(org.connectorconsole.base.OrganizationId orgId, org.connectorconsole.connector.ConnectorId connectorId,
+            String name, String url) {
+    }
+
+    /** The call uses this connector of this organization, at this address (so it stops when an owner disables it). */
+    void uses(UUID callId, Used used) {
+        usedBy.put(callId, used);
+        connectorOf.put(callId, used.connectorId());
+    }
+
+    /**
+     * The connectors that calls running here use and that nobody has stopped yet: in {@code orgId}, or in every
+     * organization when it is null. One entry per connector and address.
+     */
+    java.util.Set<Used> inUse(org.connectorconsole.base.OrganizationId orgId) {
+        java.util.Set<Used> out = new java.util.HashSet<>();
+        usedBy.forEach((callId, used) -> {
+            if ((orgId == null || orgId.equals(used.orgId())) && !stopped.containsKey(callId)) {
+                out.add(used);
+            }
+        });
+        return out;
     }
 
     /**
@@ -89,8 +111,7 @@ final class RunningCalls {
     int stopConnector(org.connectorconsole.connector.ConnectorId connectorId, String reason) {
         int count = 0;
         for (Map.Entry<UUID, org.connectorconsole.connector.ConnectorId> e : connectorOf.entrySet()) {
-            if (e.getValue().equals(connectorId)) {
-                stopped.put(e.getKey(), reason);
+            if (e.getValue().equals(connectorId) && stopped.putIfAbsent(e.getKey(), reason) == null) {
                 cancel(e.getKey());
                 count++;
             }
@@ -105,6 +126,7 @@ final class RunningCalls {
 
     /** The call ended: nobody can follow or cancel it any more. */
     void untrack(UUID callId) {
+        usedBy.remove(callId);
         connectorOf.remove(callId);
         stopped.remove(callId);
         cancellers.remove(callId);

@@ -11,6 +11,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.connectorconsole.base.DisplayNames;
+import org.connectorconsole.base.LiveChange;
+import org.connectorconsole.base.LiveChanges;
+import org.connectorconsole.base.LiveTopic;
 import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.Times;
 import org.connectorconsole.base.ValidationException;
@@ -81,10 +84,11 @@ public class ToolCallRuntime implements DisposableBean {
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
     private final RunningCalls calls = new RunningCalls(MAX_RUNNING_PER_MEMBER);
     private final boolean loopbackHttp;
+    private final LiveChanges.Subscription otherInstances;
 
     ToolCallRuntime(ConversationRepository repository, ConnectionService connections, ConnectorDirectory connectors,
             ToolCatalog catalog, ToolAccess access, ToolSessions sessions, ToolCallRecorder recorder,
-            TransactionTemplate tx,
+            TransactionTemplate tx, LiveChanges live,
             Clock clock, ObjectProvider<ObservationRegistry> observations,
             @Value("${console.egress.allow-loopback-http:false}") boolean loopbackHttp) {
         this.loopbackHttp = loopbackHttp;
@@ -98,6 +102,7 @@ public class ToolCallRuntime implements DisposableBean {
         this.tx = tx;
         this.clock = clock;
         this.observations = observations.getIfAvailable(() -> ObservationRegistry.NOOP);
+        this.otherInstances = live.subscribeInstance(this::onLiveChange);
     }
 
     /** How long a call may wait for the server's answer. */
@@ -128,7 +133,8 @@ public class ToolCallRuntime implements DisposableBean {
             throw e;
         }
         RunningCalls.Tracked tracked = calls.track(prepared.callId(), listener);
-        calls.uses(prepared.callId(), prepared.connector().id());
+        calls.uses(prepared.callId(), new RunningCalls.Used(member.orgId(), prepared.connector().id(),
+                prepared.connector().name(), prepared.connector().url()));
         if (!stillEnabled(member, prepared.connector().id())) {
             // disabled between the check and now: the kill switch's event may have passed this call by
             calls.stopConnector(prepared.connector().id(), stoppedMessage(prepared.connector().name()));
@@ -433,6 +439,37 @@ public class ToolCallRuntime implements DisposableBean {
         }
     }
 
+    /**
+     * The kill switch on every instance (decision 0064): a connector change committed anywhere (this instance or
+     * another on the same database) reaches each instance through {@link LiveChanges}; each then re-reads the
+     * connectors its running calls of that organization use, and stops the calls of one that is now disabled,
+     * removed or pointed at another server. After the listener reconnected (RESYNC) it re-reads all of them.
+     */
+    void onLiveChange(LiveChange change) {
+        if (change.topic() != LiveTopic.CONNECTORS && change.topic() != LiveTopic.RESYNC) {
+            return;
+        }
+        for (RunningCalls.Used used : calls.inUse(change.topic() == LiveTopic.RESYNC ? null : change.orgId())) {
+            java.util.Optional<Connector> now = tx.execute(s -> connectors.find(used.orgId(), used.connectorId())
+                    .map(ConnectorDirectory.Target::connector));
+            String reason;
+            if (now == null || now.isEmpty()) {
+                reason = "Stopped: an owner removed " + used.name() + ".";
+            } else if (!now.get().enabled()) {
+                reason = stoppedMessage(used.name());
+            } else if (!now.get().url().equals(used.url())) {
+                reason = "Stopped: an owner pointed " + used.name() + " at another server.";
+            } else {
+                continue;
+            }
+            int stopped = calls.stopConnector(used.connectorId(), reason);
+            if (stopped > 0) {
+                log.info("Stopped {} running calls of connector {} (changed on another instance)", stopped,
+                        used.connectorId());
+            }
+        }
+    }
+
     private static String stoppedMessage(String connectorName) {
         return "Stopped by an owner: " + connectorName + " was disabled while the call was running.";
     }
@@ -464,6 +501,7 @@ public class ToolCallRuntime implements DisposableBean {
 
     @Override
     public void destroy() {
+        otherInstances.close();
         calls.cancelAll();
         background.shutdownNow();
     }

@@ -444,6 +444,79 @@ class OverviewTotalsTest {
                         .contains("|NEVER_CONNECTED|")).anySatisfy(l -> assertThat(l).endsWith("|true"));
     }
 
+    @Test
+    void a_connector_offered_to_groups_counts_and_lists_only_its_audience() {
+        Org org = orgs.create(Plan.TEAM, 3);
+        UUID orgId = org.id().value();
+        UUID m0 = org.members().get(0).id().value();
+        UUID m1 = org.members().get(1).id().value();
+        UUID m2 = org.members().get(2).id().value();
+        UUID everyone = insertConnector(orgId, "Everyone");
+        UUID limited = insertConnector(orgId, "Limited");
+        UUID engineering = insertGroup(orgId, "Engineering", m0, m1);
+        UUID sales = insertGroup(orgId, "Sales", m0);
+        db.execute("update connector set audience = 'GROUPS' where id = ?", limited);
+        for (UUID g : List.of(engineering, sales)) {
+            db.execute("insert into connector_group (org_id, connector_id, group_id) values (?, ?, ?)", orgId,
+                    limited, g);
+        }
+        // m0 (in both groups) connected; m2 connected before the connector was limited to groups, and is in none
+        for (UUID m : List.of(m0, m2)) {
+            db.execute("""
+                    insert into connection (id, org_id, connector_id, user_id, status, issuer, client_id,
+                                            auth_method, scope, connected_at, updated_at)
+                    values (?, ?, ?, ?, 'CONNECTED', 'https://as.example.com', 'client', 'none', 'mcp', now(), now())""",
+                    UUID.randomUUID(), orgId, limited, m);
+        }
+
+        orgs.signIn(org.owner());
+        ConnectionOverview.Counts counts = overview.counts();
+        // Everyone: the owner and three members, never connected; Limited: m0 connected, m1 never (m2 and the
+        // owner may not use it, so they are no pair at all)
+        assertThat(counts.of(OverviewState.CONNECTED)).isEqualTo(1);
+        assertThat(counts.of(OverviewState.NEVER_CONNECTED)).isEqualTo(4 + 1);
+        assertThat(counts.of(OverviewState.NO_SIGN_IN)).isZero();
+        List<String> limitedPairs = new ArrayList<>();
+        for (ConnectionOverview.Filter f : List.of(ConnectionOverview.Filter.NONE,
+                new ConnectionOverview.Filter(null, null, OverviewState.CONNECTED),
+                new ConnectionOverview.Filter(null, null, OverviewState.NEVER_CONNECTED))) {
+            List<ConnectionOverview.Row> rows = new ArrayList<>();
+            ConnectionOverview.Cursor cursor = null;
+            do {
+                ConnectionOverview.Page page = overview.page(f, cursor, 2);
+                rows.addAll(page.rows());
+                cursor = page.next();
+            } while (cursor != null);
+            assertThat(rows).as("%s", f).hasSize(f.state() == null ? 6 : (int) counts.of(f.state()));
+            rows.stream().filter(r -> r.connectorId().value().equals(limited))
+                    .forEach(r -> limitedPairs.add(f.state() + ":" + r.userId().value() + ":" + r.state()));
+        }
+        assertThat(limitedPairs).containsExactlyInAnyOrder(
+                "null:" + m0 + ":CONNECTED", "null:" + m1 + ":NEVER_CONNECTED",
+                "CONNECTED:" + m0 + ":CONNECTED", "NEVER_CONNECTED:" + m1 + ":NEVER_CONNECTED");
+        // the rare-state path (read from the connections) leaves m2's connection out too
+        ConnectionOverview.Page connected = overview.page(new ConnectionOverview.Filter(null,
+                new org.connectorconsole.connector.ConnectorId(limited), OverviewState.CONNECTED), null, 50);
+        assertThat(connected.rows()).extracting(r -> r.userId().value()).containsExactly(m0);
+        // a reconnect request left for m2 on Limited is not an open request the owners' navigation counts
+        db.execute("insert into reconnect_request (org_id, connector_id, user_id, requested_by, requested_at) values "
+                + "(?, ?, ?, ?, now())", orgId, limited, m2, org.owner().id().value());
+        db.execute("insert into reconnect_request (org_id, connector_id, user_id, requested_by, requested_at) values "
+                + "(?, ?, ?, ?, now())", orgId, everyone, m2, org.owner().id().value());
+        assertThat(overview.openReconnectRequests()).isEqualTo(1);
+    }
+
+    private UUID insertGroup(UUID orgId, String name, UUID... members) {
+        UUID id = UUID.randomUUID();
+        db.execute("insert into member_group (id, org_id, name, created_at, updated_at) values (?, ?, ?, now(), now())",
+                id, orgId, name);
+        for (UUID m : members) {
+            db.execute("insert into group_member (org_id, group_id, user_id, added_at) values (?, ?, ?, now())",
+                    orgId, id, m);
+        }
+        return id;
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private Connector addConnector(Org org, String name, String url) {

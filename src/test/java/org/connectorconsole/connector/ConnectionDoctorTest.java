@@ -202,6 +202,32 @@ class ConnectionDoctorTest {
     }
 
     @Test
+    void a_server_offering_only_the_jwt_bearer_grant_is_enterprise_managed_not_failed() {
+        try (TestMcpServer emOnly = new TestMcpServer()) {
+            String base = "http://127.0.0.1:" + emOnly.port();
+            String issuer = base + "/as";
+            emOnly.status("/mcp", 401, "Bearer resource_metadata=\"" + base
+                    + "/.well-known/oauth-protected-resource/mcp\"");
+            emOnly.document("/.well-known/oauth-protected-resource/mcp", "{\"resource\":\"" + base
+                    + "/mcp\",\"authorization_servers\":[\"" + issuer + "\"]}");
+            // a token endpoint and registration; no authorization endpoint, no PKCE: only identity-provider grants
+            emOnly.document("/.well-known/oauth-authorization-server/as", "{\"issuer\":\"" + issuer + "\","
+                    + "\"token_endpoint\":\"" + issuer + "/token\",\"registration_endpoint\":\"" + issuer
+                    + "/register\",\"grant_types_supported\":[\"urn:ietf:params:oauth:grant-type:jwt-bearer\"]}");
+            List<DoctorStep> seen = new CopyOnWriteArrayList<>();
+            Diagnosis d = diagnose(emOnly.url("/mcp"), null, seen);
+            assertThat(d.outcome()).as(String.valueOf(d.steps())).isEqualTo(Diagnosis.Outcome.SIGN_IN_REQUIRED);
+            assertThat(d.steps()).noneMatch(s -> s.status() == DoctorStep.Status.FAILED);
+            assertThat(d.steps()).extracting(DoctorStep::key).doesNotContain("server-metadata-endpoints", "pkce");
+            assertThat(d.steps()).filteredOn(s -> s.key().equals("enterprise-managed")).singleElement()
+                    .satisfies(s -> {
+                        assertThat(s.status()).isEqualTo(DoctorStep.Status.PASSED);
+                        assertThat(s.seen()).contains("accepts only the organization's sign-in");
+                    });
+        }
+    }
+
+    @Test
     void redirect_is_reported_not_followed() {
         Diagnosis d = diagnose(server.url("/moved"), null, new CopyOnWriteArrayList<>());
         assertThat(d.firstFailure().key()).isEqualTo("transport");

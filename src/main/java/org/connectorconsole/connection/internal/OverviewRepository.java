@@ -3,6 +3,8 @@ package org.connectorconsole.connection.internal;
 import static org.connectorconsole.db.Tables.APP_USER;
 import static org.connectorconsole.db.Tables.CONNECTION;
 import static org.connectorconsole.db.Tables.CONNECTOR;
+import static org.connectorconsole.db.Tables.CONNECTOR_GROUP;
+import static org.connectorconsole.db.Tables.GROUP_MEMBER;
 import static org.connectorconsole.db.Tables.CONNECTOR_USE;
 import static org.connectorconsole.db.Tables.CONNECTION_STATE_COUNT;
 import static org.connectorconsole.db.Tables.MEMBERSHIP;
@@ -141,6 +143,15 @@ public class OverviewRepository {
         return new Totals(r.get(1, Long.class), r.get(0, Long.class), r.get(2, Long.class));
     }
 
+    /**
+     * The member ({@code userColumn}) may use connector {@code c}: it is offered to everyone, or to a group they are
+     * in (decision 0064: the overview shows only pairs of members who may use the connector).
+     */
+    static String mayUse(String userColumn) {
+        return "(c.audience = 'EVERYONE' or exists (select 1 from connector_group cg join group_member gm"
+                + " on gm.group_id = cg.group_id where cg.connector_id = c.id and gm.user_id = " + userColumn + "))";
+    }
+
     /** The server answers without sign-in (its last check said so): pairs without a connection are "no sign-in". */
     static final String OPEN = "c.last_check_outcome = 'READY'";
 
@@ -206,7 +217,8 @@ public class OverviewRepository {
                     select c.id as connector_id, c.name as connector_name, cn.id as connection_id, cn.status,
                            cn.status_reason, cn.scope, cn.expires_at, cn.last_used_at, c.last_check_outcome
                       from connection cn join connector c on c.id = cn.connector_id
-                     where cn.org_id = ? and cn.user_id = u.id and cn.status = ? and c.enabled""";
+                     where cn.org_id = ? and cn.user_id = u.id and cn.status = ? and c.enabled"""
+                    + " and " + mayUse("u.id");
             binds.add(orgId.value());
             binds.add(state.name());
         } else {
@@ -215,7 +227,7 @@ public class OverviewRepository {
                            cn.status_reason, cn.scope, cn.expires_at, cn.last_used_at, c.last_check_outcome
                       from connector c
                       left join connection cn on cn.connector_id = c.id and cn.user_id = u.id
-                     where c.org_id = ? and c.enabled""" + (state == null ? ""
+                     where c.org_id = ? and c.enabled""" + " and " + mayUse("u.id") + (state == null ? ""
                     : " and cn.id is null" + openCondition(state));
             binds.add(orgId.value());
         }
@@ -280,7 +292,11 @@ public class OverviewRepository {
     /** A rare state: every connection in it (by the (org, status) index), sorted, from the cursor on. */
     private List<Row> fromConnections(OrganizationId orgId, Filter filter, Cursor after, int need) {
         Condition where = CONNECTION.ORG_ID.eq(orgId).and(CONNECTION.STATUS.eq(filter.state().name()))
-                .and(CONNECTOR.ENABLED.isTrue()).and(memberFilter(filter));
+                .and(CONNECTOR.ENABLED.isTrue()).and(memberFilter(filter))
+                .and(CONNECTOR.AUDIENCE.eq(EVERYONE).or(DSL.exists(DSL.selectOne().from(CONNECTOR_GROUP)
+                        .join(GROUP_MEMBER).on(GROUP_MEMBER.GROUP_ID.eq(CONNECTOR_GROUP.GROUP_ID))
+                        .where(CONNECTOR_GROUP.CONNECTOR_ID.eq(CONNECTOR.ID)
+                                .and(GROUP_MEMBER.USER_ID.eq(CONNECTION.USER_ID))))));
         if (filter.connector() != null) {
             where = where.and(CONNECTOR.ID.eq(filter.connector().value()));
         }
@@ -309,8 +325,11 @@ public class OverviewRepository {
     }
 
     /**
-     * Totals per state from the counts the database keeps per connector and state (V9's triggers, in the
-     * transaction of every change), so the cost grows with the connectors, not with the pairs.
+     * Totals per state. For connectors offered to everyone, from the counts the database keeps per connector and
+     * state (V9's triggers, in the transaction of every change), so the cost grows with the connectors, not with the
+     * pairs. For connectors offered only to groups, only their audience counts (decision 0064): the audience's size
+     * and its connections are counted from the rows (group_member and connection by connector), so that cost grows
+     * with those connectors' audiences.
      */
     public Counts counts(OrganizationId orgId) {
         Map<OverviewState, Long> byState = new EnumMap<>(OverviewState.class);
@@ -322,7 +341,8 @@ public class OverviewRepository {
                         DSL.sum(CONNECTION_STATE_COUNT.N).cast(Long.class))
                 .from(CONNECTION_STATE_COUNT)
                 .join(CONNECTOR).on(CONNECTOR.ID.eq(CONNECTION_STATE_COUNT.CONNECTOR_ID))
-                .where(CONNECTION_STATE_COUNT.ORG_ID.eq(orgId).and(CONNECTOR.ENABLED.isTrue()))
+                .where(CONNECTION_STATE_COUNT.ORG_ID.eq(orgId).and(CONNECTOR.ENABLED.isTrue())
+                        .and(CONNECTOR.AUDIENCE.eq(EVERYONE)))
                 .groupBy(CONNECTION_STATE_COUNT.STATUS, open).fetch()) {
             byState.merge(OverviewState.valueOf(r.value1()), r.value3(), Long::sum);
             if (Boolean.TRUE.equals(r.value2())) {
@@ -331,12 +351,43 @@ public class OverviewRepository {
                 otherConnections += r.value3();
             }
         }
+        // connections of the members who may use a connector offered to groups
+        for (Record r : db.fetch("""
+                select cn.status, coalesce(c.last_check_outcome = 'READY', false), count(*)
+                  from connection cn join connector c on c.id = cn.connector_id
+                 where cn.org_id = ? and c.org_id = ? and c.enabled and c.audience = 'GROUPS'
+                   and exists (select 1 from membership m where m.org_id = cn.org_id and m.user_id = cn.user_id)
+                   and """ + mayUse("cn.user_id") + """
+
+                 group by 1, 2""", orgId.value(), orgId.value())) {
+            long n = r.get(2, Long.class);
+            byState.merge(OverviewState.valueOf(r.get(0, String.class)), n, Long::sum);
+            if (Boolean.TRUE.equals(r.get(1, Boolean.class))) {
+                openConnections += n;
+            } else {
+                otherConnections += n;
+            }
+        }
         long members = db.fetchCount(MEMBERSHIP, MEMBERSHIP.ORG_ID.eq(orgId));
-        long connectors = db.fetchCount(CONNECTOR, CONNECTOR.ORG_ID.eq(orgId).and(CONNECTOR.ENABLED.isTrue()));
-        long openConnectors = db.fetchCount(CONNECTOR, CONNECTOR.ORG_ID.eq(orgId).and(CONNECTOR.ENABLED.isTrue())
-                .and(CONNECTOR.LAST_CHECK_OUTCOME.eq(READY)));
-        byState.put(OverviewState.NO_SIGN_IN, members * openConnectors - openConnections);
-        byState.put(OverviewState.NEVER_CONNECTED, members * (connectors - openConnectors) - otherConnections);
+        // pairs: members × connectors offered to everyone, plus each group connector's audience
+        long openPairs = 0;
+        long otherPairs = 0;
+        for (Record r : db.fetch("""
+                select coalesce(c.last_check_outcome = 'READY', false),
+                       case when c.audience = 'EVERYONE' then ?
+                            else (select count(distinct gm.user_id) from connector_group cg
+                                    join group_member gm on gm.group_id = cg.group_id
+                                   where cg.connector_id = c.id) end
+                  from connector c where c.org_id = ? and c.enabled""", members, orgId.value())) {
+            long pairs = r.get(1, Long.class);
+            if (Boolean.TRUE.equals(r.get(0, Boolean.class))) {
+                openPairs += pairs;
+            } else {
+                otherPairs += pairs;
+            }
+        }
+        byState.put(OverviewState.NO_SIGN_IN, openPairs - openConnections);
+        byState.put(OverviewState.NEVER_CONNECTED, otherPairs - otherConnections);
         return new Counts(byState);
     }
 
@@ -358,13 +409,17 @@ public class OverviewRepository {
                 .execute();
     }
 
-    /** Open reconnect requests of the organization's members on its enabled connectors. */
+    /** Open reconnect requests of the organization's members on its enabled connectors they may use. */
     public long openReconnectRequests(OrganizationId orgId) {
         return db.fetchCount(db.select(RECONNECT_REQUEST.CONNECTOR_ID).from(RECONNECT_REQUEST)
                 .join(CONNECTOR).on(CONNECTOR.ID.eq(RECONNECT_REQUEST.CONNECTOR_ID))
                 .join(MEMBERSHIP).on(MEMBERSHIP.ORG_ID.eq(RECONNECT_REQUEST.ORG_ID)
                         .and(MEMBERSHIP.USER_ID.eq(RECONNECT_REQUEST.USER_ID)))
-                .where(RECONNECT_REQUEST.ORG_ID.eq(orgId).and(CONNECTOR.ENABLED.isTrue())));
+                .where(RECONNECT_REQUEST.ORG_ID.eq(orgId).and(CONNECTOR.ENABLED.isTrue())
+                        .and(CONNECTOR.AUDIENCE.eq(EVERYONE).or(DSL.exists(DSL.selectOne().from(CONNECTOR_GROUP)
+                                .join(GROUP_MEMBER).on(GROUP_MEMBER.GROUP_ID.eq(CONNECTOR_GROUP.GROUP_ID))
+                                .where(CONNECTOR_GROUP.CONNECTOR_ID.eq(CONNECTOR.ID)
+                                        .and(GROUP_MEMBER.USER_ID.eq(RECONNECT_REQUEST.USER_ID))))))));
     }
 
     /** The member's open reconnect requests, by connector, with when they were made. */
@@ -398,6 +453,7 @@ public class OverviewRepository {
     }
 
     private static final String READY = "READY";
+    private static final String EVERYONE = "EVERYONE";
 
     private static Instant instant(OffsetDateTime t) {
         return t == null ? null : t.toInstant();
