@@ -71,7 +71,11 @@ public abstract sealed class McpToolSession implements AutoCloseable permits Cla
      */
     public static McpToolSession open(EgressClient egress, URI url, TransportKind kind, Duration timeout,
             Duration callTimeout, String bearerToken, SessionOptions options) throws McpProbeException {
-        McpToolSession session = negotiate(egress, url, kind, timeout, callTimeout, bearerToken, options, false);
+        // a session that answers the server's requests (elicitation) listens on its own GET stream too: a server may
+        // send them there rather than on the call's stream (the conformance suite's elicitation scenarios do); plain
+        // listing and calling sessions do not hold that stream open (decision 0061)
+        boolean listening = options.forms() != null || options.urls() != null;
+        McpToolSession session = negotiate(egress, url, kind, timeout, callTimeout, bearerToken, options, listening);
         session.listingKey = ToolListCache.key(url, bearerToken);
         return session;
     }

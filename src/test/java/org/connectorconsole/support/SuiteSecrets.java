@@ -62,7 +62,8 @@ public final class SuiteSecrets {
     /**
      * Inspects one database: a dump of every table must hold no registered secret (in clear, hex or Base64) and
      * nothing of the forbidden shapes, and every {@code bytea} column must hold sealed values only (Tink's
-     * framing: version byte 1, a 4-byte key id, then at least a 12-byte nonce and a 16-byte tag).
+     * framing: version byte 1, a 4-byte key id, then at least a 12-byte nonce and a 16-byte tag), except a column
+     * named {@code *_hash}, which must hold 32-byte SHA-256 digests only.
      */
     public static List<String> inspect(Connection connection, String database, Collection<String> secrets)
             throws Exception {
@@ -95,9 +96,16 @@ public final class SuiteSecrets {
         for (String[] column : columns) {
             try (ResultSet rs = connection.createStatement().executeQuery("select \"" + column[1] + "\" from \""
                     + column[0] + "\" where \"" + column[1] + "\" is not null")) {
+                // a column named *_hash keeps a SHA-256 digest (a fingerprint, not a secret): exactly 32 bytes
+                boolean digest = column[1].endsWith("_hash");
                 while (rs.next()) {
                     byte[] value = rs.getBytes(1);
-                    if (value.length < 1 + 4 + 12 + 16 || value[0] != 1) {
+                    if (digest) {
+                        if (value.length != 32) {
+                            found.add(database + ": " + column[0] + "." + column[1] + " holds a value that is not "
+                                    + "a SHA-256 digest (" + value.length + " bytes)");
+                        }
+                    } else if (value.length < 1 + 4 + 12 + 16 || value[0] != 1) {
                         found.add(database + ": " + column[0] + "." + column[1] + " holds a value that is not "
                                 + "sealed (" + value.length + " bytes, first byte " + value[0] + ")");
                     }

@@ -39,7 +39,8 @@ class ShellAndNavigationViewTest extends ViewTest {
         navigate("");
         assertThat(UI.getCurrent().getCurrentView()).isInstanceOf(OverviewView.class);
         assertThat(menu()).containsExactly("Overview", "Conversations", "Your connectors", "Authorized apps",
-                "Connectors", "Connections", "Gateway", "Members", "Members' apps", "Audit log", "Your account");
+                "Connectors", "Connections", "Gateway", "Organization sign-in", "Members", "Groups", "Provisioning",
+                "Registry", "Members' apps", "Audit log", "Your account");
         assertThat(_get(Paragraph.class, spec -> spec.withId("what-you-can-do")).getText())
                 .contains("As an owner you add the organization's custom connectors");
     }
