@@ -46,6 +46,7 @@ import org.connectorconsole.auditlog.internal.ApiTokenRepository.StoredToken;
 import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.base.ui.FieldErrors;
 import org.connectorconsole.base.ui.Notices;
+import org.connectorconsole.base.ui.SecretOnceDialog;
 import org.connectorconsole.base.ui.UiErrorHandling;
 import org.connectorconsole.security.Authorities;
 import org.connectorconsole.security.CurrentMember;
@@ -368,16 +369,9 @@ class AuditLogView extends VerticalLayout {
         save.addClickListener(e -> {
             try {
                 ApiTokenService.Created created = tokens.create(name.getValue());
-                dialog.removeAll();
-                TextField secret = new TextField("Token (shown once: copy it now)");
-                secret.setId("token-secret");
-                secret.setValue(created.secret());
-                secret.setReadOnly(true);
-                secret.setWidthFull();
-                dialog.add(new Paragraph("Store it in the tool's secret store. The console keeps only a hash and "
-                        + "cannot show it again; if it is lost, revoke it and create another."), secret);
-                dialog.getFooter().removeAll();
-                dialog.getFooter().add(new Button("Done", ev -> dialog.close()));
+                SecretOnceDialog.show(dialog, "token-secret", created.secret(), "Store it in the tool's secret "
+                        + "store. The console keeps only a hash and cannot show it again; if it is lost, revoke it and "
+                        + "create another.");
                 refreshTokens();
             } catch (ValidationException ex) {
                 FieldErrors.show(ex, Map.of("name", name));

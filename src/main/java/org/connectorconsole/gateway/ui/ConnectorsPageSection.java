@@ -23,6 +23,7 @@ import org.connectorconsole.base.ui.Confirmations;
 import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.base.ui.FieldErrors;
 import org.connectorconsole.base.ui.Notices;
+import org.connectorconsole.base.ui.SecretOnceDialog;
 import org.connectorconsole.base.ui.PageSection;
 import org.connectorconsole.base.ui.TimeTexts;
 import org.connectorconsole.gateway.GatewaySettingsService;
@@ -163,17 +164,9 @@ class ConnectorsPageSection implements PageSection {
             try {
                 PersonalAccessTokens.Created created = tokens.create(name.getValue(),
                         days.getValue() == null ? 0 : days.getValue());
-                dialog.removeAll();
-                TextField secret = new TextField("Token (shown once: copy it now)");
-                secret.setId("gateway-token-secret");
-                secret.setValue(created.secret());
-                secret.setReadOnly(true);
-                secret.setWidthFull();
-                dialog.add(new Paragraph("Give it to the agent as \"Authorization: Bearer …\" with your endpoint's "
-                        + "address. The console keeps only a hash and cannot show it again; if it is lost, revoke it "
-                        + "and create another."), secret);
-                dialog.getFooter().removeAll();
-                dialog.getFooter().add(new Button("Done", ev -> dialog.close()));
+                SecretOnceDialog.show(dialog, "gateway-token-secret", created.secret(), "Give it to the agent as "
+                        + "\"Authorization: Bearer …\" with your endpoint's address. The console keeps only a hash and "
+                        + "cannot show it again; if it is lost, revoke it and create another.");
                 refresh.run();
             } catch (ValidationException ex) {
                 FieldErrors.show(ex, Map.of("name", name, "days", days));
