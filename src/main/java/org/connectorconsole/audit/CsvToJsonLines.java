@@ -131,14 +131,7 @@ final class CsvToJsonLines extends BufferedPass {
                 }
             }
             case UNQUOTED -> {
-                if (c == ',') {
-                    closeValue();
-                    column++;
-                    state = START;
-                } else if (c == '\n') {
-                    closeValue();
-                    endRecord();
-                } else {
+                if (!endValue(c)) {
                     content(c);
                 }
             }
@@ -153,19 +146,28 @@ final class CsvToJsonLines extends BufferedPass {
                 if (c == '"') {
                     content('"');
                     state = QUOTED;
-                } else if (c == ',') {
-                    closeValue();
-                    column++;
-                    state = START;
-                } else if (c == '\n') {
-                    closeValue();
-                    endRecord();
-                } else {
+                } else if (!endValue(c)) {
                     content(c); // not what COPY writes; kept rather than lost
                     state = QUOTED;
                 }
             }
         }
+    }
+
+    /** After a value: a comma closes it and opens the next cell, a newline closes it and the record. */
+    private boolean endValue(int c) throws IOException {
+        if (c == ',') {
+            closeValue();
+            column++;
+            state = START;
+            return true;
+        }
+        if (c == '\n') {
+            closeValue();
+            endRecord();
+            return true;
+        }
+        return false;
     }
 
     private boolean text() {

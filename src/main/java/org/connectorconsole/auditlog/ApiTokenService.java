@@ -1,8 +1,6 @@
 package org.connectorconsole.auditlog;
 
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +32,6 @@ public class ApiTokenService {
     public static final String SCOPE_AUDIT_EXPORT = "audit:export";
     public static final String PREFIX = "ccat_";
     public static final int MAX_NAME = 100;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A new token; {@code secret} is shown to the owner once and never again. */
     public record Created(UUID id, String name, String secret) {
@@ -71,9 +68,7 @@ public class ApiTokenService {
                 .ifPresent(p -> {
                     throw ValidationException.forField("name", p);
                 });
-        byte[] random = new byte[32];
-        RANDOM.nextBytes(random);
-        String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        String secret = Tokens.secret(PREFIX);
         UUID id = UUID.randomUUID();
         repository.insert(id, owner.orgId(), clean, Tokens.sha256Hex(secret), SCOPE_AUDIT_EXPORT, owner.userId(),
                 Times.utcNow(clock));

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.HexFormat;
 
 /** Random codes and their one-way digests (for codes we must recognise but never need to read back). */
@@ -27,6 +28,16 @@ public final class Tokens {
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * A bearer secret: {@code prefix} (which names what the secret is for, so scanners and people recognise it)
+     * and 32 random bytes, base64url without padding. Stored only as {@link #sha256Hex}.
+     */
+    public static String secret(String prefix) {
+        byte[] random = new byte[32];
+        RANDOM.nextBytes(random);
+        return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     }
 
     public static String sha256Hex(String text) {

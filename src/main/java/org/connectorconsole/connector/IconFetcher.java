@@ -3,17 +3,14 @@ package org.connectorconsole.connector;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.connectorconsole.base.IconData;
 import org.connectorconsole.base.OrganizationId;
+import org.connectorconsole.base.Tokens;
 import org.connectorconsole.egress.Egress;
 import org.connectorconsole.egress.EgressClient;
 import org.slf4j.Logger;
@@ -89,7 +86,7 @@ public class IconFetcher {
     }
 
     private Entry check(EgressClient client, OrganizationId orgId, URI serverUrl, String src) {
-        String key = orgId + " " + IconCheck.origin(serverUrl) + " " + sha256(src);
+        String key = orgId + " " + IconCheck.origin(serverUrl) + " " + Tokens.sha256Hex(src);
         long now = System.nanoTime();
         synchronized (checked) {
             Entry e = checked.get(key);
@@ -131,15 +128,6 @@ public class IconFetcher {
             return IconCheck.accept(bytes);
         } catch (IOException e) {
             throw new IconCheck.Refused("The icon could not be fetched: " + e.getMessage());
-        }
-    }
-
-    private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

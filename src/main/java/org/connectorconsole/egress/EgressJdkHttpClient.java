@@ -1,12 +1,10 @@
 package org.connectorconsole.egress;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Authenticator;
 import java.net.CookieHandler;
 import java.net.ProxySelector;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
@@ -19,14 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSession;
 
 /**
  * A {@link HttpClient} whose requests go through an {@link EgressClient}, so libraries written against the JDK
@@ -95,14 +91,7 @@ final class EgressJdkHttpClient extends HttpClient {
     @Override
     public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
             throws IOException, InterruptedException {
-        try {
-            return sendAsync(request, handler).join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw e;
-        }
+        return JdkHttpExchanges.await(sendAsync(request, handler));
     }
 
     @Override
@@ -127,70 +116,25 @@ final class EgressJdkHttpClient extends HttpClient {
         try {
             Map<String, String> headers = new LinkedHashMap<>();
             request.headers().map().forEach((name, values) -> headers.put(name, String.join(", ", values)));
-            byte[] body = request.bodyPublisher().map(EgressJdkHttpClient::collect).orElse(null);
+            byte[] body = request.bodyPublisher().map(JdkHttpExchanges::collect).orElse(null);
             open = egress.open(request.method(), request.uri(), headers, body, request.timeout().orElse(null));
         } catch (IOException | RuntimeException e) {
             result.completeExceptionally(e);
             return;
         }
         HttpHeaders responseHeaders = HttpHeaders.of(open.headers(), (a, b) -> true);
-        HttpResponse.ResponseInfo info = new HttpResponse.ResponseInfo() {
-            @Override
-            public int statusCode() {
-                return open.status();
-            }
-
-            @Override
-            public HttpHeaders headers() {
-                return responseHeaders;
-            }
-
-            @Override
-            public Version version() {
-                return Version.HTTP_1_1;
-            }
-        };
-        HttpResponse.BodySubscriber<T> subscriber = handler.apply(info);
+        HttpResponse.BodySubscriber<T> subscriber = handler.apply(
+                JdkHttpExchanges.responseInfo(open.status(), responseHeaders));
         Pump pump = new Pump(open, subscriber, egress.settings().maxResponseBytes());
         subscriber.getBody().whenComplete((body, error) -> {
             if (error != null) {
                 result.completeExceptionally(error);
             } else {
-                result.complete(new Response<>(request, open.uri(), open.status(), responseHeaders, body));
+                result.complete(new JdkHttpExchanges.Response<>(request, open.uri(), open.status(), responseHeaders, body));
             }
         });
         subscriber.onSubscribe(pump);
         pump.run();
-    }
-
-    private static byte[] collect(HttpRequest.BodyPublisher publisher) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        publisher.subscribe(new Flow.Subscriber<>() {
-            @Override
-            public void onSubscribe(Flow.Subscription subscription) {
-                subscription.request(Long.MAX_VALUE);
-            }
-
-            @Override
-            public void onNext(ByteBuffer item) {
-                byte[] bytes = new byte[item.remaining()];
-                item.get(bytes);
-                out.writeBytes(bytes);
-            }
-
-            @Override
-            public void onError(Throwable throwable) {
-                done.completeExceptionally(throwable);
-            }
-
-            @Override
-            public void onComplete() {
-                done.complete(null);
-            }
-        });
-        done.join();
-        return out.toByteArray();
     }
 
     /** Reads the body on a virtual thread, one chunk per unit of demand. */
@@ -289,24 +233,6 @@ final class EgressJdkHttpClient extends HttpClient {
             } catch (IOException | RuntimeException ignored) {
                 // already closed or broken: nothing to release
             }
-        }
-    }
-
-    private record Response<T>(HttpRequest request, URI uri, int statusCode, HttpHeaders headers, T body)
-            implements HttpResponse<T> {
-        @Override
-        public Optional<HttpResponse<T>> previousResponse() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<SSLSession> sslSession() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Version version() {
-            return Version.HTTP_1_1;
         }
     }
 

@@ -50,26 +50,12 @@ public final class McpProbe {
      * showed about the revision is remembered for the session that follows.
      */
     public static TransportDetection detect(EgressClient egress, URI url, Duration timeout) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Accept", "application/json, text/event-stream");
-        headers.put("Content-Type", "application/json");
-        headers.put("Mcp-Method", "server/discover");
-        headers.put("MCP-Protocol-Version", ProtocolRevision.MODERN);
-        int status;
-        List<String> challenge;
-        String location;
-        DiscoverAnswer answer;
-        try (EgressClient.OpenResponse response = egress.open("POST", url, headers,
-                DISCOVER.getBytes(StandardCharsets.UTF_8), timeout)) {
-            status = response.status();
-            challenge = response.headers().getOrDefault("www-authenticate", List.of());
-            location = first(response.headers().get("location"));
-            answer = status >= 200 && status < 300 ? DiscoverAnswer.read(response) : DiscoverAnswer.UNREAD;
-        } catch (EgressRefusedException e) {
-            return TransportDetection.failed(0, "refused before connecting", e.getMessage());
-        } catch (IOException e) {
-            return TransportDetection.failed(0, "no answer", describe(e, timeout));
+        Posted posted = post(egress, url, timeout, true);
+        if (posted.failure() != null) {
+            return posted.failure();
         }
+        int status = posted.status();
+        DiscoverAnswer answer = posted.discover();
         if (status >= 200 && status < 300 && answer.versions() != null) {
             // a discover result: this server speaks the 2026-07-28 wire's Streamable HTTP, whatever it lists
             boolean modern = answer.versions().contains(ProtocolRevision.MODERN);
@@ -86,11 +72,11 @@ public final class McpProbe {
                     "POST server/discover answered HTTP " + status);
         }
         if (status == 401) {
-            return TransportDetection.needsAuth(TransportKind.STREAMABLE_HTTP, status, challenge,
+            return TransportDetection.needsAuth(TransportKind.STREAMABLE_HTTP, status, posted.challenge(),
                     "POST server/discover answered HTTP 401 (authorization required)");
         }
         if (status >= 300 && status < 400) {
-            return redirected(status, location);
+            return redirected(status, posted.header("location"));
         }
         return detectInitialize(egress, url, timeout, status);
     }
@@ -128,28 +114,56 @@ public final class McpProbe {
         }
     }
 
-    private static TransportDetection detectInitialize(EgressClient egress, URI url, Duration timeout,
-            int discoverStatus) {
+    /**
+     * What a probing POST saw: its status and headers (and, for {@code server/discover}, its answer), or in
+     * {@code failure} the detection to give when nothing was answered.
+     */
+    private record Posted(int status, Map<String, List<String>> headers, DiscoverAnswer discover,
+            TransportDetection failure) {
+
+        static Posted failed(TransportDetection failure) {
+            return new Posted(0, Map.of(), DiscoverAnswer.UNREAD, failure);
+        }
+
+        List<String> challenge() {
+            return headers.getOrDefault("www-authenticate", List.of());
+        }
+
+        String header(String name) {
+            return first(headers.get(name));
+        }
+    }
+
+    /** POSTs {@code server/discover} (2026-07-28, its answer read when 2xx) or else initialize (2025-11-25). */
+    private static Posted post(EgressClient egress, URI url, Duration timeout, boolean discover) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Accept", "application/json, text/event-stream");
         headers.put("Content-Type", "application/json");
-        int status;
-        List<String> challenge;
-        String sessionId;
-        String location;
-        try (EgressClient.OpenResponse response = egress.open("POST", url, headers,
-                INITIALIZE.getBytes(StandardCharsets.UTF_8), timeout)) {
-            status = response.status();
-            challenge = response.headers().getOrDefault("www-authenticate", List.of());
-            sessionId = first(response.headers().get("mcp-session-id"));
-            location = first(response.headers().get("location"));
-        } catch (EgressRefusedException e) {
-            return TransportDetection.failed(0, "refused before connecting", e.getMessage());
-        } catch (IOException e) {
-            return TransportDetection.failed(0, "no answer", describe(e, timeout));
+        if (discover) {
+            headers.put("Mcp-Method", "server/discover");
+            headers.put("MCP-Protocol-Version", ProtocolRevision.MODERN);
         }
+        try (EgressClient.OpenResponse response = egress.open("POST", url, headers,
+                (discover ? DISCOVER : INITIALIZE).getBytes(StandardCharsets.UTF_8), timeout)) {
+            int status = response.status();
+            return new Posted(status, response.headers(), discover && status >= 200 && status < 300
+                    ? DiscoverAnswer.read(response) : DiscoverAnswer.UNREAD, null);
+        } catch (EgressRefusedException e) {
+            return Posted.failed(TransportDetection.failed(0, "refused before connecting", e.getMessage()));
+        } catch (IOException e) {
+            return Posted.failed(TransportDetection.failed(0, "no answer", describe(e, timeout)));
+        }
+    }
+
+    private static TransportDetection detectInitialize(EgressClient egress, URI url, Duration timeout,
+            int discoverStatus) {
+        Posted posted = post(egress, url, timeout, false);
+        if (posted.failure() != null) {
+            return posted.failure();
+        }
+        int status = posted.status();
         if (status >= 200 && status < 300) {
-            endSession(egress, url, sessionId, timeout);
+            endSession(egress, url, posted.header("mcp-session-id"), timeout);
             if (discoverStatus >= 200 && discoverStatus < 300 || discoverStatus == 400 || discoverStatus == 404
                     || discoverStatus == 405) {
                 // server/discover refused, initialize accepted: this server speaks 2025-11-25
@@ -159,11 +173,11 @@ public final class McpProbe {
                     "POST initialize answered HTTP " + status);
         }
         if (status == 401) {
-            return TransportDetection.needsAuth(TransportKind.STREAMABLE_HTTP, status, challenge,
+            return TransportDetection.needsAuth(TransportKind.STREAMABLE_HTTP, status, posted.challenge(),
                     "POST initialize answered HTTP 401 (authorization required)");
         }
         if (status >= 300 && status < 400) {
-            return redirected(status, location);
+            return redirected(status, posted.header("location"));
         }
         if (status == 400 || status == 404 || status == 405) {
             return detectSse(egress, url, timeout, status);

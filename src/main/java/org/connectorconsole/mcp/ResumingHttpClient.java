@@ -23,6 +23,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import org.connectorconsole.egress.JdkHttpExchanges;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -89,23 +90,7 @@ final class ResumingHttpClient extends HttpClient {
     private static <T> CompletableFuture<HttpResponse<T>> notListening(HttpRequest request,
             HttpResponse.BodyHandler<T> handler) {
         HttpHeaders headers = HttpHeaders.of(java.util.Map.of(), (a, b) -> true);
-        HttpResponse.ResponseInfo info = new HttpResponse.ResponseInfo() {
-            @Override
-            public int statusCode() {
-                return 405;
-            }
-
-            @Override
-            public HttpHeaders headers() {
-                return headers;
-            }
-
-            @Override
-            public Version version() {
-                return Version.HTTP_1_1;
-            }
-        };
-        HttpResponse.BodySubscriber<T> subscriber = handler.apply(info);
+        HttpResponse.BodySubscriber<T> subscriber = handler.apply(JdkHttpExchanges.responseInfo(405, headers));
         subscriber.onSubscribe(new Flow.Subscription() {
             @Override
             public void request(long n) {
@@ -116,47 +101,8 @@ final class ResumingHttpClient extends HttpClient {
             }
         });
         subscriber.onComplete();
-        return subscriber.getBody().toCompletableFuture().thenApply(body -> new HttpResponse<T>() {
-            @Override
-            public int statusCode() {
-                return 405;
-            }
-
-            @Override
-            public HttpRequest request() {
-                return request;
-            }
-
-            @Override
-            public Optional<HttpResponse<T>> previousResponse() {
-                return Optional.empty();
-            }
-
-            @Override
-            public HttpHeaders headers() {
-                return headers;
-            }
-
-            @Override
-            public T body() {
-                return body;
-            }
-
-            @Override
-            public Optional<javax.net.ssl.SSLSession> sslSession() {
-                return Optional.empty();
-            }
-
-            @Override
-            public java.net.URI uri() {
-                return request.uri();
-            }
-
-            @Override
-            public Version version() {
-                return Version.HTTP_1_1;
-            }
-        });
+        return subscriber.getBody().toCompletableFuture()
+                .thenApply(body -> new JdkHttpExchanges.Response<>(request, request.uri(), 405, headers, body));
     }
 
     /** The JSON-RPC id of a POSTed request that accepts an event stream, or null (a notification, a GET). */
@@ -166,41 +112,11 @@ final class ResumingHttpClient extends HttpClient {
             return null;
         }
         try {
-            JsonNode message = JSON.readTree(collect(request.bodyPublisher().get()));
+            JsonNode message = JSON.readTree(JdkHttpExchanges.collect(request.bodyPublisher().get()));
             return message.isObject() && message.has("method") && message.hasNonNull("id") ? message.get("id") : null;
         } catch (RuntimeException e) {
             return null;
         }
-    }
-
-    private static byte[] collect(HttpRequest.BodyPublisher publisher) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        publisher.subscribe(new Flow.Subscriber<>() {
-            @Override
-            public void onSubscribe(Flow.Subscription subscription) {
-                subscription.request(Long.MAX_VALUE);
-            }
-
-            @Override
-            public void onNext(ByteBuffer item) {
-                byte[] bytes = new byte[item.remaining()];
-                item.get(bytes);
-                out.writeBytes(bytes);
-            }
-
-            @Override
-            public void onError(Throwable throwable) {
-                done.completeExceptionally(throwable);
-            }
-
-            @Override
-            public void onComplete() {
-                done.complete(null);
-            }
-        });
-        done.join();
-        return out.toByteArray();
     }
 
     /**
@@ -488,14 +404,7 @@ final class ResumingHttpClient extends HttpClient {
     @Override
     public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
             throws IOException, InterruptedException {
-        try {
-            return sendAsync(request, handler).join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw e;
-        }
+        return JdkHttpExchanges.await(sendAsync(request, handler));
     }
 
     @Override

@@ -1,13 +1,10 @@
 package org.connectorconsole.mcp;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.connectorconsole.base.Tokens;
 
 /**
  * Tool listings a server said stay valid for a while ({@code ttlMs} in 2026-07-28), kept that long (at most
@@ -35,7 +32,7 @@ final class ToolListCache {
     }
 
     static String key(URI url, String bearerToken) {
-        return url + "\n" + (bearerToken == null ? "-" : sha256(bearerToken));
+        return url + "\n" + (bearerToken == null ? "-" : Tokens.sha256Hex(bearerToken));
     }
 
     static McpToolSession.ToolListing fresh(String key) {
@@ -67,15 +64,6 @@ final class ToolListCache {
         String prefix = url + "\n";
         synchronized (KEPT) {
             KEPT.keySet().removeIf(k -> k.startsWith(prefix));
-        }
-    }
-
-    private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -132,10 +132,7 @@ class ScimController {
     @PostMapping("/Users")
     ResponseEntity<String> createUser(@PathVariable String org, @RequestBody(required = false) String body,
             HttpServletRequest request) throws ScimException {
-        ObjectNode created = resources.createUser(caller(org, request), object(body));
-        return ResponseEntity.status(HttpStatus.CREATED).contentType(SCIM)
-                .header("Location", created.path("meta").path("location").asText())
-                .body(ScimErrors.json(created));
+        return created(resources.createUser(caller(org, request), object(body)));
     }
 
     @PutMapping("/Users/{id}")
@@ -155,6 +152,13 @@ class ScimController {
             throws ScimException {
         resources.deleteUser(caller(org, request), id);
         return ResponseEntity.noContent().build();
+    }
+
+    /** 201 Created with the new resource and its address in {@code Location}. */
+    private static ResponseEntity<String> created(ObjectNode resource) {
+        return ResponseEntity.status(HttpStatus.CREATED).contentType(SCIM)
+                .header("Location", resource.path("meta").path("location").asText())
+                .body(ScimErrors.json(resource));
     }
 
     // ---------------------------------------------------------------- Groups
@@ -179,10 +183,7 @@ class ScimController {
     @PostMapping("/Groups")
     ResponseEntity<String> createGroup(@PathVariable String org, @RequestBody(required = false) String body,
             HttpServletRequest request) throws ScimException {
-        ObjectNode created = resources.createGroup(caller(org, request), object(body));
-        return ResponseEntity.status(HttpStatus.CREATED).contentType(SCIM)
-                .header("Location", created.path("meta").path("location").asText())
-                .body(ScimErrors.json(created));
+        return created(resources.createGroup(caller(org, request), object(body)));
     }
 
     @PutMapping("/Groups/{id}")

@@ -1,10 +1,8 @@
 package org.connectorconsole.provisioning;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -33,7 +31,6 @@ public class ScimCredentials {
 
     public static final String PREFIX = "ccscim_";
     public static final int MAX_NAME = 100;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A credential as its owner sees it (never the secret). */
     public record Info(UUID id, String name, Instant createdAt, Instant lastUsedAt, Instant revokedAt) {
@@ -81,9 +78,7 @@ public class ScimCredentials {
                 .ifPresent(p -> {
                     throw ValidationException.forField("name", p);
                 });
-        byte[] random = new byte[32];
-        RANDOM.nextBytes(random);
-        String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        String secret = Tokens.secret(PREFIX);
         UUID id = UUID.randomUUID();
         repository.insert(id, owner.orgId(), clean, Tokens.sha256Hex(secret), owner.userId(), Times.utcNow(clock));
         audit.record(AuditRecord.of(owner.orgId(), owner.actor(), AuditAction.SCIM_CREDENTIAL_CREATED)

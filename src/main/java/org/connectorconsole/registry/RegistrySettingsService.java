@@ -1,8 +1,6 @@
 package org.connectorconsole.registry;
 
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +28,6 @@ import org.springframework.transaction.annotation.Transactional;
 public class RegistrySettingsService {
 
     public static final String TOKEN_PREFIX = "ccreg_";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final CurrentMember currentMember;
     private final RegistryRepository repository;
@@ -73,9 +70,7 @@ public class RegistrySettingsService {
         String hash = null;
         if (access == RegistryAccess.TOKEN) {
             if (newToken || before.tokenHash() == null) {
-                byte[] random = new byte[32];
-                RANDOM.nextBytes(random);
-                token = TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+                token = Tokens.secret(TOKEN_PREFIX);
                 hash = Tokens.sha256Hex(token);
             } else {
                 hash = before.tokenHash();

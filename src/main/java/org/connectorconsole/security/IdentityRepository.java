@@ -6,14 +6,17 @@ import static org.connectorconsole.db.Tables.MEMBERSHIP;
 import static org.connectorconsole.db.Tables.ORGANIZATION;
 
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.connectorconsole.base.OrganizationId;
 import org.connectorconsole.base.Plan;
 import org.connectorconsole.base.UserId;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
+import org.jooq.SelectConditionStep;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Propagation;
@@ -33,37 +36,29 @@ class IdentityRepository {
     }
 
     Optional<Account> accountByEmail(String email) {
-        return db.selectFrom(APP_USER).where(APP_USER.EMAIL.eq(email)).fetchOptional()
-                .map(r -> new Account(r.getId(), r.getEmail(), r.getDisplayName(), r.getPasswordHash(),
-                        r.getVersion()));
+        return account(APP_USER.EMAIL.eq(email));
     }
 
     Optional<Account> account(UserId id) {
-        return db.selectFrom(APP_USER).where(APP_USER.ID.eq(id)).fetchOptional()
+        return account(APP_USER.ID.eq(id));
+    }
+
+    private Optional<Account> account(Condition which) {
+        return db.selectFrom(APP_USER).where(which).fetchOptional()
                 .map(r -> new Account(r.getId(), r.getEmail(), r.getDisplayName(), r.getPasswordHash(),
                         r.getVersion()));
     }
 
     /** Every membership of the person, owners' first, then oldest first: the first is the default. */
     List<Member> memberships(UserId userId) {
-        return db.select(APP_USER.ID, APP_USER.EMAIL, APP_USER.DISPLAY_NAME, ORGANIZATION.ID, ORGANIZATION.NAME,
-                        ORGANIZATION.PLAN, MEMBERSHIP.ROLE)
-                .from(MEMBERSHIP)
-                .join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
-                .join(ORGANIZATION).on(ORGANIZATION.ID.eq(MEMBERSHIP.ORG_ID))
-                .where(MEMBERSHIP.USER_ID.eq(userId).and(MEMBERSHIP.SUSPENDED_AT.isNull()))
+        return activeMemberships(MEMBERSHIP.USER_ID.eq(userId))
                 .orderBy(DSL.when(MEMBERSHIP.ROLE.eq(Role.OWNER.name()), 0).otherwise(1), MEMBERSHIP.CREATED_AT)
                 .fetch(IdentityRepository::toMember);
     }
 
     /** The person's oldest membership (ties broken by organization id): the organization a sign-in starts in. */
     Optional<Member> oldestMembership(UserId userId) {
-        return db.select(APP_USER.ID, APP_USER.EMAIL, APP_USER.DISPLAY_NAME, ORGANIZATION.ID, ORGANIZATION.NAME,
-                        ORGANIZATION.PLAN, MEMBERSHIP.ROLE)
-                .from(MEMBERSHIP)
-                .join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
-                .join(ORGANIZATION).on(ORGANIZATION.ID.eq(MEMBERSHIP.ORG_ID))
-                .where(MEMBERSHIP.USER_ID.eq(userId).and(MEMBERSHIP.SUSPENDED_AT.isNull()))
+        return activeMemberships(MEMBERSHIP.USER_ID.eq(userId))
                 .orderBy(MEMBERSHIP.CREATED_AT, MEMBERSHIP.ORG_ID)
                 .limit(1)
                 .fetchOptional(IdentityRepository::toMember);
@@ -77,14 +72,8 @@ class IdentityRepository {
     }
 
     Optional<Membership> membershipWithRules(UserId userId, OrganizationId orgId) {
-        return db.select(APP_USER.ID, APP_USER.EMAIL, APP_USER.DISPLAY_NAME, ORGANIZATION.ID, ORGANIZATION.NAME,
-                        ORGANIZATION.PLAN, MEMBERSHIP.ROLE, ORGANIZATION.SSO_REQUIRED,
-                        MEMBERSHIP.SESSIONS_VALID_AFTER)
-                .from(MEMBERSHIP)
-                .join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
-                .join(ORGANIZATION).on(ORGANIZATION.ID.eq(MEMBERSHIP.ORG_ID))
-                .where(MEMBERSHIP.USER_ID.eq(userId).and(MEMBERSHIP.ORG_ID.eq(orgId))
-                        .and(MEMBERSHIP.SUSPENDED_AT.isNull()))
+        return activeMemberships(MEMBERSHIP.USER_ID.eq(userId).and(MEMBERSHIP.ORG_ID.eq(orgId)),
+                        ORGANIZATION.SSO_REQUIRED, MEMBERSHIP.SESSIONS_VALID_AFTER)
                 .fetchOptional(r -> new Membership(toMember(r), r.get(ORGANIZATION.SSO_REQUIRED),
                         r.get(MEMBERSHIP.SESSIONS_VALID_AFTER) == null ? null
                                 : r.get(MEMBERSHIP.SESSIONS_VALID_AFTER).toInstant()));
@@ -99,14 +88,23 @@ class IdentityRepository {
     }
 
     Optional<Member> membership(UserId userId, OrganizationId orgId) {
-        return db.select(APP_USER.ID, APP_USER.EMAIL, APP_USER.DISPLAY_NAME, ORGANIZATION.ID, ORGANIZATION.NAME,
-                        ORGANIZATION.PLAN, MEMBERSHIP.ROLE)
+        return activeMemberships(MEMBERSHIP.USER_ID.eq(userId).and(MEMBERSHIP.ORG_ID.eq(orgId)))
+                .fetchOptional(IdentityRepository::toMember);
+    }
+
+    /**
+     * The memberships that {@code which} selects, never a suspended one, with what {@link #toMember} reads (and the
+     * {@code more} fields asked for).
+     */
+    private SelectConditionStep<Record> activeMemberships(Condition which, Field<?>... more) {
+        List<Field<?>> fields = new ArrayList<>(List.of(APP_USER.ID, APP_USER.EMAIL, APP_USER.DISPLAY_NAME,
+                ORGANIZATION.ID, ORGANIZATION.NAME, ORGANIZATION.PLAN, MEMBERSHIP.ROLE));
+        fields.addAll(List.of(more));
+        return db.select(fields)
                 .from(MEMBERSHIP)
                 .join(APP_USER).on(APP_USER.ID.eq(MEMBERSHIP.USER_ID))
                 .join(ORGANIZATION).on(ORGANIZATION.ID.eq(MEMBERSHIP.ORG_ID))
-                .where(MEMBERSHIP.USER_ID.eq(userId).and(MEMBERSHIP.ORG_ID.eq(orgId))
-                        .and(MEMBERSHIP.SUSPENDED_AT.isNull()))
-                .fetchOptional(IdentityRepository::toMember);
+                .where(which.and(MEMBERSHIP.SUSPENDED_AT.isNull()));
     }
 
     private static Member toMember(Record r) {

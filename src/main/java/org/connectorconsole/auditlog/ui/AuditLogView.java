@@ -5,7 +5,6 @@ import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.datetimepicker.DateTimePicker;
-import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Anchor;
@@ -45,6 +44,7 @@ import org.connectorconsole.auditlog.AuditLogService;
 import org.connectorconsole.auditlog.internal.ApiTokenRepository.StoredToken;
 import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.base.ui.FieldErrors;
+import org.connectorconsole.base.ui.NewTokenDialog;
 import org.connectorconsole.base.ui.Notices;
 import org.connectorconsole.base.ui.UiErrorHandling;
 import org.connectorconsole.security.Authorities;
@@ -356,36 +356,10 @@ class AuditLogView extends VerticalLayout {
     }
 
     private void openNewToken() {
-        Dialog dialog = new Dialog();
-        dialog.setHeaderTitle("New API token");
-        TextField name = new TextField("Name");
-        name.setId("token-name");
-        name.setPlaceholder("e.g. SIEM export");
-        name.setWidthFull();
-        Button save = new Button("Create token");
-        save.setId("token-create");
-        save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        save.addClickListener(e -> {
-            try {
-                ApiTokenService.Created created = tokens.create(name.getValue());
-                dialog.removeAll();
-                TextField secret = new TextField("Token (shown once: copy it now)");
-                secret.setId("token-secret");
-                secret.setValue(created.secret());
-                secret.setReadOnly(true);
-                secret.setWidthFull();
-                dialog.add(new Paragraph("Store it in the tool's secret store. The console keeps only a hash and "
-                        + "cannot show it again; if it is lost, revoke it and create another."), secret);
-                dialog.getFooter().removeAll();
-                dialog.getFooter().add(new Button("Done", ev -> dialog.close()));
-                refreshTokens();
-            } catch (ValidationException ex) {
-                FieldErrors.show(ex, Map.of("name", name));
-            }
-        });
-        dialog.add(name);
-        dialog.getFooter().add(new Button("Cancel", e -> dialog.close()), save);
-        dialog.open();
+        NewTokenDialog.open("New API token", "token", "e.g. SIEM export", Map.<String, TextField>of(),
+                name -> tokens.create(name).secret(), "Store it in the tool's secret store. The console keeps only a "
+                        + "hash and cannot show it again; if it is lost, revoke it and create another.",
+                this::refreshTokens);
     }
 
     private static String details(AuditEvent e) {

@@ -2,7 +2,6 @@ package org.connectorconsole.gateway.ui;
 
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
-import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Div;
@@ -15,13 +14,11 @@ import com.vaadin.flow.component.html.UnorderedList;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.IntegerField;
-import com.vaadin.flow.component.textfield.TextField;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import org.connectorconsole.base.ui.Confirmations;
-import org.connectorconsole.base.ValidationException;
-import org.connectorconsole.base.ui.FieldErrors;
+import org.connectorconsole.base.ui.NewTokenDialog;
 import org.connectorconsole.base.ui.Notices;
 import org.connectorconsole.base.ui.PageSection;
 import org.connectorconsole.base.ui.TimeTexts;
@@ -145,44 +142,21 @@ class ConnectorsPageSection implements PageSection {
     }
 
     private void openNew(Runnable refresh) {
-        Dialog dialog = new Dialog();
-        dialog.setHeaderTitle("New personal access token");
-        TextField name = new TextField("Name");
-        name.setId("gateway-token-name");
-        name.setPlaceholder("e.g. build agent");
-        name.setWidthFull();
         IntegerField days = new IntegerField("Expires after (days)");
         days.setId("gateway-token-days");
         days.setValue(30);
         days.setMin(1);
         days.setMax(PersonalAccessTokens.MAX_DAYS);
-        Button save = new Button("Create token");
-        save.setId("gateway-token-create");
-        save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        save.addClickListener(e -> {
-            try {
-                PersonalAccessTokens.Created created = tokens.create(name.getValue(),
-                        days.getValue() == null ? 0 : days.getValue());
-                dialog.removeAll();
-                TextField secret = new TextField("Token (shown once: copy it now)");
-                secret.setId("gateway-token-secret");
-                secret.setValue(created.secret());
-                secret.setReadOnly(true);
-                secret.setWidthFull();
-                dialog.add(new Paragraph("Give it to the agent as \"Authorization: Bearer …\" with your endpoint's "
-                        + "address. The console keeps only a hash and cannot show it again; if it is lost, revoke it "
-                        + "and create another."), secret);
-                dialog.getFooter().removeAll();
-                dialog.getFooter().add(new Button("Done", ev -> dialog.close()));
-                refresh.run();
-            } catch (ValidationException ex) {
-                FieldErrors.show(ex, Map.of("name", name, "days", days));
-            } catch (AccessDeniedException | org.connectorconsole.base.ConflictException ex) {
-                Notices.error(ex.getMessage());
-            }
-        });
-        dialog.add(new VerticalLayout(name, days));
-        dialog.getFooter().add(new Button("Cancel", e -> dialog.close()), save);
-        dialog.open();
+        NewTokenDialog.open("New personal access token", "gateway-token", "e.g. build agent", Map.of("days", days),
+                name -> {
+                    try {
+                        return tokens.create(name, days.getValue() == null ? 0 : days.getValue()).secret();
+                    } catch (AccessDeniedException | org.connectorconsole.base.ConflictException ex) {
+                        Notices.error(ex.getMessage());
+                        return null;
+                    }
+                }, "Give it to the agent as \"Authorization: Bearer …\" with your endpoint's address. The console "
+                        + "keeps only a hash and cannot show it again; if it is lost, revoke it and create another.",
+                refresh);
     }
 }
