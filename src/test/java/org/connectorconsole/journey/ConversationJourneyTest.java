@@ -105,7 +105,17 @@ class ConversationJourneyTest {
         b.awaitText("Repeats the message it is given");
         b.screenshot("33-conversation-tools");
 
-        b.find(By.id("tool-echo")).click();
+        // the tool list may be drawn again once more right after it appears (the live page hears of the connection
+        // and its tools being recorded): click the card that is there when the click happens
+        b.await(d -> {
+            try {
+                d.findElement(By.id("tool-echo")).click();
+                return true;
+            } catch (org.openqa.selenium.StaleElementReferenceException
+                    | org.openqa.selenium.NoSuchElementException e) {
+                return false;
+            }
+        });
         WebElement message = b.find(By.cssSelector("#tool-dialog vaadin-text-field[data-argument='message'] input"));
         b.screenshot("34-tool-form");
         b.find(By.id("run-tool")).click();
