@@ -27,9 +27,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * The gateway for MCP 2026-07-28 ({@code io.modelcontextprotocol.modern}): the SDK's stateless server over
- * {@link HttpServletMcpTransport}, with the same tools and the same call path as {@link GatewayMcpServer} (the
- * tools a request may see are listed for that request's member and endpoint, calls go through the console's
- * ToolCallRuntime). The request state a multi-round request carries is sealed with the console's own keyset, bound
+ * {@link HttpServletMcpTransport}, with the same tools and the same call path as {@link GatewayMcpServer} serves
+ * 2025-11-25 with ({@link GatewayToolListing} lists the tools a request may see for that request's member and
+ * endpoint, {@link GatewayToolCalls} runs a call through the console's ToolCallRuntime). The request state a multi-round request carries is sealed with the console's own keyset, bound
  * to the endpoint and member (the principal), so any instance opens it and no other member can replay it.
  * Not offered here yet: confirmation by elicitation (a tool that needs approval answers where to run it).
  */
@@ -39,17 +39,21 @@ class GatewayModernServer {
     private static final McpJsonMapper JSON = McpJsonDefaults.getMapper();
     private static final Duration STATE_TTL = Duration.ofMinutes(10);
 
-    private final GatewayMcpServer classic;
+    private final GatewayToolListing listing;
+    private final GatewayToolCalls calls;
+    private final GatewayConfirmations confirmations;
     private final HttpServletMcpTransport transport;
 
-    GatewayModernServer(GatewayMcpServer classic, SecretSealer sealer, Clock clock) {
-        this.classic = classic;
+    /** Built after {@code classic}, whose servlet hands a request of this protocol to this transport. */
+    GatewayModernServer(GatewayMcpServer classic, GatewayToolListing listing, GatewayToolCalls calls,
+            GatewayConfirmations confirmations, SecretSealer sealer, Clock clock) {
+        this.listing = listing;
+        this.calls = calls;
+        this.confirmations = confirmations;
         McpServer server = McpServer.builder()
                 .serverInfo(new McpSchema.Implementation("connector-console-gateway", "Connector Console", "1.0",
                         null, null, null))
-                .instructions("The tools of your organization's connectors that you may use, each named "
-                        + "<connector>__<tool>. Calls run with your own sign-in to each connector and follow your "
-                        + "owners' rules.")
+                .instructions(GatewayToolListing.INSTRUCTIONS)
                 .feature(ToolsFeature.ofSync(new Tools()))
                 .requestStateCodec(new SealedState(sealer, clock))
                 .build();
@@ -60,7 +64,7 @@ class GatewayModernServer {
                 .httpHeaderValidator(ServerHttpHeaderValidator.NOOP)
                 .contextExtractor(request -> {
                     Map<String, Object> context = new HashMap<>();
-                    context.put(GatewayMcpServer.REQUEST, request.getAttribute(GatewayRequest.ATTRIBUTE));
+                    context.put(GatewayRequest.CONTEXT_KEY, request.getAttribute(GatewayRequest.ATTRIBUTE));
                     return McpTransportContext.create(context);
                 })
                 .build();
@@ -68,7 +72,7 @@ class GatewayModernServer {
     }
 
     private static GatewayRequest request(McpRequestContext ctx) {
-        if (ctx.transportContext().get(GatewayMcpServer.REQUEST) instanceof GatewayRequest request) {
+        if (ctx.transportContext().get(GatewayRequest.CONTEXT_KEY) instanceof GatewayRequest request) {
             return request;
         }
         throw new McpException(-32600, "Not signed in.");
@@ -79,7 +83,7 @@ class GatewayModernServer {
 
         @Override
         public ToolsPage list(McpRequestContext ctx, String cursor) {
-            return ToolsPage.of(classic.offered(request(ctx)).values().stream()
+            return ToolsPage.of(listing.offered(request(ctx)).values().stream()
                     .map(o -> JSON.convertValue(o.tool(), McpSchema.Tool.class)).toList());
         }
 
@@ -96,15 +100,14 @@ class GatewayModernServer {
                 GatewayRequest gateway = request(call);
                 McpSchema.Implementation info = call.clientInfo();
                 try {
-                    io.modelcontextprotocol.spec.McpSchema.CallToolResult result = classic.call(gateway,
-                            GatewayMcpServer.clientName(info == null ? null : info.name(),
-                                    info == null ? null : info.version(), gateway),
+                    io.modelcontextprotocol.spec.McpSchema.CallToolResult result = calls.call(gateway,
+                            gateway.clientName(info == null ? null : info.name(), info == null ? null : info.version()),
                             request.name(), request.arguments(),
                             p -> notifier.progress(p.progress(), p.total(), p.message()),
-                            (connector, tool, argumentsJson, e) -> classic.cannotAsk(connector, tool, e),
+                            (connector, tool, argumentsJson, e) -> confirmations.cannotAsk(connector, tool, e),
                             started -> { });
                     return JSON.convertValue(result, McpSchema.CallToolResult.class);
-                } catch (GatewayMcpServer.Refusal e) {
+                } catch (GatewayToolCalls.Refusal e) {
                     throw new McpException(e.code, e.getMessage(), e.data);
                 }
             }));
@@ -125,7 +128,7 @@ class GatewayModernServer {
         }
 
         private static String bound(McpRequestContext ctx) {
-            GatewayRequest request = ctx.transportContext().get(GatewayMcpServer.REQUEST) instanceof GatewayRequest r
+            GatewayRequest request = ctx.transportContext().get(GatewayRequest.CONTEXT_KEY) instanceof GatewayRequest r
                     ? r : null;
             String principal = request == null ? "" : request.endpoint().path() + " " + request.caller().member();
             return "gateway-request-state|" + principal + "|" + ctx.method() + "|" + ctx.primitiveName();
