@@ -11,6 +11,8 @@ import io.modelcontextprotocol.modern.server.McpSyncResponse;
 import io.modelcontextprotocol.modern.server.RequestStateCodec;
 import io.modelcontextprotocol.modern.server.feature.McpSyncTool;
 import io.modelcontextprotocol.modern.server.feature.McpSyncToolRepository;
+import io.modelcontextprotocol.modern.server.feature.PromptsFeature;
+import io.modelcontextprotocol.modern.server.feature.ResourcesFeature;
 import io.modelcontextprotocol.modern.server.feature.ToolsFeature;
 import io.modelcontextprotocol.modern.server.feature.ToolsPage;
 import io.modelcontextprotocol.modern.server.transport.HttpServletMcpTransport;
@@ -31,6 +33,7 @@ import org.springframework.stereotype.Component;
  * 2025-11-25 with ({@link GatewayToolListing} lists the tools a request may see for that request's member and
  * endpoint, {@link GatewayToolCalls} runs a call through the console's ToolCallRuntime). The request state a multi-round request carries is sealed with the console's own keyset, bound
  * to the endpoint and member (the principal), so any instance opens it and no other member can replay it.
+ * Resources and prompts pass through as on 2025-11-25, by the same {@link GatewayPassThrough} (decision 0066).
  * Not offered here yet: confirmation by elicitation (a tool that needs approval answers where to run it).
  */
 @Component
@@ -46,15 +49,18 @@ class GatewayModernServer {
 
     /** Built after {@code classic}, whose servlet hands a request of this protocol to this transport. */
     GatewayModernServer(GatewayMcpServer classic, GatewayToolListing listing, GatewayToolCalls calls,
-            GatewayConfirmations confirmations, SecretSealer sealer, Clock clock) {
+            GatewayConfirmations confirmations, GatewayPassThrough passThrough, SecretSealer sealer, Clock clock) {
         this.listing = listing;
         this.calls = calls;
         this.confirmations = confirmations;
+        GatewayModernPassThrough resourcesAndPrompts = new GatewayModernPassThrough(passThrough);
         McpServer server = McpServer.builder()
                 .serverInfo(new McpSchema.Implementation("connector-console-gateway", "Connector Console", "1.0",
                         null, null, null))
                 .instructions(GatewayToolListing.INSTRUCTIONS)
                 .feature(ToolsFeature.ofSync(new Tools()))
+                .feature(ResourcesFeature.ofSync(resourcesAndPrompts.resources()))
+                .feature(PromptsFeature.ofSync(resourcesAndPrompts.prompts()))
                 .requestStateCodec(new SealedState(sealer, clock))
                 .build();
         this.transport = HttpServletMcpTransport.builder(server)
@@ -71,11 +77,18 @@ class GatewayModernServer {
         classic.servlet().modern(transport);
     }
 
-    private static GatewayRequest request(McpRequestContext ctx) {
+    /** The request the security filter let through, as the transport's context extractor put it. */
+    static GatewayRequest request(McpRequestContext ctx) {
         if (ctx.transportContext().get(GatewayRequest.CONTEXT_KEY) instanceof GatewayRequest request) {
             return request;
         }
         throw new McpException(-32600, "Not signed in.");
+    }
+
+    /** The client as the audit log names it (as it introduced itself, and the credential it holds). */
+    static String clientName(McpRequestContext ctx) {
+        McpSchema.Implementation info = ctx.clientInfo();
+        return request(ctx).clientName(info == null ? null : info.name(), info == null ? null : info.version());
     }
 
     /** The member's tools on the request's endpoint, listed for each request (nothing is kept between them). */
@@ -97,11 +110,9 @@ class GatewayModernServer {
             McpSchema.Tool definition = new McpSchema.Tool(name, null, null, Map.of("type", "object"), null, null,
                     null, null);
             return McpSyncTool.of(definition, (call, request) -> McpSyncResponse.streaming(notifier -> {
-                GatewayRequest gateway = request(call);
-                McpSchema.Implementation info = call.clientInfo();
                 try {
-                    io.modelcontextprotocol.spec.McpSchema.CallToolResult result = calls.call(gateway,
-                            gateway.clientName(info == null ? null : info.name(), info == null ? null : info.version()),
+                    io.modelcontextprotocol.spec.McpSchema.CallToolResult result = calls.call(request(call),
+                            clientName(call),
                             request.name(), request.arguments(),
                             p -> notifier.progress(p.progress(), p.total(), p.message()),
                             (connector, tool, argumentsJson, e) -> confirmations.cannotAsk(connector, tool, e),

@@ -2,6 +2,7 @@ package org.connectorconsole.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.connectorconsole.db.Tables.AUDIT_EVENT;
 
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -95,9 +96,11 @@ class GatewayResourcesPromptsTest {
         TestOrganizations.signOut();
     }
 
-    @Test
-    void a_members_client_lists_reads_and_gets_through_the_gateway_and_sees_nothing_of_a_connector_it_may_not_use()
-            throws Exception {
+    /** A member connected to Notes, with a personal access token; Secret is for a group the member is not in. */
+    record Setup(Org org, Connector notes, String token, String path, String base) {
+    }
+
+    Setup memberWithNotesButNotSecret() throws Exception {
         Org org = orgs.create(Plan.TEAM, 2);
         Connector secret = testConnectors.addChecked(org, "Secret", mcp.url("/secret"), ToolSettings.NewTools.ALLOW)
                 .connector();
@@ -111,8 +114,19 @@ class GatewayResourcesPromptsTest {
         orgs.signIn(member);
         assertThat(AuthorizationBrowser.connect(connections, notes.id(), "/settings/connectors").connected()).isTrue();
         String token = tokens.create("my agent", 30).secret();
-        String path = GatewayEndpoints.memberPath(org.id(), member.id());
-        String base = "http://127.0.0.1:" + port;
+        return new Setup(org, notes, token, GatewayEndpoints.memberPath(org.id(), member.id()),
+                "http://127.0.0.1:" + port);
+    }
+
+    @Test
+    void a_members_client_lists_reads_and_gets_through_the_gateway_and_sees_nothing_of_a_connector_it_may_not_use()
+            throws Exception {
+        Setup s = memberWithNotesButNotSecret();
+        Org org = s.org();
+        Connector notes = s.notes();
+        String token = s.token();
+        String path = s.path();
+        String base = s.base();
 
         try (McpSyncClient client = GatewayClients.java(base, path, token, "resource-client")) {
             McpSchema.InitializeResult init = client.initialize();
@@ -156,6 +170,49 @@ class GatewayResourcesPromptsTest {
         assertThat(rows).allSatisfy(r -> assertThat(r.value2()).isEqualTo(notes.id().toString()));
         assertThat(rows.get(0).value3().data()).contains("file:///notes/today.md").contains("SUCCEEDED")
                 .contains("resource-client");
+    }
+
+    @Test
+    void the_2026_07_28_client_lists_reads_and_gets_the_same_and_sees_nothing_of_a_connector_it_may_not_use()
+            throws Exception {
+        Setup s = memberWithNotesButNotSecret();
+        var client = GatewayClients.modern(s.base(), s.path(), s.token(), "modern-client");
+
+        // (the modern SDK's types, read by their properties: this class imports the classic McpSchema)
+        assertThat(client.resources().list().resources()).extracting("uri")
+                .containsExactly("console://notes/file%3A%2F%2F%2Fnotes%2Ftoday.md");
+        var read = client.resource("console://notes/file%3A%2F%2F%2Fnotes%2Ftoday.md").read();
+        assertThat(read.contents()).extracting("uri", "text")
+                .containsExactly(tuple("console://notes/file%3A%2F%2F%2Fnotes%2Ftoday.md", "Buy milk"));
+        // a template: listed under the gateway's scheme with the upstream one to fill in, and read when filled in
+        assertThat(client.resourceTemplates().list().resourceTemplates()).singleElement().satisfies(t -> {
+            assertThat(t.uriTemplate()).isEqualTo("console://notes/{+upstream}");
+            assertThat(t.description()).contains("file:///notes/{day}.md");
+        });
+        assertThat(client.resource(GatewayPassThrough.wrap("notes", "file:///notes/monday.md")).read().contents())
+                .extracting("text").containsExactly("Notes of monday");
+
+        assertThat(client.prompts().list().prompts()).extracting("name").containsExactly("notes__summarize");
+        var prompt = client.prompt("notes__summarize").arguments(Map.of("topic", "the week")).get();
+        assertThat(prompt.messages()).extracting("content.text").containsExactly("Summarize the week.");
+
+        // the connector the member may not use: absent above, and refused when named (its server would answer)
+        assertThatThrownBy(() -> client.prompt("secret__summarize").arguments(Map.of("topic", "x")).get())
+                .hasMessageContaining("Unknown prompt");
+        assertThatThrownBy(() -> client.resource("console://secret/file%3A%2F%2F%2Fnotes%2Ftoday.md").read())
+                .hasMessageContaining("Unknown resource");
+        // the upstream saw the member's own upstream token, never the gateway's
+        assertThat(mcp.authorizationsSeen()).isNotEmpty().allSatisfy(a -> assertThat(a).doesNotContain(s.token()));
+
+        // audited as on 2025-11-25, with the client's name
+        var rows = db.select(AUDIT_EVENT.ACTION, AUDIT_EVENT.DETAILS).from(AUDIT_EVENT)
+                .where(AUDIT_EVENT.ORG_ID.eq(s.org().id()))
+                .and(AUDIT_EVENT.ACTION.in("gateway.resource_read", "gateway.prompt_got"))
+                .orderBy(AUDIT_EVENT.SEQ).fetch();
+        assertThat(rows).extracting(r -> r.value1()).containsExactly("gateway.resource_read",
+                "gateway.resource_read", "gateway.prompt_got");
+        assertThat(rows).allSatisfy(r -> assertThat(r.value2().data()).contains("modern-client 2.0")
+                .contains("SUCCEEDED"));
     }
 
     @Test

@@ -670,7 +670,8 @@ public final class TestMcpServer implements AutoCloseable {
 
     /**
      * As {@link #oauthProtected(String, String, String, String, SyncToolSpecification...)}, a server that also offers
-     * one resource ({@code file:///notes/today.md}, text "Buy milk") and one prompt ({@code summarize}, argument
+     * one resource ({@code file:///notes/today.md}, text "Buy milk"), one resource template
+     * ({@code file:///notes/{day}.md}, read as "Notes of <day>") and one prompt ({@code summarize}, argument
      * {@code topic}, answering "Summarize <topic>.").
      */
     public TestMcpServer oauthProtectedWithResourcesAndPrompts(String path, String name, String issuer, String scope,
@@ -679,7 +680,10 @@ public final class TestMcpServer implements AutoCloseable {
         return protectWithBearer(path, issuer, scope);
     }
 
-    /** An open (no sign-in) server with the resource and prompt of {@link #oauthProtectedWithResourcesAndPrompts}. */
+    /**
+     * An open (no sign-in) server with the resource, template and prompt of
+     * {@link #oauthProtectedWithResourcesAndPrompts}.
+     */
     public TestMcpServer withResourcesAndPrompts(String path, String name, SyncToolSpecification... tools) {
         HttpServletStreamableServerTransportProvider provider = HttpServletStreamableServerTransportProvider.builder()
                 .mcpEndpoint(path)
@@ -688,6 +692,12 @@ public final class TestMcpServer implements AutoCloseable {
                 .mimeType("text/markdown").build();
         McpSchema.Prompt prompt = new McpSchema.Prompt("summarize", "Summarize a topic",
                 List.of(new McpSchema.PromptArgument("topic", "What to summarize", true)));
+        var dayNotes = new io.modelcontextprotocol.server.McpServerFeatures.SyncResourceTemplateSpecification(
+                McpSchema.ResourceTemplate.builder().uriTemplate("file:///notes/{day}.md").name("day")
+                        .description("The notes of a day").mimeType("text/markdown").build(),
+                (exchange, request) -> new McpSchema.ReadResourceResult(List.of(new McpSchema.TextResourceContents(
+                        request.uri(), "text/markdown", "Notes of "
+                                + request.uri().substring("file:///notes/".length()).replace(".md", "")))));
         servers.add(McpServer.sync(provider)
                 .serverInfo(name, "1.0.0")
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(true).resources(false, false)
@@ -696,6 +706,7 @@ public final class TestMcpServer implements AutoCloseable {
                 .resources(new io.modelcontextprotocol.server.McpServerFeatures.SyncResourceSpecification(resource,
                         (exchange, request) -> new McpSchema.ReadResourceResult(List.of(
                                 new McpSchema.TextResourceContents(request.uri(), "text/markdown", "Buy milk")))))
+                .resourceTemplates(dayNotes)
                 .prompts(new io.modelcontextprotocol.server.McpServerFeatures.SyncPromptSpecification(prompt,
                         (exchange, request) -> new McpSchema.GetPromptResult("Summary", List.of(
                                 new McpSchema.PromptMessage(McpSchema.Role.USER, new McpSchema.TextContent(
