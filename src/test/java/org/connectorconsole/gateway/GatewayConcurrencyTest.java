@@ -12,21 +12,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.connectorconsole.base.Plan;
-import org.connectorconsole.connector.ToolPolicyService;
-import org.connectorconsole.connector.ToolSettings;
 import org.connectorconsole.conversation.ToolCallRuntime;
-import org.connectorconsole.support.TestConnectors;
 import org.connectorconsole.support.TestMcpServer;
 import org.connectorconsole.support.TestOrganizations;
-import org.connectorconsole.support.TestOrganizations.Org;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 
 /**
@@ -44,18 +38,8 @@ class GatewayConcurrencyTest {
     static volatile CountDownLatch started;
     static final CountDownLatch release = new CountDownLatch(1);
 
-    @LocalServerPort
-    int port;
     @Autowired
-    TestOrganizations orgs;
-    @Autowired
-    TestConnectors testConnectors;
-    @Autowired
-    ToolPolicyService policies;
-    @Autowired
-    GatewaySettingsService gateway;
-    @Autowired
-    PersonalAccessTokens tokens;
+    GatewayFixture fixture;
 
     @BeforeAll
     static void start() {
@@ -86,17 +70,7 @@ class GatewayConcurrencyTest {
 
     @Test
     void a_call_over_the_members_bound_is_refused_at_once_and_never_sent() throws Exception {
-        Org org = orgs.create(Plan.TEAM, 1);
-        orgs.signIn(org.owner());
-        gateway.save(true, null, null, gateway.current().version());
-        var checked = testConnectors.addChecked(org, "Holding", mcp.url("/mcp"), ToolSettings.NewTools.ALLOW);
-        orgs.signIn(org.owner());
-        policies.approveAllNew(checked.connector().id());
-        orgs.signIn(org.members().get(0));
-        String token = tokens.create("agent", 1).secret();
-        TestOrganizations.signOut();
-        String base = "http://127.0.0.1:" + port;
-        String path = GatewayEndpoints.memberPath(org.id(), org.members().get(0).id());
+        GatewayFixture.Endpoint endpoint = fixture.memberWithApprovedConnector("Holding", mcp.url("/mcp"), "agent");
         int bound = ToolCallRuntime.MAX_RUNNING_PER_MEMBER;
 
         List<McpSyncClient> clients = new ArrayList<>();
@@ -104,7 +78,7 @@ class GatewayConcurrencyTest {
         java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
         try {
             for (int i = 0; i <= bound; i++) {
-                McpSyncClient client = GatewayClients.java(base, path, token, "agent-" + i);
+                McpSyncClient client = fixture.client(endpoint, "agent-" + i);
                 client.initialize();
                 clients.add(client);
             }

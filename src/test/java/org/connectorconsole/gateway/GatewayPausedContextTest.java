@@ -5,13 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.Map;
-import org.connectorconsole.base.Plan;
-import org.connectorconsole.connector.ToolPolicyService;
-import org.connectorconsole.connector.ToolSettings;
-import org.connectorconsole.support.TestConnectors;
 import org.connectorconsole.support.TestMcpServer;
 import org.connectorconsole.support.TestOrganizations;
-import org.connectorconsole.support.TestOrganizations.Org;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,15 +35,7 @@ class GatewayPausedContextTest {
     @Autowired
     ServletWebServerApplicationContext context;
     @Autowired
-    TestOrganizations orgs;
-    @Autowired
-    TestConnectors testConnectors;
-    @Autowired
-    ToolPolicyService policies;
-    @Autowired
-    GatewaySettingsService gateway;
-    @Autowired
-    PersonalAccessTokens tokens;
+    GatewayFixture fixture;
 
     @BeforeAll
     static void start() {
@@ -67,29 +54,19 @@ class GatewayPausedContextTest {
 
     @Test
     void the_gateway_answers_again_after_the_context_was_stopped_and_started() throws Exception {
-        Org org = orgs.create(Plan.TEAM, 1);
-        orgs.signIn(org.owner());
-        gateway.save(true, null, null, gateway.current().version());
-        var checked = testConnectors.addChecked(org, "Notes", mcp.url("/mcp"), ToolSettings.NewTools.ALLOW);
-        orgs.signIn(org.owner());
-        policies.approveAllNew(checked.connector().id());
-        orgs.signIn(org.members().get(0));
-        String token = tokens.create("agent", 1).secret();
-        TestOrganizations.signOut();
-        String path = GatewayEndpoints.memberPath(org.id(), org.members().get(0).id());
+        GatewayFixture.Endpoint endpoint = fixture.memberWithApprovedConnector("Notes", mcp.url("/mcp"), "agent");
 
-        assertThat(toolNames(path, token)).contains("notes__echo");
+        assertThat(toolNames(endpoint)).contains("notes__echo");
 
         context.stop();
         context.start();
 
         // the web server may bind another port when it starts again: ask it
-        assertThat(toolNames(path, token)).as("served after a restart, not 503").contains("notes__echo");
+        assertThat(toolNames(endpoint)).as("served after a restart, not 503").contains("notes__echo");
     }
 
-    private java.util.List<String> toolNames(String path, String token) {
-        String base = "http://127.0.0.1:" + context.getWebServer().getPort();
-        McpSyncClient client = GatewayClients.java(base, path, token, "agent");
+    private java.util.List<String> toolNames(GatewayFixture.Endpoint endpoint) {
+        McpSyncClient client = fixture.client(endpoint, "agent");
         try {
             client.initialize();
             McpSchema.CallToolResult echo = client.callTool(new McpSchema.CallToolRequest("notes__echo",

@@ -10,19 +10,13 @@ import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.List;
 import java.util.Map;
-import org.connectorconsole.base.Plan;
-import org.connectorconsole.connection.ConnectionService;
 import org.connectorconsole.connector.Connector;
 import org.connectorconsole.connector.ConnectorAccessService;
-import org.connectorconsole.connector.ConnectorForm;
-import org.connectorconsole.connector.ConnectorService;
-import org.connectorconsole.connector.ToolPolicyService;
 import org.connectorconsole.connector.ToolSettings;
 import org.connectorconsole.conversation.Conversation;
 import org.connectorconsole.conversation.ConversationService;
 import org.connectorconsole.group.Group;
 import org.connectorconsole.group.GroupService;
-import org.connectorconsole.support.AuthorizationBrowser;
 import org.connectorconsole.support.TestMcpServer;
 import org.connectorconsole.support.TestOrganizations;
 import org.connectorconsole.support.TestOrganizations.Org;
@@ -34,7 +28,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import testpeers.TestAuthorizationServer;
 
@@ -52,12 +45,10 @@ class GatewayResourcesPromptsTest {
     static TestAuthorizationServer as;
     static TestMcpServer mcp;
 
-    @LocalServerPort
-    int port;
+    @Autowired
+    GatewayFixture fixture;
     @Autowired
     TestOrganizations orgs;
-    @Autowired
-    ConnectorService connectors;
     @Autowired
     org.connectorconsole.support.TestConnectors testConnectors;
     @Autowired
@@ -65,15 +56,7 @@ class GatewayResourcesPromptsTest {
     @Autowired
     GroupService groups;
     @Autowired
-    ConnectionService connections;
-    @Autowired
-    ToolPolicyService policies;
-    @Autowired
     ConversationService conversations;
-    @Autowired
-    GatewaySettingsService gateway;
-    @Autowired
-    PersonalAccessTokens tokens;
     @Autowired
     DSLContext db;
 
@@ -97,38 +80,28 @@ class GatewayResourcesPromptsTest {
     }
 
     /** A member connected to Notes, with a personal access token; Secret is for a group the member is not in. */
-    record Setup(Org org, Connector notes, String token, String path, String base) {
-    }
-
-    Setup memberWithNotesButNotSecret() throws Exception {
-        Org org = orgs.create(Plan.TEAM, 2);
+    GatewayFixture.Endpoint memberWithNotesButNotSecret() throws Exception {
+        Org org = fixture.organizationWithGatewayOn(2);
         Connector secret = testConnectors.addChecked(org, "Secret", mcp.url("/secret"), ToolSettings.NewTools.ALLOW)
                 .connector();
-        orgs.signIn(org.owner());
-        gateway.save(true, null, null, gateway.current().version());
-        Connector notes = connectors.add(new ConnectorForm("Notes", mcp.url("/notes"), null, null, false));
         // only a group the member is not in may use Secret
+        orgs.signIn(org.owner());
         Group board = groups.create("Board");
         access.setAudience(secret.id(), false, List.of(board.id()), access.settings(secret.id()).version());
         Person member = org.members().get(0);
-        orgs.signIn(member);
-        assertThat(AuthorizationBrowser.connect(connections, notes.id(), "/settings/connectors").connected()).isTrue();
-        String token = tokens.create("my agent", 30).secret();
-        return new Setup(org, notes, token, GatewayEndpoints.memberPath(org.id(), member.id()),
-                "http://127.0.0.1:" + port);
+        Connector notes = fixture.connectedConnector(org, member, "Notes", mcp.url("/notes"));
+        return fixture.endpoint(org, notes, member, "my agent", 30);
     }
 
     @Test
     void a_members_client_lists_reads_and_gets_through_the_gateway_and_sees_nothing_of_a_connector_it_may_not_use()
             throws Exception {
-        Setup s = memberWithNotesButNotSecret();
+        GatewayFixture.Endpoint s = memberWithNotesButNotSecret();
         Org org = s.org();
-        Connector notes = s.notes();
+        Connector notes = s.connector();
         String token = s.token();
-        String path = s.path();
-        String base = s.base();
 
-        try (McpSyncClient client = GatewayClients.java(base, path, token, "resource-client")) {
+        try (McpSyncClient client = fixture.client(s, "resource-client")) {
             McpSchema.InitializeResult init = client.initialize();
             assertThat(init.capabilities().resources()).isNotNull();
             assertThat(init.capabilities().prompts()).isNotNull();
@@ -175,8 +148,8 @@ class GatewayResourcesPromptsTest {
     @Test
     void the_2026_07_28_client_lists_reads_and_gets_the_same_and_sees_nothing_of_a_connector_it_may_not_use()
             throws Exception {
-        Setup s = memberWithNotesButNotSecret();
-        var client = GatewayClients.modern(s.base(), s.path(), s.token(), "modern-client");
+        GatewayFixture.Endpoint s = memberWithNotesButNotSecret();
+        var client = fixture.modernClient(s, "modern-client");
 
         // (the modern SDK's types, read by their properties: this class imports the classic McpSchema)
         assertThat(client.resources().list().resources()).extracting("uri")
@@ -217,17 +190,13 @@ class GatewayResourcesPromptsTest {
 
     @Test
     void a_conversation_endpoint_passes_through_only_the_connectors_switched_on_in_it() throws Exception {
-        Org org = orgs.create(Plan.TEAM, 1);
+        Org org = fixture.organizationWithGatewayOn(1);
         Connector secret = testConnectors.addChecked(org, "Secret", mcp.url("/secret"), ToolSettings.NewTools.ALLOW)
                 .connector();
-        orgs.signIn(org.owner());
-        gateway.save(true, null, null, gateway.current().version());
-        Person member = org.members().get(0);
-        orgs.signIn(member);
-        String token = tokens.create("my agent", 30).secret();
+        String token = fixture.token(org.members().get(0), "my agent", 30);
         Conversation conv = conversations.create("Notes talk");
         String path = GatewayEndpoints.conversationPath(conv.id().value());
-        try (McpSyncClient client = GatewayClients.java("http://127.0.0.1:" + port, path, token, "conv-client")) {
+        try (McpSyncClient client = GatewayClients.java(fixture.base(), path, token, "conv-client")) {
             client.initialize();
             assertThat(client.listPrompts().prompts()).isEmpty();
             conversations.setEnabled(conv.id(), secret.id(), true);

@@ -13,22 +13,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
-import org.connectorconsole.base.Plan;
-import org.connectorconsole.connection.ConnectionService;
 import org.connectorconsole.connection.StoredTokens;
-import org.connectorconsole.connector.Connector;
-import org.connectorconsole.connector.ConnectorForm;
-import org.connectorconsole.connector.ConnectorService;
 import org.connectorconsole.connector.ToolPolicy;
 import org.connectorconsole.connector.ToolPolicyService;
-import org.connectorconsole.connector.ToolSettings;
 import org.connectorconsole.conversation.Conversation;
 import org.connectorconsole.conversation.ConversationService;
 import org.connectorconsole.organization.OrganizationService;
-import org.connectorconsole.support.AuthorizationBrowser;
 import org.connectorconsole.support.TestMcpServer;
 import org.connectorconsole.support.TestOrganizations;
-import org.connectorconsole.support.TestOrganizations.Org;
 import org.connectorconsole.support.TestOrganizations.Person;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.AfterAll;
@@ -37,7 +29,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.test.context.ActiveProfiles;
 import testpeers.TestAuthorizationServer;
@@ -57,14 +48,10 @@ class GatewayTest {
     static TestAuthorizationServer as;
     static TestMcpServer mcp;
 
-    @LocalServerPort
-    int port;
+    @Autowired
+    GatewayFixture fixture;
     @Autowired
     TestOrganizations orgs;
-    @Autowired
-    ConnectorService connectors;
-    @Autowired
-    ConnectionService connections;
     @Autowired
     StoredTokens stored;
     @Autowired
@@ -105,24 +92,12 @@ class GatewayTest {
     }
 
     String base() {
-        return "http://127.0.0.1:" + port;
+        return fixture.base();
     }
 
-    /** An organization with the gateway on, the OAuth-protected connector, and its first member connected. */
-    record Setup(Org org, Connector connector, Person member, String token, String path) {
-    }
-
-    Setup setup(Integer memberLimit) throws Exception {
-        Org org = orgs.create(Plan.TEAM, 2);
-        orgs.signIn(org.owner());
-        policies.updateSettings(ToolSettings.NewTools.ALLOW, false, policies.settings().version());
-        gateway.save(true, memberLimit, null, gateway.current().version());
-        Connector c = connectors.add(new ConnectorForm("Acme files", mcp.url("/mcp"), null, null, false));
-        Person member = org.members().get(0);
-        orgs.signIn(member);
-        assertThat(AuthorizationBrowser.connect(connections, c.id(), "/settings/connectors").connected()).isTrue();
-        String token = tokens.create("my agent", 30).secret();
-        return new Setup(org, c, member, token, GatewayEndpoints.memberPath(org.id(), member.id()));
+    /** An organization of two with the gateway on, the OAuth-protected connector, and its first member connected. */
+    GatewayFixture.Endpoint setup(Integer memberLimit) throws Exception {
+        return fixture.connectedMember(2, memberLimit, "Acme files", mcp.url("/mcp"));
     }
 
     private static String text(McpSchema.CallToolResult result) {
@@ -135,7 +110,7 @@ class GatewayTest {
 
     @Test
     void a_members_client_lists_and_calls_their_tools_with_their_own_upstream_sign_in() throws Exception {
-        Setup s = setup(null);
+        GatewayFixture.Endpoint s = setup(null);
         try (McpSyncClient client = GatewayClients.java(base(), s.path(), s.token(), "agent-java")) {
             client.initialize();
             assertThat(names(client)).containsExactlyInAnyOrder("acme-files__echo", "acme-files__add");
@@ -175,7 +150,7 @@ class GatewayTest {
 
     @Test
     void the_2026_07_28_client_lists_and_calls_through_the_same_rules() throws Exception {
-        Setup s = setup(null);
+        GatewayFixture.Endpoint s = setup(null);
         var client = GatewayClients.modern(base(), s.path(), s.token(), "agent-modern");
         assertThat(client.tools().list().tools()).extracting(io.modelcontextprotocol.modern.McpSchema.Tool::name)
                 .containsExactlyInAnyOrder("acme-files__echo", "acme-files__add");
@@ -195,8 +170,7 @@ class GatewayTest {
                 .and(AUDIT_EVENT.ACTION.eq("tool.called"))).fetch(r -> r.value1().data()))
                 .anySatisfy(d -> assertThat(d).contains("agent-modern 2.0").contains("SUCCEEDED"));
         // and another member's token is refused on this endpoint, as for the classic transport
-        orgs.signIn(s.org().members().get(1));
-        String theirs = tokens.create("theirs", 1).secret();
+        String theirs = fixture.token(s.org().members().get(1), "theirs", 1);
         var borrowed = GatewayClients.modern(base(), s.path(), theirs, "borrowed");
         assertThatThrownBy(() -> borrowed.tools().list()).isNotNull();
     }
@@ -204,10 +178,9 @@ class GatewayTest {
     @Test
     void tokens_are_refused_on_another_members_endpoint_after_revocation_and_while_the_gateway_is_off()
             throws Exception {
-        Setup s = setup(null);
+        GatewayFixture.Endpoint s = setup(null);
         Person other = s.org().members().get(1);
-        orgs.signIn(other);
-        String theirs = tokens.create("their agent", 1).secret();
+        String theirs = fixture.token(other, "their agent", 1);
 
         // another member's token on this member's endpoint: 401 with the challenge naming the resource metadata
         HttpResponse<String> refused = post(s.path(), theirs);
@@ -237,8 +210,7 @@ class GatewayTest {
         assertThat(post(s.path(), s.token()).statusCode()).isEqualTo(401);
 
         // the owner switches the gateway off: even a live token is refused, with the reason
-        orgs.signIn(s.member());
-        String fresh = tokens.create("fresh", 1).secret();
+        String fresh = fixture.token(s.member(), "fresh", 1);
         assertThat(post(s.path(), fresh).statusCode()).isEqualTo(200);
         orgs.signIn(s.org().owner());
         gateway.save(false, null, null, gateway.current().version());
@@ -258,7 +230,7 @@ class GatewayTest {
 
     @Test
     void approval_reauthentication_and_rate_limits_answer_the_client_clearly() throws Exception {
-        Setup s = setup(4);
+        GatewayFixture.Endpoint s = setup(4);
         orgs.signIn(s.org().owner());
         // every call of this test counts in one minute window, whenever it runs (no straddling a minute boundary)
         rateLimits.clock(java.time.Clock.fixed(clock.instant(), java.time.ZoneOffset.UTC));
@@ -312,7 +284,7 @@ class GatewayTest {
 
     @Test
     void a_conversation_endpoint_offers_only_the_connectors_switched_on_in_it() throws Exception {
-        Setup s = setup(null);
+        GatewayFixture.Endpoint s = setup(null);
         orgs.signIn(s.member());
         Conversation conv = conversations.create("Gateway conversation");
         String path = GatewayEndpoints.conversationPath(conv.id().value());
@@ -335,14 +307,13 @@ class GatewayTest {
             assertThat(names(client)).isEmpty();
         }
         // another member's token cannot use this conversation's endpoint
-        orgs.signIn(s.org().members().get(1));
-        String theirs = tokens.create("theirs", 1).secret();
+        String theirs = fixture.token(s.org().members().get(1), "theirs", 1);
         assertThat(post(path, theirs).statusCode()).isEqualTo(401);
     }
 
     @Test
     void a_protocol_version_it_does_not_speak_gets_a_plain_json_error() throws Exception {
-        Setup s = setup(null);
+        GatewayFixture.Endpoint s = setup(null);
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(base() + s.path()))
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")

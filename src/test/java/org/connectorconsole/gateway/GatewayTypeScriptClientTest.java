@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.connectorconsole.base.Plan;
 import org.connectorconsole.connector.Diagnosis;
 import org.connectorconsole.connector.ToolPolicyService;
 import org.connectorconsole.connector.ToolSettings;
@@ -45,15 +44,13 @@ class GatewayTypeScriptClientTest {
     @LocalServerPort
     int port;
     @Autowired
+    GatewayFixture fixture;
+    @Autowired
     TestOrganizations orgs;
     @Autowired
     TestConnectors testConnectors;
     @Autowired
     ToolPolicyService policies;
-    @Autowired
-    GatewaySettingsService gateway;
-    @Autowired
-    PersonalAccessTokens tokens;
     @Autowired
     DSLContext db;
 
@@ -104,14 +101,11 @@ class GatewayTypeScriptClientTest {
 
     @Test
     void the_typescript_sdk_client_lists_calls_sees_progress_and_cancels() throws Exception {
-        Org org = orgs.create(Plan.TEAM, 1);
-        orgs.signIn(org.owner());
-        gateway.save(true, null, null, gateway.current().version());
+        Org org = fixture.organizationWithGatewayOn(1);
         TestConnectors.Checked checked = testConnectors.addChecked(org, "Everything",
                 "http://127.0.0.1:" + everythingPort + "/mcp", ToolSettings.NewTools.HOLD);
         assertThat(checked.diagnosis().outcome()).as(everything.output()).isEqualTo(Diagnosis.Outcome.READY);
-        orgs.signIn(org.members().getFirst());
-        String token = tokens.create("ts agent", 1).secret();
+        String token = fixture.token(org.members().getFirst(), "ts agent", 1);
         String path = GatewayEndpoints.memberPath(org.id(), org.members().getFirst().id());
 
         // every tool is new and held for an owner's review: none is offered

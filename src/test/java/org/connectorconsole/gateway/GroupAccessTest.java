@@ -72,6 +72,8 @@ class GroupAccessTest {
     @LocalServerPort
     int port;
     @Autowired
+    GatewayFixture fixture;
+    @Autowired
     TestOrganizations orgs;
     @Autowired
     TestConnectors testConnectors;
@@ -87,10 +89,6 @@ class GroupAccessTest {
     ConnectionService connections;
     @Autowired
     ConversationService conversations;
-    @Autowired
-    GatewaySettingsService gateway;
-    @Autowired
-    PersonalAccessTokens tokens;
     @Autowired
     DSLContext db;
 
@@ -207,12 +205,9 @@ class GroupAccessTest {
                 .allSatisfy(t -> assertThat(t.mode().usable()).as(t.name()).isFalse());
 
         // the gateway: Ada's client sees the tools, Bob's none of them, and Bob's call by name is refused
-        orgs.signIn(s.org().owner());
-        gateway.save(true, null, null, gateway.current().version());
-        orgs.signIn(s.ada());
-        String adaToken = tokens.create("ada's agent", 30).secret();
-        orgs.signIn(s.bob());
-        String bobToken = tokens.create("bob's agent", 30).secret();
+        fixture.switchOn(s.org(), null);
+        String adaToken = fixture.token(s.ada(), "ada's agent", 30);
+        String bobToken = fixture.token(s.bob(), "bob's agent", 30);
         TestOrganizations.signOut();
         try (McpSyncClient ada = GatewayClients.java(base(), GatewayEndpoints.memberPath(s.org().id(), s.ada().id()),
                 adaToken, "ada-agent");
@@ -301,10 +296,8 @@ class GroupAccessTest {
         Setup s = setup();
         release = new CountDownLatch(1);
         entered.clear();
-        orgs.signIn(s.org().owner());
-        gateway.save(true, null, null, gateway.current().version());
-        orgs.signIn(s.ada());
-        String adaToken = tokens.create("ada's agent", 30).secret();
+        fixture.switchOn(s.org(), null);
+        String adaToken = fixture.token(s.ada(), "ada's agent", 30);
         Conversation c = conversations.create("Long work");
         conversations.setEnabled(c.id(), s.connector().id(), true);
 
