@@ -229,7 +229,8 @@ class GatewayMcpServer implements SmartLifecycle {
                 transport.closeGracefully().block(Duration.ofSeconds(5));
             } else {
                 // stopped without closing (a paused context may start again): end the sessions, keep the transport
-                List.copyOf(sessions.values()).forEach(session -> session.closeGracefully().block(Duration.ofSeconds(5)));
+                List.copyOf(sessions.values())
+                        .forEach(session -> session.closeGracefully().block(Duration.ofSeconds(5)));
             }
         } catch (RuntimeException e) {
             log.debug("Closing the gateway's sessions did not finish", e);

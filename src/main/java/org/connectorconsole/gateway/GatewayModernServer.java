@@ -31,8 +31,9 @@ import org.springframework.stereotype.Component;
  * The gateway for MCP 2026-07-28 ({@code io.modelcontextprotocol.modern}): the SDK's stateless server over
  * {@link HttpServletMcpTransport}, with the same tools and the same call path as {@link GatewayMcpServer} serves
  * 2025-11-25 with ({@link GatewayToolListing} lists the tools a request may see for that request's member and
- * endpoint, {@link GatewayToolCalls} runs a call through the console's ToolCallRuntime). The request state a multi-round request carries is sealed with the console's own keyset, bound
- * to the endpoint and member (the principal), so any instance opens it and no other member can replay it.
+ * endpoint, {@link GatewayToolCalls} runs a call through the console's ToolCallRuntime). The request state a
+ * multi-round request carries is sealed with the console's own keyset, bound to the endpoint and member (the
+ * principal), so any instance opens it and no other member can replay it.
  * Resources and prompts pass through as on 2025-11-25, by the same {@link GatewayPassThrough} (decision 0066).
  * Not offered here yet: confirmation by elicitation (a tool that needs approval answers where to run it).
  */
