@@ -62,10 +62,19 @@ final class GatewayServlet extends HttpServlet {
         this.modern = modernTransport;
     }
 
-    /** A request of MCP 2026-07-28: it names its method in a header, and its version on every request. */
+    /**
+     * A request of MCP 2026-07-28: it names its version on every request, and its method in a header. A request that
+     * names a version this endpoint speaks otherwise is not one, even with an {@code Mcp-Method} header (a client
+     * speaking both revisions may send it on every request; the conformance suite's DNS-rebinding probe does); one
+     * that names an unknown version with that header is, so that the 2026-07-28 transport answers it with the
+     * UnsupportedProtocolVersionError that revision asks for (JSON-RPC, with the request's id and the versions).
+     */
     static boolean isModern(HttpServletRequest request) {
-        return request.getHeader("Mcp-Method") != null
-                || MODERN_VERSION.equals(request.getHeader("MCP-Protocol-Version"));
+        String version = request.getHeader("MCP-Protocol-Version");
+        if (MODERN_VERSION.equals(version)) {
+            return true;
+        }
+        return (version == null || !VERSIONS.contains(version)) && request.getHeader("Mcp-Method") != null;
     }
 
     static final String MODERN_VERSION = "2026-07-28";
@@ -80,13 +89,14 @@ final class GatewayServlet extends HttpServlet {
         }
         String version = request.getHeader("MCP-Protocol-Version");
         jakarta.servlet.http.HttpServlet stateless = modern;
-        if (version != null && !VERSIONS.contains(version) && !(stateless != null && MODERN_VERSION.equals(version))) {
+        boolean modernRequest = stateless != null && isModern(request);
+        if (version != null && !VERSIONS.contains(version) && !modernRequest) {
             jsonError(response, 400, "unsupported_protocol_version", "This endpoint speaks MCP "
                     + String.join(", ", VERSIONS.stream().sorted().toList()) + (stateless != null ? ", "
                     + MODERN_VERSION : "") + "; not " + clean(version) + ".");
             return;
         }
-        if (stateless != null && isModern(request)) {
+        if (modernRequest) {
             if (request.getContentLengthLong() > MAX_BODY) {
                 jsonError(response, 413, "too_large", "A request to this endpoint may be at most "
                         + (MAX_BODY / 1024 / 1024) + " MB.");

@@ -328,6 +328,48 @@ class GatewayTest {
                 .doesNotContain("Exception").doesNotContain("at org.");
     }
 
+    /**
+     * Found by the conformance suite (GatewayConformanceTest): a client speaking both revisions may send the
+     * 2026-07-28 {@code Mcp-Method} header on a 2025-11-25 request, which is served as 2025-11-25; an unknown version
+     * in a 2026-07-28 request gets that revision's UnsupportedProtocolVersionError, with the request's id.
+     */
+    @Test
+    void the_named_protocol_version_decides_the_revision_not_the_method_header() throws Exception {
+        Setup s = setup(null);
+        HttpResponse<String> initialize = http.send(HttpRequest.newBuilder(URI.create(base() + s.path()))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .header("Authorization", "Bearer " + s.token())
+                .header("MCP-Protocol-Version", "2025-11-25")
+                .header("Mcp-Method", "initialize")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+                        + "\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+                        + "\"clientInfo\":{\"name\":\"both\",\"version\":\"1\"}}}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(initialize.statusCode()).as(initialize.body()).isEqualTo(200);
+        assertThat(initialize.headers().firstValue("Mcp-Session-Id")).isPresent();
+        assertThat(initialize.body()).contains("\"protocolVersion\":\"2025-11-25\"");
+
+        HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create(base() + s.path()))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .header("Authorization", "Bearer " + s.token())
+                .header("MCP-Protocol-Version", "v999.0.0")
+                .header("Mcp-Method", "server/discover")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":301,\"method\":"
+                        + "\"server/discover\",\"params\":{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":"
+                        + "\"v999.0.0\",\"io.modelcontextprotocol/clientCapabilities\":{},"
+                        + "\"io.modelcontextprotocol/clientInfo\":{\"name\":\"both\",\"version\":\"1\"}}}}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(400);
+        tools.jackson.databind.JsonNode error = tools.jackson.databind.json.JsonMapper.builder().build()
+                .readTree(unknown.body());
+        assertThat(error.path("id").asInt()).as(unknown.body()).isEqualTo(301);
+        assertThat(error.path("error").path("code").asInt()).isEqualTo(-32022);
+        assertThat(error.path("error").path("data").path("requested").asString()).isEqualTo("v999.0.0");
+        assertThat(error.path("error").path("data").path("supported").toString()).contains("2026-07-28");
+    }
+
     private HttpResponse<String> post(String path, String token) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path))
                 .header("Content-Type", "application/json")
