@@ -168,7 +168,7 @@ class GatewayMcpServer implements SmartLifecycle {
         try {
             return passThrough.readResource(request, clientName(exchange, request), read.uri());
         } catch (GatewayPassThrough.Unknown e) {
-            throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(e.code, e.getMessage(), null));
+            throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(e.code, e.getMessage(), e.data));
         }
     }
 
@@ -182,7 +182,7 @@ class GatewayMcpServer implements SmartLifecycle {
         try {
             return passThrough.getPrompt(request, clientName(exchange, request), get.name(), arguments);
         } catch (GatewayPassThrough.Unknown e) {
-            throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(e.code, e.getMessage(), null));
+            throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(e.code, e.getMessage(), e.data));
         }
     }
 

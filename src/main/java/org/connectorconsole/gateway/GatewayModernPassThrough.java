@@ -93,7 +93,7 @@ final class GatewayModernPassThrough {
         try {
             return answer.get();
         } catch (GatewayPassThrough.Unknown e) {
-            throw new McpException(e.code, e.getMessage());
+            throw new McpException(e.code, e.getMessage(), e.data);
         }
     }
 }

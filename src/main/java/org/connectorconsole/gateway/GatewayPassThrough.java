@@ -71,14 +71,25 @@ class GatewayPassThrough {
     /** A request refused before anything was sent upstream: a JSON-RPC error with this message. */
     static final class Unknown extends RuntimeException {
         final int code;
+        /** The error's {@code data}: for a resource, {@code {"uri": …}} as the client asked for it (SEP-2164). */
+        final transient Object data;
 
         Unknown(String message) {
-            this(message, -32602);
+            this(message, -32602, null);
         }
 
         Unknown(String message, int code) {
+            this(message, code, null);
+        }
+
+        private Unknown(String message, int code, Object data) {
             super(message);
             this.code = code;
+            this.data = data;
+        }
+
+        static Unknown resource(String message, String uri) {
+            return new Unknown(message, -32602, uri == null ? null : Map.of("uri", uri));
         }
     }
 
@@ -160,8 +171,8 @@ class GatewayPassThrough {
     /** {@code resources/read} of a wrapped URI, audited. */
     Map<String, Object> readResource(GatewayRequest request, String clientName, String uri) {
         if (uri == null || !uri.startsWith(SCHEME) || uri.indexOf('/', SCHEME.length()) < 0) {
-            throw new Unknown("Unknown resource: " + DisplayNames.clean(String.valueOf(uri))
-                    + ". List the resources again.");
+            throw Unknown.resource("Unknown resource: " + DisplayNames.clean(String.valueOf(uri))
+                    + ". List the resources again.", uri);
         }
         int slash = uri.indexOf('/', SCHEME.length());
         String key = uri.substring(SCHEME.length(), slash);
@@ -169,12 +180,12 @@ class GatewayPassThrough {
         try {
             upstream = URLDecoder.decode(uri.substring(slash + 1), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new Unknown("Unknown resource: the address is not URL-encoded after " + SCHEME + key + "/.");
+            throw Unknown.resource("Unknown resource: the address is not URL-encoded after " + SCHEME + key + "/.", uri);
         }
         MemberConnector connector = inScope(request).get(key);
         if (connector == null) {
-            throw new Unknown("Unknown resource: no connector " + DisplayNames.clean(key)
-                    + " you may use here. List the resources again.");
+            throw Unknown.resource("Unknown resource: no connector " + DisplayNames.clean(key)
+                    + " you may use here. List the resources again.", uri);
         }
         refuseOverLimit(request, clientName, connector);
         String outcome = "FAILED";

@@ -335,7 +335,7 @@ class GatewayTest {
      */
     @Test
     void the_named_protocol_version_decides_the_revision_not_the_method_header() throws Exception {
-        Setup s = setup(null);
+        GatewayFixture.Endpoint s = setup(null);
         HttpResponse<String> initialize = http.send(HttpRequest.newBuilder(URI.create(base() + s.path()))
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
