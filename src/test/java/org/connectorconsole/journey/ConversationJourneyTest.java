@@ -98,8 +98,9 @@ class ConversationJourneyTest {
         b.awaitText("Repeats the message it is given");
         b.screenshot("33-conversation-tools");
 
-        // the tool list may be drawn again once more right after it appears (the live page hears of the connection
-        // and its tools being recorded): click the card that is there when the click happens
+        // the live page hears of the connection and its tools being recorded right after the list appears; it draws
+        // the list again only if the answer differs (decision 0071), but click the card that is there when the click
+        // happens all the same
         b.await(d -> {
             try {
                 d.findElement(By.id("tool-echo")).click();
