@@ -20,6 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Live updates across every console instance that shares the database: PostgreSQL's LISTEN/NOTIFY.
@@ -98,6 +100,7 @@ public class LiveChanges implements SmartLifecycle {
     private final Map<OrganizationId, Set<Subscriber>> subscribers = new ConcurrentHashMap<>();
     /** The instance's own work that hears every organization's changes (not pages): see {@link #subscribeInstance}. */
     private final Set<Subscriber> instanceWide = ConcurrentHashMap.newKeySet();
+    private final Set<Consumer<LiveChange>> committedHere = ConcurrentHashMap.newKeySet();
     /** Made on each start: Spring stops and starts again a context it pauses (tests do), not only once. */
     private volatile ExecutorService delivery = Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean running;
@@ -116,6 +119,39 @@ public class LiveChanges implements SmartLifecycle {
             throw new IllegalArgumentException("RESYNC is the listener's own signal");
         }
         dsl.fetch("select pg_notify(?, ?)", CHANNEL, change.payload());
+        if (!committedHere.isEmpty()) {
+            if (TransactionSynchronizationManager.isSynchronizationActive()) {
+                TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                    @Override
+                    public void afterCommit() {
+                        tellCommittedHere(change);
+                    }
+                });
+            } else {
+                tellCommittedHere(change);
+            }
+        }
+    }
+
+    /**
+     * Calls {@code onChange} on the committing thread, right after the commit, for every change published on this
+     * instance (never for one rolled back); changes of other instances come through {@link #subscribeInstance} as
+     * usual. For caches that must not serve what this instance has just changed (the navigation's counts), never for
+     * a page. The same change is heard again through {@link #subscribeInstance} when the database delivers it.
+     */
+    public Subscription subscribeCommittedHere(Consumer<LiveChange> onChange) {
+        committedHere.add(onChange);
+        return () -> committedHere.remove(onChange);
+    }
+
+    private void tellCommittedHere(LiveChange change) {
+        for (Consumer<LiveChange> c : committedHere) {
+            try {
+                c.accept(change);
+            } catch (RuntimeException e) {
+                log.debug("A committed-here subscriber failed", e);
+            }
+        }
     }
 
     /**

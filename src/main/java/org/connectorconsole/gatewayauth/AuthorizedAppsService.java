@@ -11,10 +11,12 @@ import org.connectorconsole.audit.Actor;
 import org.connectorconsole.audit.AuditAction;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
+import org.connectorconsole.base.ListPage;
 import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.PublicAddress;
 import org.connectorconsole.gateway.GatewayEndpoints;
 import org.connectorconsole.gatewayauth.internal.GatewayAuthRepository;
+import org.connectorconsole.gatewayauth.internal.GatewayAuthRepository.GrantKey;
 import org.connectorconsole.gatewayauth.internal.GatewayAuthRepository.GrantRow;
 import org.connectorconsole.organization.MemberAccessEnded;
 import org.connectorconsole.security.CurrentMember;
@@ -72,6 +74,23 @@ public class AuthorizedAppsService {
         return tx.execute(s -> {
             Member owner = currentMember.requireOwner();
             return repository.grants(owner.orgId(), 1000).stream().map(this::toApp).toList();
+        });
+    }
+
+    /**
+     * One page of every member's authorized apps in the owner's organization, by member address and newest grant
+     * first, after {@code after} (null: from the top); {@code search} matches a member's address or an app's name.
+     * A search longer than {@value ListPage#MAX_SEARCH} characters or a limit outside 1–{@value ListPage#MAX_LIMIT}
+     * is refused with a message.
+     */
+    public ListPage<AuthorizedApp> organizationPage(String search, AuthorizedApp after, int limit) {
+        return tx.execute(s -> {
+            Member owner = currentMember.requireOwner();
+            String text = ListPage.searchText(search);
+            ListPage.checkLimit(limit);
+            GrantKey key = after == null ? null : new GrantKey(after.memberEmail(), after.grantedAt(), after.id());
+            return ListPage.of(repository.grantPage(owner.orgId(), text, key, limit).stream().map(this::toApp)
+                    .toList(), limit);
         });
     }
 

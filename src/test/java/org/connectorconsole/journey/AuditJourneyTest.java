@@ -7,9 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.connectorconsole.base.Plan;
-import org.connectorconsole.connector.ConnectorForm;
-import org.connectorconsole.connector.ConnectorService;
 import org.connectorconsole.support.Browser;
+import org.connectorconsole.support.TestConnectors;
 import org.connectorconsole.support.TestOrganizations;
 import org.connectorconsole.support.TestOrganizations.Org;
 import org.junit.jupiter.api.AfterAll;
@@ -32,7 +31,7 @@ class AuditJourneyTest {
     @Autowired
     TestOrganizations orgs;
     @Autowired
-    ConnectorService connectors;
+    TestConnectors testConnectors;
 
     @AfterAll
     static void stop() {
@@ -44,10 +43,8 @@ class AuditJourneyTest {
     @Test
     void owner_filters_the_log_and_downloads_a_csv_export() throws Exception {
         Org org = orgs.create(Plan.TEAM, 1);
-        orgs.signIn(org.owner());
-        connectors.add(new ConnectorForm("Payroll tools", "https://payroll.example.com/mcp", null, null, false));
-        connectors.add(new ConnectorForm("Wiki", "https://wiki.example.com/mcp", null, null, false));
-        TestOrganizations.signOut();
+        testConnectors.add(org, "Payroll tools", "https://payroll.example.com/mcp");
+        testConnectors.add(org, "Wiki", "https://wiki.example.com/mcp");
 
         browser = new Browser("http://localhost:" + port + "/");
         Browser b = browser;

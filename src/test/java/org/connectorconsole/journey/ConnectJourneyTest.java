@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.connectorconsole.base.Plan;
 import org.connectorconsole.connector.Connector;
-import org.connectorconsole.connector.ConnectorForm;
-import org.connectorconsole.connector.ConnectorService;
 import org.connectorconsole.support.Browser;
 import org.connectorconsole.support.TestMcpServer;
+import org.connectorconsole.support.TestConnectors;
 import org.connectorconsole.support.TestOrganizations;
 import org.connectorconsole.support.TestOrganizations.Org;
 import org.junit.jupiter.api.AfterAll;
@@ -38,7 +37,7 @@ class ConnectJourneyTest {
     @Autowired
     TestOrganizations orgs;
     @Autowired
-    ConnectorService connectors;
+    TestConnectors testConnectors;
 
     @BeforeAll
     static void start() {
@@ -59,9 +58,7 @@ class ConnectJourneyTest {
     @Test
     void member_connects_sees_the_tools_and_disconnects() {
         Org org = orgs.create(Plan.TEAM, 1);
-        orgs.signIn(org.owner());
-        Connector c = connectors.add(new ConnectorForm("Acme files", mcp.url("/mcp"), null, null, false));
-        TestOrganizations.signOut();
+        Connector c = testConnectors.add(org, "Acme files", mcp.url("/mcp"));
 
         browser = new Browser("http://localhost:" + port + "/");
         Browser b = browser;

@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.connectorconsole.base.Plan;
 import org.connectorconsole.connector.Connector;
-import org.connectorconsole.connector.ConnectorForm;
-import org.connectorconsole.connector.ConnectorService;
-import org.connectorconsole.connector.ToolPolicyService;
 import org.connectorconsole.connector.ToolSettings;
 import org.connectorconsole.support.Browser;
 import org.connectorconsole.support.TestMcpServer;
+import org.connectorconsole.support.TestConnectors;
 import org.connectorconsole.support.TestOrganizations;
 import org.connectorconsole.support.TestOrganizations.Org;
 import org.junit.jupiter.api.AfterAll;
@@ -47,9 +45,7 @@ class ConversationJourneyTest {
     @Autowired
     TestOrganizations orgs;
     @Autowired
-    ConnectorService connectors;
-    @Autowired
-    ToolPolicyService policies;
+    TestConnectors testConnectors;
 
     @BeforeAll
     static void start() {
@@ -70,10 +66,7 @@ class ConversationJourneyTest {
     @Test
     void member_switches_a_connector_on_in_a_conversation_and_runs_a_tool_from_its_form() {
         Org org = orgs.create(Plan.TEAM, 1);
-        orgs.signIn(org.owner());
-        policies.updateSettings(ToolSettings.NewTools.ALLOW, false, policies.settings().version());
-        Connector c = connectors.add(new ConnectorForm("Acme files", mcp.url("/mcp"), null, null, false));
-        TestOrganizations.signOut();
+        Connector c = testConnectors.add(org, "Acme files", mcp.url("/mcp"), ToolSettings.NewTools.ALLOW);
 
         browser = new Browser("http://localhost:" + port + "/");
         Browser b = browser;
@@ -105,8 +98,9 @@ class ConversationJourneyTest {
         b.awaitText("Repeats the message it is given");
         b.screenshot("33-conversation-tools");
 
-        // the tool list may be drawn again once more right after it appears (the live page hears of the connection
-        // and its tools being recorded): click the card that is there when the click happens
+        // the live page hears of the connection and its tools being recorded right after the list appears; it draws
+        // the list again only if the answer differs (decision 0071), but click the card that is there when the click
+        // happens all the same
         b.await(d -> {
             try {
                 d.findElement(By.id("tool-echo")).click();

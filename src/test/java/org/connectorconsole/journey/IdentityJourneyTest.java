@@ -5,13 +5,12 @@ import static org.connectorconsole.db.Tables.APP_USER;
 
 import java.util.UUID;
 import org.connectorconsole.base.Plan;
-import org.connectorconsole.connector.ConnectorForm;
-import org.connectorconsole.connector.ConnectorService;
 import org.connectorconsole.organization.InvitationService;
 import org.connectorconsole.security.Role;
 import org.connectorconsole.support.Browser;
 import org.connectorconsole.support.SsoConsole;
 import org.connectorconsole.support.TestMcpServer;
+import org.connectorconsole.support.TestConnectors;
 import org.connectorconsole.support.TestOrganizations;
 import org.connectorconsole.support.TestOrganizations.Org;
 import org.jooq.DSLContext;
@@ -35,7 +34,7 @@ class IdentityJourneyTest extends SsoConsole {
     static Browser member;
 
     @Autowired
-    ConnectorService connectors;
+    TestConnectors testConnectors;
     @Autowired
     DSLContext db;
     @Autowired
@@ -75,9 +74,7 @@ class IdentityJourneyTest extends SsoConsole {
     void owner_invites_the_member_accepts_through_single_sign_on_and_appears_in_members_and_connections() {
         registerAtProvider();
         Org org = orgs.create(Plan.TEAM, 1);
-        orgs.signIn(org.owner());
-        connectors.add(new ConnectorForm("Team wiki", mcp.url("/mcp"), null, null, false));
-        TestOrganizations.signOut();
+        testConnectors.add(org, "Team wiki", mcp.url("/mcp"));
         String email = "rosa-" + UUID.randomUUID().toString().substring(0, 6) + "@test.example";
 
         owner = new Browser("http://localhost:" + port + "/");

@@ -169,6 +169,7 @@ class LayoutJourneyTest {
         page("connections-overview", "organization/connections", null);
         page("audit-log", "organization/audit", null);
         page("gateway-settings", "organization/gateway", null);
+        page("members-apps-empty", "organization/authorized-apps", "No member has allowed an app yet");
         page("account-owner", "account", null);
 
         // ---- a member
@@ -178,13 +179,14 @@ class LayoutJourneyTest {
         page("conversation", conversationPath, "Waiting for review");
         page("not-allowed", "organization/members", null);
         page("not-found", "conversations/no-such-conversation", null);
+        page("authorized-apps-empty", "settings/authorized-apps", "No app holds access");
         consentPage(base, org, member);
-        page("authorized-apps", "settings/authorized-apps", null);
+        page("authorized-apps", "settings/authorized-apps", "Claude Desktop on the support team");
         page("account-member", "account", null);
 
         // ---- the owner again: the members' apps, now with one
         signIn(org.owner());
-        page("members-apps", "organization/authorized-apps", null);
+        page("members-apps", "organization/authorized-apps", "Claude Desktop on the support team");
 
         Files.write(Path.of("target", "screenshots", "layout-findings.txt"), findings);
         assertThat(findings).as("layout, axe-core and keyboard findings (screenshots in target/screenshots/)")
@@ -281,6 +283,19 @@ class LayoutJourneyTest {
         browser.await(d -> d.getCurrentUrl().startsWith(REDIRECT));
         String code = URI.create(browser.driver().getCurrentUrl()).getQuery().replaceAll(".*code=([^&]*).*", "$1");
         SuiteSecrets.register(code);
+        // the app redeems the code, as a real one does: only then does it hold a grant (Authorized apps lists it)
+        StringBuilder form = new StringBuilder();
+        Map.of("grant_type", "authorization_code", "code", code, "redirect_uri", REDIRECT, "client_id", clientId,
+                "code_verifier", verifier, "resource", params.get("resource")).forEach((k, v) -> form
+                .append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
+                .append(URLEncoder.encode(v, StandardCharsets.UTF_8)).append('&'));
+        HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create(base + "/oauth2/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(form.substring(0, form.length() - 1))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+        var tokens = tools.jackson.databind.json.JsonMapper.builder().build().readTree(token.body());
+        SuiteSecrets.register(tokens.path("access_token").asString(), tokens.path("refresh_token").asString());
     }
 
     // ------------------------------------------------------------------ the checks

@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.connectorconsole.base.Plan;
 import org.connectorconsole.connector.Connector;
-import org.connectorconsole.connector.ConnectorForm;
-import org.connectorconsole.connector.ConnectorService;
 import org.connectorconsole.support.Browser;
 import org.connectorconsole.support.TestMcpServer;
+import org.connectorconsole.support.TestConnectors;
 import org.connectorconsole.support.TestOrganizations;
 import org.connectorconsole.support.TestOrganizations.Org;
 import org.junit.jupiter.api.AfterAll;
@@ -44,7 +43,7 @@ class LivePagesJourneyTest {
     @Autowired
     TestOrganizations orgs;
     @Autowired
-    ConnectorService connectors;
+    TestConnectors testConnectors;
     @Autowired
     org.connectorconsole.conversation.ConversationService conversations;
 
@@ -69,10 +68,8 @@ class LivePagesJourneyTest {
     @Test
     void an_owners_changes_reach_a_members_open_page_without_a_reload() {
         Org org = orgs.create(Plan.TEAM, 1);
-        orgs.signIn(org.owner());
-        Connector files = connectors.add(new ConnectorForm("Acme files", server.url("/files"), null, null, false));
-        Connector notes = connectors.add(new ConnectorForm("Acme notes", server.url("/notes"), null, null, false));
-        TestOrganizations.signOut();
+        Connector files = testConnectors.add(org, "Acme files", server.url("/files"));
+        Connector notes = testConnectors.add(org, "Acme notes", server.url("/notes"));
 
         member = new Browser("http://localhost:" + port + "/");
         // notes the WebSockets the page opens (before any of its scripts run), to tell which transport push uses
@@ -161,12 +158,7 @@ class LivePagesJourneyTest {
     @Test
     void an_owners_tool_approval_reaches_a_members_open_conversation() throws Exception {
         Org org = orgs.create(Plan.TEAM, 1);
-        orgs.signIn(org.owner());
-        Connector tools = connectors.add(new ConnectorForm("Acme tools", open.url("/mcp"), null, null, false));
-        java.util.concurrent.CompletableFuture<org.connectorconsole.connector.Diagnosis> checked =
-                new java.util.concurrent.CompletableFuture<>();
-        connectors.startCheck(tools.id(), step -> { }, checked::complete);
-        checked.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        Connector tools = testConnectors.addChecked(org, "Acme tools", open.url("/mcp"), null).connector();
         orgs.signIn(org.members().getFirst());
         var conversation = conversations.create("Live review");
         conversations.setEnabled(conversation.id(), tools.id(), true);

@@ -185,6 +185,7 @@ class AccessControlMatrixTest extends ViewTest {
         rule("AuthorizedAppsService.mine", Rule.SIGNED_IN);
         rule("AuthorizedAppsService.revokeMine", Rule.SIGNED_IN);
         rule("AuthorizedAppsService.organization", Rule.OWNER);
+        rule("AuthorizedAppsService.organizationPage", Rule.OWNER);
         rule("AuthorizedAppsService.revokeAsOwner", Rule.OWNER);
         rule("ConsentService.describe", Rule.SIGNED_IN);
         internal("AuditService.record", "services record events after their own checks; it takes no caller");

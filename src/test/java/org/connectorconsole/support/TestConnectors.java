@@ -26,19 +26,41 @@ public class TestConnectors {
 
     /**
      * Signs in as the org's owner, sets what new tools start as, adds the connector and waits for the connection
-     * doctor's verdict (the owner's check lists the tools of a server without sign-in); signs out again.
+     * doctor's verdict (the owner's check lists the tools of a server without sign-in); signs out again. A null
+     * {@code newTools} leaves the organization's tool rules as they are.
      */
     public Checked addChecked(TestOrganizations.Org org, String name, String url, ToolSettings.NewTools newTools)
             throws Exception {
         orgs.signIn(org.owner());
         try {
-            if (newTools != policies.settings().newTools()) {
+            if (newTools != null && newTools != policies.settings().newTools()) {
                 policies.updateSettings(newTools, false, policies.settings().version());
             }
             Connector c = connectors.add(new ConnectorForm(name, url, null, null, false));
             CompletableFuture<Diagnosis> done = new CompletableFuture<>();
             connectors.startCheck(c.id(), step -> { }, done::complete);
             return new Checked(c, done.get(60, TimeUnit.SECONDS));
+        } finally {
+            TestOrganizations.signOut();
+        }
+    }
+
+    /**
+     * Signs in as the org's owner, adds the connector (no check: the doctor runs when someone asks, as after an add
+     * in the console) and signs out again; what journeys set up before the browser opens.
+     */
+    public Connector add(TestOrganizations.Org org, String name, String url) {
+        return add(org, name, url, null);
+    }
+
+    /** As {@link #add(TestOrganizations.Org, String, String)}, first setting what new tools start as (null: as is). */
+    public Connector add(TestOrganizations.Org org, String name, String url, ToolSettings.NewTools newTools) {
+        orgs.signIn(org.owner());
+        try {
+            if (newTools != null) {
+                policies.updateSettings(newTools, false, policies.settings().version());
+            }
+            return connectors.add(new ConnectorForm(name, url, null, null, false));
         } finally {
             TestOrganizations.signOut();
         }

@@ -1,7 +1,10 @@
 package org.connectorconsole.connection.ui;
 
+import java.util.EnumSet;
 import java.util.Optional;
+import org.connectorconsole.base.LiveTopic;
 import org.connectorconsole.base.ui.NavAttention;
+import org.connectorconsole.base.ui.NavAttentionCounts;
 import org.connectorconsole.connection.ConnectionOverviewService;
 import org.connectorconsole.security.CurrentMember;
 import org.springframework.stereotype.Component;
@@ -12,10 +15,12 @@ class ReconnectAttention implements NavAttention {
 
     private final ConnectionOverviewService overview;
     private final CurrentMember currentMember;
+    private final NavAttentionCounts counts;
 
-    ReconnectAttention(ConnectionOverviewService overview, CurrentMember currentMember) {
+    ReconnectAttention(ConnectionOverviewService overview, CurrentMember currentMember, NavAttentionCounts counts) {
         this.overview = overview;
         this.currentMember = currentMember;
+        this.counts = counts;
     }
 
     @Override
@@ -29,7 +34,10 @@ class ReconnectAttention implements NavAttention {
         if (!me.isOwner() || !me.plan().isOrganization()) {
             return Optional.empty();
         }
-        long n = overview.openReconnectRequests();
+        // kept per organization until a connection (a request made or answered), a connector (switched off) or a
+        // membership changes; who may use a connector through groups is told by no topic: at most the kept age
+        long n = counts.count("reconnect-requests", me.orgId(), EnumSet.of(LiveTopic.CONNECTIONS,
+                LiveTopic.CONNECTORS, LiveTopic.MEMBERS), overview::openReconnectRequests);
         return n == 0 ? Optional.empty() : Optional.of(new Waiting(n, n == 1
                 ? "1 member you asked to reconnect has not yet" : n + " members you asked to reconnect have not yet"));
     }

@@ -80,7 +80,7 @@ class ConversationView extends VerticalLayout implements BeforeEnterObserver {
                         history.catchUp();
                     }
                     if (!seen.equals(java.util.EnumSet.of(org.connectorconsole.base.LiveTopic.TOOL_CALLS))) {
-                        loadTools();
+                        tools.refresh(); // drawn again only if the answer differs from what is shown
                     }
                 });
     }

@@ -12,6 +12,7 @@ import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.progressbar.ProgressBar;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -35,6 +36,10 @@ class ToolList extends VerticalLayout {
     private final Consumer<ConversationTool> onOpen;
     private final Set<String> toolIds = new HashSet<>();
     private ConversationId conversationId;
+    /** What the list draws now ({@link #drawn}); null while it shows the progress bar. */
+    private List<Object> shown;
+    private int asks;
+    private int answers;
 
     /** {@code onOpen} runs when the member chooses a tool they may run. */
     ToolList(ConversationService conversations, Consumer<ConversationTool> onOpen) {
@@ -46,22 +51,57 @@ class ToolList extends VerticalLayout {
 
     void showFor(ConversationId id) {
         conversationId = id;
+        shown = null;
     }
 
     /** Asks the servers again; the list shows a progress bar until they answered. */
     void load() {
         removeAll();
+        shown = null;
         ProgressBar bar = new ProgressBar();
         bar.setIndeterminate(true);
         bar.setWidth("12rem");
         Span loading = new Span("Asking the switched-on connectors for their tools…");
         loading.addClassName("console-muted");
         add(new HorizontalLayout(bar, loading));
+        ask();
+    }
+
+    /**
+     * After a change elsewhere (live): asks the servers again while the list stays as it is, and draws it again only
+     * when what they answered differs from what is shown, so a card the member is about to click stays in place.
+     */
+    void refresh() {
+        if (shown == null) {
+            load();
+            return;
+        }
+        ask();
+    }
+
+    /** How many answers the list has received (tests wait for one after a change). */
+    int answers() {
+        return answers;
+    }
+
+    private void ask() {
+        int asked = ++asks;
         UI current = getUI().orElseGet(UI::getCurrent);
-        conversations.tools(conversationId, board -> push(current, () -> show(board)));
+        conversations.tools(conversationId, board -> push(current, () -> {
+            answers++;
+            // an older answer than the newest question is of no use: the newer one follows
+            if (asked == asks) {
+                show(board);
+            }
+        }));
     }
 
     private void show(ToolBoard board) {
+        List<Object> drawn = drawn(board);
+        if (drawn.equals(shown)) {
+            return;
+        }
+        shown = drawn;
         removeAll();
         for (ToolBoard.Problem problem : board.problems()) {
             // what needs the member's action comes first, with the state's badge
@@ -108,6 +148,17 @@ class ToolList extends VerticalLayout {
             fold.setId("more-tools");
             add(fold);
         }
+    }
+
+    /** What a board draws, comparable (an icon's bytes by value). */
+    private static List<Object> drawn(ToolBoard board) {
+        List<Object> key = new ArrayList<>(board.problems());
+        for (ConversationTool t : board.tools()) {
+            key.add(new ConversationTool(t.connectorId(), t.connectorName(), t.name(), t.title(), t.description(),
+                    t.inputSchemaJson(), t.policy(), t.refusal(), null));
+            key.add(t.icon() == null ? "" : t.icon().dataUrl());
+        }
+        return key;
     }
 
     /** Tool lists longer than this fold into a closed Details. */

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.connectorconsole.base.OrganizationId;
 import org.connectorconsole.base.UserId;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
@@ -100,6 +101,33 @@ public class GatewayAuthRepository {
     public List<GrantRow> grants(OrganizationId orgId, int limit) {
         return grants().where(GATEWAY_GRANT.ORG_ID.eq(orgId))
                 .orderBy(APP_USER.EMAIL, GATEWAY_GRANT.GRANTED_AT.desc()).limit(limit).fetch(this::toGrant);
+    }
+
+    /**
+     * One page of an organization's grants by member address, newest grant first within a member, after the grant
+     * {@code after} (keyset: address, granted, id); {@code search} (or null) matches the address or the app's name.
+     * Reads {@code limit + 1} rows: the last only says that more follow.
+     */
+    public List<GrantRow> grantPage(OrganizationId orgId, String search, GrantKey after, int limit) {
+        Condition where = GATEWAY_GRANT.ORG_ID.eq(orgId);
+        if (search != null) {
+            where = where.and(APP_USER.EMAIL.containsIgnoreCase(search)
+                    .or(GATEWAY_GRANT.CLIENT_NAME.containsIgnoreCase(search)));
+        }
+        if (after != null) {
+            OffsetDateTime granted = at(after.grantedAt());
+            where = where.and(APP_USER.EMAIL.gt(after.memberEmail())
+                    .or(APP_USER.EMAIL.eq(after.memberEmail()).and(GATEWAY_GRANT.GRANTED_AT.lt(granted)
+                            .or(GATEWAY_GRANT.GRANTED_AT.eq(granted)
+                                    .and(GATEWAY_GRANT.AUTHORIZATION_ID.gt(after.authorizationId()))))));
+        }
+        return grants().where(where)
+                .orderBy(APP_USER.EMAIL, GATEWAY_GRANT.GRANTED_AT.desc(), GATEWAY_GRANT.AUTHORIZATION_ID)
+                .limit(limit + 1).fetch(this::toGrant);
+    }
+
+    /** Where a page of grants ends: the sort keys of its last row. */
+    public record GrantKey(String memberEmail, Instant grantedAt, String authorizationId) {
     }
 
     private org.jooq.SelectJoinStep<org.jooq.Record> grants() {

@@ -3,10 +3,8 @@ package org.connectorconsole.gatewayauth.ui;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.Grid;
-import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.ui.Confirmations;
 import org.connectorconsole.base.ui.Notices;
@@ -15,13 +13,13 @@ import org.connectorconsole.gatewayauth.AuthorizedApp;
 
 /**
  * The grid of authorized apps that the member's and the owner's pages share: app, what it can use, when granted and
- * last used, and a Revoke that asks first, then reloads the rows.
+ * last used, and a Revoke that asks first, then reloads the rows the way the page fills them ({@link #loadWith}).
  */
 final class AuthorizedAppsGrid extends Grid<AuthorizedApp> {
 
-    private final Supplier<List<AuthorizedApp>> rows;
     private final Consumer<AuthorizedApp> revoke;
     private final Function<AuthorizedApp, String> revoked;
+    private Runnable load = () -> { };
 
     /**
      * @param withMember whether a first column names the member who authorized the app
@@ -29,11 +27,9 @@ final class AuthorizedAppsGrid extends Grid<AuthorizedApp> {
      * @param revoke ends the app's grant (may throw {@link NotFoundException}, shown as an error)
      * @param revoked the notice once it is done
      */
-    AuthorizedAppsGrid(String id, boolean withMember, Supplier<List<AuthorizedApp>> rows,
-            Function<AuthorizedApp, String> consequence, Consumer<AuthorizedApp> revoke,
-            Function<AuthorizedApp, String> revoked) {
+    AuthorizedAppsGrid(String id, boolean withMember, Function<AuthorizedApp, String> consequence,
+            Consumer<AuthorizedApp> revoke, Function<AuthorizedApp, String> revoked) {
         super(AuthorizedApp.class, false);
-        this.rows = rows;
         this.revoke = revoke;
         this.revoked = revoked;
         setId(id);
@@ -51,11 +47,12 @@ final class AuthorizedAppsGrid extends Grid<AuthorizedApp> {
             return button;
         }).setKey("revoke");
         setAllRowsVisible(true);
-        load();
     }
 
-    private void load() {
-        setItems(rows.get());
+    /** How the page fills the grid (and its empty state); run now and again after each Revoke. */
+    void loadWith(Runnable load) {
+        this.load = load;
+        load.run();
     }
 
     private void revoke(AuthorizedApp app) {
@@ -65,6 +62,6 @@ final class AuthorizedAppsGrid extends Grid<AuthorizedApp> {
         } catch (NotFoundException e) {
             Notices.error(e.getMessage());
         }
-        load();
+        load.run();
     }
 }

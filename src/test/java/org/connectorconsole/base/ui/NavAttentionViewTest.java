@@ -5,6 +5,7 @@ import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vaadin.flow.component.html.Span;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.connectorconsole.base.Plan;
@@ -34,6 +35,12 @@ class NavAttentionViewTest extends ViewTest {
     ToolPolicyService policies;
     @Autowired
     ConnectionOverviewService overview;
+    @Autowired
+    NavAttentionCounts counts;
+    @Autowired
+    org.connectorconsole.base.LiveChanges live;
+    @Autowired
+    org.springframework.jdbc.core.JdbcTemplate jdbc;
 
     @BeforeAll
     static void start() {
@@ -78,5 +85,70 @@ class NavAttentionViewTest extends ViewTest {
         signIn(org.members().get(1));
         navigate("");
         assertThat(_find(Span.class, spec -> spec.withClasses("console-nav-attention"))).isEmpty();
+    }
+
+    @Test
+    void the_counts_are_kept_between_pages_and_a_change_on_this_or_another_instance_reaches_the_badge()
+            throws Exception {
+        Org org = orgs.create(Plan.TEAM, 2);
+        orgs.signIn(org.owner());
+        Connector c = connectors.add(ConnectorForm.of("Files", server.url("/mcp")));
+        CompletableFuture<Diagnosis> checked = new CompletableFuture<>();
+        connectors.startCheck(c.id(), step -> { }, checked::complete);
+        checked.get(60, TimeUnit.SECONDS);
+        TestOrganizations.signOut();
+
+        signIn(org.owner());
+        navigate("");
+        assertThat(_get(Span.class, spec -> spec.withId("attention-connectors")).getText()).isEqualTo("2");
+        long reads = counts.reads();
+        navigate("account");
+        navigate("organization/members");
+        assertThat(counts.reads()).as("moving between pages reads no count").isEqualTo(reads);
+        assertThat(_get(Span.class, spec -> spec.withId("attention-connectors")).getText()).isEqualTo("2");
+
+        // a change on this instance: the next page counts again, at once
+        orgs.signIn(org.owner());
+        policies.approve(c.id(), "echo", policies.tools(c.id()).stream().filter(t -> t.name().equals("echo"))
+                .findFirst().orElseThrow().version());
+        signIn(org.owner());
+        navigate("account");
+        assertThat(_get(Span.class, spec -> spec.withId("attention-connectors")).getText()).isEqualTo("1");
+        assertThat(counts.reads()).isGreaterThan(reads);
+
+        // another instance's change: its commit and its NOTIFY reach this one through the database
+        int held = jdbc.queryForObject("select count(*) from connector_tool where org_id = ? and pending_fingerprint"
+                + " is not null", Integer.class, org.id().value());
+        assertThat(_get(Span.class, spec -> spec.withId("attention-connectors")).getText())
+                .isEqualTo(Integer.toString(held));
+        assertThat(held).isPositive();
+        jdbc.update("delete from connector_tool where org_id = ? and pending_fingerprint is not null",
+                org.id().value());
+        navigate("organization/members");
+        assertThat(_get(Span.class, spec -> spec.withId("attention-connectors")).getText())
+                .as("nobody told this instance yet").isEqualTo(Integer.toString(held));
+        awaitTrue(live::listening, "the console's listener to LISTEN");
+        long heard = counts.changesHeard(org.id());
+        jdbc.queryForObject("select pg_notify('console_live', ?)", Object.class,
+                "1;" + org.id().value() + ";TOOLS;-");
+        awaitTrue(() -> counts.changesHeard(org.id()) > heard, "the NOTIFY to be heard");
+        navigate("account");
+        assertThat(_find(Span.class, spec -> spec.withId("attention-connectors"))).as("told: counted again")
+                .isEmpty();
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) {
+        java.time.Instant deadline = java.time.Instant.now().plus(Duration.ofSeconds(60));
+        while (!condition.getAsBoolean()) {
+            if (java.time.Instant.now().isAfter(deadline)) {
+                throw new AssertionError("Timed out waiting for " + what);
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
     }
 }

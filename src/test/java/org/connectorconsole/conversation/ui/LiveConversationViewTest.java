@@ -1,10 +1,12 @@
 package org.connectorconsole.conversation.ui;
 
 import static com.github.mvysny.kaributesting.v10.LocatorJ._find;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Pre;
 import com.vaadin.flow.server.VaadinSession;
 import java.time.Duration;
@@ -12,11 +14,15 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.connectorconsole.base.LiveChange;
+import org.connectorconsole.base.LiveChanges;
+import org.connectorconsole.base.LiveTopic;
 import org.connectorconsole.base.Plan;
 import org.connectorconsole.connector.Connector;
 import org.connectorconsole.connector.ConnectorForm;
 import org.connectorconsole.connector.ConnectorService;
 import org.connectorconsole.connector.Diagnosis;
+import org.connectorconsole.connector.ToolPolicy;
 import org.connectorconsole.connector.ToolPolicyService;
 import org.connectorconsole.connector.ToolSettings;
 import org.connectorconsole.conversation.Conversation;
@@ -26,6 +32,7 @@ import org.connectorconsole.conversation.ToolCallListener;
 import org.connectorconsole.conversation.ToolCallRequest;
 import org.connectorconsole.mcp.McpToolSession;
 import org.connectorconsole.support.TestMcpServer;
+import org.connectorconsole.support.TestOrganizations;
 import org.connectorconsole.support.TestOrganizations.Org;
 import org.connectorconsole.support.ViewTest;
 import org.junit.jupiter.api.AfterAll;
@@ -47,6 +54,8 @@ class LiveConversationViewTest extends ViewTest {
     ConnectorService connectors;
     @Autowired
     ToolPolicyService policies;
+    @Autowired
+    LiveChanges live;
 
     @BeforeAll
     static void start() {
@@ -93,6 +102,49 @@ class LiveConversationViewTest extends ViewTest {
                 .filter(p -> p.getText().equals("from another tab")).toList());
         assertThat(results).as("the finished call, once").hasSize(1);
         assertThat(shown("no-history")).isFalse();
+    }
+
+    @Test
+    void the_tool_list_is_drawn_again_only_when_what_it_shows_changed() throws Exception {
+        Org acme = orgs.create(Plan.TEAM, 1);
+        signIn(acme.owner());
+        policies.updateSettings(ToolSettings.NewTools.ALLOW, false, policies.settings().version());
+        Connector c = connectors.add(ConnectorForm.of("Tools", server.url("/mcp")));
+        CompletableFuture<Diagnosis> checked = new CompletableFuture<>();
+        connectors.startCheck(c.id(), step -> { }, checked::complete);
+        checked.get(60, TimeUnit.SECONDS);
+
+        signIn(acme.members().getFirst());
+        Conversation conv = conversations.create("Live tools");
+        conversations.setEnabled(conv.id(), c.id(), true);
+        navigate("conversations/" + conv.id());
+        Div card = pushedUntil(() -> _find(Div.class, spec -> spec.withId("tool-echo"))).getFirst();
+        ToolList list = _get(ToolList.class);
+
+        // told of a change that changes nothing shown here: asked again, not drawn again
+        int answers = list.answers();
+        live.publish(LiveChange.forOrganization(acme.id(), LiveTopic.TOOLS));
+        pushedUntil(() -> list.answers() > answers ? List.of(true) : List.of());
+        assertThat(_find(Div.class, spec -> spec.withId("tool-echo"))).as("the same card, still in place")
+                .containsExactly(card);
+        assertThat(card.isAttached()).isTrue();
+
+        // an owner blocks the tool (another session): the list follows
+        Thread owner = new Thread(() -> {
+            orgs.signIn(acme.owner());
+            try {
+                policies.setPolicy(c.id(), "echo", ToolPolicy.BLOCKED, policies.tools(c.id()).stream()
+                        .filter(t -> t.name().equals("echo")).findFirst().orElseThrow().version());
+            } finally {
+                TestOrganizations.signOut();
+            }
+        });
+        owner.start();
+        owner.join(Duration.ofSeconds(60));
+        Div blocked = pushedUntil(() -> _find(Div.class, spec -> spec.withId("tool-echo")
+                .withClasses("console-tool-card-off"))).getFirst();
+        assertThat(blocked).isNotSameAs(card);
+        assertThat(card.isAttached()).isFalse();
     }
 
     /**
