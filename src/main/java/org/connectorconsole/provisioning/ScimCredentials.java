@@ -11,6 +11,7 @@ import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.DisplayNames;
 import org.connectorconsole.base.NotFoundException;
+import org.connectorconsole.base.Plan;
 import org.connectorconsole.base.PublicAddress;
 import org.connectorconsole.base.Times;
 import org.connectorconsole.base.Tokens;
@@ -18,7 +19,6 @@ import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.provisioning.internal.ScimCredentialRepository;
 import org.connectorconsole.security.CurrentMember;
 import org.connectorconsole.security.Member;
-import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -113,11 +113,8 @@ public class ScimCredentials {
     }
 
     private Member requireOrganizationOwner() {
-        Member owner = currentMember.requireOwner();
-        if (!owner.plan().isOrganization()) {
-            throw new AccessDeniedException("Only Team and Enterprise organizations provision members.");
-        }
-        return owner;
+        return currentMember.requireOwner(Plan::isOrganization,
+                "Only Team and Enterprise organizations provision members.");
     }
 
     private static Instant instant(OffsetDateTime t) {
