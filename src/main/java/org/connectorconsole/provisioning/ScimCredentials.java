@@ -15,7 +15,6 @@ import org.connectorconsole.base.Plan;
 import org.connectorconsole.base.PublicAddress;
 import org.connectorconsole.base.Times;
 import org.connectorconsole.base.Tokens;
-import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.provisioning.internal.ScimCredentialRepository;
 import org.connectorconsole.security.CurrentMember;
 import org.connectorconsole.security.Member;
@@ -73,11 +72,8 @@ public class ScimCredentials {
     @Transactional
     public Created create(String name) {
         Member owner = requireOrganizationOwner();
-        String clean = DisplayNames.clean(name);
-        DisplayNames.problem(clean, MAX_NAME, "Name the credential after the identity provider that will use it.")
-                .ifPresent(p -> {
-                    throw ValidationException.forField("name", p);
-                });
+        String clean = DisplayNames.require(name, MAX_NAME,
+                "Name the credential after the identity provider that will use it.", "name");
         String secret = Tokens.secret(PREFIX);
         UUID id = UUID.randomUUID();
         repository.insert(id, owner.orgId(), clean, Tokens.sha256Hex(secret), owner.userId(), Times.utcNow(clock));
