@@ -6,14 +6,12 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Optional;
-import org.connectorconsole.security.SecurityHeaders;
+import org.connectorconsole.security.BearerOnlyChain;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -31,16 +29,8 @@ class ApiSecurityConfiguration {
     @Bean
     @Order(1)
     SecurityFilterChain apiSecurityFilterChain(HttpSecurity http, ApiTokenService tokens) throws Exception {
-        SecurityHeaders.apply(http);
-        http.securityMatcher("/api/**")
-                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .csrf(csrf -> csrf.disable())
-                .requestCache(cache -> cache.disable())
-                // after the header writer, so that refusals carry the headers too
-                .addFilterAfter(new ApiTokenFilter(tokens), HeaderWriterFilter.class)
-                // the token filter above lets nothing through without a live token of the right scope
-                .authorizeHttpRequests(auth -> auth.anyRequest().permitAll());
-        return http.build();
+        // the token filter lets nothing through without a live token of the right scope
+        return BearerOnlyChain.on(http, "/api/**", "api").authenticatedBy(new ApiTokenFilter(tokens)).build();
     }
 
     static final class ApiTokenFilter extends OncePerRequestFilter {
@@ -53,9 +43,7 @@ class ApiSecurityConfiguration {
         @Override
         protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                 throws ServletException, IOException {
-            String header = request.getHeader("Authorization");
-            Optional<ApiTokenService.ApiCaller> caller = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-                    ? tokens.authenticate(header.substring(7).strip()) : Optional.empty();
+            Optional<ApiTokenService.ApiCaller> caller = BearerOnlyChain.token(request).flatMap(tokens::authenticate);
             if (caller.isEmpty()) {
                 refuse(response, 401, "invalid_token", "An API token is required: Authorization: Bearer ccat_… "
                         + "(an owner creates one under Audit log › API tokens; revoked tokens stop working).");

@@ -16,7 +16,6 @@ import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.OrganizationId;
 import org.connectorconsole.base.Times;
 import org.connectorconsole.base.Tokens;
-import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.security.CurrentMember;
 import org.connectorconsole.security.Member;
 import org.springframework.stereotype.Service;
@@ -63,11 +62,7 @@ public class ApiTokenService {
     @Transactional
     public Created create(String name) {
         Member owner = currentMember.requireOwner();
-        String clean = DisplayNames.clean(name);
-        DisplayNames.problem(clean, MAX_NAME, "Name the token after the tool that will use it.")
-                .ifPresent(p -> {
-                    throw ValidationException.forField("name", p);
-                });
+        String clean = DisplayNames.require(name, MAX_NAME, "Name the token after the tool that will use it.", "name");
         String secret = Tokens.secret(PREFIX);
         UUID id = UUID.randomUUID();
         repository.insert(id, owner.orgId(), clean, Tokens.sha256Hex(secret), SCOPE_AUDIT_EXPORT, owner.userId(),

@@ -33,4 +33,16 @@ public final class DisplayNames {
         }
         return Optional.empty();
     }
+
+    /**
+     * The cleaned name, when it can be used; else a {@link ValidationException} for the form's {@code field} that
+     * says why (and nothing changes).
+     */
+    public static String require(String raw, int maxLength, String whenEmpty, String field) {
+        String cleaned = clean(raw);
+        problem(cleaned, maxLength, whenEmpty).ifPresent(p -> {
+            throw ValidationException.forField(field, p);
+        });
+        return cleaned;
+    }
 }

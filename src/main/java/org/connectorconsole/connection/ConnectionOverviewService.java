@@ -8,6 +8,7 @@ import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.EmailAddress;
 import org.connectorconsole.base.NotFoundException;
+import org.connectorconsole.base.Plan;
 import org.connectorconsole.base.Times;
 import org.connectorconsole.base.UserId;
 import org.connectorconsole.base.ValidationException;
@@ -103,11 +104,7 @@ public class ConnectionOverviewService {
     }
 
     private Member requireOrganizationOwner() {
-        Member owner = currentMember.requireOwner();
-        if (!owner.plan().isOrganization()) {
-            throw new AccessDeniedException("The connections overview is for owners of Team and Enterprise "
-                    + "organizations.");
-        }
-        return owner;
+        return currentMember.requireOwner(Plan::isOrganization,
+                "The connections overview is for owners of Team and Enterprise organizations.");
     }
 }

@@ -10,6 +10,7 @@ import java.util.Set;
 import org.connectorconsole.audit.AuditAction;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
+import org.connectorconsole.base.Plan;
 import org.connectorconsole.base.SecretSealer;
 import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.connection.internal.EnterpriseManagedRepository;
@@ -23,7 +24,6 @@ import org.connectorconsole.oauth.OAuthFlowException;
 import org.connectorconsole.security.CurrentMember;
 import org.connectorconsole.security.Member;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -280,10 +280,6 @@ public class EnterpriseManagedService {
     }
 
     private Member owner() {
-        Member owner = currentMember.requireOwner();
-        if (!owner.plan().allowsCustomConnectors()) {
-            throw new AccessDeniedException("Custom connectors need a paid plan.");
-        }
-        return owner;
+        return currentMember.requireOwner(Plan::allowsCustomConnectors, "Custom connectors need a paid plan.");
     }
 }

@@ -13,6 +13,7 @@ import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.ConflictException;
 import org.connectorconsole.base.NotFoundException;
+import org.connectorconsole.base.Plan;
 import org.connectorconsole.base.Times;
 import org.connectorconsole.base.UserId;
 import org.connectorconsole.base.ValidationException;
@@ -205,11 +206,8 @@ public class ConnectorAccessService {
     }
 
     private Member paidOwner() {
-        Member owner = currentMember.requireOwner();
-        if (!owner.plan().allowsCustomConnectors()) {
-            throw new AccessDeniedException("Custom connectors need a paid plan (Pro, Max, Team or Enterprise).");
-        }
-        return owner;
+        return currentMember.requireOwner(Plan::allowsCustomConnectors,
+                "Custom connectors need a paid plan (Pro, Max, Team or Enterprise).");
     }
 
     private Member organizationOwner() {

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import org.connectorconsole.base.Plan;
 import org.connectorconsole.base.Times;
 import org.connectorconsole.audit.AuditAction;
 import org.connectorconsole.audit.AuditRecord;
@@ -32,7 +33,6 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -325,11 +325,8 @@ public class ConnectorService implements DisposableBean {
     }
 
     private Member manager() {
-        Member owner = currentMember.requireOwner();
-        if (!owner.plan().allowsCustomConnectors()) {
-            throw new AccessDeniedException("Custom connectors need a paid plan (Pro, Max, Team or Enterprise).");
-        }
-        return owner;
+        return currentMember.requireOwner(Plan::allowsCustomConnectors,
+                "Custom connectors need a paid plan (Pro, Max, Team or Enterprise).");
     }
 
     private record Valid(String name, String url, String clientId, String secret) {

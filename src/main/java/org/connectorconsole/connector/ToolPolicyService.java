@@ -11,11 +11,11 @@ import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.ConflictException;
 import org.connectorconsole.base.NotFoundException;
+import org.connectorconsole.base.Plan;
 import org.connectorconsole.base.Times;
 import org.connectorconsole.connector.internal.ToolRepository;
 import org.connectorconsole.security.CurrentMember;
 import org.connectorconsole.security.Member;
-import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -159,11 +159,8 @@ public class ToolPolicyService {
     }
 
     private Member owner() {
-        Member owner = currentMember.requireOwner();
-        if (!owner.plan().allowsCustomConnectors()) {
-            throw new AccessDeniedException("Custom connectors need a paid plan (Pro, Max, Team or Enterprise).");
-        }
-        return owner;
+        return currentMember.requireOwner(Plan::allowsCustomConnectors,
+                "Custom connectors need a paid plan (Pro, Max, Team or Enterprise).");
     }
 
     private Connector connector(Member owner, ConnectorId connectorId) {

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Locale;
+import org.connectorconsole.base.Plan;
 import org.connectorconsole.base.Times;
 import org.connectorconsole.audit.AuditAction;
 import org.connectorconsole.audit.AuditRecord;
@@ -12,7 +13,6 @@ import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.security.CurrentMember;
 import org.connectorconsole.security.Member;
-import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -67,10 +67,6 @@ public class PrivateHostService {
     }
 
     private Member owner() {
-        Member owner = currentMember.requireOwner();
-        if (!owner.plan().allowsCustomConnectors()) {
-            throw new AccessDeniedException("Custom connectors need a paid plan.");
-        }
-        return owner;
+        return currentMember.requireOwner(Plan::allowsCustomConnectors, "Custom connectors need a paid plan.");
     }
 }

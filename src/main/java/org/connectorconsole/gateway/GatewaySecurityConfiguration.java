@@ -9,17 +9,15 @@ import java.util.List;
 import java.util.Optional;
 import org.connectorconsole.base.PublicAddress;
 import org.connectorconsole.conversation.ConversationService;
+import org.connectorconsole.security.BearerOnlyChain;
 import org.connectorconsole.security.CurrentMember;
 import org.connectorconsole.security.Member;
-import org.connectorconsole.security.SecurityHeaders;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -39,18 +37,10 @@ class GatewaySecurityConfiguration {
     SecurityFilterChain gatewaySecurityFilterChain(HttpSecurity http, ObjectProvider<GatewayCredentials> credentials,
             CurrentMember currentMember, ConversationService conversations, GatewaySettingsService settings,
             PublicAddress address) throws Exception {
-        SecurityHeaders.apply(http);
-        http.securityMatcher(GatewayEndpoints.PREFIX + "/**")
-                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .csrf(csrf -> csrf.disable())
-                .requestCache(cache -> cache.disable())
-                .securityContext(context -> context.disable())
-                .anonymous(anonymous -> anonymous.disable())
-                .addFilterAfter(new GatewayFilter(credentials, currentMember, conversations, settings, address),
-                        HeaderWriterFilter.class)
-                // the filter above lets nothing through without a live credential of the endpoint's member
-                .authorizeHttpRequests(auth -> auth.anyRequest().permitAll());
-        return http.build();
+        // the filter lets nothing through without a live credential of the endpoint's member
+        return BearerOnlyChain.on(http, GatewayEndpoints.PREFIX + "/**", "gateway")
+                .authenticatedBy(new GatewayFilter(credentials, currentMember, conversations, settings, address))
+                .build();
     }
 
     static final class GatewayFilter extends OncePerRequestFilter {

@@ -180,11 +180,7 @@ public class GroupDirectory {
     }
 
     private static String validName(String name) {
-        String clean = DisplayNames.clean(name);
-        DisplayNames.problem(clean, MAX_NAME, "Give the group a name.").ifPresent(problem -> {
-            throw ValidationException.forField("name", problem);
-        });
-        return clean;
+        return DisplayNames.require(name, MAX_NAME, "Give the group a name.", "name");
     }
 
     private static ValidationException taken(String name) {

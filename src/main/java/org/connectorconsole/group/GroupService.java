@@ -1,10 +1,10 @@
 package org.connectorconsole.group;
 
 import java.util.List;
+import org.connectorconsole.base.Plan;
 import org.connectorconsole.base.UserId;
 import org.connectorconsole.security.CurrentMember;
 import org.connectorconsole.security.Member;
-import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -95,11 +95,7 @@ public class GroupService {
     }
 
     private Member owner() {
-        Member owner = currentMember.requireOwner();
-        if (!owner.plan().isOrganization()) {
-            throw new AccessDeniedException("Groups are for Team and Enterprise organizations.");
-        }
-        return owner;
+        return currentMember.requireOwner(Plan::isOrganization, "Groups are for Team and Enterprise organizations.");
     }
 
     private void editable(Member owner, GroupId id) {

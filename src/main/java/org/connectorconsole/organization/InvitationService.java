@@ -18,6 +18,7 @@ import org.connectorconsole.base.DisplayNames;
 import org.connectorconsole.base.EmailAddress;
 import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.OrganizationId;
+import org.connectorconsole.base.Plan;
 import org.connectorconsole.base.Times;
 import org.connectorconsole.base.Tokens;
 import org.connectorconsole.base.UserId;
@@ -307,11 +308,8 @@ public class InvitationService {
     }
 
     private Member requireOrganizationOwner() {
-        Member owner = currentMember.requireOwner();
-        if (!owner.plan().isOrganization()) {
-            throw new AccessDeniedException("Only Team and Enterprise organizations have members to invite.");
-        }
-        return owner;
+        return currentMember.requireOwner(Plan::isOrganization,
+                "Only Team and Enterprise organizations have members to invite.");
     }
 
     private static Invitation toInvitation(StoredInvitation s) {

@@ -8,6 +8,7 @@ import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.OrganizationId;
+import org.connectorconsole.base.Plan;
 import org.connectorconsole.base.Times;
 import org.connectorconsole.base.UserId;
 import org.connectorconsole.base.ValidationException;
@@ -16,7 +17,6 @@ import org.connectorconsole.organization.internal.OrganizationRepository;
 import org.connectorconsole.security.CurrentMember;
 import org.connectorconsole.security.Member;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -53,10 +53,8 @@ public class MemberAccess {
     @Transactional
     public void revokeEverything(UserId userId) {
         organizations.lockOrganization(currentMember.require().orgId());
-        Member owner = currentMember.requireOwner();
-        if (!owner.plan().isOrganization()) {
-            throw new AccessDeniedException("Only Team and Enterprise organizations have members to manage.");
-        }
+        Member owner = currentMember.requireOwner(Plan::isOrganization,
+                "Only Team and Enterprise organizations have members to manage.");
         if (owner.userId().equals(userId)) {
             throw new ValidationException("You cannot revoke your own access here. Sign out instead, and revoke your "
                     + "tokens in Settings.");
@@ -69,10 +67,8 @@ public class MemberAccess {
     /** The owner's organization's members its identity provider deactivated (suspended). */
     @Transactional(readOnly = true)
     public java.util.Set<UserId> suspendedMembers() {
-        Member owner = currentMember.requireOwner();
-        if (!owner.plan().isOrganization()) {
-            throw new AccessDeniedException("Only Team and Enterprise organizations have members to manage.");
-        }
+        Member owner = currentMember.requireOwner(Plan::isOrganization,
+                "Only Team and Enterprise organizations have members to manage.");
         return repository.suspendedIn(owner.orgId());
     }
 

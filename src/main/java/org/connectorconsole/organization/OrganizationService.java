@@ -7,6 +7,7 @@ import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.ConflictException;
 import org.connectorconsole.base.ListPage;
 import org.connectorconsole.base.NotFoundException;
+import org.connectorconsole.base.Plan;
 import org.connectorconsole.base.UserId;
 import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.organization.internal.OrganizationRepository;
@@ -15,7 +16,6 @@ import org.connectorconsole.security.Member;
 import org.connectorconsole.security.Role;
 import org.connectorconsole.security.SignInOptions;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -167,10 +167,7 @@ public class OrganizationService {
     }
 
     private Member requireOrganizationOwner() {
-        Member owner = currentMember.requireOwner();
-        if (!owner.plan().isOrganization()) {
-            throw new AccessDeniedException("Only Team and Enterprise organizations have members to manage.");
-        }
-        return owner;
+        return currentMember.requireOwner(Plan::isOrganization,
+                "Only Team and Enterprise organizations have members to manage.");
     }
 }

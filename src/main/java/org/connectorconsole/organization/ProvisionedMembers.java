@@ -159,11 +159,8 @@ public class ProvisionedMembers {
     }
 
     private static String cleanName(String displayName, String email) {
-        String clean = DisplayNames.clean(displayName == null || displayName.isBlank()
-                ? email.substring(0, email.indexOf('@')) : displayName);
-        DisplayNames.problem(clean, MAX_NAME, "Give the person a name.").ifPresent(p -> {
-            throw ValidationException.forField("displayName", p);
-        });
-        return clean;
+        return DisplayNames.require(displayName == null || displayName.isBlank()
+                ? email.substring(0, email.indexOf('@')) : displayName, MAX_NAME, "Give the person a name.",
+                "displayName");
     }
 }

@@ -11,14 +11,13 @@ import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.DisplayNames;
 import org.connectorconsole.base.NotFoundException;
+import org.connectorconsole.base.Plan;
 import org.connectorconsole.base.PublicAddress;
 import org.connectorconsole.base.Times;
 import org.connectorconsole.base.Tokens;
-import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.provisioning.internal.ScimCredentialRepository;
 import org.connectorconsole.security.CurrentMember;
 import org.connectorconsole.security.Member;
-import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -73,11 +72,8 @@ public class ScimCredentials {
     @Transactional
     public Created create(String name) {
         Member owner = requireOrganizationOwner();
-        String clean = DisplayNames.clean(name);
-        DisplayNames.problem(clean, MAX_NAME, "Name the credential after the identity provider that will use it.")
-                .ifPresent(p -> {
-                    throw ValidationException.forField("name", p);
-                });
+        String clean = DisplayNames.require(name, MAX_NAME,
+                "Name the credential after the identity provider that will use it.", "name");
         String secret = Tokens.secret(PREFIX);
         UUID id = UUID.randomUUID();
         repository.insert(id, owner.orgId(), clean, Tokens.sha256Hex(secret), owner.userId(), Times.utcNow(clock));
@@ -113,11 +109,8 @@ public class ScimCredentials {
     }
 
     private Member requireOrganizationOwner() {
-        Member owner = currentMember.requireOwner();
-        if (!owner.plan().isOrganization()) {
-            throw new AccessDeniedException("Only Team and Enterprise organizations provision members.");
-        }
-        return owner;
+        return currentMember.requireOwner(Plan::isOrganization,
+                "Only Team and Enterprise organizations provision members.");
     }
 
     private static Instant instant(OffsetDateTime t) {

@@ -6,14 +6,12 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Optional;
-import org.connectorconsole.security.SecurityHeaders;
+import org.connectorconsole.security.BearerOnlyChain;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -30,18 +28,9 @@ class ScimSecurityConfiguration {
     @Bean
     @Order(1)
     SecurityFilterChain scimSecurityFilterChain(HttpSecurity http, ScimCredentials credentials) throws Exception {
-        SecurityHeaders.apply(http);
-        http.securityMatcher("/scim/**")
-                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .securityContext(context -> context.securityContextRepository(
-                        new org.springframework.security.web.context.RequestAttributeSecurityContextRepository()))
-                .csrf(csrf -> csrf.disable())
-                .requestCache(cache -> cache.disable())
-                .anonymous(anonymous -> anonymous.disable())
-                .addFilterAfter(new ScimCredentialFilter(credentials), HeaderWriterFilter.class)
-                // the credential filter lets nothing through without a live credential
-                .authorizeHttpRequests(auth -> auth.anyRequest().permitAll());
-        return http.build();
+        // the credential filter lets nothing through without a live credential
+        return BearerOnlyChain.on(http, "/scim/**", "scim").authenticatedBy(new ScimCredentialFilter(credentials))
+                .build();
     }
 
     static final class ScimCredentialFilter extends OncePerRequestFilter {
@@ -54,9 +43,7 @@ class ScimSecurityConfiguration {
         @Override
         protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                 throws ServletException, IOException {
-            String header = request.getHeader("Authorization");
-            Optional<ScimCaller> caller = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-                    ? credentials.authenticate(header.substring(7).strip()) : Optional.empty();
+            Optional<ScimCaller> caller = BearerOnlyChain.token(request).flatMap(credentials::authenticate);
             if (caller.isEmpty()) {
                 response.setHeader("WWW-Authenticate", "Bearer realm=\"scim\"");
                 ScimErrors.write(response, 401, null, "A SCIM credential is required: Authorization: Bearer "

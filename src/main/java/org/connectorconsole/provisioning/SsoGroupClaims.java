@@ -12,6 +12,7 @@ import org.connectorconsole.audit.Actor;
 import org.connectorconsole.audit.AuditAction;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
+import org.connectorconsole.base.Plan;
 import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.group.Group;
 import org.connectorconsole.group.GroupDirectory;
@@ -23,7 +24,6 @@ import org.connectorconsole.security.SsoSignedIn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
-import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -141,10 +141,6 @@ public class SsoGroupClaims {
     }
 
     private Member requireOrganizationOwner() {
-        Member owner = currentMember.requireOwner();
-        if (!owner.plan().isOrganization()) {
-            throw new AccessDeniedException("Only Team and Enterprise organizations have groups.");
-        }
-        return owner;
+        return currentMember.requireOwner(Plan::isOrganization, "Only Team and Enterprise organizations have groups.");
     }
 }

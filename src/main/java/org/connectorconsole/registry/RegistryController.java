@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.connectorconsole.base.OrganizationId;
+import org.connectorconsole.security.BearerOnlyChain;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -95,9 +96,7 @@ class RegistryController {
     /** 404 when the organization has no published registry; 401 without the right token. */
     private Optional<ResponseEntity<Object>> refused(String org, HttpServletRequest request) {
         Optional<OrganizationId> orgId = orgId(org);
-        String header = request.getHeader("Authorization");
-        String bearer = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? header.substring(7).strip() : null;
+        String bearer = BearerOnlyChain.token(request).orElse(null);
         Optional<Boolean> may = orgId.flatMap(id -> listing.mayRead(id, bearer));
         if (may.isEmpty()) {
             return Optional.of(error(404, "Registry not found"));

@@ -8,6 +8,7 @@ import org.connectorconsole.audit.AuditAction;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
 import org.connectorconsole.base.ConflictException;
+import org.connectorconsole.base.Plan;
 import org.connectorconsole.base.PublicAddress;
 import org.connectorconsole.base.Times;
 import org.connectorconsole.base.Tokens;
@@ -15,7 +16,6 @@ import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.registry.internal.RegistryRepository;
 import org.connectorconsole.security.CurrentMember;
 import org.connectorconsole.security.Member;
-import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -95,11 +95,8 @@ public class RegistrySettingsService {
     }
 
     private Member requireOwner() {
-        Member owner = currentMember.requireOwner();
-        if (!owner.plan().isOrganization()) {
-            throw new AccessDeniedException("Only Team and Enterprise organizations publish a private registry.");
-        }
-        return owner;
+        return currentMember.requireOwner(Plan::isOrganization,
+                "Only Team and Enterprise organizations publish a private registry.");
     }
 
     private static ConflictException changed() {

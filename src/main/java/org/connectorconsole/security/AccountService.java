@@ -108,11 +108,7 @@ public class AccountService {
     }
 
     static String validName(String raw) {
-        String name = DisplayNames.clean(raw);
-        DisplayNames.problem(name, MAX_NAME_LENGTH, "Enter your name.").ifPresent(problem -> {
-            throw ValidationException.forField("displayName", problem);
-        });
-        return name;
+        return DisplayNames.require(raw, MAX_NAME_LENGTH, "Enter your name.", "displayName");
     }
 
     private ConsoleUser signedIn() {

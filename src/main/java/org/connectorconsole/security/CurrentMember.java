@@ -2,6 +2,8 @@ package org.connectorconsole.security;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
+import org.connectorconsole.base.Plan;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -98,5 +100,17 @@ public class CurrentMember {
             throw new AccessDeniedException("Only an owner of " + member.orgName() + " can do this.");
         }
         return member;
+    }
+
+    /**
+     * As {@link #requireOwner()}, and the organization's plan must pass {@code plan} (e.g. {@code
+     * Plan::isOrganization}); else access is denied with {@code refusal}, the service's own words for why.
+     */
+    public Member requireOwner(Predicate<Plan> plan, String refusal) {
+        Member owner = requireOwner();
+        if (!plan.test(owner.plan())) {
+            throw new AccessDeniedException(refusal);
+        }
+        return owner;
     }
 }

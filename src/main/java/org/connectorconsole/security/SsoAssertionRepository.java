@@ -5,6 +5,7 @@ import static org.connectorconsole.db.Tables.SSO_ASSERTION;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 import org.connectorconsole.base.UserId;
+import org.connectorconsole.db.tables.records.SsoAssertionRecord;
 import org.jooq.DSLContext;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Propagation;
@@ -25,18 +26,14 @@ class SsoAssertionRepository {
 
     @Transactional(propagation = Propagation.MANDATORY)
     void save(UserId userId, String issuer, byte[] sealedIdToken, OffsetDateTime expiresAt, OffsetDateTime now) {
-        db.insertInto(SSO_ASSERTION)
-                .set(SSO_ASSERTION.USER_ID, userId)
-                .set(SSO_ASSERTION.ISSUER, issuer)
-                .set(SSO_ASSERTION.ID_TOKEN, sealedIdToken)
-                .set(SSO_ASSERTION.EXPIRES_AT, expiresAt)
-                .set(SSO_ASSERTION.RECEIVED_AT, now)
-                .onConflict(SSO_ASSERTION.USER_ID).doUpdate()
-                .set(SSO_ASSERTION.ISSUER, issuer)
-                .set(SSO_ASSERTION.ID_TOKEN, sealedIdToken)
-                .set(SSO_ASSERTION.EXPIRES_AT, expiresAt)
-                .set(SSO_ASSERTION.RECEIVED_AT, now)
-                .execute();
+        // every value set (a setter marks its field changed): inserted, or all replaced
+        SsoAssertionRecord row = new SsoAssertionRecord();
+        row.setUserId(userId);
+        row.setIssuer(issuer);
+        row.setIdToken(sealedIdToken);
+        row.setExpiresAt(expiresAt);
+        row.setReceivedAt(now);
+        db.insertInto(SSO_ASSERTION).set(row).onConflict(SSO_ASSERTION.USER_ID).doUpdate().set(row).execute();
     }
 
     Optional<Stored> find(UserId userId, OffsetDateTime now) {

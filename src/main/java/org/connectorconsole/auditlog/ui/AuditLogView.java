@@ -46,6 +46,7 @@ import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.base.ui.FieldErrors;
 import org.connectorconsole.base.ui.NewTokenDialog;
 import org.connectorconsole.base.ui.Notices;
+import org.connectorconsole.base.ui.PageParts;
 import org.connectorconsole.base.ui.UiErrorHandling;
 import org.connectorconsole.security.Authorities;
 import org.connectorconsole.security.CurrentMember;
@@ -90,13 +91,10 @@ class AuditLogView extends VerticalLayout {
         this.auditLog = auditLog;
         this.tokens = tokens;
         Member me = currentMember.requireOwner();
-        addClassName("console-page");
-        setMaxWidth("90rem");
-        Span trail = new Span(me.plan().isOrganization() ? "Organization settings" : "Settings");
-        trail.addClassName("console-trail");
-        Paragraph lead = new Paragraph("Every change in " + me.orgName() + ", newest first. Events cannot be changed "
+        PageParts.page(this, "90rem");
+        Span trail = PageParts.trail(me.plan().isOrganization() ? "Organization settings" : "Settings");
+        Paragraph lead = PageParts.lead("Every change in " + me.orgName() + ", newest first. Events cannot be changed "
                 + "or deleted, and each carries the hash of the one before it: Verify checks that chain.");
-        lead.addClassName("console-muted");
         add(trail, new H2("Audit log"), lead, filters(), actions(), grid, empty, pager(), tokenSection());
 
         grid.setId("audit-events");

@@ -14,22 +14,22 @@ public final class Notices {
     }
 
     public static void success(String message) {
-        Notification n = Notification.show(message, 4000, Notification.Position.BOTTOM_START);
-        n.addThemeVariants(NotificationVariant.LUMO_SUCCESS);
+        show(message, 4000, NotificationVariant.LUMO_SUCCESS);
     }
 
     public static void info(String message) {
-        Notification n = Notification.show(message, 5000, Notification.Position.BOTTOM_START);
-        n.addThemeVariants(NotificationVariant.LUMO_CONTRAST);
+        show(message, 5000, NotificationVariant.LUMO_CONTRAST);
     }
 
     public static void warning(String message) {
-        Notification n = Notification.show(message, 8000, Notification.Position.BOTTOM_START);
-        n.addThemeVariants(NotificationVariant.LUMO_WARNING);
+        show(message, 8000, NotificationVariant.LUMO_WARNING);
     }
 
     public static void error(String message) {
-        Notification n = Notification.show(message, 8000, Notification.Position.BOTTOM_START);
-        n.addThemeVariants(NotificationVariant.LUMO_ERROR);
+        show(message, 8000, NotificationVariant.LUMO_ERROR);
+    }
+
+    private static void show(String message, int millis, NotificationVariant variant) {
+        Notification.show(message, millis, Notification.Position.BOTTOM_START).addThemeVariants(variant);
     }
 }

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import org.connectorconsole.base.OrganizationId;
 import org.connectorconsole.base.UserId;
 import org.connectorconsole.connector.ConnectorId;
+import org.connectorconsole.db.tables.records.OrgTokenExchangeRecord;
 import org.jooq.DSLContext;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Propagation;
@@ -41,22 +42,16 @@ public class EnterpriseManagedRepository {
     @Transactional(propagation = Propagation.MANDATORY)
     public void saveExchange(OrganizationId orgId, boolean enabled, String tokenEndpoint, String clientId,
             byte[] sealedSecret, UserId by, OffsetDateTime now) {
-        db.insertInto(ORG_TOKEN_EXCHANGE)
-                .set(ORG_TOKEN_EXCHANGE.ORG_ID, orgId)
-                .set(ORG_TOKEN_EXCHANGE.ENABLED, enabled)
-                .set(ORG_TOKEN_EXCHANGE.TOKEN_ENDPOINT, tokenEndpoint)
-                .set(ORG_TOKEN_EXCHANGE.CLIENT_ID, clientId)
-                .set(ORG_TOKEN_EXCHANGE.CLIENT_SECRET, sealedSecret)
-                .set(ORG_TOKEN_EXCHANGE.UPDATED_AT, now)
-                .set(ORG_TOKEN_EXCHANGE.UPDATED_BY, by.value())
-                .onConflict(ORG_TOKEN_EXCHANGE.ORG_ID).doUpdate()
-                .set(ORG_TOKEN_EXCHANGE.ENABLED, enabled)
-                .set(ORG_TOKEN_EXCHANGE.TOKEN_ENDPOINT, tokenEndpoint)
-                .set(ORG_TOKEN_EXCHANGE.CLIENT_ID, clientId)
-                .set(ORG_TOKEN_EXCHANGE.CLIENT_SECRET, sealedSecret)
-                .set(ORG_TOKEN_EXCHANGE.UPDATED_AT, now)
-                .set(ORG_TOKEN_EXCHANGE.UPDATED_BY, by.value())
-                .execute();
+        // every value set, null ones too (a setter marks its field changed): inserted, or all replaced
+        OrgTokenExchangeRecord row = new OrgTokenExchangeRecord();
+        row.setOrgId(orgId);
+        row.setEnabled(enabled);
+        row.setTokenEndpoint(tokenEndpoint);
+        row.setClientId(clientId);
+        row.setClientSecret(sealedSecret);
+        row.setUpdatedAt(now);
+        row.setUpdatedBy(by.value());
+        db.insertInto(ORG_TOKEN_EXCHANGE).set(row).onConflict(ORG_TOKEN_EXCHANGE.ORG_ID).doUpdate().set(row).execute();
     }
 
     /** The organization's connectors switched to its sign-in. */

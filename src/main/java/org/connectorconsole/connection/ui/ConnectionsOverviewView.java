@@ -23,6 +23,7 @@ import jakarta.annotation.security.RolesAllowed;
 import java.util.ArrayList;
 import java.util.List;
 import org.connectorconsole.base.ui.Notices;
+import org.connectorconsole.base.ui.PageParts;
 import org.connectorconsole.base.ui.StateBadges;
 import org.connectorconsole.base.ui.TimeTexts;
 import org.connectorconsole.connection.ConnectionOverview;
@@ -60,12 +61,10 @@ class ConnectionsOverviewView extends VerticalLayout {
         this.overview = overview;
         org.connectorconsole.base.ui.LivePage.refreshOn(this, live::subscribe, java.util.EnumSet.of(
                 org.connectorconsole.base.LiveTopic.CONNECTORS, org.connectorconsole.base.LiveTopic.CONNECTIONS, org.connectorconsole.base.LiveTopic.TOOL_CALLS, org.connectorconsole.base.LiveTopic.MEMBERS), this::liveReload);
-        addClassName("console-page");
-        Span trail = new Span("Organization settings");
-        trail.addClassName("console-trail");
-        Paragraph lead = new Paragraph("Every member's connection to every enabled connector. Tokens are never "
+        PageParts.page(this, null);
+        Span trail = PageParts.trail("Organization settings");
+        Paragraph lead = PageParts.lead("Every member's connection to every enabled connector. Tokens are never "
                 + "shown; ask a member to reconnect when their connection needs it.");
-        lead.addClassName("console-muted");
         facts.addClassName("console-facts");
         facts.setId("overview-counts");
 

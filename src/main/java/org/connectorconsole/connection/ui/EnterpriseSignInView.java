@@ -23,6 +23,7 @@ import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.base.ui.FieldErrors;
 import org.connectorconsole.base.ui.Notices;
+import org.connectorconsole.base.ui.PageParts;
 import org.connectorconsole.connection.EnterpriseManagedService;
 import org.connectorconsole.connector.Connector;
 import org.connectorconsole.connector.ConnectorId;
@@ -50,15 +51,12 @@ class EnterpriseSignInView extends VerticalLayout {
     EnterpriseSignInView(EnterpriseManagedService enterprise, ConnectorService connectorService) {
         this.enterprise = enterprise;
         this.connectorService = connectorService;
-        addClassName("console-page");
-        setMaxWidth("60rem");
-        Span trail = new Span("Organization");
-        trail.addClassName("console-trail");
-        Paragraph lead = new Paragraph("Members who sign in with your organization's single sign-on can be connected "
+        PageParts.page(this, "60rem");
+        Span trail = PageParts.trail("Organization");
+        Paragraph lead = PageParts.lead("Members who sign in with your organization's single sign-on can be connected "
                 + "to connectors without clicking Connect: the console exchanges their sign-in at your identity "
                 + "provider (RFC 8693 token exchange) for a grant the connector's server accepts. Your identity "
                 + "provider's policy decides who may use which server.");
-        lead.addClassName("console-muted");
         enabled.setId("token-exchange-enabled");
         tokenEndpoint.setId("token-exchange-endpoint");
         tokenEndpoint.setWidth("32rem");

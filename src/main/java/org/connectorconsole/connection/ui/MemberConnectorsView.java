@@ -30,6 +30,7 @@ import java.util.Map;
 import org.connectorconsole.base.ConnectorUseState;
 import org.connectorconsole.base.ui.Confirmations;
 import org.connectorconsole.base.ui.Notices;
+import org.connectorconsole.base.ui.PageParts;
 import org.connectorconsole.base.ui.StateBadges;
 import org.connectorconsole.base.ui.PageSection;
 import org.connectorconsole.base.ui.TimeTexts;
@@ -85,10 +86,8 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
         this.connections = connections;
         this.overview = overview;
         this.me = currentMember.require();
-        addClassName("console-page");
-        setMaxWidth("60rem");
-        Span trail = new Span("Settings");
-        trail.addClassName("console-trail");
+        PageParts.page(this, "60rem");
+        Span trail = PageParts.trail("Settings");
         add(trail, new H2("Connectors"));
         outcome.setId("connection-outcome");
         outcome.setVisible(false);
@@ -102,9 +101,8 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
             add(card);
             return;
         }
-        Paragraph lead = new Paragraph("Each connection is yours alone: you sign in to the connector's server, and "
+        Paragraph lead = PageParts.lead("Each connection is yours alone: you sign in to the connector's server, and "
                 + "no one else in " + me.orgName() + " can see or use it.");
-        lead.addClassName("console-muted");
         H3 section = new H3("Connectors");
         list.setPadding(false);
         list.setId("member-connectors");

@@ -7,7 +7,6 @@ import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.UIDetachedException;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
-import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Anchor;
@@ -30,6 +29,7 @@ import jakarta.annotation.security.RolesAllowed;
 import java.util.List;
 import org.connectorconsole.base.ConflictException;
 import org.connectorconsole.base.NotFoundException;
+import org.connectorconsole.base.ui.Confirmations;
 import org.connectorconsole.base.ui.Notices;
 import org.connectorconsole.connector.Connector;
 import org.connectorconsole.connector.ConnectorId;
@@ -309,18 +309,13 @@ class ConnectorView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     private void confirmRemoval() {
-        ConfirmDialog dialog = new ConfirmDialog();
-        dialog.setHeader("Remove " + connector.name() + "?");
         int connected = connector.connectedMembers();
-        dialog.setText((connected == 0 ? "Every member's connection to it ends"
+        String text = (connected == 0 ? "Every member's connection to it ends"
                 : "Every member's connection to it ends (" + connected + (connected == 1 ? " member is" : " members are")
                         + " connected; their tokens are revoked)")
                 + ", and the assistant can no longer use its tools in any "
-                + "conversation. This cannot be undone; adding it again means every member connects again.");
-        dialog.setCancelable(true);
-        dialog.setConfirmText("Remove connector");
-        dialog.setConfirmButtonTheme("error primary");
-        dialog.addConfirmListener(e -> {
+                + "conversation. This cannot be undone; adding it again means every member connects again.";
+        Confirmations.confirm("Remove " + connector.name() + "?", text, "Remove connector", () -> {
             try {
                 connectors.remove(connector.id(), connector.version());
                 Notices.success(connector.name() + " is removed.");
@@ -328,8 +323,6 @@ class ConnectorView extends VerticalLayout implements BeforeEnterObserver {
             } catch (ConflictException ex) {
                 Notices.error(ex.getMessage());
             }
-        });
-        dialog.setId("confirm-remove");
-        dialog.open();
+        }).setId("confirm-remove");
     }
 }

@@ -29,6 +29,7 @@ import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.base.ui.FieldErrors;
 import org.connectorconsole.base.LiveTopic;
 import org.connectorconsole.base.ui.LivePage;
+import org.connectorconsole.base.ui.PageParts;
 import org.connectorconsole.base.ui.PagedList;
 import org.connectorconsole.base.ui.Notices;
 import org.connectorconsole.base.ui.TimeTexts;
@@ -72,12 +73,10 @@ class ConnectorsView extends VerticalLayout {
         this.connectors = connectors;
         this.toolPolicies = toolPolicies;
         this.privateHosts = privateHosts;
-        addClassName("console-page");
-        setMaxWidth("72rem");
+        PageParts.page(this, "72rem");
         Member me = currentMember.requireOwner();
 
-        Span trail = new Span(me.plan().isOrganization() ? "Organization settings" : "Settings");
-        trail.addClassName("console-trail");
+        Span trail = PageParts.trail(me.plan().isOrganization() ? "Organization settings" : "Settings");
         add(trail, new H2("Connectors"));
 
         if (connectors.availability() == ConnectorService.Availability.NEEDS_PAID_PLAN) {
@@ -90,11 +89,10 @@ class ConnectorsView extends VerticalLayout {
             return;
         }
 
-        Paragraph lead = new Paragraph(me.plan().isOrganization()
+        Paragraph lead = PageParts.lead(me.plan().isOrganization()
                 ? "Connectors you add here are available to every member of " + me.orgName()
                         + "; each member connects with their own sign-in."
                 : "Connectors you add here are yours; you connect to them with your own sign-in.");
-        lead.addClassName("console-muted");
         add(lead);
 
         configureGrid();

@@ -23,6 +23,7 @@ import org.connectorconsole.mcp.ToolOutcome;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 import org.jooq.JSONB;
+import org.jooq.UpdateConditionStep;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -158,14 +159,7 @@ public class ConversationRepository {
     @Transactional(propagation = Propagation.MANDATORY)
     public boolean finishCall(UUID callId, ToolCallStatus status, ToolOutcome result, String message,
             long durationMs, OffsetDateTime now) {
-        return db.update(TOOL_CALL)
-                .set(TOOL_CALL.STATUS, status.name())
-                .set(TOOL_CALL.RESULT, result == null ? null : JSONB.valueOf(JSON.writeValueAsString(result)))
-                .set(TOOL_CALL.MESSAGE, message)
-                .set(TOOL_CALL.FINISHED_AT, now)
-                .set(TOOL_CALL.DURATION_MS, durationMs)
-                .where(TOOL_CALL.ID.eq(callId).and(TOOL_CALL.STATUS.eq(ToolCallStatus.RUNNING.name())))
-                .execute() == 1;
+        return finishing(callId, status, result, message, durationMs, now).execute() == 1;
     }
 
     /**
@@ -175,16 +169,22 @@ public class ConversationRepository {
     @Transactional(propagation = Propagation.MANDATORY)
     public Optional<ToolCallEntry> finishCallReturning(UUID callId, ToolCallStatus status, ToolOutcome result,
             String message, long durationMs, OffsetDateTime now) {
+        return finishing(callId, status, result, message, durationMs, now)
+                .returning()
+                .fetchOptional()
+                .map(ConversationRepository::toEntry);
+    }
+
+    /** The update that ends a running call (and leaves a final one as it is). */
+    private UpdateConditionStep<ToolCallRecord> finishing(UUID callId, ToolCallStatus status, ToolOutcome result,
+            String message, long durationMs, OffsetDateTime now) {
         return db.update(TOOL_CALL)
                 .set(TOOL_CALL.STATUS, status.name())
                 .set(TOOL_CALL.RESULT, result == null ? null : JSONB.valueOf(JSON.writeValueAsString(result)))
                 .set(TOOL_CALL.MESSAGE, message)
                 .set(TOOL_CALL.FINISHED_AT, now)
                 .set(TOOL_CALL.DURATION_MS, durationMs)
-                .where(TOOL_CALL.ID.eq(callId).and(TOOL_CALL.STATUS.eq(ToolCallStatus.RUNNING.name())))
-                .returning()
-                .fetchOptional()
-                .map(ConversationRepository::toEntry);
+                .where(TOOL_CALL.ID.eq(callId).and(TOOL_CALL.STATUS.eq(ToolCallStatus.RUNNING.name())));
     }
 
     /** Calls still marked running that started before {@code before} (their console instance stopped). */

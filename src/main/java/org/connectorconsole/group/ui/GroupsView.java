@@ -3,7 +3,6 @@ package org.connectorconsole.group.ui;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.combobox.ComboBox;
-import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
@@ -24,7 +23,9 @@ import org.connectorconsole.base.ConflictException;
 import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.base.VisibleText;
+import org.connectorconsole.base.ui.Confirmations;
 import org.connectorconsole.base.ui.Notices;
+import org.connectorconsole.base.ui.PageParts;
 import org.connectorconsole.group.Group;
 import org.connectorconsole.group.GroupMember;
 import org.connectorconsole.group.GroupService;
@@ -51,13 +52,11 @@ class GroupsView extends VerticalLayout {
     GroupsView(GroupService groups, OrganizationService organizations) {
         this.groups = groups;
         this.organizations = organizations;
-        addClassName("console-page");
-        setMaxWidth("56rem");
+        PageParts.page(this, "56rem");
 
-        Paragraph lead = new Paragraph("Offer a connector to chosen groups instead of everyone, and give groups "
+        Paragraph lead = PageParts.lead("Offer a connector to chosen groups instead of everyone, and give groups "
                 + "their own approval modes under the organization's ceiling (on each connector's page). A member in "
                 + "several groups gets the most permissive of their groups' grants.");
-        lead.addClassName("console-muted");
 
         TextField name = new TextField("New group");
         name.setId("group-name");
@@ -154,25 +153,18 @@ class GroupsView extends VerticalLayout {
     }
 
     private void confirmDelete(Group g) {
-        ConfirmDialog dialog = new ConfirmDialog();
-        dialog.setId("confirm-delete-group");
-        dialog.setHeader("Delete " + g.name() + "?");
-        dialog.setText("Its " + g.memberCount() + (g.memberCount() == 1 ? " member loses" : " members lose")
+        Confirmations.confirm("Delete " + g.name() + "?", "Its " + g.memberCount()
+                + (g.memberCount() == 1 ? " member loses" : " members lose")
                 + " what the group gave them at once: connectors offered only to it, and its approval modes. The "
-                + "people stay members of the organization.");
-        dialog.setCancelable(true);
-        dialog.setConfirmText("Delete group");
-        dialog.setConfirmButtonTheme("error primary");
-        dialog.addConfirmListener(e -> {
-            try {
-                groups.delete(g.id());
-                Notices.success(g.name() + " is deleted.");
-            } catch (NotFoundException | ValidationException ex) {
-                Notices.error(ex.getMessage());
-            }
-            refresh();
-        });
-        dialog.open();
+                + "people stay members of the organization.", "Delete group", () -> {
+                    try {
+                        groups.delete(g.id());
+                        Notices.success(g.name() + " is deleted.");
+                    } catch (NotFoundException | ValidationException ex) {
+                        Notices.error(ex.getMessage());
+                    }
+                    refresh();
+                }).setId("confirm-delete-group");
     }
 
     private void openMembers(Group g) {

@@ -2,7 +2,6 @@ package org.connectorconsole.provisioning.ui;
 
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
-import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.Div;
@@ -22,8 +21,10 @@ import java.util.List;
 import java.util.Map;
 import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.ValidationException;
+import org.connectorconsole.base.ui.Confirmations;
 import org.connectorconsole.base.ui.FieldErrors;
 import org.connectorconsole.base.ui.Notices;
+import org.connectorconsole.base.ui.PageParts;
 import org.connectorconsole.base.ui.TimeTexts;
 import org.connectorconsole.provisioning.ScimCredentials;
 import org.connectorconsole.provisioning.SsoGroupClaims;
@@ -49,16 +50,13 @@ class ProvisioningView extends VerticalLayout {
     ProvisioningView(ScimCredentials credentials, SsoGroupClaims claims) {
         this.credentials = credentials;
         this.claims = claims;
-        addClassName("console-page");
-        setMaxWidth("60rem");
-        Span trail = new Span("Organization");
-        trail.addClassName("console-trail");
-        Paragraph lead = new Paragraph("Your identity provider can add people to this organization, deactivate and "
+        PageParts.page(this, "60rem");
+        Span trail = PageParts.trail("Organization");
+        Paragraph lead = PageParts.lead("Your identity provider can add people to this organization, deactivate and "
                 + "remove them, and keep its groups here, through SCIM 2.0. A deactivated person is signed out at "
                 + "once and loses their gateway tokens, authorized apps and connections; their membership stays "
                 + "until the provider deletes it. Provisioned people sign in with single sign-on, so require it "
                 + "under Members first.");
-        lead.addClassName("console-muted");
 
         TextField endpoint = new TextField("SCIM endpoint (Tenant URL, SCIM connector base URL)");
         endpoint.setId("scim-endpoint");
@@ -158,25 +156,17 @@ class ProvisioningView extends VerticalLayout {
         revoke.setId("scim-revoke-" + info.id());
         revoke.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_ERROR);
         revoke.setVisible(info.revokedAt() == null);
-        revoke.addClickListener(e -> {
-            ConfirmDialog confirm = new ConfirmDialog();
-            confirm.setHeader("Revoke \u201c" + info.name() + "\u201d?");
-            confirm.setText("The identity provider using it can no longer provision this organization. People and "
-                    + "groups it provisioned stay.");
-            confirm.setCancelable(true);
-            confirm.setConfirmText("Revoke");
-            confirm.setConfirmButtonTheme("error primary");
-            confirm.addConfirmListener(c -> {
-                try {
-                    credentials.revoke(info.id());
-                    Notices.success("\u201c" + info.name() + "\u201d no longer works.");
-                } catch (NotFoundException ex) {
-                    Notices.error(ex.getMessage());
-                }
-                refresh();
-            });
-            confirm.open();
-        });
+        revoke.addClickListener(e -> Confirmations.confirm("Revoke \u201c" + info.name() + "\u201d?",
+                "The identity provider using it can no longer provision this organization. People and groups it "
+                        + "provisioned stay.", "Revoke", () -> {
+                    try {
+                        credentials.revoke(info.id());
+                        Notices.success("\u201c" + info.name() + "\u201d no longer works.");
+                    } catch (NotFoundException ex) {
+                        Notices.error(ex.getMessage());
+                    }
+                    refresh();
+                }));
         return revoke;
     }
 }

@@ -18,6 +18,7 @@ import java.util.Optional;
 import org.connectorconsole.base.ConflictException;
 import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.base.ui.Notices;
+import org.connectorconsole.base.ui.PageParts;
 import org.connectorconsole.registry.RegistryAccess;
 import org.connectorconsole.registry.RegistrySettings;
 import org.connectorconsole.registry.RegistrySettingsService;
@@ -42,15 +43,12 @@ class RegistryView extends VerticalLayout {
 
     RegistryView(RegistrySettingsService registry) {
         this.registry = registry;
-        addClassName("console-page");
-        setMaxWidth("60rem");
-        Span trail = new Span("Organization");
-        trail.addClassName("console-trail");
-        Paragraph lead = new Paragraph("The registry lists the organization's enabled connectors that everyone in it "
+        PageParts.page(this, "60rem");
+        Span trail = PageParts.trail("Organization");
+        Paragraph lead = PageParts.lead("The registry lists the organization's enabled connectors that everyone in it "
                 + "may use (connectors limited to groups are left out), each with its address, in the MCP Registry "
                 + "API shape. Give its address to editors and assistants that accept a registry or allow-list, so "
                 + "they offer the same servers as this console.");
-        lead.addClassName("console-muted");
         access.setId("registry-access");
         access.setItems(RegistryAccess.values());
         access.setItemLabelGenerator(RegistryAccess::label);
