@@ -171,7 +171,7 @@ class McpProbeBenchmark {
             List<Double> consoleClassic = new ArrayList<>();
             List<Double> bareClassic = new ArrayList<>();
             List<Double> ts = new ArrayList<>();
-            for (int i = 0; i < 20; i++) { // warm-up
+            for (int i = 0; i < Integer.getInteger("bench.warmup", 20); i++) { // warm-up
                 assertThat(consoleProbe(egress, modern)).isEqualTo(3);
                 assertThat(bareModernSdk(modern)).isEqualTo(3);
                 assertThat(consoleProbe(egress, classic)).isEqualTo(3);
