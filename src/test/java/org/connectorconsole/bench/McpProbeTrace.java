@@ -109,7 +109,7 @@ class McpProbeTrace {
         } finally {
             server.destroy();
             server.waitFor(5, TimeUnit.SECONDS);
-            out.forEach(System.out::println);
+            out.forEach(line -> System.out.println("[bench] " + line));
             Files.write(Path.of("target/bench/mcp-probe-trace.txt"), out);
         }
     }
