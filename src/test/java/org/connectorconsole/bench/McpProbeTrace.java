@@ -95,9 +95,9 @@ class McpProbeTrace {
             for (int i = 0; i < runs; i++) {
                 out.addAll(traced("bare Java SDK", () -> bareSdk(url)));
             }
-            // the TypeScript client: one process, warm-up then measured runs; the timeline covers its measured runs
-            out.addAll(traced("TypeScript SDK (" + runs + " probes after 5 warm-up, one process; warm-up "
-                    + "omitted)", () -> {
+            // the TypeScript client: one process; its timeline covers the start of node, 5 warm-up probes, then the
+            // measured ones (their times are in its output line)
+            out.addAll(traced("TypeScript SDK (one node process: 5 warm-up probes, then " + runs + ")", () -> {
                 Process p = new ProcessBuilder(node, script.toAbsolutePath().toString(), url.toString(), "5",
                         Integer.toString(runs)).redirectErrorStream(true).start();
                 String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
