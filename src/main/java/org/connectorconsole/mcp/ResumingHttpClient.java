@@ -1,6 +1,5 @@
 package org.connectorconsole.mcp;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.Authenticator;
 import java.net.CookieHandler;
@@ -24,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import org.connectorconsole.egress.JdkHttpExchanges;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -44,6 +45,8 @@ final class ResumingHttpClient extends HttpClient {
     /** Without a {@code retry:}, how long to wait before resuming. */
     static final Duration DEFAULT_RETRY = Duration.ofSeconds(1);
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The longest line of an event stream read here; the rest of a longer line is not looked at. */
+    private static final int MAX_LINE = 1 << 20;
 
     private final HttpClient delegate;
     /** Whether the session's own GET stream (the server's notifications outside any request) is opened. */
@@ -111,11 +114,48 @@ final class ResumingHttpClient extends HttpClient {
                 || !request.headers().firstValue("accept").orElse("").contains("text/event-stream")) {
             return null;
         }
-        try {
-            JsonNode message = JSON.readTree(JdkHttpExchanges.collect(request.bodyPublisher().get()));
-            return message.isObject() && message.has("method") && message.hasNonNull("id") ? message.get("id") : null;
+        try (JsonParser parser = JSON.createParser(JdkHttpExchanges.collect(request.bodyPublisher().get()))) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            Message message = Message.read(parser);
+            return message.method() && message.id() != null && !message.id().isNull() ? message.id() : null;
         } catch (RuntimeException e) {
             return null;
+        }
+    }
+
+    /**
+     * The top-level members of one JSON-RPC message that matter here, read with a streaming parser that skips
+     * everything else (a tool list, a tool's arguments) instead of building it as a tree.
+     */
+    private record Message(JsonNode id, boolean method, boolean outcome) {
+
+        /** Reads the object whose START_OBJECT the parser is at, to its END_OBJECT. */
+        static Message read(JsonParser parser) {
+            JsonNode id = null;
+            boolean method = false;
+            boolean outcome = false;
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (name) {
+                    case "id" -> {
+                        if (value.isScalarValue()) {
+                            id = parser.readValueAsTree();
+                        } else {
+                            parser.skipChildren();
+                        }
+                    }
+                    case "method" -> method = true;
+                    case "result", "error" -> outcome = true;
+                    default -> {
+                        // not needed here
+                    }
+                }
+                parser.skipChildren();
+            }
+            return new Message(id, method, outcome);
         }
     }
 
@@ -128,7 +168,9 @@ final class ResumingHttpClient extends HttpClient {
         private final HttpRequest request;
         private final JsonNode id;
         private final HttpResponse.BodySubscriber<T> downstream;
-        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+        /** The line being read (up to {@link #MAX_LINE} bytes; longer lines are cut there). */
+        private byte[] line = new byte[256];
+        private int lineLength;
         private final StringBuilder data = new StringBuilder();
         private Flow.Subscription upstream;
         private long requested;
@@ -213,7 +255,7 @@ final class ResumingHttpClient extends HttpClient {
                 // an event cut off at the end: the next stream starts afresh
                 downstream.onNext(List.of(ByteBuffer.wrap("\n\n".getBytes(StandardCharsets.UTF_8))));
                 atBoundary = true;
-                line.reset();
+                lineLength = 0;
                 data.setLength(0);
             }
             Duration wait = retry.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : retry;
@@ -332,17 +374,35 @@ final class ResumingHttpClient extends HttpClient {
         // ---- reading the event stream
 
         private void read(ByteBuffer bytes) {
-            while (bytes.hasRemaining()) {
-                byte b = bytes.get();
-                if (b == '\n') {
-                    byte[] raw = line.toByteArray();
-                    int length = raw.length > 0 && raw[raw.length - 1] == '\r' ? raw.length - 1 : raw.length;
-                    line.reset();
-                    field(new String(raw, 0, length, StandardCharsets.UTF_8));
-                } else if (line.size() < 1 << 20) {
-                    line.write(b);
+            int at = bytes.position();
+            int limit = bytes.limit();
+            while (at < limit) {
+                int end = at;
+                while (end < limit && bytes.get(end) != '\n') {
+                    end++;
                 }
+                append(bytes, at, end);
+                if (end == limit) {
+                    break;
+                }
+                int length = lineLength > 0 && line[lineLength - 1] == '\r' ? lineLength - 1 : lineLength;
+                lineLength = 0;
+                field(new String(line, 0, length, StandardCharsets.UTF_8));
+                at = end + 1;
             }
+        }
+
+        /** Adds bytes {@code from} to {@code to} of {@code bytes} to the line, within {@link #MAX_LINE}. */
+        private void append(ByteBuffer bytes, int from, int to) {
+            int n = Math.min(to - from, MAX_LINE - lineLength);
+            if (n <= 0) {
+                return;
+            }
+            if (lineLength + n > line.length) {
+                line = java.util.Arrays.copyOf(line, Math.min(MAX_LINE, Math.max(line.length * 2, lineLength + n)));
+            }
+            bytes.get(from, line, lineLength, n);
+            lineLength += n;
         }
 
         private void field(String text) {
@@ -384,18 +444,28 @@ final class ResumingHttpClient extends HttpClient {
 
         /** Whether an event's data is (or holds) the answer to the request: a response with its id. */
         private boolean answers(String json) {
-            try {
-                JsonNode message = JSON.readTree(json);
-                for (JsonNode m : message.isArray() ? message : List.of(message)) {
-                    if (m.isObject() && !m.has("method") && id.equals(m.get("id"))
-                            && (m.has("result") || m.has("error"))) {
-                        return true;
+            try (JsonParser parser = JSON.createParser(json)) {
+                JsonToken first = parser.nextToken();
+                if (first == JsonToken.START_OBJECT) {
+                    return answers(Message.read(parser));
+                }
+                if (first == JsonToken.START_ARRAY) {
+                    JsonToken next;
+                    while ((next = parser.nextToken()) != null && next != JsonToken.END_ARRAY) {
+                        if (next == JsonToken.START_OBJECT && answers(Message.read(parser))) {
+                            return true;
+                        }
+                        parser.skipChildren();
                     }
                 }
                 return false;
             } catch (RuntimeException e) {
                 return false;
             }
+        }
+
+        private boolean answers(Message message) {
+            return !message.method() && message.outcome() && id.equals(message.id());
         }
     }
 
