@@ -140,17 +140,7 @@ public final class ConnectionDoctor {
 
     private Diagnosis authorization(Run run, EgressClient egress, URI url, TransportDetection transport,
             String ownerClientId, String ownerClientIssuer) {
-        BearerChallenge challenge = BearerChallenge.parse(transport.wwwAuthenticate()).orElse(null);
-        if (challenge == null) {
-            run.add(DoctorStep.warning("challenge", "Authorization challenge", "HTTP 401 without a Bearer challenge",
-                    "The server should name its metadata in WWW-Authenticate; the console tries the well-known "
-                            + "locations instead."));
-        } else {
-            run.add(DoctorStep.passed("challenge", "Authorization challenge", "Bearer"
-                    + (challenge.resourceMetadata() == null ? " (no resource_metadata: using well-known locations)"
-                            : " resource_metadata=" + challenge.resourceMetadata())
-                    + (challenge.scope() == null ? "" : ", scope=" + challenge.scope())));
-        }
+        BearerChallenge challenge = challenge(run, transport);
         ProtectedResourceMetadata resource = null;
         try {
             resource = AuthorizationDiscovery.protectedResource(egress, url, challenge);
@@ -189,6 +179,31 @@ public final class ConnectionDoctor {
                     String.join("; ", e.attempts()), "None published: the console uses the MCP 2025-03-26 default "
                             + "endpoints /authorize, /token and /register at " + issuer + "."));
         }
+        return signIn(run, egress, url, server, ownerClientId, ownerClientIssuer);
+    }
+
+    /** The 401's challenge, as a step: a warning when it names no Bearer scheme (well-known locations are tried). */
+    private static BearerChallenge challenge(Run run, TransportDetection transport) {
+        BearerChallenge challenge = BearerChallenge.parse(transport.wwwAuthenticate()).orElse(null);
+        if (challenge == null) {
+            run.add(DoctorStep.warning("challenge", "Authorization challenge", "HTTP 401 without a Bearer challenge",
+                    "The server should name its metadata in WWW-Authenticate; the console tries the well-known "
+                            + "locations instead."));
+        } else {
+            run.add(DoctorStep.passed("challenge", "Authorization challenge", "Bearer"
+                    + (challenge.resourceMetadata() == null ? " (no resource_metadata: using well-known locations)"
+                            : " resource_metadata=" + challenge.resourceMetadata())
+                    + (challenge.scope() == null ? "" : ", scope=" + challenge.scope())));
+        }
+        return challenge;
+    }
+
+    /**
+     * With the authorization server's metadata found: whether a member can sign in there (its addresses pass the
+     * egress policy, endpoints and PKCE S256, a client registration), or only the organization's sign-in can connect.
+     */
+    private Diagnosis signIn(Run run, EgressClient egress, URI url, AuthorizationServerMetadata server,
+            String ownerClientId, String ownerClientIssuer) {
         List<AddressRefusal> refused = ServerAddresses.refusals(egress, server);
         if (!refused.isEmpty()) {
             run.add(DoctorStep.failed("server-addresses", "Server addresses", refused.size() == 1

@@ -118,44 +118,10 @@ final class ResumingHttpClient extends HttpClient {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
-            Message message = Message.read(parser);
+            JsonRpcMessageOutline message = JsonRpcMessageOutline.read(parser);
             return message.method() && message.id() != null && !message.id().isNull() ? message.id() : null;
         } catch (RuntimeException e) {
             return null;
-        }
-    }
-
-    /**
-     * The top-level members of one JSON-RPC message that matter here, read with a streaming parser that skips
-     * everything else (a tool list, a tool's arguments) instead of building it as a tree.
-     */
-    private record Message(JsonNode id, boolean method, boolean outcome) {
-
-        /** Reads the object whose START_OBJECT the parser is at, to its END_OBJECT. */
-        static Message read(JsonParser parser) {
-            JsonNode id = null;
-            boolean method = false;
-            boolean outcome = false;
-            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-                String name = parser.currentName();
-                JsonToken value = parser.nextToken();
-                switch (name) {
-                    case "id" -> {
-                        if (value.isScalarValue()) {
-                            id = parser.readValueAsTree();
-                        } else {
-                            parser.skipChildren();
-                        }
-                    }
-                    case "method" -> method = true;
-                    case "result", "error" -> outcome = true;
-                    default -> {
-                        // not needed here
-                    }
-                }
-                parser.skipChildren();
-            }
-            return new Message(id, method, outcome);
         }
     }
 
@@ -447,12 +413,12 @@ final class ResumingHttpClient extends HttpClient {
             try (JsonParser parser = JSON.createParser(json)) {
                 JsonToken first = parser.nextToken();
                 if (first == JsonToken.START_OBJECT) {
-                    return answers(Message.read(parser));
+                    return answers(JsonRpcMessageOutline.read(parser));
                 }
                 if (first == JsonToken.START_ARRAY) {
                     JsonToken next;
                     while ((next = parser.nextToken()) != null && next != JsonToken.END_ARRAY) {
-                        if (next == JsonToken.START_OBJECT && answers(Message.read(parser))) {
+                        if (next == JsonToken.START_OBJECT && answers(JsonRpcMessageOutline.read(parser))) {
                             return true;
                         }
                         parser.skipChildren();
@@ -464,7 +430,7 @@ final class ResumingHttpClient extends HttpClient {
             }
         }
 
-        private boolean answers(Message message) {
+        private boolean answers(JsonRpcMessageOutline message) {
             return !message.method() && message.outcome() && id.equals(message.id());
         }
     }
