@@ -124,13 +124,18 @@ class ToolCallRecorder {
         boolean recordPayloads = catalog.settings(ends.getFirst().call().member().orgId()).recordPayloads();
         List<ToolCallEntry> stored = new ArrayList<>(ends.size());
         List<AuditService.Pending> events = new ArrayList<>(ends.size());
+        // several ends: their history rows in one batch and one read (two round trips however many)
+        Map<UUID, ToolCallEntry> rows = ends.size() == 1 ? null : repository.finishCalls(ends.stream()
+                .map(f -> new ConversationRepository.CallEnd(f.call().callId(), f.status(), f.storable(),
+                        f.trimmed(), f.durationMs())).toList(), now());
         for (Finishing f : ends) {
             PreparedCall call = f.call();
             Member member = call.member();
             Connector connector = call.connector();
             ToolCallStatus status = f.status();
-            java.util.Optional<ToolCallEntry> finished = repository.finishCallReturning(call.callId(), status,
-                    f.storable(), f.trimmed(), f.durationMs(), now());
+            java.util.Optional<ToolCallEntry> finished = rows == null ? repository.finishCallReturning(call.callId(),
+                    status, f.storable(), f.trimmed(), f.durationMs(), now())
+                    : java.util.Optional.ofNullable(rows.get(call.callId()));
             Map<String, String> details = callDetails(call.conversationId(), call.clientName(), call.toolName(),
                     call.argumentsJson(), recordPayloads);
             details.put("outcome", status.name());
