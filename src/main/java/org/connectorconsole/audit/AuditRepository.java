@@ -59,8 +59,27 @@ class AuditRepository {
 
     @Transactional(propagation = Propagation.MANDATORY)
     void append(AuditEvent e) {
-        // the event and the new head in one round trip (a batch): the chain lock is held while they are written
-        db.batch(db.insertInto(AUDIT_EVENT)
+        appendAll(List.of(e));
+    }
+
+    /** Consecutive events of one organization and the new head (the last event's), in one round trip (a batch). */
+    @Transactional(propagation = Propagation.MANDATORY)
+    void appendAll(List<AuditEvent> events) {
+        // the events and the new head in one round trip (a batch): the chain lock is held while they are written
+        List<org.jooq.Query> queries = new java.util.ArrayList<>(events.size() + 1);
+        for (AuditEvent e : events) {
+            queries.add(insert(e));
+        }
+        AuditEvent last = events.getLast();
+        queries.add(db.update(AUDIT_CHAIN_HEAD)
+                .set(AUDIT_CHAIN_HEAD.LAST_SEQ, last.seq())
+                .set(AUDIT_CHAIN_HEAD.LAST_HASH, last.hash())
+                .where(AUDIT_CHAIN_HEAD.ORG_ID.eq(last.orgId())));
+        db.batch(queries).execute();
+    }
+
+    private org.jooq.Query insert(AuditEvent e) {
+        return db.insertInto(AUDIT_EVENT)
                 .set(AUDIT_EVENT.ID, e.id())
                 .set(AUDIT_EVENT.ORG_ID, e.orgId())
                 .set(AUDIT_EVENT.SEQ, e.seq())
@@ -75,12 +94,7 @@ class AuditRepository {
                 .set(AUDIT_EVENT.CLIENT_ADDRESS, e.clientAddress())
                 .set(AUDIT_EVENT.USER_AGENT, e.userAgent())
                 .set(AUDIT_EVENT.PREV_HASH, e.prevHash())
-                .set(AUDIT_EVENT.HASH, e.hash()),
-                db.update(AUDIT_CHAIN_HEAD)
-                .set(AUDIT_CHAIN_HEAD.LAST_SEQ, e.seq())
-                .set(AUDIT_CHAIN_HEAD.LAST_HASH, e.hash())
-                .where(AUDIT_CHAIN_HEAD.ORG_ID.eq(e.orgId())))
-                .execute();
+                .set(AUDIT_EVENT.HASH, e.hash());
     }
 
     /** The organization's events in chain order (oldest first). */

@@ -60,17 +60,29 @@ class ConnectionAccess {
     /** The connector in the member's organization, refused when an owner turned it off. */
     @Transactional
     ConnectorDirectory.Target usableConnector(Member member, ConnectorId connectorId) {
+        return usable(member, connectorId).target();
+    }
+
+    /** A connector the member may use, with the member's standing with it as read for the check. */
+    record Usable(ConnectorDirectory.Target target, org.connectorconsole.connector.MemberTools standing) {
+    }
+
+    /** As {@link #usableConnector}, with the standing the check read (each tool's effective mode for the member). */
+    @Transactional
+    Usable usable(Member member, ConnectorId connectorId) {
         ConnectorDirectory.Target target = connectors.find(member.orgId(), connectorId)
                 .orElseThrow(ConnectionAccess::notFound);
         if (!target.connector().enabled()) {
             throw new AccessDeniedException(target.connector().name() + " is turned off by an owner of "
                     + member.orgName() + ".");
         }
-        if (!toolAccess.forConnector(member.orgId(), member.userId(), connectorId).offered(connectorId)) {
+        org.connectorconsole.connector.MemberTools standing = toolAccess.forConnector(member.orgId(),
+                member.userId(), connectorId);
+        if (!standing.offered(connectorId)) {
             // offered only to groups the member is in none of: as if it did not exist (they do not see it)
             throw notFound();
         }
-        return target;
+        return new Usable(target, standing);
     }
 
     /** The member's standing with every connector of their organization (who may use which, effective modes). */

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.connectorconsole.connector.ConnectorDirectory;
 import org.connectorconsole.connector.ConnectorId;
+import org.connectorconsole.connection.internal.ConnectionRepository;
 import org.connectorconsole.mcp.McpAuthorizationException;
 import org.connectorconsole.mcp.McpToolSession;
 import org.connectorconsole.mcp.SessionOptions;
@@ -100,13 +101,21 @@ public class ConnectionService {
      * What a session opened now for {@code member} with the connector would carry: the connector's address and
      * transport, and which connection and access token (a SHA-256 of the sealed token, never the token). A session
      * kept open between calls is reused only while this stays the same (decision 0042). Null when the token is due
-     * for renewal (a new session renews it). Checks what {@link #openSession} checks, without the network.
+     * for renewal (a new session renews it). Checks what {@link #openSession} checks, without the network, and
+     * returns what it read for that ({@link SessionCheck}).
      *
      * @throws ConnectorUnavailableException the member must connect (again) first
      */
-    public String sessionCredentials(Member member, ConnectorId connectorId) throws ConnectorUnavailableException {
+    @org.springframework.transaction.annotation.Transactional(readOnly = true)
+    public SessionCheck sessionCredentials(Member member, ConnectorId connectorId)
+            throws ConnectorUnavailableException {
         ConnectionAccess.requirePaidPlan(member);
-        return sessions.credentials(member, access.usableConnector(member, connectorId));
+        // one read-only transaction for the connector, the member's standing and the connection (decision 0068);
+        // the connector and standing come back with the credentials, for a caller checking a call right after
+        long checkedAt = System.nanoTime();
+        ConnectionAccess.Usable usable = access.usable(member, connectorId);
+        return new SessionCheck(sessions.credentials(member, usable.target()), usable.target().connector(),
+                usable.standing(), checkedAt);
     }
 
     /**
@@ -171,8 +180,25 @@ public class ConnectionService {
      * it, whatever the connector's sign-in kind (console or gateway). Joins the caller's transaction.
      */
     public void recordUse(Member member, ConnectorId connectorId) {
-        repository.recordUse(member.orgId(), connectorId, member.userId(), access.now());
+        java.time.OffsetDateTime now = access.now();
+        // kept to the repository's grain: within it after this instance wrote, the statements would change nothing,
+        // so they are not sent (decision 0068)
+        long second = now.toEpochSecond();
+        String key = member.userId().value() + " " + connectorId.value();
+        Long written = usesNoted.get(key);
+        if (written != null && second - written < ConnectionRepository.USE_GRAIN_SECONDS && second >= written) {
+            return;
+        }
+        if (usesNoted.size() > MAX_USES_NOTED) {
+            usesNoted.clear();
+        }
+        repository.recordUse(member.orgId(), connectorId, member.userId(), now);
+        usesNoted.put(key, second);
     }
+
+    /** When this instance last wrote a use per member and connector, in epoch seconds (see {@link #recordUse}). */
+    private final java.util.Map<String, Long> usesNoted = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_USES_NOTED = 100_000;
 
     /** Only paths inside the console: never an absolute URL or a protocol-relative one (open redirect). */
     static String safeReturn(String returnTo) {

@@ -52,11 +52,17 @@ public class ConnectorDirectory {
         return repository.keys(orgId);
     }
 
+    /** The connector with its client credentials ({@link Connector#connectedMembers()} is not counted here: 0). */
     public Optional<Target> find(OrganizationId orgId, ConnectorId id) {
-        return repository.find(orgId, id).map(stored -> new Target(orgId, stored.connector(),
+        return repository.findForUse(orgId, id).map(stored -> new Target(orgId, stored.connector(),
                 stored.sealedClientSecret() == null ? null
                         : sealer.open(stored.sealedClientSecret(), ConnectorService.secretContext(orgId, id)),
                 stored.clientIssuer()));
+    }
+
+    /** Whether the connector is switched on now (false when there is no such connector): one small read. */
+    public boolean enabled(OrganizationId orgId, ConnectorId id) {
+        return repository.enabled(orgId, id).orElse(false);
     }
 
     /**

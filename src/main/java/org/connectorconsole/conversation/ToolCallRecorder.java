@@ -5,7 +5,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.connectorconsole.audit.AuditAction;
@@ -16,6 +18,7 @@ import org.connectorconsole.base.LiveChange;
 import org.connectorconsole.base.LiveChanges;
 import org.connectorconsole.base.LiveTopic;
 import org.connectorconsole.base.NotFoundException;
+import org.connectorconsole.base.RequestOrigin;
 import org.connectorconsole.base.Times;
 import org.connectorconsole.connection.ConnectionService;
 import org.connectorconsole.connector.Connector;
@@ -58,7 +61,12 @@ class ToolCallRecorder {
         this.audit = audit;
         this.tx = tx;
         this.clock = clock;
+        this.finishing = new GroupCommit<>(tx, MAX_ENDS_PER_TRANSACTION, this::finishAll);
     }
+
+    /** The most call ends stored in one transaction (group commit). */
+    private static final int MAX_ENDS_PER_TRANSACTION = 64;
+    private final GroupCommit<org.connectorconsole.base.OrganizationId, Finishing, ToolCallEntry> finishing;
 
     /** Keeps the call in the history as running (the conversation counts as used now) and returns its entry. */
     ToolCallEntry running(PreparedCall call) {
@@ -96,36 +104,65 @@ class ToolCallRecorder {
         String trimmed = ToolResults.trimmed(message);
         ToolCallEntry inMemory = new ToolCallEntry(call.callId(), connector.id(), connector.name(), call.toolName(),
                 call.argumentsJson(), status, storable, trimmed, Instant.now(clock), durationMs);
-        // one transaction: the owners' payload setting, the history row and the audit event
-        return tx.execute(s -> {
-            boolean recordPayloads = catalog.settings(member.orgId()).recordPayloads();
-            java.util.Optional<ToolCallEntry> finished = repository.finishCallReturning(call.callId(), status,
-                    storable, trimmed, durationMs, now());
+        // one transaction: the owners' payload setting, the history row and the audit event; calls of the same
+        // organization ending meanwhile share it (group commit, decision 0068)
+        return finishing.run(member.orgId(), new Finishing(call, status, storable, trimmed, message != null,
+                durationMs, full, inMemory, RequestOrigin.current().orElse(null)));
+    }
+
+    /** One call's end, to be stored with {@link #finishAll}. */
+    private record Finishing(PreparedCall call, ToolCallStatus status, ToolOutcome storable, String trimmed,
+            boolean hasMessage, long durationMs, ToolOutcome full, ToolCallEntry inMemory, RequestOrigin origin) {
+    }
+
+    /**
+     * Inside one transaction: the ends of calls of one organization: the owners' payload setting (read once), each
+     * history row, and their audit events with one hold of the organization's chain lock, last (held until the
+     * commit).
+     */
+    private List<ToolCallEntry> finishAll(List<Finishing> ends) {
+        boolean recordPayloads = catalog.settings(ends.getFirst().call().member().orgId()).recordPayloads();
+        List<ToolCallEntry> stored = new ArrayList<>(ends.size());
+        List<AuditService.Pending> events = new ArrayList<>(ends.size());
+        // several ends: their history rows in one batch and one read (two round trips however many)
+        Map<UUID, ToolCallEntry> rows = ends.size() == 1 ? null : repository.finishCalls(ends.stream()
+                .map(f -> new ConversationRepository.CallEnd(f.call().callId(), f.status(), f.storable(),
+                        f.trimmed(), f.durationMs())).toList(), now());
+        for (Finishing f : ends) {
+            PreparedCall call = f.call();
+            Member member = call.member();
+            Connector connector = call.connector();
+            ToolCallStatus status = f.status();
+            java.util.Optional<ToolCallEntry> finished = rows == null ? repository.finishCallReturning(call.callId(),
+                    status, f.storable(), f.trimmed(), f.durationMs(), now())
+                    : java.util.Optional.ofNullable(rows.get(call.callId()));
             Map<String, String> details = callDetails(call.conversationId(), call.clientName(), call.toolName(),
                     call.argumentsJson(), recordPayloads);
             details.put("outcome", status.name());
-            details.put("durationMs", String.valueOf(durationMs));
+            details.put("durationMs", String.valueOf(f.durationMs()));
             if (call.approved()) {
                 details.put("confirmedByMember", "true");
             }
-            if (full != null) {
-                String resultJson = JSON.writeValueAsString(full);
+            if (f.full() != null) {
+                String resultJson = JSON.writeValueAsString(f.full());
                 details.put("resultBytes", String.valueOf(resultJson.getBytes(StandardCharsets.UTF_8).length));
                 details.put("resultSha256", ToolArguments.sha256(resultJson));
                 if (recordPayloads) {
                     details.put("result", ToolResults.printable(ToolResults.cut(resultJson)));
                 }
             }
-            if (message != null && status != ToolCallStatus.SUCCEEDED) {
-                details.put("reason", trimmed);
+            if (f.hasMessage() && status != ToolCallStatus.SUCCEEDED) {
+                details.put("reason", f.trimmed());
             }
-            ToolCallEntry stored = finished.isPresent() ? finished.get()
-                    : repository.findCall(call.callId()).orElse(inMemory);
-            // last: the audit event takes the organization's chain lock, held until the commit
-            audit.record(AuditRecord.of(member.orgId(), member.actor(), AuditAction.TOOL_CALLED)
-                    .target("connector", connector.id().toString(), connector.name()).details(details));
-            return stored;
-        });
+            stored.add(finished.isPresent() ? finished.get()
+                    : repository.findCall(call.callId()).orElse(f.inMemory()));
+            events.add(new AuditService.Pending(AuditRecord.of(member.orgId(), member.actor(),
+                    AuditAction.TOOL_CALLED).target("connector", connector.id().toString(), connector.name())
+                    .details(details), f.origin()));
+        }
+        // last: the audit events take the organization's chain lock, held until the commit
+        audit.recordAll(events);
+        return stored;
     }
 
     /** Keeps a call refused before anything was sent (as Refused, with the reason) and returns what to throw. */

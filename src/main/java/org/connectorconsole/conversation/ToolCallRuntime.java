@@ -70,6 +70,11 @@ public class ToolCallRuntime implements DisposableBean {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** How long before the call's timeout an unanswered request for input is cancelled (the server then ends). */
     private static final Duration ANSWER_MARGIN = Duration.ofSeconds(1);
+    /**
+     * How old the lease's check of the connector and the member's standing may be to stand for the check right
+     * before sending (decision 0068); older (a session opened and listed slowly), they are read again.
+     */
+    private static final long CHECK_MAX_AGE_NANOS = Duration.ofSeconds(1).toNanos();
 
     private final ConversationRepository repository;
     private final ConnectionService connections;
@@ -359,7 +364,11 @@ public class ToolCallRuntime implements DisposableBean {
                 .get(call.toolName());
         String refusal = standing == null ? "This tool is not available." : standing
                 .refusal(ToolDefinition.of(current));
-        EffectiveMode mode = refusal != null ? null
+        // the member's standing as the lease's own check read it (the connector enabled, offered to the member)
+        // when that was moments ago, else as the database says now (decision 0068)
+        org.connectorconsole.connection.SessionCheck check = lease.check();
+        boolean young = check != null && check.youngerThan(CHECK_MAX_AGE_NANOS);
+        EffectiveMode mode = refusal != null ? null : young ? check.standing().mode(connector.id(), call.toolName())
                 : access.decide(member.orgId(), member.userId(), connector.id(), call.toolName());
         if (mode != null && !mode.usable()) {
             refusal = mode.reason();
@@ -374,25 +383,30 @@ public class ToolCallRuntime implements DisposableBean {
                 refusal = e.getMessage();
             }
         }
-        return refusal != null ? refusal : stillSwitchedOn(call);
+        return refusal != null ? refusal : stillSwitchedOn(call, young);
     }
 
-    /** Just before the call: the switch, the connector and the conversation as the database says now. */
-    private String stillSwitchedOn(PreparedCall call) {
+    /**
+     * Just before the call: the switch, the connector and the conversation as the database says now. The connector's
+     * own switch is not read again when {@code connectorJustChecked}: the lease's check found it on moments ago (and
+     * the kill switch stops a running call when an owner turns it off later).
+     */
+    private String stillSwitchedOn(PreparedCall call, boolean connectorJustChecked) {
         Member member = call.member();
         Connector connector = call.connector();
+        if (call.conversationId() == null) {
+            // the member's endpoint: no conversation switches; the connector's switch in one read, no transaction
+            return connectorJustChecked || connectors.enabled(member.orgId(), connector.id()) ? null
+                    : connector.name() + " was turned off by an owner before the call was sent.";
+        }
         return tx.execute(s -> {
-            if (call.conversationId() != null
-                    && !repository.enabledConnectors(call.conversationId()).contains(connector.id())) {
+            if (!repository.enabledConnectors(call.conversationId()).contains(connector.id())) {
                 return connector.name() + " was switched off in this conversation before the call was sent.";
             }
-            boolean enabled = connectors.find(member.orgId(), connector.id()).map(t -> t.connector().enabled())
-                    .orElse(false);
-            if (!enabled) {
+            if (!connectorJustChecked && !connectors.enabled(member.orgId(), connector.id())) {
                 return connector.name() + " was turned off by an owner before the call was sent.";
             }
-            if (call.conversationId() != null
-                    && repository.find(member.orgId(), member.userId(), call.conversationId()).isEmpty()) {
+            if (repository.find(member.orgId(), member.userId(), call.conversationId()).isEmpty()) {
                 return "This conversation no longer exists.";
             }
             return null;
@@ -475,8 +489,7 @@ public class ToolCallRuntime implements DisposableBean {
     }
 
     private boolean stillEnabled(Member member, org.connectorconsole.connector.ConnectorId id) {
-        return Boolean.TRUE.equals(tx.execute(s -> connectors.find(member.orgId(), id)
-                .map(t -> t.connector().enabled()).orElse(false)));
+        return connectors.enabled(member.orgId(), id);
     }
 
     /** A call still "running" after the console restarted can never finish: say so instead of spinning. */

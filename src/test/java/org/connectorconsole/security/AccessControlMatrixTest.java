@@ -189,6 +189,8 @@ class AccessControlMatrixTest extends ViewTest {
         rule("AuthorizedAppsService.revokeAsOwner", Rule.OWNER);
         rule("ConsentService.describe", Rule.SIGNED_IN);
         internal("AuditService.record", "services record events after their own checks; it takes no caller");
+        internal("AuditService.recordAll", "the tool runtime's recorder appends the ends of calls it already recorded, "
+                + "as record does; it takes no caller");
         rule("ConversationService.recent", Rule.SIGNED_IN);
         rule("ConversationService.create", Rule.SIGNED_IN);
         rule("ConversationService.get", Rule.SIGNED_IN);

@@ -364,7 +364,7 @@ public class ConnectionRepository {
         }
     }
 
-    static final int USE_GRAIN_SECONDS = 30;
+    public static final int USE_GRAIN_SECONDS = 30;
 
     public void markWorking(UUID id, byte[] accessUsed, OffsetDateTime now) {
         db.update(CONNECTION)

@@ -87,6 +87,24 @@ public class ConnectorRepository {
     }
 
     /**
+     * As {@link #find}, without counting the members connected to it (zero in the result): what using a connector
+     * needs (the members' side: connections, tool calls), one index look-up with no count over its connections.
+     */
+    public Optional<Stored> findForUse(OrganizationId orgId, ConnectorId id) {
+        return db.selectFrom(CONNECTOR)
+                .where(CONNECTOR.ORG_ID.eq(orgId).and(CONNECTOR.ID.eq(id.value())))
+                .fetchOptional(row -> new Stored(toConnector(row, 0), row.getOauthClientSecret(),
+                        row.getOauthClientIssuer()));
+    }
+
+    /** Whether the connector is switched on (empty: there is no such connector in the organization). */
+    public Optional<Boolean> enabled(OrganizationId orgId, ConnectorId id) {
+        return db.select(CONNECTOR.ENABLED).from(CONNECTOR)
+                .where(CONNECTOR.ORG_ID.eq(orgId).and(CONNECTOR.ID.eq(id.value())))
+                .fetchOptional(CONNECTOR.ENABLED);
+    }
+
+    /**
      * The connector, read with a share lock held until the transaction ends: an owner's edit, disable or removal
      * waits for it (and its connections are ended after), or went first and is seen.
      */

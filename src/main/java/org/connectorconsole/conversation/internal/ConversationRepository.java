@@ -187,6 +187,31 @@ public class ConversationRepository {
                 .where(TOOL_CALL.ID.eq(callId).and(TOOL_CALL.STATUS.eq(ToolCallStatus.RUNNING.name())));
     }
 
+    /** One call's end, for {@link #finishCalls}. */
+    public record CallEnd(UUID callId, ToolCallStatus status, ToolOutcome result, String message, long durationMs) {
+    }
+
+    /**
+     * Several calls' ends as {@link #finishCallReturning} would store each (only a call still running is changed),
+     * in two round trips: the updates in one batch, then the rows as they are now, by id (a deleted one absent).
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public java.util.Map<UUID, ToolCallEntry> finishCalls(List<CallEnd> ends, OffsetDateTime now) {
+        db.batch(ends.stream().map(e -> (org.jooq.Query) db.update(TOOL_CALL)
+                .set(TOOL_CALL.STATUS, e.status().name())
+                .set(TOOL_CALL.RESULT, e.result() == null ? null
+                        : JSONB.valueOf(JSON.writeValueAsString(e.result())))
+                .set(TOOL_CALL.MESSAGE, e.message())
+                .set(TOOL_CALL.FINISHED_AT, now)
+                .set(TOOL_CALL.DURATION_MS, e.durationMs())
+                .where(TOOL_CALL.ID.eq(e.callId()).and(TOOL_CALL.STATUS.eq(ToolCallStatus.RUNNING.name()))))
+                .toList()).execute();
+        java.util.Map<UUID, ToolCallEntry> stored = new java.util.HashMap<>();
+        db.selectFrom(TOOL_CALL).where(TOOL_CALL.ID.in(ends.stream().map(CallEnd::callId).toList()))
+                .forEach(r -> stored.put(r.getId(), toEntry(r)));
+        return stored;
+    }
+
     /** Calls still marked running that started before {@code before} (their console instance stopped). */
     @Transactional(propagation = Propagation.MANDATORY)
     public int abandonRunning(OffsetDateTime before, OffsetDateTime now) {
