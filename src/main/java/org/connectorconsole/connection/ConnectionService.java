@@ -32,6 +32,9 @@ public class ConnectionService {
     private final ConnectionEndings endings;
     private final ConsoleAddress address;
     private final org.connectorconsole.connection.internal.ConnectionRepository repository;
+    /** When this instance last wrote a use per member and connector, in epoch seconds (see {@link #recordUse}). */
+    private final java.util.Map<String, Long> usesNoted = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_USES_NOTED = 100_000;
 
     ConnectionService(ConnectionAccess access, ConnectionChecks checks, ConnectionSessions sessions,
             ConnectionAuthorization authorization, ConnectionEndings endings, ConsoleAddress address,
@@ -196,9 +199,6 @@ public class ConnectionService {
         usesNoted.put(key, second);
     }
 
-    /** When this instance last wrote a use per member and connector, in epoch seconds (see {@link #recordUse}). */
-    private final java.util.Map<String, Long> usesNoted = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final int MAX_USES_NOTED = 100_000;
 
     /** Only paths inside the console: never an absolute URL or a protocol-relative one (open redirect). */
     static String safeReturn(String returnTo) {
