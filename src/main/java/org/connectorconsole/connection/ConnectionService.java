@@ -104,21 +104,16 @@ public class ConnectionService {
      * What a session opened now for {@code member} with the connector would carry: the connector's address and
      * transport, and which connection and access token (a SHA-256 of the sealed token, never the token). A session
      * kept open between calls is reused only while this stays the same (decision 0042). Null when the token is due
-     * for renewal (a new session renews it). Checks what {@link #openSession} checks, without the network, and
-     * returns what it read for that ({@link SessionCheck}).
+     * for renewal (a new session renews it). Checks what {@link #openSession} checks, without the network.
      *
      * @throws ConnectorUnavailableException the member must connect (again) first
      */
     @org.springframework.transaction.annotation.Transactional(readOnly = true)
-    public SessionCheck sessionCredentials(Member member, ConnectorId connectorId)
-            throws ConnectorUnavailableException {
+    public String sessionCredentials(Member member, ConnectorId connectorId) throws ConnectorUnavailableException {
         ConnectionAccess.requirePaidPlan(member);
-        // one read-only transaction for the connector, the member's standing and the connection (decision 0068);
-        // the connector and standing come back with the credentials, for a caller checking a call right after
-        long checkedAt = System.nanoTime();
+        // one read-only transaction for the connector, the member's standing and the connection (decision 0068)
         ConnectionAccess.Usable usable = access.usable(member, connectorId);
-        return new SessionCheck(sessions.credentials(member, usable.target()), usable.target().connector(),
-                usable.standing(), checkedAt);
+        return sessions.credentials(member, usable.target());
     }
 
     /**

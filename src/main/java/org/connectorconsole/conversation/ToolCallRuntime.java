@@ -74,7 +74,6 @@ public class ToolCallRuntime implements DisposableBean {
      * How old the lease's check of the connector and the member's standing may be to stand for the check right
      * before sending (decision 0068); older (a session opened and listed slowly), they are read again.
      */
-    private static final long CHECK_MAX_AGE_NANOS = Duration.ofSeconds(1).toNanos();
 
     private final ConversationRepository repository;
     private final ConnectionService connections;
@@ -267,6 +266,12 @@ public class ToolCallRuntime implements DisposableBean {
             if (refusal != null) {
                 return recorder.finish(call, ToolCallStatus.REFUSED, refusal, millis(started));
             }
+            if (cancelled.get()) {
+                // stopped (by the member, or the kill switch) while the session opened and the checks ran
+                String stopped = calls.stopped(call.callId());
+                return recorder.finish(call, ToolCallStatus.CANCELLED, stopped != null ? stopped
+                        : "You cancelled the call before it was sent.", millis(started));
+            }
             ToolOutcome outcome = lease.call(call.toolName(), call.arguments(), listener::progress);
             ToolOutcome kept = ResultCap.capped(outcome);
             return recorder.finish(call, outcome.isError() ? ToolCallStatus.TOOL_ERROR : ToolCallStatus.SUCCEEDED,
@@ -364,11 +369,10 @@ public class ToolCallRuntime implements DisposableBean {
                 .get(call.toolName());
         String refusal = standing == null ? "This tool is not available." : standing
                 .refusal(ToolDefinition.of(current));
-        // the member's standing as the lease's own check read it (the connector enabled, offered to the member)
-        // when that was moments ago, else as the database says now (decision 0068)
-        org.connectorconsole.connection.SessionCheck check = lease.check();
-        boolean young = check != null && check.youngerThan(CHECK_MAX_AGE_NANOS);
-        EffectiveMode mode = refusal != null ? null : young ? check.standing().mode(connector.id(), call.toolName())
+        // the member's standing as the database says now, not as the lease's check read it: between the two the
+        // session may have been opened and listed, and an owner's change in that time must hold (decision 0068,
+        // amended the same day)
+        EffectiveMode mode = refusal != null ? null
                 : access.decide(member.orgId(), member.userId(), connector.id(), call.toolName());
         if (mode != null && !mode.usable()) {
             refusal = mode.reason();
@@ -383,27 +387,23 @@ public class ToolCallRuntime implements DisposableBean {
                 refusal = e.getMessage();
             }
         }
-        return refusal != null ? refusal : stillSwitchedOn(call, young);
+        return refusal != null ? refusal : stillSwitchedOn(call);
     }
 
-    /**
-     * Just before the call: the switch, the connector and the conversation as the database says now. The connector's
-     * own switch is not read again when {@code connectorJustChecked}: the lease's check found it on moments ago (and
-     * the kill switch stops a running call when an owner turns it off later).
-     */
-    private String stillSwitchedOn(PreparedCall call, boolean connectorJustChecked) {
+    /** Just before the call: the switch, the connector and the conversation as the database says now. */
+    private String stillSwitchedOn(PreparedCall call) {
         Member member = call.member();
         Connector connector = call.connector();
         if (call.conversationId() == null) {
             // the member's endpoint: no conversation switches; the connector's switch in one read, no transaction
-            return connectorJustChecked || connectors.enabled(member.orgId(), connector.id()) ? null
+            return connectors.enabled(member.orgId(), connector.id()) ? null
                     : connector.name() + " was turned off by an owner before the call was sent.";
         }
         return tx.execute(s -> {
             if (!repository.enabledConnectors(call.conversationId()).contains(connector.id())) {
                 return connector.name() + " was switched off in this conversation before the call was sent.";
             }
-            if (!connectorJustChecked && !connectors.enabled(member.orgId(), connector.id())) {
+            if (!connectors.enabled(member.orgId(), connector.id())) {
                 return connector.name() + " was turned off by an owner before the call was sent.";
             }
             if (repository.find(member.orgId(), member.userId(), call.conversationId()).isEmpty()) {

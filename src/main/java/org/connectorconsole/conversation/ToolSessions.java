@@ -143,9 +143,7 @@ class ToolSessions implements DisposableBean {
         acquire();
         try {
             boolean oneCall = !SessionOptions.NONE.equals(options);
-            org.connectorconsole.connection.SessionCheck check = oneCall ? null
-                    : connections.sessionCredentials(member, connectorId);
-            String credentials = check == null ? null : check.credentials();
+            String credentials = oneCall ? null : connections.sessionCredentials(member, connectorId);
             Key key = new Key(member.userId(), connectorId);
             Kept kept = credentials == null ? null : take(key, credentials);
             boolean reused = kept != null;
@@ -155,7 +153,7 @@ class ToolSessions implements DisposableBean {
                         callTimeout, options));
             }
             attached.accept(kept.session);
-            return new Lease(kept, reused, attached, check);
+            return new Lease(kept, reused, attached);
         } catch (ConnectorUnavailableException | RuntimeException e) {
             slots.release();
             throw e;
@@ -271,8 +269,8 @@ class ToolSessions implements DisposableBean {
             boolean close = !k.usable(now);
             if (!close) {
                 try {
-                    close = !Objects.equals(k.credentials, connections.sessionCredentials(k.member, k.key.connector)
-                            .credentials());
+                    close = !Objects.equals(k.credentials, connections.sessionCredentials(k.member,
+                            k.key.connector));
                 } catch (ConnectorUnavailableException | RuntimeException e) {
                     close = true;
                 }
@@ -370,22 +368,11 @@ class ToolSessions implements DisposableBean {
         private boolean reused;
         private boolean broken;
         private final Consumer<McpToolSession> attached;
-        private final org.connectorconsole.connection.SessionCheck check;
 
-        private Lease(Kept kept, boolean reused, Consumer<McpToolSession> attached,
-                org.connectorconsole.connection.SessionCheck check) {
+        private Lease(Kept kept, boolean reused, Consumer<McpToolSession> attached) {
             this.kept = kept;
             this.reused = reused;
             this.attached = attached;
-            this.check = check;
-        }
-
-        /**
-         * What the lease's own check read (the connector, the member's standing with it) and when; null for a
-         * session of one call (its check ran inside opening it and is not kept).
-         */
-        org.connectorconsole.connection.SessionCheck check() {
-            return check;
         }
 
         McpToolSession session() {

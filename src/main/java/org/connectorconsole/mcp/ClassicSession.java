@@ -261,6 +261,10 @@ final class ClassicSession extends McpToolSession {
     @Override
     public ToolOutcome call(String name, Map<String, Object> arguments, Consumer<Progress> onProgress)
             throws McpProbeException {
+        if (cancelled.get()) {
+            // cancelled before anything was sent: send nothing (a cancel notice could not stop a request not yet out)
+            throw new ToolCallException(ToolCallException.Kind.CANCELLED, "The call was cancelled.", null);
+        }
         progressListener = onProgress;
         McpSchema.CallToolRequest request = McpSchema.CallToolRequest.builder(name)
                 .arguments(arguments)

@@ -335,6 +335,10 @@ final class ModernSession extends McpToolSession {
     @Override
     public ToolOutcome call(String name, Map<String, Object> arguments, Consumer<Progress> onProgress)
             throws McpProbeException {
+        if (cancelled.get()) {
+            // cancelled before anything was sent: send nothing (a cancel notice could not stop a request not yet out)
+            throw new ToolCallException(ToolCallException.Kind.CANCELLED, "The call was cancelled.", null);
+        }
         CompletableFuture<McpSchema.CallToolResult> call = tool(name)
                 .arguments(arguments)
                 // the trace context in _meta as MCP carries it (SEP-414), when the operator asked for it

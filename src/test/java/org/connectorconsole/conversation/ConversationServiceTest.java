@@ -395,6 +395,34 @@ class ConversationServiceTest {
         assertThat(lastToolCallDetails(s.org())).containsEntry("confirmedByMember", "true");
     }
 
+    /**
+     * An owner's change made while a call's session opens and lists the tools (here: each call now needs the
+     * member's confirmation) holds for that call: the check right before sending reads the database again.
+     */
+    @Test
+    void an_owners_change_made_while_the_calls_session_lists_the_tools_holds_for_that_call() throws Exception {
+        Setup s = setup(ToolSettings.NewTools.ALLOW);
+        orgs.signIn(s.org().members().get(0));
+        Conversation conv = conversations.create("Changed under way");
+        conversations.setEnabled(conv.id(), s.connector().id(), true);
+        TestMcpServer.ListingHold hold = mcp.holdNextToolListing("/tools");
+        CompletableFuture<ToolCallEntry> done = new CompletableFuture<>();
+        conversations.start(new ToolCallRequest(conv.id(), s.connector().id(), "echo", "{\"message\":\"hi\"}",
+                null), listener(new CopyOnWriteArrayList<>(), done));
+        try {
+            hold.arrived.get(60, TimeUnit.SECONDS);
+            orgs.signIn(s.org().owner());
+            ConnectorTool echo = policies.tools(s.connector().id()).stream().filter(t -> t.name().equals("echo"))
+                    .findFirst().orElseThrow();
+            policies.setPolicy(s.connector().id(), "echo", ToolPolicy.NEEDS_APPROVAL, echo.version());
+        } finally {
+            hold.release();
+        }
+        ToolCallEntry entry = done.get(60, TimeUnit.SECONDS);
+        assertThat(entry.status()).as(entry.message()).isEqualTo(ToolCallStatus.REFUSED);
+        assertThat(entry.message()).contains("now needs your confirmation");
+    }
+
     @Test
     void a_tool_the_server_changes_is_held_for_review_with_a_diff_and_cannot_run_until_approved() throws Exception {
         TestMcpServer changing = new TestMcpServer();

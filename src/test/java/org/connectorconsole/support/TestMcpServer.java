@@ -388,7 +388,54 @@ public final class TestMcpServer implements AutoCloseable {
      * that is stuck, or slow to answer).
      */
     public TestMcpServer stallCancelNotices(String path, java.time.Duration stall) {
-        addFilter("stall" + (++servletCount), path, new jakarta.servlet.Filter() {
+        beforeEachPost("stall", path, body -> {
+            if (body.contains("\"notifications/cancelled\"")) {
+                try {
+                    Thread.sleep(stall);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        return this;
+    }
+
+    /**
+     * Holds the server at {@code path}'s next {@code tools/list} until the test lets it go: {@link ListingHold#arrived}
+     * completes when it has come in, {@link ListingHold#release()} answers it. Later listings pass at once.
+     */
+    public ListingHold holdNextToolListing(String path) {
+        ListingHold hold = new ListingHold();
+        java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean(true);
+        beforeEachPost("hold", path, body -> {
+            if (body.contains("\"tools/list\"") && armed.compareAndSet(true, false)) {
+                hold.arrived.complete(null);
+                try {
+                    hold.released.get(120, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    // answered anyway: the test failed or forgot to release
+                }
+            }
+        });
+        return hold;
+    }
+
+    /** See {@link #holdNextToolListing}. */
+    public static final class ListingHold {
+        public final java.util.concurrent.CompletableFuture<Void> arrived = new java.util.concurrent.CompletableFuture<>();
+        private final java.util.concurrent.CompletableFuture<Void> released =
+                new java.util.concurrent.CompletableFuture<>();
+
+        public void release() {
+            released.complete(null);
+        }
+    }
+
+    /** Runs {@code hook} with the body of each POST to {@code path} before the server reads it (from a copy). */
+    private void beforeEachPost(String name, String path, java.util.function.Consumer<String> hook) {
+        addFilter(name + (++servletCount), path, new jakarta.servlet.Filter() {
             @Override
             public void doFilter(jakarta.servlet.ServletRequest request, jakarta.servlet.ServletResponse response,
                     jakarta.servlet.FilterChain chain) throws IOException, jakarta.servlet.ServletException {
@@ -398,13 +445,7 @@ public final class TestMcpServer implements AutoCloseable {
                     return;
                 }
                 byte[] body = req.getInputStream().readAllBytes();
-                if (new String(body, StandardCharsets.UTF_8).contains("\"notifications/cancelled\"")) {
-                    try {
-                        Thread.sleep(stall);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
+                hook.accept(new String(body, StandardCharsets.UTF_8));
                 chain.doFilter(new jakarta.servlet.http.HttpServletRequestWrapper(req) {
                     @Override
                     public jakarta.servlet.ServletInputStream getInputStream() {
@@ -445,7 +486,6 @@ public final class TestMcpServer implements AutoCloseable {
                 }, response);
             }
         });
-        return this;
     }
 
     private final Map<String, AtomicInteger> disconnects = new ConcurrentHashMap<>();
