@@ -13,6 +13,8 @@ import org.connectorconsole.oauth.OAuthFlowException;
 import org.connectorconsole.security.CurrentMember;
 import org.connectorconsole.security.Member;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Members' connections to their organization's connectors, as the views and other features use them. Every
@@ -191,7 +193,18 @@ public class ConnectionService {
             usesNoted.clear();
         }
         repository.recordUse(member.orgId(), connectorId, member.userId(), now);
-        usesNoted.put(key, second);
+        // noted only once the caller's transaction commits: a rolled-back use must not hide the next one
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(
+                    new TransactionSynchronization() {
+                        @Override
+                        public void afterCommit() {
+                            usesNoted.put(key, second);
+                        }
+                    });
+        } else {
+            usesNoted.put(key, second);
+        }
     }
 
 
