@@ -136,6 +136,14 @@ class ToolCallRecorder {
             java.util.Optional<ToolCallEntry> finished = rows == null ? repository.finishCallReturning(call.callId(),
                     status, f.storable(), f.trimmed(), f.durationMs(), now())
                     : java.util.Optional.ofNullable(rows.get(call.callId()));
+            java.util.Optional<ToolCallEntry> existing = finished.isPresent() ? finished
+                    : repository.findCall(call.callId());
+            if (finished.isEmpty() && existing.isPresent() && existing.get().status() != ToolCallStatus.RUNNING) {
+                // this end is stored already, with its event: a batch whose commit reached the database though the
+                // driver reported it failed, now done again one end at a time (GroupCommit); never audit it twice
+                stored.add(existing.get());
+                continue;
+            }
             Map<String, String> details = callDetails(call.conversationId(), call.clientName(), call.toolName(),
                     call.argumentsJson(), recordPayloads);
             details.put("outcome", status.name());
@@ -154,8 +162,7 @@ class ToolCallRecorder {
             if (f.hasMessage() && status != ToolCallStatus.SUCCEEDED) {
                 details.put("reason", f.trimmed());
             }
-            stored.add(finished.isPresent() ? finished.get()
-                    : repository.findCall(call.callId()).orElse(f.inMemory()));
+            stored.add(existing.orElse(f.inMemory()));
             events.add(new AuditService.Pending(AuditRecord.of(member.orgId(), member.actor(),
                     AuditAction.TOOL_CALLED).target("connector", connector.id().toString(), connector.name())
                     .details(details), f.origin()));

@@ -63,6 +63,12 @@ class ConversationServiceTest {
     DSLContext db;
     @Autowired
     TestConnectors testConnectors;
+    @Autowired
+    ToolCallRecorder recorder;
+    @Autowired
+    org.connectorconsole.security.CurrentMember currentMember;
+    @Autowired
+    org.springframework.transaction.support.TransactionTemplate tx;
 
     @BeforeAll
     static void start() {
@@ -393,6 +399,28 @@ class ConversationServiceTest {
         Finished done = run(new ToolCallRequest(conv.id(), s.connector().id(), "echo", args, hash));
         assertThat(done.entry().status()).isEqualTo(ToolCallStatus.SUCCEEDED);
         assertThat(lastToolCallDetails(s.org())).containsEntry("confirmedByMember", "true");
+    }
+
+    /**
+     * A call's end stored once is not audited again when it is stored a second time: what a group commit does when a
+     * batch's commit reached the database though the driver reported it failed, and each end is done again alone.
+     */
+    @Test
+    void an_end_stored_again_keeps_the_first_and_is_audited_once() throws Exception {
+        Setup s = setup(ToolSettings.NewTools.ALLOW);
+        orgs.signIn(s.org().members().get(0));
+        Conversation conv = conversations.create("Twice");
+        org.connectorconsole.security.Member member = tx.execute(st -> currentMember.require());
+        PreparedCall call = new PreparedCall(member, conv.id(), s.connector(), "echo", Map.of("message", "hi"),
+                "{\"message\":\"hi\"}", java.util.UUID.randomUUID(), false, null);
+        recorder.running(call);
+
+        ToolCallEntry first = recorder.finish(call, ToolCallStatus.SUCCEEDED, "first", 12);
+        ToolCallEntry again = recorder.finish(call, ToolCallStatus.FAILED, "again", 34);
+
+        assertThat(first.status()).isEqualTo(ToolCallStatus.SUCCEEDED);
+        assertThat(again).as("the end stored first").isEqualTo(first);
+        assertThat(actions(s.org()).stream().filter("tool.called"::equals)).hasSize(1);
     }
 
     /**
