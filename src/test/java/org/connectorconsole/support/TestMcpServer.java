@@ -712,7 +712,8 @@ public final class TestMcpServer implements AutoCloseable {
      * As {@link #oauthProtected(String, String, String, String, SyncToolSpecification...)}, a server that also offers
      * one resource ({@code file:///notes/today.md}, text "Buy milk"), one resource template
      * ({@code file:///notes/{day}.md}, read as "Notes of <day>") and one prompt ({@code summarize}, argument
-     * {@code topic}, answering "Summarize <topic>.").
+     * {@code topic}, answering "Summarize <topic>."), and completions for the prompt's argument (week, weekend,
+     * winter) and the template's (monday, tuesday, wednesday).
      */
     public TestMcpServer oauthProtectedWithResourcesAndPrompts(String path, String name, String issuer, String scope,
             SyncToolSpecification... tools) {
@@ -741,8 +742,11 @@ public final class TestMcpServer implements AutoCloseable {
         servers.add(McpServer.sync(provider)
                 .serverInfo(name, "1.0.0")
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(true).resources(false, false)
-                        .prompts(false).build())
+                        .prompts(false).completions().build())
                 .tools(tools)
+                .completions(completion(new McpSchema.PromptReference("summarize"), "week", "weekend", "winter"),
+                        completion(new McpSchema.ResourceReference("file:///notes/{day}.md"), "monday", "tuesday",
+                                "wednesday"))
                 .resources(new io.modelcontextprotocol.server.McpServerFeatures.SyncResourceSpecification(resource,
                         (exchange, request) -> new McpSchema.ReadResourceResult(List.of(
                                 new McpSchema.TextResourceContents(request.uri(), "text/markdown", "Buy milk")))))
@@ -754,6 +758,15 @@ public final class TestMcpServer implements AutoCloseable {
                 .build());
         addServlet(provider, path);
         return this;
+    }
+
+    /** Completes any argument of {@code ref} with those of {@code values} that start with what was typed. */
+    private static io.modelcontextprotocol.server.McpServerFeatures.SyncCompletionSpecification completion(
+            McpSchema.CompleteReference ref, String... values) {
+        return new io.modelcontextprotocol.server.McpServerFeatures.SyncCompletionSpecification(ref,
+                (exchange, request) -> new McpSchema.CompleteResult(new McpSchema.CompleteResult.CompleteCompletion(
+                        java.util.Arrays.stream(values).filter(v -> v.startsWith(request.argument().value())).toList(),
+                        null, false)));
     }
 
     /**
