@@ -777,7 +777,8 @@ public final class TestMcpServer implements AutoCloseable {
         io.modelcontextprotocol.modern.McpSchema.Resource resource = io.modelcontextprotocol.modern.McpSchema.Resource
                 .builder("file:///notes/today.md", "today").build();
         io.modelcontextprotocol.modern.McpSchema.Prompt prompt = io.modelcontextprotocol.modern.McpSchema.Prompt
-                .builder("summarize").build();
+                .builder("summarize").arguments(List.of(new io.modelcontextprotocol.modern.McpSchema.PromptArgument(
+                        "topic", null, "What to summarize", true))).build();
         var resources = new io.modelcontextprotocol.modern.server.feature.McpSyncResourceRepository() {
             @Override
             public io.modelcontextprotocol.modern.server.feature.ResourcesPage list(
@@ -818,7 +819,17 @@ public final class TestMcpServer implements AutoCloseable {
                                                 io.modelcontextprotocol.modern.McpSchema.Role.USER,
                                                 io.modelcontextprotocol.modern.McpSchema.TextContent.builder(
                                                         "Summarize " + request.arguments().get("topic") + ".")
-                                                        .build()))).build()));
+                                                        .build()))).build()))
+                        // the topic completes as on the 2025-11-25 server (week, weekend, winter)
+                        .withCompletionHandler((c, request) -> io.modelcontextprotocol.modern.McpSchema.CompleteResult
+                                .of(new io.modelcontextprotocol.modern.McpSchema.CompleteResult.Completion(
+                                        java.util.stream.Stream.of("week", "weekend", "winter")
+                                                .filter(v -> v.startsWith(request.argument().value())).toList())));
+            }
+
+            @Override
+            public boolean supportsCompletion() {
+                return true;
             }
         };
         io.modelcontextprotocol.modern.server.McpServer server = io.modelcontextprotocol.modern.server.McpServer
