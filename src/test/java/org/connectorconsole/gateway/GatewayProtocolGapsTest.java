@@ -208,9 +208,11 @@ class GatewayProtocolGapsTest {
         assertThat(modern.discover().capabilities().completions()).isNotNull();
         assertThat(modern.completion(new io.modelcontextprotocol.modern.McpSchema.PromptReference("notes__summarize"),
                 "topic", "w").complete().completion().values()).containsExactly("week", "weekend", "winter");
-        assertThat(modern.completion(new io.modelcontextprotocol.modern.McpSchema.ResourceReference(
-                GatewayPassThrough.wrap("notes", "file:///notes/{day}.md")), "day", "mo").complete().completion()
-                .values()).containsExactly("monday");
+        String modernRef = String.valueOf(modern.resourceTemplates().list().resourceTemplates().getFirst().meta()
+                .get(GatewayPassThrough.COMPLETION_REF));
+        assertThat(modernRef).isEqualTo(GatewayPassThrough.wrap("notes", "file:///notes/{day}.md"));
+        assertThat(modern.completion(new io.modelcontextprotocol.modern.McpSchema.ResourceReference(modernRef), "day",
+                "mo").complete().completion().values()).containsExactly("monday");
         assertThatThrownBy(() -> modern.completion(new io.modelcontextprotocol.modern.McpSchema.PromptReference(
                 "secret__summarize"), "topic", "w").complete()).hasMessageContaining("Unknown prompt");
     }
