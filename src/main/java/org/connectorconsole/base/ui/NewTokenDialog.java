@@ -78,5 +78,7 @@ public final class NewTokenDialog {
         dialog.add(new Paragraph(advice), field);
         dialog.getFooter().removeAll();
         dialog.getFooter().add(new Button("Done", ev -> dialog.close()));
+        // the button that had the focus is gone: without this a keyboard's Tab would start from the page behind
+        field.focus();
     }
 }
