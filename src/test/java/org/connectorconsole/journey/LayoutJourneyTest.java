@@ -23,7 +23,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.connectorconsole.base.Plan;
+import org.connectorconsole.connection.EnterpriseManagedService;
 import org.connectorconsole.connector.Connector;
+import org.connectorconsole.connector.ConnectorAccessService;
+import org.connectorconsole.connector.ToolPolicy;
 import org.connectorconsole.connector.ToolSettings;
 import org.connectorconsole.conversation.Conversation;
 import org.connectorconsole.conversation.ConversationService;
@@ -31,8 +34,11 @@ import org.connectorconsole.conversation.ToolCallEntry;
 import org.connectorconsole.conversation.ToolCallListener;
 import org.connectorconsole.conversation.ToolCallRequest;
 import org.connectorconsole.gateway.GatewayEndpoints;
+import org.connectorconsole.group.Group;
+import org.connectorconsole.group.GroupService;
 import org.connectorconsole.organization.InvitationService;
 import org.connectorconsole.organization.IssuedInvitation;
+import org.connectorconsole.provisioning.ScimCredentials;
 import org.connectorconsole.security.Role;
 import org.connectorconsole.security.AccountService;
 import org.connectorconsole.support.Browser;
@@ -58,8 +64,10 @@ import org.springframework.test.context.ActiveProfiles;
 
 /**
  * Layouts that hold, and accessibility (issue 19): every page of the console, as the person who sees it and with
- * realistic data (long names, 24 tools, tools waiting for review, Custom badges, a conversation with many calls), at
- * 1280, 900 and 390 px wide. For each page and width: a full-page screenshot in {@code target/screenshots/}
+ * realistic data (long names, 24 tools, tools waiting for review, Custom badges, a conversation with many calls; an
+ * Enterprise organization's groups, one with ten members and one with a long name, a connector offered only to groups
+ * with grants, a SCIM credential, the organization's sign-in), and the dialogs a person opens on the way, at 1280,
+ * 900 and 390 px wide. For each page and width: a full-page screenshot in {@code target/screenshots/}
  * ({@code <page>-<width>.png}), the layout check ({@code layout-check.js}: nothing outside the viewport sideways,
  * nothing spilling out of its box, nothing clipped except text ending in an ellipsis — decision 0050) and axe-core
  * (from npm) with no serious or critical violation. At 1280 px the keyboard check Tabs through the page: every
@@ -92,12 +100,21 @@ class LayoutJourneyTest {
     AccountService accounts;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    GroupService groups;
+    @Autowired
+    ConnectorAccessService access;
+    @Autowired
+    ScimCredentials scim;
+    @Autowired
+    EnterpriseManagedService enterprise;
 
     final List<String> findings = new ArrayList<>();
     String axe;
     String layoutCheck;
     String focusSetup;
     String focusResult;
+    Group engineering;
 
     @AfterAll
     static void stop() {
@@ -129,8 +146,10 @@ class LayoutJourneyTest {
         // ---- data: an organization with long names, 24 tools, tools held for review, a conversation with calls
         mcp = new TestMcpServer()
                 .streamable("/big", "customer-support-knowledge-base", manyTools(24))
-                .streamable("/held", "finance-reporting", TestMcpServer.echoTool(), TestMcpServer.addTool());
-        Org org = orgs.create(Plan.TEAM, 2);
+                .streamable("/held", "finance-reporting", TestMcpServer.echoTool(), TestMcpServer.addTool())
+                .streamable("/team", "engineering-runbooks", TestMcpServer.echoTool(), TestMcpServer.addTool());
+        // Enterprise: the Team plan's pages are the same, and the groups have members enough to fill a list
+        Org org = orgs.create(Plan.ENTERPRISE, 12);
         String orgName = "Northwind Traders International Holdings — Customer Operations Europe";
         jdbc.update("update organization set name = ? where id = ?", orgName, org.id().value());
         Person member = org.members().getFirst();
@@ -147,6 +166,7 @@ class LayoutJourneyTest {
                 Role.MEMBER);
         TestOrganizations.signOut();
         String conversationPath = conversationWithCalls(member, big, held);
+        Connector team = enterpriseData(org);
 
         // ---- not signed in: the sign-in page, an invitation
         page("sign-in", "login", null);
@@ -156,8 +176,13 @@ class LayoutJourneyTest {
         signIn(org.owner());
         page("overview", "", null);
         page("members", "organization/members", null);
+        confirmation("confirm-revoke-everything", By.id("revoke-everything-" + org.members().get(1).id()));
+        browser.find(By.cssSelector("#invite-email input")).sendKeys("second.colleague.from.finance@northwind.example");
+        dialog("invitation-link-shown-once", By.id("invite"), By.cssSelector("vaadin-dialog[opened]"));
         page("connectors", "connectors", "Custom");
+        dialog("add-connector", By.id("add-connector"), By.id("connector-url"));
         page("connector", "connectors/" + big.id(), "search_customer_support_tickets_01");
+        confirmation("confirm-remove-connector", By.id("remove-connector"));
         page("connector-held", "connectors/" + held.id(), "waiting for your review");
         browser.open("connectors/" + held.id());
         var review = browser.find(By.id("review-echo"));
@@ -168,13 +193,15 @@ class LayoutJourneyTest {
         browser.driver().findElement(By.tagName("body")).sendKeys(Keys.ESCAPE);
         page("connections-overview", "organization/connections", null);
         page("audit-log", "organization/audit", null);
+        auditTokenDialogs();
         page("gateway-settings", "organization/gateway", null);
         page("members-apps-empty", "organization/authorized-apps", "No member has allowed an app yet");
         page("account-owner", "account", null);
+        enterprisePages(team);
 
         // ---- a member
         signIn(member);
-        page("member-connectors", "settings/connectors", null);
+        page("member-connectors", "settings/connectors", "Allowed for Engineering");
         page("conversations", "conversations", null);
         page("conversation", conversationPath, "Waiting for review");
         page("not-allowed", "organization/members", null);
@@ -216,6 +243,128 @@ class LayoutJourneyTest {
                     .build());
         }
         return tools;
+    }
+
+    /**
+     * The Enterprise pages' data, made by the owner: three groups (Engineering with ten members, the first member
+     * among them; one with a long name), a connector offered only to two groups with a ceiling and grants, a SCIM
+     * credential, and the organization's sign-in (token exchange).
+     */
+    Connector enterpriseData(Org org) throws Exception {
+        Connector team = testConnectors.addChecked(org, "Engineering runbooks and on-call playbooks (production)",
+                mcp.url("/team"), ToolSettings.NewTools.ALLOW).connector();
+        orgs.signIn(org.owner());
+        try {
+            engineering = groups.create("Engineering");
+            org.members().subList(0, 10).forEach(p -> groups.addMember(engineering.id(), p.id()));
+            Group escalations = groups.create("Customer Operations Europe — tier-two escalations and onboarding");
+            groups.addMember(escalations.id(), org.members().get(10).id());
+            groups.create("Finance");
+            access.setAudience(team.id(), false, List.of(engineering.id(), escalations.id()),
+                    access.settings(team.id()).version());
+            access.setRules(team.id(), ToolPolicy.NEEDS_APPROVAL, ToolPolicy.BLOCKED, false,
+                    access.settings(team.id()).version());
+            access.setGrant(team.id(), engineering.id(), "", ToolPolicy.ALLOWED);
+            access.setGrant(team.id(), escalations.id(), "echo", ToolPolicy.ALLOWED);
+            scim.create("Okta — Northwind Traders production tenant (EU)");
+            String secret = "layout-journey-client-secret-" + java.util.UUID.randomUUID();
+            SuiteSecrets.register(secret);
+            enterprise.saveTokenExchange(true, mcp.url("/oauth2/v1/token"), "connector-console-northwind-production",
+                    secret);
+        } finally {
+            TestOrganizations.signOut();
+        }
+        return team;
+    }
+
+    /**
+     * The owner's Enterprise pages: groups and a group's members, provisioning and a new credential shown once, the
+     * registry in each mode and its token shown once, the organization's sign-in, and a connector offered to groups
+     * with its grants and the explanation of a member's modes.
+     */
+    void enterprisePages(Connector team) {
+        page("groups", "organization/groups", "Customer Operations Europe");
+        dialog("group-members", By.id("members-" + engineering.id()), By.id("group-members"));
+        page("provisioning", "organization/provisioning", "Okta — Northwind");
+        browser.find(By.cssSelector("#scim-credential-name input")).sendKeys("Microsoft Entra ID — staging directory");
+        browser.find(By.id("scim-credential-create")).click();
+        browser.awaitText("it is shown only this once");
+        SuiteSecrets.register(browser.find(By.cssSelector("#scim-credential-secret input")).getAttribute("value"));
+        checkOpenPage("provisioning-credential-shown-once");
+        closeDialog();
+        page("registry-off", "organization/registry", "Who may read it");
+        registryMode(2, "Saved: anyone with the address");
+        page("registry-public", "organization/registry", "Who may read it");
+        registryMode(3, "Saved: readers need the registry's token");
+        browser.awaitText("it is shown only this once");
+        // the "Saved" notice fades out on its own clock: checked with the dialog it would be read mid-fade
+        browser.await(d -> d.findElements(By.tagName("vaadin-notification-card")).isEmpty());
+        SuiteSecrets.register(browser.find(By.cssSelector("#registry-token input")).getAttribute("value"));
+        checkOpenPage("registry-token-shown-once");
+        closeDialog();
+        page("registry-token", "organization/registry", "Issue a new token");
+        page("enterprise-sign-in", "organization/enterprise-sign-in", "Engineering runbooks");
+        page("connector-access", "connectors/" + team.id(), "Groups' grants");
+        var member = browser.find(By.cssSelector("#explain-member input"));
+        ((JavascriptExecutor) browser.driver()).executeScript("arguments[0].scrollIntoView({block: 'center'})", member);
+        member.sendKeys("Maximiliana");
+        browser.find(By.cssSelector("vaadin-combo-box-item")).click();
+        browser.awaitText("may use this connector.");
+        browser.awaitText("Allowed for Engineering");
+        checkOpenPage("connector-access-explained");
+    }
+
+    /** The audit log's "New API token" dialog, and the token shown once in it. */
+    void auditTokenDialogs() {
+        var create = By.xpath("//vaadin-button[contains(., 'New API token')]");
+        try {
+            var button = browser.find(create);
+            ((JavascriptExecutor) browser.driver())
+                    .executeScript("arguments[0].scrollIntoView({block: 'center'})", button);
+            button.click();
+            browser.find(By.cssSelector("#token-name input")).sendKeys("SIEM export to the security operations team");
+        } catch (RuntimeException | AssertionError e) {
+            findings.add("api-token: did not open: " + e.getMessage());
+            return;
+        }
+        checkOpenPage("api-token");
+        browser.find(By.id("token-create")).click();
+        SuiteSecrets.register(browser.find(By.cssSelector("#token-secret input")).getAttribute("value"));
+        checkOpenPage("api-token-shown-once");
+        closeDialog();
+    }
+
+    void registryMode(int radio, String saved) {
+        browser.find(By.cssSelector("#registry-access vaadin-radio-button:nth-of-type(" + radio + ")")).click();
+        browser.find(By.id("registry-save")).click();
+        browser.awaitText(saved);
+    }
+
+    /** Opens a dialog with a click on the open page, checks it as a page, and closes it. */
+    void dialog(String name, By opener, By inside) {
+        try {
+            var button = browser.find(opener);
+            ((JavascriptExecutor) browser.driver())
+                    .executeScript("arguments[0].scrollIntoView({block: 'center'})", button);
+            button.click();
+            browser.find(inside);
+        } catch (RuntimeException | AssertionError e) {
+            findings.add(name + ": did not open: " + e.getMessage());
+            return;
+        }
+        checkOpenPage(name);
+        closeDialog();
+    }
+
+    /** A confirmation opened by a click: checked, then cancelled. */
+    void confirmation(String name, By opener) {
+        dialog(name, opener, By.cssSelector("vaadin-confirm-dialog[opened]"));
+    }
+
+    void closeDialog() {
+        new Actions(browser.driver()).sendKeys(Keys.ESCAPE).perform();
+        browser.await(d -> d.findElements(By.cssSelector("vaadin-dialog[opened], vaadin-confirm-dialog[opened]"))
+                .isEmpty());
     }
 
     /** The member's conversation with both connectors switched on and six finished calls. */

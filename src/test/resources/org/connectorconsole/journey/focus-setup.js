@@ -62,7 +62,8 @@ const collect = (root) => {
 };
 collect(document);
 // overlays (dialogs) render outside the view's tree: when one is open the page behind is inert
-const overlays = [...document.querySelectorAll('vaadin-dialog-overlay[opened], vaadin-dialog[opened]')];
+const overlays = [...document.querySelectorAll(
+    'vaadin-dialog-overlay[opened], vaadin-dialog[opened], vaadin-confirm-dialog[opened]')];
 window.__focusControls = overlays.length
         ? controls.filter(c => overlays.some(o => o.contains(c) || (o.owner && o.owner.contains(c))))
         : controls;

@@ -68,15 +68,24 @@ public final class NewTokenDialog {
         return dialog;
     }
 
-    private static void showSecret(Dialog dialog, String fieldId, String secret, String advice) {
-        dialog.removeAll();
+    /**
+     * The secret in a dialog of its own, in place of the one that made it: a new dialog takes the focus and keeps Tab
+     * inside it (the creating dialog's contents replaced left the focus on a removed button, and Tab went on in the
+     * page behind).
+     */
+    private static void showSecret(Dialog creating, String fieldId, String secret, String advice) {
+        Dialog shown = new Dialog();
+        shown.setHeaderTitle(creating.getHeaderTitle());
         TextField field = new TextField("Token (shown once: copy it now)");
         field.setId(fieldId);
         field.setValue(secret);
         field.setReadOnly(true);
         field.setWidthFull();
-        dialog.add(new Paragraph(advice), field);
-        dialog.getFooter().removeAll();
-        dialog.getFooter().add(new Button("Done", ev -> dialog.close()));
+        shown.add(new Paragraph(advice), field);
+        Button done = new Button("Done", ev -> shown.close());
+        done.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        shown.getFooter().add(done);
+        creating.close();
+        shown.open();
     }
 }

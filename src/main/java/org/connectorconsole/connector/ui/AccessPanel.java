@@ -149,9 +149,10 @@ class AccessPanel extends VerticalLayout {
     private void addGrants() {
         add(new H4("Groups' grants"));
         grants.setId("access-grants");
-        grants.addColumn(g -> VisibleText.escape(g.groupName())).setHeader("Group").setFlexGrow(1);
+        // at least a long word wide: on a phone the grid scrolls sideways instead of breaking names mid-word
+        grants.addColumn(g -> VisibleText.escape(g.groupName())).setHeader("Group").setWidth("11rem").setFlexGrow(1);
         grants.addColumn(g -> g.tool().isEmpty() ? WHOLE : VisibleText.escape(g.tool())).setHeader("Tool")
-                .setFlexGrow(1);
+                .setWidth("10rem").setFlexGrow(1);
         grants.addColumn(g -> g.mode().label()).setHeader("Mode").setAutoWidth(true).setFlexGrow(0);
         grants.addComponentColumn(g -> {
             Button clear = new Button("Remove", e -> {
@@ -231,7 +232,7 @@ class AccessPanel extends VerticalLayout {
         modes.setId("explain-tools");
         modes.addColumn(t -> VisibleText.escape(t.name())).setHeader("Tool").setAutoWidth(true).setFlexGrow(0);
         modes.addColumn(t -> t.mode().mode().label()).setHeader("Mode").setAutoWidth(true).setFlexGrow(0);
-        modes.addColumn(t -> t.mode().reason()).setHeader("Why").setFlexGrow(1);
+        modes.addColumn(t -> t.mode().reason()).setHeader("Why").setWidth("12rem").setFlexGrow(1);
         modes.addThemeVariants(GridVariant.LUMO_WRAP_CELL_CONTENT, GridVariant.LUMO_ROW_STRIPES);
         modes.setAllRowsVisible(true);
         modes.setVisible(false);

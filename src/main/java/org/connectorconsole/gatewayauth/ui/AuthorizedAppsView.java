@@ -32,7 +32,7 @@ class AuthorizedAppsView extends VerticalLayout {
         empty.addClassName("console-empty");
         add(new H2("Authorized apps"), new Paragraph("Apps you allowed to use your connectors through the "
                 + "console's gateway. Revoke ends an app's access at once; it must ask you again to come back."),
-                grid, empty);
+                grid, grid.cards(), empty);
         grid.loadWith(() -> {
             List<AuthorizedApp> rows = apps.mine();
             grid.setItems(rows);

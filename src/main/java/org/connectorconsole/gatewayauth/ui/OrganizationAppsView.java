@@ -43,7 +43,7 @@ class OrganizationAppsView extends VerticalLayout {
         empty.setId("organization-apps-empty");
         empty.addClassName("console-empty");
         add(new H2("Members' apps"), new Paragraph("Apps your members allowed to use their connectors through "
-                + "the console's gateway. Revoke ends an app's access at once."), list.searchField(), grid,
+                + "the console's gateway. Revoke ends an app's access at once."), list.searchField(), grid, grid.cards(),
                 list.noMatch(), list.moreButton(), empty);
         Runnable showEmpty = () -> {
             boolean none = !grid.isVisible() && list.searchField().isEmpty();

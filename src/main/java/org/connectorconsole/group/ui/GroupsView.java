@@ -81,7 +81,8 @@ class GroupsView extends VerticalLayout {
         form.setAlignItems(FlexComponent.Alignment.BASELINE);
 
         grid.setId("groups");
-        grid.addColumn(g -> VisibleText.escape(g.name())).setHeader("Group").setFlexGrow(1);
+        // at least a long word wide: on a phone the grid scrolls sideways instead of breaking names mid-word
+        grid.addColumn(g -> VisibleText.escape(g.name())).setHeader("Group").setWidth("11rem").setFlexGrow(1);
         grid.addColumn(g -> g.source().label()).setHeader("Kept by").setAutoWidth(true).setFlexGrow(0);
         grid.addColumn(Group::memberCount).setHeader("Members").setAutoWidth(true).setFlexGrow(0);
         grid.addComponentColumn(this::actions).setHeader("").setKey("actions").setAutoWidth(true).setFlexGrow(0);
@@ -174,8 +175,8 @@ class GroupsView extends VerticalLayout {
         dialog.setWidth("36rem");
         Grid<GroupMember> list = new Grid<>(GroupMember.class, false);
         list.setId("group-members");
-        list.addColumn(m -> VisibleText.escape(m.displayName())).setHeader("Name").setFlexGrow(1);
-        list.addColumn(GroupMember::email).setHeader("E-mail").setFlexGrow(1);
+        list.addColumn(m -> VisibleText.escape(m.displayName())).setHeader("Name").setWidth("10rem").setFlexGrow(1);
+        list.addColumn(GroupMember::email).setHeader("E-mail").setWidth("13rem").setFlexGrow(1);
         Paragraph none = new Paragraph("Nobody is in this group yet.");
         none.addClassName("console-muted");
         Runnable reload = () -> {

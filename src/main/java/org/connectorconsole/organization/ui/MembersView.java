@@ -89,8 +89,8 @@ class MembersView extends VerticalLayout {
 
         grid.setId("members");
         grid.addColumn(m -> suspended.contains(m.userId()) ? m.displayName() + " (deactivated by the identity "
-                + "provider)" : m.displayName()).setHeader("Name").setFlexGrow(2);
-        grid.addColumn(MemberSummary::email).setHeader("E-mail address").setFlexGrow(3);
+                + "provider)" : m.displayName()).setHeader("Name").setWidth("10rem").setFlexGrow(2);
+        grid.addColumn(MemberSummary::email).setHeader("E-mail address").setWidth("13rem").setFlexGrow(3);
         grid.addComponentColumn(this::roleSelect).setKey("role").setHeader("Role").setFlexGrow(1)
                 .setWidth("10rem");
         grid.addColumn(m -> DATE.format(m.joinedAt())).setHeader("Joined").setFlexGrow(1);
@@ -103,9 +103,10 @@ class MembersView extends VerticalLayout {
                         + "\u201c" + text + "\u201d. Check the spelling, or invite them below.");
 
         pendingGrid.setId("pending-invitations");
-        pendingGrid.addColumn(Invitation::email).setHeader("E-mail address").setFlexGrow(3);
+        pendingGrid.addColumn(Invitation::email).setHeader("E-mail address").setWidth("13rem").setFlexGrow(3);
         pendingGrid.addColumn(i -> i.role().label()).setHeader("Role").setFlexGrow(1);
-        pendingGrid.addColumn(i -> i.invitedBy() == null ? "" : i.invitedBy()).setHeader("Invited by").setFlexGrow(2);
+        pendingGrid.addColumn(i -> i.invitedBy() == null ? "" : i.invitedBy()).setHeader("Invited by").setWidth("11rem")
+                .setFlexGrow(2);
         pendingGrid.addColumn(i -> DATE.format(i.expiresAt())).setHeader("Expires").setFlexGrow(1);
         pendingGrid.addComponentColumn(this::revokeButton).setKey("revoke").setHeader("").setFlexGrow(0).setAutoWidth(true);
         pendingGrid.setAllRowsVisible(true);

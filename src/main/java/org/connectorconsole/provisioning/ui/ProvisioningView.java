@@ -77,7 +77,8 @@ class ProvisioningView extends VerticalLayout {
         form.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
 
         grid.setId("scim-credentials");
-        grid.addColumn(ScimCredentials.Info::name).setHeader("Name").setFlexGrow(2);
+        // at least a long word wide: on a phone the grid scrolls sideways instead of breaking names mid-word
+        grid.addColumn(ScimCredentials.Info::name).setHeader("Name").setWidth("11rem").setFlexGrow(2);
         grid.addColumn(i -> TimeTexts.ago(i.createdAt())).setHeader("Created").setFlexGrow(1);
         grid.addColumn(i -> i.lastUsedAt() == null ? "Never" : TimeTexts.ago(i.lastUsedAt()))
                 .setHeader("Last used").setFlexGrow(1);
