@@ -350,7 +350,7 @@ final class ClassicSession extends McpToolSession {
             // Through the egress client, resuming an event stream that ends before its answer (SEP-1699).
             case STREAMABLE_HTTP -> HttpClientStreamableHttpTransport.builder(origin)
                     .endpoint(url.toString())
-                    .clientBuilder(new ResumingHttpClient.Builder(egress.jdkClientBuilder(), listening))
+                    .clientBuilder(egress.jdkClientBuilder(client -> new ResumingHttpClient(client, listening)))
                     .connectTimeout(egress.settings().connectTimeout())
                     .openConnectionOnStartup(false)
                     .httpRequestCustomizer(bearer)
