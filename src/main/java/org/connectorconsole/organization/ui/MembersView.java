@@ -30,6 +30,7 @@ import org.connectorconsole.base.ConflictException;
 import org.connectorconsole.base.PublicAddress;
 import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.base.ui.FieldErrors;
+import org.connectorconsole.base.ui.PageParts;
 import org.connectorconsole.base.ui.PagedList;
 import org.connectorconsole.base.ui.Notices;
 import org.connectorconsole.organization.Invitation;
@@ -83,8 +84,7 @@ class MembersView extends VerticalLayout {
         this.invitations = invitations;
         this.signInOptions = signInOptions;
         this.currentMember = currentMember;
-        addClassName("console-page");
-        setMaxWidth("70rem");
+        PageParts.page(this, "70rem");
 
         grid.setId("members");
         grid.addColumn(m -> suspended.contains(m.userId()) ? m.displayName() + " (deactivated by the identity "
