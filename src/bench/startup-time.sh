@@ -37,7 +37,7 @@ time_until_served() {
     done
     until curl -fs -o /dev/null "http://127.0.0.1:$port/login"; do sleep 0.1; done
     end=$(date +%s.%N)
-    printf "%-9s %6.1f s   (load %s)\n" "$name" "$(awk -v a="$start" -v b="$end" 'BEGIN{print b-a}')" "$(load)"
+    printf "[bench] %-9s %6.1f s   (load %s)\n" "$name" "$(awk -v a="$start" -v b="$end" 'BEGIN{print b-a}')" "$(load)"
     kill -TERM -- "-$pgid" 2>/dev/null || true
     while kill -0 "$pgid" 2>/dev/null; do sleep 0.2; done
 }
@@ -48,7 +48,7 @@ EXTRACTED="$(ls "$WORK"/extracted/*.jar | head -1)"
 CONSOLE_DATA_DIR="$WORK/training/postgres" "$JAVA" -XX:AOTCacheOutput="$WORK/console.aot" \
     -Dspring.context.exit=onRefresh -jar "$EXTRACTED" --server.port=0 >"$WORK/training.log" 2>&1
 
-echo "$(date -u +%Y-%m-%d) cores: $(nproc), $("$JAVA" -version 2>&1 | head -1), jar: $JAR"
+echo "[bench] $(date -u +%Y-%m-%d) cores: $(nproc), $("$JAVA" -version 2>&1 | head -1), jar: $JAR"
 for round in $(seq 1 "$ROUNDS"); do
     data="$WORK/round-$round/postgres"
     time_until_served "jar cold" "$WORK/jar-cold-$round.log" \

@@ -51,19 +51,33 @@ class GatewayConfirmations {
         if (!form) {
             return cannotAsk(connector, tool, e);
         }
-        Map<String, Object> schema = Map.of("type", "object",
-                "properties", Map.of("confirm", Map.of("type", "boolean", "title", "Run " + tool + " of "
-                        + connector.name() + " with these arguments")),
-                "required", List.of("confirm"));
         McpSchema.ElicitResult answer;
         try {
-            answer = exchange.createElicitation(McpSchema.ElicitFormRequest.builder(e.getMessage() + " Arguments: "
-                    + cut(argumentsJson, MAX_ARGUMENTS_SHOWN), schema).build()).block(MAX_WAIT);
+            answer = exchange.createElicitation(McpSchema.ElicitFormRequest.builder(question(e, argumentsJson),
+                    schema(connector, tool)).build()).block(MAX_WAIT);
         } catch (RuntimeException failed) {
             return e.getMessage() + " Asking you for confirmation failed, so nothing was called.";
         }
-        if (answer == null || answer.action() != McpSchema.ElicitResult.Action.ACCEPT || answer.content() == null
-                || !Boolean.TRUE.equals(answer.content().get("confirm"))) {
+        return answered(tool, answer != null && answer.action() == McpSchema.ElicitResult.Action.ACCEPT,
+                answer == null ? null : answer.content());
+    }
+
+    /** What the member is asked (the same on both revisions): the reason and the arguments, cut to a readable size. */
+    String question(ApprovalRequiredException e, String argumentsJson) {
+        return e.getMessage() + " Arguments: " + cut(argumentsJson, MAX_ARGUMENTS_SHOWN);
+    }
+
+    /** The form the member answers: one required yes/no, "Run <tool> of <connector> with these arguments". */
+    Map<String, Object> schema(Connector connector, String tool) {
+        return Map.of("type", "object",
+                "properties", Map.of("confirm", Map.of("type", "boolean", "title", "Run " + tool + " of "
+                        + connector.name() + " with these arguments")),
+                "required", List.of("confirm"));
+    }
+
+    /** Null when the member accepted and ticked "confirm"; otherwise the tool error (nothing was called). */
+    String answered(String tool, boolean accepted, Map<String, Object> content) {
+        if (!accepted || content == null || !Boolean.TRUE.equals(content.get("confirm"))) {
             return "You did not confirm the call of " + tool + ", so nothing was called.";
         }
         return null;

@@ -48,6 +48,7 @@ class GatewayMcpServer implements SmartLifecycle {
     private final GatewayConfirmations confirmations;
     private final GatewayToolListChanges listChanges;
     private final GatewayPassThrough passThrough;
+    private final GatewayCompletions completions;
     private final HttpServletStreamableServerTransportProvider transport;
     private final GatewayServlet servlet;
     /** Calls running for this instance's sessions, by session and JSON-RPC id (for notifications/cancelled). */
@@ -57,7 +58,8 @@ class GatewayMcpServer implements SmartLifecycle {
     private volatile boolean closing;
 
     GatewayMcpServer(GatewayToolListing listing, GatewayToolCalls calls, GatewayConfirmations confirmations,
-            GatewayToolListChanges listChanges, GatewayPassThrough passThrough) {
+            GatewayToolListChanges listChanges, GatewayPassThrough passThrough, GatewayCompletions completions) {
+        this.completions = completions;
         this.listing = listing;
         this.calls = calls;
         this.confirmations = confirmations;
@@ -93,14 +95,17 @@ class GatewayMcpServer implements SmartLifecycle {
         requests.put("ping", (exchange, params) -> Mono.just(Map.of()));
         requests.put("tools/list", (exchange, params) -> Mono.fromCallable(() -> listTools(exchange)));
         requests.put("tools/call", (exchange, params) -> Mono.fromCallable(() -> callTool(exchange, params)));
-        requests.put("resources/list", (exchange, params) -> Mono.fromCallable(() -> passThrough.list(
-                request(exchange), McpToolSession.Listing.RESOURCES)));
-        requests.put("resources/templates/list", (exchange, params) -> Mono.fromCallable(() -> passThrough.list(
-                request(exchange), McpToolSession.Listing.RESOURCE_TEMPLATES)));
-        requests.put("prompts/list", (exchange, params) -> Mono.fromCallable(() -> passThrough.list(
-                request(exchange), McpToolSession.Listing.PROMPTS)));
+        requests.put("resources/list", (exchange, params) -> Mono.fromCallable(() -> list(exchange,
+                McpToolSession.Listing.RESOURCES)));
+        requests.put("resources/templates/list", (exchange, params) -> Mono.fromCallable(() -> list(exchange,
+                McpToolSession.Listing.RESOURCE_TEMPLATES)));
+        requests.put("prompts/list", (exchange, params) -> Mono.fromCallable(() -> list(exchange,
+                McpToolSession.Listing.PROMPTS)));
         requests.put("resources/read", (exchange, params) -> Mono.fromCallable(() -> readResource(exchange, params)));
         requests.put("prompts/get", (exchange, params) -> Mono.fromCallable(() -> getPrompt(exchange, params)));
+        requests.put("completion/complete", (exchange, params) -> Mono.fromCallable(() -> complete(exchange, params)));
+        // accepted and checked, not applied: the gateway has no log messages to send (decision 0073)
+        requests.put("logging/setLevel", (exchange, params) -> Mono.fromCallable(() -> setLevel(params)));
         Map<String, McpNotificationHandler> notifications = new HashMap<>();
         notifications.put("notifications/initialized", (exchange, params) -> Mono.empty());
         notifications.put("notifications/cancelled", (exchange, params) -> Mono.fromRunnable(() ->
@@ -114,9 +119,10 @@ class GatewayMcpServer implements SmartLifecycle {
                 }));
         sessions.put(id, session);
         McpSchema.InitializeResult result = new McpSchema.InitializeResult(version,
-                new McpSchema.ServerCapabilities(null, null, null,
-                        new McpSchema.ServerCapabilities.PromptCapabilities(false),
-                        new McpSchema.ServerCapabilities.ResourceCapabilities(false, false),
+                new McpSchema.ServerCapabilities(new McpSchema.ServerCapabilities.CompletionCapabilities(), null,
+                        new McpSchema.ServerCapabilities.LoggingCapabilities(),
+                        new McpSchema.ServerCapabilities.PromptCapabilities(true),
+                        new McpSchema.ServerCapabilities.ResourceCapabilities(false, true),
                         new McpSchema.ServerCapabilities.ToolCapabilities(true)),
                 new McpSchema.Implementation("connector-console-gateway", "Connector Console", "1.0"),
                 GatewayToolListing.INSTRUCTIONS);
@@ -129,6 +135,15 @@ class GatewayMcpServer implements SmartLifecycle {
                 .map(GatewayToolListing.Offered::tool).toList();
         listChanges.watch(sessions.get(exchange.sessionId()), request);
         return new McpSchema.ListToolsResult(tools, null);
+    }
+
+    /** Resources, templates or prompts; the session is told when the connectors they come from change. */
+    private Map<String, Object> list(McpAsyncServerExchange exchange, McpToolSession.Listing what) {
+        GatewayRequest request = request(exchange);
+        Map<String, Object> listed = passThrough.list(request, what);
+        listChanges.watch(sessions.get(exchange.sessionId()), request, what == McpToolSession.Listing.PROMPTS
+                ? GatewayToolListChanges.Kind.PROMPTS : GatewayToolListChanges.Kind.RESOURCES);
+        return listed;
     }
 
     /** A call with progress back to the client (when it asked for it) and confirmation by elicitation. */
@@ -184,6 +199,29 @@ class GatewayMcpServer implements SmartLifecycle {
         } catch (GatewayPassThrough.Unknown e) {
             throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(e.code, e.getMessage(), e.data));
         }
+    }
+
+    private Map<String, Object> complete(McpAsyncServerExchange exchange, Object params) {
+        GatewayRequest request = request(exchange);
+        try {
+            return completions.complete(request, clientName(exchange, request), params);
+        } catch (GatewayPassThrough.Unknown e) {
+            throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(e.code, e.getMessage(), e.data));
+        }
+    }
+
+    private static Map<String, Object> setLevel(Object params) {
+        Object level = params instanceof Map<?, ?> m ? m.get("level") : null;
+        try {
+            if (level instanceof String s && McpSchema.LoggingLevel.fromValue(s) != null) {
+                return Map.of();
+            }
+        } catch (IllegalArgumentException e) {
+            // answered below
+        }
+        throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(-32602, "Unknown log level: "
+                + org.connectorconsole.base.DisplayNames.clean(String.valueOf(level)) + ". Use one of debug, info, "
+                + "notice, warning, error, critical, alert, emergency.", null));
     }
 
     private void cancelled(McpAsyncServerExchange exchange, Object params) {

@@ -35,7 +35,7 @@ import org.springframework.stereotype.Component;
  * multi-round request carries is sealed with the console's own keyset, bound to the endpoint and member (the
  * principal), so any instance opens it and no other member can replay it.
  * Resources and prompts pass through as on 2025-11-25, by the same {@link GatewayPassThrough} (decision 0066).
- * Not offered here yet: confirmation by elicitation (a tool that needs approval answers where to run it).
+ * A tool that needs approval asks the member by an input request ({@link GatewayModernConfirmation}, decision 0073).
  */
 @Component
 class GatewayModernServer {
@@ -50,7 +50,8 @@ class GatewayModernServer {
 
     /** Built after {@code classic}, whose servlet hands a request of this protocol to this transport. */
     GatewayModernServer(GatewayMcpServer classic, GatewayToolListing listing, GatewayToolCalls calls,
-            GatewayConfirmations confirmations, GatewayPassThrough passThrough, SecretSealer sealer, Clock clock) {
+            GatewayConfirmations confirmations, GatewayPassThrough passThrough, GatewayCompletions completions,
+            SecretSealer sealer, Clock clock) {
         this.listing = listing;
         this.calls = calls;
         this.confirmations = confirmations;
@@ -62,6 +63,7 @@ class GatewayModernServer {
                 .feature(ToolsFeature.ofSync(new Tools()))
                 .feature(ResourcesFeature.ofSync(resourcesAndPrompts.resources()))
                 .feature(PromptsFeature.ofSync(resourcesAndPrompts.prompts()))
+                .feature(completions.modernFeature())
                 .requestStateCodec(new SealedState(sealer, clock))
                 .build();
         this.transport = HttpServletMcpTransport.builder(server)
@@ -116,9 +118,12 @@ class GatewayModernServer {
                             clientName(call),
                             request.name(), request.arguments(),
                             p -> notifier.progress(p.progress(), p.total(), p.message()),
-                            (connector, tool, argumentsJson, e) -> confirmations.cannotAsk(connector, tool, e),
+                            new GatewayModernConfirmation(confirmations, call, request),
                             started -> { });
                     return JSON.convertValue(result, McpSchema.CallToolResult.class);
+                } catch (GatewayModernConfirmation.AskFirst ask) {
+                    // needs approval: this round asks the member; the client calls again with the answer
+                    return ask.result;
                 } catch (GatewayToolCalls.Refusal e) {
                     throw new McpException(e.code, e.getMessage(), e.data);
                 }

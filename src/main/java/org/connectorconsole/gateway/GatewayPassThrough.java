@@ -43,6 +43,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 class GatewayPassThrough {
 
     static final String SCHEME = "console://";
+    /** The {@code _meta} key of a listed resource template naming the ref to complete its upstream arguments by. */
+    static final String COMPLETION_REF = "connectorConsole/completionRef";
     private static final Logger log = LoggerFactory.getLogger(GatewayPassThrough.class);
     private static final McpJsonMapper JSON = McpJsonDefaults.getMapper();
     private static final int MAX_PAGES = 10;
@@ -160,7 +162,10 @@ class GatewayPassThrough {
                     : item.get("description") + " ") + "Fill in " + item.get("uriTemplate")
                     + " and put it URL-encoded after " + SCHEME + key + "/.");
         }
-        out.put("_meta", Map.of("connectorConsole/connector", connectorName));
+        out.put("_meta", what == McpToolSession.Listing.RESOURCE_TEMPLATES
+                ? Map.of("connectorConsole/connector", connectorName,
+                        COMPLETION_REF, wrap(key, String.valueOf(item.get("uriTemplate"))))
+                : Map.of("connectorConsole/connector", connectorName));
         return out;
     }
 
@@ -235,6 +240,54 @@ class GatewayPassThrough {
             throw new Unknown(e.getMessage());
         } finally {
             audited(request, clientName, AuditAction.GATEWAY_PROMPT_GOT, connector, "prompt", prompt, outcome);
+        }
+    }
+
+    /**
+     * {@code completion/complete} for an argument of a gateway prompt ({@code ref/prompt}: {@code <key>__<prompt>})
+     * or of an upstream resource template ({@code ref/resource}: {@code console://<key>/<URL-encoded upstream
+     * template>}, as each listed template names it in {@code _meta}), asked of that connector's server with the
+     * member's own sign-in; a connector outside the member's scope is refused like a read. Counted by the rate
+     * limits, not audited (it calls nothing).
+     */
+    Map<String, Object> complete(GatewayRequest request, String clientName, String refType, String ref,
+            String argument, String value, Map<String, String> context) {
+        boolean prompt = "ref/prompt".equals(refType);
+        if (!prompt && !"ref/resource".equals(refType) || ref == null || argument == null) {
+            throw new Unknown("A completion needs a ref (ref/prompt or ref/resource) and an argument.");
+        }
+        String key;
+        String upstream;
+        if (prompt) {
+            int at = ref.indexOf(GatewayToolNames.SEPARATOR);
+            key = at <= 0 ? null : ref.substring(0, at);
+            upstream = at <= 0 ? null : ref.substring(at + GatewayToolNames.SEPARATOR.length());
+        } else {
+            int slash = ref.startsWith(SCHEME) ? ref.indexOf('/', SCHEME.length()) : -1;
+            key = slash < 0 ? null : ref.substring(SCHEME.length(), slash);
+            upstream = slash < 0 ? null : decoded(ref.substring(slash + 1));
+        }
+        MemberConnector connector = key == null || upstream == null || upstream.isEmpty() ? null
+                : inScope(request).get(key);
+        if (connector == null) {
+            String what = prompt ? "Unknown prompt: " : "Unknown resource template: ";
+            throw prompt ? new Unknown(what + DisplayNames.clean(ref) + ". List the prompts again.")
+                    : Unknown.resource(what + DisplayNames.clean(ref) + ". List the resource templates again "
+                            + "and complete the one named in its _meta (" + COMPLETION_REF + ").", ref);
+        }
+        refuseOverLimit(request, clientName, connector);
+        try (McpToolSession session = open(request, connector)) {
+            return read(session.complete(prompt, upstream, argument, value == null ? "" : value, context));
+        } catch (ConnectorUnavailableException | McpProbeException e) {
+            throw new Unknown(e.getMessage());
+        }
+    }
+
+    private static String decoded(String encoded) {
+        try {
+            return URLDecoder.decode(encoded, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 

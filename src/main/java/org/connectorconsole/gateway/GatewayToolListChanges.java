@@ -21,10 +21,13 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code notifications/tools/list_changed} for the 2025-11-25 sessions of this instance: a session that listed tools
- * is watched, and told on its listening stream when what its tool set depends on changed (a connection made or
- * ended, an owner's decision, a switch in the conversation). The check reads the database only (no server is asked),
- * so it can run every few seconds for every open session; a client on another instance is told by that one.
+ * {@code notifications/tools/list_changed}, {@code notifications/resources/list_changed} and
+ * {@code notifications/prompts/list_changed} for the 2025-11-25 sessions of this instance: a session that listed
+ * tools, resources or prompts is watched, and told on its listening stream when what that list depends on changed
+ * (tools: a connection made or ended, an owner's decision, a switch in the conversation; resources and prompts: the
+ * connectors in scope, decision 0073). The check reads the database only (no server is asked), so it can run every
+ * few seconds for every open session; a client on another instance is told by that one. A change an upstream server
+ * makes to its own resources or prompts is not seen (nothing asks it).
  */
 @Component
 class GatewayToolListChanges {
@@ -35,8 +38,21 @@ class GatewayToolListChanges {
     private final ToolCatalog catalog;
     private final ConnectionService connections;
 
-    /** A session that listed tools: who for, and what its tool set depended on then. */
-    private record Watch(McpStreamableServerSession session, GatewayRequest request, String stamp) {
+    /** What a session listed: each has its own notification, sent when its stamp changes. */
+    enum Kind {
+        TOOLS(McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED),
+        RESOURCES(McpSchema.METHOD_NOTIFICATION_RESOURCES_LIST_CHANGED),
+        PROMPTS(McpSchema.METHOD_NOTIFICATION_PROMPTS_LIST_CHANGED);
+
+        final String notification;
+
+        Kind(String notification) {
+            this.notification = notification;
+        }
+    }
+
+    /** A session that listed something: who for, and what each list it got depended on then. */
+    private record Watch(McpStreamableServerSession session, GatewayRequest request, Map<Kind, String> stamps) {
     }
 
     /** By session id; a session leaves when it closes ({@link #forget}) or its member's request no longer holds. */
@@ -50,9 +66,41 @@ class GatewayToolListChanges {
 
     /** The session just listed its tools for this request: tell it when they change from what it got. */
     void watch(McpStreamableServerSession session, GatewayRequest request) {
-        if (session != null) {
-            watched.put(session.getId(), new Watch(session, request, stamp(request)));
+        watch(session, request, Kind.TOOLS);
+    }
+
+    /** The session just listed this for this request: tell it when the list changes from what it got. */
+    void watch(McpStreamableServerSession session, GatewayRequest request, Kind kind) {
+        if (session == null) {
+            return;
         }
+        String stamp = kind == Kind.TOOLS ? stamp(request) : scopeStamp(request);
+        watched.compute(session.getId(), (id, old) -> {
+            Map<Kind, String> stamps = new java.util.EnumMap<>(Kind.class);
+            if (old != null) {
+                stamps.putAll(old.stamps());
+            }
+            stamps.put(kind, stamp);
+            return new Watch(session, request, stamps);
+        });
+    }
+
+    /**
+     * What the resources and prompts a member's endpoint offers depend on, from the database only: the connectors
+     * in the pass-through's scope (connected or needing no sign-in, switched on in the conversation).
+     */
+    String scopeStamp(GatewayRequest request) {
+        Member member = request.member();
+        Set<ConnectorId> scope = request.endpoint().conversation() == null ? null
+                : conversations.switchedOn(member, request.endpoint().conversation());
+        StringBuilder out = new StringBuilder();
+        for (MemberConnector c : connections.listFor(member)) {
+            if ((scope == null || scope.contains(c.id())) && (c.state() == MemberConnector.State.CONNECTED
+                    || c.state() == MemberConnector.State.NO_SIGN_IN)) {
+                out.append(c.id()).append(';');
+            }
+        }
+        return Tokens.sha256Hex(out.toString());
     }
 
     /** The session closed: nothing more to tell it. */
@@ -90,8 +138,8 @@ class GatewayToolListChanges {
     }
 
     /**
-     * Tells clients whose tool set changed since they last listed it, on their session's listening stream (a
-     * session without one now is checked again next time).
+     * Tells clients whose tools, resources or prompts changed since they last listed them, on their session's
+     * listening stream (a session without one now is checked again next time).
      */
     @Scheduled(fixedDelayString = "${console.gateway.list-changed-check:PT15S}",
             initialDelayString = "${console.gateway.list-changed-check:PT15S}")
@@ -101,18 +149,30 @@ class GatewayToolListChanges {
             if (!watch.session().hasListeningStream()) {
                 continue;
             }
-            String now;
+            Map<Kind, String> now = new java.util.EnumMap<>(Kind.class);
             try {
-                now = stamp(watch.request());
+                String scope = null;
+                for (Kind kind : watch.stamps().keySet()) {
+                    if (kind == Kind.TOOLS) {
+                        now.put(kind, stamp(watch.request()));
+                    } else {
+                        scope = scope == null ? scopeStamp(watch.request()) : scope;
+                        now.put(kind, scope);
+                    }
+                }
             } catch (RuntimeException failed) {
                 // the member left, the conversation is gone: the next request is refused; nothing to tell
                 watched.remove(e.getKey());
                 continue;
             }
-            if (!now.equals(watch.stamp())) {
+            if (!now.equals(watch.stamps())) {
                 watched.put(e.getKey(), new Watch(watch.session(), watch.request(), now));
-                watch.session().sendNotification(McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED, null)
-                        .subscribe(v -> { }, failed -> log.debug("list_changed not delivered", failed));
+                now.forEach((kind, stamp) -> {
+                    if (!stamp.equals(watch.stamps().get(kind))) {
+                        watch.session().sendNotification(kind.notification, null)
+                                .subscribe(v -> { }, failed -> log.debug("list_changed not delivered", failed));
+                    }
+                });
             }
         }
     }

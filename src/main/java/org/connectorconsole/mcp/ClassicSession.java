@@ -232,6 +232,19 @@ final class ClassicSession extends McpToolSession {
     }
 
     @Override
+    public String complete(boolean prompt, String name, String argument, String value, Map<String, String> context)
+            throws McpProbeException {
+        if (init.capabilities() == null || init.capabilities().completions() == null) {
+            return NO_COMPLETION;
+        }
+        McpSchema.CompleteReference ref = prompt ? new McpSchema.PromptReference(name)
+                : new McpSchema.ResourceReference(name);
+        return json(() -> client.completeCompletion(
+                new McpSchema.CompleteRequest(ref, new McpSchema.CompleteRequest.CompleteArgument(argument, value),
+                        context == null ? null : new McpSchema.CompleteRequest.CompleteContext(context))));
+    }
+
+    @Override
     public ToolOutcome call(String name, Map<String, Object> arguments, Consumer<Progress> onProgress)
             throws McpProbeException {
         if (cancelled.get()) {

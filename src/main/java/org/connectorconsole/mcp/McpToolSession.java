@@ -245,6 +245,16 @@ public abstract sealed class McpToolSession implements AutoCloseable permits Cla
     /** {@code prompts/get}, as the JSON of the MCP result. */
     public abstract String getPrompt(String name, Map<String, String> arguments) throws McpProbeException;
 
+    /**
+     * {@code completion/complete} for an argument of one of the server's prompts ({@code prompt} true: {@code name}
+     * is the prompt's) or resource templates (its URI template), as the JSON of the MCP result; no values when the
+     * server does not offer completions.
+     */
+    public abstract String complete(boolean prompt, String name, String argument, String value,
+            Map<String, String> context) throws McpProbeException;
+
+    static final String NO_COMPLETION = "{\"completion\":{\"values\":[]}}";
+
     /** One page of a tool listing, as a session read it; {@code ttlMs} is the page's time to live, if it has one. */
     record ToolPage(List<ToolInfo> tools, String nextCursor, Long ttlMs) {
     }

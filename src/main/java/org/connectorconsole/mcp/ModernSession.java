@@ -304,6 +304,18 @@ final class ModernSession extends McpToolSession {
     }
 
     @Override
+    public String complete(boolean prompt, String name, String argument, String value, Map<String, String> context)
+            throws McpProbeException {
+        if (discovered.capabilities() == null || discovered.capabilities().completions() == null) {
+            return NO_COMPLETION;
+        }
+        McpSchema.CompleteReference ref = prompt ? new McpSchema.PromptReference(name)
+                : new McpSchema.ResourceReference(name);
+        return json(() -> client.completion(ref, argument, value).context(context).complete()
+                .block(listTimeout.plus(BACKSTOP)));
+    }
+
+    @Override
     public ToolOutcome call(String name, Map<String, Object> arguments, Consumer<Progress> onProgress)
             throws McpProbeException {
         if (cancelled.get()) {

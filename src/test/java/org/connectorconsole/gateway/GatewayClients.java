@@ -20,14 +20,24 @@ final class GatewayClients {
     /** The SDK's client for MCP 2026-07-28 ({@code io.modelcontextprotocol.modern}), stateless. */
     static io.modelcontextprotocol.modern.client.McpSyncClient modern(String base, String path, String token,
             String clientName) {
+        return modern(base, path, token, clientName, null);
+    }
+
+    /** With {@code form} non-null the 2026-07-28 client declares form elicitation and answers input requests by it. */
+    static io.modelcontextprotocol.modern.client.McpSyncClient modern(String base, String path, String token,
+            String clientName, io.modelcontextprotocol.modern.client.McpSyncElicitationHandler<
+                    io.modelcontextprotocol.modern.McpSchema.ElicitFormRequest> form) {
         var transport = io.modelcontextprotocol.modern.client.transport.HttpClientMcpTransport.builder(base + path)
                 .requestCustomizer(io.modelcontextprotocol.modern.client.transport.McpHttpRequestCustomizer.fromSync(
                         (request, headers, context) -> headers.set("Authorization", "Bearer " + token)))
                 .build();
-        return io.modelcontextprotocol.modern.client.McpClient.sync(transport)
+        var builder = io.modelcontextprotocol.modern.client.McpClient.sync(transport)
                 .clientInfo(new io.modelcontextprotocol.modern.McpSchema.Implementation(clientName, null, "2.0", null,
-                        null, null))
-                .build();
+                        null, null));
+        if (form != null) {
+            builder.formElicitation(form);
+        }
+        return builder.build();
     }
 
     /** With {@code elicitation} non-null the client offers form elicitation and answers with it. */

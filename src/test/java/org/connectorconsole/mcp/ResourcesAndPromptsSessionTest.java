@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link McpToolSession}'s resources and prompts (for the gateway's pass-through, decision 0065) in both revisions,
- * against real servers made with the SDK: a 2025-11-25 one (initialize) and a 2026-07-28 one (server/discover).
+ * and completions, against real servers made with the SDK: a 2025-11-25 one (initialize) and a 2026-07-28 one (server/discover).
  */
 class ResourcesAndPromptsSessionTest {
 
@@ -50,6 +50,9 @@ class ResourcesAndPromptsSessionTest {
                         .contains("\"name\":\"summarize\"");
                 assertThat(session.getPrompt("summarize", Map.of("topic", "the week"))).as(path)
                         .contains("Summarize the week.");
+                // completions (for the gateway's completion/complete, decision 0073)
+                assertThat(session.complete(true, "summarize", "topic", "we", null)).as(path)
+                        .contains("\"values\":[\"week\",\"weekend\"]");
             }
         }
     }

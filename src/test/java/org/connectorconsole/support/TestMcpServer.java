@@ -712,7 +712,8 @@ public final class TestMcpServer implements AutoCloseable {
      * As {@link #oauthProtected(String, String, String, String, SyncToolSpecification...)}, a server that also offers
      * one resource ({@code file:///notes/today.md}, text "Buy milk"), one resource template
      * ({@code file:///notes/{day}.md}, read as "Notes of <day>") and one prompt ({@code summarize}, argument
-     * {@code topic}, answering "Summarize <topic>.").
+     * {@code topic}, answering "Summarize <topic>."), and completions for the prompt's argument (week, weekend,
+     * winter) and the template's (monday, tuesday, wednesday).
      */
     public TestMcpServer oauthProtectedWithResourcesAndPrompts(String path, String name, String issuer, String scope,
             SyncToolSpecification... tools) {
@@ -741,8 +742,11 @@ public final class TestMcpServer implements AutoCloseable {
         servers.add(McpServer.sync(provider)
                 .serverInfo(name, "1.0.0")
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(true).resources(false, false)
-                        .prompts(false).build())
+                        .prompts(false).completions().build())
                 .tools(tools)
+                .completions(completion(new McpSchema.PromptReference("summarize"), "week", "weekend", "winter"),
+                        completion(new McpSchema.ResourceReference("file:///notes/{day}.md"), "monday", "tuesday",
+                                "wednesday"))
                 .resources(new io.modelcontextprotocol.server.McpServerFeatures.SyncResourceSpecification(resource,
                         (exchange, request) -> new McpSchema.ReadResourceResult(List.of(
                                 new McpSchema.TextResourceContents(request.uri(), "text/markdown", "Buy milk")))))
@@ -756,6 +760,15 @@ public final class TestMcpServer implements AutoCloseable {
         return this;
     }
 
+    /** Completes any argument of {@code ref} with those of {@code values} that start with what was typed. */
+    private static io.modelcontextprotocol.server.McpServerFeatures.SyncCompletionSpecification completion(
+            McpSchema.CompleteReference ref, String... values) {
+        return new io.modelcontextprotocol.server.McpServerFeatures.SyncCompletionSpecification(ref,
+                (exchange, request) -> new McpSchema.CompleteResult(new McpSchema.CompleteResult.CompleteCompletion(
+                        java.util.Arrays.stream(values).filter(v -> v.startsWith(request.argument().value())).toList(),
+                        null, false)));
+    }
+
     /**
      * A server that speaks only 2026-07-28 at {@code path}, offering the resource and prompt of
      * {@link #withResourcesAndPrompts} (and no tools).
@@ -764,7 +777,8 @@ public final class TestMcpServer implements AutoCloseable {
         io.modelcontextprotocol.modern.McpSchema.Resource resource = io.modelcontextprotocol.modern.McpSchema.Resource
                 .builder("file:///notes/today.md", "today").build();
         io.modelcontextprotocol.modern.McpSchema.Prompt prompt = io.modelcontextprotocol.modern.McpSchema.Prompt
-                .builder("summarize").build();
+                .builder("summarize").arguments(List.of(new io.modelcontextprotocol.modern.McpSchema.PromptArgument(
+                        "topic", null, "What to summarize", true))).build();
         var resources = new io.modelcontextprotocol.modern.server.feature.McpSyncResourceRepository() {
             @Override
             public io.modelcontextprotocol.modern.server.feature.ResourcesPage list(
@@ -805,7 +819,17 @@ public final class TestMcpServer implements AutoCloseable {
                                                 io.modelcontextprotocol.modern.McpSchema.Role.USER,
                                                 io.modelcontextprotocol.modern.McpSchema.TextContent.builder(
                                                         "Summarize " + request.arguments().get("topic") + ".")
-                                                        .build()))).build()));
+                                                        .build()))).build()))
+                        // the topic completes as on the 2025-11-25 server (week, weekend, winter)
+                        .withCompletionHandler((c, request) -> io.modelcontextprotocol.modern.McpSchema.CompleteResult
+                                .of(new io.modelcontextprotocol.modern.McpSchema.CompleteResult.Completion(
+                                        java.util.stream.Stream.of("week", "weekend", "winter")
+                                                .filter(v -> v.startsWith(request.argument().value())).toList())));
+            }
+
+            @Override
+            public boolean supportsCompletion() {
+                return true;
             }
         };
         io.modelcontextprotocol.modern.server.McpServer server = io.modelcontextprotocol.modern.server.McpServer
