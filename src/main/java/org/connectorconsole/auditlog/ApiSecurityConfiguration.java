@@ -1,18 +1,14 @@
 package org.connectorconsole.auditlog;
 
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Optional;
+import org.connectorconsole.security.BearerCallerFilter;
 import org.connectorconsole.security.BearerOnlyChain;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * {@code /api/**}: machine clients with API tokens only. No session, no cookie, no CSRF token (nothing here
@@ -30,42 +26,26 @@ class ApiSecurityConfiguration {
     @Order(1)
     SecurityFilterChain apiSecurityFilterChain(HttpSecurity http, ApiTokenService tokens) throws Exception {
         // the token filter lets nothing through without a live token of the right scope
-        return BearerOnlyChain.on(http, "/api/**", "api").authenticatedBy(new ApiTokenFilter(tokens)).build();
+        return BearerOnlyChain.on(http, "/api/**", "api").authenticatedBy(new BearerCallerFilter<>(
+                tokens::authenticate, CALLER,
+                response -> refuse(response, 401, "invalid_token", "An API token is required: Authorization: "
+                        + "Bearer ccat_… (an owner creates one under Audit log › API tokens; revoked tokens stop "
+                        + "working)."),
+                (request, caller) -> request.getRequestURI().startsWith(request.getContextPath() + "/api/audit/")
+                        && !ApiTokenService.SCOPE_AUDIT_EXPORT.equals(caller.scope())
+                        ? response -> refuse(response, 403, "insufficient_scope",
+                                "This token may not export the audit log.")
+                        : null))
+                .build();
     }
 
-    static final class ApiTokenFilter extends OncePerRequestFilter {
-        private final ApiTokenService tokens;
-
-        ApiTokenFilter(ApiTokenService tokens) {
-            this.tokens = tokens;
-        }
-
-        @Override
-        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-                throws ServletException, IOException {
-            Optional<ApiTokenService.ApiCaller> caller = BearerOnlyChain.token(request).flatMap(tokens::authenticate);
-            if (caller.isEmpty()) {
-                refuse(response, 401, "invalid_token", "An API token is required: Authorization: Bearer ccat_… "
-                        + "(an owner creates one under Audit log › API tokens; revoked tokens stop working).");
-                return;
-            }
-            if (request.getRequestURI().startsWith(request.getContextPath() + "/api/audit/")
-                    && !ApiTokenService.SCOPE_AUDIT_EXPORT.equals(caller.get().scope())) {
-                refuse(response, 403, "insufficient_scope", "This token may not export the audit log.");
-                return;
-            }
-            request.setAttribute(CALLER, caller.get());
-            chain.doFilter(request, response);
-        }
-
-        private static void refuse(HttpServletResponse response, int status, String error, String message)
-                throws IOException {
-            response.setStatus(status);
-            response.setHeader("WWW-Authenticate", "Bearer error=\"" + error + "\"");
-            response.setHeader("Cache-Control", "no-store");
-            // the messages hold non-ASCII characters (… and ›): say which encoding they are written in
-            response.setContentType(ApiNotFoundController.JSON_UTF8);
-            response.getWriter().write("{\"error\":\"" + error + "\",\"message\":\"" + message + "\"}");
-        }
+    private static void refuse(HttpServletResponse response, int status, String error, String message)
+            throws IOException {
+        response.setStatus(status);
+        response.setHeader("WWW-Authenticate", "Bearer error=\"" + error + "\"");
+        response.setHeader("Cache-Control", "no-store");
+        // the messages hold non-ASCII characters (… and ›): say which encoding they are written in
+        response.setContentType(ApiNotFoundController.JSON_UTF8);
+        response.getWriter().write("{\"error\":\"" + error + "\",\"message\":\"" + message + "\"}");
     }
 }

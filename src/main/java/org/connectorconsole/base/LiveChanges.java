@@ -20,8 +20,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Live updates across every console instance that shares the database: PostgreSQL's LISTEN/NOTIFY.
@@ -120,16 +118,7 @@ public class LiveChanges implements SmartLifecycle {
         }
         dsl.fetch("select pg_notify(?, ?)", CHANNEL, change.payload());
         if (!committedHere.isEmpty()) {
-            if (TransactionSynchronizationManager.isSynchronizationActive()) {
-                TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                    @Override
-                    public void afterCommit() {
-                        tellCommittedHere(change);
-                    }
-                });
-            } else {
-                tellCommittedHere(change);
-            }
+            AfterCommit.run(() -> tellCommittedHere(change));
         }
     }
 

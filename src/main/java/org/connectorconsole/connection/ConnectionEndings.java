@@ -11,6 +11,7 @@ import org.connectorconsole.audit.Actor;
 import org.connectorconsole.audit.AuditAction;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
+import org.connectorconsole.base.AfterCommit;
 import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.OrganizationId;
 import org.connectorconsole.connection.internal.ConnectionRepository;
@@ -28,8 +29,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -176,17 +175,7 @@ class ConnectionEndings {
      * back), in the background, and audits the outcome as the system.
      */
     private void revokeAfterCommit(Ended ended, List<Revocable> revocables) {
-        Runnable revokeAll = () -> background.run(() -> revokeAll(ended, revocables));
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    revokeAll.run();
-                }
-            });
-        } else {
-            revokeAll.run();
-        }
+        AfterCommit.run(() -> background.run(() -> revokeAll(ended, revocables)));
     }
 
     private void revokeAll(Ended ended, List<Revocable> revocables) {

@@ -3,6 +3,7 @@ package org.connectorconsole.connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
+import org.connectorconsole.base.AfterCommit;
 import org.connectorconsole.connector.ConnectorDirectory;
 import org.connectorconsole.connector.ConnectorId;
 import org.connectorconsole.connection.internal.ConnectionRepository;
@@ -13,8 +14,6 @@ import org.connectorconsole.oauth.OAuthFlowException;
 import org.connectorconsole.security.CurrentMember;
 import org.connectorconsole.security.Member;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Members' connections to their organization's connectors, as the views and other features use them. Every
@@ -194,17 +193,7 @@ public class ConnectionService {
         }
         repository.recordUse(member.orgId(), connectorId, member.userId(), now);
         // noted only once the caller's transaction commits: a rolled-back use must not hide the next one
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(
-                    new TransactionSynchronization() {
-                        @Override
-                        public void afterCommit() {
-                            usesNoted.put(key, second);
-                        }
-                    });
-        } else {
-            usesNoted.put(key, second);
-        }
+        AfterCommit.run(() -> usesNoted.put(key, second));
     }
 
 

@@ -2,6 +2,7 @@ package org.connectorconsole.connector;
 
 import java.util.Objects;
 import java.util.UUID;
+import org.connectorconsole.base.Ids;
 
 public record ConnectorId(UUID value) {
     public ConnectorId {
@@ -14,11 +15,7 @@ public record ConnectorId(UUID value) {
 
     /** Parses an id from a URL; empty when it is not one. */
     public static java.util.Optional<ConnectorId> parse(String text) {
-        try {
-            return java.util.Optional.of(new ConnectorId(UUID.fromString(text)));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            return java.util.Optional.empty();
-        }
+        return Ids.parse(text, ConnectorId::new);
     }
 
     @Override

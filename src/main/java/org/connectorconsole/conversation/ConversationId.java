@@ -3,6 +3,7 @@ package org.connectorconsole.conversation;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import org.connectorconsole.base.Ids;
 
 public record ConversationId(UUID value) {
     public ConversationId {
@@ -15,11 +16,7 @@ public record ConversationId(UUID value) {
 
     /** The id in a URL, or empty when it is not one (a mistyped or crafted address). */
     public static Optional<ConversationId> parse(String text) {
-        try {
-            return Optional.of(new ConversationId(UUID.fromString(text)));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            return Optional.empty();
-        }
+        return Ids.parse(text, ConversationId::new);
     }
 
     @Override

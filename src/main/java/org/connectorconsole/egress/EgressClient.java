@@ -283,7 +283,17 @@ public final class EgressClient implements AutoCloseable {
 
     /** A builder of a {@link java.net.http.HttpClient} that sends through this door (for the MCP SDK). */
     public java.net.http.HttpClient.Builder jdkClientBuilder() {
-        return new EgressJdkHttpClient.Builder(this);
+        return jdkClientBuilder(java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * The same, the client it builds handed to {@code around} first: for a client that reads or changes the
+     * exchanges on top of this door (the MCP session's resuming client). What the caller sets on the builder is
+     * this door's to heed.
+     */
+    public java.net.http.HttpClient.Builder jdkClientBuilder(
+            java.util.function.UnaryOperator<java.net.http.HttpClient> around) {
+        return new EgressJdkHttpClient.Builder(this, around);
     }
 
     ExecutorService streams() {

@@ -21,6 +21,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
@@ -239,10 +240,12 @@ final class EgressJdkHttpClient extends HttpClient {
     /** What the SDK configures is ignored where the policy decides (redirects, proxies, executors). */
     static final class Builder implements HttpClient.Builder {
         private final EgressClient egress;
+        private final UnaryOperator<HttpClient> around;
         private Duration connectTimeout;
 
-        Builder(EgressClient egress) {
+        Builder(EgressClient egress, UnaryOperator<HttpClient> around) {
             this.egress = egress;
+            this.around = around;
         }
 
         @Override
@@ -298,7 +301,7 @@ final class EgressJdkHttpClient extends HttpClient {
 
         @Override
         public HttpClient build() {
-            return new EgressJdkHttpClient(egress, connectTimeout);
+            return around.apply(new EgressJdkHttpClient(egress, connectTimeout));
         }
     }
 }

@@ -3,6 +3,7 @@ package org.connectorconsole.group;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import org.connectorconsole.base.Ids;
 
 /** A group of an organization's members. */
 public record GroupId(UUID value) {
@@ -16,11 +17,7 @@ public record GroupId(UUID value) {
 
     /** Parses an id from a URL; empty when it is not one. */
     public static Optional<GroupId> parse(String text) {
-        try {
-            return Optional.of(new GroupId(UUID.fromString(text)));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            return Optional.empty();
-        }
+        return Ids.parse(text, GroupId::new);
     }
 
     @Override

@@ -5,13 +5,11 @@ import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.client.transport.customizer.McpSyncHttpClientRequestCustomizer;
-import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpTransportException;
-import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -199,63 +197,38 @@ final class ClassicSession extends McpToolSession {
      */
     @Override
     ToolListing listAll() throws McpProbeException {
-        try {
-            Pages pages = new Pages(listTimeout);
-            String cursor = null;
-            do {
-                McpSchema.ListToolsResult page = client.listTools(cursor);
-                for (McpSchema.Tool tool : page.tools()) {
-                    pages.add(new ToolInfo(tool.name(), tool.title(), tool.description(),
-                            McpJsonDefaults.getMapper().writeValueAsString(tool.inputSchema()),
-                            ToolInfo.sources(tool.icons()),
-                            tool.annotations() != null
-                                    && Boolean.TRUE.equals(tool.annotations().readOnlyHint())));
-                }
-                cursor = page.nextCursor();
-            } while (pages.next(cursor));
-            return pages.listing(cursor, null);
-        } catch (RuntimeException | IOException e) {
-            throw failure(e, listTimeout);
-        }
+        return listPages(cursor -> {
+            McpSchema.ListToolsResult page = client.listTools(cursor);
+            List<ToolInfo> tools = new ArrayList<>();
+            for (McpSchema.Tool tool : page.tools()) {
+                tools.add(ToolInfo.listed(tool.name(), tool.title(), tool.description(), tool.inputSchema(),
+                        ToolInfo.sources(tool.icons()),
+                        tool.annotations() == null ? null : tool.annotations().readOnlyHint()));
+            }
+            return new ToolPage(tools, page.nextCursor(), null);
+        });
     }
 
     @Override
     public String list(Listing what, String cursor) throws McpProbeException {
         McpSchema.ServerCapabilities caps = init.capabilities();
-        boolean offered = caps != null && (what == Listing.PROMPTS ? caps.prompts() != null : caps.resources() != null);
-        if (!offered) {
-            return emptyPage(what);
-        }
-        try {
-            Object page = switch (what) {
-                case RESOURCES -> client.listResources(cursor);
-                case RESOURCE_TEMPLATES -> client.listResourceTemplates(cursor);
-                case PROMPTS -> client.listPrompts(cursor);
-            };
-            return McpJsonDefaults.getMapper().writeValueAsString(page);
-        } catch (RuntimeException | IOException e) {
-            throw failure(e, listTimeout);
-        }
+        return page(what, caps != null && caps.prompts() != null, caps != null && caps.resources() != null,
+                () -> switch (what) {
+                    case RESOURCES -> client.listResources(cursor);
+                    case RESOURCE_TEMPLATES -> client.listResourceTemplates(cursor);
+                    case PROMPTS -> client.listPrompts(cursor);
+                });
     }
 
     @Override
     public String readResource(String uri) throws McpProbeException {
-        try {
-            return McpJsonDefaults.getMapper().writeValueAsString(
-                    client.readResource(new McpSchema.ReadResourceRequest(uri)));
-        } catch (RuntimeException | IOException e) {
-            throw failure(e, listTimeout);
-        }
+        return json(() -> client.readResource(new McpSchema.ReadResourceRequest(uri)));
     }
 
     @Override
     public String getPrompt(String name, Map<String, String> arguments) throws McpProbeException {
-        try {
-            return McpJsonDefaults.getMapper().writeValueAsString(client.getPrompt(new McpSchema.GetPromptRequest(
-                    name, arguments == null ? Map.of() : new java.util.HashMap<String, Object>(arguments))));
-        } catch (RuntimeException | IOException e) {
-            throw failure(e, listTimeout);
-        }
+        return json(() -> client.getPrompt(new McpSchema.GetPromptRequest(
+                name, arguments == null ? Map.of() : new java.util.HashMap<String, Object>(arguments))));
     }
 
     @Override
@@ -266,13 +239,9 @@ final class ClassicSession extends McpToolSession {
         }
         McpSchema.CompleteReference ref = prompt ? new McpSchema.PromptReference(name)
                 : new McpSchema.ResourceReference(name);
-        try {
-            return McpJsonDefaults.getMapper().writeValueAsString(client.completeCompletion(
-                    new McpSchema.CompleteRequest(ref, new McpSchema.CompleteRequest.CompleteArgument(argument, value),
-                            context == null ? null : new McpSchema.CompleteRequest.CompleteContext(context))));
-        } catch (RuntimeException | IOException e) {
-            throw failure(e, listTimeout);
-        }
+        return json(() -> client.completeCompletion(
+                new McpSchema.CompleteRequest(ref, new McpSchema.CompleteRequest.CompleteArgument(argument, value),
+                        context == null ? null : new McpSchema.CompleteRequest.CompleteContext(context))));
     }
 
     @Override
@@ -280,7 +249,7 @@ final class ClassicSession extends McpToolSession {
             throws McpProbeException {
         if (cancelled.get()) {
             // cancelled before anything was sent: send nothing (a cancel notice could not stop a request not yet out)
-            throw new ToolCallException(ToolCallException.Kind.CANCELLED, "The call was cancelled.", null);
+            throw cancelledCall(null);
         }
         progressListener = onProgress;
         McpSchema.CallToolRequest request = McpSchema.CallToolRequest.builder(name)
@@ -294,22 +263,13 @@ final class ClassicSession extends McpToolSession {
             return ToolOutcome.of(result);
         } catch (RuntimeException e) {
             if (cancelled.get()) {
-                throw new ToolCallException(ToolCallException.Kind.CANCELLED, "The call was cancelled.", e);
-            }
-            McpAuthorizationException refused = McpAuthorizationException.from(e);
-            if (refused != null) {
-                throw refused;
+                throw cancelledCall(e);
             }
             if (causedBy(e, TimeoutException.class)) {
                 tellServerCancelled("The client stopped waiting for the result (timeout).");
                 throw timedOut(e);
             }
-            McpError error = causeOf(e, McpError.class);
-            if (error != null) {
-                throw new ToolCallException(ToolCallException.Kind.SERVER_ERROR, "The server returned an error: "
-                        + error.getMessage(), e);
-            }
-            throw new ToolCallException(ToolCallException.Kind.FAILED, McpProbe.describe(e, listTimeout), e);
+            throw callFailure(e, McpError.class);
         } finally {
             transport.callId = null;
         }
@@ -403,7 +363,7 @@ final class ClassicSession extends McpToolSession {
             // Through the egress client, resuming an event stream that ends before its answer (SEP-1699).
             case STREAMABLE_HTTP -> HttpClientStreamableHttpTransport.builder(origin)
                     .endpoint(url.toString())
-                    .clientBuilder(new ResumingHttpClient.Builder(egress.jdkClientBuilder(), listening))
+                    .clientBuilder(egress.jdkClientBuilder(client -> new ResumingHttpClient(client, listening)))
                     .connectTimeout(egress.settings().connectTimeout())
                     .openConnectionOnStartup(false)
                     .httpRequestCustomizer(bearer)

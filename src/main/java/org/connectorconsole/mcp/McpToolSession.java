@@ -1,5 +1,7 @@
 package org.connectorconsole.mcp;
 
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -253,6 +255,60 @@ public abstract sealed class McpToolSession implements AutoCloseable permits Cla
 
     static final String NO_COMPLETION = "{\"completion\":{\"values\":[]}}";
 
+    /** One page of a tool listing, as a session read it; {@code ttlMs} is the page's time to live, if it has one. */
+    record ToolPage(List<ToolInfo> tools, String nextCursor, Long ttlMs) {
+    }
+
+    /** Asks for the page of tools at {@code cursor} (null: the first). */
+    @FunctionalInterface
+    interface ToolPageRequest {
+        ToolPage fetch(String cursor) throws IOException;
+    }
+
+    /**
+     * Every tool, one page per request, within the bounds of {@link #listTools()}. The listing's time to live is
+     * the shortest of its pages' (none when a page has none).
+     */
+    final ToolListing listPages(ToolPageRequest request) throws McpProbeException {
+        try {
+            Pages pages = new Pages(listTimeout);
+            Long ttlMs = null;
+            String cursor = null;
+            do {
+                ToolPage page = request.fetch(cursor);
+                page.tools().forEach(pages::add);
+                long pageTtl = page.ttlMs() == null ? 0 : page.ttlMs();
+                ttlMs = ttlMs == null ? pageTtl : Math.min(ttlMs, pageTtl);
+                cursor = page.nextCursor();
+            } while (pages.next(cursor));
+            return pages.listing(cursor, ttlMs == null || ttlMs <= 0 ? null : Duration.ofMillis(ttlMs));
+        } catch (RuntimeException | IOException e) {
+            throw failure(e, listTimeout);
+        }
+    }
+
+    /** What a session asks the server for, to be answered as JSON ({@link #json}). */
+    @FunctionalInterface
+    interface Request {
+        Object send();
+    }
+
+    /** The JSON of the server's answer to {@code request}; a failure as {@link #failure} describes it. */
+    final String json(Request request) throws McpProbeException {
+        try {
+            return McpJsonDefaults.getMapper().writeValueAsString(request.send());
+        } catch (RuntimeException | IOException e) {
+            throw failure(e, listTimeout);
+        }
+    }
+
+    /** A page of {@code what}: the server's answer when it offers {@code what}, an empty page otherwise. */
+    final String page(Listing what, boolean offersPrompts, boolean offersResources, Request request)
+            throws McpProbeException {
+        boolean offered = what == Listing.PROMPTS ? offersPrompts : offersResources;
+        return offered ? json(request) : emptyPage(what);
+    }
+
     static String emptyPage(Listing what) {
         return switch (what) {
             case RESOURCES -> "{\"resources\":[]}";
@@ -277,6 +333,28 @@ public abstract sealed class McpToolSession implements AutoCloseable permits Cla
         if (ended.compareAndSet(false, true)) {
             onEnd.run();
         }
+    }
+
+    static ToolCallException cancelledCall(Throwable cause) {
+        return new ToolCallException(ToolCallException.Kind.CANCELLED, "The call was cancelled.", cause);
+    }
+
+    /**
+     * What a call that failed otherwise than by cancellation or timeout throws: the server's refusal of the
+     * member's authorization; the server's JSON-RPC error (an {@code errorType} among the causes); any other
+     * failure, described.
+     */
+    final McpProbeException callFailure(Throwable e, Class<? extends Exception> errorType) {
+        McpAuthorizationException refused = McpAuthorizationException.from(e);
+        if (refused != null) {
+            return refused;
+        }
+        Exception error = causeOf(e, errorType);
+        if (error != null) {
+            return new ToolCallException(ToolCallException.Kind.SERVER_ERROR, "The server returned an error: "
+                    + error.getMessage(), e);
+        }
+        return new ToolCallException(ToolCallException.Kind.FAILED, McpProbe.describe(e, listTimeout), e);
     }
 
     ToolCallException timedOut(Throwable cause) {

@@ -206,28 +206,16 @@ final class ModernSession extends McpToolSession {
      */
     @Override
     ToolListing listAll() throws McpProbeException {
-        try {
-            Pages pages = new Pages(listTimeout);
-            Long ttlMs = null;
-            String cursor = null;
-            do {
-                McpSchema.ListToolsResult page = client.tools().cursor(cursor).list()
-                        .block(listTimeout.plus(BACKSTOP));
-                for (McpSchema.Tool tool : page.tools()) {
-                    pages.add(new ToolInfo(tool.name(), tool.title(), tool.description(),
-                            McpJsonDefaults.getMapper().writeValueAsString(tool.inputSchema()),
-                            ToolInfo.modernSources(tool.icons()),
-                            tool.annotations() != null
-                                    && Boolean.TRUE.equals(tool.annotations().readOnlyHint())));
-                }
-                long pageTtl = page.ttlMs() == null ? 0 : page.ttlMs();
-                ttlMs = ttlMs == null ? pageTtl : Math.min(ttlMs, pageTtl);
-                cursor = page.nextCursor();
-            } while (pages.next(cursor));
-            return pages.listing(cursor, ttlMs == null || ttlMs <= 0 ? null : Duration.ofMillis(ttlMs));
-        } catch (RuntimeException | IOException e) {
-            throw failure(e, listTimeout);
-        }
+        return listPages(cursor -> {
+            McpSchema.ListToolsResult page = client.tools().cursor(cursor).list().block(listTimeout.plus(BACKSTOP));
+            List<ToolInfo> tools = new java.util.ArrayList<>();
+            for (McpSchema.Tool tool : page.tools()) {
+                tools.add(ToolInfo.listed(tool.name(), tool.title(), tool.description(), tool.inputSchema(),
+                        ToolInfo.modernSources(tool.icons()),
+                        tool.annotations() == null ? null : tool.annotations().readOnlyHint()));
+            }
+            return new ToolPage(tools, page.nextCursor(), page.ttlMs());
+        });
     }
 
     @Override
@@ -295,41 +283,24 @@ final class ModernSession extends McpToolSession {
     @Override
     public String list(Listing what, String cursor) throws McpProbeException {
         McpSchema.ServerCapabilities caps = discovered.capabilities();
-        boolean offered = caps != null && (what == Listing.PROMPTS ? caps.prompts() != null : caps.resources() != null);
-        if (!offered) {
-            return emptyPage(what);
-        }
-        try {
-            Object page = switch (what) {
-                case RESOURCES -> client.resources().cursor(cursor).list().block(listTimeout.plus(BACKSTOP));
-                case RESOURCE_TEMPLATES -> client.resourceTemplates().cursor(cursor).list()
-                        .block(listTimeout.plus(BACKSTOP));
-                case PROMPTS -> client.prompts().cursor(cursor).list().block(listTimeout.plus(BACKSTOP));
-            };
-            return McpJsonDefaults.getMapper().writeValueAsString(page);
-        } catch (RuntimeException | IOException e) {
-            throw failure(e, listTimeout);
-        }
+        return page(what, caps != null && caps.prompts() != null, caps != null && caps.resources() != null,
+                () -> switch (what) {
+                    case RESOURCES -> client.resources().cursor(cursor).list().block(listTimeout.plus(BACKSTOP));
+                    case RESOURCE_TEMPLATES -> client.resourceTemplates().cursor(cursor).list()
+                            .block(listTimeout.plus(BACKSTOP));
+                    case PROMPTS -> client.prompts().cursor(cursor).list().block(listTimeout.plus(BACKSTOP));
+                });
     }
 
     @Override
     public String readResource(String uri) throws McpProbeException {
-        try {
-            return McpJsonDefaults.getMapper().writeValueAsString(client.resource(uri).read()
-                    .block(listTimeout.plus(BACKSTOP)));
-        } catch (RuntimeException | IOException e) {
-            throw failure(e, listTimeout);
-        }
+        return json(() -> client.resource(uri).read().block(listTimeout.plus(BACKSTOP)));
     }
 
     @Override
     public String getPrompt(String name, Map<String, String> arguments) throws McpProbeException {
-        try {
-            return McpJsonDefaults.getMapper().writeValueAsString(client.prompt(name)
-                    .arguments(arguments == null ? Map.of() : arguments).get().block(listTimeout.plus(BACKSTOP)));
-        } catch (RuntimeException | IOException e) {
-            throw failure(e, listTimeout);
-        }
+        return json(() -> client.prompt(name).arguments(arguments == null ? Map.of() : arguments).get()
+                .block(listTimeout.plus(BACKSTOP)));
     }
 
     @Override
@@ -340,12 +311,8 @@ final class ModernSession extends McpToolSession {
         }
         McpSchema.CompleteReference ref = prompt ? new McpSchema.PromptReference(name)
                 : new McpSchema.ResourceReference(name);
-        try {
-            return McpJsonDefaults.getMapper().writeValueAsString(client.completion(ref, argument, value)
-                    .context(context).complete().block(listTimeout.plus(BACKSTOP)));
-        } catch (RuntimeException | IOException e) {
-            throw failure(e, listTimeout);
-        }
+        return json(() -> client.completion(ref, argument, value).context(context).complete()
+                .block(listTimeout.plus(BACKSTOP)));
     }
 
     @Override
@@ -353,7 +320,7 @@ final class ModernSession extends McpToolSession {
             throws McpProbeException {
         if (cancelled.get()) {
             // cancelled before anything was sent: send nothing (a cancel notice could not stop a request not yet out)
-            throw new ToolCallException(ToolCallException.Kind.CANCELLED, "The call was cancelled.", null);
+            throw cancelledCall(null);
         }
         CompletableFuture<McpSchema.CallToolResult> call = tool(name)
                 .arguments(arguments)
@@ -372,19 +339,15 @@ final class ModernSession extends McpToolSession {
         try {
             return ToolOutcome.of(call.get());
         } catch (CancellationException e) {
-            throw new ToolCallException(ToolCallException.Kind.CANCELLED, "The call was cancelled.", e);
+            throw cancelledCall(e);
         } catch (InterruptedException e) {
             call.cancel(true);
             Thread.currentThread().interrupt();
-            throw new ToolCallException(ToolCallException.Kind.CANCELLED, "The call was cancelled.", e);
+            throw cancelledCall(e);
         } catch (ExecutionException wrapped) {
             Throwable e = wrapped.getCause() == null ? wrapped : wrapped.getCause();
             if (cancelled.get()) {
-                throw new ToolCallException(ToolCallException.Kind.CANCELLED, "The call was cancelled.", e);
-            }
-            McpAuthorizationException refused = McpAuthorizationException.from(e);
-            if (refused != null) {
-                throw refused;
+                throw cancelledCall(e);
             }
             if (causeOf(e, McpTimeoutException.class) != null) {
                 // the SDK closed the request's stream when it gave up: in 2026-07-28 that is the cancellation
@@ -394,12 +357,7 @@ final class ModernSession extends McpToolSession {
                 throw new ToolCallException(ToolCallException.Kind.FAILED, "The tool asked for input, which the "
                         + "console cannot give yet.", e);
             }
-            McpException error = causeOf(e, McpException.class);
-            if (error != null) {
-                throw new ToolCallException(ToolCallException.Kind.SERVER_ERROR, "The server returned an error: "
-                        + error.getMessage(), e);
-            }
-            throw new ToolCallException(ToolCallException.Kind.FAILED, McpProbe.describe(e, listTimeout), e);
+            throw callFailure(e, McpException.class);
         } finally {
             inFlight = null;
         }

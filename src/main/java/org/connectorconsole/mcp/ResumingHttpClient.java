@@ -52,7 +52,11 @@ final class ResumingHttpClient extends HttpClient {
     /** Whether the session's own GET stream (the server's notifications outside any request) is opened. */
     private final boolean listening;
 
-    private ResumingHttpClient(HttpClient delegate, boolean listening) {
+    /**
+     * {@code delegate}: the egress client ({@code EgressClient.jdkClientBuilder(around)} hands it over);
+     * {@code listening}: whether the session's own notification stream is opened (see {@link #sendAsync}).
+     */
+    ResumingHttpClient(HttpClient delegate, boolean listening) {
         this.delegate = delegate;
         this.listening = listening;
     }
@@ -492,82 +496,5 @@ final class ResumingHttpClient extends HttpClient {
     @Override
     public Optional<Executor> executor() {
         return delegate.executor();
-    }
-
-    /** Wraps the egress client's builder: what the SDK configures goes to it. */
-    static final class Builder implements HttpClient.Builder {
-        private final HttpClient.Builder delegate;
-        private final boolean listening;
-
-        /** {@code listening}: whether the session's own notification stream is opened (see {@link #sendAsync}). */
-        Builder(HttpClient.Builder delegate, boolean listening) {
-            this.delegate = delegate;
-            this.listening = listening;
-        }
-
-        @Override
-        public HttpClient.Builder cookieHandler(CookieHandler cookieHandler) {
-            delegate.cookieHandler(cookieHandler);
-            return this;
-        }
-
-        @Override
-        public HttpClient.Builder connectTimeout(Duration duration) {
-            delegate.connectTimeout(duration);
-            return this;
-        }
-
-        @Override
-        public HttpClient.Builder sslContext(SSLContext sslContext) {
-            delegate.sslContext(sslContext);
-            return this;
-        }
-
-        @Override
-        public HttpClient.Builder sslParameters(SSLParameters sslParameters) {
-            delegate.sslParameters(sslParameters);
-            return this;
-        }
-
-        @Override
-        public HttpClient.Builder executor(Executor executor) {
-            delegate.executor(executor);
-            return this;
-        }
-
-        @Override
-        public HttpClient.Builder followRedirects(Redirect policy) {
-            delegate.followRedirects(policy);
-            return this;
-        }
-
-        @Override
-        public HttpClient.Builder version(Version version) {
-            delegate.version(version);
-            return this;
-        }
-
-        @Override
-        public HttpClient.Builder priority(int priority) {
-            delegate.priority(priority);
-            return this;
-        }
-
-        @Override
-        public HttpClient.Builder proxy(ProxySelector proxySelector) {
-            delegate.proxy(proxySelector);
-            return this;
-        }
-
-        @Override
-        public HttpClient.Builder authenticator(Authenticator authenticator) {
-            delegate.authenticator(authenticator);
-            return this;
-        }
-
-        @Override
-        public HttpClient build() {
-            return new ResumingHttpClient(delegate.build(), listening);
-        }
     }
 }

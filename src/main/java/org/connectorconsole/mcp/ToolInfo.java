@@ -1,6 +1,8 @@
 package org.connectorconsole.mcp;
 
+import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,13 @@ public record ToolInfo(String name, String title, String description, String inp
 
     public ToolInfo(String name, String title, String description, String inputSchemaJson, List<String> icons) {
         this(name, title, description, inputSchemaJson, icons, false);
+    }
+
+    /** A tool as a server listed it (either revision): its input schema written as JSON text. */
+    static ToolInfo listed(String name, String title, String description, Object inputSchema, List<String> icons,
+            Boolean readOnlyHint) throws IOException {
+        return new ToolInfo(name, title, description, McpJsonDefaults.getMapper().writeValueAsString(inputSchema),
+                icons, Boolean.TRUE.equals(readOnlyHint));
     }
 
     /** The sources of the SDK's icons, bounded in number and length. */

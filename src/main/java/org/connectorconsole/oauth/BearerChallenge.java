@@ -26,13 +26,8 @@ public record BearerChallenge(String resourceMetadata, String scope, String erro
         int i = 0;
         int n = header.length();
         while (i < n) {
-            while (i < n && (header.charAt(i) == ' ' || header.charAt(i) == ',')) {
-                i++;
-            }
-            int start = i;
-            while (i < n && isTokenChar(header.charAt(i))) {
-                i++;
-            }
+            int start = skipSeparators(header, i);
+            i = tokenEnd(header, start);
             String scheme = header.substring(start, i);
             if (scheme.isEmpty()) {
                 return Optional.empty();
@@ -40,13 +35,8 @@ public record BearerChallenge(String resourceMetadata, String scope, String erro
             Map<String, String> params = new LinkedHashMap<>();
             // auth-params: name=value pairs until the next scheme (a token not followed by '=')
             while (i < n) {
-                while (i < n && (header.charAt(i) == ' ' || header.charAt(i) == ',')) {
-                    i++;
-                }
-                int nameStart = i;
-                while (i < n && isTokenChar(header.charAt(i))) {
-                    i++;
-                }
+                int nameStart = skipSeparators(header, i);
+                i = tokenEnd(header, nameStart);
                 String name = header.substring(nameStart, i);
                 int j = i;
                 while (j < n && header.charAt(j) == ' ') {
@@ -82,6 +72,22 @@ public record BearerChallenge(String resourceMetadata, String scope, String erro
             }
         }
         return Optional.empty();
+    }
+
+    /** Where the spaces and commas from {@code i} on end. */
+    private static int skipSeparators(String header, int i) {
+        while (i < header.length() && (header.charAt(i) == ' ' || header.charAt(i) == ',')) {
+            i++;
+        }
+        return i;
+    }
+
+    /** Where the token (scheme or parameter name) starting at {@code i} ends. */
+    private static int tokenEnd(String header, int i) {
+        while (i < header.length() && isTokenChar(header.charAt(i))) {
+            i++;
+        }
+        return i;
     }
 
     private static boolean isTokenChar(char c) {

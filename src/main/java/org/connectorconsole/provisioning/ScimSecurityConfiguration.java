@@ -1,18 +1,12 @@
 package org.connectorconsole.provisioning;
 
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
-import java.util.Optional;
+import org.connectorconsole.security.BearerCallerFilter;
 import org.connectorconsole.security.BearerOnlyChain;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * {@code /scim/**}: identity providers with a SCIM credential only. No session, no cookie (a signed-in browser's
@@ -29,30 +23,13 @@ class ScimSecurityConfiguration {
     @Order(1)
     SecurityFilterChain scimSecurityFilterChain(HttpSecurity http, ScimCredentials credentials) throws Exception {
         // the credential filter lets nothing through without a live credential
-        return BearerOnlyChain.on(http, "/scim/**", "scim").authenticatedBy(new ScimCredentialFilter(credentials))
+        return BearerOnlyChain.on(http, "/scim/**", "scim").authenticatedBy(new BearerCallerFilter<>(
+                credentials::authenticate, CALLER, response -> {
+                    response.setHeader("WWW-Authenticate", "Bearer realm=\"scim\"");
+                    ScimErrors.write(response, 401, null, "A SCIM credential is required: Authorization: Bearer "
+                            + "ccscim_... (an owner creates one under Organization > Provisioning; revoked ones stop "
+                            + "working).");
+                }))
                 .build();
-    }
-
-    static final class ScimCredentialFilter extends OncePerRequestFilter {
-        private final ScimCredentials credentials;
-
-        ScimCredentialFilter(ScimCredentials credentials) {
-            this.credentials = credentials;
-        }
-
-        @Override
-        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-                throws ServletException, IOException {
-            Optional<ScimCaller> caller = BearerOnlyChain.token(request).flatMap(credentials::authenticate);
-            if (caller.isEmpty()) {
-                response.setHeader("WWW-Authenticate", "Bearer realm=\"scim\"");
-                ScimErrors.write(response, 401, null, "A SCIM credential is required: Authorization: Bearer "
-                        + "ccscim_... (an owner creates one under Organization > Provisioning; revoked ones stop "
-                        + "working).");
-                return;
-            }
-            request.setAttribute(CALLER, caller.get());
-            chain.doFilter(request, response);
-        }
     }
 }

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.connectorconsole.audit.AuditAction;
 import org.connectorconsole.audit.AuditRecord;
 import org.connectorconsole.audit.AuditService;
+import org.connectorconsole.base.AfterCommit;
 import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.OrganizationChoices;
 import org.connectorconsole.base.OrganizationId;
@@ -15,8 +16,6 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 
@@ -65,16 +64,7 @@ public class ActiveOrganization implements OrganizationChoices {
                 .target("organization", orgId.toString(), member.orgName())
                 .details(Map.of("role", member.role().name(), "signedInWith", user.signInMethod())));
         // the session changes only once the audit event is committed: a failed commit leaves it as it was
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    install(next);
-                }
-            });
-        } else {
-            install(next);
-        }
+        AfterCommit.run(() -> install(next));
     }
 
     /**

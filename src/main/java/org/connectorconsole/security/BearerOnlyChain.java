@@ -21,7 +21,7 @@ import org.springframework.security.web.header.HeaderWriterFilter;
  * sign-in page. See docs/decisions/0067-one-builder-for-bearer-only-chains.md.
  *
  * <pre>{@code
- * return BearerOnlyChain.on(http, "/api/**", "api").authenticatedBy(new ApiTokenFilter(tokens)).build();
+ * return BearerOnlyChain.on(http, "/api/**", "api").authenticatedBy(new BearerCallerFilter<>(tokens::authenticate, CALLER, refusal)).build();
  * }</pre>
  */
 public final class BearerOnlyChain {

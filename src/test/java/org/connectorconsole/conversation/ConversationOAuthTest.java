@@ -17,17 +17,16 @@ import org.connectorconsole.connector.ToolSettings;
 import org.connectorconsole.mcp.McpToolSession;
 import org.connectorconsole.support.AuthorizationBrowser;
 import org.connectorconsole.support.IntegrationTest;
+import org.connectorconsole.support.OAuthProtectedMcp;
 import org.connectorconsole.support.TestMcpServer;
 import org.connectorconsole.support.TestOrganizations;
 import org.connectorconsole.support.TestOrganizations.Org;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
-import testpeers.TestAuthorizationServer;
 
 /**
  * Tool calls to an OAuth-protected MCP server (its tokens checked by introspection at a real authorization server
@@ -37,8 +36,8 @@ import testpeers.TestAuthorizationServer;
 @IntegrationTest
 class ConversationOAuthTest {
 
-    static TestAuthorizationServer as;
-    static TestMcpServer mcp;
+    @RegisterExtension
+    static final OAuthProtectedMcp peers = new OAuthProtectedMcp(TestMcpServer.echoTool());
 
     @Autowired
     TestOrganizations orgs;
@@ -52,18 +51,6 @@ class ConversationOAuthTest {
     ToolPolicyService policies;
     @Autowired
     ConversationService conversations;
-
-    @BeforeAll
-    static void start() {
-        as = new TestAuthorizationServer();
-        mcp = new TestMcpServer().oauthProtected("/mcp", "acme-files", as.issuer(), "mcp", TestMcpServer.echoTool());
-    }
-
-    @AfterAll
-    static void stop() {
-        mcp.close();
-        as.close();
-    }
 
     @AfterEach
     void signOut() {
@@ -95,7 +82,7 @@ class ConversationOAuthTest {
         Org org = orgs.create(Plan.TEAM, 2);
         orgs.signIn(org.owner());
         policies.updateSettings(ToolSettings.NewTools.ALLOW, false, policies.settings().version());
-        Connector c = connectors.add(new ConnectorForm("Acme files", mcp.url("/mcp"), null, null, false));
+        Connector c = connectors.add(new ConnectorForm("Acme files", peers.mcp().url("/mcp"), null, null, false));
 
         orgs.signIn(org.members().get(0));
         Conversation conv = conversations.create("With my sign-in");
@@ -105,11 +92,11 @@ class ConversationOAuthTest {
                 .isInstanceOf(AccessDeniedException.class).hasMessageContaining("Connect to Acme files first");
         connect(c);
         conversations.setEnabled(conv.id(), c.id(), true);
-        int accepted = mcp.bearerAccepted();
+        int accepted = peers.mcp().bearerAccepted();
         ToolCallEntry ok = run(conv.id(), c, "through my connection");
         assertThat(ok.status()).isEqualTo(ToolCallStatus.SUCCEEDED);
         assertThat(ok.result().content().getFirst().text()).isEqualTo("through my connection");
-        assertThat(mcp.bearerAccepted()).as("the server saw the member's bearer token").isGreaterThan(accepted);
+        assertThat(peers.mcp().bearerAccepted()).as("the server saw the member's bearer token").isGreaterThan(accepted);
 
         // the second member has no connection: the connector is of no use to them in their conversation
         orgs.signIn(org.members().get(1));
@@ -121,7 +108,8 @@ class ConversationOAuthTest {
         // the provider revokes the first member's grant: the next call says to reconnect, and the state shows it
         orgs.signIn(org.members().get(0));
         String token = stored.accessToken(c.id());
-        as.authorizations().remove(as.authorizations().findByToken(token, OAuth2TokenType.ACCESS_TOKEN));
+        var authorizations = peers.as().authorizations();
+        authorizations.remove(authorizations.findByToken(token, OAuth2TokenType.ACCESS_TOKEN));
         ToolCallEntry refused = run(conv.id(), c, "after revocation");
         assertThat(refused.status()).isEqualTo(ToolCallStatus.FAILED);
         assertThat(refused.message()).contains("Reconnect");
@@ -132,7 +120,7 @@ class ConversationOAuthTest {
     }
 
     private static long initializes() {
-        return mcp.received().stream().filter(m -> m.contains("\"method\":\"initialize\"")).count();
+        return peers.mcp().received().stream().filter(m -> m.contains("\"method\":\"initialize\"")).count();
     }
 
     @Test
@@ -140,12 +128,12 @@ class ConversationOAuthTest {
         Org org = orgs.create(Plan.TEAM, 1);
         orgs.signIn(org.owner());
         policies.updateSettings(ToolSettings.NewTools.ALLOW, false, policies.settings().version());
-        Connector c = connectors.add(new ConnectorForm("Acme files", mcp.url("/mcp"), null, null, false));
+        Connector c = connectors.add(new ConnectorForm("Acme files", peers.mcp().url("/mcp"), null, null, false));
         orgs.signIn(org.members().get(0));
         Conversation conv = conversations.create("Kept session");
         connect(c);
         conversations.setEnabled(conv.id(), c.id(), true);
-        mcp.recordMessages("/mcp");
+        peers.mcp().recordMessages("/mcp");
         assertThat(run(conv.id(), c, "first").status()).isEqualTo(ToolCallStatus.SUCCEEDED);
         long initializes = initializes();
         assertThat(run(conv.id(), c, "again").status()).isEqualTo(ToolCallStatus.SUCCEEDED);

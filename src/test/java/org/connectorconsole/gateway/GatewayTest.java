@@ -19,19 +19,18 @@ import org.connectorconsole.connector.ToolPolicyService;
 import org.connectorconsole.conversation.Conversation;
 import org.connectorconsole.conversation.ConversationService;
 import org.connectorconsole.organization.OrganizationService;
+import org.connectorconsole.support.OAuthProtectedMcp;
 import org.connectorconsole.support.TestMcpServer;
 import org.connectorconsole.support.TestOrganizations;
 import org.connectorconsole.support.TestOrganizations.Person;
 import org.jooq.DSLContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.test.context.ActiveProfiles;
-import testpeers.TestAuthorizationServer;
 
 /**
  * The gateway as a member's own MCP client uses it: the MCP Java SDK's client, with a personal access token, on the
@@ -45,8 +44,8 @@ import testpeers.TestAuthorizationServer;
 @ActiveProfiles("test")
 class GatewayTest {
 
-    static TestAuthorizationServer as;
-    static TestMcpServer mcp;
+    @RegisterExtension
+    static final OAuthProtectedMcp peers = new OAuthProtectedMcp(TestMcpServer.echoTool(), TestMcpServer.addTool());
 
     @Autowired
     GatewayFixture fixture;
@@ -73,19 +72,6 @@ class GatewayTest {
 
     private final HttpClient http = HttpClient.newHttpClient();
 
-    @BeforeAll
-    static void start() {
-        as = new TestAuthorizationServer();
-        mcp = new TestMcpServer().oauthProtected("/mcp", "acme-files", as.issuer(), "mcp", TestMcpServer.echoTool(),
-                TestMcpServer.addTool());
-    }
-
-    @AfterAll
-    static void stop() {
-        mcp.close();
-        as.close();
-    }
-
     @AfterEach
     void signOut() {
         TestOrganizations.signOut();
@@ -97,7 +83,7 @@ class GatewayTest {
 
     /** An organization of two with the gateway on, the OAuth-protected connector, and its first member connected. */
     GatewayFixture.Endpoint setup(Integer memberLimit) throws Exception {
-        return fixture.connectedMember(2, memberLimit, "Acme files", mcp.url("/mcp"));
+        return fixture.connectedMember(2, memberLimit, "Acme files", peers.mcp().url("/mcp"));
     }
 
     private static String text(McpSchema.CallToolResult result) {
@@ -119,7 +105,7 @@ class GatewayTest {
                     Map.of("message", "through the gateway")));
             assertThat(result.isError()).isFalse();
             assertThat(text(result)).isEqualTo("through the gateway");
-            assertThat(mcp.authorizationsSeen()).as("the upstream saw the member's own token, never the PAT")
+            assertThat(peers.mcp().authorizationsSeen()).as("the upstream saw the member's own token, never the PAT")
                     .contains("Bearer " + stored.accessToken(s.connector().id()))
                     .noneSatisfy(a -> assertThat(a).contains(s.token()));
 
@@ -157,7 +143,7 @@ class GatewayTest {
         var result = client.tool("acme-files__echo").arguments(Map.of("message", "stateless")).call();
         assertThat(result.isError()).isNotEqualTo(Boolean.TRUE);
         assertThat(result.content().toString()).contains("stateless");
-        assertThat(mcp.authorizationsSeen()).contains("Bearer " + stored.accessToken(s.connector().id()))
+        assertThat(peers.mcp().authorizationsSeen()).contains("Bearer " + stored.accessToken(s.connector().id()))
                 .noneSatisfy(a -> assertThat(a).contains(s.token()));
         // an owner blocks echo: gone for this client too, on its very next request
         orgs.signIn(s.org().owner());
@@ -246,7 +232,7 @@ class GatewayTest {
             policies.setPolicy(s.connector().id(), "echo", ToolPolicy.NEEDS_APPROVAL, echo.version());
 
             // a client without elicitation: a tool error that says where to run it; nothing was sent
-            int accepted = mcp.bearerAccepted();
+            int accepted = peers.mcp().bearerAccepted();
             McpSchema.CallToolResult unconfirmed = plain.callTool(new McpSchema.CallToolRequest("acme-files__echo",
                     Map.of("message", "please")));
             assertThat(unconfirmed.isError()).isTrue();
@@ -257,12 +243,13 @@ class GatewayTest {
                     Map.of("message", "confirmed")));
             assertThat(confirmed.isError()).as(text(confirmed)).isFalse();
             assertThat(text(confirmed)).isEqualTo("confirmed");
-            assertThat(mcp.bearerAccepted()).isGreaterThan(accepted);
+            assertThat(peers.mcp().bearerAccepted()).isGreaterThan(accepted);
 
             // the upstream revokes the member's grant: the call explains it and links to Reconnect
             orgs.signIn(s.member());
             String upstream = stored.accessToken(s.connector().id());
-            as.authorizations().remove(as.authorizations().findByToken(upstream, OAuth2TokenType.ACCESS_TOKEN));
+            var authorizations = peers.as().authorizations();
+            authorizations.remove(authorizations.findByToken(upstream, OAuth2TokenType.ACCESS_TOKEN));
             McpSchema.CallToolResult reauth = plain.callTool(new McpSchema.CallToolRequest("acme-files__add",
                     Map.of("a", 1, "b", 2)));
             assertThat(reauth.isError()).isTrue();

@@ -5,19 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.connectorconsole.base.Plan;
 import org.connectorconsole.connector.Connector;
 import org.connectorconsole.support.Browser;
+import org.connectorconsole.support.OAuthProtectedMcp;
 import org.connectorconsole.support.TestMcpServer;
 import org.connectorconsole.support.TestConnectors;
 import org.connectorconsole.support.TestOrganizations;
 import org.connectorconsole.support.TestOrganizations.Org;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
-import testpeers.TestAuthorizationServer;
 
 /**
  * A member, in a real browser: opens Settings › Connectors, clicks Connect on a connector to an OAuth-protected
@@ -28,8 +28,8 @@ import testpeers.TestAuthorizationServer;
 @ActiveProfiles("test")
 class ConnectJourneyTest {
 
-    static TestAuthorizationServer as;
-    static TestMcpServer mcp;
+    @RegisterExtension
+    static final OAuthProtectedMcp peers = new OAuthProtectedMcp(TestMcpServer.echoTool(), TestMcpServer.addTool());
     static Browser browser;
 
     @LocalServerPort
@@ -39,26 +39,17 @@ class ConnectJourneyTest {
     @Autowired
     TestConnectors testConnectors;
 
-    @BeforeAll
-    static void start() {
-        as = new TestAuthorizationServer();
-        mcp = new TestMcpServer().oauthProtected("/mcp", "acme-files", as.issuer(), "mcp",
-                TestMcpServer.echoTool(), TestMcpServer.addTool());
-    }
-
     @AfterAll
     static void stop() {
         if (browser != null) {
             browser.close();
         }
-        mcp.close();
-        as.close();
     }
 
     @Test
     void member_connects_sees_the_tools_and_disconnects() {
         Org org = orgs.create(Plan.TEAM, 1);
-        Connector c = testConnectors.add(org, "Acme files", mcp.url("/mcp"));
+        Connector c = testConnectors.add(org, "Acme files", peers.mcp().url("/mcp"));
 
         browser = new Browser("http://localhost:" + port + "/");
         Browser b = browser;

@@ -14,18 +14,18 @@ import org.connectorconsole.connector.ToolSettings;
 import org.connectorconsole.group.Group;
 import org.connectorconsole.group.GroupService;
 import org.connectorconsole.support.Browser;
+import org.connectorconsole.support.OAuthProtectedMcp;
 import org.connectorconsole.support.TestMcpServer;
 import org.connectorconsole.support.TestOrganizations;
 import org.connectorconsole.support.TestOrganizations.Org;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
-import testpeers.TestAuthorizationServer;
 
 /**
  * A connector offered only to a group, in a real browser: the owner sees the group and the connector's "Who may
@@ -36,8 +36,8 @@ import testpeers.TestAuthorizationServer;
 @ActiveProfiles("test")
 class GroupScopingJourneyTest {
 
-    static TestAuthorizationServer as;
-    static TestMcpServer mcp;
+    @RegisterExtension
+    static final OAuthProtectedMcp peers = new OAuthProtectedMcp(TestMcpServer.echoTool(), TestMcpServer.addTool());
     static Browser browser;
 
     @LocalServerPort
@@ -53,20 +53,11 @@ class GroupScopingJourneyTest {
     @Autowired
     ToolPolicyService policies;
 
-    @BeforeAll
-    static void start() {
-        as = new TestAuthorizationServer();
-        mcp = new TestMcpServer().oauthProtected("/mcp", "acme-files", as.issuer(), "mcp",
-                TestMcpServer.echoTool(), TestMcpServer.addTool());
-    }
-
     @AfterAll
     static void stop() {
         if (browser != null) {
             browser.close();
         }
-        mcp.close();
-        as.close();
     }
 
     @Test
@@ -77,7 +68,7 @@ class GroupScopingJourneyTest {
         orgs.signIn(org.owner());
         policies.updateSettings(ToolSettings.NewTools.ALLOW, false,
                 policies.settings().version());
-        Connector c = connectors.add(new ConnectorForm("Acme files", mcp.url("/mcp"), null, null, false));
+        Connector c = connectors.add(new ConnectorForm("Acme files", peers.mcp().url("/mcp"), null, null, false));
         Group engineering = groups.create("Engineering");
         groups.addMember(engineering.id(), ada.id());
         access.setAudience(c.id(), false, List.of(engineering.id()), access.settings(c.id()).version());

@@ -47,7 +47,7 @@ class ResumingHttpClientTest {
                 "ta: {\"jsonrpc\":\"2.0\",\"result\":{\"tools\":[{\"id\":8,\"name\":\"x\"}]},\"id\"",
                 ":7}\r\n",
                 "\r\n"));
-        HttpClient client = new ResumingHttpClient.Builder(beneath.builder(), false).build();
+        HttpClient client = new ResumingHttpClient(beneath, false);
 
         String body = client.sendAsync(post(), HttpResponse.BodyHandlers.ofString()).get(10, TimeUnit.SECONDS).body();
 
@@ -62,7 +62,7 @@ class ResumingHttpClientTest {
                         "\ndata: {\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"elicitation/create\",\"params\":{}}\n\n"),
                 List.of("id: e2\ndata: [{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\"},",
                         "{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{}}]\n\n"));
-        HttpClient client = new ResumingHttpClient.Builder(beneath.builder(), false).build();
+        HttpClient client = new ResumingHttpClient(beneath, false);
 
         String body = client.sendAsync(post(), HttpResponse.BodyHandlers.ofString()).get(10, TimeUnit.SECONDS).body();
 
@@ -90,66 +90,6 @@ class ResumingHttpClientTest {
         @SafeVarargs
         Scripted(List<String>... streams) {
             this.streams.addAll(List.of(streams));
-        }
-
-        HttpClient.Builder builder() {
-            HttpClient self = this;
-            return new HttpClient.Builder() {
-                @Override
-                public HttpClient.Builder cookieHandler(CookieHandler cookieHandler) {
-                    return this;
-                }
-
-                @Override
-                public HttpClient.Builder connectTimeout(Duration duration) {
-                    return this;
-                }
-
-                @Override
-                public HttpClient.Builder sslContext(SSLContext sslContext) {
-                    return this;
-                }
-
-                @Override
-                public HttpClient.Builder sslParameters(SSLParameters sslParameters) {
-                    return this;
-                }
-
-                @Override
-                public HttpClient.Builder executor(Executor executor) {
-                    return this;
-                }
-
-                @Override
-                public HttpClient.Builder followRedirects(Redirect policy) {
-                    return this;
-                }
-
-                @Override
-                public HttpClient.Builder version(Version version) {
-                    return this;
-                }
-
-                @Override
-                public HttpClient.Builder priority(int priority) {
-                    return this;
-                }
-
-                @Override
-                public HttpClient.Builder proxy(ProxySelector proxySelector) {
-                    return this;
-                }
-
-                @Override
-                public HttpClient.Builder authenticator(Authenticator authenticator) {
-                    return this;
-                }
-
-                @Override
-                public HttpClient build() {
-                    return self;
-                }
-            };
         }
 
         @Override

@@ -21,21 +21,20 @@ import org.connectorconsole.gateway.GatewayEndpoints;
 import org.connectorconsole.gateway.GatewaySettingsService;
 import org.connectorconsole.gateway.PersonalAccessTokens;
 import org.connectorconsole.support.AuthorizationBrowser;
+import org.connectorconsole.support.OAuthProtectedMcp;
 import org.connectorconsole.support.SignedInBrowser;
 import org.connectorconsole.support.TestMcpServer;
 import org.connectorconsole.support.TestOrganizations;
 import org.connectorconsole.support.TestOrganizations.Org;
 import org.connectorconsole.support.TestOrganizations.Person;
 import org.jooq.DSLContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
-import testpeers.TestAuthorizationServer;
 
 /**
  * An owner's "Revoke everything" on a member, as the member's browser, their own MCP client and the connector's
@@ -50,8 +49,8 @@ import testpeers.TestAuthorizationServer;
 @ActiveProfiles("test")
 class RevokeEverythingTest {
 
-    static TestAuthorizationServer as;
-    static TestMcpServer mcp;
+    @RegisterExtension
+    static final OAuthProtectedMcp peers = new OAuthProtectedMcp(TestMcpServer.echoTool());
 
     @LocalServerPort
     int port;
@@ -76,18 +75,6 @@ class RevokeEverythingTest {
 
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
-    @BeforeAll
-    static void start() {
-        as = new TestAuthorizationServer();
-        mcp = new TestMcpServer().oauthProtected("/mcp", "acme-files", as.issuer(), "mcp", TestMcpServer.echoTool());
-    }
-
-    @AfterAll
-    static void stop() {
-        mcp.close();
-        as.close();
-    }
-
     @AfterEach
     void signOut() {
         TestOrganizations.signOut();
@@ -98,7 +85,7 @@ class RevokeEverythingTest {
         Org org = orgs.create(Plan.TEAM, 2);
         orgs.signIn(org.owner());
         gateway.save(true, null, null, gateway.current().version());
-        Connector c = connectors.add(new ConnectorForm("Acme files", mcp.url("/mcp"), null, null, false));
+        Connector c = connectors.add(new ConnectorForm("Acme files", peers.mcp().url("/mcp"), null, null, false));
         Person member = org.members().get(0);
         Person other = org.members().get(1);
         orgs.signIn(member);
@@ -138,14 +125,14 @@ class RevokeEverythingTest {
         // the connection ended and its tokens were revoked at the authorization server (in the background)
         assertThat(db.fetchCount(CONNECTION, CONNECTION.USER_ID.eq(member.id()))).isZero();
         long deadline = System.currentTimeMillis() + 60_000; // background work: a bound only a hang reaches
-        while (!as.revocationRequested(upstream) && System.currentTimeMillis() < deadline) {
+        while (!peers.as().revocationRequested(upstream) && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);
         }
-        assertThat(as.revocationRequested(upstream)).as("upstream token revoked").isTrue();
+        assertThat(peers.as().revocationRequested(upstream)).as("upstream token revoked").isTrue();
         // nobody else lost anything
         assertThat(get("/account", othersSession).statusCode()).isEqualTo(200);
         assertThat(db.fetchCount(CONNECTION, CONNECTION.USER_ID.eq(other.id()))).isEqualTo(1);
-        assertThat(as.revocationRequested(othersUpstream)).isFalse();
+        assertThat(peers.as().revocationRequested(othersUpstream)).isFalse();
         // audited, by the owner
         assertThat(db.select(AUDIT_EVENT.ACTOR_LABEL).from(AUDIT_EVENT)
                 .where(AUDIT_EVENT.ORG_ID.eq(org.id()).and(AUDIT_EVENT.ACTION.eq("member.access_revoked"))

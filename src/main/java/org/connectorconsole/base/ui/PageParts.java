@@ -1,5 +1,6 @@
 package org.connectorconsole.base.ui;
 
+import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -16,6 +17,15 @@ public final class PageParts {
         if (maxWidth != null) {
             view.setMaxWidth(maxWidth);
         }
+    }
+
+    /**
+     * Makes {@code view} a console page ({@link #page}) and starts it with where it sits, its title and its lead
+     * ({@link #trail}, an {@code H2}, {@link #lead}), before anything else the view adds.
+     */
+    public static void header(VerticalLayout view, String maxWidth, String where, String title, String lead) {
+        page(view, maxWidth);
+        view.add(trail(where), new H2(title), lead(lead));
     }
 
     /** Where the page sits ("Organization settings"), shown above its title. */

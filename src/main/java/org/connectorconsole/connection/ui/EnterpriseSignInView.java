@@ -5,7 +5,6 @@ import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.html.Div;
-import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
@@ -51,9 +50,8 @@ class EnterpriseSignInView extends VerticalLayout {
     EnterpriseSignInView(EnterpriseManagedService enterprise, ConnectorService connectorService) {
         this.enterprise = enterprise;
         this.connectorService = connectorService;
-        PageParts.page(this, "60rem");
-        Span trail = PageParts.trail("Organization");
-        Paragraph lead = PageParts.lead("Members who sign in with your organization's single sign-on can be connected "
+        PageParts.header(this, "60rem", "Organization", "Organization sign-in",
+                "Members who sign in with your organization's single sign-on can be connected "
                 + "to connectors without clicking Connect: the console exchanges their sign-in at your identity "
                 + "provider (RFC 8693 token exchange) for a grant the connector's server accepts. Your identity "
                 + "provider's policy decides who may use which server.");
@@ -77,7 +75,7 @@ class EnterpriseSignInView extends VerticalLayout {
         connectorsLead.addClassName("console-muted");
         connectorList.setPadding(false);
         connectorList.setId("enterprise-connectors");
-        add(trail, new H2("Organization sign-in"), lead, enabled, tokenEndpoint, clientId, secret, save,
+        add(enabled, tokenEndpoint, clientId, secret, save,
                 connectorsTitle, connectorsLead, connectorList);
         load();
         listConnectors();

@@ -31,6 +31,7 @@ import org.connectorconsole.base.ConflictException;
 import org.connectorconsole.base.NotFoundException;
 import org.connectorconsole.base.ui.Confirmations;
 import org.connectorconsole.base.ui.Notices;
+import org.connectorconsole.base.ui.PageParts;
 import org.connectorconsole.connector.Connector;
 import org.connectorconsole.connector.ConnectorId;
 import org.connectorconsole.connector.ConnectorService;
@@ -87,8 +88,7 @@ class ConnectorView extends VerticalLayout implements BeforeEnterObserver {
         this.currentMember = currentMember;
         this.connectors = connectors;
         this.toolPolicies = toolPolicies;
-        addClassName("console-page");
-        setMaxWidth("72rem");
+        PageParts.page(this, "72rem");
 
         Anchor back = new Anchor("connectors", "← All connectors");
         back.addClassName("console-trail");

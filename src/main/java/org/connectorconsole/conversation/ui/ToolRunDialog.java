@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.connectorconsole.base.VisibleText;
 import org.connectorconsole.conversation.ConversationTool;
 import org.connectorconsole.conversation.ToolForm;
@@ -98,26 +99,14 @@ class ToolRunDialog extends Dialog {
             case NUMBER -> {
                 NumberField number = new NumberField(label);
                 number.setRequiredIndicatorVisible(field.required());
-                if (fillDefaults && field.defaultValue() != null) {
-                    try {
-                        number.setValue(Double.valueOf(field.defaultValue()));
-                    } catch (NumberFormatException e) {
-                        // not a number: left empty
-                    }
-                }
+                fillNumber(number, fillDefaults ? field.defaultValue() : null, Double::valueOf);
                 yield number;
             }
             case INTEGER -> {
                 IntegerField number = new IntegerField(label);
                 number.setRequiredIndicatorVisible(field.required());
                 number.setStepButtonsVisible(true);
-                if (fillDefaults && field.defaultValue() != null) {
-                    try {
-                        number.setValue(Integer.valueOf(field.defaultValue()));
-                    } catch (NumberFormatException e) {
-                        // not a whole number: left empty
-                    }
-                }
+                fillNumber(number, fillDefaults ? field.defaultValue() : null, Integer::valueOf);
                 yield number;
             }
             case BOOLEAN -> {
@@ -225,6 +214,17 @@ class ToolRunDialog extends Dialog {
             return has.getValue();
         }
         return null;
+    }
+
+    /** Puts the default into a number field; a default that is not a number of the field's kind leaves it empty. */
+    private static <T> void fillNumber(HasValue<?, T> field, String defaultValue, Function<String, T> parse) {
+        if (defaultValue != null) {
+            try {
+                field.setValue(parse.apply(defaultValue));
+            } catch (NumberFormatException e) {
+                // not a number of this kind: left empty
+            }
+        }
     }
 
     /** An enum value as a person reads it: strings without their quotes. */

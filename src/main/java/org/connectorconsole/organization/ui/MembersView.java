@@ -3,7 +3,6 @@ package org.connectorconsole.organization.ui;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.checkbox.Checkbox;
-import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
@@ -31,6 +30,7 @@ import org.connectorconsole.base.ConflictException;
 import org.connectorconsole.base.PublicAddress;
 import org.connectorconsole.base.ValidationException;
 import org.connectorconsole.base.ui.FieldErrors;
+import org.connectorconsole.base.ui.PageParts;
 import org.connectorconsole.base.ui.PagedList;
 import org.connectorconsole.base.ui.Notices;
 import org.connectorconsole.organization.Invitation;
@@ -84,8 +84,7 @@ class MembersView extends VerticalLayout {
         this.invitations = invitations;
         this.signInOptions = signInOptions;
         this.currentMember = currentMember;
-        addClassName("console-page");
-        setMaxWidth("70rem");
+        PageParts.page(this, "70rem");
 
         grid.setId("members");
         grid.addColumn(m -> suspended.contains(m.userId()) ? m.displayName() + " (deactivated by the identity "
@@ -169,26 +168,12 @@ class MembersView extends VerticalLayout {
         revoke.setId("revoke-everything-" + m.userId());
         revoke.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_ERROR);
         revoke.setVisible(!m.userId().equals(currentMember.require().userId()));
-        revoke.addClickListener(e -> {
-            ConfirmDialog confirm = new ConfirmDialog();
-            confirm.setHeader("Revoke everything of " + m.displayName() + "?");
-            confirm.setText(m.email() + " is signed out everywhere, their gateway tokens and authorized apps stop "
-                    + "working, and their connections end (their tokens are revoked at each server). They stay a "
-                    + "member and can sign in and connect again.");
-            confirm.setCancelable(true);
-            confirm.setConfirmText("Revoke everything");
-            confirm.setConfirmButtonTheme("error primary");
-            confirm.addConfirmListener(c -> {
-                try {
-                    memberAccess.revokeEverything(m.userId());
-                    Notices.success("Everything of " + m.displayName() + " was revoked; they stay a member.");
-                } catch (ValidationException ex) {
-                    Notices.error(ex.getMessage());
-                }
-                refresh();
-            });
-            confirm.open();
-        });
+        revoke.addClickListener(e -> Confirmations.confirm("Revoke everything of " + m.displayName() + "?",
+                m.email() + " is signed out everywhere, their gateway tokens and authorized apps stop working, and "
+                        + "their connections end (their tokens are revoked at each server). They stay a member and "
+                        + "can sign in and connect again.", "Revoke everything",
+                () -> act(() -> memberAccess.revokeEverything(m.userId()),
+                        "Everything of " + m.displayName() + " was revoked; they stay a member.")));
         return revoke;
     }
 
@@ -196,25 +181,11 @@ class MembersView extends VerticalLayout {
         Button remove = new Button("Remove");
         remove.setId("remove-" + m.userId());
         remove.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_ERROR);
-        remove.addClickListener(e -> {
-            ConfirmDialog confirm = new ConfirmDialog();
-            confirm.setHeader("Remove " + m.displayName() + "?");
-            confirm.setText(m.email() + " loses access to this organization at once. Their connections to its "
-                    + "connectors end and their tokens are revoked at each server.");
-            confirm.setCancelable(true);
-            confirm.setConfirmText("Remove");
-            confirm.setConfirmButtonTheme("error primary");
-            confirm.addConfirmListener(c -> {
-                try {
-                    organizations.removeMember(m.userId());
-                    Notices.success(m.displayName() + " was removed; their connections ended.");
-                } catch (ValidationException ex) {
-                    Notices.error(ex.getMessage());
-                }
-                refresh();
-            });
-            confirm.open();
-        });
+        remove.addClickListener(e -> Confirmations.confirm("Remove " + m.displayName() + "?",
+                m.email() + " loses access to this organization at once. Their connections to its connectors end "
+                        + "and their tokens are revoked at each server.", "Remove",
+                () -> act(() -> organizations.removeMember(m.userId()),
+                        m.displayName() + " was removed; their connections ended.")));
         return remove;
     }
 
@@ -223,16 +194,20 @@ class MembersView extends VerticalLayout {
         revoke.setId("revoke-" + i.id());
         revoke.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
         revoke.addClickListener(e -> Confirmations.confirm("Revoke the invitation for " + i.email() + "?",
-                "Its link stops working at once; you can invite " + i.email() + " again later.", "Revoke", () -> {
-                    try {
-                        invitations.revoke(i.id());
-                        Notices.success("The invitation for " + i.email() + " no longer works.");
-                    } catch (ValidationException ex) {
-                        Notices.error(ex.getMessage());
-                    }
-                    refresh();
-                }));
+                "Its link stops working at once; you can invite " + i.email() + " again later.", "Revoke",
+                () -> act(() -> invitations.revoke(i.id()), "The invitation for " + i.email() + " no longer works.")));
         return revoke;
+    }
+
+    /** Runs an owner's action from the lists: says it was done, or why not, and shows the lists again. */
+    private void act(Runnable action, String done) {
+        try {
+            action.run();
+            Notices.success(done);
+        } catch (ValidationException ex) {
+            Notices.error(ex.getMessage());
+        }
+        refresh();
     }
 
     private Div inviteForm() {

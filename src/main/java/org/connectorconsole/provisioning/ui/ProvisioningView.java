@@ -5,10 +5,8 @@ import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.Div;
-import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
-import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -50,9 +48,8 @@ class ProvisioningView extends VerticalLayout {
     ProvisioningView(ScimCredentials credentials, SsoGroupClaims claims) {
         this.credentials = credentials;
         this.claims = claims;
-        PageParts.page(this, "60rem");
-        Span trail = PageParts.trail("Organization");
-        Paragraph lead = PageParts.lead("Your identity provider can add people to this organization, deactivate and "
+        PageParts.header(this, "60rem", "Organization", "Provisioning",
+                "Your identity provider can add people to this organization, deactivate and "
                 + "remove them, and keep its groups here, through SCIM 2.0. A deactivated person is signed out at "
                 + "once and loses their gateway tokens, authorized apps and connections; their membership stays "
                 + "until the provider deletes it. Provisioned people sign in with single sign-on, so require it "
@@ -114,7 +111,7 @@ class ProvisioningView extends VerticalLayout {
         HorizontalLayout claimForm = new HorizontalLayout(claim, saveClaim);
         claimForm.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
 
-        add(trail, new H2("Provisioning"), lead, endpoint, new H3("Credentials"), form, grid, empty,
+        add(endpoint, new H3("Credentials"), form, grid, empty,
                 new H3("Groups from single sign-on"), claimForm);
         refresh();
     }

@@ -4,9 +4,7 @@ import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.dialog.Dialog;
-import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
-import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
 import com.vaadin.flow.component.textfield.TextField;
@@ -43,9 +41,8 @@ class RegistryView extends VerticalLayout {
 
     RegistryView(RegistrySettingsService registry) {
         this.registry = registry;
-        PageParts.page(this, "60rem");
-        Span trail = PageParts.trail("Organization");
-        Paragraph lead = PageParts.lead("The registry lists the organization's enabled connectors that everyone in it "
+        PageParts.header(this, "60rem", "Organization", "Registry",
+                "The registry lists the organization's enabled connectors that everyone in it "
                 + "may use (connectors limited to groups are left out), each with its address, in the MCP Registry "
                 + "API shape. Give its address to editors and assistants that accept a registry or allow-list, so "
                 + "they offer the same servers as this console.");
@@ -63,7 +60,7 @@ class RegistryView extends VerticalLayout {
         Button save = new Button("Save", e -> save());
         save.setId("registry-save");
         save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        add(trail, new H2("Registry"), lead, access, newToken, address, save);
+        add(access, newToken, address, save);
         load();
     }
 
