@@ -119,6 +119,83 @@ public class AccessRepository {
         return new MemberRows(connectors, grants, tools);
     }
 
+    /**
+     * The member's rows for one connector in <b>one</b> statement (decision 0072): the connector with the member's
+     * place in its audience, the member's groups' grants and the connector's tools as ordered arrays in scalar
+     * subqueries. The same rows as {@code memberRows(orgId, userId, connectorId)} (its three statements), read in
+     * one snapshot, in one round trip and without a transaction of its own. A connector not in the organization:
+     * empty rows.
+     */
+    public MemberRows memberRowsFor(OrganizationId orgId, UserId userId, ConnectorId connectorId) {
+        Field<Boolean> inAudience = DSL.field(DSL.exists(DSL.selectOne().from(CONNECTOR_GROUP)
+                .join(GROUP_MEMBER).on(GROUP_MEMBER.GROUP_ID.eq(CONNECTOR_GROUP.GROUP_ID))
+                .where(CONNECTOR_GROUP.CONNECTOR_ID.eq(CONNECTOR.ID)
+                        .and(GROUP_MEMBER.ORG_ID.eq(orgId)).and(GROUP_MEMBER.USER_ID.eq(userId)))));
+        // the grants: one array per column, all in the same total order (group name, group, tool)
+        Condition grantScope = GROUP_MEMBER.ORG_ID.eq(orgId).and(GROUP_MEMBER.USER_ID.eq(userId))
+                .and(GROUP_GRANT.CONNECTOR_ID.eq(CONNECTOR.ID));
+        List<org.jooq.OrderField<?>> grantOrder = List.of(DSL.lower(MEMBER_GROUP.NAME), MEMBER_GROUP.ID,
+                GROUP_GRANT.TOOL_NAME);
+        Field<String[]> grantGroups = grantArray(MEMBER_GROUP.NAME, grantScope, grantOrder);
+        Field<String[]> grantTools = grantArray(GROUP_GRANT.TOOL_NAME, grantScope, grantOrder);
+        Field<String[]> grantModes = grantArray(GROUP_GRANT.MODE, grantScope, grantOrder);
+        // the tools: one array per column, all ordered by the tool's name (unique per connector)
+        Condition toolScope = CONNECTOR_TOOL.ORG_ID.eq(orgId).and(CONNECTOR_TOOL.CONNECTOR_ID.eq(CONNECTOR.ID));
+        Field<Integer> review = DSL.when(CONNECTOR_TOOL.PENDING_FINGERPRINT.isNull(), DSL.inline(0))
+                .when(CONNECTOR_TOOL.APPROVED_FINGERPRINT.isNull(), DSL.inline(1)).otherwise(DSL.inline(2));
+        Field<String[]> toolNames = toolArray(CONNECTOR_TOOL.NAME, toolScope);
+        Field<String[]> toolPolicies = toolArray(CONNECTOR_TOOL.POLICY, toolScope);
+        Field<Boolean[]> toolReadOnly = toolArray(CONNECTOR_TOOL.READ_ONLY, toolScope);
+        Field<Integer[]> toolReviews = toolArray(review, toolScope);
+        var row = db.select(CONNECTOR.ID, CONNECTOR.NAME, CONNECTOR.ENABLED, CONNECTOR.AUDIENCE, CONNECTOR.CEILING,
+                        CONNECTOR.EVERYONE_MODE, CONNECTOR.READ_ONLY_ALLOWED,
+                        DSL.when(CONNECTOR.AUDIENCE.eq("EVERYONE"), DSL.inline(true)).otherwise(inAudience),
+                        grantGroups, grantTools, grantModes, toolNames, toolPolicies, toolReadOnly, toolReviews)
+                .from(CONNECTOR)
+                .where(CONNECTOR.ORG_ID.eq(orgId).and(CONNECTOR.ID.eq(connectorId.value())))
+                .fetchOne();
+        Map<ConnectorId, ConnectorRules> connectors = new LinkedHashMap<>();
+        Map<ConnectorId, List<Grant>> grants = new HashMap<>();
+        Map<ConnectorId, Map<String, ToolRules>> tools = new HashMap<>();
+        if (row == null) {
+            return new MemberRows(connectors, grants, tools);
+        }
+        ConnectorId id = new ConnectorId(row.value1());
+        connectors.put(id, new ConnectorRules(id, row.value2(), row.value3(), "EVERYONE".equals(row.value4()),
+                Boolean.TRUE.equals(row.value8()), ToolPolicy.valueOf(row.value5()), ToolPolicy.valueOf(row.value6()),
+                row.value7()));
+        String[] groups = row.value9();
+        if (groups != null) {
+            List<Grant> list = new ArrayList<>(groups.length);
+            for (int i = 0; i < groups.length; i++) {
+                list.add(new Grant(groups[i], row.value10()[i], ToolPolicy.valueOf(row.value11()[i])));
+            }
+            grants.put(id, list);
+        }
+        String[] names = row.value12();
+        if (names != null) {
+            Map<String, ToolRules> byName = new java.util.TreeMap<>();
+            for (int i = 0; i < names.length; i++) {
+                byName.put(names[i], new ToolRules(names[i], ToolPolicy.valueOf(row.value13()[i]),
+                        Boolean.TRUE.equals(row.value14()[i]), REVIEWS[row.value15()[i]]));
+            }
+            tools.put(id, byName);
+        }
+        return new MemberRows(connectors, grants, tools);
+    }
+
+    private static <T> Field<T[]> grantArray(Field<T> column, Condition scope, List<org.jooq.OrderField<?>> order) {
+        return DSL.field(DSL.select(DSL.arrayAgg(column).orderBy(order)).from(GROUP_MEMBER)
+                .join(GROUP_GRANT).on(GROUP_GRANT.GROUP_ID.eq(GROUP_MEMBER.GROUP_ID))
+                .join(MEMBER_GROUP).on(MEMBER_GROUP.ID.eq(GROUP_MEMBER.GROUP_ID))
+                .where(scope));
+    }
+
+    private static <T> Field<T[]> toolArray(Field<T> column, Condition scope) {
+        return DSL.field(DSL.select(DSL.arrayAgg(column).orderBy(CONNECTOR_TOOL.NAME)).from(CONNECTOR_TOOL)
+                .where(scope));
+    }
+
     // ---- owners' settings
 
     public Optional<Settings> settings(OrganizationId orgId, ConnectorId id) {
