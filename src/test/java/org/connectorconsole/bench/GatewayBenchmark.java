@@ -43,8 +43,9 @@ import org.springframework.test.context.ActiveProfiles;
  * their own token: the console bounds each member to 4 running calls). Median and p95 of every call; any failed
  * call is counted. Between them, the floor: the same call through a bare proxy made with the same SDK server
  * transport and no rule ({@link BareProxy}). With each figure: CPU per call of this JVM, PostgreSQL and Node
- * ({@link CpuTimes}), the 1-minute load, and for the gateway the console's statements and commits per call
- * ({@link StatementLog}). Figures go to stdout and target/bench/gateway.txt.
+ * ({@link CpuTimes}), the 1-minute load, and (with {@code -Dbench.statements=true}) for the gateway the
+ * console's statements and commits per call ({@link StatementLog}). Figures go to stdout and
+ * target/bench/gateway.txt.
  */
 @Tag("benchmark")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -205,7 +206,7 @@ class GatewayBenchmark {
                 cpuAfter.perCall(cpuBefore, sorted.size()) + " load " + Files.readString(Path.of("/proc/loadavg"))
                         .strip().split(" ")[0])
                 + (firstFailure.get() == null ? "" : " first failure: " + firstFailure.get()));
-        if (gateway) {
+        if (gateway && Boolean.getBoolean("bench.statements")) {
             report.addAll(StatementLog.report(sorted.size()));
         }
     }

@@ -18,7 +18,8 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
  * For the benchmark only: the console's data source, wrapped so that every statement executed (whoever sends it:
  * jOOQ, Spring, the driver's own batch) and every commit and rollback is counted and timed on the client side
  * (round trip included) while {@link #on} is set. Statements are grouped by their SQL text (parameters are bind
- * variables, so one text is one statement of the code).
+ * variables, so one text is one statement of the code). Only with {@code -Dbench.statements=true}
+ * ({@code BENCH_STATEMENTS=true src/bench/gateway.sh}): its reflection proxies cost the gateway arm some CPU.
  */
 final class StatementLog implements BeanPostProcessor {
 
@@ -29,7 +30,7 @@ final class StatementLog implements BeanPostProcessor {
 
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
-        if (bean instanceof DataSource ds && "dataSource".equals(beanName)) {
+        if (bean instanceof DataSource ds && "dataSource".equals(beanName) && Boolean.getBoolean("bench.statements")) {
             return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
                     (proxy, method, args) -> {
                         Object result = invoke(ds, method, args);
