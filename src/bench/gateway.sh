@@ -2,11 +2,12 @@
 # A tool call through the gateway (the MCP Java SDK's client, a personal access token) against the same call made
 # directly to @modelcontextprotocol/server-everything, in one run: 1 client, then 50 concurrent clients.
 #   src/bench/gateway.sh [calls for 1 client] [clients] [calls per client]   (default 100, 50, 10)
+# BENCH_STATEMENTS=true also counts and times the console's statements and commits per gateway call (StatementLog).
 # Needs npm (installs Node 22 and server-everything into target/conformance). Figures: target/bench/gateway.txt.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; fi
 ./mvnw -B -ntp -q test -Dtest=GatewayBenchmark -Dsurefire.failIfNoSpecifiedTests=false -DexcludedGroups= \
-    -Dbench.calls="${1:-100}" -Dbench.clients="${2:-50}" -Dbench.perClient="${3:-10}" \
+    -Dbench.statements="${BENCH_STATEMENTS:-false}" -Dbench.calls="${1:-100}" -Dbench.clients="${2:-50}" -Dbench.perClient="${3:-10}" \
     -Dconsole.tools.call-timeout=120s -Dconsole.tools.pin-listing-max-age=5s | grep '^\[bench\]' || true
 cat target/bench/gateway.txt

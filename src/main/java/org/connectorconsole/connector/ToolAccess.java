@@ -27,10 +27,12 @@ public class ToolAccess {
         return new MemberTools(rows.connectors(), rows.grants(), rows.tools());
     }
 
-    /** The member's standing with one connector. */
-    @Transactional(readOnly = true)
+    /**
+     * The member's standing with one connector: one statement (one snapshot), so no transaction of its own
+     * (decision 0072).
+     */
     public MemberTools forConnector(OrganizationId orgId, UserId userId, ConnectorId connectorId) {
-        AccessRepository.MemberRows rows = repository.memberRows(orgId, userId, connectorId);
+        AccessRepository.MemberRows rows = repository.memberRowsFor(orgId, userId, connectorId);
         return new MemberTools(rows.connectors(), rows.grants(), rows.tools());
     }
 

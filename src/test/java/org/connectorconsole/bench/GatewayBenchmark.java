@@ -31,6 +31,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 
@@ -39,7 +41,11 @@ import org.springframework.test.context.ActiveProfiles;
  * by the MCP Java SDK's client with a personal access token, against the same call made directly to
  * server-everything by the same client, in one run: 1 client, then 50 concurrent clients (50 members, each with
  * their own token: the console bounds each member to 4 running calls). Median and p95 of every call; any failed
- * call is counted. Figures go to stdout and target/bench/gateway.txt.
+ * call is counted. Between them, the floor: the same call through a bare proxy made with the same SDK server
+ * transport and no rule ({@link BareProxy}). With each figure: CPU per call of this JVM, PostgreSQL and Node
+ * ({@link CpuTimes}), the 1-minute load, and (with {@code -Dbench.statements=true}) for the gateway the
+ * console's statements and commits per call ({@link StatementLog}). Figures go to stdout and
+ * target/bench/gateway.txt.
  */
 @Tag("benchmark")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -58,6 +64,19 @@ class GatewayBenchmark {
     GatewaySettingsService gateway;
     @Autowired
     PersonalAccessTokens tokens;
+    @Autowired
+    javax.sql.DataSource dataSource;
+
+    /** Counts and times the console's statements and commits while a gateway run is measured. */
+    @TestConfiguration
+    static class Statements {
+        @Bean
+        static StatementLog statementLog() {
+            return new StatementLog();
+        }
+    }
+
+    private Path postgresDir;
 
     private final List<String> report = new ArrayList<>();
 
@@ -96,19 +115,29 @@ class GatewayBenchmark {
                 secrets.add(tokens.create("bench", 1).secret());
             }
             TestOrganizations.signOut();
+            try (var c = dataSource.getConnection(); var st = c.createStatement();
+                    var rs = st.executeQuery("SHOW data_directory")) {
+                rs.next();
+                postgresDir = Path.of(rs.getString(1));
+            }
             String direct = "http://127.0.0.1:" + everythingPort;
             String console = "http://127.0.0.1:" + port;
             List<String> paths = org.members().stream().map(m -> GatewayEndpoints.memberPath(org.id(), m.id()))
                     .toList();
             Map<String, Object> args = Map.of("message", "bench");
 
-            run("1 client", "direct", 1, single, i -> client(direct, "/mcp", null), "echo", args);
-            run("1 client", "gateway", 1, single, i -> client(console, paths.get(0), secrets.get(0)),
-                    "everything__echo", args);
-            run(concurrent + " clients", "direct", concurrent, perClient, i -> client(direct, "/mcp", null), "echo",
-                    args);
-            run(concurrent + " clients", "gateway", concurrent, perClient, i -> client(console, paths.get(i),
-                    secrets.get(i)), "everything__echo", args);
+            try (BareProxy bare = new BareProxy(direct, "/mcp", "echo", concurrent)) {
+                run("1 client", "direct", 1, single, i -> client(direct, "/mcp", null), "echo", args);
+                run("1 client", "bare", 1, single, i -> client(bare.base(), BareProxy.PATH, null), "echo", args);
+                run("1 client", "gateway", 1, single, i -> client(console, paths.get(0), secrets.get(0)),
+                        "everything__echo", args);
+                run(concurrent + " clients", "direct", concurrent, perClient, i -> client(direct, "/mcp", null),
+                        "echo", args);
+                run(concurrent + " clients", "bare", concurrent, perClient, i -> client(bare.base(),
+                        BareProxy.PATH, null), "echo", args);
+                run(concurrent + " clients", "gateway", concurrent, perClient, i -> client(console, paths.get(i),
+                        secrets.get(i)), "everything__echo", args);
+            }
         }
         report.add(0, "[bench] gateway " + Instant.now() + " load average " + Files.readString(
                 Path.of("/proc/loadavg")).strip() + ", " + Runtime.getRuntime().availableProcessors() + " CPUs");
@@ -135,6 +164,10 @@ class GatewayBenchmark {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         CountDownLatch go = new CountDownLatch(1);
         List<Future<?>> futures = new ArrayList<>();
+        boolean gateway = path.equals("gateway");
+        StatementLog.reset();
+        StatementLog.on = gateway;
+        CpuTimes cpuBefore = CpuTimes.now(postgresDir);
         long started = System.nanoTime();
         for (McpSyncClient c : open) {
             futures.add(pool.submit(() -> {
@@ -161,13 +194,20 @@ class GatewayBenchmark {
             f.get();
         }
         long wall = (System.nanoTime() - started) / 1_000_000;
+        StatementLog.on = false;
+        CpuTimes cpuAfter = CpuTimes.now(postgresDir);
         pool.shutdown();
         open.forEach(McpSyncClient::closeGracefully);
         List<Long> sorted = new ArrayList<>(micros);
         Collections.sort(sorted);
-        report.add(String.format("[bench] %-11s %-7s calls=%d failed=%d median=%.1f ms p95=%.1f ms wall=%d ms",
+        report.add(String.format("[bench] %-11s %-7s calls=%d failed=%d median=%.1f ms p95=%.1f ms wall=%d ms %s",
                 shape, path, sorted.size(), failed.get(), sorted.get(sorted.size() / 2) / 1000.0,
-                sorted.get((int) Math.ceil(sorted.size() * 0.95) - 1) / 1000.0, wall)
+                sorted.get((int) Math.ceil(sorted.size() * 0.95) - 1) / 1000.0, wall,
+                cpuAfter.perCall(cpuBefore, sorted.size()) + " load " + Files.readString(Path.of("/proc/loadavg"))
+                        .strip().split(" ")[0])
                 + (firstFailure.get() == null ? "" : " first failure: " + firstFailure.get()));
+        if (gateway && Boolean.getBoolean("bench.statements")) {
+            report.addAll(StatementLog.report(sorted.size()));
+        }
     }
 }

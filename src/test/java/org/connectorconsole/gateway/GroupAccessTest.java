@@ -91,6 +91,8 @@ class GroupAccessTest {
     ConversationService conversations;
     @Autowired
     DSLContext db;
+    @Autowired
+    org.connectorconsole.connector.ToolAccess toolAccess;
 
     @BeforeAll
     static void start() {
@@ -225,6 +227,41 @@ class GroupAccessTest {
             assertThat(text(ada.callTool(new McpSchema.CallToolRequest("files__echo", Map.of("message", "hi")))))
                     .isEqualTo("hi");
         }
+    }
+
+    /**
+     * The standing with one connector, read in one statement (what every call reads, decision 0072), is the standing
+     * the three statements for all connectors read: each tool's mode and reason (the grants' order decides which
+     * group a reason names), whether the connector is offered, for a member in two groups and one in none; a
+     * connector of another organization is not offered.
+     */
+    @Test
+    void one_connectors_standing_in_one_statement_is_the_same_as_with_every_connector() throws Exception {
+        Setup s = setup();
+        orgs.signIn(s.org().owner());
+        var settings = access.settings(s.connector().id());
+        access.setRules(s.connector().id(), ToolPolicy.ALLOWED, ToolPolicy.BLOCKED, true, settings.version());
+        access.setGrant(s.connector().id(), s.engineering().id(), null, ToolPolicy.ALLOWED);
+        access.setGrant(s.connector().id(), s.sales().id(), "", ToolPolicy.NEEDS_APPROVAL);
+        access.setGrant(s.connector().id(), s.sales().id(), "hold", ToolPolicy.BLOCKED);
+        var echo = policies.tools(s.connector().id()).stream().filter(t -> t.name().equals("echo")).findFirst()
+                .orElseThrow();
+        policies.setPolicy(s.connector().id(), "echo", ToolPolicy.NEEDS_APPROVAL, echo.version());
+        TestOrganizations.signOut();
+        for (var person : List.of(s.ada(), s.bob())) {
+            MemberTools all = toolAccess.forMember(s.org().id(), person.id());
+            MemberTools one = toolAccess.forConnector(s.org().id(), person.id(), s.connector().id());
+            assertThat(one.offered(s.connector().id())).isEqualTo(all.offered(s.connector().id()));
+            assertThat(one.tools(s.connector().id())).isEqualTo(all.tools(s.connector().id())).isNotEmpty();
+            for (String tool : List.of("echo", "hold", "lookup", "no-such-tool")) {
+                assertThat(one.mode(s.connector().id(), tool)).isEqualTo(all.mode(s.connector().id(), tool));
+            }
+        }
+        assertThat(toolAccess.forConnector(s.org().id(), s.ada().id(), s.connector().id())
+                .mode(s.connector().id(), "echo").reason()).contains("the most permissive grant wins over Sales");
+        Org other = orgs.create(Plan.TEAM, 1);
+        assertThat(toolAccess.forConnector(other.id(), other.members().get(0).id(), s.connector().id())
+                .offered(s.connector().id())).isFalse();
     }
 
     @Test

@@ -119,6 +119,113 @@ public class AccessRepository {
         return new MemberRows(connectors, grants, tools);
     }
 
+    /** Markers the one-statement standing is rendered with (decision 0072); never an id of anything. */
+    private static final UUID ORG_MARKER = new UUID(0x0c0c0c0c0c0c0c0cL, 1);
+    private static final UUID USER_MARKER = new UUID(0x0c0c0c0c0c0c0c0cL, 2);
+    private static final UUID CONNECTOR_MARKER = new UUID(0x0c0c0c0c0c0c0c0cL, 3);
+    /** The one-statement standing, rendered once (its shape never depends on the arguments). */
+    private volatile RenderedOnce standing;
+
+    /**
+     * The member's rows for one connector in <b>one</b> statement (decision 0072): the connector with the member's
+     * place in its audience, the member's groups' grants and the connector's tools as ordered arrays in scalar
+     * subqueries. The same rows as {@code memberRows(orgId, userId, connectorId)} (its three statements), read in
+     * one snapshot, in one round trip and without a transaction of its own; its SQL rendered once per JVM
+     * ({@link RenderedOnce}), since every tool call reads it three times. A connector not in the organization:
+     * empty rows.
+     */
+    public MemberRows memberRowsFor(OrganizationId orgId, UserId userId, ConnectorId connectorId) {
+        RenderedOnce once = standing;
+        if (once == null) {
+            once = new RenderedOnce(db, standingQuery(new OrganizationId(ORG_MARKER), new UserId(USER_MARKER),
+                    new ConnectorId(CONNECTOR_MARKER)), ORG_MARKER, USER_MARKER, CONNECTOR_MARKER);
+            standing = once;
+        }
+        return once.query(db, AccessRepository::standingRows, orgId.value(), userId.value(), connectorId.value());
+    }
+
+    private static org.jooq.Select<?> standingQuery(OrganizationId orgId, UserId userId, ConnectorId connectorId) {
+        Field<Boolean> inAudience = DSL.field(DSL.exists(DSL.selectOne().from(CONNECTOR_GROUP)
+                .join(GROUP_MEMBER).on(GROUP_MEMBER.GROUP_ID.eq(CONNECTOR_GROUP.GROUP_ID))
+                .where(CONNECTOR_GROUP.CONNECTOR_ID.eq(CONNECTOR.ID)
+                        .and(GROUP_MEMBER.ORG_ID.eq(orgId)).and(GROUP_MEMBER.USER_ID.eq(userId)))));
+        // the grants: one array per column, all in the same total order (group name, group, tool)
+        Condition grantScope = GROUP_MEMBER.ORG_ID.eq(orgId).and(GROUP_MEMBER.USER_ID.eq(userId))
+                .and(GROUP_GRANT.CONNECTOR_ID.eq(CONNECTOR.ID));
+        List<org.jooq.OrderField<?>> grantOrder = List.of(DSL.lower(MEMBER_GROUP.NAME), MEMBER_GROUP.ID,
+                GROUP_GRANT.TOOL_NAME);
+        // the tools: one array per column, all ordered by the tool's name (unique per connector)
+        Condition toolScope = CONNECTOR_TOOL.ORG_ID.eq(orgId).and(CONNECTOR_TOOL.CONNECTOR_ID.eq(CONNECTOR.ID));
+        Field<Integer> review = DSL.when(CONNECTOR_TOOL.PENDING_FINGERPRINT.isNull(), DSL.inline(0))
+                .when(CONNECTOR_TOOL.APPROVED_FINGERPRINT.isNull(), DSL.inline(1)).otherwise(DSL.inline(2));
+        return DSL.select(CONNECTOR.ID, CONNECTOR.NAME, CONNECTOR.ENABLED, CONNECTOR.AUDIENCE, CONNECTOR.CEILING,
+                        CONNECTOR.EVERYONE_MODE, CONNECTOR.READ_ONLY_ALLOWED,
+                        DSL.when(CONNECTOR.AUDIENCE.eq("EVERYONE"), DSL.inline(true)).otherwise(inAudience),
+                        grantArray(MEMBER_GROUP.NAME, grantScope, grantOrder),
+                        grantArray(GROUP_GRANT.TOOL_NAME, grantScope, grantOrder),
+                        grantArray(GROUP_GRANT.MODE, grantScope, grantOrder),
+                        toolArray(CONNECTOR_TOOL.NAME, toolScope), toolArray(CONNECTOR_TOOL.POLICY, toolScope),
+                        toolArray(CONNECTOR_TOOL.READ_ONLY, toolScope), toolArray(review, toolScope))
+                .from(CONNECTOR)
+                .where(CONNECTOR.ORG_ID.eq(orgId).and(CONNECTOR.ID.eq(connectorId.value())));
+    }
+
+    /** The one row of {@link #standingQuery}, read by position. */
+    private static MemberRows standingRows(java.sql.ResultSet row) throws java.sql.SQLException {
+        Map<ConnectorId, ConnectorRules> connectors = new LinkedHashMap<>();
+        Map<ConnectorId, List<Grant>> grants = new HashMap<>();
+        Map<ConnectorId, Map<String, ToolRules>> tools = new HashMap<>();
+        if (!row.next()) {
+            return new MemberRows(connectors, grants, tools);
+        }
+        ConnectorId id = new ConnectorId(row.getObject(1, UUID.class));
+        connectors.put(id, new ConnectorRules(id, row.getString(2), row.getBoolean(3),
+                "EVERYONE".equals(row.getString(4)), row.getBoolean(8), ToolPolicy.valueOf(row.getString(5)),
+                ToolPolicy.valueOf(row.getString(6)), row.getBoolean(7)));
+        Object[] groups = array(row, 9);
+        if (groups != null) {
+            Object[] grantTools = array(row, 10);
+            Object[] modes = array(row, 11);
+            List<Grant> list = new ArrayList<>(groups.length);
+            for (int i = 0; i < groups.length; i++) {
+                list.add(new Grant((String) groups[i], (String) grantTools[i],
+                        ToolPolicy.valueOf((String) modes[i])));
+            }
+            grants.put(id, list);
+        }
+        Object[] names = array(row, 12);
+        if (names != null) {
+            Object[] policies = array(row, 13);
+            Object[] readOnly = array(row, 14);
+            Object[] reviews = array(row, 15);
+            Map<String, ToolRules> byName = new java.util.TreeMap<>();
+            for (int i = 0; i < names.length; i++) {
+                byName.put((String) names[i], new ToolRules((String) names[i],
+                        ToolPolicy.valueOf((String) policies[i]), Boolean.TRUE.equals(readOnly[i]),
+                        REVIEWS[((Number) reviews[i]).intValue()]));
+            }
+            tools.put(id, byName);
+        }
+        return new MemberRows(connectors, grants, tools);
+    }
+
+    private static Object[] array(java.sql.ResultSet row, int column) throws java.sql.SQLException {
+        java.sql.Array array = row.getArray(column);
+        return array == null ? null : (Object[]) array.getArray();
+    }
+
+    private static <T> Field<T[]> grantArray(Field<T> column, Condition scope, List<org.jooq.OrderField<?>> order) {
+        return DSL.field(DSL.select(DSL.arrayAgg(column).orderBy(order)).from(GROUP_MEMBER)
+                .join(GROUP_GRANT).on(GROUP_GRANT.GROUP_ID.eq(GROUP_MEMBER.GROUP_ID))
+                .join(MEMBER_GROUP).on(MEMBER_GROUP.ID.eq(GROUP_MEMBER.GROUP_ID))
+                .where(scope));
+    }
+
+    private static <T> Field<T[]> toolArray(Field<T> column, Condition scope) {
+        return DSL.field(DSL.select(DSL.arrayAgg(column).orderBy(CONNECTOR_TOOL.NAME)).from(CONNECTOR_TOOL)
+                .where(scope));
+    }
+
     // ---- owners' settings
 
     public Optional<Settings> settings(OrganizationId orgId, ConnectorId id) {

@@ -1,0 +1,88 @@
+package org.connectorconsole.connector.internal;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jooq.Converter;
+import org.jooq.DSLContext;
+import org.jooq.Param;
+import org.jooq.Query;
+
+/**
+ * A hot statement whose SQL jOOQ renders <b>once</b> (decision 0072): the query is built with a marker value for each
+ * argument, rendered with bind markers, and from then on run with plain JDBC on the same DSLContext's connection
+ * (so inside the caller's transaction, if any), its arguments bound where the markers were. jOOQ renders a query's
+ * SQL on every execution, which the profile of a gateway call showed as about a sixth of the console's CPU; a
+ * statement run several times per call is rendered once per JVM instead. Only for statements whose shape does not
+ * depend on the arguments.
+ */
+final class RenderedOnce {
+
+    /** Reads the statement's result. */
+    interface Reader<T> {
+        T read(ResultSet rows) throws SQLException;
+    }
+
+    private final String sql;
+    /** Per bind marker: the index of the argument it takes, or -1 for a constant of the query. */
+    private final int[] argument;
+    private final Object[] constant;
+
+    /**
+     * @param markers one UUID per argument, as passed to {@code query}'s builder (they must not occur in it
+     *        otherwise); each bind value equal to one becomes that argument
+     */
+    RenderedOnce(DSLContext db, Query query, UUID... markers) {
+        this.sql = db.render(query);
+        List<Param<?>> params = new ArrayList<>();
+        for (Map.Entry<String, Param<?>> p : query.getParams().entrySet()) {
+            if (!p.getValue().isInline()) {
+                params.add(p.getValue());
+            }
+        }
+        if (sql.chars().filter(c -> c == '?').count() != params.size()) {
+            // a shape this class cannot bind by position (a literal '?', an operator): refuse it at once
+            throw new IllegalStateException("Cannot render once: " + params.size() + " bind values for " + sql);
+        }
+        this.argument = new int[params.size()];
+        this.constant = new Object[params.size()];
+        for (int i = 0; i < params.size(); i++) {
+            Object value = databaseValue(params.get(i));
+            argument[i] = -1;
+            for (int k = 0; k < markers.length; k++) {
+                if (markers[k].equals(value)) {
+                    argument[i] = k;
+                }
+            }
+            constant[i] = argument[i] < 0 ? value : null;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object databaseValue(Param<?> param) {
+        Converter<Object, Object> converter = (Converter<Object, Object>) param.getConverter();
+        return converter.to(param.getValue());
+    }
+
+    /** Runs the statement with these arguments (in the order of the markers). */
+    <T> T query(DSLContext db, Reader<T> reader, UUID... arguments) {
+        return db.connectionResult(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                for (int i = 0; i < argument.length; i++) {
+                    statement.setObject(i + 1, argument[i] >= 0 ? arguments[argument[i]] : constant[i]);
+                }
+                try (ResultSet rows = statement.executeQuery()) {
+                    return reader.read(rows);
+                }
+            }
+        });
+    }
+
+    String sql() {
+        return sql;
+    }
+}
