@@ -7,7 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; fi
+mkdir -p target
 ./mvnw -B -ntp -q test -Dtest=GatewayBenchmark -Dsurefire.failIfNoSpecifiedTests=false -DexcludedGroups= \
     -Dbench.statements="${BENCH_STATEMENTS:-false}" -Dbench.calls="${1:-100}" -Dbench.clients="${2:-50}" -Dbench.perClient="${3:-10}" \
-    -Dconsole.tools.call-timeout=120s -Dconsole.tools.pin-listing-max-age=5s | grep '^\[bench\]' || true
+    -Dconsole.tools.call-timeout=120s -Dconsole.tools.pin-listing-max-age=5s >target/gateway-bench.log 2>&1 \
+    || { tail -60 target/gateway-bench.log; exit 1; }
+# the figures once (the benchmark prints them as it goes too; run-all.sh would list them twice)
 cat target/bench/gateway.txt
