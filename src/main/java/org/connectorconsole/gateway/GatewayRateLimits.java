@@ -44,10 +44,20 @@ class GatewayRateLimits {
         this.clock = windows;
     }
 
+    /** The minute window a call made now is counted in. */
+    OffsetDateTime window() {
+        return Times.utcNow(clock).truncatedTo(ChronoUnit.MINUTES);
+    }
+
     /** Counts a call; the reason it may not be made now, or null. */
     String take(GatewaySettings settings, Member member, ConnectorId connectorId, String connectorName,
             String clientName) {
-        OffsetDateTime window = Times.utcNow(clock).truncatedTo(ChronoUnit.MINUTES);
+        return take(settings, member, connectorId, connectorName, clientName, window());
+    }
+
+    /** Counts a call in this window (see {@link #window()}); the reason it may not be made now, or null. */
+    String take(GatewaySettings settings, Member member, ConnectorId connectorId, String connectorName,
+            String clientName, OffsetDateTime window) {
         String memberSubject = "member:" + member.userId().value();
         String connectorSubject = "connector:" + connectorId.value();
         Integer memberLimit = settings.memberCallsPerMinute();
@@ -70,6 +80,22 @@ class GatewayRateLimits {
                     + window.plusMinutes(1).toLocalTime() + " UTC.";
         }
         return null;
+    }
+
+    /**
+     * Gives back what {@link #take} counted for a round that ended before anything was sent (a 2026-07-28 call
+     * that only asked the member to confirm), in the window it was counted in: the round that runs the call is
+     * counted, not the question.
+     */
+    void giveBack(GatewaySettings settings, Member member, ConnectorId connectorId, OffsetDateTime window) {
+        tx.executeWithoutResult(s -> {
+            if (settings.memberCallsPerMinute() != null) {
+                repository.giveBack(member.orgId(), "member:" + member.userId().value(), window);
+            }
+            if (settings.connectorCallsPerMinute() != null) {
+                repository.giveBack(member.orgId(), "connector:" + connectorId.value(), window);
+            }
+        });
     }
 
     private void refused(Member member, String subject, OffsetDateTime window, String limit, int perMinute,

@@ -4,6 +4,7 @@ import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -90,7 +91,9 @@ class GatewayToolCalls {
             throw new Refusal(-32602, "Unknown tool: " + DisplayNames.clean(String.valueOf(name))
                     + ". List the tools again.", null);
         }
-        String refusal = limits.take(request.settings(), member, connector.id(), connector.name(), clientName);
+        OffsetDateTime window = limits.window();
+        String refusal = limits.take(request.settings(), member, connector.id(), connector.name(), clientName,
+                window);
         if (refusal != null) {
             throw new Refusal(-32029, refusal, Map.of("reason", "rate_limited"));
         }
@@ -111,7 +114,14 @@ class GatewayToolCalls {
                 if (confirmed != null) {
                     return error(e.getMessage());
                 }
-                String answer = confirmer.confirm(connector, parts.tool(), argumentsJson, e);
+                String answer;
+                try {
+                    answer = confirmer.confirm(connector, parts.tool(), argumentsJson, e);
+                } catch (RuntimeException asked) {
+                    // the round ends with a question (2026-07-28) or fails before anything was sent: not a call
+                    limits.giveBack(request.settings(), member, connector.id(), window);
+                    throw asked;
+                }
                 if (answer != null) {
                     return error(answer);
                 }

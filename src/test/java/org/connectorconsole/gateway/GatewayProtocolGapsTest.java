@@ -3,6 +3,7 @@ package org.connectorconsole.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.connectorconsole.db.Tables.AUDIT_EVENT;
+import static org.connectorconsole.db.Tables.GATEWAY_RATE;
 
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -164,6 +165,27 @@ class GatewayProtocolGapsTest {
                 .and(AUDIT_EVENT.ACTION.eq("tool.called"))).fetch(r -> r.value1().data()))
                 .filteredOn(d -> d.contains("SUCCEEDED")).singleElement().satisfies(d -> assertThat(d).contains("modern-asking 2.0")
                         .contains("\"confirmedByMember\": \"true\"").contains("SUCCEEDED"));
+    }
+
+    @Test
+    void the_round_that_only_asks_is_not_counted_by_the_owners_rate_limit() throws Exception {
+        GatewayFixture.Endpoint s = memberWithNotesButNotSecret();
+        fixture.switchOn(s.org(), 1); // one call per member and minute
+        var echo = policies.tools(s.connector().id()).stream().filter(t -> t.name().equals("echo")).findFirst()
+                .orElseThrow();
+        policies.setPolicy(s.connector().id(), "echo", ToolPolicy.NEEDS_APPROVAL, echo.version());
+        TestOrganizations.signOut();
+
+        var accepting = GatewayClients.modern(fixture.base(), s.path(), s.token(), "modern-limited",
+                form -> io.modelcontextprotocol.modern.McpSchema.ElicitResult.accept(Map.of("confirm", true)));
+        var result = accepting.tool("notes__echo").arguments(Map.of("message", "limited-confirmed")).call();
+        // two rounds (the question, then the call), one call: the limit of one lets it through, counted once
+        assertThat(result.isError()).as(String.valueOf(result.content())).isNotEqualTo(Boolean.TRUE);
+        assertThat(callsUpstream("limited-confirmed")).isEqualTo(1);
+        assertThat(db.select(org.jooq.impl.DSL.sum(GATEWAY_RATE.CALLS)).from(GATEWAY_RATE)
+                .where(GATEWAY_RATE.ORG_ID.eq(s.org().id())
+                        .and(GATEWAY_RATE.SUBJECT.eq("member:" + s.member().id().value())))
+                .fetchOne(0, Integer.class)).isEqualTo(1);
     }
 
     /** A 2026-07-28 client that declares form elicitation, for requests made one round at a time. */
