@@ -162,18 +162,37 @@ class GatewayToolListChanges {
                 }
             } catch (RuntimeException failed) {
                 // the member left, the conversation is gone: the next request is refused; nothing to tell
-                watched.remove(e.getKey());
+                watched.remove(e.getKey(), watch);
                 continue;
             }
             if (!now.equals(watch.stamps())) {
-                watched.put(e.getKey(), new Watch(watch.session(), watch.request(), now));
-                now.forEach((kind, stamp) -> {
-                    if (!stamp.equals(watch.stamps().get(kind))) {
-                        watch.session().sendNotification(kind.notification, null)
-                                .subscribe(v -> { }, failed -> log.debug("list_changed not delivered", failed));
-                    }
-                });
+                for (Kind kind : changed(e.getKey(), watch, now)) {
+                    watch.session().sendNotification(kind.notification, null)
+                            .subscribe(v -> { }, failed -> log.debug("list_changed not delivered", failed));
+                }
             }
         }
+    }
+
+    /**
+     * Stores the new stamps into the session's current entry and says which kinds changed. Merged, not put: a
+     * session closed meanwhile ({@link #forget}) is not watched again, and a kind the client listed meanwhile keeps
+     * the stamp of that listing (and another kind it started watching stays watched).
+     */
+    private Set<Kind> changed(String sessionId, Watch seen, Map<Kind, String> now) {
+        Set<Kind> changed = java.util.EnumSet.noneOf(Kind.class);
+        watched.computeIfPresent(sessionId, (id, current) -> {
+            Map<Kind, String> stamps = new java.util.EnumMap<>(Kind.class);
+            stamps.putAll(current.stamps());
+            now.forEach((kind, stamp) -> {
+                String before = seen.stamps().get(kind);
+                if (java.util.Objects.equals(current.stamps().get(kind), before) && !stamp.equals(before)) {
+                    stamps.put(kind, stamp);
+                    changed.add(kind);
+                }
+            });
+            return new Watch(current.session(), current.request(), stamps);
+        });
+        return changed;
     }
 }
