@@ -52,6 +52,15 @@ public final class BearerCallerFilter<C> extends OncePerRequestFilter {
         this(authenticate, attribute, missing, (request, caller) -> null);
     }
 
+    /**
+     * One "already filtered" flag per caller attribute, not per class: the API's and SCIM's filters are both this
+     * class, and a request forwarded from one chain to the other must still be checked by the second.
+     */
+    @Override
+    protected String getAlreadyFilteredAttributeName() {
+        return BearerCallerFilter.class.getName() + "." + attribute + ".FILTERED";
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {

@@ -89,7 +89,8 @@ public class AccessRepository {
                 .join(MEMBER_GROUP).on(MEMBER_GROUP.ID.eq(GROUP_MEMBER.GROUP_ID))
                 .where(GROUP_MEMBER.ORG_ID.eq(orgId).and(GROUP_MEMBER.USER_ID.eq(userId))
                         .and(only == null ? DSL.noCondition() : GROUP_GRANT.CONNECTOR_ID.eq(only.value())))
-                .orderBy(DSL.lower(MEMBER_GROUP.NAME))
+                // the same order as memberRowsFor's arrays: equal names ignoring case give the same reason there
+                .orderBy(DSL.lower(MEMBER_GROUP.NAME), MEMBER_GROUP.ID, GROUP_GRANT.TOOL_NAME)
                 .fetch().forEach(r -> grants.computeIfAbsent(new ConnectorId(r.value1()), k -> new ArrayList<>())
                         .add(new Grant(r.value2(), r.value3(), ToolPolicy.valueOf(r.value4()))));
         // one row per connector (its tools as parallel arrays, aggregated over the same rows in the same order):

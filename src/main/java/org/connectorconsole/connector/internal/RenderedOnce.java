@@ -39,7 +39,8 @@ final class RenderedOnce {
     RenderedOnce(DSLContext db, Query query, UUID... markers) {
         this.sql = db.render(query);
         List<Param<?>> params = new ArrayList<>();
-        for (Map.Entry<String, Param<?>> p : query.getParams().entrySet()) {
+        // the bind values as this DSLContext (its dialect and settings) renders them, in the order of the markers
+        for (Map.Entry<String, Param<?>> p : db.extractParams(query).entrySet()) {
             if (!p.getValue().isInline()) {
                 params.add(p.getValue());
             }
@@ -59,6 +60,13 @@ final class RenderedOnce {
                 }
             }
             constant[i] = argument[i] < 0 ? value : null;
+        }
+        for (int k = 0; k < markers.length; k++) {
+            final int marker = k;
+            if (java.util.Arrays.stream(argument).noneMatch(a -> a == marker)) {
+                // a converter or a change of the query lost the marker: binding it as a constant would read nothing
+                throw new IllegalStateException("Cannot render once: argument " + k + " is not bound in " + sql);
+            }
         }
     }
 
