@@ -65,6 +65,12 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
     private final Map<ConnectorId, Div> cards = new LinkedHashMap<>();
     /** What each card shows (its last check's result, or the stored state). */
     private final Map<ConnectorId, MemberConnector> shownModels = new LinkedHashMap<>();
+    /** What each card shows (its model, the member's tools and an owner's request), to keep a card that is unchanged. */
+    private final Map<ConnectorId, Shown> shown = new LinkedHashMap<>();
+
+    private record Shown(MemberConnector model, List<org.connectorconsole.connector.MemberTools.Tool> tools,
+            boolean offered, java.time.Instant reconnectRequest, boolean icon) {
+    }
     private final Member me;
     private final org.connectorconsole.connector.ConnectorService connectorService;
     private final org.connectorconsole.connection.EnterpriseManagedService enterprise;
@@ -243,6 +249,7 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
         cards.clear();
         cards.putAll(kept);
         shownModels.keySet().retainAll(kept.keySet());
+        shown.keySet().retainAll(kept.keySet());
     }
 
     private void startCheck(ConnectorId id) {
@@ -260,6 +267,10 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
             return;
         }
         standing = access.myTools();
+        if (shownNow(c).equals(shown.get(c.id()))) {
+            // a check that found what the card already shows: the card stays, so a click on it is not lost
+            return;
+        }
         Div fresh = card(c);
         if (needsAction(c)) {
             // a check found that the member must act: the card moves up, after the others that need action
@@ -279,8 +290,15 @@ class MemberConnectorsView extends VerticalLayout implements BeforeEnterObserver
     }
 
     /** One connector as the member sees it: what it is, its state, what to do, the tools it gives them. */
+    private Shown shownNow(MemberConnector c) {
+        return new Shown(c, standing == null ? List.of() : standing.tools(c.id()),
+                standing != null && standing.offered(c.id()), reconnectRequests.get(c.id()),
+                connectorService.serverIcon(c.id()).isPresent());
+    }
+
     private Div card(MemberConnector c) {
         shownModels.put(c.id(), c);
+        shown.put(c.id(), shownNow(c));
         Div card = new Div();
         card.addClassName("console-connection-card");
         card.setId("connector-" + c.id());
