@@ -31,6 +31,7 @@ import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -60,6 +61,7 @@ public final class EgressClient implements AutoCloseable {
     private final CloseableHttpClient http;
     private final PoolingHttpClientConnectionManager connections;
     private final ExecutorService streams = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledFuture<?> evictor;
 
     /**
      * Connections open at once to one server (scheme, host and port) from this client: room for every tool call an
@@ -98,6 +100,7 @@ public final class EgressClient implements AutoCloseable {
                         .setConnectTimeout(Timeout.of(settings.connectTimeout()))
                         .setSocketTimeout(Timeout.of(settings.readTimeout()))
                         .setTimeToLive(Timeout.ofMinutes(5))
+                        .setValidateAfterInactivity(TimeValue.of(KeptConnections.VALIDATE_AFTER))
                         .build())
                 .setMaxConnPerRoute(MAX_CONNECTIONS_PER_SERVER)
                 .setMaxConnTotal(256)
@@ -107,13 +110,15 @@ public final class EgressClient implements AutoCloseable {
                 .disableRedirectHandling()
                 .disableCookieManagement()
                 .disableAuthCaching()
-                .disableAutomaticRetries()
+                .setKeepAliveStrategy(KeptConnections.KEEP_ALIVE)
+                .setRetryStrategy(KeptConnections.RETRY_UNSENT)
                 .setUserAgent(USER_AGENT)
                 .setDefaultRequestConfig(RequestConfig.custom()
                         .setResponseTimeout(Timeout.of(settings.readTimeout()))
                         .setConnectionRequestTimeout(Timeout.of(CONNECTION_WAIT))
                         .build())
                 .build();
+        this.evictor = KeptConnections.evictExpired(DEADLINES, connections);
     }
 
     public EgressPolicy policy() {
@@ -302,6 +307,7 @@ public final class EgressClient implements AutoCloseable {
 
     @Override
     public void close() {
+        evictor.cancel(false);
         try {
             http.close();
         } catch (IOException ignored) {
