@@ -39,6 +39,9 @@ import org.apache.hc.core5.util.Timeout;
  * address checked, and the connection is made to exactly the checked address (no second look-up, so DNS
  * rebinding cannot slip past). Redirects are never followed; time and size are bounded.
  *
+ * <p>Kept connections are reused only while the server still keeps them, and a request is sent a second time only
+ * when its connection was refused ({@link KeptConnections}, decision 0077).
+ *
  * <p>One client serves one set of allowed private hosts: pooled connections are never shared between
  * organizations whose policies differ.
  */

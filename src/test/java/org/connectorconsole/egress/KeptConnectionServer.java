@@ -32,6 +32,7 @@ final class KeptConnectionServer implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
     private final BlockingQueue<Integer> closed = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Integer> closedByClient = new LinkedBlockingQueue<>();
 
     KeptConnectionServer(Duration idleClose, Integer advertise, boolean answer) throws IOException {
         this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -56,6 +57,11 @@ final class KeptConnectionServer implements AutoCloseable {
     /** Connection numbers (1, 2, ...) in the order the server closed them because they were idle. */
     BlockingQueue<Integer> closed() {
         return closed;
+    }
+
+    /** Connection numbers in the order the client closed them. */
+    BlockingQueue<Integer> closedByClient() {
+        return closedByClient;
     }
 
     private void accept() {
@@ -85,7 +91,8 @@ final class KeptConnectionServer implements AutoCloseable {
                     return;
                 }
                 if (head == null) {
-                    return; // the client closed it
+                    closedByClient.add(number);
+                    return;
                 }
                 s.setSoTimeout(0);
                 in.readNBytes(contentLength(head));

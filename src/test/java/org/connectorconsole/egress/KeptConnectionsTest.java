@@ -67,6 +67,17 @@ class KeptConnectionsTest {
     }
 
     @Test
+    void an_expired_connection_is_closed_in_the_background() throws Exception {
+        // says nothing, keeps it 60 s: egress keeps it 4 s, and its evictor closes it within 5 s after that
+        try (KeptConnectionServer server = new KeptConnectionServer(Duration.ofSeconds(60), null, true);
+                EgressClient egress = egress()) {
+            assertThat(call(egress, server)).isEqualTo(200);
+            assertThat(server.closedByClient().poll(30, TimeUnit.SECONDS)).isEqualTo(1);
+            assertThat(server.closed()).isEmpty();
+        }
+    }
+
+    @Test
     void a_request_that_reached_the_server_is_never_sent_again() throws Exception {
         try (KeptConnectionServer server = new KeptConnectionServer(Duration.ofSeconds(60), null, false);
                 EgressClient egress = egress()) {
