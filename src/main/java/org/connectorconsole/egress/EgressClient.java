@@ -31,12 +31,16 @@ import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
  * The one door out. Every URL is checked by {@link EgressPolicy}; every host name is resolved here and each
  * address checked, and the connection is made to exactly the checked address (no second look-up, so DNS
  * rebinding cannot slip past). Redirects are never followed; time and size are bounded.
+ *
+ * <p>Kept connections are reused only while the server still keeps them, and a request is sent a second time only
+ * when its connection was refused ({@link KeptConnections}, decision 0077).
  *
  * <p>One client serves one set of allowed private hosts: pooled connections are never shared between
  * organizations whose policies differ.
@@ -60,6 +64,7 @@ public final class EgressClient implements AutoCloseable {
     private final CloseableHttpClient http;
     private final PoolingHttpClientConnectionManager connections;
     private final ExecutorService streams = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledFuture<?> evictor;
 
     /**
      * Connections open at once to one server (scheme, host and port) from this client: room for every tool call an
@@ -98,6 +103,7 @@ public final class EgressClient implements AutoCloseable {
                         .setConnectTimeout(Timeout.of(settings.connectTimeout()))
                         .setSocketTimeout(Timeout.of(settings.readTimeout()))
                         .setTimeToLive(Timeout.ofMinutes(5))
+                        .setValidateAfterInactivity(TimeValue.of(KeptConnections.VALIDATE_AFTER))
                         .build())
                 .setMaxConnPerRoute(MAX_CONNECTIONS_PER_SERVER)
                 .setMaxConnTotal(256)
@@ -107,13 +113,15 @@ public final class EgressClient implements AutoCloseable {
                 .disableRedirectHandling()
                 .disableCookieManagement()
                 .disableAuthCaching()
-                .disableAutomaticRetries()
+                .setKeepAliveStrategy(KeptConnections.KEEP_ALIVE)
+                .setRetryStrategy(KeptConnections.RETRY_UNSENT)
                 .setUserAgent(USER_AGENT)
                 .setDefaultRequestConfig(RequestConfig.custom()
                         .setResponseTimeout(Timeout.of(settings.readTimeout()))
                         .setConnectionRequestTimeout(Timeout.of(CONNECTION_WAIT))
                         .build())
                 .build();
+        this.evictor = KeptConnections.evictExpired(DEADLINES, connections);
     }
 
     public EgressPolicy policy() {
@@ -302,6 +310,7 @@ public final class EgressClient implements AutoCloseable {
 
     @Override
     public void close() {
+        evictor.cancel(false);
         try {
             http.close();
         } catch (IOException ignored) {
