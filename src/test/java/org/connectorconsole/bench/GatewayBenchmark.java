@@ -41,8 +41,9 @@ import org.springframework.test.context.ActiveProfiles;
  * by the MCP Java SDK's client with a personal access token, against the same call made directly to
  * server-everything by the same client, in one run: 1 client, then 50 concurrent clients (50 members, each with
  * their own token: the console bounds each member to 4 running calls). Median and p95 of every call; any failed
- * call is counted. Between them, the floor: the same call through a bare proxy made with the same SDK server
- * transport and no rule ({@link BareProxy}). With each figure: CPU per call of this JVM, PostgreSQL and Node
+ * call is counted. Between them, the floors: the same call through a bare proxy made with the same SDK server
+ * transport and no rule ({@link BareProxy}), and through the same proxy with only the checks and writes the issue
+ * makes mandatory per call, in plain JDBC on the same database ({@link GovernedFloor}, with the members' tokens). With each figure: CPU per call of this JVM, PostgreSQL and Node
  * ({@link CpuTimes}), the 1-minute load, and (with {@code -Dbench.statements=true}) for the gateway the
  * console's statements and commits per call ({@link StatementLog}). Figures go to stdout and
  * target/bench/gateway.txt.
@@ -66,6 +67,8 @@ class GatewayBenchmark {
     PersonalAccessTokens tokens;
     @Autowired
     javax.sql.DataSource dataSource;
+    @Autowired
+    org.connectorconsole.audit.AuditReader auditReader;
 
     /** Counts and times the console's statements and commits while a gateway run is measured. */
     @TestConfiguration
@@ -126,17 +129,29 @@ class GatewayBenchmark {
                     .toList();
             Map<String, Object> args = Map.of("message", "bench");
 
-            try (BareProxy bare = new BareProxy(direct, "/mcp", "echo", concurrent)) {
+            try (BareProxy bare = new BareProxy(direct, "/mcp", "echo", concurrent);
+                    GovernedFloor floor = new GovernedFloor(dataSource, "everything", direct, "/mcp", "echo",
+                            concurrent)) {
                 run("1 client", "direct", 1, single, i -> client(direct, "/mcp", null), "echo", args);
                 run("1 client", "bare", 1, single, i -> client(bare.base(), BareProxy.PATH, null), "echo", args);
+                run("1 client", "floor", 1, single, i -> client(floor.base(), GovernedFloor.PATH, secrets.get(0)),
+                        "echo", args);
                 run("1 client", "gateway", 1, single, i -> client(console, paths.get(0), secrets.get(0)),
                         "everything__echo", args);
                 run(concurrent + " clients", "direct", concurrent, perClient, i -> client(direct, "/mcp", null),
                         "echo", args);
                 run(concurrent + " clients", "bare", concurrent, perClient, i -> client(bare.base(),
                         BareProxy.PATH, null), "echo", args);
+                run(concurrent + " clients", "floor", concurrent, perClient, i -> client(floor.base(),
+                        GovernedFloor.PATH, secrets.get(i)), "echo", args);
                 run(concurrent + " clients", "gateway", concurrent, perClient, i -> client(console, paths.get(i),
                         secrets.get(i)), "everything__echo", args);
+            }
+            // the floor's events sit on the same chain as the gateway's: the chain must still verify
+            var chain = auditReader.verify(org.id());
+            report.add("[bench] audit chain after the runs: " + chain.describe());
+            if (!chain.intact()) {
+                throw new AssertionError("audit chain broken: " + chain.describe());
             }
         }
         report.add(0, "[bench] gateway " + Instant.now() + " load average " + Files.readString(

@@ -147,6 +147,26 @@ public final class TestMcpServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * A Streamable HTTP MCP server at {@code path} whose tool handlers see what {@code extractor} takes from each HTTP
+     * request (its headers, say) in {@code exchange.transportContext()}.
+     */
+    public TestMcpServer streamable(String path, String name,
+            io.modelcontextprotocol.server.McpTransportContextExtractor<HttpServletRequest> extractor,
+            SyncToolSpecification... tools) {
+        HttpServletStreamableServerTransportProvider provider = HttpServletStreamableServerTransportProvider.builder()
+                .mcpEndpoint(path)
+                .contextExtractor(extractor)
+                .build();
+        servers.add(McpServer.sync(provider)
+                .serverInfo(name, "1.0.0")
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+                .tools(tools)
+                .build());
+        addServlet(provider, path);
+        return this;
+    }
+
     /** The servers at one path, to change their tools while a test runs. */
     private final Map<String, ToolHost> hosts = new ConcurrentHashMap<>();
     private final List<io.modelcontextprotocol.modern.server.McpServer> modernServers = new ArrayList<>();
