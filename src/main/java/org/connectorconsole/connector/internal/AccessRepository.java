@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.connectorconsole.base.OrganizationId;
+import org.connectorconsole.base.RenderedOnce;
 import org.connectorconsole.base.UserId;
 import org.connectorconsole.connector.ConnectorId;
 import org.connectorconsole.connector.ConnectorTool;

@@ -1,4 +1,4 @@
-package org.connectorconsole.connector.internal;
+package org.connectorconsole.base;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -6,11 +6,14 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.jooq.Converter;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Param;
 import org.jooq.Query;
+import org.jooq.Record;
+import org.jooq.Result;
+import org.jooq.Select;
 
 /**
  * A hot statement whose SQL jOOQ renders <b>once</b> (decision 0072): the query is built with a marker value for each
@@ -18,12 +21,13 @@ import org.jooq.Query;
  * (so inside the caller's transaction, if any), its arguments bound where the markers were. jOOQ renders a query's
  * SQL on every execution, which the profile of a gateway call showed as about a sixth of the console's CPU; a
  * statement run several times per call is rendered once per JVM instead. Only for statements whose shape does not
- * depend on the arguments.
+ * depend on the arguments. Shared by the features' repositories (decision 0076): the caller builds the query from its
+ * own generated tables, this class only renders and binds it.
  */
-final class RenderedOnce {
+public final class RenderedOnce {
 
     /** Reads the statement's result. */
-    interface Reader<T> {
+    public interface Reader<T> {
         T read(ResultSet rows) throws SQLException;
     }
 
@@ -31,13 +35,17 @@ final class RenderedOnce {
     /** Per bind marker: the index of the argument it takes, or -1 for a constant of the query. */
     private final int[] argument;
     private final Object[] constant;
+    /** A select's fields (with their converters), to read its rows as jOOQ records; empty for other statements. */
+    private final Field<?>[] fields;
 
     /**
-     * @param markers one UUID per argument, as passed to {@code query}'s builder (they must not occur in it
-     *        otherwise); each bind value equal to one becomes that argument
+     * @param markers one value per argument, as passed to {@code query}'s builder after its column's converter (a
+     *        UUID for an id, a string, an {@code OffsetDateTime}; never a value that occurs in the query otherwise);
+     *        each bind value equal to one becomes that argument
      */
-    RenderedOnce(DSLContext db, Query query, UUID... markers) {
+    public RenderedOnce(DSLContext db, Query query, Object... markers) {
         this.sql = db.render(query);
+        this.fields = query instanceof Select<?> select ? select.getSelect().toArray(Field<?>[]::new) : new Field<?>[0];
         List<Param<?>> params = new ArrayList<>();
         // the bind values as this DSLContext (its dialect and settings) renders them, in the order of the markers
         for (Map.Entry<String, Param<?>> p : db.extractParams(query).entrySet()) {
@@ -77,7 +85,7 @@ final class RenderedOnce {
     }
 
     /** Runs the statement with these arguments (in the order of the markers). */
-    <T> T query(DSLContext db, Reader<T> reader, UUID... arguments) {
+    public <T> T query(DSLContext db, Reader<T> reader, Object... arguments) {
         return db.connectionResult(connection -> {
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 for (int i = 0; i < argument.length; i++) {
@@ -90,7 +98,15 @@ final class RenderedOnce {
         });
     }
 
-    String sql() {
+    /**
+     * Runs the select with these arguments and reads its rows as records of its own fields, converters applied, so
+     * that the mapping written for the jOOQ query reads them unchanged ({@code r.get(FIELD)}, {@code into(TABLE)}).
+     */
+    public Result<Record> fetch(DSLContext db, Object... arguments) {
+        return query(db, rows -> db.fetch(rows, fields), arguments);
+    }
+
+    public String sql() {
         return sql;
     }
 }
