@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import org.connectorconsole.base.OrganizationId;
 import org.connectorconsole.base.Plan;
+import org.connectorconsole.base.RenderedOnce;
 import org.connectorconsole.base.UserId;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
@@ -72,12 +73,27 @@ class IdentityRepository {
     }
 
     Optional<Membership> membershipWithRules(UserId userId, OrganizationId orgId) {
-        return activeMemberships(MEMBERSHIP.USER_ID.eq(userId).and(MEMBERSHIP.ORG_ID.eq(orgId)),
-                        ORGANIZATION.SSO_REQUIRED, MEMBERSHIP.SESSIONS_VALID_AFTER)
-                .fetchOptional(r -> new Membership(toMember(r), r.get(ORGANIZATION.SSO_REQUIRED),
+        RenderedOnce once = membershipWithRules;
+        if (once == null) {
+            once = new RenderedOnce(db, activeMemberships(MEMBERSHIP.USER_ID.eq(new UserId(USER_MARKER))
+                            .and(MEMBERSHIP.ORG_ID.eq(new OrganizationId(ORG_MARKER))),
+                    ORGANIZATION.SSO_REQUIRED, MEMBERSHIP.SESSIONS_VALID_AFTER), USER_MARKER, ORG_MARKER);
+            membershipWithRules = once;
+        }
+        return once.fetch(db, userId.value(), orgId.value()).stream().findFirst()
+                .map(r -> new Membership(toMember(r), r.get(ORGANIZATION.SSO_REQUIRED),
                         r.get(MEMBERSHIP.SESSIONS_VALID_AFTER) == null ? null
                                 : r.get(MEMBERSHIP.SESSIONS_VALID_AFTER).toInstant()));
     }
+
+    /** Markers the membership read is rendered with (decision 0076); never an id in use. */
+    private static final java.util.UUID USER_MARKER = new java.util.UUID(0x0c0c0c0c0c0c0c0cL, 0x761);
+    private static final java.util.UUID ORG_MARKER = new java.util.UUID(0x0c0c0c0c0c0c0c0cL, 0x762);
+    /**
+     * The membership with its rules, rendered once ({@link RenderedOnce}): read on every gateway request and every
+     * signed-in request's organization check.
+     */
+    private volatile RenderedOnce membershipWithRules;
 
     /** When the membership's sessions were last ended (also for a suspended membership), if ever. */
     Optional<java.time.Instant> sessionsValidAfter(UserId userId, OrganizationId orgId) {

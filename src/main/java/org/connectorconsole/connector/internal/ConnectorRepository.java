@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.connectorconsole.base.OrganizationId;
+import org.connectorconsole.base.RenderedOnce;
 import org.connectorconsole.base.UserId;
 import org.connectorconsole.connector.Connector;
 import org.connectorconsole.connector.ConnectorId;
@@ -91,18 +92,35 @@ public class ConnectorRepository {
      * needs (the members' side: connections, tool calls), one index look-up with no count over its connections.
      */
     public Optional<Stored> findForUse(OrganizationId orgId, ConnectorId id) {
-        return db.selectFrom(CONNECTOR)
-                .where(CONNECTOR.ORG_ID.eq(orgId).and(CONNECTOR.ID.eq(id.value())))
-                .fetchOptional(row -> new Stored(toConnector(row, 0), row.getOauthClientSecret(),
-                        row.getOauthClientIssuer()));
+        RenderedOnce once = forUse;
+        if (once == null) {
+            once = new RenderedOnce(db, db.selectFrom(CONNECTOR).where(CONNECTOR.ORG_ID.eq(new OrganizationId(
+                    ORG_MARKER)).and(CONNECTOR.ID.eq(CONNECTOR_MARKER))), ORG_MARKER, CONNECTOR_MARKER);
+            forUse = once;
+        }
+        return once.fetch(db, orgId.value(), id.value()).stream().findFirst().map(r -> r.into(CONNECTOR))
+                .map(row -> new Stored(toConnector(row, 0), row.getOauthClientSecret(), row.getOauthClientIssuer()));
     }
 
     /** Whether the connector is switched on (empty: there is no such connector in the organization). */
     public Optional<Boolean> enabled(OrganizationId orgId, ConnectorId id) {
-        return db.select(CONNECTOR.ENABLED).from(CONNECTOR)
-                .where(CONNECTOR.ORG_ID.eq(orgId).and(CONNECTOR.ID.eq(id.value())))
-                .fetchOptional(CONNECTOR.ENABLED);
+        RenderedOnce once = enabled;
+        if (once == null) {
+            once = new RenderedOnce(db, db.select(CONNECTOR.ENABLED).from(CONNECTOR).where(CONNECTOR.ORG_ID.eq(
+                    new OrganizationId(ORG_MARKER)).and(CONNECTOR.ID.eq(CONNECTOR_MARKER))), ORG_MARKER,
+                    CONNECTOR_MARKER);
+            enabled = once;
+        }
+        return once.query(db, rows -> rows.next() ? Optional.of(rows.getBoolean(1)) : Optional.empty(),
+                orgId.value(), id.value());
     }
+
+    /** Markers the reads of every tool call are rendered with (decision 0076); never an id in use. */
+    private static final java.util.UUID ORG_MARKER = new java.util.UUID(0x0c0c0c0c0c0c0c0cL, 0x771);
+    private static final java.util.UUID CONNECTOR_MARKER = new java.util.UUID(0x0c0c0c0c0c0c0c0cL, 0x772);
+    /** The connector for use and its switch, rendered once ({@link RenderedOnce}): every tool call reads both. */
+    private volatile RenderedOnce forUse;
+    private volatile RenderedOnce enabled;
 
     /**
      * The connector, read with a share lock held until the transaction ends: an owner's edit, disable or removal
