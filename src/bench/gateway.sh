@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # A tool call through the gateway (the MCP Java SDK's client, a personal access token) against the same call made
 # directly to @modelcontextprotocol/server-everything, in one run: 1 client, then 50 concurrent clients.
+# Between them, in the same run: a bare SDK proxy (decision 0072) and the governed floor (the mandatory checks
+# and writes in plain JDBC, decision 0076).
 #   src/bench/gateway.sh [calls for 1 client] [clients] [calls per client]   (default 100, 50, 10)
 # BENCH_STATEMENTS=true also counts and times the console's statements and commits per gateway call (StatementLog).
 # Needs npm (installs Node 22 and server-everything into target/conformance). Figures: target/bench/gateway.txt.

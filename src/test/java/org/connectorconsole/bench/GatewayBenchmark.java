@@ -43,10 +43,10 @@ import org.springframework.test.context.ActiveProfiles;
  * their own token: the console bounds each member to 4 running calls). Median and p95 of every call; any failed
  * call is counted. Between them, the floors: the same call through a bare proxy made with the same SDK server
  * transport and no rule ({@link BareProxy}), and through the same proxy with only the checks and writes the issue
- * makes mandatory per call, in plain JDBC on the same database ({@link GovernedFloor}, with the members' tokens). With each figure: CPU per call of this JVM, PostgreSQL and Node
- * ({@link CpuTimes}), the 1-minute load, and (with {@code -Dbench.statements=true}) for the gateway the
- * console's statements and commits per call ({@link StatementLog}). Figures go to stdout and
- * target/bench/gateway.txt.
+ * makes mandatory per call, in plain JDBC on the same database ({@link GovernedFloor}, with the members' tokens;
+ * the organization's audit chain is verified after all arms). With each figure: CPU per call of this JVM, PostgreSQL
+ * and Node ({@link CpuTimes}), the 1-minute load, and (with {@code -Dbench.statements=true}) for the gateway the
+ * console's statements and commits per call ({@link StatementLog}). Figures go to stdout and target/bench/gateway.txt.
  */
 @Tag("benchmark")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)

@@ -66,7 +66,8 @@ final class GovernedFloor implements AutoCloseable {
     private static final String HEAD = "select last_seq, last_hash from audit_chain_head where org_id = ? for update";
     private static final String EVENT = "insert into audit_event (id, org_id, seq, occurred_at, actor_id,"
             + " actor_label, action, target_type, target_id, target_label, details, client_address, user_agent,"
-            + " prev_hash, hash) values (?, ?, ?, ?, ?, ?, 'tool.called', 'connector', ?, ?, ?::jsonb, null, null, ?, ?)";
+            + " prev_hash, hash)"
+            + " values (?, ?, ?, ?, ?, ?, 'tool.called', 'connector', ?, ?, ?::jsonb, null, null, ?, ?)";
     private static final String MOVE_HEAD = "update audit_chain_head set last_seq = ?, last_hash = ? where org_id = ?";
     private static final String FINISH = "update tool_call set status = ?, result = ?::jsonb, finished_at = ?,"
             + " duration_ms = ? where id = ?";
