@@ -1,14 +1,7 @@
 package org.connectorconsole.bench;
 
-import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
 import org.connectorconsole.support.TestMcpServer;
 
 /**
@@ -23,35 +16,14 @@ final class BareProxy implements AutoCloseable {
     static final String PATH = "/mcp";
 
     private final TestMcpServer server;
-    private final List<McpSyncClient> upstream = new ArrayList<>();
-    private final LinkedBlockingQueue<McpSyncClient> idle = new LinkedBlockingQueue<>();
+    private final UpstreamSessions upstream;
 
     BareProxy(String upstreamBase, String upstreamPath, String tool, int sessions) {
-        for (int i = 0; i < sessions; i++) {
-            McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(upstreamBase)
-                    .endpoint(upstreamPath).openConnectionOnStartup(false).build())
-                    .requestTimeout(Duration.ofSeconds(120))
-                    .clientInfo(new McpSchema.Implementation("bare-proxy", "1")).build();
-            client.initialize();
-            upstream.add(client);
-            idle.add(client);
-        }
+        this.upstream = new UpstreamSessions(upstreamBase, upstreamPath, tool, sessions, "bare-proxy");
         McpSchema.Tool offered = McpSchema.Tool.builder(tool).description("Forwarded to the upstream server")
                 .inputSchema(java.util.Map.of("type", "object")).build();
-        SyncToolSpecification forward = new SyncToolSpecification(offered, (exchange, request) -> {
-            McpSyncClient client;
-            try {
-                client = idle.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            try {
-                return client.callTool(new McpSchema.CallToolRequest(tool, request.arguments()));
-            } finally {
-                idle.add(client);
-            }
-        });
+        SyncToolSpecification forward = new SyncToolSpecification(offered,
+                (exchange, request) -> upstream.forward(request));
         this.server = new TestMcpServer().streamable(PATH, "bare-proxy", forward);
     }
 
@@ -61,7 +33,7 @@ final class BareProxy implements AutoCloseable {
 
     @Override
     public void close() {
-        upstream.forEach(McpSyncClient::closeGracefully);
+        upstream.close();
         server.close();
     }
 }

@@ -1,8 +1,5 @@
 package org.connectorconsole.bench;
 
-import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -14,12 +11,9 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.LinkedBlockingQueue;
 import javax.sql.DataSource;
 import org.connectorconsole.audit.AuditChain;
 import org.connectorconsole.base.OrganizationId;
@@ -76,23 +70,14 @@ final class GovernedFloor implements AutoCloseable {
     private final String connectorKey;
     private final String tool;
     private final TestMcpServer server;
-    private final List<McpSyncClient> upstream = new ArrayList<>();
-    private final LinkedBlockingQueue<McpSyncClient> idle = new LinkedBlockingQueue<>();
+    private final UpstreamSessions upstream;
 
     GovernedFloor(DataSource db, String connectorKey, String upstreamBase, String upstreamPath, String tool,
             int sessions) {
         this.db = db;
         this.connectorKey = connectorKey;
         this.tool = tool;
-        for (int i = 0; i < sessions; i++) {
-            McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(upstreamBase)
-                    .endpoint(upstreamPath).openConnectionOnStartup(false).build())
-                    .requestTimeout(Duration.ofSeconds(120))
-                    .clientInfo(new McpSchema.Implementation("governed-floor", "1")).build();
-            client.initialize();
-            upstream.add(client);
-            idle.add(client);
-        }
+        this.upstream = new UpstreamSessions(upstreamBase, upstreamPath, tool, sessions, "governed-floor");
         McpSchema.Tool offered = McpSchema.Tool.builder(tool).description("Forwarded to the upstream server")
                 .inputSchema(Map.of("type", "object")).build();
         this.server = new TestMcpServer().streamable(PATH, "governed-floor",
@@ -139,7 +124,7 @@ final class GovernedFloor implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        McpSchema.CallToolResult result = forward(request);
+        McpSchema.CallToolResult result = upstream.forward(request);
         finish(caller, callId, clientName, argumentsJson, result, started);
         return result;
     }
@@ -166,21 +151,6 @@ final class GovernedFloor implements AutoCloseable {
                 return rs.next() ? new Caller(orgId, userId, rs.getString(1), rs.getObject(2, UUID.class),
                         rs.getString(3)) : null;
             }
-        }
-    }
-
-    private McpSchema.CallToolResult forward(McpSchema.CallToolRequest request) {
-        McpSyncClient client;
-        try {
-            client = idle.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        try {
-            return client.callTool(new McpSchema.CallToolRequest(tool, request.arguments()));
-        } finally {
-            idle.add(client);
         }
     }
 
@@ -264,7 +234,7 @@ final class GovernedFloor implements AutoCloseable {
 
     @Override
     public void close() {
-        upstream.forEach(McpSyncClient::closeGracefully);
+        upstream.close();
         server.close();
     }
 }
