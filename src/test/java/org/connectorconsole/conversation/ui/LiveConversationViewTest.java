@@ -67,20 +67,34 @@ class LiveConversationViewTest extends ViewTest {
         server.close();
     }
 
-    @Test
-    void a_call_finished_elsewhere_appears_on_the_open_conversation_and_the_list_moves() throws Exception {
-        Org acme = orgs.create(Plan.TEAM, 1);
+    /** A Team organization whose owner added the test server with new tools allowed, checked (the owner stays signed in). */
+    private Connector checkedConnector() throws Exception {
+        acme = orgs.create(Plan.TEAM, 1);
         signIn(acme.owner());
         policies.updateSettings(ToolSettings.NewTools.ALLOW, false, policies.settings().version());
         Connector c = connectors.add(ConnectorForm.of("Tools", server.url("/mcp")));
         CompletableFuture<Diagnosis> checked = new CompletableFuture<>();
         connectors.startCheck(c.id(), step -> { }, checked::complete);
         checked.get(60, TimeUnit.SECONDS);
+        return c;
+    }
 
+    /** The member's new conversation with the connector switched on, open in the UI. */
+    private Conversation openConversation(String title, Connector c) {
         signIn(acme.members().getFirst());
-        Conversation conv = conversations.create("Live");
+        Conversation conv = conversations.create(title);
         conversations.setEnabled(conv.id(), c.id(), true);
         navigate("conversations/" + conv.id());
+        return conv;
+    }
+
+    /** The test's organization (made by {@link #checkedConnector}). */
+    private Org acme;
+
+    @Test
+    void a_call_finished_elsewhere_appears_on_the_open_conversation_and_the_list_moves() throws Exception {
+        Connector c = checkedConnector();
+        Conversation conv = openConversation("Live", c);
         assertThat(UI.getCurrent().getCurrentView()).isInstanceOf(ConversationView.class);
         assertThat(shown("no-history")).isTrue();
 
@@ -106,18 +120,8 @@ class LiveConversationViewTest extends ViewTest {
 
     @Test
     void the_tool_list_is_drawn_again_only_when_what_it_shows_changed() throws Exception {
-        Org acme = orgs.create(Plan.TEAM, 1);
-        signIn(acme.owner());
-        policies.updateSettings(ToolSettings.NewTools.ALLOW, false, policies.settings().version());
-        Connector c = connectors.add(ConnectorForm.of("Tools", server.url("/mcp")));
-        CompletableFuture<Diagnosis> checked = new CompletableFuture<>();
-        connectors.startCheck(c.id(), step -> { }, checked::complete);
-        checked.get(60, TimeUnit.SECONDS);
-
-        signIn(acme.members().getFirst());
-        Conversation conv = conversations.create("Live tools");
-        conversations.setEnabled(conv.id(), c.id(), true);
-        navigate("conversations/" + conv.id());
+        Connector c = checkedConnector();
+        Conversation conv = openConversation("Live tools", c);
         Div card = pushedUntil(() -> _find(Div.class, spec -> spec.withId("tool-echo"))).getFirst();
         ToolList list = _get(ToolList.class);
 
